@@ -1,0 +1,35 @@
+/** `rnnc inspect model.json [--json]`: layers, shapes, parameters, MACs per timestep. */
+import type { Command } from 'commander';
+import { summarize } from '../ir/shapes.js';
+import { isRecurrent } from '../ir/model.js';
+import type { CliIo } from './context.js';
+import { table, thousands } from './format.js';
+import { loadFloatModel } from './load.js';
+
+export function registerInspect(program: Command, io: CliIo): void {
+  program
+    .command('inspect')
+    .description('show layers, shapes, parameter count and MACs per timestep of a model')
+    .argument('<model>', 'model file (rnnc model.json)')
+    .option('--json', 'print one JSON object')
+    .action((path: string, opts: { json?: boolean }) => {
+      const model = loadFloatModel(path);
+      const s = summarize(model);
+      if (opts.json) {
+        io.out(JSON.stringify({ ...s, normalization: model.normalization !== undefined }) + '\n');
+        return;
+      }
+      const rows = s.layers.map((l) => {
+        const layer = model.layers[l.index]!;
+        const detail = isRecurrent(layer)
+          ? [layer.bidirectional ? `bidirectional(${layer.bidirectional})` : '', layer.type === 'gru' ? `resetAfter=${layer.resetAfter}` : '',
+            layer.returnSequences ? 'sequences' : 'last'].filter(Boolean).join(' ')
+          : layer.activation;
+        return [String(l.index), l.type, String(layer.units), `${l.inputSize} -> ${l.outputSize}`, detail, thousands(l.params), thousands(l.macsPerStep)];
+      });
+      io.out(`model ${s.name}: ${s.inputSize} inputs -> ${s.outputSize} outputs ${s.sequenceOutput ? 'per timestep' : 'per sequence'}` +
+        `${model.normalization ? ', input normalisation' : ''}${s.bidirectional ? ', bidirectional (whole sequences only)' : ''}\n`);
+      io.out(table(rows, ['#', 'layer', 'units', 'shape', 'detail', 'params', 'MACs/step']));
+      io.out(`total: ${thousands(s.params)} parameters, ${thousands(s.macsPerStep)} MACs per timestep\n`);
+    });
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/** The rnnc command line: createProgram() for tests, main() for the bin. */
+import { readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { EXIT, isRnncError } from '../errors.js';
+import { COMMANDS } from './commands.js';
+import { type CliIo, processIo } from './context.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export function createProgram(io: CliIo = processIo): Command {
+  const program = new Command('rnnc')
+    .description('Compile recurrent neural networks into dependency-free fixed-point C for microcontrollers')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (s) => io.err(s) });
+  for (const register of COMMANDS) register(program, io);
+  for (const cmd of program.commands) {
+    cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (s) => io.err(s) });
+  }
+  return program;
+}
+
+/** Maps any thrown value to one stderr line and an exit code. */
+export function reportError(e: unknown, io: CliIo): number {
+  if (e instanceof CommanderError) {
+    // Commander already printed its message; help and version are successes.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  }
+  if (isRnncError(e)) {
+    io.err(`rnnc: ${e.message}\n`);
+    return e.exitCode;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  io.err(`rnnc: internal error: ${msg.split('\n')[0]} (please report this with the command that caused it)\n`);
+  if (process.env.RNNC_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+  return EXIT.internal;
+}
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function isEntry(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  process.on('unhandledRejection', (e) => { process.exitCode = reportError(e, processIo); });
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e: unknown) => { process.exitCode = reportError(e, processIo); },
+  );
+}

@@ -1,0 +1,38 @@
+// Gates r, z, n (ir/model.ts GRU_GATES):
+//   r = σ(W_r x + b_r + U_r h + b'_r),  z = σ(W_z x + b_z + U_z h + b'_z)
+//   resetAfter:  n = tanh(W_n x + b_n + r⊙(U_n h + b'_n))
+//   else:        n = tanh(W_n x + b_n + U_n (r⊙h))
+//   h' = (1 − z)⊙n + z⊙h
+import { matVec, sigmoid } from '../math.js';
+import type { FloatCell } from './types.js';
+
+export const gruCell: FloatCell = {
+  gates: 3,
+  step(w, x, state, scratch) {
+    const u = w.units;
+    const h = state.h;
+    const pre = scratch.subarray(0, 3 * u);
+    const rec = scratch.subarray(3 * u, 6 * u);
+    const rh = scratch.subarray(6 * u, 7 * u);
+    matVec(w.kernel, x, 3 * u, w.inputSize, pre, w.bias);
+    if (w.resetAfter) {
+      matVec(w.recurrentKernel, h, 3 * u, u, rec, w.recurrentBias);
+    } else {
+      // r and z need U h; n needs U_n (r⊙h), computed once r is known.
+      matVec(w.recurrentKernel, h, 2 * u, u, rec);
+    }
+    const r = scratch.subarray(7 * u, 8 * u);
+    for (let j = 0; j < u; j++) r[j] = sigmoid(pre[j]! + rec[j]!);
+    if (!w.resetAfter) {
+      for (let j = 0; j < u; j++) rh[j] = r[j]! * h[j]!;
+      matVec(w.recurrentKernel.subarray(2 * u * u), rh, u, u, rec.subarray(2 * u));
+    }
+    for (let j = 0; j < u; j++) {
+      const z = sigmoid(pre[u + j]! + rec[u + j]!);
+      const recN = rec[2 * u + j]!;
+      const n = Math.tanh(pre[2 * u + j]! + (w.resetAfter ? r[j]! * recN : recN));
+      rh[j] = (1 - z) * n + z * h[j]!;
+    }
+    h.set(rh);
+  },
+};

@@ -1,0 +1,15 @@
+// h' = tanh(W x + b + U h)
+import { matVec } from '../math.js';
+import type { FloatCell } from './types.js';
+
+export const rnnCell: FloatCell = {
+  gates: 1,
+  step(w, x, state, scratch) {
+    const u = w.units;
+    const pre = scratch.subarray(0, u);
+    const rec = scratch.subarray(u, 2 * u);
+    matVec(w.kernel, x, u, w.inputSize, pre, w.bias);
+    matVec(w.recurrentKernel, state.h, u, u, rec);
+    for (let j = 0; j < u; j++) state.h[j] = Math.tanh(pre[j]! + rec[j]!);
+  },
+};

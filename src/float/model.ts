@@ -1,0 +1,140 @@
+/**
+ * The float reference: float64 inference of a whole model, over a whole sequence or
+ * streamed one timestep at a time. This is what training optimises and what the
+ * fixed-point reference is measured against.
+ *
+ * Streaming semantics: every step emits the model output as if the sequence ended at
+ * that step, so for a many-to-one model the last streamed output equals the
+ * whole-sequence output.
+ */
+import { RnncError } from '../errors.js';
+import type { FloatModel, RecurrentType } from '../ir/model.js';
+import { gruCell } from './cells/gru.js';
+import { lstmCell } from './cells/lstm.js';
+import { rnnCell } from './cells/rnn.js';
+import type { FloatCell, FloatCellState, FloatCellWeights } from './cells/types.js';
+import { matVec, sigmoid, softmaxInPlace } from './math.js';
+import { type PreparedDense, type PreparedLayer, prepareModel } from './prepare.js';
+
+export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell };
+
+export function newCellState(units: number): FloatCellState {
+  return { h: new Float64Array(units), c: new Float64Array(units) };
+}
+
+function scratchFor(w: FloatCellWeights): Float64Array {
+  return new Float64Array(8 * w.units);
+}
+
+/** Dense layer on one vector, activation included. */
+export function denseForward(d: PreparedDense, x: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(d.units);
+  matVec(d.kernel, x, d.units, d.inputSize, out, d.bias);
+  switch (d.activation) {
+    case 'linear': break;
+    case 'relu': for (let i = 0; i < out.length; i++) out[i] = Math.max(0, out[i]!); break;
+    case 'tanh': for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i]!); break;
+    case 'sigmoid': for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]!); break;
+    case 'softmax': softmaxInPlace(out); break;
+  }
+  return out;
+}
+
+/** Runs one direction of a recurrent layer over a sequence; returns h at every step. */
+function runDirection(cell: FloatCell, w: FloatCellWeights, xs: Float64Array[], reverse: boolean): Float64Array[] {
+  const state = newCellState(w.units);
+  const scratch = scratchFor(w);
+  const out = new Array<Float64Array>(xs.length);
+  for (let k = 0; k < xs.length; k++) {
+    const t = reverse ? xs.length - 1 - k : k;
+    cell.step(w, xs[t]!, state, scratch);
+    out[t] = state.h.slice();
+  }
+  return out;
+}
+
+function merge(a: Float64Array, b: Float64Array, mode: 'concat' | 'sum'): Float64Array {
+  if (mode === 'sum') return a.map((v, i) => v + b[i]!);
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function runLayer(p: PreparedLayer, xs: Float64Array[]): Float64Array[] {
+  if (p.kind === 'dense') return xs.map((x) => denseForward(p, x));
+  const cell = FLOAT_CELLS[p.layer.type];
+  const fwd = runDirection(cell, p.forward, xs, false);
+  if (!p.backward || !p.layer.bidirectional) {
+    return p.layer.returnSequences ? fwd : [fwd[fwd.length - 1]!];
+  }
+  const bwd = runDirection(cell, p.backward, xs, true);
+  const mode = p.layer.bidirectional;
+  if (p.layer.returnSequences) return fwd.map((f, t) => merge(f, bwd[t]!, mode));
+  // Keras semantics: the forward direction's last output with the backward direction's
+  // last output, which it produced at t = 0.
+  return [merge(fwd[fwd.length - 1]!, bwd[0]!, mode)];
+}
+
+/** Applies the model's input normalisation, if any. */
+export function normalizeInput(model: FloatModel, x: ArrayLike<number>): Float64Array {
+  const out = Float64Array.from(x as ArrayLike<number>);
+  if (model.normalization) {
+    const { mean, std } = model.normalization;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i]! - mean[i]!) / std[i]!;
+  }
+  return out;
+}
+
+function checkInput(model: FloatModel, xs: ArrayLike<ArrayLike<number>>): void {
+  if (xs.length === 0) throw new RnncError('data/invalid', 'input sequence is empty: expected at least one timestep');
+  for (let t = 0; t < xs.length; t++) {
+    const x = xs[t]!;
+    if (x.length !== model.inputSize) {
+      throw new RnncError('data/invalid', `input timestep ${t}: expected ${model.inputSize} features, got ${x.length}`);
+    }
+  }
+}
+
+/**
+ * Whole-sequence inference. Returns one output per timestep when the model ends in a
+ * sequence, else a single output.
+ */
+export function runFloat(model: FloatModel, xs: ArrayLike<ArrayLike<number>>, prepared = prepareModel(model)): Float64Array[] {
+  checkInput(model, xs);
+  let seq = Array.from({ length: xs.length }, (_, t) => normalizeInput(model, xs[t]!));
+  for (const p of prepared) seq = runLayer(p, seq);
+  return seq;
+}
+
+export interface FloatStream {
+  reset(): void;
+  /** One timestep in, the model output at this step out. */
+  step(x: ArrayLike<number>): Float64Array;
+}
+
+/** Streaming inference, one timestep at a time. Bidirectional models cannot stream. */
+export function streamFloat(model: FloatModel, prepared = prepareModel(model)): FloatStream {
+  const bi = prepared.find((p) => p.kind === 'recurrent' && p.backward);
+  if (bi) {
+    throw new RnncError('unsupported/feature', 'a bidirectional model cannot be streamed one step at a time; run whole sequences');
+  }
+  const states = prepared.map((p) => (p.kind === 'recurrent' ? newCellState(p.layer.units) : undefined));
+  const scratches = prepared.map((p) => (p.kind === 'recurrent' ? scratchFor(p.forward) : undefined));
+  return {
+    reset() {
+      for (const s of states) if (s) { s.h.fill(0); s.c.fill(0); }
+    },
+    step(x) {
+      checkInput(model, [x]);
+      let v: Float64Array = normalizeInput(model, x);
+      prepared.forEach((p, i) => {
+        if (p.kind === 'dense') { v = denseForward(p, v); return; }
+        const s = states[i]!;
+        FLOAT_CELLS[p.layer.type].step(p.forward, v, s, scratches[i]!);
+        v = s.h.slice();
+      });
+      return v;
+    },
+  };
+}

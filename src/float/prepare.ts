@@ -1,0 +1,56 @@
+/** Flattens a float model's nested weight arrays into typed arrays, once. */
+import type { FloatModel, RecurrentLayer, RecurrentWeights } from '../ir/model.js';
+import { inferShapes } from '../ir/shapes.js';
+import { flatten } from './math.js';
+import type { FloatCellWeights } from './cells/types.js';
+
+export interface PreparedRecurrent {
+  kind: 'recurrent';
+  layer: RecurrentLayer;
+  forward: FloatCellWeights;
+  backward?: FloatCellWeights;
+  inputSize: number;
+  outputSize: number;
+}
+
+export interface PreparedDense {
+  kind: 'dense';
+  activation: 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'softmax';
+  units: number;
+  inputSize: number;
+  kernel: Float64Array;
+  bias: Float64Array;
+}
+
+export type PreparedLayer = PreparedRecurrent | PreparedDense;
+
+function cellWeights(layer: RecurrentLayer, w: RecurrentWeights, inputSize: number): FloatCellWeights {
+  const out: FloatCellWeights = {
+    units: layer.units,
+    inputSize,
+    kernel: flatten(w.kernel),
+    recurrentKernel: flatten(w.recurrentKernel),
+    bias: Float64Array.from(w.bias),
+  };
+  if (w.recurrentBias) out.recurrentBias = Float64Array.from(w.recurrentBias);
+  if (layer.type === 'gru') out.resetAfter = layer.resetAfter;
+  return out;
+}
+
+export function prepareModel(model: FloatModel): PreparedLayer[] {
+  const shapes = inferShapes(model);
+  return model.layers.map((layer, i): PreparedLayer => {
+    const { inputSize, outputSize } = shapes[i]!;
+    if (layer.type === 'dense') {
+      return {
+        kind: 'dense', activation: layer.activation, units: layer.units, inputSize,
+        kernel: flatten(layer.weights.kernel), bias: Float64Array.from(layer.weights.bias),
+      };
+    }
+    const prepared: PreparedRecurrent = {
+      kind: 'recurrent', layer, inputSize, outputSize, forward: cellWeights(layer, layer.weights, inputSize),
+    };
+    if (layer.backwardWeights) prepared.backward = cellWeights(layer, layer.backwardWeights, inputSize);
+    return prepared;
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The float IR (`model.json`, format "rnnc-model" version 1): the schema, and the
+ * TypeScript types derived from it. docs/model-format.md is the prose twin.
+ *
+ * Gate order and weight layout are fixed here, once; everything else refers to these
+ * constants and importers convert to them.
+ *
+ * Layout: every weight matrix is row-major with one row per output unit
+ * (`rows = gates × units`, `cols = inputs`), so a row is one dot product and the
+ * quantizer's per-row scale is per output unit. Gate blocks are stacked in the
+ * order below: rows [k·units, (k+1)·units) belong to gate k.
+ */
+import { z } from 'zod';
+
+/** LSTM gates: input, forget, cell candidate, output (PyTorch's order). */
+export const LSTM_GATES = ['i', 'f', 'g', 'o'] as const;
+/** GRU gates: reset, update, new (candidate) (PyTorch's order). */
+export const GRU_GATES = ['r', 'z', 'n'] as const;
+/** Elman RNN: one tanh gate. */
+export const RNN_GATES = ['h'] as const;
+
+export const RECURRENT_TYPES = ['rnn', 'lstm', 'gru'] as const;
+export const LAYER_TYPES = [...RECURRENT_TYPES, 'dense'] as const;
+export const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
+export const MERGE_MODES = ['concat', 'sum'] as const;
+
+/** Largest accepted sizes: far beyond any MCU model, small enough to refuse typos. */
+export const LIMITS = { units: 4096, inputSize: 4096, layers: 64 } as const;
+
+export type RecurrentType = (typeof RECURRENT_TYPES)[number];
+export type LayerType = (typeof LAYER_TYPES)[number];
+export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
+export type MergeMode = (typeof MERGE_MODES)[number];
+
+const matrix = z.array(z.array(z.number()));
+const vector = z.array(z.number());
+
+/** Weights of one direction of a recurrent layer. */
+const recurrentWeights = z.strictObject({
+  /** (gates·units) × inputSize */
+  kernel: matrix,
+  /** (gates·units) × units */
+  recurrentKernel: matrix,
+  /** gates·units; added to the input product */
+  bias: vector,
+  /** GRU with resetAfter only: gates·units; added to the recurrent product (inside r⊙(…) for n). */
+  recurrentBias: vector.optional(),
+});
+
+const recurrentCommon = {
+  units: z.number().int(),
+  returnSequences: z.boolean().default(false),
+  /** Absent: forward only. Present: forward and backward directions merged this way. */
+  bidirectional: z.enum(MERGE_MODES).optional(),
+  weights: recurrentWeights,
+  /** Backward direction's weights; required exactly when `bidirectional` is set. */
+  backwardWeights: recurrentWeights.optional(),
+};
+
+const rnnLayer = z.strictObject({ type: z.literal('rnn'), ...recurrentCommon });
+const lstmLayer = z.strictObject({ type: z.literal('lstm'), ...recurrentCommon });
+const gruLayer = z.strictObject({
+  type: z.literal('gru'),
+  ...recurrentCommon,
+  /**
+   * true (PyTorch, Keras TF2 default): n = tanh(W_n x + b_n + r ⊙ (U_n h + b'_n)).
+   * false (Keras TF1, ONNX linear_before_reset=0): n = tanh(W_n x + b_n + U_n (r ⊙ h)).
+   */
+  resetAfter: z.boolean(),
+});
+const denseLayer = z.strictObject({
+  type: z.literal('dense'),
+  units: z.number().int(),
+  activation: z.enum(DENSE_ACTIVATIONS),
+  weights: z.strictObject({
+    /** units × inputSize */
+    kernel: matrix,
+    /** units */
+    bias: vector,
+  }),
+});
+
+export const layerSchema = z.discriminatedUnion('type', [rnnLayer, lstmLayer, gruLayer, denseLayer]);
+
+export const modelSchema = z.strictObject({
+  format: z.literal('rnnc-model'),
+  version: z.literal(1),
+  /** C identifier prefix of everything generated (see codegen/names.ts). */
+  name: z.string(),
+  inputSize: z.number().int(),
+  /** Per-feature input normalisation x' = (x − mean) / std, so the C takes raw sensor units. */
+  normalization: z.strictObject({ mean: vector, std: vector }).optional(),
+  layers: z.array(layerSchema),
+  /** Free-form provenance (producer, task, class names); never reaches the C unescaped. */
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type FloatModel = z.infer<typeof modelSchema>;
+export type Layer = z.infer<typeof layerSchema>;
+export type RecurrentLayer = Extract<Layer, { type: RecurrentType }>;
+export type DenseLayer = Extract<Layer, { type: 'dense' }>;
+export type GruLayer = Extract<Layer, { type: 'gru' }>;
+export type RecurrentWeights = z.infer<typeof recurrentWeights>;
+
+export function isRecurrent(layer: Layer): layer is RecurrentLayer {
+  return layer.type !== 'dense';
+}
+
+/** Number of stacked gate blocks of a recurrent cell type. */
+export function gateCount(type: RecurrentType): number {
+  return type === 'lstm' ? LSTM_GATES.length : type === 'gru' ? GRU_GATES.length : RNN_GATES.length;
+}

@@ -1,0 +1,80 @@
+/**
+ * Random float models of any architecture the IR can express, with realistic weight
+ * scales (Glorot-like, not all small). Used by tests, benchmarks and `rnnc verify`.
+ */
+import { Rng } from '../util/rng.js';
+import {
+  type DenseActivation, type FloatModel, type Layer, type MergeMode, type RecurrentType,
+  type RecurrentWeights, gateCount,
+} from './model.js';
+import { layerOutputSize } from './shapes.js';
+
+export type LayerSpec =
+  | { type: RecurrentType; units: number; returnSequences?: boolean; bidirectional?: MergeMode; resetAfter?: boolean }
+  | { type: 'dense'; units: number; activation: DenseActivation };
+
+export interface RandomModelSpec {
+  name?: string;
+  inputSize: number;
+  layers: LayerSpec[];
+  /** Multiplies every weight; 1 gives Glorot-uniform scale. */
+  weightScale?: number;
+  normalization?: boolean;
+}
+
+function matrix(rng: Rng, rows: number, cols: number, scale: number): number[][] {
+  const limit = scale * Math.sqrt(6 / (rows + cols));
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.uniform(-limit, limit)));
+}
+
+function vector(rng: Rng, n: number, scale: number): number[] {
+  return Array.from({ length: n }, () => rng.uniform(-0.5, 0.5) * scale);
+}
+
+function recurrentWeights(rng: Rng, type: RecurrentType, units: number, inputSize: number, resetAfter: boolean, scale: number): RecurrentWeights {
+  const rows = gateCount(type) * units;
+  const w: RecurrentWeights = {
+    kernel: matrix(rng, rows, inputSize, scale),
+    recurrentKernel: matrix(rng, rows, units, scale * 2),
+    bias: vector(rng, rows, scale),
+  };
+  if (type === 'gru' && resetAfter) w.recurrentBias = vector(rng, rows, scale);
+  return w;
+}
+
+export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
+  const rng = new Rng(seed);
+  const scale = spec.weightScale ?? 1;
+  let inputSize = spec.inputSize;
+  const layers = spec.layers.map((l): Layer => {
+    let layer: Layer;
+    if (l.type === 'dense') {
+      layer = { type: 'dense', units: l.units, activation: l.activation, weights: { kernel: matrix(rng, l.units, inputSize, scale), bias: vector(rng, l.units, scale) } };
+    } else {
+      const resetAfter = l.resetAfter ?? true;
+      const common = {
+        units: l.units,
+        returnSequences: l.returnSequences ?? false,
+        weights: recurrentWeights(rng, l.type, l.units, inputSize, resetAfter, scale),
+        ...(l.bidirectional ? { bidirectional: l.bidirectional, backwardWeights: recurrentWeights(rng, l.type, l.units, inputSize, resetAfter, scale) } : {}),
+      };
+      layer = l.type === 'gru' ? { type: 'gru', ...common, resetAfter } : { type: l.type, ...common };
+    }
+    inputSize = layerOutputSize(layer);
+    return layer;
+  });
+  const model: FloatModel = { format: 'rnnc-model', version: 1, name: spec.name ?? 'net', inputSize: spec.inputSize, layers };
+  if (spec.normalization) {
+    model.normalization = {
+      mean: Array.from({ length: spec.inputSize }, () => rng.uniform(-5, 5)),
+      std: Array.from({ length: spec.inputSize }, () => rng.uniform(0.5, 3)),
+    };
+  }
+  return model;
+}
+
+/** A random input sequence of `steps` timesteps with values in [-range, range]. */
+export function randomSequence(inputSize: number, steps: number, seed: number, range = 1): number[][] {
+  const rng = new Rng(seed);
+  return Array.from({ length: steps }, () => Array.from({ length: inputSize }, () => rng.uniform(-range, range)));
+}

@@ -1,0 +1,95 @@
+/**
+ * Shape inference over a (validated) float model: what each layer takes and gives,
+ * parameter counts (equal to Keras' count for the same architecture) and MACs.
+ */
+import { type FloatModel, type Layer, gateCount, isRecurrent } from './model.js';
+
+export interface LayerShape {
+  index: number;
+  type: Layer['type'];
+  /** Features per timestep going in. */
+  inputSize: number;
+  /** Features going out (per timestep when `sequenceOut`). */
+  outputSize: number;
+  /** Whether the layer's input is a sequence (else one vector). */
+  sequenceIn: boolean;
+  /** Whether the layer emits one output per timestep. */
+  sequenceOut: boolean;
+  params: number;
+  /** Multiply-accumulates for one timestep of streaming inference. */
+  macsPerStep: number;
+}
+
+/** Output width of a layer given its own hyper-parameters. */
+export function layerOutputSize(layer: Layer): number {
+  if (isRecurrent(layer) && layer.bidirectional === 'concat') return 2 * layer.units;
+  return layer.units;
+}
+
+export function layerParams(layer: Layer, inputSize: number): number {
+  const u = layer.units;
+  if (!isRecurrent(layer)) return u * (inputSize + 1);
+  const g = gateCount(layer.type);
+  const biases = layer.type === 'gru' && layer.resetAfter ? 2 : 1;
+  const perDirection = g * u * (inputSize + u + biases);
+  return layer.bidirectional ? 2 * perDirection : perDirection;
+}
+
+export function layerMacs(layer: Layer, inputSize: number): number {
+  const u = layer.units;
+  if (!isRecurrent(layer)) return u * inputSize;
+  const perDirection = gateCount(layer.type) * u * (inputSize + u);
+  return layer.bidirectional ? 2 * perDirection : perDirection;
+}
+
+/** Shapes of every layer, assuming the model passed validation. */
+export function inferShapes(model: FloatModel): LayerShape[] {
+  const shapes: LayerShape[] = [];
+  let inputSize = model.inputSize;
+  let sequence = true;
+  model.layers.forEach((layer, index) => {
+    const sequenceOut = isRecurrent(layer) ? layer.returnSequences : sequence;
+    const outputSize = layerOutputSize(layer);
+    shapes.push({
+      index,
+      type: layer.type,
+      inputSize,
+      outputSize,
+      sequenceIn: sequence,
+      sequenceOut,
+      params: layerParams(layer, inputSize),
+      macsPerStep: layerMacs(layer, inputSize),
+    });
+    inputSize = outputSize;
+    sequence = sequenceOut;
+  });
+  return shapes;
+}
+
+export interface ModelSummary {
+  name: string;
+  inputSize: number;
+  outputSize: number;
+  /** Whether the model emits an output per timestep (else one per sequence). */
+  sequenceOutput: boolean;
+  /** Whether any layer is bidirectional (then the model cannot stream). */
+  bidirectional: boolean;
+  params: number;
+  macsPerStep: number;
+  layers: LayerShape[];
+}
+
+export function summarize(model: FloatModel): ModelSummary {
+  const layers = inferShapes(model);
+  const last = layers[layers.length - 1];
+  return {
+    name: model.name,
+    inputSize: model.inputSize,
+    outputSize: last ? last.outputSize : model.inputSize,
+    sequenceOutput: last ? last.sequenceOut : true,
+    bidirectional: model.layers.some((l) => isRecurrent(l) && l.bidirectional !== undefined),
+    params: layers.reduce((s, l) => s + l.params, 0),
+    macsPerStep: layers.reduce((s, l) => s + l.macsPerStep, 0),
+    layers,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Validation of a parsed model.json: the schema first, then every semantic rule
+ * (shapes, finiteness, sizes, layer ordering, name). All problems are collected and
+ * thrown once, each naming its JSON path and what was expected.
+ */
+import type { core } from 'zod';
+import { RnncError, RnncProblems } from '../errors.js';
+import {
+  type FloatModel, type Layer, type RecurrentWeights, LIMITS, gateCount, isRecurrent, modelSchema,
+} from './model.js';
+import { nameProblem } from './names.js';
+import { layerOutputSize } from './shapes.js';
+
+const MAX_LISTED = 8;
+
+/** `["layers", 1, "weights", "kernel", 3]` → `layers[1].weights.kernel[3]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function describeIssue(issue: core.$ZodIssue): string {
+  const at = formatPath(issue.path);
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.expected === 'number') return `${at}: expected a finite number, got ${shown(issue.input)}`;
+      return `${at}: expected ${issue.expected}, got ${shown(issue.input)}`;
+    case 'unrecognized_keys':
+      return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    case 'invalid_value':
+      return `${at}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown(issue.input)}`;
+    case 'invalid_union':
+      if ('discriminator' in issue && issue.discriminator === 'type') {
+        return `${at}.type: unknown layer type ${shown((issue.input as { type?: unknown })?.type)}; supported: rnn, lstm, gru, dense`;
+      }
+      return `${at}: ${issue.message}`;
+    default:
+      return `${at}: ${issue.message}`;
+  }
+}
+
+function checkMatrix(problems: string[], at: string, m: number[][], rows: number, cols: number): void {
+  const gotCols = m.length > 0 && m.every((r) => r.length === m[0]!.length) ? m[0]!.length : undefined;
+  if (m.length !== rows || gotCols !== cols) {
+    const got = gotCols === undefined && m.length > 0 ? `${m.length} ragged rows` : `${m.length}×${gotCols ?? 0}`;
+    problems.push(`${at}: expected ${rows}×${cols}, got ${got}`);
+  }
+}
+
+function checkVector(problems: string[], at: string, v: number[], length: number): void {
+  if (v.length !== length) problems.push(`${at}: expected ${length} values, got ${v.length}`);
+}
+
+function checkRange(problems: string[], at: string, value: number, max: number): void {
+  if (value < 1 || value > max) problems.push(`${at}: expected an integer from 1 to ${max}, got ${value}`);
+}
+
+function checkRecurrentWeights(
+  problems: string[], at: string, layer: Extract<Layer, { type: 'rnn' | 'lstm' | 'gru' }>,
+  w: RecurrentWeights, inputSize: number,
+): void {
+  const rows = gateCount(layer.type) * layer.units;
+  checkMatrix(problems, `${at}.kernel`, w.kernel, rows, inputSize);
+  checkMatrix(problems, `${at}.recurrentKernel`, w.recurrentKernel, rows, layer.units);
+  checkVector(problems, `${at}.bias`, w.bias, rows);
+  const wantsRecurrentBias = layer.type === 'gru' && layer.resetAfter;
+  if (wantsRecurrentBias && w.recurrentBias === undefined) {
+    problems.push(`${at}.recurrentBias: required for a GRU with resetAfter true (${rows} values)`);
+  } else if (!wantsRecurrentBias && w.recurrentBias !== undefined) {
+    problems.push(`${at}.recurrentBias: only a GRU with resetAfter true has a recurrent bias; remove it or fold it into bias`);
+  } else if (w.recurrentBias !== undefined) {
+    checkVector(problems, `${at}.recurrentBias`, w.recurrentBias, rows);
+  }
+}
+
+function checkLayers(model: FloatModel, problems: string[]): void {
+  if (model.layers.length === 0) problems.push('layers: expected at least one layer');
+  if (model.layers.length > LIMITS.layers) {
+    problems.push(`layers: expected at most ${LIMITS.layers} layers, got ${model.layers.length}`);
+  }
+  let inputSize = model.inputSize;
+  let sequence = true;
+  let producer = 'the model input';
+  model.layers.forEach((layer, i) => {
+    const at = `layers[${i}]`;
+    checkRange(problems, `${at}.units`, layer.units, LIMITS.units);
+    if (isRecurrent(layer)) {
+      if (!sequence) {
+        problems.push(`${at}: a ${layer.type} layer needs a sequence, but ${producer} has returnSequences false`);
+      }
+      checkRecurrentWeights(problems, `${at}.weights`, layer, layer.weights, inputSize);
+      if (layer.bidirectional && layer.backwardWeights === undefined) {
+        problems.push(`${at}.backwardWeights: required because bidirectional is '${layer.bidirectional}'`);
+      } else if (!layer.bidirectional && layer.backwardWeights !== undefined) {
+        problems.push(`${at}.backwardWeights: present but the layer is not bidirectional`);
+      } else if (layer.backwardWeights !== undefined) {
+        checkRecurrentWeights(problems, `${at}.backwardWeights`, layer, layer.backwardWeights, inputSize);
+      }
+      sequence = layer.returnSequences;
+      producer = at;
+    } else {
+      checkMatrix(problems, `${at}.weights.kernel`, layer.weights.kernel, layer.units, inputSize);
+      checkVector(problems, `${at}.weights.bias`, layer.weights.bias, layer.units);
+    }
+    inputSize = layerOutputSize(layer);
+  });
+}
+
+function checkModel(model: FloatModel): string[] {
+  const problems: string[] = [];
+  const bad = nameProblem(model.name);
+  if (bad) problems.push(`name: ${bad}`);
+  checkRange(problems, 'inputSize', model.inputSize, LIMITS.inputSize);
+  if (model.normalization) {
+    const { mean, std } = model.normalization;
+    checkVector(problems, 'normalization.mean', mean, model.inputSize);
+    checkVector(problems, 'normalization.std', std, model.inputSize);
+    std.forEach((s, i) => {
+      if (!(s > 0)) problems.push(`normalization.std[${i}]: expected a positive number, got ${s}`);
+    });
+  }
+  checkLayers(model, problems);
+  return problems;
+}
+
+/** Validates parsed JSON as a float model; `source` names the file in messages. */
+export function validateModel(json: unknown, source: string): FloatModel {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new RnncError('ir/invalid', `${source}: expected a JSON object with "format": "rnnc-model"`);
+  }
+  const head = json as { format?: unknown; version?: unknown };
+  if (head.format !== 'rnnc-model') {
+    throw new RnncError('ir/invalid', `${source}: format: expected "rnnc-model", got ${shown(head.format)}`);
+  }
+  if (head.version !== 1) {
+    throw new RnncError('ir/unsupported_version', `${source}: version: this rnnc reads version 1, got ${shown(head.version)}`);
+  }
+  const parsed = modelSchema.safeParse(json, { reportInput: true });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(describeIssue);
+    const listed = issues.slice(0, MAX_LISTED);
+    if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
+    throw new RnncProblems('ir/invalid', source, listed);
+  }
+  const problems = checkModel(parsed.data);
+  if (problems.length > 0) throw new RnncProblems('ir/invalid', source, problems);
+  return parsed.data;
+}

@@ -1,0 +1,117 @@
+/**
+ * File reading and writing with one-line errors, and atomic writes: content goes to
+ * a temporary file beside the target and is renamed over it, so a reader never sees
+ * half a file and a failure leaves nothing behind.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { RnncError } from '../errors.js';
+
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOTDIR') return 'a parent is not a directory';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOSPC') return 'no space left on device';
+  return code ?? String(e);
+}
+
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RnncError(code === 'ENOENT' ? 'io/not_found' : 'io/unreadable', `cannot read ${path}: ${reason(e)}`, path);
+  }
+}
+
+export function readBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RnncError(code === 'ENOENT' ? 'io/not_found' : 'io/unreadable', `cannot read ${path}: ${reason(e)}`, path);
+  }
+}
+
+/** Parses JSON, turning syntax errors into one line with the position. */
+export function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const bare = /(?<![\w"])(-?Infinity|NaN)(?![\w"])/.exec(text);
+    if (bare) {
+      const line = text.slice(0, bare.index).split('\n').length;
+      throw new RnncError('io/bad_json', `${source}: line ${line}: ${bare[1]} is not a number in JSON (weights must be finite)`, source);
+    }
+    const msg = (e as Error).message.replace(/^JSON\.parse: /, '');
+    throw new RnncError('io/bad_json', `${source}: malformed JSON: ${msg}`, source);
+  }
+}
+
+export function readJson(path: string): unknown {
+  return parseJson(readText(path), path);
+}
+
+/** Writes `content` to `path` atomically, creating parent directories. */
+export function writeAtomic(path: string, content: string | Uint8Array): void {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new RnncError('io/unwritable', `cannot write ${path}: ${reason(e)}`, path);
+  }
+}
+
+/**
+ * Writes several files so that either all appear or none does: every file is first
+ * written to a temporary name, and only when all succeeded are they renamed.
+ */
+export function writeAllAtomic(files: ReadonlyArray<{ path: string; content: string | Uint8Array }>): void {
+  const staged: Array<{ tmp: string; path: string }> = [];
+  try {
+    for (const f of files) {
+      const dir = dirname(f.path);
+      mkdirSync(dir, { recursive: true });
+      const tmp = join(dir, `.${basename(f.path)}.${process.pid}.tmp`);
+      staged.push({ tmp, path: f.path });
+      writeFileSync(tmp, f.content);
+    }
+  } catch (e) {
+    for (const s of staged) rmSync(s.tmp, { force: true });
+    const failed = staged[staged.length - 1]?.path ?? files[0]?.path ?? '';
+    throw new RnncError('io/unwritable', `cannot write ${failed}: ${reason(e)}`, failed);
+  }
+  for (const s of staged) renameSync(s.tmp, s.path);
+}
+
+/**
+ * JSON with numeric arrays kept on one line: readable for humans, compact for large
+ * weight matrices, and deterministic (same value → same bytes).
+ */
+export function stringifyJson(value: unknown): string {
+  const walk = (v: unknown, indent: string): string => {
+    if (Array.isArray(v)) {
+      if (v.length === 0) return '[]';
+      if (v.every((x) => typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean' || x === null)) {
+        return `[${v.map((x) => JSON.stringify(x)).join(', ')}]`;
+      }
+      const inner = indent + '  ';
+      return `[\n${v.map((x) => inner + walk(x, inner)).join(',\n')}\n${indent}]`;
+    }
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+      if (entries.length === 0) return '{}';
+      const inner = indent + '  ';
+      return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${walk(x, inner)}`).join(',\n')}\n${indent}}`;
+    }
+    return JSON.stringify(v) ?? 'null';
+  };
+  return walk(value, '') + '\n';
+}
