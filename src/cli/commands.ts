@@ -2,9 +2,11 @@
 import type { Command } from 'commander';
 import type { CliIo } from './context.js';
 import { registerInspect } from './inspect.js';
+import { registerQuantize } from './quantize.js';
 import { registerRun } from './run.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerInspect,
   registerRun,
+  registerQuantize,
 ];

@@ -1,29 +1,73 @@
-/** `rnnc run model.json --input seq.json [--json]`: the float reference on one sequence. */
+/**
+ * `rnnc run model.json --input seq.json [--json]`: the float reference on one sequence.
+ * `rnnc run model.q.json --input seq.json`: the fixed-point reference.
+ * `rnnc run model.json --fixed [--calib data ...]`: quantize on the fly, then fixed point.
+ * Fixed-point outputs are printed dequantized (int / 2^frac); --json adds the integers.
+ */
+import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { readSequence } from '../data/sequence.js';
+import { RnncError } from '../errors.js';
+import { dequantizeOutput, quantizeInput, runFixed } from '../fixed/model.js';
 import { runFloat } from '../float/model.js';
+import type { QuantModel } from '../ir/qmodel.js';
+import { isQuantModelJson, validateQuantModel } from '../ir/qio.js';
+import { readJson } from '../util/fs.js';
 import type { CliIo } from './context.js';
 import { num } from './format.js';
 import { loadFloatModel } from './load.js';
+import { type QuantCliOptions, addQuantOptions, quantizeFromCli } from './quant-options.js';
+
+interface Options extends QuantCliOptions {
+  input: string;
+  json?: boolean;
+  fixed?: boolean;
+}
+
+/** A quantized model when the file is one, else undefined (float models load via load.ts). */
+function tryQuantModel(path: string): QuantModel | undefined {
+  if (extname(path).toLowerCase() !== '.json') return undefined;
+  const json = readJson(path);
+  return isQuantModelJson(json) ? validateQuantModel(json, path) : undefined;
+}
+
+function print(io: CliIo, outputs: number[][], json: boolean, fixed?: { raw: number[][]; frac: number }): void {
+  if (json) {
+    io.out(JSON.stringify(fixed ? { outputs, raw: fixed.raw, frac: fixed.frac } : { outputs }) + '\n');
+    return;
+  }
+  outputs.forEach((o, t) => {
+    const label = outputs.length === 1 ? 'output' : `t=${t}`;
+    io.out(`${label}: ${o.map((v) => num(v)).join(' ')}\n`);
+  });
+}
 
 export function registerRun(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('run')
-    .description('run a model on one input sequence and print its outputs')
-    .argument('<model>', 'model file')
+    .description('run a model (float, or fixed point for model.q.json / --fixed) on one input sequence and print its outputs')
+    .argument('<model>', 'model file: model.json or model.q.json')
     .requiredOption('-i, --input <file>', 'sequence: JSON array of timesteps, or CSV with one timestep per row')
-    .option('--json', 'print {"outputs": [[...], ...]}')
-    .action((path: string, opts: { input: string; json?: boolean }) => {
+    .option('--json', 'print {"outputs": [[...], ...]} (fixed point adds "raw" integers and their "frac")')
+    .option('--fixed', 'quantize the float model (options below) and run the fixed-point reference');
+  addQuantOptions(cmd).action((path: string, opts: Options) => {
+    let q = tryQuantModel(path);
+    if (!q) {
       const model = loadFloatModel(path);
-      const seq = readSequence(opts.input);
-      const outputs = runFloat(model, seq).map((o) => Array.from(o));
-      if (opts.json) {
-        io.out(JSON.stringify({ outputs }) + '\n');
+      if (!opts.fixed) {
+        if (opts.calib !== undefined) throw new RnncError('usage/invalid', '--calib only applies with --fixed (or to rnnc quantize)');
+        const outputs = runFloat(model, readSequence(opts.input)).map((o) => Array.from(o));
+        print(io, outputs, Boolean(opts.json));
         return;
       }
-      outputs.forEach((o, t) => {
-        const label = outputs.length === 1 ? 'output' : `t=${t}`;
-        io.out(`${label}: ${o.map((v) => num(v)).join(' ')}\n`);
-      });
-    });
+      q = quantizeFromCli(model, opts, io).model;
+    }
+    const model = q;
+    const seq = readSequence(opts.input);
+    if (seq[0]!.length !== model.inputSize) {
+      throw new RnncError('data/invalid', `${opts.input}: ${seq[0]!.length} features per timestep, but the model takes ${model.inputSize}`);
+    }
+    const raw = runFixed(model, seq.map((x) => quantizeInput(model, x)));
+    print(io, raw.map((y) => Array.from(dequantizeOutput(model, y))), Boolean(opts.json), { raw: raw.map((y) => Array.from(y)), frac: model.output.frac });
+  });
 }

@@ -88,11 +88,16 @@ function checkInput(model: QuantModel, xs: ArrayLike<ArrayLike<number>>): void {
 
 /** Whole-sequence inference on int16 inputs (already quantized: see quantizeInput). */
 export function runFixed(model: QuantModel, xs: ArrayLike<ArrayLike<number>>): Int16Array[] {
+  const perLayer = runFixedLayers(model, xs);
+  return perLayer[perLayer.length - 1] ?? Array.from({ length: xs.length }, (_, t) => Int16Array.from(xs[t]!));
+}
+
+/** Whole-sequence inference returning every layer's outputs (error reports compare them per layer). */
+export function runFixedLayers(model: QuantModel, xs: ArrayLike<ArrayLike<number>>): Int16Array[][] {
   checkInput(model, xs);
   const ctx = fixedContext(model);
   let seq: Int16Array[] = Array.from({ length: xs.length }, (_, t) => Int16Array.from(xs[t]!));
-  for (const layer of model.layers) seq = runLayer(model, layer, seq, ctx);
-  return seq;
+  return model.layers.map((layer) => (seq = runLayer(model, layer, seq, ctx)));
 }
 
 export interface FixedStream {

@@ -26,10 +26,24 @@ function scratchFor(w: FloatCellWeights): Float64Array {
   return new Float64Array(8 * w.units);
 }
 
+/**
+ * Optional observation of a whole-sequence run, for calibration and error reports
+ * (src/quantize/). Observing never changes a result.
+ */
+export interface FloatObserver {
+  /** After each recurrent step of layer `layer`: its input, h before the step, the state after. */
+  step?(layer: number, backward: boolean, x: ArrayLike<number>, hPrev: Float64Array, state: FloatCellState): void;
+  /** A dense layer's pre-activation W x + b, before its activation. */
+  dense?(layer: number, pre: Float64Array): void;
+  /** The outputs a layer passes on (one per timestep, or one). */
+  layer?(layer: number, outputs: Float64Array[]): void;
+}
+
 /** Dense layer on one vector, activation included. */
-export function denseForward(d: PreparedDense, x: ArrayLike<number>): Float64Array {
+export function denseForward(d: PreparedDense, x: ArrayLike<number>, onPre?: (pre: Float64Array) => void): Float64Array {
   const out = new Float64Array(d.units);
   matVec(d.kernel, x, d.units, d.inputSize, out, d.bias);
+  onPre?.(out);
   switch (d.activation) {
     case 'linear': break;
     case 'relu': for (let i = 0; i < out.length; i++) out[i] = Math.max(0, out[i]!); break;
@@ -41,13 +55,18 @@ export function denseForward(d: PreparedDense, x: ArrayLike<number>): Float64Arr
 }
 
 /** Runs one direction of a recurrent layer over a sequence; returns h at every step. */
-function runDirection(cell: FloatCell, w: FloatCellWeights, xs: Float64Array[], reverse: boolean): Float64Array[] {
+function runDirection(
+  cell: FloatCell, w: FloatCellWeights, xs: Float64Array[], reverse: boolean,
+  onStep?: (x: Float64Array, hPrev: Float64Array, state: FloatCellState) => void,
+): Float64Array[] {
   const state = newCellState(w.units);
   const scratch = scratchFor(w);
   const out = new Array<Float64Array>(xs.length);
   for (let k = 0; k < xs.length; k++) {
     const t = reverse ? xs.length - 1 - k : k;
+    const hPrev = onStep ? state.h.slice() : state.h;
     cell.step(w, xs[t]!, state, scratch);
+    onStep?.(xs[t]!, hPrev, state);
     out[t] = state.h.slice();
   }
   return out;
@@ -61,14 +80,18 @@ function merge(a: Float64Array, b: Float64Array, mode: 'concat' | 'sum'): Float6
   return out;
 }
 
-function runLayer(p: PreparedLayer, xs: Float64Array[]): Float64Array[] {
-  if (p.kind === 'dense') return xs.map((x) => denseForward(p, x));
+function runLayer(p: PreparedLayer, xs: Float64Array[], i: number, obs?: FloatObserver): Float64Array[] {
+  const onPre = obs?.dense ? (pre: Float64Array) => obs.dense!(i, pre) : undefined;
+  if (p.kind === 'dense') return xs.map((x) => denseForward(p, x, onPre));
   const cell = FLOAT_CELLS[p.layer.type];
-  const fwd = runDirection(cell, p.forward, xs, false);
+  const onStep = (backward: boolean) => (obs?.step
+    ? (x: Float64Array, hPrev: Float64Array, s: FloatCellState) => obs.step!(i, backward, x, hPrev, s)
+    : undefined);
+  const fwd = runDirection(cell, p.forward, xs, false, onStep(false));
   if (!p.backward || !p.layer.bidirectional) {
     return p.layer.returnSequences ? fwd : [fwd[fwd.length - 1]!];
   }
-  const bwd = runDirection(cell, p.backward, xs, true);
+  const bwd = runDirection(cell, p.backward, xs, true, onStep(true));
   const mode = p.layer.bidirectional;
   if (p.layer.returnSequences) return fwd.map((f, t) => merge(f, bwd[t]!, mode));
   // Keras semantics: the forward direction's last output with the backward direction's
@@ -100,10 +123,15 @@ function checkInput(model: FloatModel, xs: ArrayLike<ArrayLike<number>>): void {
  * Whole-sequence inference. Returns one output per timestep when the model ends in a
  * sequence, else a single output.
  */
-export function runFloat(model: FloatModel, xs: ArrayLike<ArrayLike<number>>, prepared = prepareModel(model)): Float64Array[] {
+export function runFloat(
+  model: FloatModel, xs: ArrayLike<ArrayLike<number>>, prepared = prepareModel(model), observer?: FloatObserver,
+): Float64Array[] {
   checkInput(model, xs);
   let seq = Array.from({ length: xs.length }, (_, t) => normalizeInput(model, xs[t]!));
-  for (const p of prepared) seq = runLayer(p, seq);
+  prepared.forEach((p, i) => {
+    seq = runLayer(p, seq, i, observer);
+    observer?.layer?.(i, seq);
+  });
   return seq;
 }
 

@@ -10,6 +10,8 @@ import { quantizeMultiplier } from './multiplier.js';
 /** int16 inputs can reach −32768: the bound uses this magnitude for every input. */
 const INPUT_ABS_MAX = 32768;
 const INT32_LIMIT = 2 ** 31 - 1;
+/** Largest |bias| chosen by the row scale: a little under int32 so rounding cannot cross it. */
+const BIAS_LIMIT = 2 ** 31 - 2 ** 8;
 /** int64 accumulators must stay exact in the TypeScript reference (doubles). */
 const INT64_LIMIT = 2 ** 52;
 
@@ -46,8 +48,11 @@ export function quantizeMatmul(spec: MatmulSpec): QMatmul {
     const row = spec.kernel[r]!;
     let absMax = 0;
     for (const w of row) absMax = Math.max(absMax, Math.abs(w));
-    // An all-zero row keeps scale 1 so its bias still quantizes sensibly.
-    const s = absMax > 0 ? absMax / qmax : 2 ** -spec.inFrac;
+    // The bias is stored at the accumulator scale s·2^−inFrac and must fit int32: a row
+    // whose bias is large next to its weights (or whose weights are all zero) takes the
+    // coarser scale that makes it fit, giving up weight resolution rather than failing.
+    const biasAbs = Math.abs(spec.bias?.[r] ?? 0);
+    const s = Math.max(absMax / qmax, (biasAbs * 2 ** spec.inFrac) / BIAS_LIMIT) || 1;
     let rowAbs = 0;
     for (let c = 0; c < cols; c++) {
       const q = roundSym(row[c]! / s);

@@ -1,0 +1,77 @@
+/** Plain-text rendering of the quantization report (`rnnc quantize`). */
+import type { QuantModel } from '../ir/qmodel.js';
+import type { QuantizationMeta } from '../quantize/meta.js';
+import type { EvalReport, LayerError } from '../quantize/report.js';
+import { num, table } from './format.js';
+
+export interface QuantReport {
+  output: string;
+  quantization: QuantizationMeta;
+  formats: { input: number; layers: Array<{ index: number; type: string; detail: string }> };
+  /** Fixed vs float on the calibration data; absent without calibration data. */
+  layerErrors?: LayerError[];
+  eval?: EvalReport & { source: string };
+}
+
+function q(bits: number, frac: number): string {
+  return `Q${bits - 1 - frac}.${frac}`;
+}
+
+/** Per-layer format summary: what calibration decided. */
+export function formatsOf(model: QuantModel): QuantReport['formats'] {
+  return {
+    input: model.input.frac,
+    layers: model.layers.map((l, index) => {
+      let detail = `in ${q(16, l.inFrac)}, out ${q(16, l.outFrac)}`;
+      if (l.type === 'lstm') detail += `, cell int${l.cell.bits} ${q(l.cell.bits, l.cell.frac)}`;
+      if (l.type === 'dense' && l.logitFrac !== undefined) detail += `, logits ${q(16, l.logitFrac)}`;
+      return { index, type: l.type, detail };
+    }),
+  };
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+function evalLines(e: NonNullable<QuantReport['eval']>): string {
+  const head = `eval on ${e.source} (${e.examples} sequences):`;
+  if (e.metric === 'accuracy') {
+    const d = (x: number) => `${x >= e.float ? '+' : ''}${(100 * (x - e.float)).toFixed(2)} pp`;
+    return `${head} accuracy float ${pct(e.float)}, int8 ${pct(e.int8)} (${d(e.int8)}), int16 ${pct(e.int16)} (${d(e.int16)})\n`;
+  }
+  const rel = (x: number) => (e.float > 0 ? ` (${x >= e.float ? '+' : ''}${(100 * (x / e.float - 1)).toFixed(2)}%)` : '');
+  return `${head} RMSE float ${num(e.float, 5)}, int8 ${num(e.int8, 5)}${rel(e.int8)}, int16 ${num(e.int16, 5)}${rel(e.int16)}\n`;
+}
+
+export function renderQuantReport(r: QuantReport): string {
+  const m = r.quantization;
+  let s = `wrote ${r.output}: int${m.weightBits} weights, ${m.lut.size}-entry tables, margin ${m.margin}\n`;
+  const c = m.calibration;
+  if (c) {
+    s += `calibration: ${c.sequences} sequences, ${c.timesteps} timesteps, ranges at ${c.percentile === 100 ? 'max-abs' : `percentile ${c.percentile}`}; ` +
+      `input |x| max ${num(c.input.maxAbs, 4)}, range ${num(c.input.range, 4)}\n`;
+  } else {
+    s += 'calibration: none (conservative default ranges)\n';
+  }
+  s += `input: int16 ${q(16, r.formats.input)}\n`;
+  const calibRows = c?.layers ?? [];
+  const errRows = r.layerErrors ?? [];
+  s += table(r.formats.layers.map((l) => {
+    const cl = calibRows[l.index];
+    const range = cl?.cell ? `|c| ${num(cl.cell.range, 4)}` : cl?.dense ? `|Wx+b| ${num(cl.dense.range, 4)}` : '';
+    const gates = cl?.gates ? `${num(cl.gates.maxAbs, 4)} (${pct(cl.gates.clippedFraction)} > 8)` : '';
+    const e = errRows[l.index];
+    return [String(l.index), l.type, l.detail, range, gates, e ? num(e.maxAbs, 3) : '-', e ? num(e.rms, 3) : '-'];
+  }), ['#', 'layer', 'formats', 'calibrated', '|gate pre|', 'max err', 'rms err']);
+  if (!r.layerErrors) s += '(error vs float not measured: no calibration data)\n';
+  const wide = m.accumulators.filter((a) => a.acc === 'int64');
+  s += `accumulators: ${m.accumulators.length - wide.length} of ${m.accumulators.length} products proven safe in int32\n`;
+  for (const a of wide) {
+    s += `  ${a.what}: worst case ${a.accBound.toExponential(2)} exceeds int32 -> int64 accumulator, pre-shift ${a.preShift}\n`;
+  }
+  s += `tables: max abs error sigmoid ${num(m.lut.lsb.sigmoid, 3)} LSB (${m.lut.sigmoid.toExponential(2)}), ` +
+    `tanh ${num(m.lut.lsb.tanh, 3)} LSB (${m.lut.tanh.toExponential(2)})\n`;
+  if (r.eval) s += evalLines(r.eval);
+  return s;
+}

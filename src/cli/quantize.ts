@@ -1,0 +1,53 @@
+/**
+ * `rnnc quantize model.json --calib data -o model.q.json [--weights int8|int16]
+ *  [--lut-size N] [--percentile P] [--margin M] [--eval labelled] [--json]`
+ */
+import type { Command } from 'commander';
+import { saveQuantModel } from '../ir/qio.js';
+import { inferShapes } from '../ir/shapes.js';
+import { readEvalData } from '../quantize/calib-data.js';
+import type { QuantizationMeta } from '../quantize/meta.js';
+import { quantizeWithData } from '../quantize/pipeline.js';
+import { evalReport, layerErrors } from '../quantize/report.js';
+import type { CliIo } from './context.js';
+import { loadFloatModel } from './load.js';
+import { type QuantCliOptions, addQuantOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
+import { type QuantReport, formatsOf, renderQuantReport } from './quant-report.js';
+
+interface Options extends QuantCliOptions {
+  output: string;
+  eval?: string;
+  json?: boolean;
+}
+
+export function registerQuantize(program: Command, io: CliIo): void {
+  const cmd = program
+    .command('quantize')
+    .description('quantize a float model to fixed point (model.q.json) and report the error')
+    .argument('<model>', 'float model (rnnc model.json)')
+    .requiredOption('-o, --output <file>', 'quantized model to write (model.q.json)');
+  addQuantOptions(cmd)
+    .option('--eval <file>', 'labelled held-out data: task metric float vs int8 vs int16')
+    .option('--json', 'print the report as one JSON object')
+    .action((path: string, opts: Options) => {
+      const model = loadFloatModel(path);
+      const shapes = inferShapes(model);
+      // Read the eval file before the (slower) quantization, so its errors come first.
+      const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model.inputSize, shapes[shapes.length - 1]!.sequenceOut) : undefined;
+      const { model: q, data } = quantizeFromCli(model, opts, io);
+      saveQuantModel(q, opts.output);
+      const report: QuantReport = {
+        output: opts.output,
+        quantization: q.meta!.quantization as QuantizationMeta,
+        formats: formatsOf(q),
+      };
+      if (data) report.layerErrors = layerErrors(model, q, data.sequences);
+      if (evalData) {
+        const base = pipelineOptions(opts);
+        const other = quantizeWithData(model, data, { ...base, weightBits: q.weightBits === 8 ? 16 : 8 }).model;
+        const [int8, int16] = q.weightBits === 8 ? [q, other] : [other, q];
+        report.eval = { ...evalReport(model, int8, int16, evalData), source: opts.eval! };
+      }
+      io.out(opts.json ? JSON.stringify(report) + '\n' : renderQuantReport(report));
+    });
+}

@@ -1,0 +1,64 @@
+/**
+ * What the quantizer decided, recorded in `model.q.json` under `meta.quantization` so
+ * later phases (the codegen report, `rnnc inspect`) can print it without redoing it:
+ * calibration summary or the defaults used, accumulator widths, LUT errors.
+ */
+import type { QMatmul, QuantModel } from '../ir/qmodel.js';
+import { type LutError, lutLog2, measureLutError } from '../fixed/lut.js';
+import type { CalibrationSummary } from './calibrate.js';
+import { DEFAULT_RANGES } from './quantize.js';
+
+export interface AccumulatorDecision {
+  /** `layers[0].forward.x` (input product), `.h` (recurrent), `layers[2].mm` (dense). */
+  what: string;
+  rows: number;
+  cols: number;
+  acc: QMatmul['acc'];
+  preShift: number;
+  /** Worst-case |accumulator| over all int16 inputs, from the integer weights and bias. */
+  accBound: number;
+}
+
+export interface QuantizationMeta {
+  weightBits: 8 | 16;
+  margin: number;
+  /** Calibration summary, or null when the conservative defaults were used. */
+  calibration: CalibrationSummary | null;
+  defaults?: typeof DEFAULT_RANGES;
+  accumulators: AccumulatorDecision[];
+  lut: LutError & { lsb: { sigmoid: number; tanh: number } };
+}
+
+/** Every matrix product of a quantized model, named by its place in the document. */
+export function listMatmuls(q: QuantModel): Array<{ what: string; mm: QMatmul }> {
+  const out: Array<{ what: string; mm: QMatmul }> = [];
+  q.layers.forEach((l, i) => {
+    if (l.type === 'dense') { out.push({ what: `layers[${i}].mm`, mm: l.mm }); return; }
+    for (const [name, dir] of [['forward', l.forward], ['backward', l.backward]] as const) {
+      if (!dir) continue;
+      out.push({ what: `layers[${i}].${name}.x`, mm: dir.x }, { what: `layers[${i}].${name}.h`, mm: dir.h });
+    }
+  });
+  return out;
+}
+
+export function accumulatorDecisions(q: QuantModel): AccumulatorDecision[] {
+  return listMatmuls(q).map(({ what, mm }) => ({ what, rows: mm.rows, cols: mm.cols, acc: mm.acc, preShift: mm.preShift, accBound: mm.accBound }));
+}
+
+/** Exhaustive LUT error of the model's own tables (real units, and in Q0.15 LSBs). */
+export function lutErrorOf(q: QuantModel): QuantizationMeta['lut'] {
+  const e = measureLutError({ size: q.lut.size, log2Size: lutLog2(q.lut.size), sigmoid: q.lut.sigmoid, tanh: q.lut.tanh });
+  return { ...e, lsb: { sigmoid: e.sigmoid * 2 ** 15, tanh: e.tanh * 2 ** 15 } };
+}
+
+export function quantizationMeta(q: QuantModel, margin: number, calibration: CalibrationSummary | undefined): QuantizationMeta {
+  return {
+    weightBits: q.weightBits,
+    margin,
+    calibration: calibration ?? null,
+    ...(calibration ? {} : { defaults: DEFAULT_RANGES }),
+    accumulators: accumulatorDecisions(q),
+    lut: lutErrorOf(q),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Float model + optional calibration data → quantized model with its decisions in
+ * `meta.quantization`. The one entry point the CLI (`rnnc quantize`, `rnnc run
+ * --fixed`) and the code generator's implicit quantization use.
+ */
+import type { FloatModel } from '../ir/model.js';
+import type { QuantModel } from '../ir/qmodel.js';
+import { type Calibration, calibrate } from './calibrate.js';
+import { quantizationMeta } from './meta.js';
+import { DEFAULT_RANGES, quantizeModel } from './quantize.js';
+
+export interface PipelineOptions {
+  weightBits?: 8 | 16;
+  lutSize?: number;
+  /** Headroom over calibrated ranges (default 1.25). */
+  margin?: number;
+  /** Percentile of |x| used as each calibrated range (default 100: max-abs). */
+  percentile?: number;
+  producer?: string;
+}
+
+export interface CalibData {
+  sequences: number[][][];
+  /** File name, for messages. */
+  source: string;
+}
+
+export interface PipelineResult {
+  model: QuantModel;
+  calibration: Calibration | undefined;
+  /** One-line warnings for stderr (without the `rnnc: warning:` prefix). */
+  warnings: string[];
+}
+
+export const DEFAULT_MARGIN = 1.25;
+
+export const NO_CALIBRATION_WARNING =
+  `no calibration data (--calib): using conservative default ranges (normalised input ±${DEFAULT_RANGES.input}, ` +
+  `LSTM cell ±${DEFAULT_RANGES.cell}, dense ±${DEFAULT_RANGES.dense}); precision will be lower than calibrated`;
+
+export function quantizeWithData(model: FloatModel, data: CalibData | undefined, opts: PipelineOptions = {}): PipelineResult {
+  const margin = opts.margin ?? DEFAULT_MARGIN;
+  const calibration = data
+    ? calibrate(model, data.sequences, opts.percentile !== undefined ? { percentile: opts.percentile } : {}, data.source)
+    : undefined;
+  const warnings = data ? [] : [NO_CALIBRATION_WARNING];
+  const q = quantizeModel(model, {
+    ...(opts.weightBits ? { weightBits: opts.weightBits } : {}),
+    ...(opts.lutSize ? { lutSize: opts.lutSize } : {}),
+    ...(calibration ? { ranges: calibration.ranges } : {}),
+    ...(opts.producer ? { producer: opts.producer } : {}),
+    margin,
+  });
+  q.meta = { ...(q.meta ?? {}), quantization: quantizationMeta(q, margin, calibration?.summary) };
+  return { model: q, calibration, warnings };
+}

@@ -1,0 +1,133 @@
+/**
+ * The quantization error report: how far the fixed-point reference drifts from the
+ * float reference, per layer, on the calibration data; and, given labelled held-out
+ * data, the task metric (accuracy or RMSE) of float vs int8 vs int16 weights.
+ *
+ * Per layer, every output value the layer passes on (every timestep and sequence) is
+ * compared: err = fixed / 2^outFrac − float.
+ */
+import { RnncError } from '../errors.js';
+import { type FloatObserver, runFloat } from '../float/model.js';
+import { prepareModel } from '../float/prepare.js';
+import type { FloatModel } from '../ir/model.js';
+import type { QuantModel } from '../ir/qmodel.js';
+import { dequantizeOutput, quantizeInput, runFixed, runFixedLayers } from '../fixed/model.js';
+import type { EvalData } from './calib-data.js';
+
+export interface LayerError {
+  index: number;
+  type: QuantModel['layers'][number]['type'];
+  maxAbs: number;
+  rms: number;
+  /** Values compared. */
+  count: number;
+}
+
+export function layerErrors(model: FloatModel, q: QuantModel, seqs: readonly number[][][]): LayerError[] {
+  const prepared = prepareModel(model);
+  const n = q.layers.length;
+  const maxAbs = new Float64Array(n);
+  const sumSq = new Float64Array(n);
+  const count = new Float64Array(n);
+  for (const seq of seqs) {
+    const floats: Float64Array[][] = [];
+    const observer: FloatObserver = { layer: (i, out) => { floats[i] = out; } };
+    runFloat(model, seq, prepared, observer);
+    const fixed = runFixedLayers(q, seq.map((x) => quantizeInput(q, x)));
+    fixed.forEach((outs, i) => {
+      const scale = 2 ** -q.layers[i]!.outFrac;
+      outs.forEach((o, t) => {
+        const f = floats[i]![t]!;
+        for (let j = 0; j < o.length; j++) {
+          const e = Math.abs(o[j]! * scale - f[j]!);
+          if (e > maxAbs[i]!) maxAbs[i] = e;
+          sumSq[i]! += e * e;
+        }
+        count[i]! += o.length;
+      });
+    });
+  }
+  return q.layers.map((l, i) => ({ index: i, type: l.type, maxAbs: maxAbs[i]!, rms: Math.sqrt(sumSq[i]! / Math.max(1, count[i]!)), count: count[i]! }));
+}
+
+export type TaskKind = 'classification' | 'regression';
+
+/** Softmax heads and single-unit sigmoid heads are classifiers; everything else regresses. */
+export function taskKind(model: FloatModel): TaskKind {
+  const last = model.layers[model.layers.length - 1];
+  if (last?.type !== 'dense') return 'regression';
+  return last.activation === 'softmax' || (last.activation === 'sigmoid' && last.units === 1) ? 'classification' : 'regression';
+}
+
+type Runner = (seq: number[][]) => ArrayLike<number>[];
+
+export function floatRunner(model: FloatModel): Runner {
+  const prepared = prepareModel(model);
+  return (seq) => runFloat(model, seq, prepared);
+}
+
+export function fixedRunner(q: QuantModel): Runner {
+  return (seq) => runFixed(q, seq.map((x) => quantizeInput(q, x))).map((y) => dequantizeOutput(q, y));
+}
+
+function predictedClass(y: ArrayLike<number>): number {
+  if (y.length === 1) return y[0]! >= 0.5 ? 1 : 0;
+  let best = 0;
+  for (let j = 1; j < y.length; j++) if (y[j]! > y[best]!) best = j;
+  return best;
+}
+
+/** Accuracy in [0, 1] for classifiers, RMSE over every target value for regression. */
+export function taskMetric(kind: TaskKind, run: Runner, data: EvalData, outputSize: number): number {
+  let hits = 0;
+  let sumSq = 0;
+  let n = 0;
+  data.sequences.forEach((seq, s) => {
+    const ys = run(seq);
+    const ts = data.targets[s]!;
+    if (ts.length !== ys.length) {
+      throw new RnncError('data/invalid', `${data.source}: sequence ${s}: ${ts.length} targets for ${ys.length} model outputs`, data.source);
+    }
+    ts.forEach((t, k) => {
+      const y = ys[k]!;
+      if (kind === 'classification') {
+        if (t.length !== 1 || !Number.isInteger(t[0]) || t[0]! < 0 || t[0]! >= Math.max(2, outputSize)) {
+          throw new RnncError('data/invalid', `${data.source}: sequence ${s}: target ${JSON.stringify(t)} is not a class index below ${Math.max(2, outputSize)}`, data.source);
+        }
+        hits += predictedClass(y) === t[0] ? 1 : 0;
+        n++;
+        return;
+      }
+      if (t.length !== outputSize) {
+        throw new RnncError('data/invalid', `${data.source}: sequence ${s}: target has ${t.length} values, the model outputs ${outputSize}`, data.source);
+      }
+      for (let j = 0; j < t.length; j++) sumSq += (y[j]! - t[j]!) ** 2;
+      n += t.length;
+    });
+  });
+  if (n === 0) throw new RnncError('data/invalid', `${data.source}: no labelled examples`, data.source);
+  return kind === 'classification' ? hits / n : Math.sqrt(sumSq / n);
+}
+
+export interface EvalReport {
+  kind: TaskKind;
+  metric: 'accuracy' | 'rmse';
+  examples: number;
+  float: number;
+  int8: number;
+  int16: number;
+}
+
+/** The task metric of the float model and of its int8 and int16 quantizations. */
+export function evalReport(model: FloatModel, int8: QuantModel, int16: QuantModel, data: EvalData): EvalReport {
+  const kind = taskKind(model);
+  const out = int8.outputSize;
+  return {
+    kind,
+    metric: kind === 'classification' ? 'accuracy' : 'rmse',
+    examples: data.sequences.length,
+    float: taskMetric(kind, floatRunner(model), data, out),
+    int8: taskMetric(kind, fixedRunner(int8), data, out),
+    int16: taskMetric(kind, fixedRunner(int16), data, out),
+  };
+}
