@@ -1,7 +1,8 @@
 /** Parsing of the quantizer options shared by `rnnc quantize` and `rnnc run --fixed`. */
 import type { Command } from 'commander';
 import { RnncError } from '../errors.js';
-import { DEFAULT_LUT_SIZE, LUT_SIZES } from '../fixed/lut.js';
+import { LUT_SIZES } from '../fixed/lut.js';
+import { defaultLutSize } from '../quantize/quantize.js';
 import type { FloatModel } from '../ir/model.js';
 import { readCalibData } from '../quantize/calib-data.js';
 import { type CalibData, DEFAULT_MARGIN, type PipelineOptions, type PipelineResult, quantizeWithData } from '../quantize/pipeline.js';
@@ -11,7 +12,7 @@ import { VERSION } from './main.js';
 export interface QuantCliOptions {
   calib?: string;
   weights: string;
-  lutSize: string;
+  lutSize?: string;
   percentile: string;
   margin: string;
 }
@@ -21,7 +22,7 @@ export function addQuantOptions(cmd: Command): Command {
   return cmd
     .option('--calib <file>', 'calibration data: JSON array of sequences, one sequence (JSON or CSV)')
     .option('--weights <type>', 'weight precision: int8 or int16', 'int8')
-    .option('--lut-size <n>', `sigmoid/tanh table entries: ${LUT_SIZES.join(', ')}`, String(DEFAULT_LUT_SIZE))
+    .option('--lut-size <n>', `sigmoid/tanh table entries: ${LUT_SIZES.join(', ')} (default ${defaultLutSize(8)} with int8, ${defaultLutSize(16)} with int16)`)
     .option('--percentile <p>', 'calibrated range = this percentile of |x| (100: max-abs)', '100')
     .option('--margin <m>', 'headroom factor over calibrated ranges', String(DEFAULT_MARGIN));
 }
@@ -51,7 +52,7 @@ function parseNumber(flag: string, s: string, ok: (v: number) => boolean, expect
 export function pipelineOptions(o: QuantCliOptions): PipelineOptions {
   return {
     weightBits: parseWeights(o.weights),
-    lutSize: parseLutSize(o.lutSize),
+    ...(o.lutSize !== undefined ? { lutSize: parseLutSize(o.lutSize) } : {}),
     percentile: parseNumber('--percentile', o.percentile, (v) => v > 0 && v <= 100, 'a number in (0, 100]'),
     margin: parseNumber('--margin', o.margin, (v) => v >= 1 && v <= 16, 'a number from 1 to 16'),
     producer: `rnnc ${VERSION}`,
