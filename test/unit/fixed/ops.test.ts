@@ -115,6 +115,13 @@ describe('rescaleS16', () => {
     expect(rescaleS16(INT32_MAX, 20, 12)).toBe(INT16_MAX);
     expect(rescaleS16(INT32_MIN, 8, 12)).toBe(INT16_MIN);
   });
+  it('matches BigInt for any int32 and any pair of formats', () => {
+    const frac = fc.integer({ min: 0, max: 31 });
+    fc.assert(fc.property(int32, frac, frac, (x, from, to) => {
+      const exact = from >= to ? roundHalfUp(big(x), from - to) : big(x) << BigInt(to - from);
+      return rescaleS16(x, from, to) === clamp(exact, INT16_MIN, INT16_MAX);
+    }), runs);
+  });
 });
 
 describe('lutLookup', () => {
@@ -126,5 +133,14 @@ describe('lutLookup', () => {
     expect(lutLookup(table, 4, 2048 + 3)).toBe(1001);     // 3000/2048 = 1.46 → 1
     expect(lutLookup(table, 4, -32768)).toBe(16000);
     expect(lutLookup(table, 4, 32767)).toBe(16000);       // 15000 + round(1000·2047/2048)
+  });
+  it('equals T[i] + round-half-up((T[i+1] − T[i])·frac / 2^s) for any table and input', () => {
+    const tables = fc.array(fc.integer({ min: INT16_MIN, max: INT16_MAX }), { minLength: 17, maxLength: 17 });
+    fc.assert(fc.property(tables, int16, (t, x) => {
+      const ux = Math.abs(x);
+      const idx = ux >> 11;
+      const want = idx >= 16 ? t[16]! : t[idx]! + Number(roundHalfUp(big(t[idx + 1]! - t[idx]!) * big(ux & 2047), 11));
+      return lutLookup(t, 4, x) === want;
+    }), runs);
   });
 });
