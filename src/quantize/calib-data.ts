@@ -95,7 +95,11 @@ function evalCsv(text: string, path: string, inputSize: number, perStep: boolean
 /** Labelled data; `inputSize` splits CSV columns, `perStep` says how many targets a sequence has. */
 export function readEvalData(path: string, inputSize: number, perStep: boolean): EvalData {
   const text = readText(path);
-  return extname(path).toLowerCase() === '.csv'
+  const data = extname(path).toLowerCase() === '.csv'
     ? evalCsv(text, path, inputSize, perStep)
     : evalJson(parseJson(text, path), path, perStep);
+  data.sequences.forEach((seq, s) => seq.forEach((x, t) => {
+    if (x.length !== inputSize) bad(path, `sequence ${s}, timestep ${t}: ${x.length} features, but the model takes ${inputSize}`);
+  }));
+  return data;
 }

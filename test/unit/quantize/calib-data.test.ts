@@ -33,6 +33,7 @@ describe('readEvalData', () => {
     const b = readEvalData(file('e2.json', '{"inputs":[[[1],[2]]],"targets":[[0,[1]]]}'), 1, true);
     expect(b.targets).toEqual([[[0], [1]]]);
     expect(() => readEvalData(file('e3.json', '{"inputs":[[[1],[2]]],"targets":[]}'), 1, false)).toThrow(/targets: expected an array of 1 entries/);
+    expect(() => readEvalData(file('e5.json', '{"inputs":[[[1,2]]],"targets":[0]}'), 1, false)).toThrow(/e5\.json: sequence 0, timestep 0: 2 features, but the model takes 1/);
     expect(() => readEvalData(file('e4.json', '{"inputs":[[[1],[2]]],"targets":[[1]]}'), 1, true)).toThrow(/expected one target per timestep \(2\)/);
   });
   it('CSV: consecutive rows with one seq id form a sequence; last row\'s target, or every row\'s', () => {
