@@ -61,13 +61,15 @@ function describeIssue(issue: core.$ZodIssue): string {
 }
 
 /**
- * One line per distinct problem: when several elements of the same array fail the
+ * One line per distinct problem: when consecutive elements of the same array fail the
  * same way (a vector where a matrix belongs, a row of strings), the first stands for
  * all of them.
  */
 function describeIssues(issues: readonly core.$ZodIssue[]): string[] {
   const out: Array<{ text: string; key: string | undefined; more: number }> = [];
-  for (const issue of issues) {
+  // Shallow problems first (a misspelt top-level field), then the weights' elements.
+  const ordered = [...issues].sort((a, b) => a.path.length - b.path.length);
+  for (const issue of ordered) {
     const last = issue.path[issue.path.length - 1];
     const key = typeof last === 'number' && issue.code === 'invalid_type'
       ? `${formatPath(issue.path.slice(0, -1))}|${issue.expected}` : undefined;
