@@ -34,13 +34,19 @@ function shown(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+const EXPECTED: Record<string, string> = {
+  number: 'a finite number', int: 'an integer', array: 'an array', object: 'an object',
+  boolean: 'true or false', string: 'a string',
+};
+
 function describeIssue(issue: core.$ZodIssue): string {
   const at = formatPath(issue.path);
   switch (issue.code) {
-    case 'invalid_type':
-      if (issue.expected === 'number') return `${at}: expected a finite number, got ${shown(issue.input)}`;
-      if (issue.expected === 'int') return `${at}: expected an integer, got ${shown(issue.input)}`;
-      return `${at}: expected ${issue.expected}, got ${shown(issue.input)}`;
+    case 'invalid_type': {
+      const want = EXPECTED[issue.expected] ?? issue.expected;
+      if (issue.input === undefined) return `${at}: missing (expected ${want})`;
+      return `${at}: expected ${want}, got ${shown(issue.input)}`;
+    }
     case 'unrecognized_keys':
       return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     case 'invalid_value':
@@ -185,7 +191,8 @@ export function validateModel(json: unknown, source: string): FloatModel {
   }
   const head = json as { format?: unknown; version?: unknown };
   if (head.format !== 'rnnc-model') {
-    throw new RnncError('ir/invalid', `${source}: format: expected "rnnc-model", got ${shown(head.format)}`);
+    const got = head.format === undefined ? 'missing' : `got ${shown(head.format)}`;
+    throw new RnncError('ir/invalid', `${source}: format: expected "rnnc-model", ${got} (is this an rnnc model.json?)`);
   }
   if (head.version !== 1) {
     throw new RnncError('ir/unsupported_version', `${source}: version: this rnnc reads version 1, got ${shown(head.version)}`);

@@ -53,14 +53,14 @@ const CASES: Case[] = [
   { name: '1e999 (parses as Infinity)', text: (s) => s.replace(/("bias": \[)[^,]+/, '$11e999'), expected: /^layers\[0\]\.weights\.bias\[0\]: expected a finite number, got Infinity$/ },
   { name: 'a JSON array instead of an object', text: () => '[]', expected: /^expected a JSON object with "format": "rnnc-model"$/ },
   // header
-  { name: 'wrong format', mutate: (m) => { m.format = 'keras'; }, expected: /^format: expected "rnnc-model", got "keras"$/ },
-  { name: 'missing format', mutate: (m) => { delete m.format; }, expected: /^format: expected "rnnc-model", got nothing$/ },
+  { name: 'wrong format', mutate: (m) => { m.format = 'keras'; }, expected: /^format: expected "rnnc-model", got "keras" \(is this an rnnc model\.json\?\)$/ },
+  { name: 'missing format', mutate: (m) => { delete m.format; }, expected: /^format: expected "rnnc-model", missing \(is this an rnnc model\.json\?\)$/ },
   { name: 'unsupported version', mutate: (m) => { m.version = 2; }, expected: /^version: this rnnc reads version 1, got 2$/ },
   // fields
-  { name: 'missing layers', mutate: (m) => { delete m.layers; }, expected: /^layers: expected array, got nothing$/ },
-  { name: 'missing inputSize', mutate: (m) => { delete m.inputSize; }, expected: /^inputSize: expected a finite number, got nothing$/ },
-  { name: 'missing units', mutate: (m) => { delete lstm(m).units; }, expected: /^layers\[1\]\.units: expected a finite number, got nothing$/ },
-  { name: 'missing resetAfter on a gru', mutate: (m) => { delete gru(m).resetAfter; }, expected: /^layers\[0\]\.resetAfter: expected boolean, got nothing$/ },
+  { name: 'missing layers', mutate: (m) => { delete m.layers; }, expected: /^layers: missing \(expected an array\)$/ },
+  { name: 'missing inputSize', mutate: (m) => { delete m.inputSize; }, expected: /^inputSize: missing \(expected a finite number\)$/ },
+  { name: 'missing units', mutate: (m) => { delete lstm(m).units; }, expected: /^layers\[1\]\.units: missing \(expected a finite number\)$/ },
+  { name: 'missing resetAfter on a gru', mutate: (m) => { delete gru(m).resetAfter; }, expected: /^layers\[0\]\.resetAfter: missing \(expected true or false\)$/ },
   { name: 'extra top-level field', mutate: (m) => { m.author = 'me'; }, expected: /^\(top level\): unknown field 'author'$/ },
   { name: 'extra layer field', mutate: (m) => { lstm(m).dropout = 0.2; }, expected: /^layers\[1\]: unknown field 'dropout'$/ },
   { name: 'extra weights field', mutate: (m) => { lstm(m).weights.peephole = []; }, expected: /^layers\[1\]\.weights: unknown field 'peephole'$/ },
@@ -73,7 +73,7 @@ const CASES: Case[] = [
   { name: 'recurrent kernel transposed', mutate: (m) => { const k = lstm(m).weights.recurrentKernel; lstm(m).weights.recurrentKernel = k[0].map((_: number, c: number) => k.map((r: number[]) => r[c])); }, expected: /^layers\[1\]\.weights\.recurrentKernel: expected 96×24, got 24×96$/ },
   { name: 'bias too long', mutate: (m) => { lstm(m).weights.bias.push(0); }, expected: /^layers\[1\]\.weights\.bias: expected 96 values, got 97$/ },
   { name: 'dense kernel for a unidirectional input', mutate: (m) => { m.layers[2].weights.kernel = m.layers[2].weights.kernel.map((r: number[]) => [...r, ...r]); }, expected: /^layers\[2\]\.weights\.kernel: expected 3×24, got 3×48$/ },
-  { name: 'a vector where a matrix belongs', mutate: (m) => { m.layers[2].weights.kernel = [1, 2, 3]; }, expected: /^layers\[2\]\.weights\.kernel\[0\]: expected array, got 1 \(and 2 more elements like it\)$/ },
+  { name: 'a vector where a matrix belongs', mutate: (m) => { m.layers[2].weights.kernel = [1, 2, 3]; }, expected: /^layers\[2\]\.weights\.kernel\[0\]: expected an array, got 1 \(and 2 more elements like it\)$/ },
   // values
   { name: 'weight as the string "NaN"', mutate: (m) => { lstm(m).weights.kernel[3][7] = 'NaN'; }, expected: /^layers\[1\]\.weights\.kernel\[3\]\[7\]: expected a finite number, got "NaN"$/ },
   { name: 'weight as a numeric string', mutate: (m) => { lstm(m).weights.bias[0] = '0.5'; }, expected: /^layers\[1\]\.weights\.bias\[0\]: expected a finite number, got "0\.5"$/ },
@@ -111,7 +111,7 @@ const CASES: Case[] = [
   { name: 'normalisation std 0', mutate: (m) => { m.normalization.std[2] = 0; }, expected: /^normalization\.std\[2\]: expected a positive number, got 0$/ },
   { name: 'normalisation std negative', mutate: (m) => { m.normalization.std[0] = -1; }, expected: /^normalization\.std\[0\]: expected a positive number, got -1$/ },
   { name: 'normalisation mean too short', mutate: (m) => { m.normalization.mean.pop(); }, expected: /^normalization\.mean: expected 8 values, got 7$/ },
-  { name: 'normalisation without std', mutate: (m) => { delete m.normalization.std; }, expected: /^normalization\.std: expected array, got nothing$/ },
+  { name: 'normalisation without std', mutate: (m) => { delete m.normalization.std; }, expected: /^normalization\.std: missing \(expected an array\)$/ },
   // files
   { name: 'missing file', path: (dir) => join(dir, 'nope.json'), bare: true, expected: /^cannot read \S+nope\.json: no such file or directory$/ },
   { name: 'a directory as the model path', path: (dir) => dir, bare: true, expected: /^cannot read \S+: is a directory$/ },

@@ -87,7 +87,7 @@ describe('validateModel', () => {
   });
 
   it('stops at the header when format or version is wrong', () => {
-    expect(problemsOf({ format: 'onnx' })).toEqual(['m.json: format: expected "rnnc-model", got "onnx"']);
+    expect(problemsOf({ format: 'onnx' })).toEqual(['m.json: format: expected "rnnc-model", got "onnx" (is this an rnnc model.json?)']);
     expect(problemsOf({ format: 'rnnc-model', version: '1' })).toEqual(['m.json: version: this rnnc reads version 1, got "1"']);
     expect(problemsOf(null)).toEqual(['m.json: expected a JSON object with "format": "rnnc-model"']);
   });
