@@ -1,0 +1,101 @@
+/**
+ * Architecture descriptions for `rnnc train --arch`:
+ * - a string: comma-separated layers, e.g. "lstm:32,dense:4:softmax"
+ *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before]   (gru only: reset-before)
+ *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
+ * - or a JSON file: {"layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
+ *   "resetAfter": false, "returnSequences": true}, {"type": "dense", "units": 4,
+ *   "activation": "softmax"}]}.
+ * A recurrent layer returns sequences when another recurrent layer follows it, when the
+ * task has a target per timestep, or when asked to (`seq`).
+ */
+import { z } from 'zod';
+import { RnncError } from '../errors.js';
+import { DENSE_ACTIVATIONS, type DenseActivation, LIMITS, MERGE_MODES, RECURRENT_TYPES } from '../ir/model.js';
+import { parseJson, readText } from '../util/fs.js';
+import type { RecurrentSpec } from './recurrent.js';
+
+export type ArchLayer =
+  | (Omit<RecurrentSpec, 'returnSequences'> & { returnSequences?: boolean | undefined })
+  | { type: 'dense'; units: number; activation: DenseActivation };
+
+export type ResolvedLayer = RecurrentSpec | { type: 'dense'; units: number; activation: DenseActivation };
+
+function bad(text: string, why: string): never {
+  throw new RnncError('arch/invalid', `--arch: ${why} in ${JSON.stringify(text)}`);
+}
+
+function parseUnits(part: string, item: string): number {
+  const n = Number(part);
+  if (!/^\d+$/.test(part) || n < 1 || n > LIMITS.units) bad(item, `units must be an integer from 1 to ${LIMITS.units}, got ${JSON.stringify(part)}`);
+  return n;
+}
+
+function parseItem(item: string): ArchLayer {
+  const [type = '', units = '', ...opts] = item.split(':').map((s) => s.trim());
+  if (type === 'dense') {
+    if (opts.length > 1) bad(item, 'a dense layer takes only units and an activation');
+    const activation = (opts[0] ?? 'linear') as DenseActivation;
+    if (!DENSE_ACTIVATIONS.includes(activation)) bad(item, `unknown activation '${opts[0]}'; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
+    return { type: 'dense', units: parseUnits(units, item), activation };
+  }
+  if (!(RECURRENT_TYPES as readonly string[]).includes(type)) {
+    bad(item, `unknown layer '${type}'; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}`);
+  }
+  const layer: ArchLayer = { type: type as RecurrentSpec['type'], units: parseUnits(units, item), resetAfter: true };
+  for (const o of opts) {
+    if (o === 'bi' || o === 'bi-concat') layer.bidirectional = 'concat';
+    else if (o === 'bi-sum') layer.bidirectional = 'sum';
+    else if (o === 'seq') layer.returnSequences = true;
+    else if (o === 'reset-before' && type === 'gru') layer.resetAfter = false;
+    else bad(item, `unknown option '${o}'; supported: bi, bi-sum, seq${type === 'gru' ? ', reset-before' : ''}`);
+  }
+  return layer;
+}
+
+const fileSchema = z.strictObject({
+  layers: z.array(z.union([
+    z.strictObject({
+      type: z.enum(RECURRENT_TYPES), units: z.number().int().min(1).max(LIMITS.units),
+      bidirectional: z.enum(MERGE_MODES).optional(), resetAfter: z.boolean().optional(), returnSequences: z.boolean().optional(),
+    }),
+    z.strictObject({ type: z.literal('dense'), units: z.number().int().min(1).max(LIMITS.units), activation: z.enum(DENSE_ACTIVATIONS).default('linear') }),
+  ])).min(1),
+});
+
+export function parseArchFile(path: string): ArchLayer[] {
+  const parsed = fileSchema.safeParse(parseJson(readText(path), path));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RnncError('arch/invalid', `${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, path);
+  }
+  return parsed.data.layers.map((l) => (l.type === 'dense' ? l : { ...l, resetAfter: l.resetAfter ?? true }));
+}
+
+/** Parses `--arch`: a layer string, or the path of a JSON architecture file. */
+export function parseArch(text: string): ArchLayer[] {
+  if (text.trim().endsWith('.json')) return parseArchFile(text.trim());
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) bad(text, 'empty layer');
+  const layers = items.map(parseItem);
+  if (layers.length > LIMITS.layers) bad(text, `at most ${LIMITS.layers} layers`);
+  return layers;
+}
+
+/** Fixes returnSequences of every recurrent layer for the task (see the header). */
+export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLayer[] {
+  const lastRecurrent = layers.map((l) => l.type !== 'dense').lastIndexOf(true);
+  return layers.map((l, i): ResolvedLayer => {
+    if (l.type === 'dense') return l;
+    return { ...l, returnSequences: l.returnSequences === true || perStep || i < lastRecurrent };
+  });
+}
+
+export function archText(layers: ResolvedLayer[]): string {
+  return layers.map((l) => {
+    if (l.type === 'dense') return `dense:${l.units}:${l.activation}`;
+    const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : '',
+      l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : ''].filter(Boolean);
+    return [l.type, String(l.units), ...opts].join(':');
+  }).join(',');
+}
