@@ -1,9 +1,10 @@
 /**
  * Architecture descriptions for `rnnc train --arch`:
- * - a string: comma-separated layers, e.g. "lstm:32,dense:4:softmax"
+ * - a string: comma-separated layers, e.g. "lstm:32,dense:4:softmax", optionally led by
+ *   `in:F` to state the features per timestep the data must have
  *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before]   (gru only: reset-before)
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
- * - or a JSON file: {"layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
+ * - or a JSON file: {"inputSize": 6 (optional), "layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
  *   "resetAfter": false, "returnSequences": true}, {"type": "dense", "units": 4,
  *   "activation": "softmax"}]}.
  * A recurrent layer returns sequences when another recurrent layer follows it, when the
@@ -18,6 +19,12 @@ import type { RecurrentSpec } from './recurrent.js';
 export type ArchLayer =
   | (Omit<RecurrentSpec, 'returnSequences'> & { returnSequences?: boolean | undefined })
   | { type: 'dense'; units: number; activation: DenseActivation };
+
+export interface Arch {
+  /** Features per timestep, when the description states them. */
+  inputs?: number | undefined;
+  layers: ArchLayer[];
+}
 
 export type ResolvedLayer = RecurrentSpec | { type: 'dense'; units: number; activation: DenseActivation };
 
@@ -54,6 +61,7 @@ function parseItem(item: string): ArchLayer {
 }
 
 const fileSchema = z.strictObject({
+  inputSize: z.number().int().min(1).max(LIMITS.inputSize).optional(),
   layers: z.array(z.union([
     z.strictObject({
       type: z.enum(RECURRENT_TYPES), units: z.number().int().min(1).max(LIMITS.units),
@@ -63,23 +71,31 @@ const fileSchema = z.strictObject({
   ])).min(1),
 });
 
-export function parseArchFile(path: string): ArchLayer[] {
+export function parseArchFile(path: string): Arch {
   const parsed = fileSchema.safeParse(parseJson(readText(path), path));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new RnncError('arch/invalid', `${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, path);
   }
-  return parsed.data.layers.map((l) => (l.type === 'dense' ? l : { ...l, resetAfter: l.resetAfter ?? true }));
+  const layers = parsed.data.layers.map((l): ArchLayer => (l.type === 'dense' ? l : { ...l, resetAfter: l.resetAfter ?? true }));
+  return { inputs: parsed.data.inputSize, layers };
 }
 
 /** Parses `--arch`: a layer string, or the path of a JSON architecture file. */
-export function parseArch(text: string): ArchLayer[] {
+export function parseArch(text: string): Arch {
   if (text.trim().endsWith('.json')) return parseArchFile(text.trim());
   const items = text.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) bad(text, 'empty layer');
+  let inputs: number | undefined;
+  if (items[0]?.startsWith('in:')) {
+    const v = items.shift()!.slice(3);
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > LIMITS.inputSize) bad(text, `in: must be an integer from 1 to ${LIMITS.inputSize}, got ${JSON.stringify(v)}`);
+    inputs = Number(v);
+  }
+  if (items.length === 0) bad(text, 'no layers');
   const layers = items.map(parseItem);
   if (layers.length > LIMITS.layers) bad(text, `at most ${LIMITS.layers} layers`);
-  return layers;
+  return { inputs, layers };
 }
 
 /** Fixes returnSequences of every recurrent layer for the task (see the header). */

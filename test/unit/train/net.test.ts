@@ -8,7 +8,7 @@ import { Rng } from '../../../src/util/rng.js';
 
 function maxForwardGap(arch: string, perStep: boolean, seed: number): number {
   const F = 4, T = 9, B = 5;
-  const net = new Net(resolveArch(parseArch(arch), perStep), F);
+  const net = new Net(resolveArch(parseArch(arch).layers, perStep), F);
   net.init(seed);
   const rng = new Rng(seed);
   for (let i = 0; i < net.theta.length; i++) net.theta[i] = net.theta[i]! + rng.uniform(-0.5, 0.5);
@@ -42,11 +42,11 @@ describe('trained forward equals runFloat on the written model.json', () => {
 
 describe('architecture strings', () => {
   it('stacking makes every recurrent layer but the last return sequences', () => {
-    const r = resolveArch(parseArch('lstm:8,gru:4:bi,dense:2'), false);
+    const r = resolveArch(parseArch('lstm:8,gru:4:bi,dense:2').layers, false);
     expect(r.map((l) => (l.type === 'dense' ? 'd' : l.returnSequences))).toEqual([true, false, 'd']);
   });
   it('per-step tasks make every recurrent layer return sequences', () => {
-    const r = resolveArch(parseArch('lstm:8,gru:4'), true) as Array<ArchLayer & { returnSequences: boolean }>;
+    const r = resolveArch(parseArch('in:3,lstm:8,gru:4').layers, true) as Array<ArchLayer & { returnSequences: boolean }>;
     expect(r.every((l) => l.returnSequences)).toBe(true);
   });
   it.each([
@@ -55,6 +55,7 @@ describe('architecture strings', () => {
     ['gru:8:bogus', /unknown option 'bogus'/],
     ['dense:4:swish', /unknown activation 'swish'/],
     ['lstm:8,,dense:2', /empty layer/],
+    ['in:0,lstm:8', /in: must be an integer/],
   ])('%s is refused', (text, message) => {
     expect(() => parseArch(text)).toThrow(message);
   });
