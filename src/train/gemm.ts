@@ -3,8 +3,9 @@
  * offsets and leading dimensions (row strides), so callers address slices of big
  * buffers without creating views. Row-major throughout.
  *
- * Loops are ordered so the innermost one walks both operands contiguously; the
- * summation order is fixed, so results are reproducible bit for bit.
+ * Speed comes from register blocking: gemmNT computes a 2×2 block of outputs per pass
+ * over k (half the loads per multiply), gemmNN and gemmTN fold four rank-1 updates into
+ * each store. The summation order is fixed, so results are reproducible bit for bit.
  */
 
 /**
@@ -18,24 +19,35 @@ export function gemmNT(
   c: Float64Array, cOff: number, ldc: number,
   accumulate: boolean,
 ): void {
-  const k4 = k - (k % 4);
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * lda;
-    const ci = cOff + i * ldc;
-    for (let j = 0; j < n; j++) {
-      const bj = bOff + j * ldb;
-      // Four partial sums break the add dependency chain.
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let p = 0;
-      for (; p < k4; p += 4) {
-        s0 += a[ai + p]! * b[bj + p]!;
-        s1 += a[ai + p + 1]! * b[bj + p + 1]!;
-        s2 += a[ai + p + 2]! * b[bj + p + 2]!;
-        s3 += a[ai + p + 3]! * b[bj + p + 3]!;
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = aOff + i * lda, a1 = a0 + lda;
+    const c0 = cOff + i * ldc, c1 = c0 + ldc;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const b0 = bOff + j * ldb, b1 = b0 + ldb;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = a[a0 + p]!, x1 = a[a1 + p]!, y0 = b[b0 + p]!, y1 = b[b1 + p]!;
+        s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
       }
-      for (; p < k; p++) s0 += a[ai + p]! * b[bj + p]!;
-      const s = (s0 + s1) + (s2 + s3);
-      c[ci + j] = accumulate ? c[ci + j]! + s : s;
+      c[c0 + j] = accumulate ? c[c0 + j]! + s00 : s00; c[c0 + j + 1] = accumulate ? c[c0 + j + 1]! + s01 : s01;
+      c[c1 + j] = accumulate ? c[c1 + j]! + s10 : s10; c[c1 + j + 1] = accumulate ? c[c1 + j + 1]! + s11 : s11;
+    }
+    if (j < n) {
+      const b0 = bOff + j * ldb;
+      let s0 = 0, s1 = 0;
+      for (let p = 0; p < k; p++) { const y = b[b0 + p]!; s0 += a[a0 + p]! * y; s1 += a[a1 + p]! * y; }
+      c[c0 + j] = accumulate ? c[c0 + j]! + s0 : s0; c[c1 + j] = accumulate ? c[c1 + j]! + s1 : s1;
+    }
+  }
+  if (i < m) {
+    const a0 = aOff + i * lda, c0 = cOff + i * ldc;
+    for (let j = 0; j < n; j++) {
+      const b0 = bOff + j * ldb;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[a0 + p]! * b[b0 + p]!;
+      c[c0 + j] = accumulate ? c[c0 + j]! + s : s;
     }
   }
 }
@@ -50,13 +62,19 @@ export function gemmTN(
   b: Float64Array, bOff: number, ldb: number,
   c: Float64Array, cOff: number, ldc: number,
 ): void {
-  for (let p = 0; p < rows; p++) {
-    const ap = aOff + p * lda;
-    const bp = bOff + p * ldb;
+  let p = 0;
+  for (; p + 3 < rows; p += 4) {
+    const ap = aOff + p * lda, bp0 = bOff + p * ldb, bp1 = bp0 + ldb, bp2 = bp1 + ldb, bp3 = bp2 + ldb;
     for (let i = 0; i < m; i++) {
-      const v = a[ap + i]!;
-      if (v === 0) continue;
+      const v0 = a[ap + i]!, v1 = a[ap + lda + i]!, v2 = a[ap + 2 * lda + i]!, v3 = a[ap + 3 * lda + i]!;
       const ci = cOff + i * ldc;
+      for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + (v0 * b[bp0 + j]! + v1 * b[bp1 + j]! + v2 * b[bp2 + j]! + v3 * b[bp3 + j]!);
+    }
+  }
+  for (; p < rows; p++) {
+    const ap = aOff + p * lda, bp = bOff + p * ldb;
+    for (let i = 0; i < m; i++) {
+      const v = a[ap + i]!, ci = cOff + i * ldc;
       for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + v * b[bp + j]!;
     }
   }
@@ -74,14 +92,17 @@ export function gemmNN(
   accumulate: boolean,
 ): void {
   for (let i = 0; i < m; i++) {
-    const ci = cOff + i * ldc;
+    const ci = cOff + i * ldc, ai = aOff + i * lda;
     if (!accumulate) c.fill(0, ci, ci + n);
-    const ai = aOff + i * lda;
-    for (let p = 0; p < k; p++) {
-      const v = a[ai + p]!;
-      if (v === 0) continue;
-      const bp = bOff + p * ldb;
-      for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + v * b[bp + j]!;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const v0 = a[ai + p]!, v1 = a[ai + p + 1]!, v2 = a[ai + p + 2]!, v3 = a[ai + p + 3]!;
+      const b0 = bOff + p * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + (v0 * b[b0 + j]! + v1 * b[b1 + j]! + v2 * b[b2 + j]! + v3 * b[b3 + j]!);
+    }
+    for (; p < k; p++) {
+      const v = a[ai + p]!, b0 = bOff + p * ldb;
+      for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + v * b[b0 + j]!;
     }
   }
 }
