@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   'toolchain/missing': 'input',
   'unsupported/feature': 'input',
   'train/interrupted': 'input',
+  'train/diverged': 'input',
   'verify/mismatch': 'mismatch',
   'internal/bug': 'internal',
   'toolchain/failed': 'internal',

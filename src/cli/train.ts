@@ -3,7 +3,10 @@ import { type Command, Option } from 'commander';
 import type { Task } from '../data/dataset.js';
 import { readDataset } from '../data/read.js';
 import { RnncError } from '../errors.js';
-import { saveModel } from '../ir/io.js';
+import { modelToJson } from '../ir/io.js';
+import { nameProblem } from '../ir/names.js';
+import { validateModel } from '../ir/validate.js';
+import { writeAtomic } from '../util/fs.js';
 import { parseArch, resolveArch } from '../train/arch.js';
 import type { OptimizerName } from '../train/optim.js';
 import { parseSchedule } from '../train/schedule.js';
@@ -56,6 +59,8 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--features <names>', 'feature columns, comma-separated (default: all others)')
     .option('--json', 'one JSON line per epoch')
     .action(async (opts: TrainOpts) => {
+      const badName = nameProblem(opts.name);
+      if (badName) throw new RnncError('names/invalid', `--name: ${badName}`);
       const arch = parseArch(opts.arch);
       const last = arch.layers[arch.layers.length - 1]!;
       const task: Task = opts.task ?? (last.type === 'dense' && last.activation === 'softmax' ? 'classification' : 'regression');
@@ -94,7 +99,10 @@ export function registerTrain(program: Command, io: CliIo): void {
       }
       const { model, result } = outcome;
       if (result.bestEpoch === 0) throw new RnncError('train/interrupted', 'interrupted before the first epoch finished; no model written');
-      saveModel(model, opts.output);
+      // The written file must load back: validate the IR (shapes, finiteness) first.
+      const text = modelToJson(model);
+      validateModel(JSON.parse(text), opts.output);
+      writeAtomic(opts.output, text);
       const best = result.history.find((h) => h.epoch === result.bestEpoch)!;
       const how = result.interrupted ? `interrupted in epoch ${result.epochsRun + 1}` : result.earlyStopped ? `stopped early after epoch ${result.epochsRun}` : `${result.epochsRun} epochs`;
       const metric = best.val ? (task === 'classification' ? `validation accuracy ${(100 * best.val.metric).toFixed(1)}%` : `validation rmse ${num(best.val.metric, 5)}`) : `training loss ${num(best.trainLoss, 5)}`;

@@ -50,7 +50,10 @@ export class Gather {
     const x = this.x;
     batch.forEach((s, b) => {
       const seq = data.seqs[s]!;
-      for (let t = 0; t < T; t++) x.set(seq.subarray((t0 + t) * F, (t0 + t + 1) * F), (t * B + b) * F);
+      for (let t = 0; t < T; t++) {
+        const src = (t0 + t) * F, dst = (t * B + b) * F;
+        for (let f = 0; f < F; f++) x[dst + f] = seq[src + f]!;
+      }
     });
     const rows = data.perStep ? T * B : B;
     if (data.kind === 'class') {
@@ -64,8 +67,11 @@ export class Gather {
       this.values = sized(this.values, rows * K);
       batch.forEach((s, b) => {
         const v = data.values[s]!;
-        if (data.perStep) for (let t = 0; t < T; t++) this.values.set(v.subarray((t0 + t) * K, (t0 + t + 1) * K), (t * B + b) * K);
-        else this.values.set(v.subarray(0, K), b * K);
+        const steps = data.perStep ? T : 1, first = data.perStep ? t0 : 0;
+        for (let t = 0; t < steps; t++) {
+          const src = (first + t) * K, dst = (t * B + b) * K;
+          for (let k = 0; k < K; k++) this.values[dst + k] = v[src + k]!;
+        }
       });
     }
   }

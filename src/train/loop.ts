@@ -5,6 +5,7 @@
  * "Best" is the lowest validation loss, or without validation the last finished epoch.
  * The loop yields to the event loop after every batch so Ctrl-C can stop it cleanly.
  */
+import { RnncError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { Gather, type TrainData, planBatches } from './batches.js';
 import { Bptt, type Targets } from './bptt.js';
@@ -73,6 +74,9 @@ export async function trainLoop(
     net.grad.fill(0);
     const targets: Targets = data.kind === 'class' ? { kind: 'class', labels: gather.labels } : { kind: 'value', values: gather.values };
     const loss = bptt.run(x, T, B, targets, true);
+    if (!Number.isFinite(loss)) {
+      throw new RnncError('train/diverged', `training diverged (the loss became ${loss}); lower --lr, set --clip, or check the data's scale`);
+    }
     clipGlobalNorm(net.grad, cfg.clip);
     opt.step(net.theta, net.grad, lr);
     return loss;
