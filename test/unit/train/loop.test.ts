@@ -63,6 +63,24 @@ describe('truncated BPTT, many-to-many', () => {
   });
 });
 
+describe('truncated BPTT, many-to-one', () => {
+  it('earlier chunks run forward only; the label from the last chunk is learnt', async () => {
+    const rng = new Rng(9);
+    const seqs: Float64Array[] = [], labels: Int32Array[] = [];
+    for (let s = 0; s < 160; s++) {
+      const x = Float64Array.from({ length: 60 }, () => rng.uniform(-1, 1));
+      seqs.push(x);
+      labels.push(Int32Array.of(x[57]! + x[58]! + x[59]! > 0 ? 1 : 0));
+    }
+    const ds: Dataset = {
+      source: 'sum', featureNames: ['x'], seqs, lengths: seqs.map(() => 60), perStep: false, task: 'classification',
+      labels, values: [], targetSize: 2, classes: ['0', '1'], ordered: false,
+    };
+    const { result } = await trainModel(ds, resolveArch(parseArch('gru:8,dense:2:softmax').layers, false), { ...base, tbptt: 20, epochs: 30 });
+    expect(Math.max(...result.history.map((h) => h.val!.metric))).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
 describe('learning-rate schedules', () => {
   it('step and cosine', () => {
     expect(learningRate(parseSchedule('step:10:0.5'), 0.1, 25, 50)).toBeCloseTo(0.025, 15);
