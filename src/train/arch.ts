@@ -60,14 +60,16 @@ function parseItem(item: string): ArchLayer {
   return layer;
 }
 
+const units = z.number().int().min(1).max(LIMITS.units);
+const recurrentEntry = (type: RecurrentSpec['type']) => z.strictObject({
+  type: z.literal(type), units, bidirectional: z.enum(MERGE_MODES).optional(),
+  resetAfter: z.boolean().optional(), returnSequences: z.boolean().optional(),
+});
 const fileSchema = z.strictObject({
   inputSize: z.number().int().min(1).max(LIMITS.inputSize).optional(),
-  layers: z.array(z.union([
-    z.strictObject({
-      type: z.enum(RECURRENT_TYPES), units: z.number().int().min(1).max(LIMITS.units),
-      bidirectional: z.enum(MERGE_MODES).optional(), resetAfter: z.boolean().optional(), returnSequences: z.boolean().optional(),
-    }),
-    z.strictObject({ type: z.literal('dense'), units: z.number().int().min(1).max(LIMITS.units), activation: z.enum(DENSE_ACTIVATIONS).default('linear') }),
+  layers: z.array(z.discriminatedUnion('type', [
+    recurrentEntry('rnn'), recurrentEntry('lstm'), recurrentEntry('gru'),
+    z.strictObject({ type: z.literal('dense'), units, activation: z.enum(DENSE_ACTIVATIONS).default('linear') }),
   ])).min(1),
 });
 
@@ -75,7 +77,9 @@ export function parseArchFile(path: string): Arch {
   const parsed = fileSchema.safeParse(parseJson(readText(path), path));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new RnncError('arch/invalid', `${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, path);
+    const at = issue.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '') || '(top level)';
+    const why = issue.code === 'invalid_union' ? `unknown layer type; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}` : issue.message;
+    throw new RnncError('arch/invalid', `${path}: ${at}: ${why}`, path);
   }
   const layers = parsed.data.layers.map((l): ArchLayer => (l.type === 'dense' ? l : { ...l, resetAfter: l.resetAfter ?? true }));
   return { inputs: parsed.data.inputSize, layers };

@@ -1,4 +1,7 @@
 // The trainer's batched forward must be the float reference (runFloat) on the written IR.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFloat } from '../../../src/float/model.js';
 import { validateModel } from '../../../src/ir/validate.js';
@@ -58,5 +61,19 @@ describe('architecture strings', () => {
     ['in:0,lstm:8', /in: must be an integer/],
   ])('%s is refused', (text, message) => {
     expect(() => parseArch(text)).toThrow(message);
+  });
+});
+
+describe('architecture files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnc-arch-'));
+  it('reads inputSize and layers', () => {
+    const p = join(dir, 'arch.json');
+    writeFileSync(p, JSON.stringify({ inputSize: 6, layers: [{ type: 'gru', units: 8, bidirectional: 'sum', resetAfter: false }, { type: 'dense', units: 3, activation: 'softmax' }] }));
+    expect(parseArch(p)).toEqual({ inputs: 6, layers: [{ type: 'gru', units: 8, bidirectional: 'sum', resetAfter: false }, { type: 'dense', units: 3, activation: 'softmax' }] });
+  });
+  it('names the bad field', () => {
+    const p = join(dir, 'bad.json');
+    writeFileSync(p, JSON.stringify({ layers: [{ type: 'lstm', units: 0 }] }));
+    expect(() => parseArch(p)).toThrow(/bad\.json: layers\[0\]\.units: Too small/);
   });
 });
