@@ -4,8 +4,9 @@
  * buffers without creating views. Row-major throughout.
  *
  * Speed comes from register blocking: gemmNT computes a 2×2 block of outputs per pass
- * over k (half the loads per multiply), gemmNN and gemmTN fold four rank-1 updates into
- * each store. The summation order is fixed, so results are reproducible bit for bit.
+ * over k (half the loads per multiply); gemmNN and gemmTN update two output rows at once,
+ * folding four rank-1 updates into each store. The summation order is fixed, so results
+ * are reproducible bit for bit.
  */
 
 /**
@@ -65,7 +66,18 @@ export function gemmTN(
   let p = 0;
   for (; p + 3 < rows; p += 4) {
     const ap = aOff + p * lda, bp0 = bOff + p * ldb, bp1 = bp0 + ldb, bp2 = bp1 + ldb, bp3 = bp2 + ldb;
-    for (let i = 0; i < m; i++) {
+    let i = 0;
+    for (; i + 1 < m; i += 2) {
+      const v0 = a[ap + i]!, v1 = a[ap + lda + i]!, v2 = a[ap + 2 * lda + i]!, v3 = a[ap + 3 * lda + i]!;
+      const w0 = a[ap + i + 1]!, w1 = a[ap + lda + i + 1]!, w2 = a[ap + 2 * lda + i + 1]!, w3 = a[ap + 3 * lda + i + 1]!;
+      const ci = cOff + i * ldc, cj = ci + ldc;
+      for (let j = 0; j < n; j++) {
+        const y0 = b[bp0 + j]!, y1 = b[bp1 + j]!, y2 = b[bp2 + j]!, y3 = b[bp3 + j]!;
+        c[ci + j] = c[ci + j]! + (v0 * y0 + v1 * y1 + v2 * y2 + v3 * y3);
+        c[cj + j] = c[cj + j]! + (w0 * y0 + w1 * y1 + w2 * y2 + w3 * y3);
+      }
+    }
+    if (i < m) {
       const v0 = a[ap + i]!, v1 = a[ap + lda + i]!, v2 = a[ap + 2 * lda + i]!, v3 = a[ap + 3 * lda + i]!;
       const ci = cOff + i * ldc;
       for (let j = 0; j < n; j++) c[ci + j] = c[ci + j]! + (v0 * b[bp0 + j]! + v1 * b[bp1 + j]! + v2 * b[bp2 + j]! + v3 * b[bp3 + j]!);
@@ -91,7 +103,27 @@ export function gemmNN(
   c: Float64Array, cOff: number, ldc: number,
   accumulate: boolean,
 ): void {
-  for (let i = 0; i < m; i++) {
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const ci = cOff + i * ldc, cj = ci + ldc, ai = aOff + i * lda, aj = ai + lda;
+    if (!accumulate) { c.fill(0, ci, ci + n); c.fill(0, cj, cj + n); }
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const v0 = a[ai + p]!, v1 = a[ai + p + 1]!, v2 = a[ai + p + 2]!, v3 = a[ai + p + 3]!;
+      const w0 = a[aj + p]!, w1 = a[aj + p + 1]!, w2 = a[aj + p + 2]!, w3 = a[aj + p + 3]!;
+      const b0 = bOff + p * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      for (let j = 0; j < n; j++) {
+        const y0 = b[b0 + j]!, y1 = b[b1 + j]!, y2 = b[b2 + j]!, y3 = b[b3 + j]!;
+        c[ci + j] = c[ci + j]! + (v0 * y0 + v1 * y1 + v2 * y2 + v3 * y3);
+        c[cj + j] = c[cj + j]! + (w0 * y0 + w1 * y1 + w2 * y2 + w3 * y3);
+      }
+    }
+    for (; p < k; p++) {
+      const v = a[ai + p]!, w = a[aj + p]!, b0 = bOff + p * ldb;
+      for (let j = 0; j < n; j++) { const y = b[b0 + j]!; c[ci + j] = c[ci + j]! + v * y; c[cj + j] = c[cj + j]! + w * y; }
+    }
+  }
+  if (i < m) {
     const ci = cOff + i * ldc, ai = aOff + i * lda;
     if (!accumulate) c.fill(0, ci, ci + n);
     let p = 0;
