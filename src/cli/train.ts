@@ -7,7 +7,7 @@ import { modelToJson } from '../ir/io.js';
 import { nameProblem } from '../ir/names.js';
 import { validateModel } from '../ir/validate.js';
 import { writeAtomic } from '../util/fs.js';
-import { parseArch, resolveArch } from '../train/arch.js';
+import { outputUnits, parseArch, resolveArch } from '../train/arch.js';
 import type { OptimizerName } from '../train/optim.js';
 import { parseSchedule } from '../train/schedule.js';
 import { trainModel } from '../train/train.js';
@@ -74,13 +74,13 @@ export function registerTrain(program: Command, io: CliIo): void {
         lr: number(opts.lr, '--lr', (v) => v > 0, 'a positive number'),
         clip: number(opts.clip, '--clip', (v) => v >= 0, 'a number >= 0'),
         val: number(opts.val, '--val', (v) => v >= 0 && v < 1, 'a fraction in [0, 1)'),
-        patience: int(opts.patience, '--patience', 0), seed: int(opts.seed, '--seed', 0),
+        patience: int(opts.patience, '--patience', 0),
+        seed: number(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer from 0 to 4294967295'),
         optimizer: opts.optimizer, momentum: number(opts.momentum, '--momentum', (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
         schedule: parseSchedule(opts.schedule), tbptt: int(opts.tbptt, '--tbptt', 0),
       };
-      const last2 = layers[layers.length - 1]!;
       const ds = readDataset(opts.data, {
-        task, perStep, outputs: last2.units * (last2.type !== 'dense' && last2.bidirectional === 'concat' ? 2 : 1), inputs: arch.inputs,
+        task, perStep, outputs: outputUnits(layers), inputs: arch.inputs,
         idColumn: opts.idColumn, labelColumns: list(opts.labelColumn), featureColumns: list(opts.features), window,
         horizon: opts.horizon === undefined ? undefined : int(opts.horizon, '--horizon', 0),
         stride: window === undefined ? undefined : int(opts.stride ?? '1', '--stride', 1),

@@ -119,3 +119,9 @@ export function archText(layers: ResolvedLayer[]): string {
     return [l.type, String(l.units), ...opts].join(':');
   }).join(',');
 }
+
+/** Width of the model's output: the last layer's units (doubled by a bidirectional concat). */
+export function outputUnits(layers: ResolvedLayer[]): number {
+  const last = layers[layers.length - 1]!;
+  return last.type !== 'dense' && last.bidirectional === 'concat' ? 2 * last.units : last.units;
+}

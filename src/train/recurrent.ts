@@ -78,8 +78,13 @@ class Direction {
       this.cell.finalState(this.hs, this.h0, this.c0);
       return;
     }
-    this.h0 = new Float64Array(size);
-    this.c0 = new Float64Array(size);
+    if (this.h0.length !== size) {
+      this.h0 = new Float64Array(size);
+      this.c0 = new Float64Array(size);
+    } else {
+      this.h0.fill(0);
+      this.c0.fill(0);
+    }
   }
 
   forward(x: Float64Array, steps: number, batch: number): void {
