@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import type { CliIo } from './context.js';
 import { registerInspect } from './inspect.js';
 import { registerRun } from './run.js';
+import { registerTrain } from './train.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerInspect,
   registerRun,
+  registerTrain,
 ];
