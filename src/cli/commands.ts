@@ -4,9 +4,11 @@ import type { CliIo } from './context.js';
 import { registerInspect } from './inspect.js';
 import { registerQuantize } from './quantize.js';
 import { registerRun } from './run.js';
+import { registerTrain } from './train.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerInspect,
   registerRun,
+  registerTrain,
   registerQuantize,
 ];
