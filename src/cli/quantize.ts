@@ -4,14 +4,13 @@
  */
 import type { Command } from 'commander';
 import { saveQuantModel } from '../ir/qio.js';
-import { inferShapes } from '../ir/shapes.js';
 import { readEvalData } from '../quantize/calib-data.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import { quantizeWithData } from '../quantize/pipeline.js';
 import { evalReport, layerErrors } from '../quantize/report.js';
 import type { CliIo } from './context.js';
 import { loadFloatModel } from './load.js';
-import { type QuantCliOptions, addQuantOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
+import { type QuantCliOptions, addQuantOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
 import { type QuantReport, formatsOf, renderQuantReport } from './quant-report.js';
 
 interface Options extends QuantCliOptions {
@@ -27,13 +26,12 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .argument('<model>', 'float model (rnnc model.json)')
     .requiredOption('-o, --output <file>', 'quantized model to write (model.q.json)');
   addQuantOptions(cmd)
-    .option('--eval <file>', 'labelled held-out data: task metric float vs int8 vs int16')
+    .option('--eval <file>', 'labelled held-out data (training data format): task metric float vs int8 vs int16')
     .option('--json', 'print the report as one JSON object')
     .action((path: string, opts: Options) => {
       const model = loadFloatModel(path);
-      const shapes = inferShapes(model);
       // Read the eval file before the (slower) quantization, so its errors come first.
-      const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model.inputSize, shapes[shapes.length - 1]!.sequenceOut) : undefined;
+      const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOptions(opts)) : undefined;
       const { model: q, data } = quantizeFromCli(model, opts, io);
       saveQuantModel(q, opts.output);
       const report: QuantReport = {

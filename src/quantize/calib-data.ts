@@ -1,105 +1,89 @@
 /**
  * Adapters from files to the quantizer's data: calibration sequences (unlabelled) and
- * labelled held-out data for `--eval`. Kept in this one file so the trainer's dataset
- * readers (src/data/) can replace them later.
+ * labelled held-out data for `--eval`. Both read the training data formats
+ * (docs/data-format.md, through src/data/read.ts) with the same column and window
+ * options as `rnnc train`; calibration also takes bare sequences.
  *
- * Calibration (`--calib`):
- *   - JSON array of sequences: number[][][]  (sequence → timestep → feature)
- *   - JSON single sequence: number[][], or CSV with one timestep per row
- *   - JSON object {"inputs": number[][][], ...} (an eval file works for calibration too)
- * Eval (`--eval`):
- *   - JSON {"inputs": number[][][], "targets": [...]}: targets[i] is, for a model with
- *     one output per sequence, a class index (classifiers) or a number / number[] of
- *     the output size (regression); for a model with one output per timestep, an array
- *     of those, one per timestep.
- *   - CSV, one timestep per row: `seq, x_1..x_n, y_1..y_m`: rows with the same `seq`
- *     (consecutive) form a sequence; the y columns are the target (one class index
- *     column for classifiers, m = output size for regression), read at every row for
- *     per-timestep models and at a sequence's last row otherwise.
+ * Calibration (`--calib`), in this order:
+ *   - with --window: one long series cut into windows (format b; targets ignored)
+ *   - CSV whose header has the id column (default `seq`): labelled sequences (format a)
+ *   - any other CSV: one sequence, one timestep per row
+ *   - JSON array of {"x": ...} objects: labelled sequences (format a)
+ *   - JSON array of sequences number[][][], or one sequence number[][]
+ * Eval (`--eval`): format a, or format b with --window; the model's head decides the
+ * task (softmax or one sigmoid unit: classes; otherwise regression) and whether there
+ * is a target per timestep.
  */
 import { extname } from 'node:path';
-import { RnncError } from '../errors.js';
-import { csvNumber, parseCsv } from '../data/csv.js';
+import { type Dataset, type ReadOptions, dataError } from '../data/dataset.js';
+import { parseCsv } from '../data/csv.js';
+import { readDataset } from '../data/read.js';
 import { parseSequenceCsv, parseSequenceJson } from '../data/sequence.js';
+import type { FloatModel } from '../ir/model.js';
+import { inferShapes } from '../ir/shapes.js';
 import { parseJson, readText } from '../util/fs.js';
 import type { CalibData } from './pipeline.js';
+import { taskKind } from './report.js';
+
+/** The data-file options shared with `rnnc train` (columns, windows). */
+export type DataOptions = Pick<ReadOptions, 'idColumn' | 'labelColumns' | 'featureColumns' | 'window' | 'horizon' | 'stride'>;
 
 export interface EvalData {
   sequences: number[][][];
-  /** Per sequence, one target vector per model output (1, or one per timestep). */
+  /** Per sequence, one target vector per model output (1, or one per timestep): [class] or K values. */
   targets: number[][][];
   source: string;
 }
 
-function bad(source: string, msg: string): never {
-  throw new RnncError('data/invalid', `${source}: ${msg}`, source);
+function readOptions(model: FloatModel, opts: DataOptions): ReadOptions {
+  const shapes = inferShapes(model);
+  const last = shapes[shapes.length - 1]!;
+  const task = taskKind(model);
+  // One sigmoid unit classifies into 0 / 1.
+  const outputs = task === 'classification' ? Math.max(2, last.outputSize) : last.outputSize;
+  const out: ReadOptions = { task, outputs, perStep: last.sequenceOut, inputs: model.inputSize };
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+  return out;
 }
 
-function parseSequences(json: unknown, source: string): number[][][] {
-  if (!Array.isArray(json)) bad(source, 'expected an array of sequences');
+function sequencesOf(ds: Dataset): number[][][] {
+  const F = ds.featureNames.length;
+  return ds.seqs.map((a, i) => Array.from({ length: ds.lengths[i]! }, (_, t) => Array.from(a.subarray(t * F, (t + 1) * F))));
+}
+
+function isLabelledCsv(text: string, path: string, idColumn: string): boolean {
+  return parseCsv(text, path).header?.includes(idColumn) ?? false;
+}
+
+function parseSequences(json: unknown[], source: string): number[][][] {
   return json.map((seq, s) => parseSequenceJson(seq, `${source}: sequence ${s}`));
 }
 
-export function readCalibData(path: string): CalibData {
+export function readCalibData(path: string, model: FloatModel, opts: DataOptions = {}): CalibData {
+  const csv = extname(path).toLowerCase() === '.csv';
   const text = readText(path);
-  if (extname(path).toLowerCase() === '.csv') return { sequences: [parseSequenceCsv(text, path)], source: path };
-  const json = parseJson(text, path);
-  if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'inputs' in json) {
-    return { sequences: parseSequences((json as { inputs: unknown }).inputs, `${path}: inputs`), source: path };
+  if (opts.window !== undefined || (csv && isLabelledCsv(text, path, opts.idColumn ?? 'seq'))) {
+    return { sequences: sequencesOf(readDataset(path, readOptions(model, opts))), source: path };
   }
-  if (!Array.isArray(json) || json.length === 0) bad(path, 'no sequences: expected a non-empty array of sequences or of timesteps');
-  const nested = Array.isArray(json[0]) && Array.isArray((json[0] as unknown[])[0]);
+  if (csv) return { sequences: [parseSequenceCsv(text, path)], source: path };
+  const json = parseJson(text, path);
+  if (!Array.isArray(json) || json.length === 0) throw dataError(path, 'no sequences: expected a non-empty array of sequences or of timesteps');
+  const first = json[0] as unknown;
+  if (typeof first === 'object' && first !== null && !Array.isArray(first)) {
+    return { sequences: sequencesOf(readDataset(path, readOptions(model, opts))), source: path };
+  }
+  const nested = Array.isArray(first) && Array.isArray(first[0]);
   return { sequences: nested ? parseSequences(json, path) : [parseSequenceJson(json, path)], source: path };
 }
 
-function targetVector(v: unknown, where: string): number[] {
-  const arr = Array.isArray(v) ? v : [v];
-  if (arr.length === 0 || !arr.every((x) => typeof x === 'number' && Number.isFinite(x))) bad(where, 'expected a number or an array of numbers');
-  return arr as number[];
-}
-
-function evalJson(json: unknown, path: string, perStep: boolean): EvalData {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) bad(path, 'expected {"inputs": [...], "targets": [...]}');
-  const o = json as { inputs?: unknown; targets?: unknown };
-  const sequences = parseSequences(o.inputs, `${path}: inputs`);
-  if (!Array.isArray(o.targets) || o.targets.length !== sequences.length) {
-    bad(path, `targets: expected an array of ${sequences.length} entries, one per input sequence`);
-  }
-  const targets = o.targets.map((t, s) => {
-    const where = `${path}: targets[${s}]`;
-    if (!perStep) return [targetVector(t, where)];
-    if (!Array.isArray(t) || t.length !== sequences[s]!.length) bad(where, `expected one target per timestep (${sequences[s]!.length})`);
-    return t.map((v, k) => targetVector(v, `${where}[${k}]`));
+/** Labelled held-out data in a training data format. */
+export function readEvalData(path: string, model: FloatModel, opts: DataOptions = {}): EvalData {
+  const ds = readDataset(path, readOptions(model, opts));
+  const K = ds.targetSize;
+  const targets = ds.seqs.map((_, i) => {
+    if (ds.task === 'classification') return Array.from(ds.labels[i]!, (l) => [l]);
+    const v = ds.values[i]!;
+    return Array.from({ length: v.length / K }, (_, k) => Array.from(v.subarray(k * K, (k + 1) * K)));
   });
-  return { sequences, targets, source: path };
-}
-
-function evalCsv(text: string, path: string, inputSize: number, perStep: boolean): EvalData {
-  const csv = parseCsv(text, path);
-  const sequences: number[][][] = [];
-  const targets: number[][][] = [];
-  let lastId: string | undefined;
-  csv.rows.forEach((row, r) => {
-    const line = csv.lines[r]!;
-    if (row.length < inputSize + 2) bad(path, `line ${line}: expected seq, ${inputSize} features and at least one target column, got ${row.length} columns`);
-    const values = row.slice(1).map((c, k) => csvNumber(c, path, line, k + 1));
-    if (row[0] !== lastId) { sequences.push([]); targets.push([]); lastId = row[0]; }
-    sequences[sequences.length - 1]!.push(values.slice(0, inputSize));
-    const ts = targets[targets.length - 1]!;
-    if (perStep || ts.length === 0) ts.push(values.slice(inputSize));
-    else ts[0] = values.slice(inputSize);
-  });
-  return { sequences, targets, source: path };
-}
-
-/** Labelled data; `inputSize` splits CSV columns, `perStep` says how many targets a sequence has. */
-export function readEvalData(path: string, inputSize: number, perStep: boolean): EvalData {
-  const text = readText(path);
-  const data = extname(path).toLowerCase() === '.csv'
-    ? evalCsv(text, path, inputSize, perStep)
-    : evalJson(parseJson(text, path), path, perStep);
-  data.sequences.forEach((seq, s) => seq.forEach((x, t) => {
-    if (x.length !== inputSize) bad(path, `sequence ${s}, timestep ${t}: ${x.length} features, but the model takes ${inputSize}`);
-  }));
-  return data;
+  return { sequences: sequencesOf(ds), targets, source: path };
 }

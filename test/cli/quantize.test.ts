@@ -26,7 +26,7 @@ beforeAll(() => {
   writeFileSync(p('wide.json'), JSON.stringify([[[1, 2, 3, 4]]]));
   writeFileSync(p('wideseq.json'), JSON.stringify([[1, 2, 3, 4]]));
   writeFileSync(p('empty.json'), '[]');
-  writeFileSync(p('eval.json'), JSON.stringify({ inputs: [5, 6, 7, 8].map((s) => randomSequence(3, 12, s, 3)), targets: [0, 1, 2, 1] }));
+  writeFileSync(p('eval.json'), JSON.stringify([5, 6, 7, 8].map((s, k) => ({ x: randomSequence(3, 12, s, 3), label: [0, 1, 2, 1][k] }))));
   const csvRows = [9, 10].flatMap((s, k) => randomSequence(3, 4, s, 3).map((x) => [`s${k}`, ...x, k].join(',')));
   writeFileSync(p('eval.csv'), `seq,a,b,c,label\n${csvRows.join('\n')}\n`);
 });
@@ -72,6 +72,8 @@ describe('rnnc quantize', () => {
     ['bad --percentile', ['--percentile', '0'], /^rnnc: --percentile: expected a number in \(0, 100\], got '0'$/],
     ['feature count mismatch', ['--calib', 'wide.json'], /^rnnc: .*wide\.json: sequence 0, timestep 0: 4 features, but the model takes 3$/],
     ['empty calibration data', ['--calib', 'empty.json'], /^rnnc: .*empty\.json: no sequences/],
+    ['--horizon without --window', ['--horizon', '1'], /^rnnc: --horizon needs --window$/],
+    ['bad --window', ['--window', '0'], /^rnnc: --window: expected an integer >= 1, got '0'$/],
     ['missing calibration file', ['--calib', 'nope.json'], /^rnnc: cannot read .*nope\.json: no such file or directory$/],
   ];
   for (const [what, args, msg] of bad) {
