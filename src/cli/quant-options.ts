@@ -89,7 +89,8 @@ export function pipelineOptions(o: QuantCliOptions): PipelineOptions {
 /** Validates the options, reads calibration data, quantizes, prints warnings to stderr. */
 export function quantizeFromCli(model: FloatModel, o: QuantCliOptions, io: CliIo): PipelineResult & { data: CalibData | undefined } {
   const opts = pipelineOptions(o);
-  const data = o.calib !== undefined ? readCalibData(o.calib, model, dataOptions(o)) : undefined;
+  const dataOpts = dataOptions(o);
+  const data = o.calib !== undefined ? readCalibData(o.calib, model, dataOpts) : undefined;
   const result = quantizeWithData(model, data, opts);
   for (const w of result.warnings) io.err(`rnnc: warning: ${w}\n`);
   return { ...result, data };

@@ -30,7 +30,8 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option('--json', 'print the report as one JSON object')
     .action((path: string, opts: Options) => {
       const model = loadFloatModel(path);
-      // Read the eval file before the (slower) quantization, so its errors come first.
+      // Check every option and read the eval file before the (slower) quantization.
+      const base = pipelineOptions(opts);
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOptions(opts)) : undefined;
       const { model: q, data } = quantizeFromCli(model, opts, io);
       saveQuantModel(q, opts.output);
@@ -41,7 +42,6 @@ export function registerQuantize(program: Command, io: CliIo): void {
       };
       if (data) report.layerErrors = layerErrors(model, q, data.sequences);
       if (evalData) {
-        const base = pipelineOptions(opts);
         const other = quantizeWithData(model, data, { ...base, weightBits: q.weightBits === 8 ? 16 : 8 }).model;
         const [int8, int16] = q.weightBits === 8 ? [q, other] : [other, q];
         report.eval = { ...evalReport(model, int8, int16, evalData), source: opts.eval! };
