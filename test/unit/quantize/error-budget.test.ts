@@ -1,7 +1,7 @@
 // Fixed point vs float on random models of every layer kind: max |output error| at the
 // last of 100 steps within a budget per kind and weight precision (default table size
 // of each precision). Budgets are 1.5× the worst of 10 seeds measured by
-// bench/quant-error.mjs with this same configuration (docs/numeric-contract.md); the
+// bench/quant-error.ts with this same configuration (docs/numeric-contract.md); the
 // test runs 3 of those seeds. Weights are realistic and contractive (weightScale 0.5):
 // a tanh RNN with recurrent spectral radius > 1 is chaotic and no budget would hold.
 import { describe, expect, it } from 'vitest';
