@@ -33,8 +33,8 @@ export const KERAS_MODELS: Record<string, () => tf.LayersModel> = {
     tf.layers.dense({ units: 2, activation: 'sigmoid' }),
   ] }),
   gru2_before_reset: () => tf.sequential({ layers: [
-    tf.layers.gru({ units: 4, ...sig, resetAfter: false, returnSequences: true, inputShape: [T, F] }),
-    tf.layers.gru({ units: 3, ...sig, resetAfter: false }),
+    tf.layers.gru({ units: 4, ...sig, returnSequences: true, inputShape: [T, F] }),
+    tf.layers.gru({ units: 3, ...sig }),
     tf.layers.dense({ units: 2, activation: 'tanh' }),
   ] }),
   bi_concat_sum: () => tf.sequential({ layers: [
@@ -49,7 +49,7 @@ export const KERAS_MODELS: Record<string, () => tf.LayersModel> = {
   functional_chain: () => {
     const input = tf.input({ shape: [T, F] });
     const h = tf.layers.lstm({ units: 4, ...sig, returnSequences: true }).apply(input) as tf.SymbolicTensor;
-    const g = tf.layers.gru({ units: 3, ...sig, resetAfter: false }).apply(h) as tf.SymbolicTensor;
+    const g = tf.layers.gru({ units: 3, ...sig }).apply(h) as tf.SymbolicTensor;
     const out = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(g) as tf.SymbolicTensor;
     return tf.model({ inputs: input, outputs: out });
   },

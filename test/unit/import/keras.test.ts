@@ -39,6 +39,11 @@ describe('Keras / TF.js import vs tfjs predict', () => {
     });
   }
 
+  it('TF.js GRUs import as resetAfter false (the only variant TF.js implements)', () => {
+    const { model } = loadAnyModel(join(fixtures.get('gru2_before_reset')!.dir, 'model.json'));
+    expect(model.layers.map((l) => (l.type === 'gru' ? l.resetAfter : l.type))).toEqual([false, false, 'dense']);
+  });
+
   it('records the stateful flag and the producer', () => {
     const { model } = loadAnyModel(join(fixtures.get('lstm_dense2_stateful')!.dir, 'model.json'));
     expect(model.meta?.statefulLayers).toHaveLength(1);
