@@ -23,7 +23,8 @@ function timeAxis(graph: Graph, inputName: string, dims: number[]): number {
   let name = inputName;
   let perm = [0, 1, 2];
   for (let hops = 0; hops < 16; hops++) {
-    const consumers = (graph.node ?? []).filter((n) => (n.input ?? []).includes(name));
+    // Shape nodes only read sizes (for zero initial states); follow the data path.
+    const consumers = (graph.node ?? []).filter((n) => n.opType !== 'Shape' && (n.input ?? []).includes(name));
     const next = consumers[0];
     if (consumers.length !== 1 || !next) break;
     if (next.opType === 'Transpose') {

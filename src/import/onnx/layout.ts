@@ -80,6 +80,25 @@ function atLastStep(groups: Piece[][]): Piece[][] {
   return groups.map((g) => g.map(lastStep));
 }
 
+/**
+ * The pieces covering feature indices `picks`, which must be one contiguous run along
+ * piece boundaries (e.g. y[..., :H] and y[..., H:] split a bidirectional output).
+ */
+function wholePieces(g: readonly Piece[], picks: readonly number[]): Piece[] {
+  const start = picks[0]!;
+  const end = start + picks.length;
+  if (picks.some((p, i) => p !== start + i)) fail('only a contiguous run of features can be selected');
+  const out: Piece[] = [];
+  let at = 0;
+  for (const p of g) {
+    const w = groupWidth([p]);
+    if (at >= start && at + w <= end) out.push(p);
+    else if (at < end && at + w > start) fail(`features ${start}..${end - 1} cut through one layer's output`);
+    at += w;
+  }
+  return out;
+}
+
 /** Gather with constant indices along one axis. */
 export function gatherSym(v: SymValue, indices: readonly number[], scalar: boolean, axis: number): SymValue {
   const a = axisOf(v, axis);
@@ -93,6 +112,8 @@ export function gatherSym(v: SymValue, indices: readonly number[], scalar: boole
     groups = atLastStep(groups);
   } else if (role === 'D') {
     groups = picks.map((i) => v.groups[i]!);
+  } else if (role === 'F' && !scalar) {
+    groups = groups.map((g) => wholePieces(g, picks));
   } else if (role !== '1') {
     fail(`gathering from the ${roleName(role)} axis is not supported`);
   }

@@ -22,6 +22,9 @@ const CASES: Record<string, string[]> = {
   rnn2: ['rnn seq', 'rnn last', 'dense linear'],
   rnn_bi_seq: ['rnn concat seq', 'dense sigmoid', 'dense linear'],
   lstm_reverse: ['lstm sum seq'],
+  gru2_hn_dyn: ['gru after seq', 'gru after last', 'dense softmax'],
+  lstm_y_last9: ['lstm last', 'dense linear'],
+  rnn_bi_sum17: ['rnn sum seq', 'dense linear'],
 };
 
 function describeLayer(l: Layer): string {
