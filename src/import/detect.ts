@@ -36,6 +36,9 @@ function fromJson(json: unknown, path: string, name?: string): LoadedModel {
       + 'convert the Keras model to the layers format (tensorflowjs_converter --input_format keras)', path);
   }
   if (head.modelTopology !== undefined) return { model: importKeras(json as KerasJson, path, name), format: 'keras' };
+  if (head.format === 'layers-model') {
+    throw new RnncError('import/invalid', `${basename(path)}: a TF.js layers model.json without "modelTopology"`, path);
+  }
   // Neither: let the IR validator say precisely what is wrong.
   return { model: validateModel(json, path), format: 'rnnc' };
 }
