@@ -18,6 +18,7 @@ const CASES: Record<string, string[]> = {
   gru2_bi: ['gru after concat seq', 'gru after concat last', 'dense linear'],
   gru2_seq: ['gru after seq', 'gru after seq', 'dense tanh', 'dense linear'],
   gru_lbr0: ['gru before seq'],
+  gru_layout1: ['gru before seq'],
   rnn1: ['rnn last', 'dense linear'],
   rnn2: ['rnn seq', 'rnn last', 'dense linear'],
   rnn_bi_seq: ['rnn concat seq', 'dense sigmoid', 'dense linear'],
