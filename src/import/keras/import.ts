@@ -8,7 +8,7 @@ import { RnncError, RnncProblems } from '../../errors.js';
 import type { FloatModel, Layer } from '../../ir/model.js';
 import { validateModel } from '../../ir/validate.js';
 import { modelNameFrom } from '../name.js';
-import { type Problems, convertLayer } from './layers.js';
+import { type Problems, convertLayer, findWeight } from './layers.js';
 import { type KerasLayer, parseTopology } from './topology.js';
 import { readKerasWeights } from './weights.js';
 
@@ -23,11 +23,9 @@ function outputWidth(l: KerasLayer): number | undefined {
 /** Input width: the declared input shape, else the first layer's kernel rows. */
 function firstInputWidth(declared: number | undefined, first: KerasLayer, weights: ReturnType<typeof readKerasWeights>): number | undefined {
   if (declared !== undefined) return declared;
-  for (const [name, t] of weights) {
-    const parts = name.split('/');
-    if (parts[0] === first.name && parts[parts.length - 1] === 'kernel' && t.shape.length === 2) return t.shape[0];
-  }
-  return undefined;
+  const direction = first.className === 'Bidirectional' ? 'forward' : undefined;
+  const kernel = findWeight(weights, first.name, 'kernel', direction);
+  return kernel?.shape.length === 2 ? kernel.shape[0] : undefined;
 }
 
 export interface KerasJson {

@@ -28,12 +28,17 @@ function activationName(v: unknown): string | undefined {
   return v.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** Finds the tensor `leaf` of a layer; `direction` picks `forward_*` / `backward_*` of a Bidirectional. */
-function find(weights: Weights, layer: string, leaf: string, direction?: 'forward' | 'backward'): NamedTensor | undefined {
+/**
+ * Finds the tensor `leaf` of a layer; `direction` picks `forward_*` / `backward_*` of a
+ * Bidirectional. Names are `<layer>/[<direction>_<inner>/][<cell>/]<leaf>`, possibly
+ * under a model-name prefix, so the layer is found as a path component.
+ */
+export function findWeight(weights: Weights, layer: string, leaf: string, direction?: 'forward' | 'backward'): NamedTensor | undefined {
   for (const [name, t] of weights) {
     const parts = name.split('/');
-    if (parts[0] !== layer || parts[parts.length - 1] !== leaf) continue;
-    if (direction && !parts[1]?.startsWith(`${direction}_`)) continue;
+    const at = parts.indexOf(layer);
+    if (at < 0 || at === parts.length - 1 || parts[parts.length - 1] !== leaf) continue;
+    if (direction && !parts[at + 1]?.startsWith(`${direction}_`)) continue;
     return t;
   }
   return undefined;
@@ -46,7 +51,7 @@ function sameShape(t: NamedTensor, shape: number[]): boolean {
 function tensor(
   p: Problems, weights: Weights, layer: string, leaf: string, shape: number[], direction?: 'forward' | 'backward',
 ): NamedTensor | undefined {
-  const t = find(weights, layer, leaf, direction);
+  const t = findWeight(weights, layer, leaf, direction);
   const what = `${direction ? `${direction} ` : ''}${leaf}`;
   if (!t) { p.invalid.push(`layer '${layer}': no ${what} weight in weightsManifest`); return undefined; }
   if (!sameShape(t, shape)) {

@@ -61,6 +61,26 @@ describe('GRU reset_after=true in the tensorflowjs_converter format (committed f
   });
 });
 
+describe('Keras variants of the same file', () => {
+  it('weights under a model-name prefix and no declared input shape import the same model', () => {
+    const src = new URL('../../fixtures/keras/gru_reset_after/', import.meta.url).pathname;
+    const dir = join(root, 'prefixed');
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['group1-shard1of2.bin', 'group1-shard2of2.bin']) writeFileSync(join(dir, f), readFileSync(join(src, f)));
+    const json = JSON.parse(readFileSync(join(src, 'model.json'), 'utf8')) as {
+      modelTopology: { model_config: { config: { layers: unknown[] } } };
+      weightsManifest: Array<{ weights: Array<{ name: string }> }>;
+    };
+    json.modelTopology.model_config.config.layers.shift();
+    for (const w of json.weightsManifest[0]!.weights) w.name = `sequential/${w.name}`;
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    const a = loadAnyModel(join(src, 'model.json')).model;
+    const b = loadAnyModel(join(dir, 'model.json')).model;
+    expect(b.layers).toEqual(a.layers);
+    expect(b.inputSize).toBe(3);
+  });
+});
+
 describe('Keras import refuses bad input with specific messages', () => {
   it('lists every unsupported layer and activation at once, naming each layer', async () => {
     const dir = join(root, 'unsupported');
