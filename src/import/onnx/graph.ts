@@ -5,11 +5,11 @@
  */
 import { RnncError } from '../../errors.js';
 import { Unexpressible } from './layout.js';
-import { type NodeProto, attrInt, attrInts, attributes, nodeLabel, tensorValues, toInt } from './proto.js';
+import { type ModelProto, type NodeProto, attrInt, attrInts, attributes, nodeLabel, tensorValues, toInt } from './proto.js';
 import { evaluate } from './ops.js';
 import { type Axis, type SymValue, type Value, constant, sym } from './values.js';
 
-type Graph = NonNullable<import('./proto.js').ModelProto['graph']>;
+type Graph = NonNullable<ModelProto['graph']>;
 
 /** Size used for a symbolic (named) dimension: only shape arithmetic sees it. */
 const UNKNOWN_BATCH = 1;

@@ -11,7 +11,7 @@ import { activate, addBias, gemmHead, matMulHead } from './heads.js';
 import {
   Unexpressible, addSym, concatSym, gatherSym, reshapeSym, sliceSym, squeezeSym, transposeSym, unsqueezeSym,
 } from './layout.js';
-import { type AttributeProto, type NodeProto, attrFloat, attrInt, attrInts, tensorValues } from './proto.js';
+import { type AttributeProto, type NodeProto, attrFloat, attrInt, attrInts, attrString, tensorValues } from './proto.js';
 import { recurrentNode } from './recurrent.js';
 import { type ConstValue, type SymValue, type Value, constant, groupWidth, sym } from './values.js';
 
@@ -147,7 +147,7 @@ function recurrent(c: NodeContext): Value[] {
     if (s.kind === 'sym') throw new Unexpressible(`${what} comes from a model input; the IR starts every sequence from a zero state`);
     if (s.data.some((v) => v !== 0)) throw new Unexpressible(`${what} is a nonzero constant; the IR starts every sequence from a zero state (and has no initial-state field)`);
   }
-  const direction = (new TextDecoder().decode(c.attrs.get('direction')?.s ?? new Uint8Array()) || 'forward') as 'forward' | 'reverse' | 'bidirectional';
+  const direction = (attrString(c.attrs, 'direction') ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
   const hidden = attrInt(c.attrs, 'hidden_size', 0);
   const node = recurrentNode({
     name: c.node.name || c.node.output?.[0] || op, op, direction, hiddenSize: hidden,
