@@ -96,11 +96,16 @@ static uint64_t op_smlald(uint32_t x, uint32_t y, uint64_t acc) { return acc + (
 #endif
 
 #if defined(__ARM_FEATURE_SAT)
-static uint32_t op_ssat8(uint32_t x, uint32_t y, uint32_t z) { (void)y; (void)z; return (uint32_t)__ssat((int32_t)x >> 20, 8); }
-static uint32_t op_usat8(uint32_t x, uint32_t y, uint32_t z) { (void)y; (void)z; return __usat((int32_t)x >> 20, 8); }
+/* gcc 12's __ssat macro assigns the builtin's unsigned result to an int32_t, which
+ * -Wconversion reports at the caller; the C clamp idiom compiles to the same ssat. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+static uint32_t op_ssat8(uint32_t x, uint32_t y, uint32_t z) { (void)y; (void)z; return (uint32_t)__ssat(s32(x) >> 20, 8); }
+#pragma GCC diagnostic pop
+static uint32_t op_usat8(uint32_t x, uint32_t y, uint32_t z) { (void)y; (void)z; return __usat(s32(x) >> 20, 8); }
 #else
-static uint32_t op_ssat8(uint32_t x, uint32_t y, uint32_t z) { (void)y; (void)z; return (uint32_t)clamp((int32_t)x >> 20, -128, 127); }
-static uint32_t op_usat8(uint32_t x, uint32_t y, uint32_t z) { (void)y; (void)z; return (uint32_t)clamp((int32_t)x >> 20, 0, 255); }
+static uint32_t op_ssat8(uint32_t x, uint32_t y, uint32_t z) { (void)y; (void)z; return (uint32_t)clamp(s32(x) >> 20, -128, 127); }
+static uint32_t op_usat8(uint32_t x, uint32_t y, uint32_t z) { (void)y; (void)z; return (uint32_t)clamp(s32(x) >> 20, 0, 255); }
 #endif
 
 typedef uint32_t (*op32)(uint32_t, uint32_t, uint32_t);
