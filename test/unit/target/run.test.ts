@@ -90,6 +90,17 @@ describe('counter across timer wraps (TIMER0 reloaded every 1000 ticks)', () => 
   }
 });
 
+describe('counter across a carry into the high word', () => {
+  // The SSE-300 count starts 5.2e6 ticks (1.3e6 instructions) below 2^32: the carry
+  // falls inside the measured loops.
+  it('cortex-m55', async () => {
+    const c = await boardCheck(TARGETS.find((t) => t.name === 'cortex-m55')!, { defines: { RNNC_SSE300_COUNTER_PRESET: '0xFFB00000u' } });
+    expect(c.exitCode).toBe(42);
+    expect(c.value('empty')).toBe(0);
+    expect(inexact(c)).toEqual([]);
+  });
+});
+
 describe('-Os builds with strict warnings count exactly too', () => {
   // One target per counter implementation: CMSDK timer, SSE-300 counter, minstret.
   for (const name of ['cortex-m0', 'cortex-m55', 'riscv32']) {
