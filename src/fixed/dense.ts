@@ -1,0 +1,46 @@
+// y = act(W x + b), requantized per row (QMatmul) to the activation's input format:
+//   linear:  y = sat16(requant → outFrac)            relu: y = max(0, linear)
+//   tanh/sigmoid: y = lut(sat16(requant → Q3.12))    Q0.15
+//   softmax: z = sat16(requant → logitFrac);  e_j = exp(z_j − max z) via the exp table
+//            (input Q4.11 of −(z_j − max), 16 units of range);  y_j = divQ15(e_j, Σ e)  Q0.15
+import type { QDenseLayer } from '../ir/qmodel.js';
+import { matmul } from './matmul.js';
+import { divQ15, lutLookup, lutSigmoid, lutTanh, rescaleS16, satS16 } from './ops.js';
+import type { FixedContext } from './cells/types.js';
+
+/** Fractional bits of the exp table's input (Q4.11: 0 to 16). */
+export const EXP_FRAC = 11;
+
+export function denseFixed(layer: QDenseLayer, x: ArrayLike<number>, ctx: FixedContext, expTable?: readonly number[]): Int16Array {
+  const acc = new Int32Array(layer.units);
+  matmul(layer.mm, x, acc);
+  const y = new Int16Array(layer.units);
+  const { sigmoid, tanh } = ctx.lut;
+  switch (layer.activation) {
+    case 'linear':
+      for (let j = 0; j < y.length; j++) y[j] = satS16(acc[j]!);
+      break;
+    case 'relu':
+      for (let j = 0; j < y.length; j++) y[j] = Math.max(0, satS16(acc[j]!));
+      break;
+    case 'tanh':
+      for (let j = 0; j < y.length; j++) y[j] = lutTanh(tanh, ctx.log2Lut, satS16(acc[j]!));
+      break;
+    case 'sigmoid':
+      for (let j = 0; j < y.length; j++) y[j] = lutSigmoid(sigmoid, ctx.log2Lut, satS16(acc[j]!));
+      break;
+    case 'softmax': {
+      if (!expTable || layer.logitFrac === undefined) throw new Error('softmax layer without exp table or logitFrac');
+      let max = -32768;
+      for (let j = 0; j < y.length; j++) { acc[j] = satS16(acc[j]!); if (acc[j]! > max) max = acc[j]!; }
+      let sum = 0;
+      for (let j = 0; j < y.length; j++) {
+        acc[j] = lutLookup(expTable, ctx.log2Lut, rescaleS16(max - acc[j]!, layer.logitFrac, EXP_FRAC));
+        sum += acc[j]!;
+      }
+      for (let j = 0; j < y.length; j++) y[j] = divQ15(acc[j]!, sum);
+      break;
+    }
+  }
+  return y;
+}

@@ -1,0 +1,56 @@
+/**
+ * The sigmoid and tanh lookup tables: the single source of their contents. A table of
+ * size N holds N+1 int16 Q0.15 entries f(8·k/N), k = 0..N, for x >= 0 only (the
+ * negative half comes from symmetry in ops.ts). Input Q3.12, so the table spans the
+ * whole int16 input range [−8, 8).
+ */
+import { sigmoid } from '../float/math.js';
+import { PRE_FRAC, Q15_FRAC, lutSigmoid, lutTanh } from './ops.js';
+
+export const LUT_SIZES = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const;
+/** Default size: see docs/numeric-contract.md for the measured error per size. */
+export const DEFAULT_LUT_SIZE = 256;
+
+export interface LutSet {
+  size: number;
+  log2Size: number;
+  sigmoid: number[];
+  tanh: number[];
+}
+
+function toQ15(v: number): number {
+  return Math.min(32767, Math.round(v * 2 ** Q15_FRAC));
+}
+
+export function lutLog2(size: number): number {
+  const n = Math.log2(size);
+  if (!Number.isInteger(n) || n < 4 || n > 12) {
+    throw new RangeError(`LUT size must be a power of two from 16 to 4096, got ${size}`);
+  }
+  return n;
+}
+
+export function buildLuts(size: number): LutSet {
+  const log2Size = lutLog2(size);
+  const xs = Array.from({ length: size + 1 }, (_, k) => (8 * k) / size);
+  return { size, log2Size, sigmoid: xs.map((x) => toQ15(sigmoid(x))), tanh: xs.map((x) => toQ15(Math.tanh(x))) };
+}
+
+export interface LutError {
+  size: number;
+  /** Max abs error over every int16 input, in real units (output LSBs are 2^-15). */
+  sigmoid: number;
+  tanh: number;
+}
+
+/** Exhaustive error of the interpolated tables over all 65536 Q3.12 inputs. */
+export function measureLutError(luts: LutSet): LutError {
+  let es = 0;
+  let et = 0;
+  for (let x = -32768; x <= 32767; x++) {
+    const real = x / 2 ** PRE_FRAC;
+    es = Math.max(es, Math.abs(lutSigmoid(luts.sigmoid, luts.log2Size, x) / 2 ** Q15_FRAC - sigmoid(real)));
+    et = Math.max(et, Math.abs(lutTanh(luts.tanh, luts.log2Size, x) / 2 ** Q15_FRAC - Math.tanh(real)));
+  }
+  return { size: luts.size, sigmoid: es, tanh: et };
+}

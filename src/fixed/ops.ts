@@ -1,0 +1,159 @@
+/**
+ * The fixed-point primitives: the single TypeScript definition of every integer
+ * operation the emitted C performs. Each export has a C twin of the same meaning in
+ * runtime-c/include/rnnc/rnnc_fixed.h (named in its doc comment); a parity test runs
+ * both on the same inputs and demands identical results.
+ *
+ * C semantics mirrored here (written down once):
+ * - Values are JS numbers holding exact integers. int32 products of two int16 are exact
+ *   (< 2^31); int32 × int32 products (up to 2^62) are computed exactly by splitting the
+ *   multiplier into 16-bit halves, never by rounding doubles.
+ * - `>>` on a negative value is an arithmetic (floor) shift: gcc, clang and JS agree.
+ * - Rounding rule, everywhere: round half up (toward +infinity), computed without
+ *   overflow as (x >> s) + ((x >> (s − 1)) & 1).
+ * - Every narrowing saturates; nothing relies on wrap-around.
+ */
+
+export const INT16_MIN = -32768;
+export const INT16_MAX = 32767;
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/** Fractional bits of gate pre-activations and of LUT inputs (Q3.12 in int16). */
+export const PRE_FRAC = 12;
+/** Fractional bits of h, gate activations and LUT outputs (Q0.15). */
+export const Q15_FRAC = 15;
+
+/** Clamp to int16. C twin: rnnc_sat_s16. */
+export function satS16(x: number): number {
+  return x < INT16_MIN ? INT16_MIN : x > INT16_MAX ? INT16_MAX : x;
+}
+
+/** Clamp to int32. C twin: rnnc_sat_s32 (takes int64). */
+export function satS32(x: number): number {
+  return x < INT32_MIN ? INT32_MIN : x > INT32_MAX ? INT32_MAX : x;
+}
+
+/** Saturating int32 addition. C twin: rnnc_add_sat_s32 (QADD on DSP cores). */
+export function addSatS32(a: number, b: number): number {
+  return satS32(a + b);
+}
+
+/**
+ * Rounding arithmetic right shift of an int32, round half up, s in [0, 31].
+ * (x >> s) + bit (s−1) of x equals floor((x + 2^(s−1)) / 2^s) and cannot overflow.
+ * C twin: rnnc_rshr_s32.
+ */
+export function rshrS32(x: number, s: number): number {
+  if (s === 0) return x;
+  return (x >> s) + ((x >> (s - 1)) & 1);
+}
+
+/**
+ * a·b of two int16 with a rounding right shift by s in [1, 31], saturated to int16.
+ * Q0.15·Q0.15 with s = 15 is the Q15 product (−1·−1 saturates to INT16_MAX).
+ * Precondition |a·b| < 2^31 holds for all int16 a, b except a = b = −32768 with the
+ * product 2^30, which also fits. C twin: rnnc_mul_rshr_s16.
+ */
+export function mulRshrS16(a: number, b: number, s: number): number {
+  return satS16(rshrS32(a * b, s));
+}
+
+/**
+ * a·b with a in [0, 32767] (a Q0.15 gate value) and b any int32, shifted right with
+ * rounding by 15. Not saturated: |result| <= |b| + 1 always fits. The product needs
+ * 47 bits, so C computes it in int64. Used for z⊙(h − n), r⊙(U_n h + b'_n) and f⊙c
+ * with an int32 cell state. C twin: rnnc_mul_q15_s32.
+ */
+export function mulQ15S32(a: number, b: number): number {
+  return Math.floor((a * b + 16384) / 32768);
+}
+
+/**
+ * round(num·2^15 / den), round half up, saturated to 32767, for 0 <= num <= den and
+ * 0 < den < 2^27: floor((num·2^16 + den) / (2·den)). The C twin computes it with a
+ * restoring shift-and-subtract loop (no divide instruction, no libgcc call).
+ * C twin: rnnc_div_q15.
+ */
+export function divQ15(num: number, den: number): number {
+  return Math.min(32767, Math.floor((num * 65536 + den) / (2 * den)));
+}
+
+/** floor(p / 2^t) + bit (t−1) of p, for p = acc·m computed exactly; t in [1, 62]. */
+function roundShiftProduct(acc: number, m: number, t: number): number {
+  // acc·m = hi·2^16 + lo with hi = acc·(m >> 16) and lo = acc·(m & 0xffff), both exact.
+  const hi = acc * Math.floor(m / 65536);
+  const lo = acc * (m % 65536);
+  if (t >= 17) {
+    // acc·m + 2^(t−1) = (hi + ql + 2^(t−17))·2^16 + rl with lo = ql·2^16 + rl, so the
+    // floor by 2^t is a floor of that sum (< 2^48, exact) by 2^(t−16).
+    const ql = Math.floor(lo / 65536);
+    return Math.floor((hi + ql + 2 ** (t - 17)) / 2 ** (t - 16));
+  }
+  const p = BigInt(acc) * BigInt(m) + (1n << BigInt(t - 1));
+  return Number(p >> BigInt(t));
+}
+
+/**
+ * Requantize an int32 accumulator: round(acc·m / 2^t), round half up, saturated to
+ * int32. m is a normalised multiplier in [2^30, 2^31) (or 0), t in [1, 62]; together
+ * they encode a real scale m·2^−t (see quantizeMultiplier). C twin: rnnc_requant_s32
+ * (one 32×32→64 multiply).
+ */
+export function requantS32(acc: number, m: number, t: number): number {
+  return satS32(roundShiftProduct(acc, m, t));
+}
+
+/**
+ * Narrow a wide (int64) accumulator by a rounding right shift k in [1, 62], saturated
+ * to int32. Used only where the compile-time bound shows an int32 accumulator could
+ * overflow. Exact for |acc| < 2^53 (the quantizer guarantees the bound).
+ * C twin: rnnc_rshr_sat_s64.
+ */
+export function rshrSatS64(acc: number, k: number): number {
+  const p = 2 ** k;
+  return satS32(Math.floor((acc + p / 2) / p));
+}
+
+/**
+ * Interpolated lookup of an odd or "point-symmetric around 0.5" function on Q3.12
+ * input, Q0.15 output. `table` holds N+1 entries f(8·k/N) for k = 0..N (N = 2^n,
+ * 16 <= N <= 4096), only for x >= 0; symmetry gives the negative half:
+ * tanh(−x) = −tanh(x), sigmoid(−x) = 1 − sigmoid(x).
+ *   ux = |x| (0..32768), idx = ux >> (15 − n), frac = ux mod 2^(15−n)
+ *   y = T[idx] + rshr((T[idx+1] − T[idx])·frac, 15 − n)     (y = T[N] when idx = N)
+ * C twins: rnnc_lut_tanh_q15 (odd) and rnnc_lut_sigmoid_q15.
+ */
+export function lutLookup(table: ArrayLike<number>, log2Size: number, x: number): number {
+  const ux = x < 0 ? -x : x;
+  const s = 15 - log2Size;
+  const idx = ux >> s;
+  const size = 1 << log2Size;
+  if (idx >= size) return table[size]!;
+  const lo = table[idx]!;
+  const frac = ux & ((1 << s) - 1);
+  return lo + rshrS32((table[idx + 1]! - lo) * frac, s);
+}
+
+/** tanh on Q3.12 → Q0.15. C twin: rnnc_lut_tanh_q15. */
+export function lutTanh(table: ArrayLike<number>, log2Size: number, x: number): number {
+  const y = lutLookup(table, log2Size, x);
+  return x < 0 ? -y : y;
+}
+
+/** sigmoid on Q3.12 → Q0.15 (table holds sigmoid on x >= 0). C twin: rnnc_lut_sigmoid_q15. */
+export function lutSigmoid(table: ArrayLike<number>, log2Size: number, x: number): number {
+  const y = lutLookup(table, log2Size, x);
+  return x < 0 ? 32768 - y : y;
+}
+
+/**
+ * Move an int32 value between power-of-two formats, from `from` to `to` fractional
+ * bits, into int16: a rounding right shift when narrowing the fraction, a left shift
+ * (in 64 bits in C) when widening it, saturated to int16 either way.
+ * C twin: rnnc_rescale_s16.
+ */
+export function rescaleS16(x: number, from: number, to: number): number {
+  if (from >= to) return satS16(rshrS32(x, from - to));
+  return satS16(x * 2 ** (to - from));
+}

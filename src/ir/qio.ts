@@ -1,0 +1,33 @@
+/** Load and save quantized models (model.q.json), validated like float models. */
+import { RnncError, RnncProblems } from '../errors.js';
+import { readJson, stringifyJson, writeAtomic } from '../util/fs.js';
+import { nameProblem } from './names.js';
+import { type QuantModel, qModelSchema } from './qmodel.js';
+import { formatPath } from './validate.js';
+
+export function isQuantModelJson(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && (json as { format?: unknown }).format === 'rnnc-qmodel';
+}
+
+export function validateQuantModel(json: unknown, source: string): QuantModel {
+  const head = json as { version?: unknown };
+  if (head.version !== 1) {
+    throw new RnncError('ir/unsupported_version', `${source}: version: this rnnc reads quantized models of version 1, got ${JSON.stringify(head.version)}`);
+  }
+  const parsed = qModelSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 8).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    throw new RnncProblems('ir/invalid', source, problems);
+  }
+  const bad = nameProblem(parsed.data.name);
+  if (bad) throw new RnncError('names/invalid', `${source}: name: ${bad}`);
+  return parsed.data;
+}
+
+export function loadQuantModel(path: string): QuantModel {
+  return validateQuantModel(readJson(path), path);
+}
+
+export function saveQuantModel(model: QuantModel, path: string): void {
+  writeAtomic(path, stringifyJson(model));
+}

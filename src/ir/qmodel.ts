@@ -1,0 +1,118 @@
+/**
+ * The quantized IR (`model.q.json`, format "rnnc-qmodel" version 1): everything the
+ * fixed-point reference and the code generator need, as plain integers and exponents.
+ * The code generator is a pure function of this document and a target; the
+ * fixed-point reference (src/fixed/) executes it. docs/numeric-contract.md explains
+ * every field's arithmetic.
+ */
+import { z } from 'zod';
+import { DENSE_ACTIVATIONS, MERGE_MODES } from './model.js';
+
+const int = z.number().int();
+
+/**
+ * One matrix product y_r = Σ_k W[r,k]·v[k] + bias[r], requantized per row:
+ *   acc   = Σ_k W[r,k]·v[k] + bias[r]                 (int32, or int64 when acc = "int64")
+ *   acc32 = acc                                       (int32)
+ *         = rshrSatS64(acc, preShift)                 (int64: narrowed first)
+ *   out_r = requantS32(acc32, mult[r], shift[r])      (int32, in the consumer's format)
+ * The real value of W[r,k] is W[r,k]·scale[r]; bias is at the accumulator's scale.
+ */
+export const qMatmulSchema = z.strictObject({
+  rows: int,
+  cols: int,
+  /** Row-major rows×cols, int8 or int16 per the model's weightBits. */
+  weights: z.array(int),
+  /** rows values, int32, at the accumulator scale; all zero when the float had none. */
+  bias: z.array(int),
+  /** rows values in [2^30, 2^31) (or 0 for a row whose scale underflows). */
+  mult: z.array(int),
+  /** rows values in [1, 62]. */
+  shift: z.array(int),
+  /** Accumulator width the compile-time bound requires. */
+  acc: z.enum(['int32', 'int64']),
+  /** int64 only: rounding right shift narrowing the accumulator to int32 (0 for int32). */
+  preShift: int,
+  /** Largest |accumulator| possible for any int16 input (the proof behind `acc`). */
+  accBound: z.number(),
+  /** Real scale of each row's weights (for reports and dequantization). */
+  scale: z.array(z.number()),
+});
+
+/** One direction of a recurrent layer: input and recurrent products per gate row. */
+export const qDirectionSchema = z.strictObject({
+  /** kernel (gates·units × inputs) and bias; output in Q.12 (PRE_FRAC) per gate row. */
+  x: qMatmulSchema,
+  /** recurrentKernel (gates·units × units) with recurrentBias for GRU resetAfter; output Q.12. */
+  h: qMatmulSchema,
+});
+
+const qRecurrentCommon = {
+  units: int,
+  returnSequences: z.boolean(),
+  bidirectional: z.enum(MERGE_MODES).optional(),
+  /** Fractional bits of this layer's int16 input. */
+  inFrac: int,
+  /** Fractional bits of this layer's int16 output: 15 (h), or 14 for a bidirectional sum. */
+  outFrac: int,
+  forward: qDirectionSchema,
+  backward: qDirectionSchema.optional(),
+};
+
+export const qLayerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('rnn'), ...qRecurrentCommon }),
+  z.strictObject({
+    type: z.literal('lstm'),
+    ...qRecurrentCommon,
+    /** Cell state c: int16 or int32 with `frac` fractional bits, chosen by calibration. */
+    cell: z.strictObject({ bits: z.union([z.literal(16), z.literal(32)]), frac: int }),
+  }),
+  z.strictObject({ type: z.literal('gru'), ...qRecurrentCommon, resetAfter: z.boolean() }),
+  z.strictObject({
+    type: z.literal('dense'),
+    units: int,
+    activation: z.enum(DENSE_ACTIVATIONS),
+    inFrac: int,
+    /** int16 output format: 15 for tanh/sigmoid/softmax, calibrated for linear/relu. */
+    outFrac: int,
+    /** Requantizes to PRE_FRAC for tanh/sigmoid, to `logitFrac` for softmax, else to outFrac. */
+    mm: qMatmulSchema,
+    /** softmax only: fractional bits of the int32 logits fed to the exp table. */
+    logitFrac: int.optional(),
+  }),
+]);
+
+export const qModelSchema = z.strictObject({
+  format: z.literal('rnnc-qmodel'),
+  version: z.literal(1),
+  name: z.string(),
+  /** rnnc version that quantized it, and the sha256 of the float model's canonical JSON. */
+  producer: z.string(),
+  sourceSha256: z.string(),
+  inputSize: int,
+  outputSize: int,
+  weightBits: z.union([z.literal(8), z.literal(16)]),
+  /** Float helper: x_q = sat16(round((x − mean) / std · 2^frac)). */
+  input: z.strictObject({
+    frac: int,
+    normalization: z.strictObject({ mean: z.array(z.number()), std: z.array(z.number()) }).optional(),
+  }),
+  /** Sigmoid/tanh tables (src/fixed/lut.ts), N+1 int16 entries each. */
+  lut: z.strictObject({ size: int, sigmoid: z.array(int), tanh: z.array(int) }),
+  /** Extra tables some layers need (e.g. exp for softmax), by name. */
+  tables: z.record(z.string(), z.array(int)).optional(),
+  layers: z.array(qLayerSchema),
+  /** Output: int16 with `frac` fractional bits, per step (`sequence`) or per sequence. */
+  output: z.strictObject({ frac: int, sequence: z.boolean() }),
+  /** Free-form: calibration summary, warnings, meta copied from the float model. */
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type QMatmul = z.infer<typeof qMatmulSchema>;
+export type QDirection = z.infer<typeof qDirectionSchema>;
+export type QLayer = z.infer<typeof qLayerSchema>;
+export type QRecurrentLayer = Exclude<QLayer, { type: 'dense' }>;
+export type QDenseLayer = Extract<QLayer, { type: 'dense' }>;
+export type QLstmLayer = Extract<QLayer, { type: 'lstm' }>;
+export type QGruLayer = Extract<QLayer, { type: 'gru' }>;
+export type QuantModel = z.infer<typeof qModelSchema>;
