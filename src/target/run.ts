@@ -3,6 +3,8 @@
  * console on stdout, -icount so the counter counts instructions), or natively for
  * the host. The program's output is returned as is: callers parse their own lines.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { getTarget, type Target } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
@@ -39,8 +41,10 @@ export function emulatorArgs(target: Target, elfPath: string): string[] | undefi
   ];
 }
 
-export async function runOnTarget(target: Target | string, elfPath: string, opts: RunOptions = {}): Promise<RunResult> {
+export async function runOnTarget(target: Target | string, elf: string, opts: RunOptions = {}): Promise<RunResult> {
   const t = typeof target === 'string' ? getTarget(target) : target;
+  const elfPath = resolve(elf);
+  if (!existsSync(elfPath)) throw new RnncError('io/not_found', `cannot run ${elfPath}: no such file`, elfPath);
   const timeout = opts.timeoutMs ?? 60_000;
   const qemu = requireEmulator(t);
   const args = emulatorArgs(t, elfPath);

@@ -4,7 +4,7 @@
  * a loop of 2n instructions reads 2n) and int64/DSP results against the host;
  * a second one checks fault reporting. Targets run one after the other.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,4 +139,16 @@ describe('faults stop the program with a report and exit code 99', () => {
       }
     });
   }
+});
+
+describe('a program that never exits', () => {
+  it('is stopped at the time limit with target/timeout', async () => {
+    const src = join(out, 'hang.c');
+    writeFileSync(src, 'int main(void) { for (;;) { } }\n');
+    const elf = await buildForTarget({ target: 'cortex-m3', sources: [src], outDir: out });
+    await expect(runOnTarget('cortex-m3', elf, { timeoutMs: 500 })).rejects.toMatchObject({
+      code: 'target/timeout',
+      message: expect.stringMatching(/hang\.elf on cortex-m3 did not finish within 0\.5 s/),
+    });
+  });
 });

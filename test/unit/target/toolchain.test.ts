@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getTarget } from '../../../src/codegen/targets.js';
 import { RnncError } from '../../../src/errors.js';
 import { buildForTarget } from '../../../src/target/build.js';
+import { runOnTarget } from '../../../src/target/run.js';
 import { findOnPath, requireCompiler, requireEmulator } from '../../../src/target/toolchain.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnc-toolchain-'));
@@ -45,6 +46,10 @@ describe('build errors', () => {
     const src = join(dir, 'warn.c');
     writeFileSync(src, 'int main(void) { int unused; return 0; }\n');
     await expect(buildForTarget({ target: 'host', sources: [src], outDir: dir })).rejects.toThrow(/-Werror=unused-variable/);
+  });
+
+  it('running a missing ELF is one clear error', async () => {
+    await expect(runOnTarget('cortex-m3', join(dir, 'none.elf'))).rejects.toThrow(/cannot run .*none\.elf: no such file/);
   });
 
   it('an unknown target is refused with the list of targets', async () => {
