@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   'verify/mismatch': 'mismatch',
   'internal/bug': 'internal',
   'toolchain/failed': 'internal',
+  'target/timeout': 'internal',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,7 +10,7 @@ export function registerInspect(program: Command, io: CliIo): void {
   program
     .command('inspect')
     .description('show layers, shapes, parameter count and MACs per timestep of a model')
-    .argument('<model>', 'model file (rnnc model.json)')
+    .argument('<model>', 'model file (rnnc model.json, Keras/TF.js model.json or .onnx)')
     .option('--json', 'print one JSON object')
     .action((path: string, opts: { json?: boolean }) => {
       const model = loadFloatModel(path);

@@ -1,7 +1,7 @@
-/** The one place the CLI turns a path into a float model (importers hook in here). */
+/** The one place the CLI turns a path into a float model: rnnc IR, Keras/TF.js or ONNX, by content. */
 import type { FloatModel } from '../ir/model.js';
-import { loadModel } from '../ir/io.js';
+import { loadAnyModel } from '../import/detect.js';
 
 export function loadFloatModel(path: string): FloatModel {
-  return loadModel(path);
+  return loadAnyModel(path).model;
 }

@@ -1,0 +1,62 @@
+/**
+ * Reads any model file rnnc accepts, telling the format from the content: an rnnc
+ * model.json ("format": "rnnc-model"), a Keras / TF.js layers model.json
+ * ("modelTopology" + "weightsManifest", shards beside it), or an ONNX protobuf.
+ */
+import { basename, extname } from 'node:path';
+import { RnncError } from '../errors.js';
+import type { FloatModel } from '../ir/model.js';
+import { validateModel } from '../ir/validate.js';
+import { parseJson, readBytes } from '../util/fs.js';
+import { type KerasJson, importKeras } from './keras/import.js';
+import { importOnnx } from './onnx/import.js';
+
+export type ModelFormat = 'rnnc' | 'keras' | 'onnx';
+
+export interface LoadedModel {
+  model: FloatModel;
+  format: ModelFormat;
+}
+
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf) continue;
+    return b === 0x7b || b === 0x5b; // '{' or '['
+  }
+  return false;
+}
+
+function fromJson(json: unknown, path: string, name?: string): LoadedModel {
+  const head = (typeof json === 'object' && json !== null ? json : {}) as { format?: unknown; modelTopology?: unknown };
+  if (head.format === 'rnnc-model') {
+    return { model: validateModel(name ? { ...head, name } : json, path), format: 'rnnc' };
+  }
+  if (head.format === 'graph-model') {
+    throw new RnncError('import/unsupported', `${basename(path)}: a TF.js graph model (converted from a SavedModel) is not supported; `
+      + 'convert the Keras model to the layers format (tensorflowjs_converter --input_format keras)', path);
+  }
+  if (head.modelTopology !== undefined) return { model: importKeras(json as KerasJson, path, name), format: 'keras' };
+  if (head.format === 'layers-model') {
+    throw new RnncError('import/invalid', `${basename(path)}: a TF.js layers model.json without "modelTopology"`, path);
+  }
+  // Neither: let the IR validator say precisely what is wrong.
+  return { model: validateModel(json, path), format: 'rnnc' };
+}
+
+/** Loads a float model from any supported file; `name` overrides the model name. */
+export function loadAnyModel(path: string, name?: string): LoadedModel {
+  const bytes = readBytes(path);
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json' || (ext !== '.onnx' && looksLikeJson(bytes))) {
+    return fromJson(parseJson(new TextDecoder().decode(bytes), path), path, name);
+  }
+  if (ext === '.onnx') return { model: importOnnx(bytes, path, name), format: 'onnx' };
+  try {
+    return { model: importOnnx(bytes, path, name), format: 'onnx' };
+  } catch (e) {
+    if (e instanceof RnncError && e.code === 'import/invalid' && e.message.includes('not a readable ONNX model')) {
+      throw new RnncError('io/foreign_file', `${path}: not a model rnnc reads (expected an rnnc model.json, a Keras/TF.js model.json or an .onnx file)`, path);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Keras / TF.js layers format → float IR: `model.json` (topology + weightsManifest) and
+ * the weight shard files beside it, as `tensorflowjs_converter` writes them for a Keras
+ * model and as TF.js `model.save()` writes them.
+ */
+import { basename } from 'node:path';
+import { RnncError, RnncProblems } from '../../errors.js';
+import type { FloatModel, Layer } from '../../ir/model.js';
+import { validateModel } from '../../ir/validate.js';
+import { modelNameFrom } from '../name.js';
+import { type Problems, convertLayer, findWeight } from './layers.js';
+import { type KerasLayer, parseTopology } from './topology.js';
+import { readKerasWeights } from './weights.js';
+
+/** Output width a layer will have, from its config alone, so checking can go on past a bad layer. */
+function outputWidth(l: KerasLayer): number | undefined {
+  const inner = l.className === 'Bidirectional' ? (l.config.layer as { config?: Record<string, unknown> } | undefined)?.config : l.config;
+  const units = inner?.units;
+  if (typeof units !== 'number') return undefined;
+  return l.className === 'Bidirectional' && l.config.merge_mode === 'concat' ? 2 * units : units;
+}
+
+/** Input width: the declared input shape, else the first layer's kernel rows. */
+function firstInputWidth(declared: number | undefined, first: KerasLayer, weights: ReturnType<typeof readKerasWeights>): number | undefined {
+  if (declared !== undefined) return declared;
+  const direction = first.className === 'Bidirectional' ? 'forward' : undefined;
+  const kernel = findWeight(weights, first.name, 'kernel', direction);
+  return kernel?.shape.length === 2 ? kernel.shape[0] : undefined;
+}
+
+export interface KerasJson {
+  modelTopology?: unknown;
+  weightsManifest?: unknown;
+  generatedBy?: unknown;
+  convertedBy?: unknown;
+}
+
+export function importKeras(json: KerasJson, path: string, name?: string): FloatModel {
+  const source = basename(path);
+  const topology = parseTopology(json.modelTopology, source);
+  if (topology.layers.length === 0) throw new RnncError('import/invalid', `${source}: the model has no layers`, source);
+  const weights = readKerasWeights(json.weightsManifest, path);
+  const inputSize = firstInputWidth(topology.inputFeatures, topology.layers[0]!, weights);
+  if (inputSize === undefined) {
+    throw new RnncError('import/invalid', `${source}: cannot tell the number of input features (no input shape, no first kernel)`, source);
+  }
+  const problems: Problems = { unsupported: [], invalid: [] };
+  const layers: Layer[] = [];
+  let width: number | undefined = inputSize;
+  for (const l of topology.layers) {
+    const layer: Layer | undefined = width === undefined ? undefined : convertLayer(problems, weights, l, width);
+    if (layer) layers.push(layer);
+    width = layer ? (layer.type !== 'dense' && layer.bidirectional === 'concat' ? 2 * layer.units : layer.units) : outputWidth(l);
+  }
+  if (problems.unsupported.length > 0) throw new RnncProblems('import/unsupported', source, problems.unsupported);
+  if (problems.invalid.length > 0) throw new RnncProblems('import/invalid', source, problems.invalid);
+  const stateful = topology.layers.filter((l) => l.config.stateful === true
+    || (l.config.layer as { config?: { stateful?: unknown } } | undefined)?.config?.stateful === true).map((l) => l.name);
+  const meta: Record<string, unknown> = {
+    importedFrom: 'keras',
+    source,
+    producer: String(json.generatedBy ?? json.convertedBy ?? 'unknown'),
+  };
+  // Keras' stateful only carries state across predict() calls; rnnc's C keeps state in
+  // the caller's struct between steps, which is the same thing for streaming use.
+  if (stateful.length > 0) meta.statefulLayers = stateful;
+  const model = {
+    format: 'rnnc-model', version: 1, name: name ?? modelNameFrom(topology.name, path), inputSize, layers, meta,
+  };
+  return validateModel(model, source);
+}

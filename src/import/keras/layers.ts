@@ -1,0 +1,166 @@
+/**
+ * Keras / TF.js layers → IR layers. Keras stores kernels `inputs × (gates·units)` with
+ * gate columns in its own order (gates.ts); the IR wants `(gates·units) × inputs` rows
+ * in IR order, so every matrix is transposed and its gate blocks reordered.
+ */
+import type { DenseActivation, Layer, MergeMode, RecurrentType, RecurrentWeights } from '../../ir/model.js';
+import { DENSE_ACTIVATIONS, MERGE_MODES, gateCount } from '../../ir/model.js';
+import { GRU_ORDER, LSTM_ORDER } from '../gates.js';
+import { reorderGates, shapeText, transposed } from '../tensor.js';
+import type { KerasLayer } from './topology.js';
+import type { NamedTensor } from './weights.js';
+
+const RECURRENT: Record<string, RecurrentType> = { SimpleRNN: 'rnn', LSTM: 'lstm', GRU: 'gru' };
+export const SUPPORTED_LAYERS = ['InputLayer', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Dense'] as const;
+
+/** Collects every problem of every layer so one error can list them all. */
+export interface Problems {
+  unsupported: string[];
+  invalid: string[];
+}
+
+type Weights = ReadonlyMap<string, NamedTensor>;
+
+/** Keras names are snake_case; TF.js writes the same names, but may spell activations in camelCase. */
+function activationName(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v !== 'string') return JSON.stringify(v);
+  return v.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * Finds the tensor `leaf` of a layer; `direction` picks `forward_*` / `backward_*` of a
+ * Bidirectional. Names are `<layer>/[<direction>_<inner>/][<cell>/]<leaf>`, possibly
+ * under a model-name prefix, so the layer is found as a path component.
+ */
+export function findWeight(weights: Weights, layer: string, leaf: string, direction?: 'forward' | 'backward'): NamedTensor | undefined {
+  for (const [name, t] of weights) {
+    const parts = name.split('/');
+    const at = parts.indexOf(layer);
+    if (at < 0 || at === parts.length - 1 || parts[parts.length - 1] !== leaf) continue;
+    if (direction && !parts[at + 1]?.startsWith(`${direction}_`)) continue;
+    return t;
+  }
+  return undefined;
+}
+
+function sameShape(t: NamedTensor, shape: number[]): boolean {
+  return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
+}
+
+function tensor(
+  p: Problems, weights: Weights, layer: string, leaf: string, shape: number[], direction?: 'forward' | 'backward',
+): NamedTensor | undefined {
+  const t = findWeight(weights, layer, leaf, direction);
+  const what = `${direction ? `${direction} ` : ''}${leaf}`;
+  if (!t) { p.invalid.push(`layer '${layer}': no ${what} weight in weightsManifest`); return undefined; }
+  if (!sameShape(t, shape)) {
+    p.invalid.push(`layer '${layer}': weight '${t.name}' is ${shapeText(t.shape)}, expected ${shapeText(shape)}`);
+    return undefined;
+  }
+  return t;
+}
+
+function checkRecurrentConfig(p: Problems, name: string, cls: string, type: RecurrentType, c: Record<string, unknown>): void {
+  const act = activationName(c.activation);
+  if (act !== 'tanh') p.unsupported.push(`layer '${name}' (${cls}): activation '${act ?? 'missing'}' is not supported; the IR's ${type} uses tanh`);
+  if (type !== 'rnn') {
+    const rec = activationName(c.recurrent_activation);
+    if (rec !== 'sigmoid') {
+      p.unsupported.push(`layer '${name}' (${cls}): recurrent_activation '${rec ?? 'missing'}' is not supported; the IR's gates use sigmoid`);
+    }
+  }
+  if (c.return_state === true) p.unsupported.push(`layer '${name}' (${cls}): return_state true is not supported`);
+  if (c.go_backwards === true) p.unsupported.push(`layer '${name}' (${cls}): go_backwards true is not supported (use Bidirectional)`);
+  if (c.time_major === true) p.unsupported.push(`layer '${name}' (${cls}): time_major true is not supported`);
+}
+
+/** Weights of one direction, in IR layout. `layer` is the name weights are stored under. */
+function recurrentWeights(
+  p: Problems, weights: Weights, layer: string, type: RecurrentType, c: Record<string, unknown>, inputSize: number,
+  direction?: 'forward' | 'backward',
+): RecurrentWeights | undefined {
+  const units = Number(c.units);
+  const rows = gateCount(type) * units;
+  const order = type === 'lstm' ? LSTM_ORDER.keras : type === 'gru' ? GRU_ORDER.keras : [0];
+  const resetAfter = type === 'gru' && c.reset_after === true;
+  const kernel = tensor(p, weights, layer, 'kernel', [inputSize, rows], direction);
+  const recurrent = tensor(p, weights, layer, 'recurrent_kernel', [units, rows], direction);
+  const useBias = c.use_bias !== false;
+  const bias = useBias ? tensor(p, weights, layer, 'bias', resetAfter ? [2, rows] : [rows], direction) : undefined;
+  if (!kernel || !recurrent || (useBias && !bias)) return undefined;
+  const vec = (offset: number) => reorderGates(bias ? Array.from(bias.data.subarray(offset, offset + rows)) : new Array<number>(rows).fill(0), units, order);
+  const out: RecurrentWeights = {
+    kernel: reorderGates(transposed(kernel.data, inputSize, rows), units, order),
+    recurrentKernel: reorderGates(transposed(recurrent.data, units, rows), units, order),
+    bias: vec(0),
+  };
+  // Keras reset_after: bias is [input bias; recurrent bias], the second applied inside r ⊙ (U h + b').
+  if (resetAfter) out.recurrentBias = vec(rows);
+  return out;
+}
+
+function convertRecurrent(
+  p: Problems, weights: Weights, l: KerasLayer, inputSize: number, wrapper?: { name: string; merge: unknown },
+): Layer | undefined {
+  const type = RECURRENT[l.className]!;
+  const c = l.config;
+  const shownName = wrapper?.name ?? l.name;
+  checkRecurrentConfig(p, shownName, l.className, type, c);
+  const units = c.units;
+  if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
+    p.invalid.push(`layer '${shownName}': units: expected a positive integer, got ${JSON.stringify(units)}`);
+    return undefined;
+  }
+  let merge: MergeMode | undefined;
+  if (wrapper) {
+    if (!MERGE_MODES.includes(wrapper.merge as MergeMode)) {
+      p.unsupported.push(`layer '${wrapper.name}' (Bidirectional): merge_mode ${JSON.stringify(wrapper.merge)} is not supported; supported: ${MERGE_MODES.join(', ')}`);
+      return undefined;
+    }
+    merge = wrapper.merge as MergeMode;
+  }
+  const storedUnder = wrapper?.name ?? l.name;
+  const forward = recurrentWeights(p, weights, storedUnder, type, c, inputSize, wrapper ? 'forward' : undefined);
+  const backward = wrapper ? recurrentWeights(p, weights, storedUnder, type, c, inputSize, 'backward') : undefined;
+  if (!forward || (wrapper && !backward)) return undefined;
+  const common = { units, returnSequences: c.return_sequences === true, weights: forward };
+  const bi = merge ? { bidirectional: merge, backwardWeights: backward! } : {};
+  if (type === 'gru') return { type, ...common, ...bi, resetAfter: c.reset_after === true };
+  return { type, ...common, ...bi };
+}
+
+function convertDense(p: Problems, weights: Weights, l: KerasLayer, inputSize: number): Layer | undefined {
+  const c = l.config;
+  const act = activationName(c.activation) ?? 'linear';
+  if (!DENSE_ACTIVATIONS.includes(act as DenseActivation)) {
+    p.unsupported.push(`layer '${l.name}' (Dense): activation '${act}' is not supported; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
+    return undefined;
+  }
+  const units = Number(c.units);
+  const kernel = tensor(p, weights, l.name, 'kernel', [inputSize, units]);
+  const bias = c.use_bias === false ? undefined : tensor(p, weights, l.name, 'bias', [units]);
+  if (!kernel || (c.use_bias !== false && !bias)) return undefined;
+  return {
+    type: 'dense', units, activation: act as DenseActivation,
+    weights: { kernel: transposed(kernel.data, inputSize, units), bias: bias ? Array.from(bias.data) : new Array<number>(units).fill(0) },
+  };
+}
+
+/** Converts one Keras layer; problems go to `p` and the result is undefined when there were any. */
+export function convertLayer(p: Problems, weights: Weights, l: KerasLayer, inputSize: number): Layer | undefined {
+  if (l.className in RECURRENT) return convertRecurrent(p, weights, l, inputSize);
+  if (l.className === 'Dense') return convertDense(p, weights, l, inputSize);
+  if (l.className === 'Bidirectional') {
+    const inner = l.config.layer as { class_name?: unknown; config?: unknown } | undefined;
+    const cls = typeof inner?.class_name === 'string' ? inner.class_name : '?';
+    if (!(cls in RECURRENT) || typeof inner?.config !== 'object' || inner.config === null) {
+      p.unsupported.push(`layer '${l.name}' (Bidirectional): wrapped layer '${cls}' is not supported; supported: SimpleRNN, LSTM, GRU`);
+      return undefined;
+    }
+    const wrapped: KerasLayer = { className: cls, name: l.name, config: inner.config as Record<string, unknown> };
+    return convertRecurrent(p, weights, wrapped, inputSize, { name: l.name, merge: l.config.merge_mode });
+  }
+  p.unsupported.push(`layer '${l.name}': ${l.className} is not supported; supported: ${SUPPORTED_LAYERS.join(', ')}`);
+  return undefined;
+}

@@ -1,0 +1,134 @@
+/**
+ * The architecture part of a Keras / TF.js `model.json`: a Sequential model or a
+ * functional model that is one chain from a single input to a single output, turned
+ * into the ordered list of layers rnnc converts. Both the TF.js `model.save()` form
+ * (`modelTopology` is the model config) and the `tensorflowjs_converter` form
+ * (`modelTopology.model_config`) are read, with Keras 2 and Keras 3 node formats.
+ */
+import { RnncError } from '../../errors.js';
+
+export interface KerasLayer {
+  className: string;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+export interface KerasTopology {
+  name: string | undefined;
+  /** Layers in execution order, InputLayer removed. */
+  layers: KerasLayer[];
+  /** Features per timestep when the model declares its input shape. */
+  inputFeatures: number | undefined;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function bad(source: string, message: string): RnncError {
+  return new RnncError('import/invalid', `${source}: ${message}`, source);
+}
+
+function toLayer(raw: unknown, at: string, source: string): KerasLayer {
+  if (!isObject(raw) || typeof raw.class_name !== 'string' || !isObject(raw.config)) {
+    throw bad(source, `${at}: expected a layer {"class_name", "config"}`);
+  }
+  const name = typeof raw.config.name === 'string' ? raw.config.name : typeof raw.name === 'string' ? raw.name : at;
+  return { className: raw.class_name, name, config: raw.config };
+}
+
+/** Last dimension of an input shape given as batch_input_shape / batch_shape / input_shape. */
+function declaredFeatures(config: Json): number | undefined {
+  for (const key of ['batch_input_shape', 'batch_shape', 'input_shape']) {
+    const shape = config[key];
+    if (Array.isArray(shape) && shape.length > 0) {
+      const last = shape[shape.length - 1];
+      if (typeof last === 'number') return last;
+    }
+  }
+  return undefined;
+}
+
+/** Names of the layers feeding one call of a functional layer (Keras 2 lists or Keras 3 args). */
+function inboundNames(raw: Json): string[][] {
+  const nodes = Array.isArray(raw.inbound_nodes) ? raw.inbound_nodes : [];
+  return nodes.map((node: unknown) => {
+    if (Array.isArray(node)) return node.map((t: unknown) => (Array.isArray(t) ? String(t[0]) : '?'));
+    const names: string[] = [];
+    const visit = (v: unknown): void => {
+      if (Array.isArray(v)) { v.forEach(visit); return; }
+      if (!isObject(v)) return;
+      const history = isObject(v.config) ? v.config.keras_history : undefined;
+      if (v.class_name === '__keras_tensor__' && Array.isArray(history)) names.push(String(history[0]));
+      else Object.values(v).forEach(visit);
+    };
+    if (isObject(node)) visit(node.args);
+    return names;
+  });
+}
+
+function endpoint(list: unknown, what: string, source: string): string {
+  const flat = Array.isArray(list) && Array.isArray(list[0]) ? list : [list];
+  if (!Array.isArray(flat) || flat.length !== 1 || !Array.isArray(flat[0]) || typeof flat[0][0] !== 'string') {
+    throw bad(source, `the model has ${Array.isArray(flat) ? flat.length : 0} ${what}s; rnnc imports models with exactly one`);
+  }
+  return flat[0][0];
+}
+
+function functionalChain(config: Json, source: string): KerasLayer[] {
+  const rawLayers = Array.isArray(config.layers) ? config.layers : [];
+  const byName = new Map<string, Json>();
+  for (const l of rawLayers) if (isObject(l)) byName.set(String(l.name ?? (isObject(l.config) ? l.config.name : '')), l);
+  const input = endpoint(config.input_layers, 'input', source);
+  const chain: KerasLayer[] = [];
+  let current = endpoint(config.output_layers, 'output', source);
+  while (true) {
+    const raw = byName.get(current);
+    if (!raw) throw bad(source, `layer '${current}' is referenced but not defined`);
+    chain.unshift(toLayer(raw, `layer '${current}'`, source));
+    if (current === input) break;
+    const inbound = inboundNames(raw);
+    if (inbound.length !== 1 || inbound[0]!.length !== 1) {
+      throw bad(source, `layer '${current}' has ${inbound.length === 1 ? inbound[0]!.length : inbound.length} inputs; `
+        + 'rnnc imports a functional model only when it is one chain of single-input layers');
+    }
+    current = inbound[0]![0]!;
+    if (chain.some((l) => l.name === current)) throw bad(source, `layer '${current}' is used twice; shared layers are not supported`);
+  }
+  if (chain.length !== byName.size) {
+    const off = [...byName.keys()].filter((n) => !chain.some((l) => l.name === n));
+    throw bad(source, `layers ${off.map((n) => `'${n}'`).join(', ')} are not on the path from the input to the output; `
+      + 'rnnc imports a functional model only when it is one chain');
+  }
+  return chain;
+}
+
+export function parseTopology(modelTopology: unknown, source: string): KerasTopology {
+  const top = isObject(modelTopology) && isObject(modelTopology.model_config) ? modelTopology.model_config : modelTopology;
+  if (!isObject(top) || typeof top.class_name !== 'string') {
+    throw bad(source, 'modelTopology: expected a Keras model config with "class_name"');
+  }
+  const cls = top.class_name;
+  const config = top.config;
+  let layers: KerasLayer[];
+  if (cls === 'Sequential') {
+    const list = Array.isArray(config) ? config : isObject(config) && Array.isArray(config.layers) ? config.layers : undefined;
+    if (!list) throw bad(source, 'modelTopology: a Sequential model without a "layers" list');
+    layers = list.map((l: unknown, i) => toLayer(l, `layers[${i}]`, source));
+  } else if ((cls === 'Model' || cls === 'Functional') && isObject(config)) {
+    layers = functionalChain(config, source);
+  } else {
+    throw bad(source, `modelTopology: model class '${cls}' is not supported; supported: Sequential, Model/Functional (one chain)`);
+  }
+  const named = isObject(config) ? config : {};
+  let inputFeatures: number | undefined;
+  for (const l of layers) {
+    inputFeatures = declaredFeatures(l.config);
+    if (inputFeatures !== undefined || l.className !== 'InputLayer') break;
+  }
+  return {
+    name: typeof named.name === 'string' ? named.name : undefined,
+    layers: layers.filter((l) => l.className !== 'InputLayer'),
+    inputFeatures,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Reads the IR layer chain off the pieces of the graph output. A recurrent node becomes
+ * one IR layer when its output is used whole: both directions concatenated (forward
+ * first) or summed, at every step (returnSequences) or as final states (Keras
+ * semantics: forward's last, backward's state after t = 0, which is ONNX Y_h).
+ *
+ * A 'reverse' ONNX node becomes a bidirectional 'sum' layer whose forward direction has
+ * all-zero weights: that direction's h stays exactly 0 for every cell (RNN: tanh(0);
+ * LSTM: g = tanh(0) = 0 so c = 0 and h = 0; GRU: n = tanh(0) = 0 so h' = z⊙h = 0), so the
+ * sum is the reverse direction alone.
+ */
+import type { Layer, RecurrentWeights } from '../../ir/model.js';
+import { gateCount } from '../../ir/model.js';
+import { Unexpressible } from './layout.js';
+import type { DenseNode, Piece, RecNode, SymValue } from './values.js';
+
+const fail = (why: string): never => { throw new Unexpressible(why); };
+
+function zeroWeights(w: RecurrentWeights): RecurrentWeights {
+  const zeros = (m: number[][]) => m.map((r) => r.map(() => 0));
+  const out: RecurrentWeights = { kernel: zeros(w.kernel), recurrentKernel: zeros(w.recurrentKernel), bias: w.bias.map(() => 0) };
+  if (w.recurrentBias) out.recurrentBias = w.recurrentBias.map(() => 0);
+  return out;
+}
+
+function describe(p: Piece): string {
+  switch (p.kind) {
+    case 'input': return 'the model input';
+    case 'rec': return `'${p.node.name}' ${p.node.direction === 'bidirectional' ? (p.dir === 0 ? 'forward' : 'backward') : p.node.direction}`;
+    case 'dense': return `'${p.node.name}'`;
+    case 'sum': return `${describe(p.a)} + ${describe(p.b)}`;
+  }
+}
+
+function recurrentLayer(node: RecNode, time: 'seq' | 'final', merge: 'concat' | 'sum' | undefined): Layer {
+  const base = { units: node.units, returnSequences: time === 'seq' };
+  let extra: Partial<Layer>;
+  if (node.direction === 'forward') extra = { weights: node.weights[0]! };
+  else if (node.direction === 'reverse') {
+    extra = { weights: zeroWeights(node.weights[0]!), bidirectional: 'sum', backwardWeights: node.weights[0]! };
+  } else extra = { weights: node.weights[0]!, bidirectional: merge!, backwardWeights: node.weights[1]! };
+  const layer = { type: node.type, ...base, ...extra } as Layer;
+  if (layer.type === 'gru') layer.resetAfter = node.resetAfter ?? false;
+  return layer;
+}
+
+function denseLayer(node: DenseNode): Layer {
+  return { type: 'dense', units: node.units, activation: node.activation, weights: { kernel: node.kernel, bias: node.bias } };
+}
+
+function isRec(p: Piece | undefined, node: RecNode, dir: number): p is Extract<Piece, { kind: 'rec' }> {
+  return p?.kind === 'rec' && p.node === node && p.dir === dir;
+}
+
+/** The IR layers that compute `pieces` (features concatenated) from the model input. */
+export function resolveChain(pieces: readonly Piece[]): Layer[] {
+  const first = pieces[0];
+  if (!first) return fail('the output has no features');
+  if (first.kind === 'input') {
+    if (pieces.length !== 1 || first.time !== 'seq') fail('the output uses the model input directly');
+    return [];
+  }
+  if (first.kind === 'dense') {
+    if (pieces.length !== 1) fail(`the output mixes ${pieces.map(describe).join(' and ')}`);
+    if (first.time === 'last' && first.node.input.some((p) => p.kind === 'input')) fail('a dense layer on the last input timestep is not expressible');
+    return [...resolveChain(first.node.input), denseLayer(first.node)];
+  }
+  const stale = pieces.find((p) => p.kind === 'rec' && p.time === 'lastStep');
+  if (stale?.kind === 'rec') {
+    fail(`the output at the last time index of the backward-running direction of '${stale.node.name}' is that direction's first step, `
+      + 'which the IR cannot output; use the final state (Y_h / h_n) instead');
+  }
+  let node: RecNode;
+  let merge: 'concat' | 'sum' | undefined;
+  let time: string;
+  if (first.kind === 'sum') {
+    if (pieces.length !== 1 || first.a.kind !== 'rec' || !isRec(first.b, first.a.node, 1) || first.a.dir !== 0) {
+      return fail(`only forward + backward of one bidirectional node can be summed, got ${describe(first)}`);
+    }
+    node = first.a.node; merge = 'sum'; time = first.a.time;
+    if (first.b.time !== time) fail(`${describe(first)} sums outputs at different times`);
+  } else {
+    node = first.node; time = first.time;
+    if (node.direction === 'bidirectional') {
+      if (pieces.length !== 2 || !isRec(first, node, 0) || !isRec(pieces[1], node, 1) || pieces[1].time !== time) {
+        return fail(`the IR needs both directions of '${node.name}' (forward then backward), got ${pieces.map(describe).join(', ')}`);
+      }
+      merge = 'concat';
+    } else if (pieces.length !== 1) {
+      return fail(`the output mixes ${pieces.map(describe).join(' and ')}`);
+    }
+  }
+  if (time === 'lastStep') fail(`'${node.name}': the backward direction's output at the last time index is not expressible`);
+  if (node.weights.some((w) => w.kernel.length !== gateCount(node.type) * node.units)) fail(`'${node.name}' has inconsistent weights`);
+  return [...resolveChain(node.input), recurrentLayer(node, time as 'seq' | 'final', merge)];
+}
+
+/** The output's pieces, requiring a plain layout: no batch > 1, directions merged. */
+export function outputPieces(v: SymValue): Piece[] {
+  if (v.axes.includes('B')) fail('the output keeps a batch axis larger than 1');
+  return v.groups.flat();
+}

@@ -1,0 +1,74 @@
+/**
+ * The first pass over an ONNX graph: every operator and attribute rnnc cannot import,
+ * each with its node's name, collected so one error lists them all.
+ */
+import { type NodeProto, attrFloat, attrInt, attrString, attrStrings, attributes, nodeLabel } from './proto.js';
+
+/** Operators the importer follows (recurrent cells, dense heads and the glue torch.onnx.export emits). */
+export const SUPPORTED_OPS = [
+  'LSTM', 'GRU', 'RNN', 'Gemm', 'MatMul', 'Add', 'Relu', 'Tanh', 'Sigmoid', 'Softmax',
+  'Squeeze', 'Unsqueeze', 'Transpose', 'Reshape', 'Slice', 'Gather', 'Concat',
+  'Shape', 'Constant', 'ConstantOfShape', 'Expand', 'Identity', 'Cast', 'Dropout',
+] as const;
+
+/** Per direction; the IR's cells are fixed to these. */
+const DEFAULT_ACTIVATIONS: Record<string, string[]> = {
+  LSTM: ['sigmoid', 'tanh', 'tanh'], GRU: ['sigmoid', 'tanh'], RNN: ['tanh'],
+};
+
+/** Input slots that must be empty: sequence_lens (4) for all, peepholes P (7) for LSTM. */
+function emptyInputProblems(node: NodeProto, label: string): string[] {
+  const out: string[] = [];
+  const inputs = node.input ?? [];
+  if (inputs[4]) out.push(`${label}: sequence_lens is not supported (every sequence runs to its end)`);
+  if (node.opType === 'LSTM' && inputs[7]) out.push(`${label}: peephole weights (input P) are not supported`);
+  return out;
+}
+
+function recurrentProblems(node: NodeProto, label: string): string[] {
+  const op = node.opType ?? '';
+  const attrs = attributes(node);
+  const out = emptyInputProblems(node, label);
+  const direction = attrString(attrs, 'direction') ?? 'forward';
+  if (!['forward', 'reverse', 'bidirectional'].includes(direction)) out.push(`${label}: direction '${direction}' is not an ONNX direction`);
+  const acts = attrStrings(attrs, 'activations');
+  if (acts) {
+    const want = DEFAULT_ACTIVATIONS[op]!;
+    const dirs = direction === 'bidirectional' ? 2 : 1;
+    const expected = Array.from({ length: dirs }, () => want).flat();
+    if (acts.length !== expected.length || acts.some((a, i) => a.toLowerCase() !== expected[i])) {
+      out.push(`${label}: activations [${acts.join(', ')}] are not supported; the IR's ${op} uses the defaults [${want.join(', ')}]`);
+    }
+  }
+  if (attrs.has('activation_alpha') || attrs.has('activation_beta')) out.push(`${label}: activation_alpha/activation_beta are not supported`);
+  if (attrs.has('clip')) out.push(`${label}: clip ${attrFloat(attrs, 'clip', 0)} is not supported (cell clipping)`);
+  if (op === 'LSTM' && attrInt(attrs, 'input_forget', 0) !== 0) out.push(`${label}: input_forget 1 (coupled gates) is not supported`);
+  if (attrInt(attrs, 'layout', 0) !== 0 && attrInt(attrs, 'layout', 0) !== 1) out.push(`${label}: layout ${attrInt(attrs, 'layout', 0)} is not an ONNX layout`);
+  if (!attrs.has('hidden_size')) out.push(`${label}: hidden_size is missing`);
+  return out;
+}
+
+function headProblems(node: NodeProto, label: string): string[] {
+  const attrs = attributes(node);
+  if (node.opType === 'Gemm' && attrInt(attrs, 'transA', 0) !== 0) return [`${label}: transA 1 is not supported`];
+  return [];
+}
+
+export function unsupportedNodes(nodes: readonly NodeProto[]): string[] {
+  const problems: string[] = [];
+  const supported = new Set<string>(SUPPORTED_OPS);
+  for (const node of nodes) {
+    const label = `node ${nodeLabel(node)}`;
+    const op = node.opType ?? '';
+    if (node.domain && node.domain !== 'ai.onnx') {
+      problems.push(`${label}: operator domain '${node.domain}' is not supported`);
+    } else if (!supported.has(op)) {
+      problems.push(`${label}: operator ${op} is not supported`);
+    } else if (op === 'LSTM' || op === 'GRU' || op === 'RNN') {
+      problems.push(...recurrentProblems(node, label));
+    } else {
+      problems.push(...headProblems(node, label));
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,123 @@
+/**
+ * Walking an ONNX graph: the model input becomes a symbolic sequence, initializers
+ * become constants, and the nodes the output depends on are evaluated in order (ONNX
+ * requires topological order).
+ */
+import { RnncError } from '../../errors.js';
+import { Unexpressible } from './layout.js';
+import { type ModelProto, type NodeProto, attrInt, attrInts, attributes, nodeLabel, tensorValues, toInt } from './proto.js';
+import { evaluate } from './ops.js';
+import { type Axis, type SymValue, type Value, constant, sym } from './values.js';
+
+type Graph = NonNullable<ModelProto['graph']>;
+
+/** Size used for a symbolic (named) dimension: only shape arithmetic sees it. */
+const UNKNOWN_BATCH = 1;
+const UNKNOWN_TIME = 2;
+
+/**
+ * Which axis of a rank-3 input is time: follow Transposes from the input to the first
+ * recurrent node, whose X is [time, batch, features] (layout 0) or [batch, time, features].
+ */
+function timeAxis(graph: Graph, inputName: string, dims: number[]): number {
+  let name = inputName;
+  let perm = [0, 1, 2];
+  for (let hops = 0; hops < 16; hops++) {
+    // Shape nodes only read sizes (for zero initial states); follow the data path.
+    const consumers = (graph.node ?? []).filter((n) => n.opType !== 'Shape' && (n.input ?? []).includes(name));
+    const next = consumers[0];
+    if (consumers.length !== 1 || !next) break;
+    if (next.opType === 'Transpose') {
+      const p = attrInts(attributes(next), 'perm') ?? [2, 1, 0];
+      perm = p.map((i) => perm[i]!);
+      name = next.output?.[0] ?? '';
+      continue;
+    }
+    if (['LSTM', 'GRU', 'RNN'].includes(next.opType ?? '') && next.input?.[0] === name) {
+      return perm[attrInt(attributes(next), 'layout', 0) === 0 ? 0 : 1]!;
+    }
+    break;
+  }
+  // No recurrent node straight after: the axis of size > 1 among the first two, else 0.
+  return dims[0] === 1 && dims[1] !== 1 ? 1 : 0;
+}
+
+function inputValue(graph: Graph, source: string): { name: string; value: SymValue; features: number } {
+  const inits = new Set((graph.initializer ?? []).map((t) => t.name));
+  const inputs = (graph.input ?? []).filter((i) => !inits.has(i.name));
+  if (inputs.length !== 1) {
+    const names = inputs.map((i) => `'${i.name}'`).join(', ');
+    throw new RnncError('import/unsupported', `${source}: the graph has ${inputs.length} inputs (${names}); rnnc imports models with one input sequence`, source);
+  }
+  const input = inputs[0]!;
+  const shapeDims = input.type?.tensorType?.shape?.dim ?? [];
+  if (shapeDims.length !== 3) {
+    throw new RnncError('import/unsupported', `${source}: input '${input.name}' has rank ${shapeDims.length}; expected a rank-3 sequence (time, batch, features in some order)`, source);
+  }
+  const raw = shapeDims.map((d) => (d.dimValue !== undefined && d.dimValue !== null && toInt(d.dimValue) > 0 ? toInt(d.dimValue) : undefined));
+  const features = raw[2];
+  if (features === undefined) throw new RnncError('import/invalid', `${source}: input '${input.name}': the feature dimension has no fixed size`, source);
+  const t = timeAxis(graph, input.name ?? '', raw.map((d) => d ?? 0));
+  const axes: Axis[] = [0, 1, 2].map((i) => (i === 2 ? 'F' : i === t ? 'T' : 'B'));
+  const sizes = raw.map((d, i) => d ?? (axes[i] === 'T' ? UNKNOWN_TIME : UNKNOWN_BATCH));
+  return { name: input.name ?? '', features, value: sym(axes, sizes, [[{ kind: 'input', width: features, time: 'seq' }]]) };
+}
+
+/** Nodes the output depends on, in graph order. */
+function neededNodes(graph: Graph, output: string): NodeProto[] {
+  const producer = new Map<string, NodeProto>();
+  for (const n of graph.node ?? []) for (const o of n.output ?? []) producer.set(o, n);
+  const needed = new Set<NodeProto>();
+  const stack = [output];
+  while (stack.length > 0) {
+    const n = producer.get(stack.pop()!);
+    if (!n || needed.has(n)) continue;
+    needed.add(n);
+    stack.push(...(n.input ?? []).filter((i) => i !== ''));
+  }
+  return (graph.node ?? []).filter((n) => needed.has(n));
+}
+
+export interface GraphResult {
+  output: Value;
+  outputName: string;
+  features: number;
+}
+
+export function runGraph(graph: Graph, opset: number, source: string): GraphResult {
+  const values = new Map<string, Value>();
+  for (const t of graph.initializer ?? []) {
+    const { dims, data } = tensorValues(t, source);
+    values.set(t.name ?? '', constant(dims, data));
+  }
+  const input = inputValue(graph, source);
+  values.set(input.name, input.value);
+  const outputs = graph.output ?? [];
+  if (outputs.length !== 1) {
+    throw new RnncError('import/unsupported', `${source}: the graph has ${outputs.length} outputs (${outputs.map((o) => `'${o.name}'`).join(', ')}); `
+      + 'rnnc imports models with one output (return only the prediction from forward())', source);
+  }
+  const outputName = outputs[0]!.name ?? '';
+  for (const node of neededNodes(graph, outputName)) {
+    const label = `node ${nodeLabel(node)}`;
+    const inputs = (node.input ?? []).map((name) => {
+      if (name === '') return undefined;
+      const v = values.get(name);
+      if (!v) {
+        throw new RnncError('import/unsupported', `${source}: ${label}: input '${name}' is an output the IR cannot express (e.g. the LSTM cell state Y_c)`, source);
+      }
+      return v;
+    });
+    let results: Value[];
+    try {
+      results = evaluate({ node, attrs: attributes(node), inputs, opset, source });
+    } catch (e) {
+      if (e instanceof Unexpressible) throw new RnncError('import/unsupported', `${source}: ${label}: ${e.message}`, source);
+      throw e;
+    }
+    results.forEach((v, i) => { const name = node.output?.[i]; if (name) values.set(name, v); });
+  }
+  const output = values.get(outputName);
+  if (!output) throw new RnncError('import/invalid', `${source}: output '${outputName}' is not produced by any node`, source);
+  return { output, outputName, features: input.features };
+}

@@ -1,0 +1,111 @@
+/**
+ * Decoding `.onnx` files: the official ONNX protobuf schema compiled for protobufjs
+ * (the onnx-proto package), plus readers for tensors and attributes in the forms
+ * rnnc needs (numbers, never Long or bytes).
+ */
+import onnxProto from 'onnx-proto';
+import { RnncError } from '../../errors.js';
+
+export const { onnx } = onnxProto;
+export type ModelProto = onnxProto.onnx.ModelProto;
+export type NodeProto = onnxProto.onnx.INodeProto;
+export type TensorProto = onnxProto.onnx.ITensorProto;
+export type AttributeProto = onnxProto.onnx.IAttributeProto;
+
+type IntLike = number | { toNumber(): number } | null | undefined;
+
+export function toInt(v: IntLike): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'number' ? v : v.toNumber();
+}
+
+/** Parses the bytes of an .onnx file; a truncated or foreign file gives one clear line. */
+export function decodeModel(bytes: Uint8Array, source: string): ModelProto {
+  let model: ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new RnncError('import/invalid', `${source}: not a readable ONNX model (truncated or corrupt protobuf: ${why})`, source);
+  }
+  if (!model.graph || (model.graph.node ?? []).length === 0) {
+    throw new RnncError('import/invalid', `${source}: not a readable ONNX model (no graph nodes; is the file truncated?)`, source);
+  }
+  return model;
+}
+
+const { DataType } = onnx.TensorProto;
+
+/** Tensor contents as float64 (integers exactly, up to 2^53), with their dimensions. */
+export function tensorValues(t: TensorProto, source: string): { dims: number[]; data: Float64Array } {
+  const dims = (t.dims ?? []).map(toInt);
+  const count = dims.reduce((a, b) => a * b, 1);
+  const what = `${source}: tensor '${t.name ?? ''}'`;
+  if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+    throw new RnncError('import/unsupported', `${what} is stored in an external data file; save the model with weights inside`, source);
+  }
+  const raw = t.rawData && t.rawData.length > 0 ? t.rawData : undefined;
+  let data: Float64Array;
+  const type = t.dataType ?? 0;
+  if (raw) {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const width = type === DataType.FLOAT || type === DataType.INT32 ? 4 : type === DataType.DOUBLE || type === DataType.INT64 ? 8 : type === DataType.BOOL ? 1 : 0;
+    if (width === 0) throw new RnncError('import/unsupported', `${what}: element type ${DataType[type] ?? type} is not supported`, source);
+    if (raw.length !== count * width) {
+      throw new RnncError('import/invalid', `${what}: holds ${raw.length} bytes, expected ${count * width} for ${dims.join('×') || 'a scalar'}`, source);
+    }
+    data = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      data[i] = type === DataType.FLOAT ? view.getFloat32(4 * i, true)
+        : type === DataType.DOUBLE ? view.getFloat64(8 * i, true)
+          : type === DataType.INT32 ? view.getInt32(4 * i, true)
+            : type === DataType.INT64 ? Number(view.getBigInt64(8 * i, true))
+              : view.getUint8(i);
+    }
+  } else {
+    const list: IntLike[] = type === DataType.FLOAT ? t.floatData ?? []
+      : type === DataType.DOUBLE ? t.doubleData ?? []
+        : type === DataType.INT64 ? t.int64Data ?? []
+          : t.int32Data ?? [];
+    data = Float64Array.from(list, toInt);
+    if (data.length !== count) {
+      throw new RnncError('import/invalid', `${what}: holds ${data.length} values, expected ${count}`, source);
+    }
+  }
+  return { dims, data };
+}
+
+/** The attributes of a node, by name. */
+export function attributes(node: NodeProto): Map<string, AttributeProto> {
+  return new Map((node.attribute ?? []).map((a) => [a.name ?? '', a]));
+}
+
+export function attrInt(attrs: Map<string, AttributeProto>, name: string, fallback: number): number {
+  const a = attrs.get(name);
+  return a ? toInt(a.i) : fallback;
+}
+
+export function attrFloat(attrs: Map<string, AttributeProto>, name: string, fallback: number): number {
+  const a = attrs.get(name);
+  return a ? a.f ?? fallback : fallback;
+}
+
+export function attrInts(attrs: Map<string, AttributeProto>, name: string): number[] | undefined {
+  const a = attrs.get(name);
+  return a ? (a.ints ?? []).map(toInt) : undefined;
+}
+
+export function attrString(attrs: Map<string, AttributeProto>, name: string): string | undefined {
+  const a = attrs.get(name);
+  return a?.s ? new TextDecoder().decode(a.s) : undefined;
+}
+
+export function attrStrings(attrs: Map<string, AttributeProto>, name: string): string[] | undefined {
+  const a = attrs.get(name);
+  return a ? (a.strings ?? []).map((s) => new TextDecoder().decode(s)) : undefined;
+}
+
+/** How a node is named in messages: its name, else its op and first output. */
+export function nodeLabel(node: NodeProto): string {
+  return node.name ? `'${node.name}' (${node.opType})` : `${node.opType} → '${node.output?.[0] ?? '?'}'`;
+}

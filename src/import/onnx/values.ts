@@ -1,0 +1,101 @@
+/**
+ * What the ONNX importer knows about each tensor of the graph. Constants (initializers,
+ * Constant nodes, shape arithmetic) are folded to numbers. Every other tensor is
+ * "symbolic": the role of each axis (time, batch, direction, features) and, for the
+ * features, which IR-expressible values they hold (pieces). The IR layer chain is read
+ * off the pieces of the graph output at the end (chain.ts).
+ */
+import type { DenseActivation, RecurrentType, RecurrentWeights } from '../../ir/model.js';
+
+export interface ConstValue {
+  kind: 'const';
+  dims: number[];
+  data: Float64Array;
+}
+
+/**
+ * T: time. B: batch (size > 1). D: direction or layer stack (groups). F: features.
+ * '1': any axis of size 1 (a batch of one and a single direction become '1').
+ */
+export type Axis = 'T' | 'B' | 'D' | 'F' | '1';
+
+/** An ONNX recurrent operator, converted to IR weights per direction. */
+export interface RecNode {
+  name: string;
+  type: RecurrentType;
+  direction: 'forward' | 'reverse' | 'bidirectional';
+  units: number;
+  resetAfter?: boolean;
+  /** IR layout, one entry per ONNX direction. */
+  weights: RecurrentWeights[];
+  input: Piece[];
+}
+
+/** Gemm or MatMul (+ Add) on features, with an optional activation node after it. */
+export interface DenseNode {
+  name: string;
+  units: number;
+  kernel: number[][];
+  bias: number[];
+  activation: DenseActivation;
+  input: Piece[];
+}
+
+/**
+ * One run of features. For recurrent outputs `time` says which: the output at every
+ * step ('seq'), the direction's final state ('final'), or its output at the last time
+ * index ('lastStep', which differs from 'final' for a direction that runs backwards).
+ */
+export type Piece =
+  | { kind: 'input'; width: number; time: 'seq' | 'last' }
+  | { kind: 'rec'; node: RecNode; dir: number; time: 'seq' | 'final' | 'lastStep' }
+  | { kind: 'dense'; node: DenseNode; time: 'seq' | 'last' }
+  | { kind: 'sum'; a: Piece; b: Piece };
+
+export interface SymValue {
+  kind: 'sym';
+  axes: Axis[];
+  sizes: number[];
+  /** One list of pieces per index of the D axis (exactly one when there is no D axis). */
+  groups: Piece[][];
+}
+
+export type Value = ConstValue | SymValue;
+
+export function pieceWidth(p: Piece): number {
+  switch (p.kind) {
+    case 'input': return p.width;
+    case 'rec': return p.node.units;
+    case 'dense': return p.node.units;
+    case 'sum': return pieceWidth(p.a);
+  }
+}
+
+export function groupWidth(g: readonly Piece[]): number {
+  return g.reduce((s, p) => s + pieceWidth(p), 0);
+}
+
+/** Builds a symbolic value, turning a D axis with one group into a plain size-1 axis. */
+export function sym(axes: Axis[], sizes: number[], groups: Piece[][]): SymValue {
+  const fixed = axes.map((a, i): Axis => ((a === 'D' && groups.length === 1) || (a === 'B' && sizes[i] === 1) ? '1' : a));
+  return { kind: 'sym', axes: fixed, sizes: [...sizes], groups };
+}
+
+export function constant(dims: number[], data: Float64Array | number[]): ConstValue {
+  return { kind: 'const', dims: [...dims], data: Float64Array.from(data) };
+}
+
+/** The pieces at the last time index, for a Gather/Slice that picks timestep −1. */
+export function lastStep(p: Piece): Piece {
+  switch (p.kind) {
+    case 'input': return { ...p, time: 'last' };
+    case 'rec': {
+      if (p.time !== 'seq') return p;
+      const backwards = p.node.direction === 'reverse' || (p.node.direction === 'bidirectional' && p.dir === 1);
+      return { ...p, time: backwards ? 'lastStep' : 'final' };
+    }
+    case 'dense':
+      return p.time === 'seq' ? { kind: 'dense', node: { ...p.node, input: p.node.input.map(lastStep) }, time: 'last' } : p;
+    case 'sum': return { kind: 'sum', a: lastStep(p.a), b: lastStep(p.b) };
+  }
+}
