@@ -23,7 +23,7 @@ export interface QuantCliOptions {
   margin: string;
 }
 
-/** Adds --calib, --weights, --lut-size, --percentile, --margin to a command. */
+/** Adds --calib, --weights, --lut-size, --percentile, --margin and the data-file options to a command. */
 export function addQuantOptions(cmd: Command): Command {
   return cmd
     .option('--calib <file>', 'calibration data: a training data file (docs/data-format.md), or JSON sequences')
@@ -61,17 +61,17 @@ function parseNumber(flag: string, s: string, ok: (v: number) => boolean, expect
   return v;
 }
 
-function positiveInt(flag: string, s: string | undefined, min: number): number | undefined {
+function intOption(flag: string, s: string | undefined, min: number): number | undefined {
   return s === undefined ? undefined : parseNumber(flag, s, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
 }
 
 /** Column and window options for --calib and --eval files (docs/data-format.md). */
 export function dataOptions(o: QuantCliOptions): DataOptions {
-  const window = positiveInt('--window', o.window, 1);
+  const window = intOption('--window', o.window, 1);
   if (window === undefined && (o.horizon !== undefined || o.stride !== undefined)) usage(`${o.horizon !== undefined ? '--horizon' : '--stride'} needs --window`);
   const list = (v: string | undefined) => v?.split(',').map((c) => c.trim());
   return {
-    window, horizon: positiveInt('--horizon', o.horizon, 0), stride: positiveInt('--stride', o.stride, 1),
+    window, horizon: intOption('--horizon', o.horizon, 0), stride: intOption('--stride', o.stride, 1),
     idColumn: o.idColumn, labelColumns: list(o.labelColumn), featureColumns: list(o.features),
   };
 }

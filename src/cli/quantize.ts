@@ -1,6 +1,9 @@
 /**
  * `rnnc quantize model.json --calib data -o model.q.json [--weights int8|int16]
- *  [--lut-size N] [--percentile P] [--margin M] [--eval labelled] [--json]`
+ *  [--lut-size N] [--percentile P] [--margin M] [--eval labelled] [--json]`, plus the
+ *  data-file options of `rnnc train` (--window, --features, ...) for --calib and --eval.
+ * Writes model.q.json, then reports per-layer error on the calibration data and, with
+ * --eval, the task metric of float vs int8 vs int16 (docs/quantize.md).
  */
 import type { Command } from 'commander';
 import { saveQuantModel } from '../ir/qio.js';
@@ -23,7 +26,7 @@ export function registerQuantize(program: Command, io: CliIo): void {
   const cmd = program
     .command('quantize')
     .description('quantize a float model to fixed point (model.q.json) and report the error')
-    .argument('<model>', 'float model (rnnc model.json)')
+    .argument('<model>', 'float model (rnnc model.json, Keras/TF.js model.json or .onnx)')
     .requiredOption('-o, --output <file>', 'quantized model to write (model.q.json)');
   addQuantOptions(cmd)
     .option('--eval <file>', 'labelled held-out data (training data format): task metric float vs int8 vs int16')

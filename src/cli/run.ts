@@ -46,7 +46,7 @@ export function registerRun(program: Command, io: CliIo): void {
   const cmd = program
     .command('run')
     .description('run a model (float, or fixed point for model.q.json / --fixed) on one input sequence and print its outputs')
-    .argument('<model>', 'model file: model.json or model.q.json')
+    .argument('<model>', 'model file: model.q.json (fixed point), or a float model (rnnc model.json, Keras/TF.js model.json or .onnx)')
     .requiredOption('-i, --input <file>', 'sequence: JSON array of timesteps, or CSV with one timestep per row')
     .option('--json', 'print {"outputs": [[...], ...]} (fixed point adds "raw" integers and their "frac")')
     .option('--fixed', 'quantize the float model (options below) and run the fixed-point reference');
