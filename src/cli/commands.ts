@@ -1,10 +1,12 @@
 /** Every CLI command, registered in the order `rnnc --help` lists them. */
 import type { Command } from 'commander';
 import type { CliIo } from './context.js';
+import { registerCompile } from './compile.js';
 import { registerInspect } from './inspect.js';
 import { registerRun } from './run.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerInspect,
   registerRun,
+  registerCompile,
 ];

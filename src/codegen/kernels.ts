@@ -8,6 +8,8 @@ import type { KernelFamily } from './targets.js';
 import type { QMatmul } from '../ir/qmodel.js';
 
 export interface KernelSet {
+  /** The family actually emitted (a target may fall back to portable). */
+  family: KernelFamily;
   /** C function for int8/int16 weights with an int32/int64 accumulator. */
   matmul(weightBits: 8 | 16, acc: QMatmul['acc']): string;
   /** The runtime headers the generated .c includes, copied beside it. */
@@ -15,6 +17,7 @@ export interface KernelSet {
 }
 
 const portable: KernelSet = {
+  family: 'portable',
   matmul: (bits, acc) => `rnnc_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   headers: ['rnnc_fixed.h', 'rnnc_kernels.h'],
 };

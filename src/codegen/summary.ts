@@ -18,13 +18,13 @@ function layerLine(q: QuantModel, i: number): string {
   return `layer ${i}: ${l.type} ${l.forward.x.cols} -> ${l.units} units, ${extra}`;
 }
 
-export function summaryLines(q: QuantModel, target: Target, m: MemoryFigures, maxSeq: number, streaming: boolean): string[] {
+export function summaryLines(q: QuantModel, target: Target, kernel: string, m: MemoryFigures, maxSeq: number, streaming: boolean): string[] {
   return [
     `Model: ${q.inputSize} inputs -> ${q.outputSize} outputs ${q.output.sequence ? 'per timestep' : 'per sequence'}` +
       `${streaming ? '' : `, bidirectional: whole sequences of at most ${maxSeq} steps`}`,
     ...q.layers.map((_, i) => layerLine(q, i)),
     `Quantization: int${q.weightBits} weights (per-row scale), LUT size ${q.lut.size}, input Q.${q.input.frac}, output Q.${q.output.frac}`,
-    `Target: ${target.name} (${target.kernel} kernels)`,
+    `Target: ${target.name} (${kernel} kernels)`,
     `Flash: weights ${m.weightBytes} B, LUTs ${m.lutBytes} B (code: see rnnc compile's report)`,
     `RAM: state ${m.stateBytes} B, static scratch ${m.staticScratchBytes} B, stack scratch about ${m.stackScratchBytes} B`,
     `MACs per timestep: ${m.macsPerStep}`,
