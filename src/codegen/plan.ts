@@ -63,6 +63,8 @@ export interface ModelCtx {
   runBuf1: boolean;
   passes: PassCtx[];
   seqWidth: number;
+  /** The second sequence buffer is needed from the second layer on. */
+  seq1Used: boolean;
   floatNorm: boolean;
   inScale: string;
   outScale: string;
@@ -83,10 +85,15 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   const kernels = kernelSet(target.kernel);
   const log2Lut = lutLog2(q.lut.size);
   const env: CellEnv = { prefix: p, weightBits: q.weightBits, kernels, sigmoid: `${p}_sigmoid`, tanh: `${p}_tanh`, exp: `${p}_exp`, log2Lut };
-  const tables: CTable[] = [
-    cTable(env.sigmoid, 'int16_t', q.lut.sigmoid, `sigmoid(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'),
-    cTable(env.tanh, 'int16_t', q.lut.tanh, `tanh(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'),
-  ];
+  // Only the tables some layer reads (an unused static const is a warning).
+  const tables: CTable[] = [];
+  const uses = (f: (l: QuantModel['layers'][number]) => boolean) => q.layers.some(f);
+  if (uses((l) => l.type === 'lstm' || l.type === 'gru' || (l.type === 'dense' && l.activation === 'sigmoid'))) {
+    tables.push(cTable(env.sigmoid, 'int16_t', q.lut.sigmoid, `sigmoid(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
+  }
+  if (uses((l) => l.type !== 'dense' || l.activation === 'tanh')) {
+    tables.push(cTable(env.tanh, 'int16_t', q.lut.tanh, `tanh(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
+  }
   const needsExp = q.layers.some((l) => l.type === 'dense' && l.activation === 'softmax');
   if (needsExp && q.tables?.exp) tables.push(cTable(env.exp, 'int16_t', q.tables.exp, `exp(-16k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   const functions: ModelCtx['functions'] = [];
@@ -131,7 +138,7 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   }
   const bufWidth = denseWidth(q);
   const sw = seqWidth(q);
-  const staticScratch = streaming ? 0 : 2 * 2 * opts.maxSeq * sw;
+  const staticScratch = streaming ? 0 : (q.layers.length > 1 ? 2 : 1) * 2 * opts.maxSeq * sw;
   stack += 2 * 2 * bufWidth;
   const norm = q.input.normalization;
   const normTables = norm
@@ -148,9 +155,11 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
     name: p, NAME: p.toUpperCase(), version: commentSafe(opts.version), target: target.name, kernel: kernels.family,
     summary: [],
     inputSize: q.inputSize, outputSize: q.outputSize, inFrac: q.input.frac, outFrac: q.output.frac,
-    outputPerStep: q.output.sequence, streaming, maxSeq: opts.maxSeq,
+    // Per step exactly when no layer keeps only its last output (runFixed's length rule;
+    // a recurrent layer after a last-only one sees a sequence of one step).
+    outputPerStep: k < 0, streaming, maxSeq: opts.maxSeq,
     stateFields, stateEmpty: stateFields.length === 0,
-    tables, functions, step, runHead, runTail, bufWidth, runBuf0: runHead.buf0 || runTail.buf0, runBuf1: runHead.buf1 || runTail.buf1, passes: streaming ? [] : buildPasses(q), seqWidth: sw,
+    tables, functions, step, runHead, runTail, bufWidth, runBuf0: runHead.buf0 || runTail.buf0, runBuf1: runHead.buf1 || runTail.buf1, passes: streaming ? [] : buildPasses(q), seqWidth: sw, seq1Used: q.layers.length > 1,
     floatNorm: norm !== undefined, inScale: hexPow2(q.input.frac), outScale: hexPow2(-q.output.frac), normTables, memory,
   };
   ctx.summary = summaryLines(q, target, kernels.family, memory, opts.maxSeq, streaming);
