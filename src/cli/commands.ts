@@ -4,9 +4,11 @@ import type { CliIo } from './context.js';
 import { registerCompile } from './compile.js';
 import { registerInspect } from './inspect.js';
 import { registerRun } from './run.js';
+import { registerVerify } from './verify.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerInspect,
   registerRun,
   registerCompile,
+  registerVerify,
 ];

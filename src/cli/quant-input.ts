@@ -46,5 +46,5 @@ function quantizeFloat(path: string, bits: 8 | 16, lutSize: number): { model: Qu
   const float = loadFloatModel(path);
   // Calibration hook: when --calib lands, its ranges go into `ranges` here.
   const model = quantizeModel(float, { weightBits: bits, lutSize, producer: `rnnc ${VERSION}` });
-  return { model, note: 'no calibration data: default input and state ranges were used ; formats may clip on real data' };
+  return { model, note: 'no calibration data: default input and state ranges were used; formats may clip on real data' };
 }
