@@ -33,7 +33,7 @@ export function registerVerify(program: Command, io: CliIo): void {
       const m = r.verdict.mismatch;
       if (!r.verdict.pass) {
         if (!m) throw new RnncError('verify/mismatch', `${model.name}: ${r.verdict.line}`);
-        throw new RnncError('verify/mismatch', `${model.name}: mismatch at layer ${r.layer} (model output), case ${m.caseIndex} (${m.label}), ` +
+        throw new RnncError('verify/mismatch', `${model.name}: mismatch at layer ${r.layer}${r.layer === model.layers.length - 1 ? ' (model output)' : ''}, case ${m.caseIndex} (${m.label}), ` +
           `step ${m.step}, index ${m.index}: expected ${m.expected}, got ${m.got}`);
       }
       io.out(`${model.name} on ${target.name}: ${r.compared} outputs compared in ${r.cases} cases, all bit-exact\n`);

@@ -42,7 +42,11 @@ export async function measureCode(e: Emitted, target: Target): Promise<CodeSize>
   try {
     for (const f of e.files) writeFileSync(join(dir, f.name), f.content);
     const name = e.plan.name;
-    await compileC(target.cc, ['-std=c99', '-Os', ...target.cflags, `-D${e.plan.NAME}_NO_FLOAT`, '-c', `${name}.c`, '-o', `${name}.o`], dir);
+    const args = ['-std=c99', '-Os', ...target.cflags, `-D${e.plan.NAME}_NO_FLOAT`, '-c', `${name}.c`, '-o', `${name}.o`];
+    // A bare cross compiler may lack its libc's <stdint.h> on the default path (riscv:
+    // picolibc needs --specs); the generated code needs nothing a freestanding build lacks.
+    const plain = await execa(target.cc, args, { cwd: dir, reject: false });
+    if (plain.exitCode !== 0) await compileC(target.cc, ['-ffreestanding', ...args], dir);
     const r = await execa(sizeTool(target.cc), ['-A', `${name}.o`], { cwd: dir, reject: false });
     if (r.exitCode !== 0) return estimate(e);
     let code = 0;

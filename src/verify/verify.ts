@@ -12,6 +12,7 @@ import type { Target } from '../codegen/targets.js';
 import { goldenCases } from '../codegen/testdata.js';
 import { requireCompiler } from './cc.js';
 import { type ModelVerdict, runHarness } from './harness.js';
+import { locateMismatch } from './locate.js';
 
 export interface VerifyOptions {
   cases: number;
@@ -25,7 +26,7 @@ export interface VerifyResult {
   verdict: ModelVerdict;
   compared: number;
   cases: number;
-  /** The layer whose output the comparison sees (the model's last). */
+  /** The first layer whose output differs (the last layer when all match). */
   layer: number;
 }
 
@@ -37,10 +38,15 @@ export async function verifyModel(q: QuantModel, target: Target, opts: VerifyOpt
   const golden = goldenCases(q, { seed: 1, count: opts.cases, steps: Math.min(16, opts.maxSeq), ...(opts.calibration ? { extra: opts.calibration } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'rnnc-verify-'));
   try {
-    const [verdict] = await runHarness([{ model: q, golden }], dir, target, {
-      cc: target.cc, flags: ['-O1', '-fsanitize=undefined', '-fno-sanitize-recover'], version: opts.version, maxSeq: opts.maxSeq,
-    });
-    return { verdict: verdict!, compared: verdict!.pass ? verdict!.compared : 0, cases: golden.length, layer: q.layers.length - 1 };
+    const hopts = { cc: target.cc, flags: ['-O1', '-fsanitize=undefined', '-fno-sanitize-recover'], version: opts.version, maxSeq: opts.maxSeq };
+    const [verdict] = await runHarness([{ model: q, golden }], dir, target, hopts);
+    const result = { verdict: verdict!, compared: verdict!.pass ? verdict!.compared : 0, cases: golden.length, layer: q.layers.length - 1 };
+    const failing = verdict!.mismatch ? golden[verdict!.mismatch.caseIndex] : undefined;
+    if (!failing) return result;
+    // Narrow the mismatch down to the first layer whose own output differs.
+    const found = await locateMismatch(q, failing, dir, target, hopts);
+    if (found?.verdict.mismatch) return { ...result, layer: found.layer, verdict: { ...found.verdict, mismatch: { ...found.verdict.mismatch, caseIndex: verdict!.mismatch!.caseIndex, label: failing.label } } };
+    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
