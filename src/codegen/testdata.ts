@@ -4,6 +4,7 @@
  * with the outputs the fixed-point reference computes for them, through NAME_run
  * (runFixed) and, for streaming models, step by step through NAME_step (streamFixed).
  */
+import { RnncError } from '../errors.js';
 import { runFixed, streamFixed } from '../fixed/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { Rng } from '../util/rng.js';
@@ -79,6 +80,8 @@ export function testContext(cases: readonly GoldenCase[]): TestCtx {
   const rows: TestCtx['cases'] = [];
   let maxOut = 1;
   for (const c of cases) {
+    // Labels are rnnc's own words, but they land in a C string: keep them plain.
+    if (!/^[A-Za-z0-9 ,]+$/.test(c.label)) throw new RnncError('internal/bug', `test case label ${JSON.stringify(c.label)} is not plain text`);
     rows.push({ steps: c.inputs.length, xOffset: xs.length, yOffset: ys.length, mode: c.mode, label: c.label });
     for (const x of c.inputs) xs.push(...x);
     let n = 0;

@@ -60,7 +60,7 @@ export function writeHarness(models: readonly HarnessModel[], dir: string, targe
   return sources;
 }
 
-const FAIL_RE = /^(\w+): FAIL case (\d+) \((run|step)\), step (\d+), output (\d+): expected (-?\d+), got (-?\d+)$/;
+const FAIL_RE = /^(\w+): FAIL case (\d+) \((run|step)\), step (\d+), output (\d+): expected (-?\d+), got (-?\d+) \[[^\]]*\]$/;
 const PASS_RE = /^(\w+): PASS \((\d+) outputs/;
 
 export function parseVerdicts(stdout: string, models: readonly HarnessModel[]): ModelVerdict[] {
