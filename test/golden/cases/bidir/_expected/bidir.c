@@ -289,13 +289,12 @@ void bidir_quantize_input(const float *x, int16_t *xq) {
   for (i = 0; i < 2; i++) {
     float v = x[i] * 0x1p12f + 0.5f;
     int32_t q;
-    /* floor without libm, after clamping into int16 (NaN maps to 0) */
+    /* floor without libm, clamped into int16 (NaN gives -32768) */
     if (v >= 32767.0f) q = 32767;
-    else if (v <= -32768.0f) q = -32768;
-    else if (v == v) {
+    else if (v > -32768.0f) {
       q = (int32_t)v;
       if ((float)q > v) q--;
-    } else q = 0;
+    } else q = -32768;
     xq[i] = (int16_t)q;
   }
 }
