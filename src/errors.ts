@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   'import/unsupported': 'input',
   'toolchain/missing': 'input',
   'unsupported/feature': 'input',
+  'train/interrupted': 'input',
+  'train/diverged': 'input',
   'verify/mismatch': 'mismatch',
   'internal/bug': 'internal',
   'toolchain/failed': 'internal',

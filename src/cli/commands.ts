@@ -4,11 +4,13 @@ import type { CliIo } from './context.js';
 import { registerCompile } from './compile.js';
 import { registerInspect } from './inspect.js';
 import { registerRun } from './run.js';
+import { registerTrain } from './train.js';
 import { registerVerify } from './verify.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerInspect,
   registerRun,
+  registerTrain,
   registerCompile,
   registerVerify,
 ];

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 /** The rnnc command line: createProgram() for tests, main() for the bin. */
-import { readFileSync } from 'node:fs';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { EXIT, isRnncError } from '../errors.js';
+import { EXIT, RnncError, isRnncError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 import { type CliIo, processIo } from './context.js';
 
@@ -13,24 +12,24 @@ export const VERSION: string = (
 ).version;
 
 export function createProgram(io: CliIo = processIo): Command {
+  // Commander's own messages ("error: unknown option …") get the same "rnnc: " prefix as ours.
+  const output = { writeOut: io.out, writeErr: io.err, outputError: (s: string) => io.err(s.replace(/^error: /, 'rnnc: ')) };
   const program = new Command('rnnc')
     .description('Compile recurrent neural networks into dependency-free fixed-point C for microcontrollers')
     .version(VERSION, '-V, --version')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (s) => io.err(s) });
+    .configureOutput(output);
   for (const register of COMMANDS) register(program, io);
-  for (const cmd of program.commands) {
-    cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (s) => io.err(s) });
-  }
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput(output);
   return program;
 }
 
 /** Maps any thrown value to one stderr line and an exit code. */
 export function reportError(e: unknown, io: CliIo): number {
   if (e instanceof CommanderError) {
-    // Commander already printed its message; help and version are successes.
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    // Commander already printed its message. --help and --version exit 0; usage errors
+    // and the help shown for a missing command (on stderr) are bad usage.
     return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   }
   if (isRnncError(e)) {
@@ -61,7 +60,19 @@ function isEntry(): boolean {
   }
 }
 
+/**
+ * A failed write to stdout arrives as an 'error' event, which unhandled would crash
+ * with a stack trace. A closed pipe (`rnnc run … | head`) means the reader has what it
+ * wanted: stop quietly, as Unix tools do. Anything else (a full disk) is one line, exit 2.
+ */
+function onStdoutError(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+  const failure = new RnncError('io/unwritable', `cannot write to standard output: ${e.code ?? e.message}`);
+  process.exit(reportError(failure, { ...processIo, out: () => undefined }));
+}
+
 if (isEntry()) {
+  process.stdout.on('error', onStdoutError);
   process.on('unhandledRejection', (e) => { process.exitCode = reportError(e, processIo); });
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },

@@ -11,11 +11,15 @@ export function parseModel(text: string, source = 'model.json'): FloatModel {
   return validateModel(parseJson(text, source), source);
 }
 
-/** Canonical text of a model: fixed key order from the object, numbers round-trip exact. */
-export function modelToJson(model: FloatModel): string {
-  return stringifyJson(model);
+/**
+ * Canonical text of a model: validated, fields in the schema's order whatever order the
+ * object was built in, defaults written out, numbers in shortest round-trip form. So
+ * save → load → save gives the same bytes, and equal models give equal files.
+ */
+export function modelToJson(model: FloatModel, source = 'model'): string {
+  return stringifyJson(validateModel(model, source));
 }
 
 export function saveModel(model: FloatModel, path: string): void {
-  writeAtomic(path, modelToJson(model));
+  writeAtomic(path, modelToJson(model, path));
 }

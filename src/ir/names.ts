@@ -19,7 +19,8 @@ const C_KEYWORDS = new Set([
 
 /** Returns why `name` is not acceptable, or undefined when it is. */
 export function nameProblem(name: string): string | undefined {
-  const shown = JSON.stringify(name);
+  const quoted = JSON.stringify(name);
+  const shown = quoted.length > 40 ? `${quoted.slice(0, 36)}..."` : quoted;
   if (name.length === 0) return 'must not be empty';
   if (!/^[a-z][a-z0-9_]*$/.test(name)) {
     return `${shown} is not a safe C identifier: use lower-case letters, digits and '_', starting with a letter`;
@@ -28,7 +29,10 @@ export function nameProblem(name: string): string | undefined {
     return `${shown} is ${name.length} characters long; at most ${MAX_NAME_LENGTH} keep every generated symbol within C99's 31 significant characters`;
   }
   if (C_KEYWORDS.has(name)) return `${shown} is a reserved word in C or C++`;
-  if (name.startsWith('rnnc')) return `${shown} must not start with 'rnnc' (reserved for the runtime)`;
-  if (name.includes('__')) return `${shown} must not contain '__' (reserved in C)`;
+  // The runtime owns rnnc_*: a model called "rnnc" would emit rnnc_step next to it.
+  if (name === 'rnnc' || name.startsWith('rnnc_')) return `${shown} must not start with 'rnnc_' (reserved for the runtime)`;
+  if (name.includes('__')) return `${shown} must not contain '__' (reserved in C and C++)`;
+  // <name>_step would contain '__', which C++ reserves everywhere in an identifier.
+  if (name.endsWith('_')) return `${shown} must not end with '_' (generated symbols would contain '__')`;
   return undefined;
 }

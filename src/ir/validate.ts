@@ -6,7 +6,7 @@
 import type { core } from 'zod';
 import { RnncError, RnncProblems } from '../errors.js';
 import {
-  type FloatModel, type Layer, type RecurrentWeights, LIMITS, gateCount, isRecurrent, modelSchema,
+  type FloatModel, type Layer, type RecurrentWeights, LAYER_TYPES, LIMITS, gateCount, isRecurrent, modelSchema,
 } from './model.js';
 import { nameProblem } from './names.js';
 import { layerOutputSize } from './shapes.js';
@@ -28,28 +28,62 @@ function shown(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
+  // JSON.stringify would print Infinity (from 1e999) and NaN as "null".
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+const EXPECTED: Record<string, string> = {
+  number: 'a finite number', int: 'an integer', array: 'an array', object: 'an object',
+  boolean: 'true or false', string: 'a string',
+};
+
 function describeIssue(issue: core.$ZodIssue): string {
   const at = formatPath(issue.path);
   switch (issue.code) {
-    case 'invalid_type':
-      if (issue.expected === 'number') return `${at}: expected a finite number, got ${shown(issue.input)}`;
-      return `${at}: expected ${issue.expected}, got ${shown(issue.input)}`;
+    case 'invalid_type': {
+      const want = EXPECTED[issue.expected] ?? issue.expected;
+      if (issue.input === undefined) return `${at}: missing (expected ${want})`;
+      return `${at}: expected ${want}, got ${shown(issue.input)}`;
+    }
     case 'unrecognized_keys':
       return `${at}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     case 'invalid_value':
       return `${at}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown(issue.input)}`;
     case 'invalid_union':
       if ('discriminator' in issue && issue.discriminator === 'type') {
-        return `${at}.type: unknown layer type ${shown((issue.input as { type?: unknown })?.type)}; supported: rnn, lstm, gru, dense`;
+        // zod's path already ends in "type"; its input is the whole layer object.
+        const input = issue.input as { type?: unknown } | undefined;
+        const got = typeof input === 'object' && input !== null ? input.type : input;
+        const where = issue.path[issue.path.length - 1] === 'type' ? at : `${at}.type`;
+        const what = got === undefined ? 'missing layer type' : `unknown layer type ${shown(got)}`;
+        return `${where}: ${what}; supported: ${LAYER_TYPES.join(', ')}`;
       }
       return `${at}: ${issue.message}`;
     default:
       return `${at}: ${issue.message}`;
   }
+}
+
+/**
+ * One line per distinct problem: when consecutive elements of the same array fail the
+ * same way (a vector where a matrix belongs, a row of strings), the first stands for
+ * all of them.
+ */
+function describeIssues(issues: readonly core.$ZodIssue[]): string[] {
+  const out: Array<{ text: string; key: string | undefined; more: number }> = [];
+  // Shallow problems first (a misspelt top-level field), then the weights' elements.
+  const ordered = [...issues].sort((a, b) => a.path.length - b.path.length);
+  for (const issue of ordered) {
+    const last = issue.path[issue.path.length - 1];
+    const key = typeof last === 'number' && issue.code === 'invalid_type'
+      ? `${formatPath(issue.path.slice(0, -1))}|${issue.expected}` : undefined;
+    const prev = out[out.length - 1];
+    if (key !== undefined && prev?.key === key) prev.more++;
+    else out.push({ text: describeIssue(issue), key, more: 0 });
+  }
+  return out.map((o) => (o.more > 0 ? `${o.text} (and ${o.more} more element${o.more > 1 ? 's' : ''} like it)` : o.text));
 }
 
 function checkMatrix(problems: string[], at: string, m: number[][], rows: number, cols: number): void {
@@ -86,21 +120,39 @@ function checkRecurrentWeights(
   }
 }
 
-function checkLayers(model: FloatModel, problems: string[]): void {
+/**
+ * Sizes first: when a size is out of range, every shape derived from it would be
+ * reported as wrong too, burying the one real mistake; so shapes are checked only
+ * once all sizes are plausible.
+ */
+function checkSizes(model: FloatModel, problems: string[]): void {
+  checkRange(problems, 'inputSize', model.inputSize, LIMITS.inputSize);
   if (model.layers.length === 0) problems.push('layers: expected at least one layer');
   if (model.layers.length > LIMITS.layers) {
     problems.push(`layers: expected at most ${LIMITS.layers} layers, got ${model.layers.length}`);
   }
+  model.layers.forEach((layer, i) => checkRange(problems, `layers[${i}].units`, layer.units, LIMITS.units));
+}
+
+/** Layer order: a recurrent layer needs a sequence, so nothing but dense may follow returnSequences false. */
+function checkOrder(model: FloatModel, problems: string[]): void {
+  let producer: string | undefined;
+  model.layers.forEach((layer, i) => {
+    if (!isRecurrent(layer)) return;
+    if (producer) problems.push(`layers[${i}]: a ${layer.type} layer needs a sequence, but ${producer} has returnSequences false`);
+    producer = layer.returnSequences ? undefined : `layers[${i}]`;
+  });
+}
+
+function checkShapes(model: FloatModel, problems: string[]): void {
+  if (model.normalization) {
+    checkVector(problems, 'normalization.mean', model.normalization.mean, model.inputSize);
+    checkVector(problems, 'normalization.std', model.normalization.std, model.inputSize);
+  }
   let inputSize = model.inputSize;
-  let sequence = true;
-  let producer = 'the model input';
   model.layers.forEach((layer, i) => {
     const at = `layers[${i}]`;
-    checkRange(problems, `${at}.units`, layer.units, LIMITS.units);
     if (isRecurrent(layer)) {
-      if (!sequence) {
-        problems.push(`${at}: a ${layer.type} layer needs a sequence, but ${producer} has returnSequences false`);
-      }
       checkRecurrentWeights(problems, `${at}.weights`, layer, layer.weights, inputSize);
       if (layer.bidirectional && layer.backwardWeights === undefined) {
         problems.push(`${at}.backwardWeights: required because bidirectional is '${layer.bidirectional}'`);
@@ -109,8 +161,6 @@ function checkLayers(model: FloatModel, problems: string[]): void {
       } else if (layer.backwardWeights !== undefined) {
         checkRecurrentWeights(problems, `${at}.backwardWeights`, layer, layer.backwardWeights, inputSize);
       }
-      sequence = layer.returnSequences;
-      producer = at;
     } else {
       checkMatrix(problems, `${at}.weights.kernel`, layer.weights.kernel, layer.units, inputSize);
       checkVector(problems, `${at}.weights.bias`, layer.weights.bias, layer.units);
@@ -123,16 +173,14 @@ function checkModel(model: FloatModel): string[] {
   const problems: string[] = [];
   const bad = nameProblem(model.name);
   if (bad) problems.push(`name: ${bad}`);
-  checkRange(problems, 'inputSize', model.inputSize, LIMITS.inputSize);
-  if (model.normalization) {
-    const { mean, std } = model.normalization;
-    checkVector(problems, 'normalization.mean', mean, model.inputSize);
-    checkVector(problems, 'normalization.std', std, model.inputSize);
-    std.forEach((s, i) => {
-      if (!(s > 0)) problems.push(`normalization.std[${i}]: expected a positive number, got ${s}`);
-    });
-  }
-  checkLayers(model, problems);
+  const before = problems.length;
+  checkSizes(model, problems);
+  const sizesOk = problems.length === before;
+  model.normalization?.std.forEach((s, i) => {
+    if (!(s > 0)) problems.push(`normalization.std[${i}]: expected a positive number, got ${s}`);
+  });
+  checkOrder(model, problems);
+  if (sizesOk) checkShapes(model, problems);
   return problems;
 }
 
@@ -143,14 +191,15 @@ export function validateModel(json: unknown, source: string): FloatModel {
   }
   const head = json as { format?: unknown; version?: unknown };
   if (head.format !== 'rnnc-model') {
-    throw new RnncError('ir/invalid', `${source}: format: expected "rnnc-model", got ${shown(head.format)}`);
+    const got = head.format === undefined ? 'missing' : `got ${shown(head.format)}`;
+    throw new RnncError('ir/invalid', `${source}: format: expected "rnnc-model", ${got} (is this an rnnc model.json?)`);
   }
   if (head.version !== 1) {
     throw new RnncError('ir/unsupported_version', `${source}: version: this rnnc reads version 1, got ${shown(head.version)}`);
   }
   const parsed = modelSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
-    const issues = parsed.error.issues.map(describeIssue);
+    const issues = describeIssues(parsed.error.issues);
     const listed = issues.slice(0, MAX_LISTED);
     if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
     throw new RnncProblems('ir/invalid', source, listed);

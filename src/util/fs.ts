@@ -12,7 +12,8 @@ function reason(e: unknown): string {
   if (code === 'ENOENT') return 'no such file or directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
-  if (code === 'ENOTDIR') return 'a parent is not a directory';
+  // mkdir -p answers EEXIST when a path component is an existing file.
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a parent is not a directory';
   if (code === 'EROFS') return 'read-only file system';
   if (code === 'ENOSPC') return 'no space left on device';
   return code ?? String(e);
@@ -55,6 +56,15 @@ export function readJson(path: string): unknown {
   return parseJson(readText(path), path);
 }
 
+/** Removes a temporary file if it exists; the original failure is what gets reported. */
+function discard(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // ENOTDIR and the like: nothing was created there.
+  }
+}
+
 /** Writes `content` to `path` atomically, creating parent directories. */
 export function writeAtomic(path: string, content: string | Uint8Array): void {
   const dir = dirname(path);
@@ -64,7 +74,7 @@ export function writeAtomic(path: string, content: string | Uint8Array): void {
     writeFileSync(tmp, content);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    discard(tmp);
     throw new RnncError('io/unwritable', `cannot write ${path}: ${reason(e)}`, path);
   }
 }
@@ -84,7 +94,7 @@ export function writeAllAtomic(files: ReadonlyArray<{ path: string; content: str
       writeFileSync(tmp, f.content);
     }
   } catch (e) {
-    for (const s of staged) rmSync(s.tmp, { force: true });
+    for (const s of staged) discard(s.tmp);
     const failed = staged[staged.length - 1]?.path ?? files[0]?.path ?? '';
     throw new RnncError('io/unwritable', `cannot write ${failed}: ${reason(e)}`, failed);
   }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FloatModel } from '../../../src/ir/model.js';
-import { runFloat, streamFloat } from '../../../src/float/model.js';
-import { randomModel, randomSequence } from '../../../src/ir/random.js';
+import { runFloat } from '../../../src/float/model.js';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -52,18 +51,4 @@ describe('float cells, one unit, hand-computed', () => {
       expect(b).toBeCloseTo(step(e1, x2, ra), 14);
     }
   });
-});
-
-describe('streaming equals whole-sequence', () => {
-  for (const type of ['rnn', 'lstm', 'gru'] as const) {
-    it(`${type}: 2-layer stack with dense head`, () => {
-      const m = randomModel({ inputSize: 3, layers: [{ type, units: 5, returnSequences: true }, { type, units: 4 }, { type: 'dense', units: 2, activation: 'softmax' }], normalization: true }, 7);
-      const xs = randomSequence(3, 25, 8, 3);
-      const whole = runFloat(m, xs);
-      const s = streamFloat(m);
-      let last: Float64Array = new Float64Array();
-      for (const x of xs) last = s.step(x);
-      expect(Array.from(last)).toEqual(Array.from(whole[0]!));
-    });
-  }
 });

@@ -1,0 +1,116 @@
+/** `rnnc train --data FILE --arch SPEC -o model.json`: wiring only (src/train/train.ts does the work). */
+import { type Command, Option } from 'commander';
+import type { Task } from '../data/dataset.js';
+import { readDataset } from '../data/read.js';
+import { RnncError } from '../errors.js';
+import { modelToJson } from '../ir/io.js';
+import { nameProblem } from '../ir/names.js';
+import { validateModel } from '../ir/validate.js';
+import { writeAtomic } from '../util/fs.js';
+import { outputUnits, parseArch, resolveArch } from '../train/arch.js';
+import type { OptimizerName } from '../train/optim.js';
+import { parseSchedule } from '../train/schedule.js';
+import { trainModel } from '../train/train.js';
+import type { CliIo } from './context.js';
+import { num } from './format.js';
+import { progressHooks } from './train-progress.js';
+
+interface TrainOpts {
+  data: string; arch: string; output: string; name: string; epochs: string; batch: string; lr: string; clip: string;
+  val: string; patience: string; seed: string; optimizer: OptimizerName; momentum: string; schedule: string;
+  tbptt: string; task?: Task; perStep?: boolean; window?: string; horizon?: string; stride?: string;
+  idColumn?: string; labelColumn?: string; features?: string; json?: boolean;
+}
+
+function number(value: string, flag: string, check: (v: number) => boolean, expected: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || !check(v)) throw new RnncError('usage/invalid', `${flag}: expected ${expected}, got ${JSON.stringify(value)}`);
+  return v;
+}
+const int = (value: string, flag: string, min: number) => number(value, flag, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
+const list = (value: string | undefined) => value?.split(',').map((s) => s.trim());
+
+export function registerTrain(program: Command, io: CliIo): void {
+  program
+    .command('train')
+    .description('train a recurrent model on labelled sequences or windows of a series and write model.json')
+    .requiredOption('--data <file>', 'training data, .csv or .json (docs/data-format.md)')
+    .requiredOption('--arch <spec>', 'layers, e.g. "lstm:32,dense:4:softmax", or an architecture .json file')
+    .requiredOption('-o, --output <file>', 'model file to write')
+    .option('--name <id>', 'model name (C identifier prefix)', 'model')
+    .option('--epochs <n>', 'training epochs', '30')
+    .option('--batch <n>', 'sequences per mini-batch', '32')
+    .option('--lr <x>', 'learning rate', '0.003')
+    .option('--clip <x>', 'global gradient-norm limit (0: no clipping)', '1')
+    .option('--val <fraction>', 'fraction held out for validation and early stopping', '0.2')
+    .option('--patience <n>', 'stop after this many epochs without validation improvement (0: never)', '10')
+    .option('--seed <n>', 'random seed (same data + seed -> identical model.json)', '1')
+    .addOption(new Option('--optimizer <name>', 'optimiser').choices(['adam', 'sgd']).default('adam'))
+    .option('--momentum <x>', 'SGD momentum', '0.9')
+    .option('--schedule <s>', 'learning-rate schedule: constant, step:EPOCHS:FACTOR, cosine[:MIN]', 'constant')
+    .option('--tbptt <n>', 'truncated BPTT: backpropagate through chunks of n steps (0: whole sequences)', '0')
+    .addOption(new Option('--task <task>', 'default: classification when the last layer is softmax').choices(['classification', 'regression']))
+    .option('--per-step', 'a target at every timestep (many-to-many)')
+    .option('--window <n>', 'cut one long series into windows of n steps')
+    .option('--horizon <n>', 'with --window: target this many rows after the window (default 1 for regression, 0 for classes)')
+    .option('--stride <n>', 'with --window: rows between window starts', '1')
+    .option('--id-column <name>', 'labelled CSV: sequence-id column', 'seq')
+    .option('--label-column <names>', 'target column(s), comma-separated')
+    .option('--features <names>', 'feature columns, comma-separated (default: all others)')
+    .option('--json', 'one JSON line per epoch')
+    .action(async (opts: TrainOpts) => {
+      const badName = nameProblem(opts.name);
+      if (badName) throw new RnncError('names/invalid', `--name: ${badName}`);
+      const arch = parseArch(opts.arch);
+      const last = arch.layers[arch.layers.length - 1]!;
+      const task: Task = opts.task ?? (last.type === 'dense' && last.activation === 'softmax' ? 'classification' : 'regression');
+      const perStep = opts.perStep === true;
+      const layers = resolveArch(arch.layers, perStep);
+      const window = opts.window === undefined ? undefined : int(opts.window, '--window', 1);
+      if (window === undefined && (opts.horizon !== undefined)) throw new RnncError('usage/invalid', '--horizon needs --window');
+      const settings = {
+        name: opts.name,
+        epochs: int(opts.epochs, '--epochs', 1), batch: int(opts.batch, '--batch', 1),
+        lr: number(opts.lr, '--lr', (v) => v > 0, 'a positive number'),
+        clip: number(opts.clip, '--clip', (v) => v >= 0, 'a number >= 0'),
+        val: number(opts.val, '--val', (v) => v >= 0 && v < 1, 'a fraction in [0, 1)'),
+        patience: int(opts.patience, '--patience', 0),
+        seed: number(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer from 0 to 4294967295'),
+        optimizer: opts.optimizer, momentum: number(opts.momentum, '--momentum', (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+        schedule: parseSchedule(opts.schedule), tbptt: int(opts.tbptt, '--tbptt', 0),
+      };
+      const ds = readDataset(opts.data, {
+        task, perStep, outputs: outputUnits(layers), inputs: arch.inputs,
+        idColumn: opts.idColumn, labelColumns: list(opts.labelColumn), featureColumns: list(opts.features), window,
+        horizon: opts.horizon === undefined ? undefined : int(opts.horizon, '--horizon', 0),
+        stride: window === undefined ? undefined : int(opts.stride ?? '1', '--stride', 1),
+      });
+      const mode = opts.json ? 'json' : io.isTty ? 'bar' : 'lines';
+      const progress = progressHooks(io, mode, task);
+      let stop = false;
+      const onSigint = () => { stop = true; };
+      process.once('SIGINT', onSigint);
+      let outcome;
+      try {
+        outcome = await trainModel(ds, layers, settings, { ...progress, stopRequested: () => stop });
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+        progress.close();
+      }
+      const { model, result } = outcome;
+      if (result.bestEpoch === 0) throw new RnncError('train/interrupted', 'interrupted before the first epoch finished; no model written');
+      // The written file must load back: validate the IR (shapes, finiteness) first.
+      const text = modelToJson(model);
+      validateModel(JSON.parse(text), opts.output);
+      writeAtomic(opts.output, text);
+      const best = result.history.find((h) => h.epoch === result.bestEpoch)!;
+      const how = result.interrupted ? `interrupted in epoch ${result.epochsRun + 1}` : result.earlyStopped ? `stopped early after epoch ${result.epochsRun}` : `${result.epochsRun} epochs`;
+      const metric = best.val ? (task === 'classification' ? `validation accuracy ${(100 * best.val.metric).toFixed(1)}%` : `validation rmse ${num(best.val.metric, 5)}`) : `training loss ${num(best.trainLoss, 5)}`;
+      if (opts.json) {
+        io.out(JSON.stringify({ output: opts.output, bestEpoch: result.bestEpoch, epochsRun: result.epochsRun, interrupted: result.interrupted,
+          earlyStopped: result.earlyStopped, train: outcome.trainCount, val: outcome.valCount, ...(best.val ? { val_loss: best.val.loss, val_metric: best.val.metric } : {}) }) + '\n');
+      } else {
+        io.out(`wrote ${opts.output}: ${how}, kept epoch ${result.bestEpoch} (${metric}); ${outcome.trainCount} training and ${outcome.valCount} validation sequences\n`);
+      }
+    });
+}

@@ -1,0 +1,127 @@
+/**
+ * Architecture descriptions for `rnnc train --arch`:
+ * - a string: comma-separated layers, e.g. "lstm:32,dense:4:softmax", optionally led by
+ *   `in:F` to state the features per timestep the data must have
+ *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before]   (gru only: reset-before)
+ *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
+ * - or a JSON file: {"inputSize": 6 (optional), "layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
+ *   "resetAfter": false, "returnSequences": true}, {"type": "dense", "units": 4,
+ *   "activation": "softmax"}]}.
+ * A recurrent layer returns sequences when another recurrent layer follows it, when the
+ * task has a target per timestep, or when asked to (`seq`).
+ */
+import { z } from 'zod';
+import { RnncError } from '../errors.js';
+import { DENSE_ACTIVATIONS, type DenseActivation, LIMITS, MERGE_MODES, RECURRENT_TYPES } from '../ir/model.js';
+import { parseJson, readText } from '../util/fs.js';
+import type { RecurrentSpec } from './recurrent.js';
+
+export type ArchLayer =
+  | (Omit<RecurrentSpec, 'returnSequences'> & { returnSequences?: boolean | undefined })
+  | { type: 'dense'; units: number; activation: DenseActivation };
+
+export interface Arch {
+  /** Features per timestep, when the description states them. */
+  inputs?: number | undefined;
+  layers: ArchLayer[];
+}
+
+export type ResolvedLayer = RecurrentSpec | { type: 'dense'; units: number; activation: DenseActivation };
+
+function bad(text: string, why: string): never {
+  throw new RnncError('arch/invalid', `--arch: ${why} in ${JSON.stringify(text)}`);
+}
+
+function parseUnits(part: string, item: string): number {
+  const n = Number(part);
+  if (!/^\d+$/.test(part) || n < 1 || n > LIMITS.units) bad(item, `units must be an integer from 1 to ${LIMITS.units}, got ${JSON.stringify(part)}`);
+  return n;
+}
+
+function parseItem(item: string): ArchLayer {
+  const [type = '', units = '', ...opts] = item.split(':').map((s) => s.trim());
+  if (type === 'dense') {
+    if (opts.length > 1) bad(item, 'a dense layer takes only units and an activation');
+    const activation = (opts[0] ?? 'linear') as DenseActivation;
+    if (!DENSE_ACTIVATIONS.includes(activation)) bad(item, `unknown activation '${opts[0]}'; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
+    return { type: 'dense', units: parseUnits(units, item), activation };
+  }
+  if (!(RECURRENT_TYPES as readonly string[]).includes(type)) {
+    bad(item, `unknown layer '${type}'; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}`);
+  }
+  const layer: ArchLayer = { type: type as RecurrentSpec['type'], units: parseUnits(units, item), resetAfter: true };
+  for (const o of opts) {
+    if (o === 'bi' || o === 'bi-concat') layer.bidirectional = 'concat';
+    else if (o === 'bi-sum') layer.bidirectional = 'sum';
+    else if (o === 'seq') layer.returnSequences = true;
+    else if (o === 'reset-before' && type === 'gru') layer.resetAfter = false;
+    else bad(item, `unknown option '${o}'; supported: bi, bi-sum, seq${type === 'gru' ? ', reset-before' : ''}`);
+  }
+  return layer;
+}
+
+const units = z.number().int().min(1).max(LIMITS.units);
+const recurrentEntry = (type: RecurrentSpec['type']) => z.strictObject({
+  type: z.literal(type), units, bidirectional: z.enum(MERGE_MODES).optional(),
+  resetAfter: z.boolean().optional(), returnSequences: z.boolean().optional(),
+});
+const fileSchema = z.strictObject({
+  inputSize: z.number().int().min(1).max(LIMITS.inputSize).optional(),
+  layers: z.array(z.discriminatedUnion('type', [
+    recurrentEntry('rnn'), recurrentEntry('lstm'), recurrentEntry('gru'),
+    z.strictObject({ type: z.literal('dense'), units, activation: z.enum(DENSE_ACTIVATIONS).default('linear') }),
+  ])).min(1),
+});
+
+export function parseArchFile(path: string): Arch {
+  const parsed = fileSchema.safeParse(parseJson(readText(path), path));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const at = issue.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '') || '(top level)';
+    const why = issue.code === 'invalid_union' ? `unknown layer type; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}` : issue.message;
+    throw new RnncError('arch/invalid', `${path}: ${at}: ${why}`, path);
+  }
+  const layers = parsed.data.layers.map((l): ArchLayer => (l.type === 'dense' ? l : { ...l, resetAfter: l.resetAfter ?? true }));
+  return { inputs: parsed.data.inputSize, layers };
+}
+
+/** Parses `--arch`: a layer string, or the path of a JSON architecture file. */
+export function parseArch(text: string): Arch {
+  if (text.trim().endsWith('.json')) return parseArchFile(text.trim());
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) bad(text, 'empty layer');
+  let inputs: number | undefined;
+  if (items[0]?.startsWith('in:')) {
+    const v = items.shift()!.slice(3);
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > LIMITS.inputSize) bad(text, `in: must be an integer from 1 to ${LIMITS.inputSize}, got ${JSON.stringify(v)}`);
+    inputs = Number(v);
+  }
+  if (items.length === 0) bad(text, 'no layers');
+  const layers = items.map(parseItem);
+  if (layers.length > LIMITS.layers) bad(text, `at most ${LIMITS.layers} layers`);
+  return { inputs, layers };
+}
+
+/** Fixes returnSequences of every recurrent layer for the task (see the header). */
+export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLayer[] {
+  const lastRecurrent = layers.map((l) => l.type !== 'dense').lastIndexOf(true);
+  return layers.map((l, i): ResolvedLayer => {
+    if (l.type === 'dense') return l;
+    return { ...l, returnSequences: l.returnSequences === true || perStep || i < lastRecurrent };
+  });
+}
+
+export function archText(layers: ResolvedLayer[]): string {
+  return layers.map((l) => {
+    if (l.type === 'dense') return `dense:${l.units}:${l.activation}`;
+    const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : '',
+      l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : ''].filter(Boolean);
+    return [l.type, String(l.units), ...opts].join(':');
+  }).join(',');
+}
+
+/** Width of the model's output: the last layer's units (doubled by a bidirectional concat). */
+export function outputUnits(layers: ResolvedLayer[]): number {
+  const last = layers[layers.length - 1]!;
+  return last.type !== 'dense' && last.bidirectional === 'concat' ? 2 * last.units : last.units;
+}

@@ -1,0 +1,51 @@
+/** Helpers shared by the training cells. */
+import { gemmTN } from '../gemm.js';
+
+/** Returns `a` when it holds at least `size` values, else a new zeroed array. */
+export function grow(a: Float64Array, size: number): Float64Array {
+  return a.length >= size ? a : new Float64Array(size);
+}
+
+/**
+ * A buffer of exactly `size` values: `a` itself, a view on its memory when that is big
+ * enough (the last, smaller batch of an epoch), or a new array.
+ */
+export function sized(a: Float64Array, size: number): Float64Array {
+  if (a.length === size) return a;
+  if (a.buffer.byteLength >= size * 8) return new Float64Array(a.buffer, 0, size);
+  return new Float64Array(size);
+}
+
+/** Logistic function, in two branches so exp never overflows. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** Offset of h_{t−1} (or h_{t+1} when reversed) in hs, or −1 when it is h0. */
+export function prevOffset(t: number, steps: number, rowSize: number, reverse: boolean): number {
+  const p = reverse ? t + 1 : t - 1;
+  return p < 0 || p >= steps ? -1 : p * rowSize;
+}
+
+/**
+ * dU[rows uOff…] += Σ_t dZ_tᵀ · h_prev(t), for the m gate rows starting at column zOff
+ * of dz (row stride ldz). h_prev is hs shifted by one step, and h0 at the first step,
+ * so the sum is two matrix products instead of one per timestep.
+ */
+export function recurrentKernelGrad(
+  m: number, units: number, steps: number, batch: number, reverse: boolean,
+  dz: Float64Array, zOff: number, ldz: number,
+  hs: Float64Array, h0: Float64Array, du: Float64Array, uOff: number,
+): void {
+  const rows = (steps - 1) * batch;
+  const stepZ = batch * ldz;
+  if (reverse) {
+    gemmTN(m, units, rows, dz, zOff, ldz, hs, batch * units, units, du, uOff, units);
+    gemmTN(m, units, batch, dz, (steps - 1) * stepZ + zOff, ldz, h0, 0, units, du, uOff, units);
+  } else {
+    gemmTN(m, units, rows, dz, stepZ + zOff, ldz, hs, 0, units, du, uOff, units);
+    gemmTN(m, units, batch, dz, zOff, ldz, h0, 0, units, du, uOff, units);
+  }
+}

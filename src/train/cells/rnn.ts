@@ -1,0 +1,52 @@
+// Elman RNN recurrence, batched:  h_t = tanh(zin_t + h_prev·Uᵀ)
+// Backward:  da = (dL/dh_t + dh_from_next)⊙(1 − h_t²);  dh_prev = da·U
+import { gemmNN, gemmNT } from '../gemm.js';
+import { grow, prevOffset, recurrentKernelGrad } from './common.js';
+import type { CellParams, TrainCell } from './types.js';
+
+export class RnnCell implements TrainCell {
+  readonly gates = 1;
+  private dh: Float64Array = new Float64Array(0);
+  private h0: Float64Array = new Float64Array(0);
+  private steps = 0;
+  private batch = 0;
+  private reverse = false;
+
+  constructor(private readonly units: number, private readonly p: CellParams) {}
+
+  forward(zin: Float64Array, hs: Float64Array, h0: Float64Array, _c0: Float64Array, steps: number, batch: number, reverse: boolean): void {
+    const u = this.units, bu = batch * u;
+    this.h0 = h0; this.steps = steps; this.batch = batch; this.reverse = reverse;
+    for (let s = 0; s < steps; s++) {
+      const t = reverse ? steps - 1 - s : s;
+      const prev = prevOffset(t, steps, bu, reverse);
+      const off = t * bu;
+      gemmNT(batch, u, u, prev < 0 ? h0 : hs, prev < 0 ? 0 : prev, u, this.p.u, 0, u, zin, off, u, true);
+      for (let k = off; k < off + bu; k++) hs[k] = Math.tanh(zin[k]!);
+    }
+  }
+
+  backward(dhs: Float64Array, dzin: Float64Array, hs: Float64Array): void {
+    const { units: u, steps, batch, reverse } = this;
+    const bu = batch * u;
+    this.dh = grow(this.dh, bu);
+    const dh = this.dh;
+    dh.fill(0, 0, bu);
+    for (let s = 0; s < steps; s++) {
+      const t = reverse ? s : steps - 1 - s;
+      const off = t * bu;
+      for (let k = 0; k < bu; k++) {
+        const h = hs[off + k]!;
+        dzin[off + k] = (dhs[off + k]! + dh[k]!) * (1 - h * h);
+      }
+      gemmNN(batch, u, u, dzin, off, u, this.p.u, 0, u, dh, 0, u, false);
+    }
+    recurrentKernelGrad(u, u, steps, batch, reverse, dzin, 0, u, hs, this.h0, this.p.du, 0);
+  }
+
+  finalState(hs: Float64Array, h: Float64Array): void {
+    const bu = this.batch * this.units;
+    const t = this.reverse ? 0 : this.steps - 1;
+    h.set(hs.subarray(t * bu, (t + 1) * bu));
+  }
+}

@@ -1,0 +1,79 @@
+// The trainer's batched forward must be the float reference (runFloat) on the written IR.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runFloat } from '../../../src/float/model.js';
+import { validateModel } from '../../../src/ir/validate.js';
+import { type ArchLayer, parseArch, resolveArch } from '../../../src/train/arch.js';
+import { Net } from '../../../src/train/net.js';
+import { Rng } from '../../../src/util/rng.js';
+
+function maxForwardGap(arch: string, perStep: boolean, seed: number): number {
+  const F = 4, T = 9, B = 5;
+  const net = new Net(resolveArch(parseArch(arch).layers, perStep), F);
+  net.init(seed);
+  const rng = new Rng(seed);
+  for (let i = 0; i < net.theta.length; i++) net.theta[i] = net.theta[i]! + rng.uniform(-0.5, 0.5);
+  const x = Float64Array.from({ length: T * B * F }, () => rng.uniform(-2, 2));
+  const { out, steps } = net.forward(x, T, B);
+  const model = validateModel(JSON.parse(JSON.stringify(net.toModel('t', {}))), 'trained');
+  const k = net.outputSize;
+  let gap = 0;
+  for (let b = 0; b < B; b++) {
+    const seq = Array.from({ length: T }, (_, t) => Array.from(x.subarray((t * B + b) * F, (t * B + b + 1) * F)));
+    const ref = runFloat(model, seq);
+    expect(ref.length).toBe(steps);
+    ref.forEach((row, t) => row.forEach((v, j) => { gap = Math.max(gap, Math.abs(v - out[(t * B + b) * k + j]!)); }));
+  }
+  return gap;
+}
+
+describe('trained forward equals runFloat on the written model.json', () => {
+  const archs = [
+    'rnn:6,dense:3:softmax', 'lstm:6,dense:3:softmax', 'gru:6,dense:3:softmax', 'gru:6:reset-before,dense:2',
+    'lstm:5:bi,dense:3:softmax', 'gru:5:bi-sum,dense:2:tanh', 'rnn:4:bi:seq,lstm:4,dense:2:sigmoid',
+    'dense:5:relu,gru:4:reset-before:bi,gru:4,dense:3:softmax',
+  ];
+  for (const [i, arch] of archs.entries()) {
+    it(`${arch}, many-to-one and per step`, () => {
+      expect(maxForwardGap(arch, false, 30 + i)).toBeLessThan(1e-9);
+      expect(maxForwardGap(arch, true, 40 + i)).toBeLessThan(1e-9);
+    });
+  }
+});
+
+describe('architecture strings', () => {
+  it('stacking makes every recurrent layer but the last return sequences', () => {
+    const r = resolveArch(parseArch('lstm:8,gru:4:bi,dense:2').layers, false);
+    expect(r.map((l) => (l.type === 'dense' ? 'd' : l.returnSequences))).toEqual([true, false, 'd']);
+  });
+  it('per-step tasks make every recurrent layer return sequences', () => {
+    const r = resolveArch(parseArch('in:3,lstm:8,gru:4').layers, true) as Array<ArchLayer & { returnSequences: boolean }>;
+    expect(r.every((l) => l.returnSequences)).toBe(true);
+  });
+  it.each([
+    ['lstm:0', /units must be an integer from 1/],
+    ['lstmp:8', /unknown layer 'lstmp'; supported: rnn, lstm, gru, dense/],
+    ['gru:8:bogus', /unknown option 'bogus'/],
+    ['dense:4:swish', /unknown activation 'swish'/],
+    ['lstm:8,,dense:2', /empty layer/],
+    ['in:0,lstm:8', /in: must be an integer/],
+  ])('%s is refused', (text, message) => {
+    expect(() => parseArch(text)).toThrow(message);
+  });
+});
+
+describe('architecture files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnc-arch-'));
+  it('reads inputSize and layers', () => {
+    const p = join(dir, 'arch.json');
+    writeFileSync(p, JSON.stringify({ inputSize: 6, layers: [{ type: 'gru', units: 8, bidirectional: 'sum', resetAfter: false }, { type: 'dense', units: 3, activation: 'softmax' }] }));
+    expect(parseArch(p)).toEqual({ inputs: 6, layers: [{ type: 'gru', units: 8, bidirectional: 'sum', resetAfter: false }, { type: 'dense', units: 3, activation: 'softmax' }] });
+  });
+  it('names the bad field', () => {
+    const p = join(dir, 'bad.json');
+    writeFileSync(p, JSON.stringify({ layers: [{ type: 'lstm', units: 0 }] }));
+    expect(() => parseArch(p)).toThrow(/bad\.json: layers\[0\]\.units: Too small/);
+  });
+});
