@@ -28,6 +28,7 @@ export function registerCompile(program: Command, io: CliIo): void {
     .argument('<model>', 'float model.json (quantized here) or quantized model.q.json')
     .option('-t, --target <target>', `target: ${TARGET_NAMES.join(', ')}`, 'host')
     .requiredOption('-o, --out <dir>', 'output directory')
+    .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
     .option('--weights <bits>', 'float models: weight format int8 or int16', 'int8')
     .option('--lut-size <n>', 'float models: sigmoid/tanh table size (power of two, 16..4096)', '256')
     .option('--max-seq <n>', 'bidirectional models: longest sequence NAME_run accepts (static buffers)', '128')

@@ -5,6 +5,7 @@
 import { RnncError } from '../errors.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { isQuantModelJson, validateQuantModel } from '../ir/qio.js';
+import { nameProblem } from '../ir/names.js';
 import { quantizeModel } from '../quantize/quantize.js';
 import { readJson } from '../util/fs.js';
 import { loadFloatModel } from './load.js';
@@ -13,6 +14,16 @@ import { VERSION } from './version.js';
 export interface QuantCliOptions {
   weights: string;
   lutSize: string;
+  /** Symbol prefix replacing the model's name. */
+  name?: string;
+}
+
+/** The model under another symbol prefix, checked like a name in a model file. */
+export function renamed(model: QuantModel, name: string | undefined): QuantModel {
+  if (name === undefined) return model;
+  const bad = nameProblem(name);
+  if (bad) throw new RnncError('names/invalid', `--name: ${bad}`);
+  return { ...model, name };
 }
 
 export function positiveInt(text: string, what: string, max: number): number {
@@ -28,6 +39,11 @@ function weightBits(text: string): 8 | 16 {
 }
 
 export function loadQuantForCli(path: string, opts: QuantCliOptions): { model: QuantModel; note?: string } {
+  const r = loadQuant(path, opts);
+  return { ...r, model: renamed(r.model, opts.name) };
+}
+
+function loadQuant(path: string, opts: QuantCliOptions): { model: QuantModel; note?: string } {
   const bits = weightBits(opts.weights);
   const lutSize = positiveInt(opts.lutSize, '--lut-size', 4096);
   let json: unknown;

@@ -20,6 +20,7 @@ export function registerVerify(program: Command, io: CliIo): void {
     .argument('<model>', 'float model.json (quantized here) or quantized model.q.json')
     .option('-t, --target <target>', 'target (host only for now)', 'host')
     .option('--cases <n>', 'random and extreme input sequences (zeros are always added)', '20')
+    .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
     .option('--weights <bits>', 'float models: weight format int8 or int16', 'int8')
     .option('--lut-size <n>', 'float models: sigmoid/tanh table size', '256')
     .option('--max-seq <n>', 'bidirectional models: NAME_MAX_SEQ', '128')
