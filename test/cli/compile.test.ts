@@ -1,4 +1,4 @@
-// `rnnc compile` and `rnnc verify` through the built binary: the happy path (emit,
+// `rnnc compile` and `rnnc verify` through the built binary (npm test builds dist first): the happy path (emit,
 // build, run the conformance test) and every bad input the issue lists.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,15 +6,17 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomModel } from '../../src/ir/random.js';
 import { modelToJson } from '../../src/ir/io.js';
-import { ROOT, STRICT, tempDir } from '../helpers/gcc.js';
+import { STRICT, tempDir } from '../helpers/gcc.js';
+import { BIN, rnnc as runCli } from '../helpers/run-cli.js';
 
-const BIN = join(ROOT, 'dist/cli/main.js');
-const rnnc = (args: string[]) => execa('node', [BIN, ...args], { reject: false });
+const rnnc = async (args: string[]) => {
+  const r = await runCli(args);
+  return { ...r, stdout: r.stdout.trimEnd(), stderr: r.stderr.trimEnd() };
+};
 let dir = '';
 let modelPath = '';
 
-beforeAll(async () => {
-  await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
+beforeAll(() => {
   dir = tempDir('cli');
   modelPath = join(dir, 'model.json');
   const m = randomModel({ name: 'tiny', inputSize: 3, layers: [{ type: 'gru', units: 4, returnSequences: true }, { type: 'dense', units: 2, activation: 'softmax' }] }, 3);
