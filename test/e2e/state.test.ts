@@ -71,3 +71,38 @@ describe('cross compilers', () => {
     });
   }
 });
+
+describe('the integer path', () => {
+  it('with NAME_NO_FLOAT needs no float, libm or malloc: only memset/memcpy and 64-bit helpers (Cortex-M0)', async () => {
+    const target = getTarget('cortex-m0');
+    if (!(await hasCompiler(target.cc))) return;
+    const dir = tempDir('nofloat');
+    const models = equivalenceModels(6, 4711, 800).map((m) => m.model);
+    for (const q of models) for (const f of emitModel(q, target, { version: 't', source: 'm', maxSeq: 8 }).files) writeFileSync(join(dir, f.name), f.content);
+    const defs = models.map((q) => `-D${q.name.toUpperCase()}_NO_FLOAT`);
+    await execa(target.cc, [...STRICT, '-Os', ...target.cflags, ...defs, '-c', ...models.map((q) => `${q.name}.c`)], { cwd: dir });
+    const nm = await execa('arm-none-eabi-nm', ['-u', ...models.map((q) => `${q.name}.o`)], { cwd: dir });
+    const undef = new Set(nm.stdout.split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter((x) => x && !x.endsWith(':')));
+    for (const sym of undef) expect(sym).toMatch(/^(memset|memcpy|__aeabi_(lmul|lasr|llsl|llsr))$/);
+  });
+});
+
+describe('bidirectional NAME_run', () => {
+  it('refuses T < 1 and T > NAME_MAX_SEQ', async () => {
+    const q = quantizeModel(randomModel({ name: 'bi', inputSize: 2, layers: [{ type: 'rnn', units: 3, bidirectional: 'sum' }] }, 2));
+    const dir = tempDir('bi');
+    for (const f of emitModel(q, getTarget('host'), { version: 't', source: 'bi', maxSeq: 4 }).files) writeFileSync(join(dir, f.name), f.content);
+    writeFileSync(join(dir, 'main.c'), `#include <stdio.h>
+#include "bi.h"
+int main(void) {
+  int16_t x[5 * BI_INPUT_SIZE] = { 0 }, y[BI_OUTPUT_SIZE];
+  printf("%d %d %d %d\\n", bi_run(x, 0, y), bi_run(x, 1, y), bi_run(x, BI_MAX_SEQ, y), bi_run(x, BI_MAX_SEQ + 1, y));
+  return 0;
+}
+`);
+    await execa('gcc', [...STRICT, '-O1', '-fsanitize=address,undefined', 'bi.c', 'main.c', '-o', 'main'], { cwd: dir });
+    const r = await execa(join(dir, 'main'), { cwd: dir });
+    expect(r.stdout).toBe('1 0 0 1');
+  });
+});
+
