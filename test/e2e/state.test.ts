@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { emitModel } from '../../src/codegen/emit.js';
 import { getTarget } from '../../src/codegen/targets.js';
 import { hasCompiler } from '../../src/verify/cc.js';
+import { runHarness } from '../../src/verify/harness.js';
+import { goldenCases } from '../../src/codegen/testdata.js';
 import { STRICT, tempDir } from '../helpers/gcc.js';
 import { equivalenceModels, randomQuantModel } from '../helpers/random-models.js';
 import { randomModel } from '../../src/ir/random.js';
@@ -103,6 +105,15 @@ int main(void) {
     await execa('gcc', [...STRICT, '-O1', '-fsanitize=address,undefined', 'bi.c', 'main.c', '-o', 'main'], { cwd: dir });
     const r = await execa(join(dir, 'main'), { cwd: dir });
     expect(r.stdout).toBe('1 0 0 1');
+  });
+});
+
+describe('a model without recurrent layers', () => {
+  it('has an empty state and still matches the reference', async () => {
+    const q = quantizeModel(randomModel({ name: 'dn', inputSize: 4, layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'dense', units: 2, activation: 'sigmoid' }] }, 6));
+    const v = await runHarness([{ model: q, golden: goldenCases(q, { seed: 2, count: 4, steps: 5 }) }], tempDir('dense'), getTarget('host'),
+      { cc: 'gcc', flags: ['-O1'], version: 't', maxSeq: 8 });
+    expect(v[0]!.line).toMatch(/^dn: PASS/);
   });
 });
 

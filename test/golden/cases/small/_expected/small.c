@@ -160,7 +160,6 @@ void small_reset(small_state *s) {
 }
 
 void small_step(small_state *s, const int16_t *x, int16_t *y) {
-  (void)s;
   small_l0f_step(s->l0_h, s->l0_c, x);
   small_l1_dense(s->l0_h, y);
 }
@@ -174,8 +173,8 @@ int small_run(const int16_t *x, int32_t T, int16_t *y) {
   for (t = 0; t < T; t++) {
     const int16_t *xt = x + t * SMALL_INPUT_SIZE;
     int16_t *yt = y + t * SMALL_OUTPUT_SIZE;
-  small_l0f_step(s->l0_h, s->l0_c, xt);
-  small_l1_dense(s->l0_h, yt);
+    small_l0f_step(s->l0_h, s->l0_c, xt);
+    small_l1_dense(s->l0_h, yt);
   }
   return SMALL_OK;
 }
