@@ -18,6 +18,8 @@ export function createProgram(io: CliIo = processIo): Command {
     .description('Compile recurrent neural networks into dependency-free fixed-point C for microcontrollers')
     .version(VERSION, '-V, --version')
     .showHelpAfterError(false)
+    // One-line errors: commander would add a second "(Did you mean compile?)" line.
+    .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput(output);
   for (const register of COMMANDS) register(program, io);

@@ -1,0 +1,70 @@
+/* rnnc runtime: portable matrix-product kernels, the C twins of matmulRows in
+ * src/fixed/matmul.ts. Per row r of a row-major rows x cols weight matrix:
+ *   acc_r   = bias[r] + sum_k W[r,k] * v[k]          (int32, or int64 for the _s64 kernels)
+ *   acc32_r = acc_r, or rnnc_rshr_sat_s64(acc_r, pre_shift)
+ *   out[r]  = rnnc_requant_s32(acc32_r, mult[r], shift[r])
+ * The code generator picks int32 kernels only where the compile-time bound
+ * sum_k |W[r,k]| * 32768 + |bias[r]| fits int32, so no accumulator ever wraps.
+ * Weight formats: _s8 (int8) and _s16 (int16); inputs are int16.
+ * Target kernel families (DSP, MVE) replace these behind the same signature.
+ */
+#ifndef RNNC_KERNELS_H
+#define RNNC_KERNELS_H
+
+#include "rnnc_fixed.h"
+
+/** int8 weights, int32 accumulator.  TS twin: matmulRows (acc "int32"). */
+static inline void rnnc_matmul_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
+                                      const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+                                      int32_t rows, int32_t cols, int32_t *out) {
+  int32_t r, k;
+  (void)pre_shift;
+  for (r = 0; r < rows; r++) {
+    const int8_t *row = w + r * cols;
+    int32_t acc = bias[r];
+    for (k = 0; k < cols; k++) acc += (int32_t)row[k] * (int32_t)v[k];
+    out[r] = rnnc_requant_s32(acc, mult[r], shift[r]);
+  }
+}
+
+/** int8 weights, int64 accumulator narrowed by pre_shift.  TS twin: matmulRows (acc "int64"). */
+static inline void rnnc_matmul_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
+                                      const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+                                      int32_t rows, int32_t cols, int32_t *out) {
+  int32_t r, k;
+  for (r = 0; r < rows; r++) {
+    const int8_t *row = w + r * cols;
+    int64_t acc = bias[r];
+    for (k = 0; k < cols; k++) acc += (int32_t)row[k] * (int32_t)v[k];
+    out[r] = rnnc_requant_s32(rnnc_rshr_sat_s64(acc, (int)pre_shift), mult[r], shift[r]);
+  }
+}
+
+/** int16 weights, int32 accumulator.  TS twin: matmulRows (acc "int32"). */
+static inline void rnnc_matmul_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult,
+                                       const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+                                       int32_t rows, int32_t cols, int32_t *out) {
+  int32_t r, k;
+  (void)pre_shift;
+  for (r = 0; r < rows; r++) {
+    const int16_t *row = w + r * cols;
+    int32_t acc = bias[r];
+    for (k = 0; k < cols; k++) acc += (int32_t)row[k] * (int32_t)v[k];
+    out[r] = rnnc_requant_s32(acc, mult[r], shift[r]);
+  }
+}
+
+/** int16 weights, int64 accumulator narrowed by pre_shift.  TS twin: matmulRows (acc "int64"). */
+static inline void rnnc_matmul_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
+                                       const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+                                       int32_t rows, int32_t cols, int32_t *out) {
+  int32_t r, k;
+  for (r = 0; r < rows; r++) {
+    const int16_t *row = w + r * cols;
+    int64_t acc = bias[r];
+    for (k = 0; k < cols; k++) acc += (int32_t)row[k] * (int32_t)v[k];
+    out[r] = rnnc_requant_s32(rnnc_rshr_sat_s64(acc, (int)pre_shift), mult[r], shift[r]);
+  }
+}
+
+#endif /* RNNC_KERNELS_H */

@@ -1,0 +1,84 @@
+/** Plan pieces every cell shares: one matrix product's tables and its kernel call. */
+import type { QMatmul } from '../../ir/qmodel.js';
+import { type CTable, cTable } from '../ctables.js';
+import type { KernelSet } from '../kernels.js';
+
+/** What a cell's code needs to know about the model around it. */
+export interface CellEnv {
+  prefix: string;
+  weightBits: 8 | 16;
+  kernels: KernelSet;
+  /** Symbols of the activation tables and their log2 size. */
+  sigmoid: string;
+  tanh: string;
+  exp: string;
+  log2Lut: number;
+}
+
+/** A kernel call's holes: `fn(w, b, m, s, pre, v, rows, cols, out)`. */
+export interface MatmulCtx {
+  fn: string;
+  w: string;
+  b: string;
+  m: string;
+  s: string;
+  pre: number;
+  rows: number;
+  cols: number;
+}
+
+export interface MatmulPlan {
+  ctx: MatmulCtx;
+  tables: CTable[];
+  macs: number;
+}
+
+/**
+ * Tables `<base>_w`, `_b`, `_m`, `_s` of one product. `what` names it in the table
+ * comments (numbers and fixed words only).
+ */
+export function planMatmul(mm: QMatmul, base: string, what: string, env: CellEnv): MatmulPlan {
+  const wt = env.weightBits === 8 ? 'int8_t' : 'int16_t';
+  const acc = mm.acc === 'int64' ? `int64 accumulator, pre-shift ${mm.preShift}` : 'int32 accumulator';
+  const tables = [
+    cTable(`${base}_w`, wt, mm.weights, `${what}: ${mm.rows}×${mm.cols} int${env.weightBits} weights, row-major (${acc})`),
+    cTable(`${base}_b`, 'int32_t', mm.bias, `${what}: int32 bias at the accumulator scale`),
+    cTable(`${base}_m`, 'int32_t', mm.mult, `${what}: requantization multipliers in [2^30, 2^31)`),
+    cTable(`${base}_s`, 'uint8_t', mm.shift, `${what}: requantization shifts`),
+  ];
+  return {
+    ctx: {
+      fn: env.kernels.matmul(env.weightBits, mm.acc), w: `${base}_w`, b: `${base}_b`, m: `${base}_m`, s: `${base}_s`,
+      pre: mm.preShift, rows: mm.rows, cols: mm.cols,
+    },
+    tables,
+    macs: mm.rows * mm.cols,
+  };
+}
+
+/** One direction of a recurrent layer as its partial template sees it. */
+export interface DirectionCtx {
+  partial: 'rnn' | 'lstm' | 'gru';
+  /** The static step function: `static void fn(int16_t *h, [c,] const int16_t *x)`. */
+  fn: string;
+  comment: string;
+  units: number;
+  x: MatmulCtx;
+  h: MatmulCtx;
+  sigmoid: string;
+  tanh: string;
+  log2: number;
+  [extra: string]: unknown;
+}
+
+export interface DirectionPlan {
+  ctx: DirectionCtx;
+  tables: CTable[];
+  macs: number;
+  /** Bytes of stack the step function's scratch arrays take. */
+  stackBytes: number;
+}
+
+export function directionBase(env: CellEnv, layer: number, dir: 'f' | 'b'): string {
+  return `${env.prefix}_l${layer}${dir}`;
+}

@@ -1,0 +1,29 @@
+// LSTM direction, gates i, f, g, o at rows k·U + j, p_k = sat16(X_k + H_k) in Q3.12:
+//   c' = sat(rshr(f·c, 15) + rshr(i·g, 30 − fc))     c: int16 or int32 with fc frac bits
+//   h' = rshr(o · tanh(rescale(c', fc → 12)), 15)     h: Q0.15
+import type { QDirection, QLstmLayer } from '../../ir/qmodel.js';
+import { PRE_FRAC } from '../../fixed/ops.js';
+import { type CellEnv, type DirectionPlan, directionBase, planMatmul } from './common.js';
+
+export function lstmCellType(layer: QLstmLayer): 'int16_t' | 'int32_t' {
+  return layer.cell.bits === 16 ? 'int16_t' : 'int32_t';
+}
+
+export function planLstm(layer: QLstmLayer, dir: QDirection, index: number, d: 'f' | 'b', env: CellEnv): DirectionPlan {
+  const base = directionBase(env, index, d);
+  const u = layer.units;
+  const x = planMatmul(dir.x, `${base}_x`, `layer ${index} input product (gates i, f, g, o)`, env);
+  const h = planMatmul(dir.h, `${base}_h`, `layer ${index} recurrent product (gates i, f, g, o)`, env);
+  return {
+    ctx: {
+      partial: 'lstm', fn: `${base}_step`,
+      comment: `layer ${index}${d === 'b' ? ' backward' : ''}: lstm, ${u} units, c int${layer.cell.bits} with ${layer.cell.frac} fractional bits`,
+      units: u, x: x.ctx, h: h.ctx, sigmoid: env.sigmoid, tanh: env.tanh, log2: env.log2Lut,
+      ctype: lstmCellType(layer), cell16: layer.cell.bits === 16, cellFrac: layer.cell.frac,
+      igShift: 30 - layer.cell.frac, preFrac: PRE_FRAC, f: u, g: 2 * u, o: 3 * u,
+    },
+    tables: [...x.tables, ...h.tables],
+    macs: x.macs + h.macs,
+    stackBytes: 2 * 4 * 4 * u,
+  };
+}

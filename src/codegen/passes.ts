@@ -1,0 +1,51 @@
+/**
+ * NAME_run for models with a bidirectional layer: layer by layer over the whole
+ * sequence, as runFixed does (src/fixed/model.ts). Each pass reads the previous pass's
+ * sequence buffer and writes the other one; both are static, sized by --max-seq.
+ *   backward direction: runs over the reversed sequence
+ *   merge concat: [fwd_t, bwd_t]; sum: rshr(fwd_t + bwd_t, 1) in Q1.14
+ *   returnSequences false: fwd at T−1 merged with bwd at t = 0, one step passed on
+ */
+import type { QuantModel } from '../ir/qmodel.js';
+
+export interface PassCtx {
+  dense: boolean;
+  fn: string;
+  bwdFn: string;
+  units: number;
+  hasC: boolean;
+  ctype: string;
+  inW: number;
+  outW: number;
+  input: string;
+  output: string;
+  returnSequences: boolean;
+  concat: boolean;
+  sum: boolean;
+  index: number;
+}
+
+export function seqWidth(q: QuantModel): number {
+  let w = q.inputSize;
+  for (const l of q.layers) w = Math.max(w, l.type !== 'dense' && l.bidirectional === 'concat' ? 2 * l.units : l.units);
+  return w;
+}
+
+export function buildPasses(q: QuantModel): PassCtx[] {
+  let width = q.inputSize;
+  return q.layers.map((l, i) => {
+    const input = i === 0 ? 'x' : `${q.name}_seq${(i - 1) % 2}`;
+    const output = `${q.name}_seq${i % 2}`;
+    const outW = l.type !== 'dense' && l.bidirectional === 'concat' ? 2 * l.units : l.units;
+    const p: PassCtx = {
+      dense: l.type === 'dense', fn: l.type === 'dense' ? `${q.name}_l${i}_dense` : `${q.name}_l${i}f_step`,
+      bwdFn: l.type !== 'dense' && l.bidirectional ? `${q.name}_l${i}b_step` : '',
+      units: l.units, hasC: l.type === 'lstm', ctype: l.type === 'lstm' && l.cell.bits === 32 ? 'int32_t' : 'int16_t',
+      inW: width, outW, input, output,
+      returnSequences: l.type !== 'dense' && l.returnSequences,
+      concat: l.type !== 'dense' && l.bidirectional === 'concat', sum: l.type !== 'dense' && l.bidirectional === 'sum', index: i,
+    };
+    width = outW;
+    return p;
+  });
+}

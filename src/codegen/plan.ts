@@ -1,0 +1,173 @@
+/**
+ * QuantModel + target → the plain context the templates render: strings, numbers,
+ * booleans and number tables, nothing else. Pure: the same model and options give the
+ * same context, hence the same C.
+ */
+import { RnncError } from '../errors.js';
+import { lutLog2 } from '../fixed/lut.js';
+import type { QuantModel } from '../ir/qmodel.js';
+import { nameProblem } from '../ir/names.js';
+import { type ChainCtx, buildChain, denseWidth, firstLastOnly } from './chain.js';
+import { checkQuantModel } from './check.js';
+import { type CTable, cTable } from './ctables.js';
+import { type CellEnv, type DirectionCtx, type DirectionPlan } from './cells/common.js';
+import { type DenseCtx, planDense } from './cells/dense.js';
+import { planGru } from './cells/gru.js';
+import { lstmCellType, planLstm } from './cells/lstm.js';
+import { planRnn } from './cells/rnn.js';
+import { kernelSet } from './kernels.js';
+import { type MemoryFigures, tableBytes } from './memory.js';
+import { type PassCtx, buildPasses, seqWidth } from './passes.js';
+import { summaryLines } from './summary.js';
+import type { Target } from './targets.js';
+
+export interface PlanOptions {
+  /** rnnc version written into the banner and header. */
+  version: string;
+  /** Where the model came from, for the banner (a file name; sanitized). */
+  source: string;
+  /** Static sequence capacity of NAME_run for bidirectional models. */
+  maxSeq: number;
+}
+
+export interface StateField {
+  ctype: string;
+  field: string;
+  units: number;
+}
+
+export interface ModelCtx {
+  banner: string;
+  name: string;
+  NAME: string;
+  version: string;
+  target: string;
+  kernel: string;
+  summary: string[];
+  inputSize: number;
+  outputSize: number;
+  inFrac: number;
+  outFrac: number;
+  outputPerStep: boolean;
+  streaming: boolean;
+  maxSeq: number;
+  stateFields: StateField[];
+  stateEmpty: boolean;
+  tables: CTable[];
+  functions: Array<{ partial: string; ctx: DirectionCtx | DenseCtx }>;
+  step: ChainCtx;
+  runHead: ChainCtx;
+  runTail: ChainCtx;
+  bufWidth: number;
+  runBuf0: boolean;
+  runBuf1: boolean;
+  passes: PassCtx[];
+  seqWidth: number;
+  /** The second sequence buffer is needed from the second layer on. */
+  seq1Used: boolean;
+  floatNorm: boolean;
+  inScale: string;
+  outScale: string;
+  normTables: CTable[];
+  memory: MemoryFigures;
+}
+
+/** A file name safe inside a C comment: anything outside [A-Za-z0-9._-] becomes '_'. */
+export function commentSafe(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
+}
+
+export function planModel(q: QuantModel, target: Target, opts: PlanOptions): ModelCtx {
+  const bad = nameProblem(q.name);
+  if (bad) throw new RnncError('names/invalid', `model name: ${bad}`);
+  checkQuantModel(q, commentSafe(opts.source));
+  const p = q.name;
+  const kernels = kernelSet(target.kernel);
+  const log2Lut = lutLog2(q.lut.size);
+  const env: CellEnv = { prefix: p, weightBits: q.weightBits, kernels, sigmoid: `${p}_sigmoid`, tanh: `${p}_tanh`, exp: `${p}_exp`, log2Lut };
+  // Only the tables some layer reads (an unused static const is a warning).
+  const tables: CTable[] = [];
+  const uses = (f: (l: QuantModel['layers'][number]) => boolean) => q.layers.some(f);
+  if (uses((l) => l.type === 'lstm' || l.type === 'gru' || (l.type === 'dense' && l.activation === 'sigmoid'))) {
+    tables.push(cTable(env.sigmoid, 'int16_t', q.lut.sigmoid, `sigmoid(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
+  }
+  if (uses((l) => l.type !== 'dense' || l.activation === 'tanh')) {
+    tables.push(cTable(env.tanh, 'int16_t', q.lut.tanh, `tanh(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
+  }
+  const needsExp = q.layers.some((l) => l.type === 'dense' && l.activation === 'softmax');
+  if (needsExp && q.tables?.exp) tables.push(cTable(env.exp, 'int16_t', q.tables.exp, `exp(-16k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
+  const functions: ModelCtx['functions'] = [];
+  const stateFields: StateField[] = [];
+  let macs = 0;
+  let stack = 0;
+  q.layers.forEach((l, i) => {
+    if (l.type === 'dense') {
+      const d = planDense(l, i, env);
+      functions.push({ partial: 'dense', ctx: d.ctx });
+      tables.push(...d.tables);
+      macs += d.macs;
+      stack = Math.max(stack, d.stackBytes);
+      return;
+    }
+    const dirs = l.bidirectional && l.backward ? [['f', l.forward], ['b', l.backward]] as const : [['f', l.forward]] as const;
+    for (const [tag, dir] of dirs) {
+      let dp: DirectionPlan;
+      if (l.type === 'lstm') dp = planLstm(l, dir, i, tag, env);
+      else if (l.type === 'gru') dp = planGru(l, dir, i, tag, env);
+      else dp = planRnn(l, dir, i, tag, env);
+      functions.push({ partial: dp.ctx.partial, ctx: dp.ctx });
+      tables.push(...dp.tables);
+      macs += dp.macs;
+      stack = Math.max(stack, dp.stackBytes);
+    }
+    if (l.type === 'lstm') stateFields.push({ ctype: lstmCellType(l), field: `l${i}_c`, units: l.units });
+    stateFields.push({ ctype: 'int16_t', field: `l${i}_h`, units: l.units });
+  });
+  // int32 arrays first: no padding between fields.
+  stateFields.sort((a, b) => (a.ctype === b.ctype ? 0 : a.ctype === 'int32_t' ? -1 : 1));
+  const streaming = !q.layers.some((l) => l.type !== 'dense' && l.bidirectional);
+  const L = q.layers.length;
+  const k = firstLastOnly(q);
+  const step = buildChain(q, 0, L, 'x', 'y', 's');
+  let runHead = buildChain(q, 0, L, 'xt', 'yt', 's');
+  let runTail: ChainCtx = { calls: [], copyFrom: '', copyTo: '', copyCount: 0, buf0: false, buf1: false };
+  if (k >= 0) {
+    runHead = { ...buildChain(q, 0, k + 1, 'xt', '', 's'), copyFrom: '', copyTo: '', copyCount: 0 };
+    runTail = buildChain(q, k + 1, L, `s->l${k}_h`, 'y', 's');
+    if (k === L - 1) runTail = { calls: [], copyFrom: `s->l${k}_h`, copyTo: 'y', copyCount: q.layers[k]!.units, buf0: false, buf1: false };
+  }
+  const bufWidth = denseWidth(q);
+  const sw = seqWidth(q);
+  const staticScratch = streaming ? 0 : (q.layers.length > 1 ? 2 : 1) * 2 * opts.maxSeq * sw;
+  stack += 2 * 2 * bufWidth;
+  const norm = q.input.normalization;
+  const normTables = norm
+    ? [cTable(`${p}_in_mean`, 'float', norm.mean, 'input normalisation: mean'), cTable(`${p}_in_std`, 'float', norm.std, 'input normalisation: std')]
+    : [];
+  const memory: MemoryFigures = {
+    weightBytes: tableBytes(tables, 'weights'), lutBytes: tableBytes(tables, 'luts'),
+    stateBytes: stateFields.reduce((s, f) => s + f.units * (f.ctype === 'int32_t' ? 4 : 2), 0),
+    staticScratchBytes: staticScratch, stackScratchBytes: stack, macsPerStep: macs,
+  };
+  const sha = /^[0-9a-f]{64}$/.test(q.sourceSha256) ? q.sourceSha256.slice(0, 12) : 'unknown';
+  const ctx: ModelCtx = {
+    banner: `/* Generated by rnnc ${commentSafe(opts.version)} from ${commentSafe(opts.source)} (sha256:${sha}). Do not edit. */`,
+    name: p, NAME: p.toUpperCase(), version: commentSafe(opts.version), target: target.name, kernel: kernels.family,
+    summary: [],
+    inputSize: q.inputSize, outputSize: q.outputSize, inFrac: q.input.frac, outFrac: q.output.frac,
+    // Per step exactly when no layer keeps only its last output (runFixed's length rule;
+    // a recurrent layer after a last-only one sees a sequence of one step).
+    outputPerStep: k < 0, streaming, maxSeq: opts.maxSeq,
+    stateFields, stateEmpty: stateFields.length === 0,
+    tables, functions, step, runHead, runTail, bufWidth, runBuf0: runHead.buf0 || runTail.buf0, runBuf1: runHead.buf1 || runTail.buf1, passes: streaming ? [] : buildPasses(q), seqWidth: sw, seq1Used: q.layers.length > 1,
+    floatNorm: norm !== undefined, inScale: hexPow2(q.input.frac), outScale: hexPow2(-q.output.frac), normTables, memory,
+  };
+  ctx.summary = summaryLines(q, target, kernels.family, memory, opts.maxSeq, streaming);
+  return ctx;
+}
+
+/** 2^e as an exact C99 hexadecimal float literal. */
+function hexPow2(e: number): string {
+  if (!Number.isInteger(e) || Math.abs(e) > 100) throw new RnncError('ir/invalid', `format exponent ${e} is out of range`);
+  return `0x1p${e}f`;
+}

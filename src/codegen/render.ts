@@ -1,0 +1,39 @@
+/**
+ * Handlebars rendering of the plan. Templates only loop and fill holes; they are
+ * compiled with noEscape (C must not be HTML-escaped) and strict (a missing field
+ * throws instead of rendering as nothing). Partials: one per cell type (cells/*.c.hbs),
+ * `chain` (layer calls of step/run) and `pass` (a layer over a whole sequence).
+ * No helpers are registered: all formatting happens in plan.ts / ctables.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// handlebars is CommonJS with `export =` typings: load it through require.
+const Handlebars = createRequire(import.meta.url)('handlebars') as typeof import('handlebars');
+
+const TEMPLATES = new URL('../../templates/', import.meta.url);
+const PARTIALS = { rnn: 'cells/rnn.c.hbs', lstm: 'cells/lstm.c.hbs', gru: 'cells/gru.c.hbs', dense: 'cells/dense.c.hbs', chain: 'chain.c.hbs', pass: 'pass.c.hbs' };
+export type TemplateName = 'model.h' | 'model.c' | 'test.c' | 'harness.c';
+
+let hb: typeof Handlebars | undefined;
+const compiled = new Map<TemplateName, HandlebarsTemplateDelegate>();
+
+function read(path: string): string {
+  return readFileSync(new URL(path, TEMPLATES), 'utf8');
+}
+
+function env(): typeof Handlebars {
+  if (!hb) {
+    hb = Handlebars.create();
+    for (const [name, path] of Object.entries(PARTIALS)) {
+      hb.registerPartial(name, hb.compile(read(path), { noEscape: true, strict: true }));
+    }
+  }
+  return hb;
+}
+
+export function render(name: TemplateName, context: object): string {
+  const t = compiled.get(name) ?? env().compile(read(`${name}.hbs`), { noEscape: true, strict: true });
+  compiled.set(name, t);
+  return t(context);
+}

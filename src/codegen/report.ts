@@ -1,0 +1,39 @@
+/** The compile report: flash, RAM and MACs, as text and as JSON. */
+import type { Emitted } from './emit.js';
+import type { CodeSize } from './measure.js';
+
+export interface CompileReport {
+  model: string;
+  target: string;
+  kernel: string;
+  weightBits: number;
+  flash: { weights: number; luts: number; code: number; codeMeasured: boolean; codeHow: string; total: number };
+  ram: { state: number; staticScratch: number; stackScratch: number };
+  macsPerStep: number;
+  files: string[];
+}
+
+export function buildReport(e: Emitted, code: CodeSize, files: string[], weightBits: number): CompileReport {
+  const m = e.plan.memory;
+  return {
+    model: e.plan.name, target: e.plan.target, kernel: e.plan.kernel, weightBits,
+    flash: {
+      weights: m.weightBytes, luts: m.lutBytes, code: code.codeBytes, codeMeasured: code.measured, codeHow: code.how,
+      total: m.weightBytes + m.lutBytes + code.codeBytes,
+    },
+    ram: { state: m.stateBytes, staticScratch: m.staticScratchBytes, stackScratch: m.stackScratchBytes },
+    macsPerStep: m.macsPerStep, files,
+  };
+}
+
+export function reportText(r: CompileReport): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return [
+    `${r.model} for ${r.target} (${r.kernel} kernels, int${r.weightBits} weights)`,
+    `  flash: ${n(r.flash.total)} B = weights ${n(r.flash.weights)} + LUTs ${n(r.flash.luts)} + code ${n(r.flash.code)}` +
+      ` (${r.flash.codeMeasured ? `measured with ${r.flash.codeHow}` : r.flash.codeHow})`,
+    `  RAM:   state ${n(r.ram.state)} B, static scratch ${n(r.ram.staticScratch)} B, stack scratch about ${n(r.ram.stackScratch)} B`,
+    `  MACs per timestep: ${n(r.macsPerStep)}`,
+    `  wrote: ${r.files.join(', ')}`,
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,41 @@
+/** Running C compilers and the programs they build (execa, no shell). */
+import { execa } from 'execa';
+import { RnncError } from '../errors.js';
+
+export const STRICT_FLAGS = ['-std=c99', '-Wall', '-Wextra', '-Wpedantic', '-Wconversion', '-Wshadow', '-Wdouble-promotion', '-Werror'] as const;
+
+/** Whether `cc` runs at all (found on PATH). */
+export async function hasCompiler(cc: string): Promise<boolean> {
+  try {
+    await execa(cc, ['--version'], { reject: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function requireCompiler(cc: string): Promise<void> {
+  if (!(await hasCompiler(cc))) {
+    throw new RnncError('toolchain/missing', `C compiler '${cc}' was not found; install it (Debian: apt-get install ${cc === 'clang' ? 'clang' : 'gcc'})`);
+  }
+}
+
+/** Compiles; a failure is an internal error quoting the compiler's first lines. */
+export async function compileC(cc: string, args: readonly string[], cwd: string): Promise<void> {
+  const r = await execa(cc, [...args], { cwd, reject: false, all: true });
+  if (r.exitCode !== 0) {
+    const lines = (r.all ?? '').split('\n').slice(0, 12).join('\n');
+    throw new RnncError('toolchain/failed', `${cc} failed on the generated code (please report this):\n${lines}`);
+  }
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runProgram(path: string, cwd: string): Promise<RunResult> {
+  const r = await execa(path, [], { cwd, reject: false });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}

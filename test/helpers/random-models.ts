@@ -1,0 +1,67 @@
+/**
+ * Random quantized models for the C-vs-TS equivalence tests: every layer kind, both GRU
+ * variants, bidirectional concat/sum, stacks of 1–3 recurrent layers, dense heads with
+ * every activation, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32
+ * LSTM cells, and some models with huge weights so every requantization saturates.
+ */
+import type { LayerSpec } from '../../src/ir/random.js';
+import { randomModel } from '../../src/ir/random.js';
+import { DENSE_ACTIVATIONS, type MergeMode, type RecurrentType } from '../../src/ir/model.js';
+import type { QuantModel } from '../../src/ir/qmodel.js';
+import { quantizeModel, type Ranges } from '../../src/quantize/quantize.js';
+import { goldenCases } from '../../src/codegen/testdata.js';
+import type { HarnessModel } from '../../src/verify/harness.js';
+import { Rng } from '../../src/util/rng.js';
+
+const TYPES: RecurrentType[] = ['rnn', 'lstm', 'gru'];
+const MERGES: MergeMode[] = ['concat', 'sum'];
+const LUTS = [64, 128, 256, 512];
+
+function size(rng: Rng, max: number): number {
+  const r = rng.next();
+  if (r < 0.1) return max;
+  if (r < 0.25) return rng.int(1, max);
+  return rng.int(1, Math.min(max, 16));
+}
+
+export function randomQuantModel(i: number, seed: number): QuantModel {
+  const rng = new Rng(seed);
+  const stack = rng.int(1, 3);
+  const layers: LayerSpec[] = [];
+  for (let k = 0; k < stack; k++) {
+    const bidirectional = rng.next() < 0.25 ? rng.pick(MERGES) : undefined;
+    layers.push({
+      type: rng.pick(TYPES), units: size(rng, 128), returnSequences: k < stack - 1 ? rng.next() < 0.8 : rng.next() < 0.5,
+      resetAfter: rng.next() < 0.5, ...(bidirectional ? { bidirectional } : {}),
+    });
+  }
+  const dense = rng.int(0, 2);
+  for (let k = 0; k < dense; k++) layers.push({ type: 'dense', units: size(rng, 32), activation: rng.pick(DENSE_ACTIVATIONS) });
+  const extreme = rng.next() < 0.25;
+  const inputSize = size(rng, 64);
+  const float = randomModel({ name: `e${i}`, inputSize, layers, weightScale: extreme ? rng.uniform(4, 40) : rng.uniform(0.5, 2), normalization: rng.next() < 0.2 }, seed + 1);
+  const calibrated = rng.next() < 0.4;
+  const ranges: Ranges | undefined = calibrated
+    ? { input: rng.uniform(0.1, 50), layers: layers.map((l) => (l.type === 'dense' ? { dense: rng.uniform(0.2, 300) } : { cell: rng.uniform(0.5, 3000) })) }
+    : undefined;
+  return quantizeModel(float, { weightBits: rng.next() < 0.5 ? 8 : 16, lutSize: rng.pick(LUTS), ...(ranges ? { ranges } : {}) });
+}
+
+/** `count` models named e<first>..; a spec the quantizer refuses is redrawn with the next seed. */
+export function equivalenceModels(count: number, seed: number, first = 0, maxSeq = 16): HarnessModel[] {
+  const out: HarnessModel[] = [];
+  let s = seed;
+  for (let i = first; out.length < count; i++) {
+    let model: QuantModel | undefined;
+    while (!model) {
+      try {
+        model = randomQuantModel(i, s);
+      } catch {
+        model = undefined;
+      }
+      s += 7919;
+    }
+    out.push({ model, golden: goldenCases(model, { seed: s, count: 3, steps: Math.min(12, maxSeq) }) });
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+// A model.q.json is untrusted input to the generator: every inconsistency that would
+// make the C read out of bounds, wrap, or differ from the reference is refused.
+import { describe, expect, it } from 'vitest';
+import { checkQuantModel } from '../../../src/codegen/check.js';
+import { cArrayBody, cLiteral } from '../../../src/codegen/ctables.js';
+import { randomModel } from '../../../src/ir/random.js';
+import type { QuantModel } from '../../../src/ir/qmodel.js';
+import { quantizeModel } from '../../../src/quantize/quantize.js';
+
+const base = (): QuantModel => quantizeModel(randomModel({ name: 'm', inputSize: 3, layers: [{ type: 'lstm', units: 2 }, { type: 'dense', units: 2, activation: 'softmax' }] }, 1));
+const problems = (mutate: (q: QuantModel) => void): string => {
+  const q = structuredClone(base());
+  mutate(q);
+  try {
+    checkQuantModel(q, 'm.q.json');
+    return '';
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
+
+describe('checkQuantModel', () => {
+  it('accepts what the quantizer makes', () => {
+    expect(problems(() => undefined)).toBe('');
+  });
+  it('refuses shapes that do not chain', () => {
+    expect(problems((q) => { q.inputSize = 4; })).toContain('layers[0].forward.x: expected 8×4, got 8×3');
+    expect(problems((q) => { q.outputSize = 3; })).toContain('outputSize: the layers give 2, the model says 3');
+  });
+  it('refuses integers the C types cannot hold', () => {
+    expect(problems((q) => { (q.layers[0] as { forward: { x: { weights: number[] } } }).forward.x.weights[0] = 128; })).toContain('values outside int8');
+    expect(problems((q) => { (q.layers[0] as { forward: { h: { shift: number[] } } }).forward.h.shift[1] = 63; })).toContain('shift: values outside [1, 62]');
+    expect(problems((q) => { q.lut.sigmoid[0] = 0; })).toContain('lut.sigmoid: entries outside [1, 32767]');
+    expect(problems((q) => { q.lut.tanh.pop(); })).toContain('lut.tanh: expected 257 entries, got 256');
+  });
+  it('recomputes the accumulator bound instead of trusting acc', () => {
+    const msg = problems((q) => {
+      const mm = (q.layers[1] as { mm: { bias: number[]; acc: string } }).mm;
+      mm.bias[0] = 2147483000;
+    });
+    expect(msg).toMatch(/layers\[1\]\.mm: acc is int32 but the worst-case accumulator \d+ overflows int32/);
+  });
+  it('reports every problem at once', () => {
+    expect(problems((q) => { q.inputSize = 4; q.lut.tanh.pop(); })).toMatch(/^m\.q\.json: \d+ problems: /);
+  });
+});
+
+describe('C number tables', () => {
+  it('writes INT32_MIN as an expression and wraps lines', () => {
+    expect(cLiteral(-2147483648, 'int32_t')).toBe('(-2147483647 - 1)');
+    expect(cLiteral(0.1, 'float')).toBe('0.100000001f');
+    expect(cLiteral(3, 'float')).toBe('3.00000000f');
+    expect(cArrayBody([1, 2, 3], 'int32_t')).toBe('  1, 2, 3');
+    expect(cArrayBody(Array.from({ length: 9 }, (_, i) => i), 'int32_t')).toBe('  0, 1, 2, 3, 4, 5, 6, 7,\n  8');
+    expect(() => cLiteral(0.5, 'int16_t')).toThrow('non-integer');
+  });
+});
