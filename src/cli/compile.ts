@@ -8,10 +8,11 @@ import { TARGET_NAMES, getTarget } from '../codegen/targets.js';
 import { goldenCases } from '../codegen/testdata.js';
 import { writeAtomic } from '../util/fs.js';
 import type { CliIo } from './context.js';
-import { type QuantCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
+import { type ModelCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
+import { addQuantOptions } from './quant-options.js';
 import { VERSION } from './version.js';
 
-interface CompileOptions extends QuantCliOptions {
+interface CompileOptions extends ModelCliOptions {
   target: string;
   out: string;
   maxSeq: string;
@@ -22,27 +23,27 @@ interface CompileOptions extends QuantCliOptions {
 }
 
 export function registerCompile(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('compile')
     .description('generate dependency-free fixed-point C (NAME.h, NAME.c) for a target')
     .argument('<model>', 'float model.json (quantized here) or quantized model.q.json')
     .option('-t, --target <target>', `target: ${TARGET_NAMES.join(', ')}`, 'host')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
-    .option('--weights <bits>', 'float models: weight format int8 or int16', 'int8')
-    .option('--lut-size <n>', 'float models: sigmoid/tanh table size (power of two, 16..4096)', '256')
     .option('--max-seq <n>', 'bidirectional models: longest sequence NAME_run accepts (static buffers)', '128')
     .option('--emit-test', 'also write NAME_test.c: golden sequences and a main that checks bit-exactness')
     .option('--test-cases <n>', 'random sequences in NAME_test.c (besides zeros)', '6')
     .option('--report-json <file>', 'also write the report as JSON')
-    .option('--force', 'overwrite files in the output directory that rnnc did not generate')
+    .option('--force', 'overwrite files in the output directory that rnnc did not generate');
+  addQuantOptions(cmd)
     .action(async (path: string, opts: CompileOptions) => {
       const target = getTarget(opts.target);
       const maxSeq = positiveInt(opts.maxSeq, '--max-seq', 65535);
       const testCases = positiveInt(opts.testCases, '--test-cases', 1000);
-      const { model, note } = loadQuantForCli(path, opts);
-      if (note) io.err(`rnnc: note: ${note}\n`);
-      const golden = opts.emitTest ? goldenCases(model, { seed: 1, count: testCases, steps: Math.min(16, maxSeq) }) : undefined;
+      const { model, calibration } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
+      const golden = opts.emitTest
+        ? goldenCases(model, { seed: 1, count: testCases, steps: Math.min(16, maxSeq), extra: calibration })
+        : undefined;
       const emitted = emitModel(model, target, { version: VERSION, source: path.split(/[\\/]/).pop() ?? path, maxSeq }, golden);
       const written = writeOutputs(opts.out, emitted.files, opts.force === true);
       const code = await measureCode(emitted, target);

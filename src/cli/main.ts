@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 /** The rnnc command line: createProgram() for tests, main() for the bin. */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT, RnncError, isRnncError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 import { type CliIo, processIo } from './context.js';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { VERSION } from './version.js';
+import { VERSION } from './version.js';
 
 export function createProgram(io: CliIo = processIo): Command {
   // Commander's own messages ("error: unknown option …") get the same "rnnc: " prefix as ours.

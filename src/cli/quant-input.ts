@@ -1,22 +1,25 @@
 /**
  * The model input of compile and verify: a quantized model.q.json as is, or a float
- * model (any format loadFloatModel reads) quantized here with quantizeModel.
+ * model (any format loadFloatModel reads) quantized here through the same pipeline and
+ * options as `rnnc quantize` (--calib, --weights, --lut-size, ...).
  */
 import { RnncError } from '../errors.js';
+import { quantizeInput } from '../fixed/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { isQuantModelJson, validateQuantModel } from '../ir/qio.js';
 import { nameProblem } from '../ir/names.js';
-import { quantizeModel } from '../quantize/quantize.js';
 import { readJson } from '../util/fs.js';
+import type { CliIo } from './context.js';
 import { loadFloatModel } from './load.js';
-import { VERSION } from './version.js';
+import { type QuantCliOptions, quantizeFromCli } from './quant-options.js';
 
-export interface QuantCliOptions {
-  weights: string;
-  lutSize: string;
+export interface ModelCliOptions extends QuantCliOptions {
   /** Symbol prefix replacing the model's name. */
   name?: string;
 }
+
+/** How many calibration sequences become extra golden test cases. */
+const CALIB_CASES = 4;
 
 /** The model under another symbol prefix, checked like a name in a model file. */
 export function renamed(model: QuantModel, name: string | undefined): QuantModel {
@@ -32,35 +35,33 @@ export function positiveInt(text: string, what: string, max: number): number {
   return n;
 }
 
-function weightBits(text: string): 8 | 16 {
-  if (text === 'int8' || text === '8') return 8;
-  if (text === 'int16' || text === '16') return 16;
-  throw new RnncError('usage/invalid', `--weights: expected int8 or int16, got ${JSON.stringify(text)}`);
+export interface CliModel {
+  model: QuantModel;
+  /** A few calibration sequences, quantized, for golden test cases (float input with --calib only). */
+  calibration: Int16Array[][];
 }
 
-export function loadQuantForCli(path: string, opts: QuantCliOptions): { model: QuantModel; note?: string } {
-  const r = loadQuant(path, opts);
+/** Loads a quantized model, or loads and quantizes a float one (warnings to stderr). */
+export function loadQuantForCli(path: string, opts: ModelCliOptions, io: CliIo, maxSteps: number): CliModel {
+  const r = loadQuant(path, opts, io, maxSteps);
   return { ...r, model: renamed(r.model, opts.name) };
 }
 
-function loadQuant(path: string, opts: QuantCliOptions): { model: QuantModel; note?: string } {
-  const bits = weightBits(opts.weights);
-  const lutSize = positiveInt(opts.lutSize, '--lut-size', 4096);
+function loadQuant(path: string, opts: ModelCliOptions, io: CliIo, maxSteps: number): CliModel {
   let json: unknown;
   try {
     json = readJson(path);
   } catch (e) {
     // Not JSON (e.g. an ONNX file): the float loader knows the other formats.
-    if (e instanceof RnncError && e.code === 'io/bad_json') return quantizeFloat(path, bits, lutSize);
-    throw e;
+    if (!(e instanceof RnncError && e.code === 'io/bad_json')) throw e;
   }
-  if (isQuantModelJson(json)) return { model: validateQuantModel(json, path) };
-  return quantizeFloat(path, bits, lutSize);
-}
-
-function quantizeFloat(path: string, bits: 8 | 16, lutSize: number): { model: QuantModel; note: string } {
+  if (json !== undefined && isQuantModelJson(json)) {
+    if (opts.calib !== undefined) throw new RnncError('usage/invalid', `--calib: ${path} is already quantized; calibration applies to float models`);
+    return { model: validateQuantModel(json, path), calibration: [] };
+  }
   const float = loadFloatModel(path);
-  // Calibration hook: when --calib lands, its ranges go into `ranges` here.
-  const model = quantizeModel(float, { weightBits: bits, lutSize, producer: `rnnc ${VERSION}` });
-  return { model, note: 'no calibration data: default input and state ranges were used; formats may clip on real data' };
+  const { model, data } = quantizeFromCli(float, opts, io);
+  const calibration = (data?.sequences ?? []).slice(0, CALIB_CASES)
+    .map((seq) => seq.slice(0, maxSteps).map((x) => quantizeInput(model, x)));
+  return { model, calibration };
 }

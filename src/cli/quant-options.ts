@@ -7,7 +7,7 @@ import type { FloatModel } from '../ir/model.js';
 import { type DataOptions, readCalibData } from '../quantize/calib-data.js';
 import { type CalibData, DEFAULT_MARGIN, type PipelineOptions, type PipelineResult, quantizeWithData } from '../quantize/pipeline.js';
 import type { CliIo } from './context.js';
-import { VERSION } from './main.js';
+import { VERSION } from './version.js';
 
 export interface QuantCliOptions {
   calib?: string;

@@ -4,33 +4,32 @@ import { getTarget } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
 import { verifyModel } from '../verify/verify.js';
 import type { CliIo } from './context.js';
-import { type QuantCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
+import { type ModelCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
+import { addQuantOptions } from './quant-options.js';
 import { VERSION } from './version.js';
 
-interface VerifyCliOptions extends QuantCliOptions {
+interface VerifyCliOptions extends ModelCliOptions {
   target: string;
   cases: string;
   maxSeq: string;
 }
 
 export function registerVerify(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('verify')
     .description('compile the generated C with gcc and check it bit for bit against the fixed-point reference')
     .argument('<model>', 'float model.json (quantized here) or quantized model.q.json')
     .option('-t, --target <target>', 'target (host only for now)', 'host')
     .option('--cases <n>', 'random and extreme input sequences (zeros are always added)', '20')
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
-    .option('--weights <bits>', 'float models: weight format int8 or int16', 'int8')
-    .option('--lut-size <n>', 'float models: sigmoid/tanh table size', '256')
-    .option('--max-seq <n>', 'bidirectional models: NAME_MAX_SEQ', '128')
+    .option('--max-seq <n>', 'bidirectional models: NAME_MAX_SEQ', '128');
+  addQuantOptions(cmd)
     .action(async (path: string, opts: VerifyCliOptions) => {
       const target = getTarget(opts.target);
       const cases = positiveInt(opts.cases, '--cases', 10_000);
       const maxSeq = positiveInt(opts.maxSeq, '--max-seq', 65535);
-      const { model, note } = loadQuantForCli(path, opts);
-      if (note) io.err(`rnnc: note: ${note}\n`);
-      const r = await verifyModel(model, target, { cases, maxSeq, version: VERSION });
+      const { model, calibration } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
+      const r = await verifyModel(model, target, { cases, maxSeq, version: VERSION, calibration });
       const m = r.verdict.mismatch;
       if (!r.verdict.pass) {
         if (!m) throw new RnncError('verify/mismatch', `${model.name}: ${r.verdict.line}`);
