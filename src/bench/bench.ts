@@ -85,8 +85,12 @@ function parseRun(stdout: string, exitCode: number, what: string): { counts: num
   return { counts, stack: value('stack'), state: value('state') };
 }
 
+export function noCounter(target: string): string {
+  return `bench counts instructions under QEMU, which target ${target} has none of; choose a board target (cortex-m0 ... cortex-m55, riscv32)`;
+}
+
 export async function benchModel(q: QuantModel, target: Target, opts: BenchOptions): Promise<BenchResult> {
-  if (!target.qemu) throw new RnncError('usage/invalid', `bench counts instructions under QEMU, which target ${target.name} has none of; choose a board target (cortex-m0 ... cortex-m55, riscv32)`);
+  if (!target.qemu) throw new RnncError('usage/invalid', noCounter(target.name));
   await requireCompiler(target);
   requireEmulator(target);
   const emitted = emitModel(q, target, { version: opts.version, source: `${q.name}.q.json`, maxSeq: opts.maxSeq });

@@ -1,12 +1,13 @@
 /** `rnnc bench model.json --target cortex-m4 [--opt O2|Os] [--json]`: instructions, flash and RAM on a QEMU board. */
 import type { Command } from 'commander';
-import { benchModel } from '../bench/bench.js';
+import { benchModel, noCounter } from '../bench/bench.js';
+import { RnncError } from '../errors.js';
 import { benchText } from '../bench/report.js';
 import { TARGETS, getTarget } from '../codegen/targets.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
 import { addQuantOptions } from './quant-options.js';
-import { parseOpt } from './target-options.js';
+import { parseOpt, requireBoardTools } from './target-options.js';
 import { VERSION } from './version.js';
 
 interface BenchCliOptions extends ModelCliOptions {
@@ -36,6 +37,7 @@ export function registerBench(program: Command, io: CliIo): void {
       const opt = parseOpt(opts.opt);
       const steps = positiveInt(opts.steps, '--steps', 10_000);
       const maxSeq = positiveInt(opts.maxSeq, '--max-seq', 65535);
+      if (!(await requireBoardTools(target))) throw new RnncError('usage/invalid', noCounter(target.name));
       const { model } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
       const r = await benchModel(model, target, { opt, steps, maxSeq, version: VERSION });
       io.out(opts.json ? JSON.stringify(r, null, 2) + '\n' : benchText(r));

@@ -9,7 +9,7 @@ import { verifyModel } from '../verify/verify.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
 import { addQuantOptions } from './quant-options.js';
-import { parseOpt } from './target-options.js';
+import { parseOpt, requireBoardTools } from './target-options.js';
 import { VERSION } from './version.js';
 
 interface VerifyCliOptions extends ModelCliOptions {
@@ -35,6 +35,7 @@ export function registerVerify(program: Command, io: CliIo): void {
       const cases = positiveInt(opts.cases, '--cases', 10_000);
       const maxSeq = positiveInt(opts.maxSeq, '--max-seq', 65535);
       const opt = parseOpt(opts.opt);
+      await requireBoardTools(target);
       const { model, calibration } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
       const r = await verifyModel(model, target, { cases, maxSeq, version: VERSION, calibration, opt });
       const m = r.verdict.mismatch;
