@@ -113,6 +113,8 @@ export async function benchModel(q: QuantModel, target: Target, opts: BenchOptio
     });
     const r = await runOnTarget(target, elf, { timeoutMs: 120_000 });
     const run = parseRun(r.stdout, r.exitCode, `${q.name} on ${target.name}`);
+    // The harness paints 16 KiB (BENCH_PAINT_WORDS): a call that used all of it went deeper than it can see.
+    if (run.stack >= 16384) throw new RnncError('unsupported/feature', `${q.name} on ${target.name}: the peak stack is 16 KiB or more, beyond what bench measures`);
     const size = await objectSizes(plan, target, opts.opt, dir);
     const steady = plan.streaming ? run.counts.slice(1) : [];
     const perStep = plan.streaming ? steady.reduce((s, n) => s + n, 0) / steady.length : (run.counts[0] ?? 0) / steps;
