@@ -109,7 +109,7 @@ export async function benchModel(q: QuantModel, target: Target, opts: BenchOptio
     }));
     const elf = await buildForTarget({
       target, sources: [join(dir, 'bench_main.c'), join(dir, `${plan.name}.c`)], includeDirs: [dir], opt: opts.opt,
-      defines: { [`${plan.NAME}_NO_FLOAT`]: true }, outDir: dir, name: 'bench',
+      defines: { [`${plan.NAME}_NO_FLOAT`]: true }, extraCflags: ['-Wpedantic', '-Wconversion', '-Wshadow', '-Wdouble-promotion'], outDir: dir, name: 'bench',
     });
     const r = await runOnTarget(target, elf, { timeoutMs: 120_000 });
     const run = parseRun(r.stdout, r.exitCode, `${q.name} on ${target.name}`);
