@@ -70,7 +70,7 @@ function flat(rows: readonly Int16Array[]): number[] {
 }
 
 /** The program's lines as `key rest` pairs; a failed check or a crash is an error. */
-function parseRun(stdout: string, exitCode: number, what: string): { counts: number[]; stack: number; state: number } {
+export function parseRun(stdout: string, exitCode: number, what: string): { counts: number[]; stack: number; state: number } {
   const lines = stdout.split('\n');
   const fail = lines.find((l) => l.startsWith('check fail') || l.startsWith('rnnc-board: fault'));
   if (fail?.startsWith('check fail')) throw new RnncError('verify/mismatch', `${what}: the output differs from the reference (${fail.slice(6)}); run rnnc verify for details`);
