@@ -2,7 +2,8 @@
 // the target selects), built with T's cross compiler and flags at -O2 and at -Os,
 // runs under QEMU and gives every output of NAME_run and NAME_step bit-identical to
 // the TypeScript fixed-point reference. One ELF per target and level holds all the
-// models of test/helpers/target-models.ts; ELFs are built and run two at a time.
+// models of test/helpers/target-models.ts (28: 252 golden cases, 11,120 outputs);
+// ELFs are built and run two at a time.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,14 +50,15 @@ beforeAll(async () => {
 });
 
 describe('the model set', () => {
-  it('covers every layer kind, both GRU variants, bidirectional merges, stacks, dense activations and both weight sizes', () => {
+  it('covers every layer kind, both GRU variants, bidirectional merges, stacks, dense activations, both weight sizes and accumulators', () => {
     const kinds = new Set(models.flatMap(({ model: q }) => [
       `int${q.weightBits}`, `depth${q.layers.filter((l) => l.type !== 'dense').length}`,
       ...q.layers.map((l) => (l.type === 'dense' ? l.activation : l.type === 'gru' ? `gru-${l.resetAfter}` : l.type === 'lstm' ? `lstm-cell${l.cell.bits}` : l.type)),
       ...q.layers.map((l) => (l.type !== 'dense' && l.bidirectional ? `bidir-${l.bidirectional}` : '')),
+      ...q.layers.flatMap((l) => (l.type === 'dense' ? [l.mm.acc] : [l.forward.x.acc, l.forward.h.acc]).map((acc) => `w${q.weightBits}-${acc}`)),
     ]));
     for (const k of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn',
-      'bidir-concat', 'bidir-sum', 'linear', 'relu', 'tanh', 'sigmoid', 'softmax']) expect(kinds).toContain(k);
+      'bidir-concat', 'bidir-sum', 'linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'w8-int32', 'w8-int64', 'w16-int32', 'w16-int64']) expect(kinds).toContain(k);
   });
 });
 

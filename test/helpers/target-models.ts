@@ -3,7 +3,8 @@
  * and int32 cells, GRU in both reset variants, Elman RNN, dense heads with each
  * activation), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
  * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
- * saturating weights; each spec in int8 and int16 weights. Small enough that all of
+ * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
+ * in int8 and int16 weights. Small enough that all of
  * them fit one ELF on every board (the M55's 512 KiB ITCM is the tightest).
  */
 import { goldenCases } from '../../src/codegen/testdata.js';
@@ -20,6 +21,8 @@ interface Spec {
   /** LSTM cell ranges large enough to need an int32 cell, per layer. */
   ranges?: Ranges;
   normalization?: boolean;
+  /** Fewer golden sequences and steps for a model with a very wide input. */
+  small?: boolean;
 }
 
 const SPECS: Spec[] = [
@@ -43,6 +46,8 @@ const SPECS: Spec[] = [
     tag: 'cell32', inputSize: 2, layers: [{ type: 'lstm', units: 16, returnSequences: true }, { type: 'dense', units: 1, activation: 'linear' }],
     ranges: { input: 40, layers: [{ cell: 3000 }, { dense: 200 }] }, weightScale: 8,
   },
+  // 1100 inputs: the dense layer's bound needs an int64 accumulator even with int8 weights.
+  { tag: 'wide', inputSize: 1100, layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'gru', units: 3 }], small: true },
   { tag: 'dense', inputSize: 9, layers: [{ type: 'dense', units: 7, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }] },
 ];
 
@@ -56,7 +61,7 @@ export function targetModels(steps = 10): HarnessModel[] {
         ...(s.weightScale ? { weightScale: s.weightScale } : {}), ...(s.normalization ? { normalization: true } : {}),
       }, 500 + k);
       const model = quantizeModel(float, { weightBits: bits, ...(s.ranges ? { ranges: s.ranges } : {}) });
-      out.push({ model, golden: goldenCases(model, { seed: 900 + k * 2 + bits, count: 4, steps }) });
+      out.push({ model, golden: goldenCases(model, { seed: 900 + k * 2 + bits, count: s.small ? 2 : 4, steps: s.small ? 3 : steps }) });
     }
   });
   return out;
