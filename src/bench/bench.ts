@@ -49,7 +49,7 @@ export interface BenchResult {
     perStep: number;
     /** Largest single step in steps 2..T (mode 'step'); the mean for mode 'run'. */
     maxPerStep: number;
-    /** The first step after NAME_reset (mode 'step'). */
+    /** The first step after NAME_reset (mode 'step'); the mean for mode 'run'. */
     firstStep: number;
     perMac: number;
   };
@@ -123,7 +123,7 @@ export async function benchModel(q: QuantModel, target: Target, opts: BenchOptio
       model: q.name, target: target.name, kernel: plan.kernel, opt: opts.opt, weightBits: q.weightBits, macsPerStep: macs, steps,
       mode: plan.streaming ? 'step' : 'run',
       insns: {
-        perStep, maxPerStep: plan.streaming ? Math.max(...steady) : perStep, firstStep: run.counts[0] ?? 0, perMac: macs > 0 ? perStep / macs : 0,
+        perStep, maxPerStep: plan.streaming ? Math.max(...steady) : perStep, firstStep: plan.streaming ? run.counts[0] ?? 0 : perStep, perMac: macs > 0 ? perStep / macs : 0,
       },
       flash: { code: size.code, stepCode: size.stepCode, weights: size.weights, luts: size.luts, total: size.code + size.weights + size.luts },
       ram: { state: run.state, staticScratch: size.staticRam, peakStack: run.stack, total: run.state + size.staticRam + run.stack },
