@@ -43,6 +43,12 @@ describe('inconsistent model.q.json files are refused', () => {
     expect((await rnnc(['run', join(dir, 'm.q.json'), '-i', join(dir, 'seq.json')])).exitCode).toBe(0);
   });
 
+  it('quantizer options given with a quantized model are refused, not ignored', async () => {
+    const r = await rnnc(['compile', join(dir, 'm.q.json'), '-o', join(dir, 'out-opts'), '--weights', 'int16', '--lut-size', '512']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^rnnc: --weights, --lut-size: .*m\.q\.json is already quantized/);
+  });
+
   for (const c of CASES) {
     it(c.name, async () => {
       const q = JSON.parse(good) as Json;
