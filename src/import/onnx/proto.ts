@@ -63,6 +63,11 @@ export function tensorValues(t: TensorProto, source: string): { dims: number[]; 
               : view.getUint8(i);
     }
   } else {
+    // int32_data also carries FLOAT16/BFLOAT16/INT8... as bit patterns: accept only the
+    // types whose values it holds as numbers.
+    if (![DataType.FLOAT, DataType.DOUBLE, DataType.INT64, DataType.INT32, DataType.BOOL].includes(type)) {
+      throw new RnncError('import/unsupported', `${what}: element type ${DataType[type] ?? type} is not supported`, source);
+    }
     const list: IntLike[] = type === DataType.FLOAT ? t.floatData ?? []
       : type === DataType.DOUBLE ? t.doubleData ?? []
         : type === DataType.INT64 ? t.int64Data ?? []
