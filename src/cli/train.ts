@@ -6,6 +6,7 @@ import { RnncError } from '../errors.js';
 import { modelToJson } from '../ir/io.js';
 import { nameProblem } from '../ir/names.js';
 import { validateModel } from '../ir/validate.js';
+import { existsSync, statSync } from 'node:fs';
 import { writeAtomic } from '../util/fs.js';
 import { outputUnits, parseArch, resolveArch } from '../train/arch.js';
 import type { OptimizerName } from '../train/optim.js';
@@ -85,6 +86,10 @@ export function registerTrain(program: Command, io: CliIo): void {
         horizon: opts.horizon === undefined ? undefined : int(opts.horizon, '--horizon', 0),
         stride: window === undefined ? undefined : int(opts.stride ?? '1', '--stride', 1),
       });
+      // Refuse an output path that cannot take a file before spending minutes training.
+      if (existsSync(opts.output) && statSync(opts.output).isDirectory()) {
+        throw new RnncError('io/unwritable', `cannot write ${opts.output}: it is a directory`, opts.output);
+      }
       const mode = opts.json ? 'json' : io.isTty ? 'bar' : 'lines';
       const progress = progressHooks(io, mode, task);
       let stop = false;

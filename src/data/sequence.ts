@@ -14,7 +14,7 @@ export function parseSequenceJson(json: unknown, source: string): number[][] {
     if (!Array.isArray(step)) throw new RnncError('data/invalid', `${source}: [${t}]: expected an array of features`, source);
     return step.map((v, i) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new RnncError('data/invalid', `${source}: [${t}][${i}]: expected a finite number, got ${JSON.stringify(v)}`, source);
+        throw new RnncError('data/invalid', `${source}: [${t}][${i}]: expected a finite number, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`, source);
       }
       return v;
     });
