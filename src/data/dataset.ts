@@ -80,6 +80,6 @@ export function resolveClasses(raw: string[], outputs: number, source: string, w
 export function checkInputs(source: string, features: number, opts: ReadOptions): void {
   if (features === 0) throw dataError(source, 'no feature columns');
   if (opts.inputs !== undefined && opts.inputs !== features) {
-    throw dataError(source, `${features} feature${features === 1 ? '' : 's'} per timestep, but --arch expects ${opts.inputs}`);
+    throw dataError(source, `${features} feature${features === 1 ? '' : 's'} per timestep, but the model takes ${opts.inputs}`);
   }
 }

@@ -27,7 +27,7 @@ describe('malformed data: one clear line, exit code 2', () => {
     ['label out of range', 'seq,a,b,label\n0,1,2,0\n1,1,2,7\n', [], /range\.csv: line 3: label 7 is out of range: the model's last layer has 4 classes \(labels 0 to 3\)/],
     ['empty file', '', [], /empty\.csv: the file is empty/],
     ['header only', 'seq,a,b,label\n', [], /headeronly\.csv: a header but no data rows/],
-    ['feature count not matching --arch', good, ['--arch', `in:5,${ARCH}`], /features\.csv: 2 features per timestep, but --arch expects 5/],
+    ['feature count not matching --arch', good, ['--arch', `in:5,${ARCH}`], /features\.csv: 2 features per timestep, but the model takes 5/],
     ['label changing within a sequence', 'seq,a,b,label\n0,1,2,0\n0,1,2,1\n', [], /changes\.csv: line 3: the label changes within sequence 0; use --per-step/],
     ['missing label column', 'seq,a,b\n0,1,2\n', [], /nolabel\.csv: no column 'label'; the header has seq, a, b/],
     ['too many class names', 'seq,a,label\n0,1,a\n1,1,b\n2,1,c\n3,1,d\n4,1,e\n', [], /names\.csv: the labels name 5 classes \(a, b, c, d, e\) but the model's last layer has 4 units/],
