@@ -37,11 +37,12 @@ export interface MatmulPlan {
  * Tables `<base>_w`, `_b`, `_m`, `_s` of one product. `what` names it in the table
  * comments (numbers and fixed words only).
  */
-export function planMatmul(mm: QMatmul, base: string, what: string, env: CellEnv): MatmulPlan {
+export function planMatmul(mm: QMatmul, base: string, what: string, env: CellEnv, segments?: readonly number[]): MatmulPlan {
   const wt = env.weightBits === 8 ? 'int8_t' : 'int16_t';
   const acc = mm.acc === 'int64' ? `int64 accumulator, pre-shift ${mm.preShift}` : 'int32 accumulator';
   const tables = [
-    cTable(`${base}_w`, wt, mm.weights, `${what}: ${mm.rows}×${mm.cols} int${env.weightBits} weights, row-major (${acc})`),
+    cTable(`${base}_w`, wt, env.kernels.layout(mm.weights, mm.rows, mm.cols, env.weightBits, segments),
+      `${what}: ${mm.rows}×${mm.cols} int${env.weightBits} weights, ${layoutName(env)} (${acc})`),
     cTable(`${base}_b`, 'int32_t', mm.bias, `${what}: int32 bias at the accumulator scale`),
     cTable(`${base}_m`, 'int32_t', mm.mult, `${what}: requantization multipliers in [2^30, 2^31)`),
     cTable(`${base}_s`, 'uint8_t', mm.shift, `${what}: requantization shifts`),
@@ -54,6 +55,10 @@ export function planMatmul(mm: QMatmul, base: string, what: string, env: CellEnv
     tables,
     macs: mm.rows * mm.cols,
   };
+}
+
+function layoutName(env: CellEnv): string {
+  return env.kernels.family === 'portable' ? 'row-major' : `${env.kernels.family} layout (src/codegen/pack.ts)`;
 }
 
 /** One direction of a recurrent layer as its partial template sees it. */

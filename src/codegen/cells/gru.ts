@@ -8,7 +8,8 @@ export function planGru(layer: QGruLayer, dir: QDirection, index: number, d: 'f'
   const base = directionBase(env, index, d);
   const u = layer.units;
   const x = planMatmul(dir.x, `${base}_x`, `layer ${index} input product (gates r, z, n)`, env);
-  const h = planMatmul(dir.h, `${base}_h`, `layer ${index} recurrent product (gates r, z, n)`, env);
+  // Without resetAfter the recurrent product runs as two calls: rows [0, 2U), then [2U, 3U).
+  const h = planMatmul(dir.h, `${base}_h`, `layer ${index} recurrent product (gates r, z, n)`, env, layer.resetAfter ? undefined : [2 * u, u]);
   return {
     ctx: {
       partial: 'gru', fn: `${base}_step`,
