@@ -14,11 +14,15 @@
 #define RNNC_FIXED_H
 
 #include <stdint.h>
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#endif
 
 #define RNNC_FIXED_VERSION 1
 
 /** Clamp an int32 to int16.  TS twin: satS16 (src/fixed/ops.ts). */
 static inline int16_t rnnc_sat_s16(int32_t x) {
+  /* gcc turns this clamp into one SSAT on Armv7-M and later. */
   return (int16_t)(x < INT16_MIN ? INT16_MIN : x > INT16_MAX ? INT16_MAX : x);
 }
 
@@ -29,7 +33,11 @@ static inline int32_t rnnc_sat_s32(int64_t x) {
 
 /** Saturating int32 addition.  TS twin: addSatS32. */
 static inline int32_t rnnc_add_sat_s32(int32_t a, int32_t b) {
+#if defined(__ARM_FEATURE_DSP)
+  return __qadd(a, b); /* one QADD: the same saturating sum */
+#else
   return rnnc_sat_s32((int64_t)a + (int64_t)b);
+#endif
 }
 
 /** Rounding (half up) arithmetic right shift, s in [0, 31]; cannot overflow.
@@ -74,9 +82,15 @@ static inline int16_t rnnc_div_q15(int32_t num, int32_t den) {
 
 /** round(acc * m / 2^t), half up, saturated to int32; m in [2^30, 2^31) or 0,
  *  t in [1, 62]. One 32x32 -> 64 multiply; the rounding form cannot overflow.
- *  TS twin: requantS32. */
+ *  For t > 32 only the high word of p matters: p >> t = hi >> (t - 32) and the
+ *  rounding bit is bit t - 33 of hi; |p| < 2^62 so |hi| <= 2^30 and no saturation can
+ *  occur. That avoids 64-bit variable shifts on 32-bit cores.  TS twin: requantS32. */
 static inline int32_t rnnc_requant_s32(int32_t acc, int32_t m, int t) {
   int64_t p = (int64_t)acc * (int64_t)m;
+  if (t > 32) {
+    int32_t hi = (int32_t)(p >> 32);
+    return (hi >> (t - 32)) + ((hi >> (t - 33)) & 1);
+  }
   return rnnc_sat_s32((p >> t) + ((p >> (t - 1)) & 1));
 }
 
