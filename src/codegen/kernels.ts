@@ -16,6 +16,8 @@ export interface KernelSet {
   family: KernelFamily;
   /** C function for int8/int16 weights with an int32/int64 accumulator. */
   matmul(weightBits: 8 | 16, acc: QMatmul['acc']): string;
+  /** Fused cells: the always-inlined 4-row block function (`fn(w, b, m, s, pre, v, cols, out)`). */
+  block(weightBits: 8 | 16, acc: QMatmul['acc']): string;
   /** The weight table in this family's layout; `segments`: row counts of separate calls. */
   layout(weights: readonly number[], rows: number, cols: number, bits: 8 | 16, segments?: readonly number[]): readonly number[];
   /** The kernel header the generated .c includes. */
@@ -27,6 +29,7 @@ export interface KernelSet {
 const portable: KernelSet = {
   family: 'portable',
   matmul: (bits, acc) => `rnnc_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  block: (bits, acc) => `rnnc_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   layout: (w) => w,
   include: 'rnnc_kernels.h',
   headers: ['rnnc_fixed.h', 'rnnc_kernels.h'],
@@ -35,6 +38,7 @@ const portable: KernelSet = {
 const dsp: KernelSet = {
   family: 'dsp',
   matmul: (bits, acc) => `rnnc_dsp_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  block: (bits, acc) => `rnnc_dsp_block4_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   layout: packDsp,
   include: 'rnnc_dsp.h',
   headers: ['rnnc_fixed.h', 'rnnc_kernels.h', 'rnnc_dsp.h'],

@@ -49,3 +49,19 @@ export function packDsp(weights: readonly number[], rows: number, cols: number, 
   }
   return out;
 }
+
+/**
+ * Row order for fused cells: units in groups of `group`; a group's rows are gate 0 of its
+ * units, then gate 1, ... (row k·U + j of the gate-major matrix). Returns the source row
+ * of each new row, and the row count of each group (the kernel call segments).
+ */
+export function unitGroupOrder(units: number, gates: number, group: number): { order: number[]; segments: number[] } {
+  const order: number[] = [];
+  const segments: number[] = [];
+  for (let j = 0; j < units; j += group) {
+    const n = Math.min(group, units - j);
+    for (let k = 0; k < gates; k++) for (let u = 0; u < n; u++) order.push(k * units + j + u);
+    segments.push(gates * n);
+  }
+  return { order, segments };
+}

@@ -53,41 +53,58 @@ static inline int32_t rnnc_dsp_sxtb16_ror8(int32_t x) {
   acc = __smlald(__sxtb16(q), v01, acc); \
   acc = __smlald(rnnc_dsp_sxtb16_ror8(q), v23, acc)
 
+#if defined(__GNUC__)
+#define RNNC_DSP_INLINE static inline __attribute__((always_inline))
+#else
+#define RNNC_DSP_INLINE static inline
+#endif
+
+/** One 4-row block of int8 weights (dsp packing, 4 * cols bytes at w), int32
+ *  accumulators: out[0..3] for rows bias[0..3]. Always inlined so fused cells keep
+ *  their pointers in registers. */
+RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
+                                            const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+                                            int32_t cols, int32_t *out) {
+  const int32_t groups = cols >> 2, tail = cols & 3;
+  int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  const int16_t *vp = v;
+  int32_t g, k;
+  (void)pre_shift;
+  for (g = 0; g < groups; g++) {
+    int32_t v01 = rnnc_dsp_ld32(vp), v23 = rnnc_dsp_ld32(vp + 2), q;
+    q = rnnc_dsp_ld32(w);
+    RNNC_DSP_S8_32(a0, q, v01, v23);
+    q = rnnc_dsp_ld32(w + 4);
+    RNNC_DSP_S8_32(a1, q, v01, v23);
+    q = rnnc_dsp_ld32(w + 8);
+    RNNC_DSP_S8_32(a2, q, v01, v23);
+    q = rnnc_dsp_ld32(w + 12);
+    RNNC_DSP_S8_32(a3, q, v01, v23);
+    w += 16;
+    vp += 4;
+  }
+  for (k = 0; k < tail; k++) {
+    int32_t x = vp[k];
+    a0 += (int32_t)w[k] * x;
+    a1 += (int32_t)w[tail + k] * x;
+    a2 += (int32_t)w[2 * tail + k] * x;
+    a3 += (int32_t)w[3 * tail + k] * x;
+  }
+  out[0] = rnnc_requant_s32(a0, mult[0], shift[0]);
+  out[1] = rnnc_requant_s32(a1, mult[1], shift[1]);
+  out[2] = rnnc_requant_s32(a2, mult[2], shift[2]);
+  out[3] = rnnc_requant_s32(a3, mult[3], shift[3]);
+}
+
 /** int8 weights (dsp packing), int32 accumulator. */
 static inline void rnnc_dsp_matmul_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
                                           const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                           int32_t rows, int32_t cols, int32_t *out) {
   const int32_t full = rows & ~3, groups = cols >> 2, tail = cols & 3;
   int32_t r, g, k;
-  (void)pre_shift;
   for (r = 0; r < full; r += 4) {
-    int32_t a0 = bias[r], a1 = bias[r + 1], a2 = bias[r + 2], a3 = bias[r + 3];
-    const int16_t *vp = v;
-    for (g = 0; g < groups; g++) {
-      int32_t v01 = rnnc_dsp_ld32(vp), v23 = rnnc_dsp_ld32(vp + 2), q;
-      q = rnnc_dsp_ld32(w);
-      RNNC_DSP_S8_32(a0, q, v01, v23);
-      q = rnnc_dsp_ld32(w + 4);
-      RNNC_DSP_S8_32(a1, q, v01, v23);
-      q = rnnc_dsp_ld32(w + 8);
-      RNNC_DSP_S8_32(a2, q, v01, v23);
-      q = rnnc_dsp_ld32(w + 12);
-      RNNC_DSP_S8_32(a3, q, v01, v23);
-      w += 16;
-      vp += 4;
-    }
-    for (k = 0; k < tail; k++) {
-      int32_t x = v[4 * groups + k];
-      a0 += (int32_t)w[k] * x;
-      a1 += (int32_t)w[tail + k] * x;
-      a2 += (int32_t)w[2 * tail + k] * x;
-      a3 += (int32_t)w[3 * tail + k] * x;
-    }
-    w += 4 * tail;
-    out[r] = rnnc_requant_s32(a0, mult[r], shift[r]);
-    out[r + 1] = rnnc_requant_s32(a1, mult[r + 1], shift[r + 1]);
-    out[r + 2] = rnnc_requant_s32(a2, mult[r + 2], shift[r + 2]);
-    out[r + 3] = rnnc_requant_s32(a3, mult[r + 3], shift[r + 3]);
+    rnnc_dsp_block4_s8_s32(w, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+    w += 4 * cols;
   }
   for (r = full; r < rows; r++) {
     int32_t a = bias[r];
@@ -104,35 +121,43 @@ static inline void rnnc_dsp_matmul_s8_s32(const int8_t *w, const int32_t *bias, 
   }
 }
 
+/** One 4-row block of int8 weights, int64 accumulators, two rows at a time (four int64 would spill). */
+RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
+                                  const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+                                  int32_t cols, int32_t *out) {
+  const int32_t groups = cols >> 2, tail = cols & 3;
+  int32_t g, j, k;
+  for (j = 0; j < 4; j += 2) {
+    int64_t a0 = bias[j], a1 = bias[j + 1];
+    const int8_t *wp = w + 4 * j;
+    const int16_t *vp = v;
+    for (g = 0; g < groups; g++) {
+      int32_t v01 = rnnc_dsp_ld32(vp), v23 = rnnc_dsp_ld32(vp + 2), q;
+      q = rnnc_dsp_ld32(wp);
+      RNNC_DSP_S8_64(a0, q, v01, v23);
+      q = rnnc_dsp_ld32(wp + 4);
+      RNNC_DSP_S8_64(a1, q, v01, v23);
+      wp += 16;
+      vp += 4;
+    }
+    wp = w + 16 * groups + j * tail;
+    for (k = 0; k < tail; k++) {
+      a0 += (int32_t)wp[k] * (int32_t)vp[k];
+      a1 += (int32_t)wp[tail + k] * (int32_t)vp[k];
+    }
+    out[j] = rnnc_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[j], shift[j]);
+    out[j + 1] = rnnc_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[j + 1], shift[j + 1]);
+  }
+}
+
 /** int8 weights (dsp packing), int64 accumulator narrowed by pre_shift. */
 static inline void rnnc_dsp_matmul_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
                                           const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                           int32_t rows, int32_t cols, int32_t *out) {
   const int32_t full = rows & ~3, groups = cols >> 2, tail = cols & 3;
-  int32_t r, g, k, j;
+  int32_t r, g, k;
   for (r = 0; r < full; r += 4) {
-    /* Two rows at a time within the block: four int64 accumulators would spill. */
-    for (j = 0; j < 4; j += 2) {
-      int64_t a0 = bias[r + j], a1 = bias[r + j + 1];
-      const int8_t *wp = w + 4 * j;
-      const int16_t *vp = v;
-      for (g = 0; g < groups; g++) {
-        int32_t v01 = rnnc_dsp_ld32(vp), v23 = rnnc_dsp_ld32(vp + 2), q;
-        q = rnnc_dsp_ld32(wp);
-        RNNC_DSP_S8_64(a0, q, v01, v23);
-        q = rnnc_dsp_ld32(wp + 4);
-        RNNC_DSP_S8_64(a1, q, v01, v23);
-        wp += 16;
-        vp += 4;
-      }
-      wp = w + 16 * groups + j * tail;
-      for (k = 0; k < tail; k++) {
-        a0 += (int32_t)wp[k] * (int32_t)vp[k];
-        a1 += (int32_t)wp[tail + k] * (int32_t)vp[k];
-      }
-      out[r + j] = rnnc_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[r + j], shift[r + j]);
-      out[r + j + 1] = rnnc_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[r + j + 1], shift[r + j + 1]);
-    }
+    rnnc_dsp_block4_s8_s64(w, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
     w += 4 * cols;
   }
   for (r = full; r < rows; r++) {
@@ -150,37 +175,46 @@ static inline void rnnc_dsp_matmul_s8_s64(const int8_t *w, const int32_t *bias, 
   }
 }
 
+/** One 4-row block of int16 weights (4 * cols entries at w), int32 accumulators. */
+RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult,
+                                             const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+                                             int32_t cols, int32_t *out) {
+  const int32_t groups = cols >> 1, tail = cols & 1;
+  int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  const int16_t *vp = v;
+  int32_t g;
+  (void)pre_shift;
+  for (g = 0; g < groups; g++) {
+    int32_t v01 = rnnc_dsp_ld32(vp);
+    a0 = __smlad(rnnc_dsp_ld32(w), v01, a0);
+    a1 = __smlad(rnnc_dsp_ld32(w + 2), v01, a1);
+    a2 = __smlad(rnnc_dsp_ld32(w + 4), v01, a2);
+    a3 = __smlad(rnnc_dsp_ld32(w + 6), v01, a3);
+    w += 8;
+    vp += 2;
+  }
+  if (tail) {
+    int32_t x = *vp;
+    a0 += (int32_t)w[0] * x;
+    a1 += (int32_t)w[1] * x;
+    a2 += (int32_t)w[2] * x;
+    a3 += (int32_t)w[3] * x;
+  }
+  out[0] = rnnc_requant_s32(a0, mult[0], shift[0]);
+  out[1] = rnnc_requant_s32(a1, mult[1], shift[1]);
+  out[2] = rnnc_requant_s32(a2, mult[2], shift[2]);
+  out[3] = rnnc_requant_s32(a3, mult[3], shift[3]);
+}
+
 /** int16 weights (pairs as stored, dsp block order), int32 accumulator. */
 static inline void rnnc_dsp_matmul_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult,
                                            const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                            int32_t rows, int32_t cols, int32_t *out) {
   const int32_t full = rows & ~3, groups = cols >> 1, tail = cols & 1;
   int32_t r, g;
-  (void)pre_shift;
   for (r = 0; r < full; r += 4) {
-    int32_t a0 = bias[r], a1 = bias[r + 1], a2 = bias[r + 2], a3 = bias[r + 3];
-    const int16_t *vp = v;
-    for (g = 0; g < groups; g++) {
-      int32_t v01 = rnnc_dsp_ld32(vp);
-      a0 = __smlad(rnnc_dsp_ld32(w), v01, a0);
-      a1 = __smlad(rnnc_dsp_ld32(w + 2), v01, a1);
-      a2 = __smlad(rnnc_dsp_ld32(w + 4), v01, a2);
-      a3 = __smlad(rnnc_dsp_ld32(w + 6), v01, a3);
-      w += 8;
-      vp += 2;
-    }
-    if (tail) {
-      int32_t x = *vp;
-      a0 += (int32_t)w[0] * x;
-      a1 += (int32_t)w[1] * x;
-      a2 += (int32_t)w[2] * x;
-      a3 += (int32_t)w[3] * x;
-      w += 4;
-    }
-    out[r] = rnnc_requant_s32(a0, mult[r], shift[r]);
-    out[r + 1] = rnnc_requant_s32(a1, mult[r + 1], shift[r + 1]);
-    out[r + 2] = rnnc_requant_s32(a2, mult[r + 2], shift[r + 2]);
-    out[r + 3] = rnnc_requant_s32(a3, mult[r + 3], shift[r + 3]);
+    rnnc_dsp_block4_s16_s32(w, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+    w += 4 * cols;
   }
   for (r = full; r < rows; r++) {
     int32_t a = bias[r];
@@ -195,31 +229,40 @@ static inline void rnnc_dsp_matmul_s16_s32(const int16_t *w, const int32_t *bias
   }
 }
 
+/** One 4-row block of int16 weights, int64 accumulators, two rows at a time. */
+RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
+                                  const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+                                  int32_t cols, int32_t *out) {
+  const int32_t groups = cols >> 1, tail = cols & 1;
+  int32_t g, j;
+  for (j = 0; j < 4; j += 2) {
+    int64_t a0 = bias[j], a1 = bias[j + 1];
+    const int16_t *wp = w + 2 * j;
+    const int16_t *vp = v;
+    for (g = 0; g < groups; g++) {
+      int32_t v01 = rnnc_dsp_ld32(vp);
+      a0 = __smlald(rnnc_dsp_ld32(wp), v01, a0);
+      a1 = __smlald(rnnc_dsp_ld32(wp + 2), v01, a1);
+      wp += 8;
+      vp += 2;
+    }
+    if (tail) {
+      a0 += (int32_t)w[8 * groups + j] * (int32_t)(*vp);
+      a1 += (int32_t)w[8 * groups + j + 1] * (int32_t)(*vp);
+    }
+    out[j] = rnnc_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[j], shift[j]);
+    out[j + 1] = rnnc_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[j + 1], shift[j + 1]);
+  }
+}
+
 /** int16 weights (pairs as stored, dsp block order), int64 accumulator narrowed by pre_shift. */
 static inline void rnnc_dsp_matmul_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
                                            const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                            int32_t rows, int32_t cols, int32_t *out) {
   const int32_t full = rows & ~3, groups = cols >> 1, tail = cols & 1;
-  int32_t r, g, j;
+  int32_t r, g;
   for (r = 0; r < full; r += 4) {
-    for (j = 0; j < 4; j += 2) {
-      int64_t a0 = bias[r + j], a1 = bias[r + j + 1];
-      const int16_t *wp = w + 2 * j;
-      const int16_t *vp = v;
-      for (g = 0; g < groups; g++) {
-        int32_t v01 = rnnc_dsp_ld32(vp);
-        a0 = __smlald(rnnc_dsp_ld32(wp), v01, a0);
-        a1 = __smlald(rnnc_dsp_ld32(wp + 2), v01, a1);
-        wp += 8;
-        vp += 2;
-      }
-      if (tail) {
-        a0 += (int32_t)w[8 * groups + j] * (int32_t)(*vp);
-        a1 += (int32_t)w[8 * groups + j + 1] * (int32_t)(*vp);
-      }
-      out[r + j] = rnnc_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[r + j], shift[r + j]);
-      out[r + j + 1] = rnnc_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[r + j + 1], shift[r + j + 1]);
-    }
+    rnnc_dsp_block4_s16_s64(w, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
     w += 4 * cols;
   }
   for (r = full; r < rows; r++) {

@@ -22,8 +22,14 @@
 
 /** Clamp an int32 to int16.  TS twin: satS16 (src/fixed/ops.ts). */
 static inline int16_t rnnc_sat_s16(int32_t x) {
-  /* gcc turns this clamp into one SSAT on Armv7-M and later. */
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+  /* One SSAT (gcc does not always see it in the clamp below when inlined). */
+  int32_t r;
+  __asm__("ssat %0, #16, %1" : "=r"(r) : "r"(x));
+  return (int16_t)r;
+#else
   return (int16_t)(x < INT16_MIN ? INT16_MIN : x > INT16_MAX ? INT16_MAX : x);
+#endif
 }
 
 /** Clamp an int64 to int32.  TS twin: satS32. */

@@ -55,34 +55,34 @@ static const int16_t small_tanh[257] = {
   32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 input product (gates i, f, g, o): 12×2 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 input product (gates i, f, g, o): 12×2 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
 static const int8_t small_l0f_x_w[24] = {
-  -127, 112, -127, 1, -46, -127, 127, -111, -127, -37, -127, -67, 127, 96, 37, 127,
-  127, 87, -127, 41, 51, -127, 127, -105
+  -127, 112, 127, -111, 127, 96, -127, 41, -127, 1, -127, -37, 37, 127, 51, -127,
+  -46, -127, -127, -67, 127, 87, 127, -105
 };
 
 /* layer 0 input product (gates i, f, g, o): int32 bias at the accumulator scale */
 static const int32_t small_l0f_x_b[12] = {
-  -384370, 484463, 323406, -361297, -160202, -623719, 359122, 303917,
-  -391990, 164092, -419286, 391471
+  -384370, -361297, 359122, 164092, 484463, -160202, 303917, -419286,
+  323406, -623719, -391990, 391471
 };
 
 /* layer 0 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
 static const int32_t small_l0f_x_m[12] = {
-  1415576354, 1602435785, 1276905802, 1330795186, 1699932423, 1546144010, 2107518656, 1298367827,
-  1362368415, 2069220111, 1154679974, 1204504694
+  1415576354, 1330795186, 2107518656, 2069220111, 1602435785, 1699932423, 1298367827, 1154679974,
+  1276905802, 1546144010, 1362368415, 1204504694
 };
 
 /* layer 0 input product (gates i, f, g, o): requantization shifts */
 static const uint8_t small_l0f_x_s[12] = {
-  38, 40, 38, 38, 39, 40, 39, 39, 38, 39, 38, 38
+  38, 38, 39, 39, 40, 39, 39, 38, 38, 40, 38, 38
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 12×3 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 recurrent product (gates i, f, g, o): 12×3 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
 static const int8_t small_l0f_h_w[36] = {
-  -95, -6, 127, 127, -59, 57, 127, -43, 49, -88, -5, -127, 127, -114, -107, -127,
-  90, 123, -127, 55, -118, -127, 39, 52, -127, 32, 31, 127, -29, -108, 72, 127,
-  -73, 127, 124, 9
+  -95, -6, 127, -88, -5, -127, -127, 55, -118, 127, -29, -108, 127, -59, 57, 127,
+  -114, -107, -127, 39, 52, 72, 127, -73, 127, -43, 49, -127, 90, 123, -127, 32,
+  31, 127, 124, 9
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
@@ -93,13 +93,13 @@ static const int32_t small_l0f_h_b[12] = {
 
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
 static const int32_t small_l0f_h_m[12] = {
-  1336592033, 2002485687, 1160176925, 1622333841, 2043665200, 1202046547, 1840954057, 1466060249,
-  1188721322, 1832114471, 1955953806, 1115649217
+  1336592033, 1622333841, 1840954057, 1832114471, 2002485687, 2043665200, 1466060249, 1955953806,
+  1160176925, 1202046547, 1188721322, 1115649217
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): requantization shifts */
 static const uint8_t small_l0f_h_s[12] = {
-  40, 41, 40, 41, 41, 40, 41, 41, 40, 41, 41, 40
+  40, 41, 41, 41, 41, 41, 41, 41, 40, 40, 40, 40
 };
 
 /* layer 1 dense product: 2×3 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
@@ -123,26 +123,32 @@ static const uint8_t small_l1_s[2] = {
 };
 
 /* layer 0: lstm, 3 units, c int16 with 11 fractional bits
- * Gates i, f, g, o (rows k*3 + j): p = sat16(X + H) in Q3.12
- * i, f, o = sigmoid(p), g = tanh(p)                    Q0.15
+ * Gates i, f, g, o of unit j are rows 4j..4j+3 of both products (rows unit by unit).
+ * p = sat16(X + H) in Q3.12;  i, f, o = sigmoid(p), g = tanh(p)        Q0.15
  * c' = sat(rshr(f*c, 15) + rshr(i*g, 19))            c: int16_t, 11 fractional bits
- * h' = rshr(o * tanh(rescale(c', 11 -> 12)), 15)         h: Q0.15 */
+ * h' = rshr(o * tanh(rescale(c', 11 -> 12)), 15)         h: Q0.15
+ * Fused: one pass over the units; every unit reads all of h, so h' waits in hn. */
 static void small_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
-  int32_t xg[12];
-  int32_t hg[12];
+  int16_t hn[3];
+  int32_t xg[4];
+  int32_t hg[4];
   int32_t j;
-  rnnc_dsp_matmul_s8_s32(small_l0f_x_w, small_l0f_x_b, small_l0f_x_m, small_l0f_x_s, 0, x, 12, 2, xg);
-  rnnc_dsp_matmul_s8_s32(small_l0f_h_w, small_l0f_h_b, small_l0f_h_m, small_l0f_h_s, 0, h, 12, 3, hg);
   for (j = 0; j < 3; j++) {
-    int16_t i = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
-    int16_t f = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3 + j], hg[3 + j])));
-    int16_t g = rnnc_lut_tanh_q15(small_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[6 + j], hg[6 + j])));
-    int16_t o = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[9 + j], hg[9 + j])));
+    int16_t i, f, g, o;
+    int32_t ig;
+    rnnc_dsp_block4_s8_s32(small_l0f_x_w + j * 8, small_l0f_x_b + 4 * j, small_l0f_x_m + 4 * j, small_l0f_x_s + 4 * j, 0, x, 2, xg);
+    rnnc_dsp_block4_s8_s32(small_l0f_h_w + j * 12, small_l0f_h_b + 4 * j, small_l0f_h_m + 4 * j, small_l0f_h_s + 4 * j, 0, h, 3, hg);
+    i = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
+    f = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
+    g = rnnc_lut_tanh_q15(small_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
+    o = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
     /* |i*g| < 2^30: the int32 rounding shift is exact. */
-    int32_t ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 19);
-    c[j] = rnnc_sat_s16(rnnc_mul_q15_s32(f, c[j]) + ig);
-    h[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(small_tanh, 8, rnnc_rescale_s16(c[j], 11, 12)), 15);
+    ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 19);
+    /* f * c with int16 c: |f * c| < 2^30, so int32 holds it (= rnnc_mul_q15_s32). */
+    c[j] = rnnc_sat_s16((((int32_t)f * (int32_t)c[j] + 16384) >> 15) + ig);
+    hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(small_tanh, 8, rnnc_rescale_s16(c[j], 11, 12)), 15);
   }
+  for (j = 0; j < 3; j++) h[j] = hn[j];
 }
 
 /* layer 1: dense, 2 units, linear, output with 9 fractional bits */
