@@ -75,10 +75,21 @@ async function stepBytes(t: Target, dir: string, c: Case, opt: OptLevel): Promis
   return bytes;
 }
 
-async function measure(t: Target, family: KernelFamily, bits: 8 | 16, opt: OptLevel, work: string): Promise<Map<string, { insns: number; code: number; ram: number }>> {
-  const dir = join(work, `${t.name}-${family}-${bits}-${opt}`);
+type Counts = Map<string, { insns: number; code: number; ram: number }>;
+
+/** One ELF per cell type: the M55 image must fit its 512 KiB ITCM. */
+async function measure(t: Target, family: KernelFamily, bits: 8 | 16, opt: OptLevel, work: string): Promise<Counts> {
+  const out: Counts = new Map();
+  for (const cell of CELLS) {
+    for (const [k, v] of await measureCell(t, family, bits, opt, cell, work)) out.set(k, v);
+  }
+  return out;
+}
+
+async function measureCell(t: Target, family: KernelFamily, bits: 8 | 16, opt: OptLevel, cell: string, work: string): Promise<Counts> {
+  const dir = join(work, `${t.name}-${family}-${bits}-${opt}-${cell}`);
   mkdirSync(dir, { recursive: true });
-  const cs = cases(bits);
+  const cs = cases(bits).filter((c) => c.cell === cell);
   const tt: Target = { ...t, kernel: family };
   const ram = new Map<string, number>();
   for (const c of cs) {
@@ -92,7 +103,7 @@ async function measure(t: Target, family: KernelFamily, bits: 8 | 16, opt: OptLe
     defines: Object.fromEntries(cs.map((c) => [`${c.name.toUpperCase()}_NO_FLOAT`, true])), opt, outDir: dir, name: 'bench',
   });
   const r = await runOnTarget(t, elf, { timeoutMs: 120_000 });
-  const out = new Map<string, { insns: number; code: number; ram: number }>();
+  const out: Counts = new Map();
   for (const c of cs) {
     const m = new RegExp(`^${c.name} (\\d+) `, 'm').exec(r.stdout);
     if (!m) throw new Error(`${c.name}: no count in output:\n${r.stdout}${r.stderr}`);

@@ -4,8 +4,9 @@
  * the portable kernels return (runtime-c/include/rnnc/rnnc_kernels.h).
  *   portable: plain C, row-major weights (host, Cortex-M0/M3, RISC-V)
  *   dsp:      SMLAD/SMLALD with weights packed by pack.ts (rnnc_dsp.h; Cortex-M4/M7/M33)
- * The MVE family (Cortex-M55) uses the DSP kernels until it has its own: M55 has the
- * DSP extension too.
+ *   mve:      VMLADAVA/VMLALDAVA on 8 columns at a time, row-major weights (rnnc_mve.h;
+ *             Cortex-M55)
+ * Fast families fuse LSTM and GRU (resetAfter) steps unit by unit (cells/lstm.ts, gru.ts).
  */
 import type { KernelFamily } from './targets.js';
 import type { QMatmul } from '../ir/qmodel.js';
@@ -44,7 +45,16 @@ const dsp: KernelSet = {
   headers: ['rnnc_fixed.h', 'rnnc_kernels.h', 'rnnc_dsp.h'],
 };
 
-const FAMILIES: Record<KernelFamily, KernelSet> = { portable, dsp, mve: dsp };
+const mve: KernelSet = {
+  family: 'mve',
+  matmul: (bits, acc) => `rnnc_mve_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  block: (bits, acc) => `rnnc_mve_block4_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  layout: (w) => w,
+  include: 'rnnc_mve.h',
+  headers: ['rnnc_fixed.h', 'rnnc_kernels.h', 'rnnc_mve.h'],
+};
+
+const FAMILIES: Record<KernelFamily, KernelSet> = { portable, dsp, mve };
 
 export function kernelSet(family: KernelFamily): KernelSet {
   return FAMILIES[family];

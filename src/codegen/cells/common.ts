@@ -77,7 +77,7 @@ export function planMatmul(src: QMatmul, base: string, what: string, env: CellEn
 }
 
 function layoutName(env: CellEnv): string {
-  return env.kernels.family === 'portable' ? 'row-major' : `${env.kernels.family} layout (src/codegen/pack.ts)`;
+  return env.kernels.family === 'dsp' ? 'dsp layout (src/codegen/pack.ts)' : 'row-major';
 }
 
 /** One direction of a recurrent layer as its partial template sees it. */
