@@ -94,8 +94,9 @@ static inline int16_t rnnc_div_q15(int32_t num, int32_t den) {
 static inline int32_t rnnc_requant_s32(int32_t acc, int32_t m, int t) {
   int64_t p = (int64_t)acc * (int64_t)m;
   if (t > 32) {
+    /* y = p >> (t - 1) = hi >> (t - 33); (y >> 1) + (y & 1) = (y + 1) >> 1. */
     int32_t hi = (int32_t)(p >> 32);
-    return (hi >> (t - 32)) + ((hi >> (t - 33)) & 1);
+    return ((hi >> (t - 33)) + 1) >> 1;
   }
   return rnnc_sat_s32((p >> t) + ((p >> (t - 1)) & 1));
 }
