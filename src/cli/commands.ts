@@ -1,6 +1,7 @@
 /** Every CLI command, registered in the order `rnnc --help` lists them. */
 import type { Command } from 'commander';
 import type { CliIo } from './context.js';
+import { registerBench } from './bench.js';
 import { registerCompile } from './compile.js';
 import { registerImport } from './import.js';
 import { registerInspect } from './inspect.js';
@@ -16,5 +17,6 @@ export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerQuantize,
   registerCompile,
   registerVerify,
+  registerBench,
   registerRun,
 ];

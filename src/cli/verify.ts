@@ -1,25 +1,31 @@
-/** `rnnc verify model.json --target host [--cases N]`: emitted C vs the fixed-point reference. */
+/**
+ * `rnnc verify model.json [--target T] [--cases N]`: emitted C vs the fixed-point
+ * reference, on the host (gcc, UBSan) or on a target under QEMU.
+ */
 import type { Command } from 'commander';
-import { getTarget } from '../codegen/targets.js';
+import { TARGET_NAMES, getTarget } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
 import { verifyModel } from '../verify/verify.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
 import { addQuantOptions } from './quant-options.js';
+import { parseOpt, requireBoardTools } from './target-options.js';
 import { VERSION } from './version.js';
 
 interface VerifyCliOptions extends ModelCliOptions {
   target: string;
   cases: string;
   maxSeq: string;
+  opt: string;
 }
 
 export function registerVerify(program: Command, io: CliIo): void {
   const cmd = program
     .command('verify')
-    .description('compile the generated C with gcc and check it bit for bit against the fixed-point reference')
+    .description('build the generated C (host: gcc with UBSan; targets: cross compiler, run under QEMU) and check it bit for bit against the fixed-point reference')
     .argument('<model>', 'float model.json (quantized here) or quantized model.q.json')
-    .option('-t, --target <target>', 'target (host only for now)', 'host')
+    .option('-t, --target <target>', `target: ${TARGET_NAMES.join(', ')}`, 'host')
+    .option('--opt <level>', 'targets other than host: optimisation level, O2 or Os', 'O2')
     .option('--cases <n>', 'random and extreme input sequences (zeros are always added)', '20')
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
     .option('--max-seq <n>', 'bidirectional models: NAME_MAX_SEQ', '128');
@@ -28,14 +34,17 @@ export function registerVerify(program: Command, io: CliIo): void {
       const target = getTarget(opts.target);
       const cases = positiveInt(opts.cases, '--cases', 10_000);
       const maxSeq = positiveInt(opts.maxSeq, '--max-seq', 65535);
+      const opt = parseOpt(opts.opt);
+      await requireBoardTools(target);
       const { model, calibration } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
-      const r = await verifyModel(model, target, { cases, maxSeq, version: VERSION, calibration });
+      const r = await verifyModel(model, target, { cases, maxSeq, version: VERSION, calibration, opt });
       const m = r.verdict.mismatch;
       if (!r.verdict.pass) {
         if (!m) throw new RnncError('verify/mismatch', `${model.name}: ${r.verdict.line}`);
         throw new RnncError('verify/mismatch', `${model.name}: mismatch at layer ${r.layer}${r.layer === model.layers.length - 1 ? ' (model output)' : ''}, case ${m.caseIndex} (${m.label}), ` +
           `step ${m.step}, index ${m.index}: expected ${m.expected}, got ${m.got}`);
       }
-      io.out(`${model.name} on ${target.name}: ${r.compared} outputs compared in ${r.cases} cases, all bit-exact\n`);
+      const how = target.qemu ? ` (-${opt}, QEMU ${target.qemu.machine})` : '';
+      io.out(`${model.name} on ${target.name}${how}: ${r.compared} outputs compared in ${r.cases} cases, all bit-exact\n`);
     });
 }

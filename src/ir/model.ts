@@ -25,7 +25,8 @@ export const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'
 export const MERGE_MODES = ['concat', 'sum'] as const;
 
 /** Largest accepted sizes: far beyond any MCU model, small enough to refuse typos. */
-export const LIMITS = { units: 4096, inputSize: 4096, layers: 64 } as const;
+/** `weight`: the largest |weight or bias|; beyond it float math overflows long before any use. */
+export const LIMITS = { units: 4096, inputSize: 4096, layers: 64, weight: 1e6 } as const;
 
 export type RecurrentType = (typeof RECURRENT_TYPES)[number];
 export type LayerType = (typeof LAYER_TYPES)[number];

@@ -86,7 +86,16 @@ function describeIssues(issues: readonly core.$ZodIssue[]): string[] {
   return out.map((o) => (o.more > 0 ? `${o.text} (and ${o.more} more element${o.more > 1 ? 's' : ''} like it)` : o.text));
 }
 
+/** Reports the first weight whose magnitude no trained network has (it would overflow float math). */
+function checkMagnitude(problems: string[], at: string, v: number[], row?: number): boolean {
+  const i = v.findIndex((x) => Math.abs(x) > LIMITS.weight);
+  if (i < 0) return true;
+  problems.push(`${at}${row === undefined ? '' : `[${row}]`}[${i}]: |${v[i]}| is beyond any trained weight (at most ${LIMITS.weight.toExponential(0)})`);
+  return false;
+}
+
 function checkMatrix(problems: string[], at: string, m: number[][], rows: number, cols: number): void {
+  m.every((r, i) => checkMagnitude(problems, at, r, i));
   const gotCols = m.length > 0 && m.every((r) => r.length === m[0]!.length) ? m[0]!.length : undefined;
   if (m.length !== rows || gotCols !== cols) {
     const got = gotCols === undefined && m.length > 0 ? `${m.length} ragged rows` : `${m.length}×${gotCols ?? 0}`;
@@ -95,6 +104,7 @@ function checkMatrix(problems: string[], at: string, m: number[][], rows: number
 }
 
 function checkVector(problems: string[], at: string, v: number[], length: number): void {
+  checkMagnitude(problems, at, v);
   if (v.length !== length) problems.push(`${at}: expected ${length} values, got ${v.length}`);
 }
 

@@ -3,6 +3,8 @@
  * golden outputs from the TypeScript reference) are compiled together with a main that
  * calls every NAME_test(), so one compiler run checks a whole batch. Each test compares
  * in C, exactly, and prints PASS or its first mismatch; this module parses those lines.
+ * Host programs run natively; a target with a QEMU board is built with its cross
+ * compiler and board support (src/target/) and runs under QEMU.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,8 @@ import { render } from '../codegen/render.js';
 import type { Target } from '../codegen/targets.js';
 import { type GoldenCase, comparedCount } from '../codegen/testdata.js';
 import type { QuantModel } from '../ir/qmodel.js';
+import { type OptLevel, buildForTarget } from '../target/build.js';
+import { runOnTarget } from '../target/run.js';
 import { STRICT_FLAGS, compileC, runProgram } from './cc.js';
 
 export interface HarnessModel {
@@ -39,9 +43,12 @@ export interface ModelVerdict {
 }
 
 export interface HarnessOptions {
+  /** Host compiler (QEMU targets use the target table's cross compiler). */
   cc: string;
-  /** Extra flags: optimisation, sanitizers, target flags. */
+  /** Extra flags: optimisation, sanitizers (host); more warnings (QEMU targets). */
   flags: readonly string[];
+  /** QEMU targets: optimisation level (default O2); the host takes it from flags. */
+  opt?: OptLevel;
   version: string;
   maxSeq: number;
 }
@@ -86,16 +93,35 @@ export function parseVerdicts(stdout: string, models: readonly HarnessModel[]): 
   });
 }
 
+/** The strict warnings that buildForTarget does not already add. */
+const TARGET_WARNINGS = STRICT_FLAGS.filter((f) => !['-std=c99', '-Wall', '-Wextra', '-Werror'].includes(f));
+
+/** Builds the batch for a QEMU target and runs it there. */
+async function runOnBoard(sources: readonly string[], noMain: readonly string[], dir: string, target: Target, opts: HarnessOptions) {
+  const elf = await buildForTarget({
+    target, sources: sources.map((s) => join(dir, s)), opt: opts.opt ?? 'O2', extraCflags: [...TARGET_WARNINGS, ...opts.flags, ...noMain],
+    outDir: dir, name: 'harness',
+  });
+  // A big batch on the M0 runs a few million instructions: QEMU needs well under 10 s.
+  return runOnTarget(target, elf, { timeoutMs: 120_000 });
+}
+
 /** Compiles and runs one batch in `dir`; one verdict per model. */
 export async function runHarness(models: readonly HarnessModel[], dir: string, target: Target, opts: HarnessOptions): Promise<ModelVerdict[]> {
   const sources = writeHarness(models, dir, target, opts);
   const noMain = models.map((m) => `-D${m.model.name.toUpperCase()}_TEST_NO_MAIN`);
-  await compileC(opts.cc, [...STRICT_FLAGS, ...opts.flags, ...noMain, ...sources, '-o', 'harness'], dir);
-  const r = await runProgram(join(dir, 'harness'), dir);
+  let r: { exitCode: number; stdout: string; stderr: string };
+  if (target.qemu) {
+    r = await runOnBoard(sources, noMain, dir, target, opts);
+  } else {
+    await compileC(opts.cc, [...STRICT_FLAGS, ...opts.flags, ...noMain, ...sources, '-o', 'harness'], dir);
+    r = await runProgram(join(dir, 'harness'), dir);
+  }
   const verdicts = parseVerdicts(r.stdout, models);
   if (r.exitCode !== 0 && verdicts.every((v) => v.pass)) {
     // A crash or sanitizer report after every PASS line still fails the batch.
-    return verdicts.map((v) => ({ ...v, pass: false, line: `harness exited ${r.exitCode}: ${r.stderr.split('\n')[0] ?? ''}` }));
+    const why = r.stderr.split('\n')[0] || r.stdout.split('\n').find((l) => l.startsWith('rnnc-board: fault')) || '';
+    return verdicts.map((v) => ({ ...v, pass: false, line: `harness exited ${r.exitCode}: ${why}` }));
   }
   return verdicts;
 }

@@ -1,17 +1,19 @@
 /**
- * `rnnc verify`: the emitted C compiled with the host's gcc (UBSan on) and run on
- * random, extreme and calibration sequences; every output compared with the
- * fixed-point reference, exactly.
+ * `rnnc verify`: the emitted C compiled with the host's gcc (UBSan on), or for a QEMU
+ * target with its cross compiler and board support and run under QEMU, on random,
+ * extreme and calibration sequences; every output compared with the fixed-point
+ * reference, exactly.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RnncError } from '../errors.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import type { Target } from '../codegen/targets.js';
 import { goldenCases } from '../codegen/testdata.js';
+import type { OptLevel } from '../target/build.js';
+import { requireCompiler as requireTargetCompiler, requireEmulator } from '../target/toolchain.js';
 import { requireCompiler } from './cc.js';
-import { type ModelVerdict, runHarness } from './harness.js';
+import { type HarnessOptions, type ModelVerdict, runHarness } from './harness.js';
 import { locateMismatch } from './locate.js';
 
 export interface VerifyOptions {
@@ -20,6 +22,8 @@ export interface VerifyOptions {
   version: string;
   /** Calibration sequences, already int16 (through quantizeInput). */
   calibration?: Int16Array[][];
+  /** QEMU targets: optimisation level (default O2). The host build is -O1 with UBSan. */
+  opt?: OptLevel;
 }
 
 export interface VerifyResult {
@@ -31,14 +35,19 @@ export interface VerifyResult {
 }
 
 export async function verifyModel(q: QuantModel, target: Target, opts: VerifyOptions): Promise<VerifyResult> {
-  if (target.name !== 'host') {
-    throw new RnncError('unsupported/feature', `verify runs on the host only for now; on-target runs (QEMU) are not available yet: use --target host`);
+  // Missing tools fail before any work, naming the Debian package.
+  if (target.qemu) {
+    await requireTargetCompiler(target);
+    requireEmulator(target);
+  } else {
+    await requireCompiler(target.cc);
   }
-  await requireCompiler(target.cc);
   const golden = goldenCases(q, { seed: 1, count: opts.cases, steps: Math.min(16, opts.maxSeq), ...(opts.calibration ? { extra: opts.calibration } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'rnnc-verify-'));
   try {
-    const hopts = { cc: target.cc, flags: ['-O1', '-fsanitize=undefined', '-fno-sanitize-recover'], version: opts.version, maxSeq: opts.maxSeq };
+    const hopts: HarnessOptions = target.qemu
+      ? { cc: target.cc, flags: [], opt: opts.opt ?? 'O2', version: opts.version, maxSeq: opts.maxSeq }
+      : { cc: target.cc, flags: ['-O1', '-fsanitize=undefined', '-fno-sanitize-recover'], version: opts.version, maxSeq: opts.maxSeq };
     const [verdict] = await runHarness([{ model: q, golden }], dir, target, hopts);
     const result = { verdict: verdict!, compared: verdict!.pass ? verdict!.compared : 0, cases: golden.length, layer: q.layers.length - 1 };
     const failing = verdict!.mismatch ? golden[verdict!.mismatch.caseIndex] : undefined;

@@ -51,6 +51,7 @@ const CASES: Case[] = [
   { name: 'bare Infinity token', text: (s) => s.replace(/("std": \[)[^,]+/, '$1Infinity'), expected: /^line \d+: Infinity is not a number in JSON \(weights must be finite\)$/ },
   { name: 'bare -Infinity token', text: (s) => s.replace(/("mean": \[)[^,]+/, '$1-Infinity'), expected: /^line \d+: -Infinity is not a number in JSON \(weights must be finite\)$/ },
   { name: '1e999 (parses as Infinity)', text: (s) => s.replace(/("bias": \[)[^,]+/, '$11e999'), expected: /^layers\[0\]\.weights\.bias\[0\]: expected a finite number, got Infinity$/ },
+  { name: 'an absurd finite weight (1e308)', text: (s) => s.replace(/("bias": \[)[^,]+/, '$11e308'), expected: /^layers\[0\]\.weights\.bias\[0\]: \|1e\+308\| is beyond any trained weight \(at most 1e\+6\)$/ },
   { name: 'a JSON array instead of an object', text: () => '[]', expected: /^expected a JSON object with "format": "rnnc-model"$/ },
   // header
   { name: 'wrong format', mutate: (m) => { m.format = 'keras'; }, expected: /^format: expected "rnnc-model", got "keras" \(is this an rnnc model\.json\?\)$/ },

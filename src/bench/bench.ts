@@ -1,0 +1,134 @@
+/**
+ * `rnnc bench`: a model built for a QEMU target with its real flags, run there, and
+ * measured. Instructions come from the board's exact counter (docs/targets.md), one
+ * reading per NAME_step call (or one NAME_run over the sequence for bidirectional
+ * models); the outputs are checked against the fixed-point reference on the way, so
+ * a benchmark never reports the speed of wrong code. Peak stack is painted and
+ * scanned in the harness (templates/bench.c.hbs); flash and static RAM come from
+ * the object file (size.ts).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emitModel } from '../codegen/emit.js';
+import { cArrayBody } from '../codegen/ctables.js';
+import { render } from '../codegen/render.js';
+import type { Target } from '../codegen/targets.js';
+import { RnncError } from '../errors.js';
+import { runFixed, streamFixed } from '../fixed/model.js';
+import type { QuantModel } from '../ir/qmodel.js';
+import { type OptLevel, buildForTarget } from '../target/build.js';
+import { runOnTarget } from '../target/run.js';
+import { requireCompiler, requireEmulator } from '../target/toolchain.js';
+import { Rng } from '../util/rng.js';
+import { objectSizes } from './size.js';
+
+export interface BenchOptions {
+  opt: OptLevel;
+  /** Timesteps measured (bidirectional models: at most maxSeq). */
+  steps: number;
+  maxSeq: number;
+  version: string;
+  seed?: number;
+  /** Keep the build directory here instead of a temporary one. */
+  workDir?: string;
+}
+
+export interface BenchResult {
+  model: string;
+  target: string;
+  kernel: string;
+  opt: OptLevel;
+  weightBits: number;
+  macsPerStep: number;
+  steps: number;
+  /** 'step': one count per NAME_step; 'run': one NAME_run over all steps (bidirectional). */
+  mode: 'step' | 'run';
+  insns: {
+    /** Mean per timestep over steps 2..T (steady state), or NAME_run's total / T. */
+    perStep: number;
+    /** Largest single step in steps 2..T (mode 'step'); the mean for mode 'run'. */
+    maxPerStep: number;
+    /** The first step after NAME_reset (mode 'step'); the mean for mode 'run'. */
+    firstStep: number;
+    perMac: number;
+  };
+  flash: { code: number; stepCode: number; weights: number; luts: number; total: number };
+  ram: { state: number; staticScratch: number; peakStack: number; total: number };
+}
+
+/** Typical inputs: uniform in about ±3 real units at the model's input format (as the golden cases). */
+function inputs(q: QuantModel, steps: number, seed: number): Int16Array[] {
+  const rng = new Rng(seed);
+  const typical = 3 * 2 ** q.input.frac;
+  return Array.from({ length: steps }, () => Int16Array.from({ length: q.inputSize },
+    () => Math.max(-32768, Math.min(32767, Math.round(rng.uniform(-typical, typical))))));
+}
+
+function flat(rows: readonly Int16Array[]): number[] {
+  return rows.flatMap((r) => [...r]);
+}
+
+/** The program's lines as `key rest` pairs; a failed check or a crash is an error. */
+export function parseRun(stdout: string, exitCode: number, what: string): { counts: number[]; stack: number; state: number } {
+  const lines = stdout.split('\n');
+  const fail = lines.find((l) => l.startsWith('check fail') || l.startsWith('rnnc-board: fault'));
+  if (fail?.startsWith('check fail')) throw new RnncError('verify/mismatch', `${what}: the output differs from the reference (${fail.slice(6)}); run rnnc verify for details`);
+  const value = (key: string): number => {
+    const line = lines.find((l) => l.startsWith(`${key} `));
+    if (exitCode !== 0 || !line || !lines.includes('check pass')) {
+      throw new RnncError('toolchain/failed', `${what}: the bench program exited ${exitCode}${fail ? `: ${fail}` : ''} (output: ${JSON.stringify(stdout.slice(0, 200))})`);
+    }
+    return Number(line.slice(key.length + 1));
+  };
+  const counts = lines.filter((l) => l.startsWith('insns ')).map((l) => Number(l.split(' ')[2]));
+  return { counts, stack: value('stack'), state: value('state') };
+}
+
+export function noCounter(target: string): string {
+  return `bench counts instructions under QEMU, which target ${target} has none of; choose a board target (cortex-m0 ... cortex-m55, riscv32)`;
+}
+
+export async function benchModel(q: QuantModel, target: Target, opts: BenchOptions): Promise<BenchResult> {
+  if (!target.qemu) throw new RnncError('usage/invalid', noCounter(target.name));
+  await requireCompiler(target);
+  requireEmulator(target);
+  const emitted = emitModel(q, target, { version: opts.version, source: `${q.name}.q.json`, maxSeq: opts.maxSeq });
+  const { plan } = emitted;
+  const steps = plan.streaming ? opts.steps : Math.min(opts.steps, opts.maxSeq);
+  if (steps < 2) throw new RnncError('usage/invalid', `--steps: bench needs at least 2 timesteps, got ${steps}`);
+  const xs = inputs(q, steps, opts.seed ?? 7);
+  const expected = plan.streaming ? (() => { const s = streamFixed(q); return xs.map((x) => s.step(x)); })() : runFixed(q, xs);
+  const ys = flat(expected);
+  const dir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'rnnc-bench-'));
+  try {
+    for (const f of emitted.files) writeFileSync(join(dir, f.name), f.content);
+    writeFileSync(join(dir, 'bench_main.c'), render('bench.c', {
+      name: plan.name, NAME: plan.NAME, streaming: plan.streaming, steps, stackCalls: plan.streaming ? steps : 1,
+      inputs: cArrayBody(flat(xs), 'int16_t'), inputCount: steps * q.inputSize, expected: cArrayBody(ys, 'int16_t'), expectedCount: ys.length,
+    }));
+    const elf = await buildForTarget({
+      target, sources: [join(dir, 'bench_main.c'), join(dir, `${plan.name}.c`)], includeDirs: [dir], opt: opts.opt,
+      defines: { [`${plan.NAME}_NO_FLOAT`]: true }, extraCflags: ['-Wpedantic', '-Wconversion', '-Wshadow', '-Wdouble-promotion'], outDir: dir, name: 'bench',
+    });
+    const r = await runOnTarget(target, elf, { timeoutMs: 120_000 });
+    const run = parseRun(r.stdout, r.exitCode, `${q.name} on ${target.name}`);
+    // The harness paints 16 KiB (BENCH_PAINT_WORDS): a call that used all of it went deeper than it can see.
+    if (run.stack >= 16384) throw new RnncError('unsupported/feature', `${q.name} on ${target.name}: the peak stack is 16 KiB or more, beyond what bench measures`);
+    const size = await objectSizes(plan, target, opts.opt, dir);
+    const steady = plan.streaming ? run.counts.slice(1) : [];
+    const perStep = plan.streaming ? steady.reduce((s, n) => s + n, 0) / steady.length : (run.counts[0] ?? 0) / steps;
+    const macs = plan.memory.macsPerStep;
+    return {
+      model: q.name, target: target.name, kernel: plan.kernel, opt: opts.opt, weightBits: q.weightBits, macsPerStep: macs, steps,
+      mode: plan.streaming ? 'step' : 'run',
+      insns: {
+        perStep, maxPerStep: plan.streaming ? Math.max(...steady) : perStep, firstStep: plan.streaming ? run.counts[0] ?? 0 : perStep, perMac: macs > 0 ? perStep / macs : 0,
+      },
+      flash: { code: size.code, stepCode: size.stepCode, weights: size.weights, luts: size.luts, total: size.code + size.weights + size.luts },
+      ram: { state: run.state, staticScratch: size.staticRam, peakStack: run.stack, total: run.state + size.staticRam + run.stack },
+    };
+  } finally {
+    if (!opts.workDir) rmSync(dir, { recursive: true, force: true });
+  }
+}

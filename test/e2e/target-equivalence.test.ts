@@ -1,0 +1,75 @@
+// On-target equivalence: the C that `rnnc compile --target T` emits (whatever kernels
+// the target selects), built with T's cross compiler and flags at -O2 and at -Os,
+// runs under QEMU and gives every output of NAME_run and NAME_step bit-identical to
+// the TypeScript fixed-point reference. One ELF per target and level holds all the
+// models of test/helpers/target-models.ts (28: 252 golden cases, 11,120 outputs);
+// ELFs are built and run two at a time.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getTarget } from '../../src/codegen/targets.js';
+import type { OptLevel } from '../../src/target/build.js';
+import { expectedCount, runHarness, type ModelVerdict } from '../../src/verify/harness.js';
+import { targetModels } from '../helpers/target-models.js';
+
+const TARGETS = ['cortex-m0', 'cortex-m3', 'cortex-m4', 'cortex-m7', 'cortex-m33', 'cortex-m55', 'riscv32'];
+const LEVELS: OptLevel[] = ['O2', 'Os'];
+const models = targetModels();
+const dir = mkdtempSync(join(tmpdir(), 'rnnc-target-equiv-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function pool<T>(jobs: Array<() => Promise<T>>, width: number): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const k = next++;
+      out[k] = await jobs[k]!();
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+  return out;
+}
+
+const runs = TARGETS.flatMap((target) => LEVELS.map((opt) => ({ target, opt })));
+const results = new Map<string, ModelVerdict[] | Error>();
+
+beforeAll(async () => {
+  const started = Date.now();
+  await pool(runs.map(({ target, opt }) => async () => {
+    const key = `${target} -${opt}`;
+    try {
+      results.set(key, await runHarness(models, join(dir, `${target}-${opt}`), getTarget(target), { cc: '', flags: [], opt, version: 'test', maxSeq: 16 }));
+    } catch (e) {
+      results.set(key, e as Error);
+    }
+  }), 2);
+  const cases = models.reduce((s, m) => s + m.golden.length, 0);
+  console.log(`target equivalence: ${runs.length} ELFs x ${models.length} models (${cases} cases, ${expectedCount(models)} outputs each) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+describe('the model set', () => {
+  it('covers every layer kind, both GRU variants, bidirectional merges, stacks, dense activations, both weight sizes and accumulators', () => {
+    const kinds = new Set(models.flatMap(({ model: q }) => [
+      `int${q.weightBits}`, `depth${q.layers.filter((l) => l.type !== 'dense').length}`,
+      ...q.layers.map((l) => (l.type === 'dense' ? l.activation : l.type === 'gru' ? `gru-${l.resetAfter}` : l.type === 'lstm' ? `lstm-cell${l.cell.bits}` : l.type)),
+      ...q.layers.map((l) => (l.type !== 'dense' && l.bidirectional ? `bidir-${l.bidirectional}` : '')),
+      ...q.layers.flatMap((l) => (l.type === 'dense' ? [l.mm.acc] : [l.forward.x.acc, l.forward.h.acc]).map((acc) => `w${q.weightBits}-${acc}`)),
+    ]));
+    for (const k of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn',
+      'bidir-concat', 'bidir-sum', 'linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'w8-int32', 'w8-int64', 'w16-int32', 'w16-int64']) expect(kinds).toContain(k);
+  });
+});
+
+describe('on target: every output bit-identical to the reference', () => {
+  for (const { target, opt } of runs) {
+    it(`${target} -${opt}`, () => {
+      const r = results.get(`${target} -${opt}`);
+      if (r instanceof Error) throw r;
+      expect(r).toBeDefined();
+      expect(r!.filter((v) => !v.pass).map((v) => v.line)).toEqual([]);
+      expect(r!.reduce((s, v) => s + v.compared, 0)).toBe(expectedCount(models));
+    });
+  }
+});

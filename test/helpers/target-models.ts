@@ -1,0 +1,68 @@
+/**
+ * The model set of the on-target equivalence suite: every layer kind (LSTM with int16
+ * and int32 cells, GRU in both reset variants, Elman RNN, dense heads with each
+ * activation), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
+ * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
+ * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
+ * in int8 and int16 weights. Small enough that all of
+ * them fit one ELF on every board (the M55's 512 KiB ITCM is the tightest).
+ */
+import { goldenCases } from '../../src/codegen/testdata.js';
+import type { LayerSpec } from '../../src/ir/random.js';
+import { randomModel } from '../../src/ir/random.js';
+import { quantizeModel, type Ranges } from '../../src/quantize/quantize.js';
+import type { HarnessModel } from '../../src/verify/harness.js';
+
+interface Spec {
+  tag: string;
+  inputSize: number;
+  layers: LayerSpec[];
+  weightScale?: number;
+  /** LSTM cell ranges large enough to need an int32 cell, per layer. */
+  ranges?: Ranges;
+  normalization?: boolean;
+  /** Fewer golden sequences and steps for a model with a very wide input. */
+  small?: boolean;
+}
+
+const SPECS: Spec[] = [
+  { tag: 'lstm', inputSize: 5, layers: [{ type: 'lstm', units: 7, returnSequences: true }, { type: 'dense', units: 3, activation: 'linear' }] },
+  { tag: 'lstmw', inputSize: 16, layers: [{ type: 'lstm', units: 32 }] },
+  { tag: 'stack', inputSize: 17, layers: [{ type: 'lstm', units: 33, returnSequences: true }, { type: 'lstm', units: 8 }, { type: 'dense', units: 4, activation: 'softmax' }] },
+  { tag: 'gruta', inputSize: 3, layers: [{ type: 'gru', units: 9, returnSequences: true, resetAfter: true }] },
+  { tag: 'grutb', inputSize: 32, layers: [{ type: 'gru', units: 64, resetAfter: false }, { type: 'dense', units: 5, activation: 'relu' }] },
+  { tag: 'gruw', inputSize: 16, layers: [{ type: 'gru', units: 32, returnSequences: true, resetAfter: true }] },
+  { tag: 'rnn', inputSize: 1, layers: [{ type: 'rnn', units: 5, returnSequences: true }, { type: 'dense', units: 2, activation: 'tanh' }] },
+  { tag: 'bicat', inputSize: 4, layers: [{ type: 'lstm', units: 6, bidirectional: 'concat' }, { type: 'dense', units: 3, activation: 'sigmoid' }] },
+  { tag: 'bisum', inputSize: 6, layers: [{ type: 'gru', units: 5, bidirectional: 'sum', returnSequences: true, resetAfter: false }, { type: 'rnn', units: 4 }] },
+  {
+    tag: 'deep', inputSize: 8, layers: [
+      { type: 'rnn', units: 16, returnSequences: true }, { type: 'gru', units: 12, returnSequences: true, resetAfter: false },
+      { type: 'lstm', units: 4, returnSequences: true }, { type: 'dense', units: 5, activation: 'relu' }, { type: 'dense', units: 1, activation: 'linear' },
+    ],
+  },
+  { tag: 'sat', inputSize: 7, layers: [{ type: 'lstm', units: 17, returnSequences: true }, { type: 'gru', units: 3 }], weightScale: 25, normalization: true },
+  {
+    tag: 'cell32', inputSize: 2, layers: [{ type: 'lstm', units: 16, returnSequences: true }, { type: 'dense', units: 1, activation: 'linear' }],
+    ranges: { input: 40, layers: [{ cell: 3000 }, { dense: 200 }] }, weightScale: 8,
+  },
+  // 1100 inputs: the dense layer's bound needs an int64 accumulator even with int8 weights.
+  { tag: 'wide', inputSize: 1100, layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'gru', units: 3 }], small: true },
+  { tag: 'dense', inputSize: 9, layers: [{ type: 'dense', units: 7, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }] },
+];
+
+/** Every spec at int8 and int16 weights, named t<tag><bits>, with golden cases of up to `steps` steps. */
+export function targetModels(steps = 10): HarnessModel[] {
+  const out: HarnessModel[] = [];
+  SPECS.forEach((s, k) => {
+    for (const bits of [8, 16] as const) {
+      const float = randomModel({
+        name: `t${s.tag}${bits}`, inputSize: s.inputSize, layers: s.layers,
+        ...(s.weightScale ? { weightScale: s.weightScale } : {}), ...(s.normalization ? { normalization: true } : {}),
+      }, 500 + k);
+      const model = quantizeModel(float, { weightBits: bits, ...(s.ranges ? { ranges: s.ranges } : {}) });
+      out.push({ model, golden: goldenCases(model, { seed: 900 + k * 2 + bits, count: s.small ? 2 : 4, steps: s.small ? 3 : steps }) });
+    }
+  });
+  return out;
+}
