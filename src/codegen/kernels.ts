@@ -10,7 +10,7 @@
  */
 import type { KernelFamily } from './targets.js';
 import type { QMatmul } from '../ir/qmodel.js';
-import { packDsp } from './pack.js';
+import { dspSegmentOffset, packDsp } from './pack.js';
 
 export interface KernelSet {
   /** The family actually emitted (a target may fall back to another). */
@@ -21,6 +21,10 @@ export interface KernelSet {
   block(weightBits: 8 | 16, acc: QMatmul['acc']): string;
   /** The weight table in this family's layout; `segments`: row counts of separate calls. */
   layout(weights: readonly number[], rows: number, cols: number, bits: 8 | 16, segments?: readonly number[]): readonly number[];
+  /** Entry offset in the weight table of a call segment starting at row `row`. */
+  segmentOffset(row: number, cols: number, bits: 8 | 16): number;
+  /** Declaration suffix of weight tables (an alignment the kernels rely on), or ''. */
+  weightAttr: string;
   /** The kernel header the generated .c includes. */
   include: string;
   /** The runtime headers the generated .c needs, copied beside it. */
@@ -32,6 +36,8 @@ const portable: KernelSet = {
   matmul: (bits, acc) => `rnnc_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   block: (bits, acc) => `rnnc_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   layout: (w) => w,
+  segmentOffset: (row, cols) => row * cols,
+  weightAttr: '',
   include: 'rnnc_kernels.h',
   headers: ['rnnc_fixed.h', 'rnnc_kernels.h'],
 };
@@ -41,6 +47,8 @@ const dsp: KernelSet = {
   matmul: (bits, acc) => `rnnc_dsp_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   block: (bits, acc) => `rnnc_dsp_block4_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   layout: packDsp,
+  segmentOffset: dspSegmentOffset,
+  weightAttr: ' RNNC_DSP_ALIGNED',
   include: 'rnnc_dsp.h',
   headers: ['rnnc_fixed.h', 'rnnc_kernels.h', 'rnnc_dsp.h'],
 };
@@ -50,6 +58,8 @@ const mve: KernelSet = {
   matmul: (bits, acc) => `rnnc_mve_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   block: (bits, acc) => `rnnc_mve_block4_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   layout: (w) => w,
+  segmentOffset: (row, cols) => row * cols,
+  weightAttr: '',
   include: 'rnnc_mve.h',
   headers: ['rnnc_fixed.h', 'rnnc_kernels.h', 'rnnc_mve.h'],
 };

@@ -7,8 +7,9 @@
  *   blocks of 4 rows: group g of rows 0..3, for every full group g, then the 4 rows'
  *          leftover columns, row by row; rows after the last block: row by row.
  * A product may be called on consecutive row segments (GRU without resetAfter calls its
- * recurrent product on rows [0, 2U) and [2U, 3U)): each segment is packed on its own, so
- * a segment's weights start at the same offset as in the row-major table.
+ * recurrent product on rows [0, 2U) and [2U, 3U)): each segment is packed on its own and
+ * zero-padded to a multiple of 4 bytes, so every segment starts word-aligned
+ * (dspSegmentOffset gives where).
  */
 import { RnncError } from '../errors.js';
 
@@ -45,9 +46,16 @@ export function packDsp(weights: readonly number[], rows: number, cols: number, 
     const seg: number[][] = [];
     for (let r = first; r < first + n; r++) seg.push(weights.slice(r * cols, (r + 1) * cols));
     packSegment(seg, bits, out);
+    while (out.length % (bits === 8 ? 4 : 2) !== 0) out.push(0);
     first += n;
   }
   return out;
+}
+
+/** Entry offset of the segment that starts at row `row` in the DSP layout (after padding). */
+export function dspSegmentOffset(row: number, cols: number, bits: 8 | 16): number {
+  const per = bits === 8 ? 4 : 2;
+  return Math.ceil((row * cols) / per) * per;
 }
 
 /**

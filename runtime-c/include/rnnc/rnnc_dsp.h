@@ -28,6 +28,11 @@
 #error "rnnc_dsp.h needs the Arm DSP extension (Cortex-M4, M7, M33, M55)"
 #endif
 
+/* Weight tables are word-aligned: every 4-row block then starts on a word (its size,
+ * 4 * cols bytes or 8 * cols, is a multiple of 4), and the int8 inner loop reads
+ * weights with LDRD. */
+#define RNNC_DSP_ALIGNED __attribute__((aligned(4)))
+
 /** A 32-bit word at any address. */
 static inline int32_t rnnc_dsp_ld32(const void *p) {
   int32_t v;
@@ -70,18 +75,40 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias
   const int16_t *vp = v;
   int32_t g, k;
   (void)pre_shift;
-  for (g = 0; g < groups; g++) {
-    int32_t v01 = rnnc_dsp_ld32(vp), v23 = rnnc_dsp_ld32(vp + 2), q;
-    q = rnnc_dsp_ld32(w);
-    RNNC_DSP_S8_32(a0, q, v01, v23);
-    q = rnnc_dsp_ld32(w + 4);
-    RNNC_DSP_S8_32(a1, q, v01, v23);
-    q = rnnc_dsp_ld32(w + 8);
-    RNNC_DSP_S8_32(a2, q, v01, v23);
-    q = rnnc_dsp_ld32(w + 12);
-    RNNC_DSP_S8_32(a3, q, v01, v23);
-    w += 16;
-    vp += 4;
+  (void)g;
+  if (groups > 0) {
+    /* 16 MACs in 22 instructions: weights by LDRD (w is word-aligned, see
+     * RNNC_DSP_ALIGNED), inputs by post-incremented LDR (any alignment), one counter.
+     * The C it replaces: RNNC_DSP_S8_32 on rows 0..3 per group (gcc needs 24). */
+    int32_t n = groups, q0, q1, v01, v23, t;
+    __asm__(
+        "1:\n\t"
+        "ldrd %[q0], %[q1], [%[w]], #8\n\t"
+        "ldr %[v01], [%[vp]], #4\n\t"
+        "ldr %[v23], [%[vp]], #4\n\t"
+        "sxtb16 %[t], %[q0]\n\t"
+        "smlad %[a0], %[t], %[v01], %[a0]\n\t"
+        "sxtb16 %[t], %[q0], ror #8\n\t"
+        "smlad %[a0], %[t], %[v23], %[a0]\n\t"
+        "sxtb16 %[t], %[q1]\n\t"
+        "smlad %[a1], %[t], %[v01], %[a1]\n\t"
+        "sxtb16 %[t], %[q1], ror #8\n\t"
+        "smlad %[a1], %[t], %[v23], %[a1]\n\t"
+        "ldrd %[q0], %[q1], [%[w]], #8\n\t"
+        "sxtb16 %[t], %[q0]\n\t"
+        "smlad %[a2], %[t], %[v01], %[a2]\n\t"
+        "sxtb16 %[t], %[q0], ror #8\n\t"
+        "smlad %[a2], %[t], %[v23], %[a2]\n\t"
+        "sxtb16 %[t], %[q1]\n\t"
+        "smlad %[a3], %[t], %[v01], %[a3]\n\t"
+        "sxtb16 %[t], %[q1], ror #8\n\t"
+        "smlad %[a3], %[t], %[v23], %[a3]\n\t"
+        "subs %[n], %[n], #1\n\t"
+        "bne 1b\n\t"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w), [vp] "+r"(vp), [n] "+r"(n),
+          [q0] "=&r"(q0), [q1] "=&r"(q1), [v01] "=&r"(v01), [v23] "=&r"(v23), [t] "=&r"(t)
+        :
+        : "cc", "memory");
   }
   for (k = 0; k < tail; k++) {
     int32_t x = vp[k];

@@ -20,6 +20,14 @@
 
 #define RNNC_FIXED_VERSION 1
 
+/* Branch hint: the usual requantization shifts are > 32 (an int8/int16 weight scale
+ * well below 1); keeps the rare general path out of the hot loop. */
+#if defined(__GNUC__)
+#define RNNC_LIKELY(c) __builtin_expect(!!(c), 1)
+#else
+#define RNNC_LIKELY(c) (c)
+#endif
+
 /** Clamp an int32 to int16.  TS twin: satS16 (src/fixed/ops.ts). */
 static inline int16_t rnnc_sat_s16(int32_t x) {
 #if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
@@ -93,7 +101,7 @@ static inline int16_t rnnc_div_q15(int32_t num, int32_t den) {
  *  occur. That avoids 64-bit variable shifts on 32-bit cores.  TS twin: requantS32. */
 static inline int32_t rnnc_requant_s32(int32_t acc, int32_t m, int t) {
   int64_t p = (int64_t)acc * (int64_t)m;
-  if (t > 32) {
+  if (RNNC_LIKELY(t > 32)) {
     /* y = p >> (t - 1) = hi >> (t - 33); (y >> 1) + (y & 1) = (y + 1) >> 1. */
     int32_t hi = (int32_t)(p >> 32);
     return ((hi >> (t - 33)) + 1) >> 1;

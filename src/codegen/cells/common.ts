@@ -61,7 +61,8 @@ export function planMatmul(src: QMatmul, base: string, what: string, env: CellEn
   const acc = mm.acc === 'int64' ? `int64 accumulator, pre-shift ${mm.preShift}` : 'int32 accumulator';
   const tables = [
     cTable(`${base}_w`, wt, env.kernels.layout(mm.weights, mm.rows, mm.cols, env.weightBits, segments),
-      `${what}: ${mm.rows}×${mm.cols} int${env.weightBits} weights, ${rl.order ? 'rows unit by unit, ' : ''}${layoutName(env)} (${acc})`),
+      `${what}: ${mm.rows}×${mm.cols} int${env.weightBits} weights, ${rl.order ? 'rows unit by unit, ' : ''}${layoutName(env)} (${acc})`,
+      'weights', env.kernels.weightAttr),
     cTable(`${base}_b`, 'int32_t', mm.bias, `${what}: int32 bias at the accumulator scale`),
     cTable(`${base}_m`, 'int32_t', mm.mult, `${what}: requantization multipliers in [2^30, 2^31)`),
     cTable(`${base}_s`, 'uint8_t', mm.shift, `${what}: requantization shifts`),

@@ -23,7 +23,7 @@ export function planGru(layer: QGruLayer, dir: QDirection, index: number, d: 'f'
       partial: fused ? 'grufused' : 'gru', fn: `${base}_step`,
       comment: `layer ${index}${d === 'b' ? ' backward' : ''}: gru, ${u} units, reset ${layer.resetAfter ? 'after' : 'before'} the recurrent product`,
       units: u, x: x.ctx, h: h.ctx, sigmoid: env.sigmoid, tanh: env.tanh, log2: env.log2Lut,
-      resetAfter: layer.resetAfter, z: u, n: 2 * u, zRows: 2 * u, nWeights: 2 * u * u,
+      resetAfter: layer.resetAfter, z: u, n: 2 * u, zRows: 2 * u, nWeights: env.kernels.segmentOffset(2 * u, u, env.weightBits),
       group: GROUP, groupRows: 3 * GROUP, blocks: [0, 4, 8],
     },
     tables: [...x.tables, ...h.tables],

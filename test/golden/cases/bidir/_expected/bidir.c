@@ -82,7 +82,7 @@ static const int16_t bidir_exp[257] = {
 };
 
 /* layer 0 input product (gates r, z, n): 6×2 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
-static const int8_t bidir_l0f_x_w[12] = {
+static const int8_t bidir_l0f_x_w[12] RNNC_DSP_ALIGNED = {
   -13, 127, -117, 127, 93, 127, -127, 66, -127, 57, -8, 127
 };
 
@@ -102,7 +102,7 @@ static const uint8_t bidir_l0f_x_s[6] = {
 };
 
 /* layer 0 recurrent product (gates r, z, n): 6×2 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
-static const int8_t bidir_l0f_h_w[12] = {
+static const int8_t bidir_l0f_h_w[12] RNNC_DSP_ALIGNED = {
   -127, 37, -127, -119, -127, -81, -127, -63, -2, 127, 127, -2
 };
 
@@ -122,7 +122,7 @@ static const uint8_t bidir_l0f_h_s[6] = {
 };
 
 /* layer 0 input product (gates r, z, n): 6×2 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
-static const int8_t bidir_l0b_x_w[12] = {
+static const int8_t bidir_l0b_x_w[12] RNNC_DSP_ALIGNED = {
   -127, 117, -22, -127, -114, 127, -109, 127, -25, 127, -39, -127
 };
 
@@ -142,7 +142,7 @@ static const uint8_t bidir_l0b_x_s[6] = {
 };
 
 /* layer 0 recurrent product (gates r, z, n): 6×2 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
-static const int8_t bidir_l0b_h_w[12] = {
+static const int8_t bidir_l0b_h_w[12] RNNC_DSP_ALIGNED = {
   111, -127, 127, -77, 127, 90, 127, -4, 127, -33, -97, 127
 };
 
@@ -162,7 +162,7 @@ static const uint8_t bidir_l0b_h_s[6] = {
 };
 
 /* layer 1 dense product: 2×4 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
-static const int8_t bidir_l1_w[8] = {
+static const int8_t bidir_l1_w[8] RNNC_DSP_ALIGNED = {
   127, -123, -106, 54, -104, -1, -76, -127
 };
 

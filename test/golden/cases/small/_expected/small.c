@@ -56,7 +56,7 @@ static const int16_t small_tanh[257] = {
 };
 
 /* layer 0 input product (gates i, f, g, o): 12×2 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
-static const int8_t small_l0f_x_w[24] = {
+static const int8_t small_l0f_x_w[24] RNNC_DSP_ALIGNED = {
   -127, 112, 127, -111, 127, 96, -127, 41, -127, 1, -127, -37, 37, 127, 51, -127,
   -46, -127, -127, -67, 127, 87, 127, -105
 };
@@ -79,7 +79,7 @@ static const uint8_t small_l0f_x_s[12] = {
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): 12×3 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
-static const int8_t small_l0f_h_w[36] = {
+static const int8_t small_l0f_h_w[36] RNNC_DSP_ALIGNED = {
   -95, -6, 127, -88, -5, -127, -127, 55, -118, 127, -29, -108, 127, -59, 57, 127,
   -114, -107, -127, 39, 52, 72, 127, -73, 127, -43, 49, -127, 90, 123, -127, 32,
   31, 127, 124, 9
@@ -103,8 +103,8 @@ static const uint8_t small_l0f_h_s[12] = {
 };
 
 /* layer 1 dense product: 2×3 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
-static const int8_t small_l1_w[6] = {
-  83, 127, -37, -69, -127, 69
+static const int8_t small_l1_w[8] RNNC_DSP_ALIGNED = {
+  83, 127, -37, -69, -127, 69, 0, 0
 };
 
 /* layer 1 dense product: int32 bias at the accumulator scale */
