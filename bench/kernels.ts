@@ -7,7 +7,8 @@
  *   npx tsc -p tsconfig.bench.json && node .tmp/bench/bench/kernels.js [--targets cortex-m4,cortex-m55]
  *
  * Prints per model: instructions per step, per MAC, the ratio to portable, the step
- * code bytes (nm sizes of the step functions, kernels inlined), and RAM (state + the
+ * code bytes (nm sizes of the step functions and of any runtime function the compiler
+ * kept out of line), and RAM (state + the
  * plan's stack scratch). Random weights (fixed seeds); the count barely depends on them
  * (only the lookup-table branches do).
  */
@@ -70,7 +71,7 @@ async function stepBytes(t: Target, dir: string, c: Case, opt: OptLevel): Promis
   let bytes = 0;
   for (const line of nm.stdout.split('\n')) {
     const m = /^[0-9a-f]+ ([0-9a-f]+) [tT] (\S+)$/.exec(line);
-    if (m && /_step$/.test(m[2]!)) bytes += parseInt(m[1]!, 16);
+    if (m && /_step$|^rnnc_/.test(m[2]!)) bytes += parseInt(m[1]!, 16);
   }
   return bytes;
 }

@@ -48,6 +48,17 @@ static inline int32_t rnnc_dsp_sxtb16_ror8(int32_t x) {
   return r;
 }
 
+/** rnnc_requant_s32, always inlined (gcc otherwise keeps it out of line in some
+ *  fused cells): the same two paths, the same integers. */
+static inline __attribute__((always_inline)) int32_t rnnc_dsp_requant_s32(int32_t acc, int32_t m, int t) {
+  int64_t p = (int64_t)acc * (int64_t)m;
+  if (RNNC_LIKELY(t > 32)) {
+    int32_t hi = (int32_t)(p >> 32);
+    return ((hi >> (t - 33)) + 1) >> 1;
+  }
+  return rnnc_requant_wide_s32(p, t);
+}
+
 /* One int8 group (4 columns) into an int32 accumulator. */
 #define RNNC_DSP_S8_32(acc, q, v01, v23) \
   acc = __smlad(__sxtb16(q), v01, acc); \
@@ -117,10 +128,10 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias
     a2 += (int32_t)w[2 * tail + k] * x;
     a3 += (int32_t)w[3 * tail + k] * x;
   }
-  out[0] = rnnc_requant_s32(a0, mult[0], shift[0]);
-  out[1] = rnnc_requant_s32(a1, mult[1], shift[1]);
-  out[2] = rnnc_requant_s32(a2, mult[2], shift[2]);
-  out[3] = rnnc_requant_s32(a3, mult[3], shift[3]);
+  out[0] = rnnc_dsp_requant_s32(a0, mult[0], shift[0]);
+  out[1] = rnnc_dsp_requant_s32(a1, mult[1], shift[1]);
+  out[2] = rnnc_dsp_requant_s32(a2, mult[2], shift[2]);
+  out[3] = rnnc_dsp_requant_s32(a3, mult[3], shift[3]);
 }
 
 /** int8 weights (dsp packing), int32 accumulator. */
@@ -144,12 +155,12 @@ static inline void rnnc_dsp_matmul_s8_s32(const int8_t *w, const int32_t *bias, 
     }
     for (k = 0; k < tail; k++) a += (int32_t)w[k] * (int32_t)vp[k];
     w += tail;
-    out[r] = rnnc_requant_s32(a, mult[r], shift[r]);
+    out[r] = rnnc_dsp_requant_s32(a, mult[r], shift[r]);
   }
 }
 
 /** One 4-row block of int8 weights, int64 accumulators, two rows at a time (four int64 would spill). */
-RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
+static inline void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
                                   const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                   int32_t cols, int32_t *out) {
   const int32_t groups = cols >> 2, tail = cols & 3;
@@ -172,8 +183,8 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias
       a0 += (int32_t)wp[k] * (int32_t)vp[k];
       a1 += (int32_t)wp[tail + k] * (int32_t)vp[k];
     }
-    out[j] = rnnc_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[j], shift[j]);
-    out[j + 1] = rnnc_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[j + 1], shift[j + 1]);
+    out[j] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[j], shift[j]);
+    out[j + 1] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[j + 1], shift[j + 1]);
   }
 }
 
@@ -198,7 +209,7 @@ static inline void rnnc_dsp_matmul_s8_s64(const int8_t *w, const int32_t *bias, 
     }
     for (k = 0; k < tail; k++) a += (int32_t)w[k] * (int32_t)vp[k];
     w += tail;
-    out[r] = rnnc_requant_s32(rnnc_rshr_sat_s64(a, (int)pre_shift), mult[r], shift[r]);
+    out[r] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a, (int)pre_shift), mult[r], shift[r]);
   }
 }
 
@@ -227,10 +238,10 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s32(const int16_t *w, const int32_t *bi
     a2 += (int32_t)w[2] * x;
     a3 += (int32_t)w[3] * x;
   }
-  out[0] = rnnc_requant_s32(a0, mult[0], shift[0]);
-  out[1] = rnnc_requant_s32(a1, mult[1], shift[1]);
-  out[2] = rnnc_requant_s32(a2, mult[2], shift[2]);
-  out[3] = rnnc_requant_s32(a3, mult[3], shift[3]);
+  out[0] = rnnc_dsp_requant_s32(a0, mult[0], shift[0]);
+  out[1] = rnnc_dsp_requant_s32(a1, mult[1], shift[1]);
+  out[2] = rnnc_dsp_requant_s32(a2, mult[2], shift[2]);
+  out[3] = rnnc_dsp_requant_s32(a3, mult[3], shift[3]);
 }
 
 /** int16 weights (pairs as stored, dsp block order), int32 accumulator. */
@@ -252,12 +263,12 @@ static inline void rnnc_dsp_matmul_s16_s32(const int16_t *w, const int32_t *bias
       vp += 2;
     }
     if (tail) a += (int32_t)(*w++) * (int32_t)(*vp);
-    out[r] = rnnc_requant_s32(a, mult[r], shift[r]);
+    out[r] = rnnc_dsp_requant_s32(a, mult[r], shift[r]);
   }
 }
 
 /** One 4-row block of int16 weights, int64 accumulators, two rows at a time. */
-RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
+static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
                                   const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                   int32_t cols, int32_t *out) {
   const int32_t groups = cols >> 1, tail = cols & 1;
@@ -277,8 +288,8 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bi
       a0 += (int32_t)w[8 * groups + j] * (int32_t)(*vp);
       a1 += (int32_t)w[8 * groups + j + 1] * (int32_t)(*vp);
     }
-    out[j] = rnnc_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[j], shift[j]);
-    out[j + 1] = rnnc_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[j + 1], shift[j + 1]);
+    out[j] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[j], shift[j]);
+    out[j + 1] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[j + 1], shift[j + 1]);
   }
 }
 
@@ -301,7 +312,7 @@ static inline void rnnc_dsp_matmul_s16_s64(const int16_t *w, const int32_t *bias
       vp += 2;
     }
     if (tail) a += (int32_t)(*w++) * (int32_t)(*vp);
-    out[r] = rnnc_requant_s32(rnnc_rshr_sat_s64(a, (int)pre_shift), mult[r], shift[r]);
+    out[r] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a, (int)pre_shift), mult[r], shift[r]);
   }
 }
 

@@ -28,6 +28,13 @@
 #define RNNC_LIKELY(c) (c)
 #endif
 
+/* Rare paths kept out of line (code size of the step functions). */
+#if defined(__GNUC__)
+#define RNNC_COLD_FN static __attribute__((noinline, cold, unused))
+#else
+#define RNNC_COLD_FN static inline
+#endif
+
 /** Clamp an int32 to int16.  TS twin: satS16 (src/fixed/ops.ts). */
 static inline int16_t rnnc_sat_s16(int32_t x) {
 #if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
@@ -99,6 +106,10 @@ static inline int16_t rnnc_div_q15(int32_t num, int32_t den) {
  *  For t > 32 only the high word of p matters: p >> t = hi >> (t - 32) and the
  *  rounding bit is bit t - 33 of hi; |p| < 2^62 so |hi| <= 2^30 and no saturation can
  *  occur. That avoids 64-bit variable shifts on 32-bit cores.  TS twin: requantS32. */
+RNNC_COLD_FN int32_t rnnc_requant_wide_s32(int64_t p, int t) {
+  return rnnc_sat_s32((p >> t) + ((p >> (t - 1)) & 1));
+}
+
 static inline int32_t rnnc_requant_s32(int32_t acc, int32_t m, int t) {
   int64_t p = (int64_t)acc * (int64_t)m;
   if (RNNC_LIKELY(t > 32)) {
@@ -106,7 +117,7 @@ static inline int32_t rnnc_requant_s32(int32_t acc, int32_t m, int t) {
     int32_t hi = (int32_t)(p >> 32);
     return ((hi >> (t - 33)) + 1) >> 1;
   }
-  return rnnc_sat_s32((p >> t) + ((p >> (t - 1)) & 1));
+  return rnnc_requant_wide_s32(p, t);
 }
 
 /** int64 accumulator to int32: rounding right shift k in [1, 62], saturated.
