@@ -31,10 +31,14 @@ gcc -std=c99 -O2 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror -I "$out
   "$out/host/gesture.c" "$out/host/gesture_test.c" -o "$out/host/gesture_test"
 "$out/host/gesture_test"
 
-step "5. compile for Cortex-M4, build with arm-none-eabi-gcc"
+step "5. compile for Cortex-M4 (flash/RAM report)"
 rnnc compile "$out/gesture.q.json" --target cortex-m4 -o "$out/cortex-m4" --emit-test --report-json "$out/cortex-m4/report.json"
 
-step "6. verify: the C against the TypeScript fixed-point reference, bit for bit"
+step "6. verify: the C against the TypeScript fixed-point reference, bit for bit (gcc; arm-none-eabi-gcc + QEMU mps2-an386)"
 rnnc verify "$out/gesture.q.json" --target host --cases 50
+rnnc verify "$out/gesture.q.json" --target cortex-m4 --cases 20
+
+step "7. bench on Cortex-M4 under QEMU: executed instructions per step, flash, RAM"
+rnnc bench "$out/gesture.q.json" --target cortex-m4
 
 printf '\nAll outputs are in %s/.\n' "$out"

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   'import/invalid': 'input',
   'import/unsupported': 'input',
   'toolchain/missing': 'input',
+  'target/too_large': 'input',
   'unsupported/feature': 'input',
   'train/interrupted': 'input',
   'train/diverged': 'input',

@@ -2,11 +2,10 @@
 import type { Command } from 'commander';
 import { emitModel } from '../codegen/emit.js';
 import { measureCode } from '../codegen/measure.js';
-import { writeOutputs } from '../codegen/output.js';
+import { outputPaths, writeOutputs } from '../codegen/output.js';
 import { buildReport, reportText } from '../codegen/report.js';
 import { TARGET_NAMES, getTarget } from '../codegen/targets.js';
 import { goldenCases } from '../codegen/testdata.js';
-import { writeAtomic } from '../util/fs.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
 import { addQuantOptions } from './quant-options.js';
@@ -45,10 +44,11 @@ export function registerCompile(program: Command, io: CliIo): void {
         ? goldenCases(model, { seed: 1, count: testCases, steps: Math.min(16, maxSeq), extra: calibration })
         : undefined;
       const emitted = emitModel(model, target, { version: VERSION, source: path.split(/[\\/]/).pop() ?? path, maxSeq }, golden);
-      const written = writeOutputs(opts.out, emitted.files, opts.force === true);
       const code = await measureCode(emitted, target);
-      const report = buildReport(emitted, code, written, model.weightBits);
-      if (opts.reportJson) writeAtomic(opts.reportJson, JSON.stringify(report, null, 2) + '\n');
+      const report = buildReport(emitted, code, outputPaths(opts.out, emitted.files), model.weightBits);
+      // The report joins the C files' batch: either everything is written or nothing.
+      const extra = opts.reportJson ? [{ path: opts.reportJson, content: JSON.stringify(report, null, 2) + '\n' }] : [];
+      writeOutputs(opts.out, emitted.files, opts.force === true, extra);
       io.out(reportText(report));
     });
 }

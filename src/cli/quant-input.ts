@@ -8,6 +8,7 @@ import { quantizeInput } from '../fixed/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { isQuantModelJson, validateQuantModel } from '../ir/qio.js';
 import { nameProblem } from '../ir/names.js';
+import { DEFAULT_MARGIN } from '../quantize/pipeline.js';
 import { readJson } from '../util/fs.js';
 import type { CliIo } from './context.js';
 import { loadFloatModel } from './load.js';
@@ -41,6 +42,16 @@ export interface CliModel {
   calibration: Int16Array[][];
 }
 
+/** Quantizer options set to something other than their defaults. */
+function quantizerOptionsGiven(o: ModelCliOptions): string[] {
+  const given: Array<[string, boolean]> = [
+    ['--calib', o.calib !== undefined], ['--weights', o.weights !== 'int8'], ['--lut-size', o.lutSize !== undefined],
+    ['--percentile', o.percentile !== '100'], ['--margin', Number(o.margin) !== DEFAULT_MARGIN],
+    ['--window', o.window !== undefined], ['--features', o.features !== undefined],
+  ];
+  return given.filter(([, set]) => set).map(([flag]) => flag);
+}
+
 /** Loads a quantized model, or loads and quantizes a float one (warnings to stderr). */
 export function loadQuantForCli(path: string, opts: ModelCliOptions, io: CliIo, maxSteps: number): CliModel {
   const r = loadQuant(path, opts, io, maxSteps);
@@ -56,7 +67,10 @@ function loadQuant(path: string, opts: ModelCliOptions, io: CliIo, maxSteps: num
     if (!(e instanceof RnncError && e.code === 'io/bad_json')) throw e;
   }
   if (json !== undefined && isQuantModelJson(json)) {
-    if (opts.calib !== undefined) throw new RnncError('usage/invalid', `--calib: ${path} is already quantized; calibration applies to float models`);
+    const given = quantizerOptionsGiven(opts);
+    if (given.length > 0) {
+      throw new RnncError('usage/invalid', `${given.join(', ')}: ${path} is already quantized; these options apply to float models (rnnc quantize)`);
+    }
     return { model: validateQuantModel(json, path), calibration: [] };
   }
   const float = loadFloatModel(path);

@@ -8,7 +8,7 @@ import { lutLog2 } from '../fixed/lut.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { nameProblem } from '../ir/names.js';
 import { type ChainCtx, buildChain, denseWidth, firstLastOnly } from './chain.js';
-import { checkQuantModel } from './check.js';
+import { checkQuantModel } from '../ir/qcheck.js';
 import { type CTable, cTable } from './ctables.js';
 import { type CellEnv, type DirectionCtx, type DirectionPlan } from './cells/common.js';
 import { type DenseCtx, planDense } from './cells/dense.js';

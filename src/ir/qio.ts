@@ -3,6 +3,7 @@ import { RnncError, RnncProblems } from '../errors.js';
 import { readJson, stringifyJson, writeAtomic } from '../util/fs.js';
 import { nameProblem } from './names.js';
 import { type QuantModel, qModelSchema } from './qmodel.js';
+import { checkQuantModel } from './qcheck.js';
 import { formatPath } from './validate.js';
 
 export function isQuantModelJson(json: unknown): boolean {
@@ -21,6 +22,7 @@ export function validateQuantModel(json: unknown, source: string): QuantModel {
   }
   const bad = nameProblem(parsed.data.name);
   if (bad) throw new RnncError('names/invalid', `${source}: name: ${bad}`);
+  checkQuantModel(parsed.data, source);
   return parsed.data;
 }
 

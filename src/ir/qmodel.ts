@@ -116,3 +116,8 @@ export type QDenseLayer = Extract<QLayer, { type: 'dense' }>;
 export type QLstmLayer = Extract<QLayer, { type: 'lstm' }>;
 export type QGruLayer = Extract<QLayer, { type: 'gru' }>;
 export type QuantModel = z.infer<typeof qModelSchema>;
+
+/** Whether layers emit one output per timestep: only if every recurrent layer returns sequences. */
+export function sequenceOutput(layers: readonly QLayer[]): boolean {
+  return layers.every((l) => l.type === 'dense' || l.returnSequences);
+}

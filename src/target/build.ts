@@ -75,7 +75,13 @@ export async function buildForTarget(opts: BuildOptions): Promise<string> {
   const r = await execa(cc, buildArgs(target, opts, tmp), { reject: false, all: true });
   if (r.exitCode !== 0) {
     rmSync(tmp, { force: true });
-    const lines = (r.all ?? '').trim().split('\n');
+    const all = r.all ?? '';
+    // The program does not fit the board: the model is too large, not a bug.
+    const overflow = /region [`'](\w+)' overflowed by (\d+) bytes/.exec(all);
+    if (overflow) {
+      throw new RnncError('target/too_large', `the model and its test harness do not fit the ${target.name} board's memory: region ${overflow[1]} overflowed by ${overflow[2]} bytes (use int8 weights or a smaller model)`);
+    }
+    const lines = all.trim().split('\n');
     const shown = lines.slice(0, 20).join('\n') + (lines.length > 20 ? `\n... (${lines.length - 20} more lines)` : '');
     throw new RnncError('toolchain/failed', `${target.cc} failed building ${name} for ${target.name}:\n${shown}`);
   }

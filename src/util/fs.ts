@@ -3,7 +3,7 @@
  * a temporary file beside the target and is renamed over it, so a reader never sees
  * half a file and a failure leaves nothing behind.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { RnncError } from '../errors.js';
 
@@ -84,9 +84,17 @@ export function writeAtomic(path: string, content: string | Uint8Array): void {
  * written to a temporary name, and only when all succeeded are they renamed.
  */
 export function writeAllAtomic(files: ReadonlyArray<{ path: string; content: string | Uint8Array }>): void {
+  // A directory in the way would make a rename fail halfway through: refuse it first.
+  for (const f of files) {
+    if (existsSync(f.path) && statSync(f.path).isDirectory()) {
+      throw new RnncError('io/unwritable', `cannot write ${f.path}: it is a directory`, f.path);
+    }
+  }
   const staged: Array<{ tmp: string; path: string }> = [];
+  let current = files[0]?.path ?? '';
   try {
     for (const f of files) {
+      current = f.path;
       const dir = dirname(f.path);
       mkdirSync(dir, { recursive: true });
       const tmp = join(dir, `.${basename(f.path)}.${process.pid}.tmp`);
@@ -95,10 +103,16 @@ export function writeAllAtomic(files: ReadonlyArray<{ path: string; content: str
     }
   } catch (e) {
     for (const s of staged) discard(s.tmp);
-    const failed = staged[staged.length - 1]?.path ?? files[0]?.path ?? '';
-    throw new RnncError('io/unwritable', `cannot write ${failed}: ${reason(e)}`, failed);
+    throw new RnncError('io/unwritable', `cannot write ${current}: ${reason(e)}`, current);
   }
-  for (const s of staged) renameSync(s.tmp, s.path);
+  staged.forEach((s, i) => {
+    try {
+      renameSync(s.tmp, s.path);
+    } catch (e) {
+      for (const rest of staged.slice(i)) discard(rest.tmp);
+      throw new RnncError('io/unwritable', `cannot write ${s.path}: ${reason(e)}`, s.path);
+    }
+  });
 }
 
 /**

@@ -35,7 +35,11 @@ export interface RunResult {
   stderr: string;
 }
 
+/** Longest a generated test program may run before it is taken to hang. */
+const RUN_TIMEOUT_MS = 120_000;
+
 export async function runProgram(path: string, cwd: string): Promise<RunResult> {
-  const r = await execa(path, [], { cwd, reject: false });
+  const r = await execa(path, [], { cwd, reject: false, timeout: RUN_TIMEOUT_MS });
+  if (r.timedOut) throw new RnncError('toolchain/failed', `${path} ran for more than ${RUN_TIMEOUT_MS / 1000} s without finishing`);
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }

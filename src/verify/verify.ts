@@ -4,12 +4,13 @@
  * extreme and calibration sequences; every output compared with the fixed-point
  * reference, exactly.
  */
+import { RnncError } from '../errors.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { QuantModel } from '../ir/qmodel.js';
 import type { Target } from '../codegen/targets.js';
-import { goldenCases } from '../codegen/testdata.js';
+import { comparedCount, goldenCases } from '../codegen/testdata.js';
 import type { OptLevel } from '../target/build.js';
 import { requireCompiler as requireTargetCompiler, requireEmulator } from '../target/toolchain.js';
 import { requireCompiler } from './cc.js';
@@ -49,6 +50,10 @@ export async function verifyModel(q: QuantModel, target: Target, opts: VerifyOpt
       ? { cc: target.cc, flags: [], opt: opts.opt ?? 'O2', version: opts.version, maxSeq: opts.maxSeq }
       : { cc: target.cc, flags: ['-O1', '-fsanitize=undefined', '-fno-sanitize-recover'], version: opts.version, maxSeq: opts.maxSeq };
     const [verdict] = await runHarness([{ model: q, golden }], dir, target, hopts);
+    // A PASS over fewer outputs than the reference produced proves nothing.
+    if (verdict!.pass && verdict!.compared !== comparedCount(golden)) {
+      throw new RnncError('verify/mismatch', `${q.name}: the C compared ${verdict!.compared} outputs, the reference has ${comparedCount(golden)}`);
+    }
     const result = { verdict: verdict!, compared: verdict!.pass ? verdict!.compared : 0, cases: golden.length, layer: q.layers.length - 1 };
     const failing = verdict!.mismatch ? golden[verdict!.mismatch.caseIndex] : undefined;
     if (!failing) return result;

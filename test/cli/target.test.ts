@@ -64,6 +64,14 @@ describe('rnnc verify --target', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe('rnnc: --opt: expected O2 or Os, got "O3"\n');
   });
+
+  it('a model larger than the board: exit 2 with the overflowing region, not an internal error', async () => {
+    const big = join(dir, 'big.json');
+    writeFileSync(big, modelToJson(randomModel({ name: 'big', inputSize: 64, layers: [{ type: 'lstm', units: 400 }] }, 7)));
+    const r = await rnnc(['verify', big, '--target', 'cortex-m55', '--weights', 'int16', '--cases', '1']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^rnnc: the model and its test harness do not fit the cortex-m55 board's memory: region \w+ overflowed by \d+ bytes/);
+  });
 });
 
 interface BenchJson {

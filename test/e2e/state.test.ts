@@ -63,7 +63,7 @@ describe('cross compilers', () => {
   for (const name of ['cortex-m0', 'cortex-m4', 'cortex-m55', 'riscv32']) {
     it(`${name}: strict warning-free build of ${models.length} models`, async () => {
       const target = getTarget(name);
-      if (!(await hasCompiler(target.cc))) return;
+      expect(await hasCompiler(target.cc), `${target.cc} is missing: scripts/toolchain.sh installs it`).toBe(true);
       const dir = tempDir(name);
       for (const q of models) for (const f of emitModel(q, target, { version: 't', source: 'm', maxSeq: 8 }).files) writeFileSync(join(dir, f.name), f.content);
       const libc = name === 'riscv32' ? ['--specs=picolibc.specs'] : [];
@@ -77,7 +77,7 @@ describe('cross compilers', () => {
 describe('the integer path', () => {
   it('with NAME_NO_FLOAT needs no float, libm or malloc: only memset/memcpy and 64-bit helpers (Cortex-M0)', async () => {
     const target = getTarget('cortex-m0');
-    if (!(await hasCompiler(target.cc))) return;
+    expect(await hasCompiler(target.cc), `${target.cc} is missing: scripts/toolchain.sh installs it`).toBe(true);
     const dir = tempDir('nofloat');
     const models = equivalenceModels(6, 4711, 800).map((m) => m.model);
     for (const q of models) for (const f of emitModel(q, target, { version: 't', source: 'm', maxSeq: 8 }).files) writeFileSync(join(dir, f.name), f.content);

@@ -1,6 +1,6 @@
 // cutModel: layers [0, k] as a model whose reference output is layer k's output.
 import { describe, expect, it } from 'vitest';
-import { checkQuantModel } from '../../../src/codegen/check.js';
+import { checkQuantModel } from '../../../src/ir/qcheck.js';
 import { runFixed } from '../../../src/fixed/model.js';
 import { randomModel } from '../../../src/ir/random.js';
 import { quantizeModel } from '../../../src/quantize/quantize.js';

@@ -1,7 +1,7 @@
 // A model.q.json is untrusted input to the generator: every inconsistency that would
 // make the C read out of bounds, wrap, or differ from the reference is refused.
 import { describe, expect, it } from 'vitest';
-import { checkQuantModel } from '../../../src/codegen/check.js';
+import { checkQuantModel } from '../../../src/ir/qcheck.js';
 import { cArrayBody, cLiteral } from '../../../src/codegen/ctables.js';
 import { randomModel } from '../../../src/ir/random.js';
 import type { QuantModel } from '../../../src/ir/qmodel.js';

@@ -1,5 +1,6 @@
 /**
- * What the code generator demands of a QuantModel beyond its schema: consistent shapes,
+ * What the fixed-point reference and the code generator demand of a QuantModel beyond
+ * its schema: consistent shapes,
  * integer ranges the C types hold, and accumulator bounds that hold for the actual
  * weights. A model.q.json can come from anywhere, so nothing here is trusted: a
  * violation would otherwise become an out-of-bounds read, a wrapped integer or a C
@@ -7,8 +8,8 @@
  */
 import { RnncProblems } from '../errors.js';
 import { lutLog2 } from '../fixed/lut.js';
-import type { QMatmul, QuantModel } from '../ir/qmodel.js';
-import { gateCount } from '../ir/model.js';
+import { type QMatmul, type QuantModel, sequenceOutput } from './qmodel.js';
+import { gateCount } from './model.js';
 
 const INT32_MAX = 2 ** 31 - 1;
 /** The TypeScript reference accumulates in doubles: exact below 2^52 (see quantize/matmul.ts). */
@@ -67,12 +68,20 @@ export function checkQuantModel(q: QuantModel, source: string): void {
   checkTable(q.lut.sigmoid, n, 1, 32767, 'lut.sigmoid', problems);
   checkTable(q.lut.tanh, n, 0, 32767, 'lut.tanh', problems);
   checkTable(q.tables?.exp, n, 0, 32767, 'tables.exp', problems);
+  if (!(q.input.frac >= -16 && q.input.frac <= 15)) problems.push(`input.frac: ${q.input.frac} is outside [-16, 15]`);
   if (q.inputSize < 1 || q.inputSize > 4096) problems.push(`inputSize: ${q.inputSize} is outside 1..4096`);
   if (q.layers.length === 0) problems.push('layers: the model has no layers');
   let width = q.inputSize;
+  let frac = q.input.frac;
   q.layers.forEach((l, i) => {
     const what = `layers[${i}]`;
     if (l.units < 1 || l.units > 4096) { problems.push(`${what}.units: ${l.units} is outside 1..4096`); return; }
+    if (l.inFrac !== frac) problems.push(`${what}.inFrac: ${l.inFrac}, but the layer before gives ${frac} fractional bits`);
+    const outFrac = l.type !== 'dense' ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
+    if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= -16 && l.outFrac <= 15)) {
+      problems.push(`${what}.outFrac: ${l.outFrac} is not valid for this layer${outFrac !== undefined ? ` (expected ${outFrac})` : ' (expected -16..15)'}`);
+    }
+    frac = l.outFrac;
     if (l.type === 'dense') {
       checkMatmul(l.mm, l.units, width, q.weightBits, `${what}.mm`, problems);
       if (l.activation === 'softmax') {
@@ -98,11 +107,17 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     width = l.bidirectional === 'concat' ? 2 * l.units : l.units;
   });
   if (width !== q.outputSize) problems.push(`outputSize: the layers give ${width}, the model says ${q.outputSize}`);
+  if (q.output.frac !== frac) problems.push(`output.frac: ${q.output.frac}, but the last layer gives ${frac} fractional bits`);
+  const sequence = sequenceOutput(q.layers);
+  if (q.output.sequence !== sequence) problems.push(`output.sequence: ${q.output.sequence}, but the layers give ${sequence ? 'one output per step' : 'one output per sequence'}`);
   if (log2 === 0 && problems.length === 0) problems.push('lut.size: invalid');
   if (q.input.normalization) {
     const { mean, std } = q.input.normalization;
     if (mean.length !== q.inputSize || std.length !== q.inputSize) problems.push('input.normalization: mean and std need one value per input');
-    if (!std.every((s) => s > 0)) problems.push('input.normalization.std: values must be positive');
+    // The float helper stores them as float32: they must stay finite there, and std non-zero.
+    const f32 = (x: number) => Math.fround(x);
+    if (!mean.every((m) => Number.isFinite(f32(m)))) problems.push('input.normalization.mean: values must be finite float32 numbers');
+    if (!std.every((s) => s > 0 && Number.isFinite(f32(s)) && f32(s) > 0)) problems.push('input.normalization.std: values must be positive float32 numbers');
   }
   if (problems.length > 0) throw new RnncProblems('ir/invalid', source, problems);
 }
