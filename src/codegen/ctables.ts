@@ -46,8 +46,10 @@ export interface CTable {
   bytes: number;
   /** Which flash figure it counts in. */
   kind: 'weights' | 'luts';
+  /** Text between the declarator and `=`: an alignment macro of the kernel header, or ''. */
+  attr: string;
 }
 
-export function cTable(symbol: string, ctype: CType, values: readonly number[], comment: string, kind: CTable['kind'] = 'weights'): CTable {
-  return { symbol, ctype, length: values.length, body: cArrayBody(values, ctype), comment, bytes: values.length * BYTES[ctype], kind };
+export function cTable(symbol: string, ctype: CType, values: readonly number[], comment: string, kind: CTable['kind'] = 'weights', attr = ''): CTable {
+  return { symbol, ctype, length: values.length, body: cArrayBody(values, ctype), comment, bytes: values.length * BYTES[ctype], kind, attr };
 }

@@ -34,7 +34,7 @@ export function emitModel(q: QuantModel, target: Target, opts: PlanOptions, gold
   const files: EmittedFile[] = [
     { name: `${q.name}.h`, content: render('model.h', plan) },
     { name: `${q.name}.c`, content: render('model.c', plan) },
-    ...['rnnc_fixed.h', 'rnnc_kernels.h'].map((f) => ({ name: f, content: runtimeHeader(f, plan.version) })),
+    ...plan.kernelHeaders.map((f) => ({ name: f, content: runtimeHeader(f, plan.version) })),
   ];
   if (golden) files.push({ name: `${q.name}_test.c`, content: render('test.c', { ...plan, ...testContext(golden) }) });
   return { plan, files };

@@ -1,28 +1,70 @@
 /**
  * Kernel families: which runtime function computes a quantized matrix product on a
- * target. Only the portable family exists so far (runtime-c/include/rnnc/rnnc_kernels.h);
- * the DSP and MVE families will add their own rows behind the same call signature,
- * and targets without their own kernels fall back to portable.
+ * target, and in which layout it reads the weights. Every family returns exactly what
+ * the portable kernels return (runtime-c/include/rnnc/rnnc_kernels.h).
+ *   portable: plain C, row-major weights (host, Cortex-M0/M3, RISC-V)
+ *   dsp:      SMLAD/SMLALD with weights packed by pack.ts (rnnc_dsp.h; Cortex-M4/M7/M33)
+ *   mve:      VMLADAVA/VMLALDAVA on 8 columns at a time, row-major weights (rnnc_mve.h;
+ *             Cortex-M55)
+ * Fast families fuse LSTM and GRU (resetAfter) steps unit by unit (cells/lstm.ts, gru.ts).
  */
 import type { KernelFamily } from './targets.js';
 import type { QMatmul } from '../ir/qmodel.js';
+import { dspSegmentOffset, packDsp } from './pack.js';
 
 export interface KernelSet {
-  /** The family actually emitted (a target may fall back to portable). */
+  /** The family actually emitted (a target may fall back to another). */
   family: KernelFamily;
   /** C function for int8/int16 weights with an int32/int64 accumulator. */
   matmul(weightBits: 8 | 16, acc: QMatmul['acc']): string;
-  /** The runtime headers the generated .c includes, copied beside it. */
+  /** Fused cells: the always-inlined 4-row block function (`fn(w, b, m, s, pre, v, cols, out)`). */
+  block(weightBits: 8 | 16, acc: QMatmul['acc']): string;
+  /** The weight table in this family's layout; `segments`: row counts of separate calls. */
+  layout(weights: readonly number[], rows: number, cols: number, bits: 8 | 16, segments?: readonly number[]): readonly number[];
+  /** Entry offset in the weight table of a call segment starting at row `row`. */
+  segmentOffset(row: number, cols: number, bits: 8 | 16): number;
+  /** Declaration suffix of weight tables (an alignment the kernels rely on), or ''. */
+  weightAttr: string;
+  /** The kernel header the generated .c includes. */
+  include: string;
+  /** The runtime headers the generated .c needs, copied beside it. */
   headers: readonly string[];
 }
 
 const portable: KernelSet = {
   family: 'portable',
   matmul: (bits, acc) => `rnnc_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  block: (bits, acc) => `rnnc_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  layout: (w) => w,
+  segmentOffset: (row, cols) => row * cols,
+  weightAttr: '',
+  include: 'rnnc_kernels.h',
   headers: ['rnnc_fixed.h', 'rnnc_kernels.h'],
 };
 
-const FAMILIES: Record<KernelFamily, KernelSet> = { portable, dsp: portable, mve: portable };
+const dsp: KernelSet = {
+  family: 'dsp',
+  matmul: (bits, acc) => `rnnc_dsp_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  block: (bits, acc) => `rnnc_dsp_block4_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  layout: packDsp,
+  segmentOffset: dspSegmentOffset,
+  weightAttr: ' RNNC_DSP_ALIGNED',
+  include: 'rnnc_dsp.h',
+  headers: ['rnnc_fixed.h', 'rnnc_kernels.h', 'rnnc_dsp.h'],
+};
+
+const mve: KernelSet = {
+  family: 'mve',
+  matmul: (bits, acc) => `rnnc_mve_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  block: (bits, acc) => `rnnc_mve_block4_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  layout: (w) => w,
+  segmentOffset: (row, cols) => row * cols,
+  weightAttr: '',
+  include: 'rnnc_mve.h',
+  headers: ['rnnc_fixed.h', 'rnnc_kernels.h', 'rnnc_mve.h'],
+};
+
+const FAMILIES: Record<KernelFamily, KernelSet> = { portable, dsp, mve };
 
 export function kernelSet(family: KernelFamily): KernelSet {
   return FAMILIES[family];

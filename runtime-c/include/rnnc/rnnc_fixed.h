@@ -14,12 +14,37 @@
 #define RNNC_FIXED_H
 
 #include <stdint.h>
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#endif
 
 #define RNNC_FIXED_VERSION 1
 
+/* Branch hint: the usual requantization shifts are > 32 (an int8/int16 weight scale
+ * well below 1); keeps the rare general path out of the hot loop. */
+#if defined(__GNUC__)
+#define RNNC_LIKELY(c) __builtin_expect(!!(c), 1)
+#else
+#define RNNC_LIKELY(c) (c)
+#endif
+
+/* Rare paths kept out of line (code size of the step functions). */
+#if defined(__GNUC__)
+#define RNNC_COLD_FN static __attribute__((noinline, cold, unused))
+#else
+#define RNNC_COLD_FN static inline
+#endif
+
 /** Clamp an int32 to int16.  TS twin: satS16 (src/fixed/ops.ts). */
 static inline int16_t rnnc_sat_s16(int32_t x) {
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+  /* One SSAT (gcc does not always see it in the clamp below when inlined). */
+  int32_t r;
+  __asm__("ssat %0, #16, %1" : "=r"(r) : "r"(x));
+  return (int16_t)r;
+#else
   return (int16_t)(x < INT16_MIN ? INT16_MIN : x > INT16_MAX ? INT16_MAX : x);
+#endif
 }
 
 /** Clamp an int64 to int32.  TS twin: satS32. */
@@ -29,7 +54,11 @@ static inline int32_t rnnc_sat_s32(int64_t x) {
 
 /** Saturating int32 addition.  TS twin: addSatS32. */
 static inline int32_t rnnc_add_sat_s32(int32_t a, int32_t b) {
+#if defined(__ARM_FEATURE_DSP)
+  return __qadd(a, b); /* one QADD: the same saturating sum */
+#else
   return rnnc_sat_s32((int64_t)a + (int64_t)b);
+#endif
 }
 
 /** Rounding (half up) arithmetic right shift, s in [0, 31]; cannot overflow.
@@ -74,10 +103,21 @@ static inline int16_t rnnc_div_q15(int32_t num, int32_t den) {
 
 /** round(acc * m / 2^t), half up, saturated to int32; m in [2^30, 2^31) or 0,
  *  t in [1, 62]. One 32x32 -> 64 multiply; the rounding form cannot overflow.
- *  TS twin: requantS32. */
+ *  For t > 32 only the high word of p matters: p >> t = hi >> (t - 32) and the
+ *  rounding bit is bit t - 33 of hi; |p| < 2^62 so |hi| <= 2^30 and no saturation can
+ *  occur. That avoids 64-bit variable shifts on 32-bit cores.  TS twin: requantS32. */
+RNNC_COLD_FN int32_t rnnc_requant_wide_s32(int64_t p, int t) {
+  return rnnc_sat_s32((p >> t) + ((p >> (t - 1)) & 1));
+}
+
 static inline int32_t rnnc_requant_s32(int32_t acc, int32_t m, int t) {
   int64_t p = (int64_t)acc * (int64_t)m;
-  return rnnc_sat_s32((p >> t) + ((p >> (t - 1)) & 1));
+  if (RNNC_LIKELY(t > 32)) {
+    /* y = p >> (t - 1) = hi >> (t - 33); (y >> 1) + (y & 1) = (y + 1) >> 1. */
+    int32_t hi = (int32_t)(p >> 32);
+    return ((hi >> (t - 33)) + 1) >> 1;
+  }
+  return rnnc_requant_wide_s32(p, t);
 }
 
 /** int64 accumulator to int32: rounding right shift k in [1, 62], saturated.

@@ -18,6 +18,8 @@ export interface CellEnv {
 /** A kernel call's holes: `fn(w, b, m, s, pre, v, rows, cols, out)`. */
 export interface MatmulCtx {
   fn: string;
+  /** The family's 4-row block function (fused cells only). */
+  block: string;
   w: string;
   b: string;
   m: string;
@@ -37,18 +39,37 @@ export interface MatmulPlan {
  * Tables `<base>_w`, `_b`, `_m`, `_s` of one product. `what` names it in the table
  * comments (numbers and fixed words only).
  */
-export function planMatmul(mm: QMatmul, base: string, what: string, env: CellEnv): MatmulPlan {
+/** Row order of a product's tables (a fused cell's unit groups) and its call segments. */
+export interface RowLayout {
+  order?: readonly number[];
+  segments?: readonly number[];
+}
+
+function permute(mm: QMatmul, order: readonly number[]): QMatmul {
+  const c = mm.cols;
+  return {
+    ...mm,
+    weights: order.flatMap((r) => mm.weights.slice(r * c, (r + 1) * c)),
+    bias: order.map((r) => mm.bias[r]!), mult: order.map((r) => mm.mult[r]!), shift: order.map((r) => mm.shift[r]!),
+  };
+}
+
+export function planMatmul(src: QMatmul, base: string, what: string, env: CellEnv, rl: RowLayout = {}): MatmulPlan {
+  const mm = rl.order ? permute(src, rl.order) : src;
+  const segments = rl.segments;
   const wt = env.weightBits === 8 ? 'int8_t' : 'int16_t';
   const acc = mm.acc === 'int64' ? `int64 accumulator, pre-shift ${mm.preShift}` : 'int32 accumulator';
   const tables = [
-    cTable(`${base}_w`, wt, mm.weights, `${what}: ${mm.rows}×${mm.cols} int${env.weightBits} weights, row-major (${acc})`),
+    cTable(`${base}_w`, wt, env.kernels.layout(mm.weights, mm.rows, mm.cols, env.weightBits, segments),
+      `${what}: ${mm.rows}×${mm.cols} int${env.weightBits} weights, ${rl.order ? 'rows unit by unit, ' : ''}${layoutName(env)} (${acc})`,
+      'weights', env.kernels.weightAttr),
     cTable(`${base}_b`, 'int32_t', mm.bias, `${what}: int32 bias at the accumulator scale`),
     cTable(`${base}_m`, 'int32_t', mm.mult, `${what}: requantization multipliers in [2^30, 2^31)`),
     cTable(`${base}_s`, 'uint8_t', mm.shift, `${what}: requantization shifts`),
   ];
   return {
     ctx: {
-      fn: env.kernels.matmul(env.weightBits, mm.acc), w: `${base}_w`, b: `${base}_b`, m: `${base}_m`, s: `${base}_s`,
+      fn: env.kernels.matmul(env.weightBits, mm.acc), block: env.kernels.block(env.weightBits, mm.acc), w: `${base}_w`, b: `${base}_b`, m: `${base}_m`, s: `${base}_s`,
       pre: mm.preShift, rows: mm.rows, cols: mm.cols,
     },
     tables,
@@ -56,9 +77,13 @@ export function planMatmul(mm: QMatmul, base: string, what: string, env: CellEnv
   };
 }
 
+function layoutName(env: CellEnv): string {
+  return env.kernels.family === 'dsp' ? 'dsp layout (src/codegen/pack.ts)' : 'row-major';
+}
+
 /** One direction of a recurrent layer as its partial template sees it. */
 export interface DirectionCtx {
-  partial: 'rnn' | 'lstm' | 'gru';
+  partial: 'rnn' | 'lstm' | 'gru' | 'lstmfused' | 'grufused';
   /** The static step function: `static void fn(int16_t *h, [c,] const int16_t *x)`. */
   fn: string;
   comment: string;

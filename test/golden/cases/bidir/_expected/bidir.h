@@ -7,7 +7,7 @@
  * layer 0: gru 2 -> 2 units, bidirectional (concat), reset before, last step only, int32/int32 accumulators
  * layer 1: dense 4 -> 2, softmax, out Q.15, int32 accumulator
  * Quantization: int8 weights (per-row scale), LUT size 256, input Q.12, output Q.15
- * Target: cortex-m4 (portable kernels)
+ * Target: cortex-m4 (dsp kernels)
  * Flash: weights 290 B, LUTs 1542 B (code: see rnnc compile's report)
  * RAM: state 4 B, static scratch 128 B, stack scratch about 60 B
  * MACs per timestep: 56
