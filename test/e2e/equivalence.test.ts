@@ -9,24 +9,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getTarget } from '../../src/codegen/targets.js';
 import { expectedCount, runHarness, type ModelVerdict } from '../../src/verify/harness.js';
 import { equivalenceModels } from '../helpers/random-models.js';
+import { pool } from '../helpers/pool.js';
 
 const BATCHES = 8;
 const PER_BATCH = 30;
 const dir = mkdtempSync(join(tmpdir(), 'rnnc-equiv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function pool<T>(jobs: Array<() => Promise<T>>, width: number): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const k = next++;
-      out[k] = await jobs[k]!();
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-  return out;
-}
 
 describe('C equivalence with the fixed-point reference', () => {
   it(`${BATCHES * PER_BATCH} random models: every output bit-exact`, async () => {

@@ -12,25 +12,13 @@ import { getTarget } from '../../src/codegen/targets.js';
 import type { OptLevel } from '../../src/target/build.js';
 import { expectedCount, runHarness, type ModelVerdict } from '../../src/verify/harness.js';
 import { targetModels } from '../helpers/target-models.js';
+import { pool } from '../helpers/pool.js';
 
 const TARGETS = ['cortex-m0', 'cortex-m3', 'cortex-m4', 'cortex-m7', 'cortex-m33', 'cortex-m55', 'riscv32'];
 const LEVELS: OptLevel[] = ['O2', 'Os'];
 const models = targetModels();
 const dir = mkdtempSync(join(tmpdir(), 'rnnc-target-equiv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function pool<T>(jobs: Array<() => Promise<T>>, width: number): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const k = next++;
-      out[k] = await jobs[k]!();
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-  return out;
-}
 
 const runs = TARGETS.flatMap((target) => LEVELS.map((opt) => ({ target, opt })));
 const results = new Map<string, ModelVerdict[] | Error>();
