@@ -31,6 +31,9 @@ function fromJson(json: unknown, path: string, name?: string): LoadedModel {
   if (head.format === 'rnnc-model') {
     return { model: validateModel(name ? { ...head, name } : json, path), format: 'rnnc' };
   }
+  if (head.format === 'rnnc-qmodel') {
+    throw new RnncError('usage/invalid', `${path} is a quantized model (model.q.json); this command takes the float model it came from (compile, verify and run take either)`, path);
+  }
   if (head.format === 'graph-model') {
     throw new RnncError('import/unsupported', `${basename(path)}: a TF.js graph model (converted from a SavedModel) is not supported; `
       + 'convert the Keras model to the layers format (tensorflowjs_converter --input_format keras)', path);

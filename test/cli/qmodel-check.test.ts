@@ -43,6 +43,14 @@ describe('inconsistent model.q.json files are refused', () => {
     expect((await rnnc(['run', join(dir, 'm.q.json'), '-i', join(dir, 'seq.json')])).exitCode).toBe(0);
   });
 
+  it('inspect and quantize name a quantized model as such', async () => {
+    for (const cmd of ['inspect', 'quantize']) {
+      const r = await rnnc(cmd === 'inspect' ? [cmd, join(dir, 'm.q.json')] : [cmd, join(dir, 'm.q.json'), '-o', join(dir, 'again.q.json')]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/m\.q\.json is a quantized model \(model\.q\.json\); this command takes the float model/);
+    }
+  });
+
   it('quantizer options given with a quantized model are refused, not ignored', async () => {
     const r = await rnnc(['compile', join(dir, 'm.q.json'), '-o', join(dir, 'out-opts'), '--weights', 'int16', '--lut-size', '512']);
     expect(r.exitCode).toBe(2);
