@@ -6,7 +6,8 @@
  *   dsp:      SMLAD/SMLALD with weights packed by pack.ts (rnnc_dsp.h; Cortex-M4/M7/M33)
  *   mve:      VMLADAVA/VMLALDAVA on 8 columns at a time, row-major weights (rnnc_mve.h;
  *             Cortex-M55)
- * Fast families fuse LSTM and GRU (resetAfter) steps unit by unit (cells/lstm.ts, gru.ts).
+ * Every family fuses LSTM and GRU (resetAfter) steps unit by unit (cells/lstm.ts, gru.ts),
+ * so no step keeps whole-layer gate arrays.
  */
 import type { KernelFamily } from './targets.js';
 import type { QMatmul } from '../ir/qmodel.js';
@@ -34,7 +35,7 @@ export interface KernelSet {
 const portable: KernelSet = {
   family: 'portable',
   matmul: (bits, acc) => `rnnc_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
-  block: (bits, acc) => `rnnc_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  block: (bits, acc) => `rnnc_block4_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   layout: (w) => w,
   segmentOffset: (row, cols) => row * cols,
   weightAttr: '',

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 const Handlebars = createRequire(import.meta.url)('handlebars') as typeof import('handlebars');
 
 const TEMPLATES = new URL('../../templates/', import.meta.url);
-const PARTIALS = { rnn: 'cells/rnn.c.hbs', lstm: 'cells/lstm.c.hbs', gru: 'cells/gru.c.hbs', lstmfused: 'cells/lstm-fused.c.hbs', grufused: 'cells/gru-fused.c.hbs', dense: 'cells/dense.c.hbs', chain: 'chain.c.hbs', pass: 'pass.c.hbs' };
+const PARTIALS = { rnn: 'cells/rnn.c.hbs', lstm: 'cells/lstm.c.hbs', gru: 'cells/gru.c.hbs', grufused: 'cells/gru-fused.c.hbs', dense: 'cells/dense.c.hbs', chain: 'chain.c.hbs', pass: 'pass.c.hbs' };
 export type TemplateName = 'model.h' | 'model.c' | 'test.c' | 'harness.c' | 'bench.c';
 
 let hb: typeof Handlebars | undefined;

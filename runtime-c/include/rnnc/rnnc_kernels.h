@@ -67,4 +67,27 @@ static inline void rnnc_matmul_s16_s64(const int16_t *w, const int32_t *bias, co
   }
 }
 
+/* Blocks of 4 rows (4 * cols weights at w) for the fused LSTM/GRU steps, which compute
+ * the gates of one unit (or a group of units) at a time instead of whole-layer gate
+ * arrays: the same products as above, so the same results. */
+static inline void rnnc_block4_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult, const uint8_t *shift,
+                                      int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
+  rnnc_matmul_s8_s32(w, bias, mult, shift, pre_shift, v, 4, cols, out);
+}
+
+static inline void rnnc_block4_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult, const uint8_t *shift,
+                                      int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
+  rnnc_matmul_s8_s64(w, bias, mult, shift, pre_shift, v, 4, cols, out);
+}
+
+static inline void rnnc_block4_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult, const uint8_t *shift,
+                                       int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
+  rnnc_matmul_s16_s32(w, bias, mult, shift, pre_shift, v, 4, cols, out);
+}
+
+static inline void rnnc_block4_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult, const uint8_t *shift,
+                                       int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
+  rnnc_matmul_s16_s64(w, bias, mult, shift, pre_shift, v, 4, cols, out);
+}
+
 #endif /* RNNC_KERNELS_H */

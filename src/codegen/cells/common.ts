@@ -83,7 +83,7 @@ function layoutName(env: CellEnv): string {
 
 /** One direction of a recurrent layer as its partial template sees it. */
 export interface DirectionCtx {
-  partial: 'rnn' | 'lstm' | 'gru' | 'lstmfused' | 'grufused';
+  partial: 'rnn' | 'lstm' | 'gru' | 'grufused';
   /** The static step function: `static void fn(int16_t *h, [c,] const int16_t *x)`. */
   fn: string;
   comment: string;

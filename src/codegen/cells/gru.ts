@@ -13,6 +13,8 @@ export function planGru(layer: QGruLayer, dir: QDirection, index: number, d: 'f'
   const u = layer.units;
   // Fast kernel families fuse resetAfter GRUs 4 units at a time (rows r, z, n of the
   // group); without resetAfter every r is needed before the n product: not fused.
+  // Not on portable targets yet: gcc -O2 on Thumb cannot bound the tail group's row count and
+  // reports the inlined portable matmul as out of range (-Werror=aggressive-loop-optimizations).
   const fused = env.kernels.family !== 'portable' && layer.resetAfter;
   const rl: RowLayout = fused ? unitGroupOrder(u, 3, GROUP) : {};
   const x = planMatmul(dir.x, `${base}_x`, `layer ${index} input product (gates r, z, n)`, env, rl);

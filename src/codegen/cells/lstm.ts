@@ -13,22 +13,21 @@ export function lstmCellType(layer: QLstmLayer): 'int16_t' | 'int32_t' {
 export function planLstm(layer: QLstmLayer, dir: QDirection, index: number, d: 'f' | 'b', env: CellEnv): DirectionPlan {
   const base = directionBase(env, index, d);
   const u = layer.units;
-  // Fast kernel families fuse the step unit by unit: the 4 gate rows of unit j are rows
-  // 4j..4j+3 (one 4-row block of the DSP kernel), so no gate-sized scratch is needed.
-  const fused = env.kernels.family !== 'portable';
-  const rl: RowLayout = fused ? unitGroupOrder(u, 4, 1) : {};
+  // The step is fused unit by unit on every kernel family: the 4 gate rows of unit j are
+  // rows 4j..4j+3 (one 4-row block), so no gate-sized scratch is needed.
+  const rl: RowLayout = unitGroupOrder(u, 4, 1);
   const x = planMatmul(dir.x, `${base}_x`, `layer ${index} input product (gates i, f, g, o)`, env, rl);
   const h = planMatmul(dir.h, `${base}_h`, `layer ${index} recurrent product (gates i, f, g, o)`, env, rl);
   return {
     ctx: {
-      partial: fused ? 'lstmfused' : 'lstm', fn: `${base}_step`,
+      partial: 'lstm', fn: `${base}_step`,
       comment: `layer ${index}${d === 'b' ? ' backward' : ''}: lstm, ${u} units, c int${layer.cell.bits} with ${layer.cell.frac} fractional bits`,
       units: u, x: x.ctx, h: h.ctx, sigmoid: env.sigmoid, tanh: env.tanh, log2: env.log2Lut,
       ctype: lstmCellType(layer), cell16: layer.cell.bits === 16, cellFrac: layer.cell.frac,
-      igShift: 30 - layer.cell.frac, preFrac: PRE_FRAC, f: u, g: 2 * u, o: 3 * u, xStride: 4 * dir.x.cols, hStride: 4 * dir.h.cols,
+      igShift: 30 - layer.cell.frac, preFrac: PRE_FRAC, xStride: 4 * dir.x.cols, hStride: 4 * dir.h.cols,
     },
     tables: [...x.tables, ...h.tables],
     macs: x.macs + h.macs,
-    stackBytes: fused ? 2 * u + 2 * 4 * 4 : 2 * 4 * 4 * u,
+    stackBytes: 2 * u + 2 * 4 * 4,
   };
 }
