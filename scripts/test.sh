@@ -3,7 +3,10 @@
 # Prints a closing line "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Install what is missing, then check every file the tests need: a gap stops the run
+# here (exit 2) with one line per missing Debian package, instead of failing a test later.
 bash scripts/toolchain.sh all
+bash scripts/toolchain.sh --check all
 bash scripts/deps.sh
 npx tsc -p tsconfig.test.json
 make -s test-c
