@@ -70,7 +70,7 @@ describe('malformed inputs: one line on stderr, exit code 2', () => {
       mkdirSync(join(tmp, 'noweights'), { recursive: true });
       copyFileSync(join(kerasDir, 'model.json'), join(tmp, 'noweights/model.json'));
       return 'noweights/model.json';
-    }, /^rnnc: model\.json: weightsManifest\[0\]: weight file 'group1-shard1of2\.bin' not found/],
+    }, /^rnnc: model\.json: weightsManifest\[0\]\.paths\[0\]: weight file 'group1-shard1of2\.bin' not found/],
     ['a weight shard of the wrong size', () => {
       mkdirSync(join(tmp, 'short'), { recursive: true });
       for (const f of ['model.json', 'group1-shard1of2.bin']) copyFileSync(join(kerasDir, f), join(tmp, 'short', f));

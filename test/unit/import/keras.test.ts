@@ -118,7 +118,7 @@ describe('Keras import refuses bad input with specific messages', () => {
     truncateSync(join(dir, 'weights.bin'), 100);
     const e = importError(join(dir, 'model.json'));
     expect(e.code).toBe('import/invalid');
-    expect(e.message).toMatch(/weights\.bin hold 100 bytes, but the \d+ float32 tensors listed need \d+/);
+    expect(e.message).toMatch(/weights\.bin' hold 100 bytes, but the \d+ float32 tensors listed need \d+/);
   });
 });
 

@@ -1,0 +1,71 @@
+/**
+ * How the importers word messages. Every string taken from a model file (layer, node,
+ * tensor, weight and file names, operator types, dtypes, activations) reaches a message
+ * through quote() or escapeText(): control and other invisible characters escaped, cut
+ * to a readable length, so a damaged or hostile file can never break the one-line error.
+ */
+import { type ErrorCode, RnncError, RnncProblems } from '../errors.js';
+
+/** Longest part of a file's string shown in a message, in characters after escaping. */
+export const QUOTE_MAX = 60;
+
+/**
+ * Characters shown escaped: controls (C0, DEL, C1), format characters (bidi overrides,
+ * zero-width), surrogates, private use, unassigned, line/paragraph separators, and the
+ * replacement character that stands for bytes that were not UTF-8.
+ */
+const INVISIBLE = /[\p{C}\p{Zl}\p{Zp}\uFFFD]/u;
+
+function escapeChar(ch: string): string {
+  switch (ch) {
+    case '\n': return '\\n';
+    case '\r': return '\\r';
+    case '\t': return '\\t';
+    case '\\': return '\\\\';
+    case "'": return "\\'";
+    default: {
+      if (!INVISIBLE.test(ch)) return ch;
+      const cp = ch.codePointAt(0)!;
+      return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u{${cp.toString(16)}}`;
+    }
+  }
+}
+
+/** `s` escaped and shortened, without the quotes. */
+export function escapeText(s: string, max = QUOTE_MAX): string {
+  let out = '';
+  for (const ch of s) {
+    const e = escapeChar(ch);
+    if (out.length + e.length > max) return `${out}…`;
+    out += e;
+  }
+  return out;
+}
+
+/** A name from a file, ready for a message: `'lstm_1'`, `'\x12\x18/rnn…'`. */
+export function quote(s: unknown): string {
+  return `'${escapeText(typeof s === 'string' ? s : String(s))}'`;
+}
+
+const BINARY = /[\x00-\x1f\x7f-\x9f\uFFFD]|\p{Cs}/u;
+
+/**
+ * Whether `s` holds what no name written by a framework holds: control characters,
+ * bytes that were not UTF-8, lone surrogates. A sign of a damaged file.
+ */
+export function hasBinary(s: string): boolean {
+  return BINARY.test(s);
+}
+
+/** How many problems one message lists before "and N more". */
+const LISTED = 5;
+
+/**
+ * One error listing every problem found (so a user fixes them in one go), the list cut
+ * after a few so that a file with hundreds of bad entries still gives a readable line.
+ */
+export function problemsError(code: ErrorCode, source: string, problems: readonly string[]): RnncError {
+  if (problems.length <= LISTED) return new RnncProblems(code, source, problems);
+  const shown = problems.slice(0, LISTED - 1);
+  return new RnncError(code, `${source}: ${problems.length} problems: ${shown.join('; ')}; and ${problems.length - shown.length} more`, source);
+}
