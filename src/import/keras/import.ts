@@ -4,10 +4,11 @@
  * model and as TF.js `model.save()` writes them.
  */
 import { basename } from 'node:path';
-import { RnncError, RnncProblems } from '../../errors.js';
+import { RnncError } from '../../errors.js';
 import type { FloatModel, Layer } from '../../ir/model.js';
 import { validateModel } from '../../ir/validate.js';
 import { modelNameFrom } from '../name.js';
+import { problemsError } from '../quote.js';
 import { type Problems, convertLayer, findWeight } from './layers.js';
 import { type KerasLayer, parseTopology } from './topology.js';
 import { readKerasWeights } from './weights.js';
@@ -52,8 +53,8 @@ export function importKeras(json: KerasJson, path: string, name?: string): Float
     if (layer) layers.push(layer);
     width = layer ? (layer.type !== 'dense' && layer.bidirectional === 'concat' ? 2 * layer.units : layer.units) : outputWidth(l);
   }
-  if (problems.unsupported.length > 0) throw new RnncProblems('import/unsupported', source, problems.unsupported);
-  if (problems.invalid.length > 0) throw new RnncProblems('import/invalid', source, problems.invalid);
+  if (problems.unsupported.length > 0) throw problemsError('import/unsupported', source, problems.unsupported);
+  if (problems.invalid.length > 0) throw problemsError('import/invalid', source, problems.invalid);
   const stateful = topology.layers.filter((l) => l.config.stateful === true
     || (l.config.layer as { config?: { stateful?: unknown } } | undefined)?.config?.stateful === true).map((l) => l.name);
   const meta: Record<string, unknown> = {

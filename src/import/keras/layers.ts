@@ -6,6 +6,7 @@
 import type { DenseActivation, Layer, MergeMode, RecurrentType, RecurrentWeights } from '../../ir/model.js';
 import { DENSE_ACTIVATIONS, MERGE_MODES, gateCount } from '../../ir/model.js';
 import { GRU_ORDER, LSTM_ORDER } from '../gates.js';
+import { escapeText, quote } from '../quote.js';
 import { reorderGates, shapeText, transposed } from '../tensor.js';
 import type { KerasLayer } from './topology.js';
 import type { NamedTensor } from './weights.js';
@@ -20,6 +21,11 @@ export interface Problems {
 }
 
 type Weights = ReadonlyMap<string, NamedTensor>;
+
+/** A JSON value from the file, as it would be written, escaped and shortened. */
+function shown(v: unknown): string {
+  return v === undefined ? 'nothing' : escapeText(JSON.stringify(v));
+}
 
 /** Keras names are snake_case; TF.js writes the same names, but may spell activations in camelCase. */
 function activationName(v: unknown): string | undefined {
@@ -53,9 +59,9 @@ function tensor(
 ): NamedTensor | undefined {
   const t = findWeight(weights, layer, leaf, direction);
   const what = `${direction ? `${direction} ` : ''}${leaf}`;
-  if (!t) { p.invalid.push(`layer '${layer}': no ${what} weight in weightsManifest`); return undefined; }
+  if (!t) { p.invalid.push(`layer ${quote(layer)}: no ${what} weight in weightsManifest`); return undefined; }
   if (!sameShape(t, shape)) {
-    p.invalid.push(`layer '${layer}': weight '${t.name}' is ${shapeText(t.shape)}, expected ${shapeText(shape)}`);
+    p.invalid.push(`layer ${quote(layer)}: weight ${quote(t.name)} is ${shapeText(t.shape)}, expected ${shapeText(shape)}`);
     return undefined;
   }
   return t;
@@ -63,16 +69,16 @@ function tensor(
 
 function checkRecurrentConfig(p: Problems, name: string, cls: string, type: RecurrentType, c: Record<string, unknown>): void {
   const act = activationName(c.activation);
-  if (act !== 'tanh') p.unsupported.push(`layer '${name}' (${cls}): activation '${act ?? 'missing'}' is not supported; the IR's ${type} uses tanh`);
+  if (act !== 'tanh') p.unsupported.push(`layer ${quote(name)} (${cls}): activation ${act === undefined ? 'missing' : quote(act)} is not supported; the IR's ${type} uses tanh`);
   if (type !== 'rnn') {
     const rec = activationName(c.recurrent_activation);
     if (rec !== 'sigmoid') {
-      p.unsupported.push(`layer '${name}' (${cls}): recurrent_activation '${rec ?? 'missing'}' is not supported; the IR's gates use sigmoid`);
+      p.unsupported.push(`layer ${quote(name)} (${cls}): recurrent_activation ${rec === undefined ? 'missing' : quote(rec)} is not supported; the IR's gates use sigmoid`);
     }
   }
-  if (c.return_state === true) p.unsupported.push(`layer '${name}' (${cls}): return_state true is not supported`);
-  if (c.go_backwards === true) p.unsupported.push(`layer '${name}' (${cls}): go_backwards true is not supported (use Bidirectional)`);
-  if (c.time_major === true) p.unsupported.push(`layer '${name}' (${cls}): time_major true is not supported`);
+  if (c.return_state === true) p.unsupported.push(`layer ${quote(name)} (${cls}): return_state true is not supported`);
+  if (c.go_backwards === true) p.unsupported.push(`layer ${quote(name)} (${cls}): go_backwards true is not supported (use Bidirectional)`);
+  if (c.time_major === true) p.unsupported.push(`layer ${quote(name)} (${cls}): time_major true is not supported`);
 }
 
 /** Weights of one direction, in IR layout. `layer` is the name weights are stored under. */
@@ -84,10 +90,11 @@ function recurrentWeights(
   const rows = gateCount(type) * units;
   const order = type === 'lstm' ? LSTM_ORDER.keras : type === 'gru' ? GRU_ORDER.keras : [0];
   const resetAfter = type === 'gru' && c.reset_after === true;
+  // The first wrong weight of a layer says it all (a wrong units makes every weight wrong).
   const kernel = tensor(p, weights, layer, 'kernel', [inputSize, rows], direction);
-  const recurrent = tensor(p, weights, layer, 'recurrent_kernel', [units, rows], direction);
+  const recurrent = kernel && tensor(p, weights, layer, 'recurrent_kernel', [units, rows], direction);
   const useBias = c.use_bias !== false;
-  const bias = useBias ? tensor(p, weights, layer, 'bias', resetAfter ? [2, rows] : [rows], direction) : undefined;
+  const bias = recurrent && useBias ? tensor(p, weights, layer, 'bias', resetAfter ? [2, rows] : [rows], direction) : undefined;
   if (!kernel || !recurrent || (useBias && !bias)) return undefined;
   const vec = (offset: number) => reorderGates(bias ? Array.from(bias.data.subarray(offset, offset + rows)) : new Array<number>(rows).fill(0), units, order);
   const out: RecurrentWeights = {
@@ -109,20 +116,20 @@ function convertRecurrent(
   checkRecurrentConfig(p, shownName, l.className, type, c);
   const units = c.units;
   if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
-    p.invalid.push(`layer '${shownName}': units: expected a positive integer, got ${JSON.stringify(units)}`);
+    p.invalid.push(`layer ${quote(shownName)}: units: expected a positive integer, got ${shown(units)}`);
     return undefined;
   }
   let merge: MergeMode | undefined;
   if (wrapper) {
     if (!MERGE_MODES.includes(wrapper.merge as MergeMode)) {
-      p.unsupported.push(`layer '${wrapper.name}' (Bidirectional): merge_mode ${JSON.stringify(wrapper.merge)} is not supported; supported: ${MERGE_MODES.join(', ')}`);
+      p.unsupported.push(`layer ${quote(wrapper.name)} (Bidirectional): merge_mode ${shown(wrapper.merge)} is not supported; supported: ${MERGE_MODES.join(', ')}`);
       return undefined;
     }
     merge = wrapper.merge as MergeMode;
   }
   const storedUnder = wrapper?.name ?? l.name;
   const forward = recurrentWeights(p, weights, storedUnder, type, c, inputSize, wrapper ? 'forward' : undefined);
-  const backward = wrapper ? recurrentWeights(p, weights, storedUnder, type, c, inputSize, 'backward') : undefined;
+  const backward = forward && wrapper ? recurrentWeights(p, weights, storedUnder, type, c, inputSize, 'backward') : undefined;
   if (!forward || (wrapper && !backward)) return undefined;
   const common = { units, returnSequences: c.return_sequences === true, weights: forward };
   const bi = merge ? { bidirectional: merge, backwardWeights: backward! } : {};
@@ -134,12 +141,16 @@ function convertDense(p: Problems, weights: Weights, l: KerasLayer, inputSize: n
   const c = l.config;
   const act = activationName(c.activation) ?? 'linear';
   if (!DENSE_ACTIVATIONS.includes(act as DenseActivation)) {
-    p.unsupported.push(`layer '${l.name}' (Dense): activation '${act}' is not supported; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
+    p.unsupported.push(`layer ${quote(l.name)} (Dense): activation ${quote(act)} is not supported; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
     return undefined;
   }
-  const units = Number(c.units);
+  const units = c.units;
+  if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
+    p.invalid.push(`layer ${quote(l.name)}: units: expected a positive integer, got ${shown(units)}`);
+    return undefined;
+  }
   const kernel = tensor(p, weights, l.name, 'kernel', [inputSize, units]);
-  const bias = c.use_bias === false ? undefined : tensor(p, weights, l.name, 'bias', [units]);
+  const bias = c.use_bias === false || !kernel ? undefined : tensor(p, weights, l.name, 'bias', [units]);
   if (!kernel || (c.use_bias !== false && !bias)) return undefined;
   return {
     type: 'dense', units, activation: act as DenseActivation,
@@ -149,18 +160,18 @@ function convertDense(p: Problems, weights: Weights, l: KerasLayer, inputSize: n
 
 /** Converts one Keras layer; problems go to `p` and the result is undefined when there were any. */
 export function convertLayer(p: Problems, weights: Weights, l: KerasLayer, inputSize: number): Layer | undefined {
-  if (l.className in RECURRENT) return convertRecurrent(p, weights, l, inputSize);
+  if (Object.hasOwn(RECURRENT, l.className)) return convertRecurrent(p, weights, l, inputSize);
   if (l.className === 'Dense') return convertDense(p, weights, l, inputSize);
   if (l.className === 'Bidirectional') {
     const inner = l.config.layer as { class_name?: unknown; config?: unknown } | undefined;
     const cls = typeof inner?.class_name === 'string' ? inner.class_name : '?';
-    if (!(cls in RECURRENT) || typeof inner?.config !== 'object' || inner.config === null) {
-      p.unsupported.push(`layer '${l.name}' (Bidirectional): wrapped layer '${cls}' is not supported; supported: SimpleRNN, LSTM, GRU`);
+    if (!Object.hasOwn(RECURRENT, cls) || typeof inner?.config !== 'object' || inner.config === null) {
+      p.unsupported.push(`layer ${quote(l.name)} (Bidirectional): wrapped layer ${quote(cls)} is not supported; supported: SimpleRNN, LSTM, GRU`);
       return undefined;
     }
     const wrapped: KerasLayer = { className: cls, name: l.name, config: inner.config as Record<string, unknown> };
     return convertRecurrent(p, weights, wrapped, inputSize, { name: l.name, merge: l.config.merge_mode });
   }
-  p.unsupported.push(`layer '${l.name}': ${l.className} is not supported; supported: ${SUPPORTED_LAYERS.join(', ')}`);
+  p.unsupported.push(`layer ${quote(l.name)}: ${escapeText(l.className)} is not supported; supported: ${SUPPORTED_LAYERS.join(', ')}`);
   return undefined;
 }

@@ -6,6 +6,7 @@
  * (`modelTopology.model_config`) are read, with Keras 2 and Keras 3 node formats.
  */
 import { RnncError } from '../../errors.js';
+import { quote } from '../quote.js';
 
 export interface KerasLayer {
   className: string;
@@ -84,20 +85,21 @@ function functionalChain(config: Json, source: string): KerasLayer[] {
   let current = endpoint(config.output_layers, 'output', source);
   while (true) {
     const raw = byName.get(current);
-    if (!raw) throw bad(source, `layer '${current}' is referenced but not defined`);
-    chain.unshift(toLayer(raw, `layer '${current}'`, source));
+    if (!raw) throw bad(source, `layer ${quote(current)} is referenced but not defined`);
+    chain.unshift(toLayer(raw, `layer ${quote(current)}`, source));
     if (current === input) break;
     const inbound = inboundNames(raw);
     if (inbound.length !== 1 || inbound[0]!.length !== 1) {
-      throw bad(source, `layer '${current}' has ${inbound.length === 1 ? inbound[0]!.length : inbound.length} inputs; `
+      throw bad(source, `layer ${quote(current)} has ${inbound.length === 1 ? inbound[0]!.length : inbound.length} inputs; `
         + 'rnnc imports a functional model only when it is one chain of single-input layers');
     }
     current = inbound[0]![0]!;
-    if (chain.some((l) => l.name === current)) throw bad(source, `layer '${current}' is used twice; shared layers are not supported`);
+    if (chain.some((l) => l.name === current)) throw bad(source, `layer ${quote(current)} is used twice; shared layers are not supported`);
   }
   if (chain.length !== byName.size) {
     const off = [...byName.keys()].filter((n) => !chain.some((l) => l.name === n));
-    throw bad(source, `layers ${off.map((n) => `'${n}'`).join(', ')} are not on the path from the input to the output; `
+    const shown = off.length <= 3 ? off.map(quote).join(', ') : `${off.slice(0, 3).map(quote).join(', ')} and ${off.length - 3} more`;
+    throw bad(source, `layers ${shown} are not on the path from the input to the output; `
       + 'rnnc imports a functional model only when it is one chain');
   }
   return chain;
@@ -118,7 +120,7 @@ export function parseTopology(modelTopology: unknown, source: string): KerasTopo
   } else if ((cls === 'Model' || cls === 'Functional') && isObject(config)) {
     layers = functionalChain(config, source);
   } else {
-    throw bad(source, `modelTopology: model class '${cls}' is not supported; supported: Sequential, Model/Functional (one chain)`);
+    throw bad(source, `modelTopology: model class ${quote(cls)} is not supported; supported: Sequential, Model/Functional (one chain)`);
   }
   const named = isObject(config) ? config : {};
   let inputFeatures: number | undefined;
