@@ -11,6 +11,7 @@
  */
 import type { Layer, RecurrentWeights } from '../../ir/model.js';
 import { gateCount } from '../../ir/model.js';
+import { quote } from '../quote.js';
 import { Unexpressible } from './layout.js';
 import type { DenseNode, Piece, RecNode, SymValue } from './values.js';
 
@@ -26,8 +27,8 @@ function zeroWeights(w: RecurrentWeights): RecurrentWeights {
 function describe(p: Piece): string {
   switch (p.kind) {
     case 'input': return 'the model input';
-    case 'rec': return `'${p.node.name}' ${p.node.direction === 'bidirectional' ? (p.dir === 0 ? 'forward' : 'backward') : p.node.direction}`;
-    case 'dense': return `'${p.node.name}'`;
+    case 'rec': return `${quote(p.node.name)} ${p.node.direction === 'bidirectional' ? (p.dir === 0 ? 'forward' : 'backward') : p.node.direction}`;
+    case 'dense': return `${quote(p.node.name)}`;
     case 'sum': return `${describe(p.a)} + ${describe(p.b)}`;
   }
 }
@@ -67,7 +68,7 @@ export function resolveChain(pieces: readonly Piece[]): Layer[] {
   }
   const stale = pieces.find((p) => p.kind === 'rec' && p.time === 'lastStep');
   if (stale?.kind === 'rec') {
-    fail(`the output at the last time index of the backward-running direction of '${stale.node.name}' is that direction's first step, `
+    fail(`the output at the last time index of the backward-running direction of ${quote(stale.node.name)} is that direction's first step, `
       + 'which the IR cannot output; use the final state (Y_h / h_n) instead');
   }
   let node: RecNode;
@@ -83,15 +84,15 @@ export function resolveChain(pieces: readonly Piece[]): Layer[] {
     node = first.node; time = first.time;
     if (node.direction === 'bidirectional') {
       if (pieces.length !== 2 || !isRec(first, node, 0) || !isRec(pieces[1], node, 1) || pieces[1].time !== time) {
-        return fail(`the IR needs both directions of '${node.name}' (forward then backward), got ${pieces.map(describe).join(', ')}`);
+        return fail(`the IR needs both directions of ${quote(node.name)} (forward then backward), got ${pieces.map(describe).join(', ')}`);
       }
       merge = 'concat';
     } else if (pieces.length !== 1) {
       return fail(`the output mixes ${pieces.map(describe).join(' and ')}`);
     }
   }
-  if (time === 'lastStep') fail(`'${node.name}': the backward direction's output at the last time index is not expressible`);
-  if (node.weights.some((w) => w.kernel.length !== gateCount(node.type) * node.units)) fail(`'${node.name}' has inconsistent weights`);
+  if (time === 'lastStep') fail(`${quote(node.name)}: the backward direction's output at the last time index is not expressible`);
+  if (node.weights.some((w) => w.kernel.length !== gateCount(node.type) * node.units)) fail(`${quote(node.name)} has inconsistent weights`);
   return [...resolveChain(node.input), recurrentLayer(node, time as 'seq' | 'final', merge)];
 }
 

@@ -2,7 +2,8 @@
  * The first pass over an ONNX graph: every operator and attribute rnnc cannot import,
  * each with its node's name, collected so one error lists them all.
  */
-import { type NodeProto, attrFloat, attrInt, attrString, attrStrings, attributes, nodeLabel } from './proto.js';
+import { escapeText, quote } from '../quote.js';
+import { type NodeProto, attrFloat, attrInt, attrString, attrStrings, attributes, nodeLabel, onnx } from './proto.js';
 
 /** Operators the importer follows (recurrent cells, dense heads and the glue torch.onnx.export emits). */
 export const SUPPORTED_OPS = [
@@ -25,19 +26,55 @@ function emptyInputProblems(node: NodeProto, label: string): string[] {
   return out;
 }
 
-function recurrentProblems(node: NodeProto, label: string): string[] {
+const { AttributeType } = onnx.AttributeProto;
+
+/** The attributes ONNX defines for each recurrent operator (opsets 7 on), with their types. */
+const COMMON_ATTRIBUTES: Record<string, number> = {
+  activation_alpha: AttributeType.FLOATS, activation_beta: AttributeType.FLOATS, activations: AttributeType.STRINGS,
+  clip: AttributeType.FLOAT, direction: AttributeType.STRING, hidden_size: AttributeType.INT, layout: AttributeType.INT,
+};
+const RECURRENT_ATTRIBUTES: Record<string, Record<string, number>> = {
+  LSTM: { ...COMMON_ATTRIBUTES, input_forget: AttributeType.INT },
+  GRU: { ...COMMON_ATTRIBUTES, linear_before_reset: AttributeType.INT },
+  RNN: COMMON_ATTRIBUTES,
+};
+/** `layout` came with opset 14. */
+const LAYOUT_OPSET = 14;
+
+/** Unknown, repeated or mistyped attributes: each would otherwise be ignored or misread. */
+function attributeProblems(node: NodeProto, op: string, label: string, opset: number): string[] {
+  const known = RECURRENT_ATTRIBUTES[op]!;
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const a of node.attribute ?? []) {
+    const name = a.name ?? '';
+    const want = Object.hasOwn(known, name) ? known[name] : undefined;
+    if (seen.has(name)) out.push(`${label}: attribute ${quote(name)} is given twice`);
+    seen.add(name);
+    if (want === undefined) {
+      out.push(`${label}: unknown attribute ${quote(name)} (not an attribute of ONNX's ${op})`);
+    } else if (name === 'layout' && opset < LAYOUT_OPSET) {
+      out.push(`${label}: attribute 'layout' exists from opset ${LAYOUT_OPSET} on; the model declares opset ${opset}`);
+    } else if (a.type && a.type !== want) {
+      out.push(`${label}: attribute ${quote(name)} is ${AttributeType[a.type] ?? a.type}, expected ${AttributeType[want]}`);
+    }
+  }
+  return out;
+}
+
+function recurrentProblems(node: NodeProto, label: string, opset: number): string[] {
   const op = node.opType ?? '';
   const attrs = attributes(node);
-  const out = emptyInputProblems(node, label);
+  const out = [...attributeProblems(node, op, label, opset), ...emptyInputProblems(node, label)];
   const direction = attrString(attrs, 'direction') ?? 'forward';
-  if (!['forward', 'reverse', 'bidirectional'].includes(direction)) out.push(`${label}: direction '${direction}' is not an ONNX direction`);
+  if (!['forward', 'reverse', 'bidirectional'].includes(direction)) out.push(`${label}: direction ${quote(direction)} is not an ONNX direction`);
   const acts = attrStrings(attrs, 'activations');
   if (acts) {
     const want = DEFAULT_ACTIVATIONS[op]!;
     const dirs = direction === 'bidirectional' ? 2 : 1;
     const expected = Array.from({ length: dirs }, () => want).flat();
     if (acts.length !== expected.length || acts.some((a, i) => a.toLowerCase() !== expected[i])) {
-      out.push(`${label}: activations [${acts.join(', ')}] are not supported; the IR's ${op} uses the defaults [${want.join(', ')}]`);
+      out.push(`${label}: activations [${escapeText(acts.join(', '), 80)}] are not supported; the IR's ${op} uses the defaults [${want.join(', ')}]`);
     }
   }
   if (attrs.has('activation_alpha') || attrs.has('activation_beta')) out.push(`${label}: activation_alpha/activation_beta are not supported`);
@@ -45,6 +82,7 @@ function recurrentProblems(node: NodeProto, label: string): string[] {
   if (op === 'LSTM' && attrInt(attrs, 'input_forget', 0) !== 0) out.push(`${label}: input_forget 1 (coupled gates) is not supported`);
   if (attrInt(attrs, 'layout', 0) !== 0 && attrInt(attrs, 'layout', 0) !== 1) out.push(`${label}: layout ${attrInt(attrs, 'layout', 0)} is not an ONNX layout`);
   if (!attrs.has('hidden_size')) out.push(`${label}: hidden_size is missing`);
+  else if (attrInt(attrs, 'hidden_size', 0) < 1) out.push(`${label}: hidden_size ${attrInt(attrs, 'hidden_size', 0)} is not a positive size`);
   return out;
 }
 
@@ -54,18 +92,18 @@ function headProblems(node: NodeProto, label: string): string[] {
   return [];
 }
 
-export function unsupportedNodes(nodes: readonly NodeProto[]): string[] {
+export function unsupportedNodes(nodes: readonly NodeProto[], opset: number): string[] {
   const problems: string[] = [];
   const supported = new Set<string>(SUPPORTED_OPS);
   for (const node of nodes) {
     const label = `node ${nodeLabel(node)}`;
     const op = node.opType ?? '';
     if (node.domain && node.domain !== 'ai.onnx') {
-      problems.push(`${label}: operator domain '${node.domain}' is not supported`);
+      problems.push(`${label}: operator domain ${quote(node.domain)} is not supported`);
     } else if (!supported.has(op)) {
-      problems.push(`${label}: operator ${op} is not supported`);
+      problems.push(`${label}: operator ${escapeText(op)} is not supported`);
     } else if (op === 'LSTM' || op === 'GRU' || op === 'RNN') {
-      problems.push(...recurrentProblems(node, label));
+      problems.push(...recurrentProblems(node, label, opset));
     } else {
       problems.push(...headProblems(node, label));
     }

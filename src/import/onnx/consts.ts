@@ -13,6 +13,19 @@ export function strides(dims: readonly number[]): number[] {
 
 const count = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
+/**
+ * Most values one folded constant may have. Shape arithmetic is a handful of numbers and
+ * weights come from the file (already in memory); only a damaged shape asks for more.
+ */
+export const MAX_FOLDED = 1 << 20;
+
+/** Values of a constant of shape `dims`; undefined when the dims are no sizes or too many. */
+export function foldedCount(dims: readonly number[]): number | undefined {
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) return undefined;
+  const n = count(dims);
+  return n <= MAX_FOLDED ? n : undefined;
+}
+
 /** Normalises a possibly negative axis; undefined when out of range. */
 export function axisIndex(axis: number, rank: number): number | undefined {
   const a = axis < 0 ? axis + rank : axis;

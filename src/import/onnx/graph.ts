@@ -4,7 +4,8 @@
  * requires topological order).
  */
 import { RnncError } from '../../errors.js';
-import { Unexpressible } from './layout.js';
+import { quote } from '../quote.js';
+import { InvalidGraph, Unexpressible } from './layout.js';
 import { type ModelProto, type NodeProto, attrInt, attrInts, attributes, nodeLabel, tensorValues, toInt } from './proto.js';
 import { evaluate } from './ops.js';
 import { type Axis, type SymValue, type Value, constant, sym } from './values.js';
@@ -46,17 +47,18 @@ function inputValue(graph: Graph, source: string): { name: string; value: SymVal
   const inits = new Set((graph.initializer ?? []).map((t) => t.name));
   const inputs = (graph.input ?? []).filter((i) => !inits.has(i.name));
   if (inputs.length !== 1) {
-    const names = inputs.map((i) => `'${i.name}'`).join(', ');
+    const names = inputs.length <= 3 ? inputs.map((i) => quote(i.name ?? '')).join(', ')
+      : `${inputs.slice(0, 3).map((i) => quote(i.name ?? '')).join(', ')} and ${inputs.length - 3} more`;
     throw new RnncError('import/unsupported', `${source}: the graph has ${inputs.length} inputs (${names}); rnnc imports models with one input sequence`, source);
   }
   const input = inputs[0]!;
   const shapeDims = input.type?.tensorType?.shape?.dim ?? [];
   if (shapeDims.length !== 3) {
-    throw new RnncError('import/unsupported', `${source}: input '${input.name}' has rank ${shapeDims.length}; expected a rank-3 sequence (time, batch, features in some order)`, source);
+    throw new RnncError('import/unsupported', `${source}: input ${quote(input.name ?? '')} has rank ${shapeDims.length}; expected a rank-3 sequence (time, batch, features in some order)`, source);
   }
   const raw = shapeDims.map((d) => (d.dimValue !== undefined && d.dimValue !== null && toInt(d.dimValue) > 0 ? toInt(d.dimValue) : undefined));
   const features = raw[2];
-  if (features === undefined) throw new RnncError('import/invalid', `${source}: input '${input.name}': the feature dimension has no fixed size`, source);
+  if (features === undefined) throw new RnncError('import/invalid', `${source}: input ${quote(input.name ?? '')}: the feature dimension has no fixed size`, source);
   const t = timeAxis(graph, input.name ?? '', raw.map((d) => d ?? 0));
   const axes: Axis[] = [0, 1, 2].map((i) => (i === 2 ? 'F' : i === t ? 'T' : 'B'));
   const sizes = raw.map((d, i) => d ?? (axes[i] === 'T' ? UNKNOWN_TIME : UNKNOWN_BATCH));
@@ -87,37 +89,49 @@ export interface GraphResult {
 export function runGraph(graph: Graph, opset: number, source: string): GraphResult {
   const values = new Map<string, Value>();
   for (const t of graph.initializer ?? []) {
-    const { dims, data } = tensorValues(t, source);
-    values.set(t.name ?? '', constant(dims, data));
+    const { dims, data, dtype } = tensorValues(t, source);
+    values.set(t.name ?? '', constant(dims, data, dtype));
   }
   const input = inputValue(graph, source);
   values.set(input.name, input.value);
   const outputs = graph.output ?? [];
   if (outputs.length !== 1) {
-    throw new RnncError('import/unsupported', `${source}: the graph has ${outputs.length} outputs (${outputs.map((o) => `'${o.name}'`).join(', ')}); `
+    const names = outputs.length <= 3 ? outputs.map((o) => quote(o.name ?? '')).join(', ')
+      : `${outputs.slice(0, 3).map((o) => quote(o.name ?? '')).join(', ')} and ${outputs.length - 3} more`;
+    throw new RnncError('import/unsupported', `${source}: the graph has ${outputs.length} outputs (${names}); `
       + 'rnnc imports models with one output (return only the prediction from forward())', source);
   }
   const outputName = outputs[0]!.name ?? '';
+  const nodes = graph.node ?? [];
+  const producer = new Map<string, number>();
+  nodes.forEach((n, i) => { for (const o of n.output ?? []) if (o && !producer.has(o)) producer.set(o, i); });
   for (const node of neededNodes(graph, outputName)) {
     const label = `node ${nodeLabel(node)}`;
     const inputs = (node.input ?? []).map((name) => {
       if (name === '') return undefined;
       const v = values.get(name);
-      if (!v) {
-        throw new RnncError('import/unsupported', `${source}: ${label}: input '${name}' is an output the IR cannot express (e.g. the LSTM cell state Y_c)`, source);
+      if (v) return v;
+      const from = producer.get(name);
+      if (from === undefined) {
+        throw new RnncError('import/invalid', `${source}: ${label}: input ${quote(name)} is missing: no initializer, graph input or node output has that name`, source);
       }
-      return v;
+      if (from >= nodes.indexOf(node)) {
+        throw new RnncError('import/invalid', `${source}: ${label}: input ${quote(name)} comes from node ${nodeLabel(nodes[from]!)}, `
+          + 'which does not run before it; ONNX nodes must be in topological order', source);
+      }
+      throw new RnncError('import/unsupported', `${source}: ${label}: input ${quote(name)} is an output the IR cannot express (e.g. the LSTM cell state Y_c)`, source);
     });
     let results: Value[];
     try {
       results = evaluate({ node, attrs: attributes(node), inputs, opset, source });
     } catch (e) {
       if (e instanceof Unexpressible) throw new RnncError('import/unsupported', `${source}: ${label}: ${e.message}`, source);
+      if (e instanceof InvalidGraph) throw new RnncError('import/invalid', `${source}: ${label}: ${e.message}`, source);
       throw e;
     }
     results.forEach((v, i) => { const name = node.output?.[i]; if (name) values.set(name, v); });
   }
   const output = values.get(outputName);
-  if (!output) throw new RnncError('import/invalid', `${source}: output '${outputName}' is not produced by any node`, source);
+  if (!output) throw new RnncError('import/invalid', `${source}: output ${quote(outputName)} is not produced by any node`, source);
   return { output, outputName, features: input.features };
 }

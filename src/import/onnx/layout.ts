@@ -9,6 +9,9 @@ import { type Axis, type Piece, type SymValue, groupWidth, lastStep, sym } from 
 /** A glue operation the IR cannot follow; graph.ts adds the node's name. */
 export class Unexpressible extends Error {}
 
+/** A node that breaks the ONNX rules (wrong element type, impossible shape); graph.ts adds the node's name. */
+export class InvalidGraph extends Error {}
+
 const fail = (why: string): never => { throw new Unexpressible(why); };
 
 function axisOf(v: SymValue, axis: number): number {

@@ -4,14 +4,15 @@
  * outputs' values; whatever the IR cannot follow throws Unexpressible.
  */
 import {
-  axisIndex, broadcastDims, broadcastTo, concatConst, elementwise, gatherConst, reshapeDims, sliceBounds,
+  MAX_FOLDED, axisIndex, broadcastDims, foldedCount, broadcastTo, concatConst, elementwise, gatherConst, reshapeDims, sliceBounds,
   sliceConst, transposeConst,
 } from './consts.js';
 import { activate, addBias, gemmHead, matMulHead } from './heads.js';
+import { quote } from '../quote.js';
 import {
-  Unexpressible, addSym, concatSym, gatherSym, reshapeSym, sliceSym, squeezeSym, transposeSym, unsqueezeSym,
+  InvalidGraph, Unexpressible, addSym, concatSym, gatherSym, reshapeSym, sliceSym, squeezeSym, transposeSym, unsqueezeSym,
 } from './layout.js';
-import { type AttributeProto, type NodeProto, attrFloat, attrInt, attrInts, attrString, tensorValues } from './proto.js';
+import { type AttributeProto, type NodeProto, attrFloat, attrInt, attrInts, attrString, dataTypeName, onnx, tensorValues } from './proto.js';
 import { recurrentNode } from './recurrent.js';
 import { type ConstValue, type SymValue, type Value, constant, groupWidth, sym } from './values.js';
 
@@ -32,6 +33,21 @@ function needConst(v: Value | undefined, what: string): ConstValue {
   return v;
 }
 
+const { DataType } = onnx.TensorProto;
+const FLOATING = new Set<number>([DataType.FLOAT, DataType.DOUBLE]);
+
+/**
+ * A weight: input `k` of the node, a constant of a floating-point element type (ONNX's
+ * operators take weights of the input's type; an integer tensor there is a broken file).
+ */
+function needWeight(c: NodeContext, k: number, what: string): ConstValue {
+  const v = needConst(c.inputs[k], what);
+  if (v.dtype !== undefined && !FLOATING.has(v.dtype)) {
+    throw new InvalidGraph(`${what} ${quote(c.node.input?.[k] ?? '')} holds ${dataTypeName(v.dtype)} values; weights must be float32 or float64`);
+  }
+  return v;
+}
+
 function needSym(v: Value | undefined, what: string): SymValue {
   if (!v || v.kind !== 'sym') return fail(`${what} must be computed from the model input`);
   return v;
@@ -44,12 +60,21 @@ function axesArg(c: NodeContext): number[] | undefined {
 
 function constantNode(c: NodeContext): Value {
   const a = c.attrs;
-  if (a.has('value')) { const t = tensorValues(a.get('value')!.t ?? {}, c.source); return constant(t.dims, t.data); }
-  if (a.has('value_float')) return constant([], [attrFloat(a, 'value_float', 0)]);
-  if (a.has('value_int')) return constant([], [attrInt(a, 'value_int', 0)]);
-  if (a.has('value_floats')) { const v = a.get('value_floats')!.floats ?? []; return constant([v.length], v); }
-  if (a.has('value_ints')) { const v = attrInts(a, 'value_ints')!; return constant([v.length], v); }
+  if (a.has('value')) { const t = tensorValues(a.get('value')!.t ?? {}, c.source); return constant(t.dims, t.data, t.dtype); }
+  if (a.has('value_float')) return constant([], [attrFloat(a, 'value_float', 0)], DataType.FLOAT);
+  if (a.has('value_int')) return constant([], [attrInt(a, 'value_int', 0)], DataType.INT64);
+  if (a.has('value_floats')) { const v = a.get('value_floats')!.floats ?? []; return constant([v.length], v, DataType.FLOAT); }
+  if (a.has('value_ints')) { const v = attrInts(a, 'value_ints')!; return constant([v.length], v, DataType.INT64); }
   return fail('only numeric constants are supported');
+}
+
+/** Axes normalised to [0, rank), each once; ONNX refuses anything else. */
+function checkedAxes(axes: readonly number[], rank: number): number[] {
+  const out = axes.map((a) => axisIndex(a, rank));
+  if (out.some((a) => a === undefined) || new Set(out).size !== out.length) {
+    throw new InvalidGraph(`axes [${axes.slice(0, 8).join(', ')}] are not distinct axes of a rank-${rank} tensor`);
+  }
+  return out as number[];
 }
 
 function squeeze(c: NodeContext): Value {
@@ -57,16 +82,18 @@ function squeeze(c: NodeContext): Value {
   const axes = axesArg(c);
   if (v?.kind === 'sym') return squeezeSym(v, axes);
   const k = needConst(v, 'data');
-  const drop = new Set((axes ?? k.dims.flatMap((d, i) => (d === 1 ? [i] : []))).map((x) => axisIndex(x, k.dims.length)));
+  const drop = new Set(axes ? checkedAxes(axes, k.dims.length) : k.dims.flatMap((d, i) => (d === 1 ? [i] : [])));
+  for (const a of drop) if (k.dims[a] !== 1) throw new InvalidGraph(`cannot squeeze axis ${a} of size ${k.dims[a]}`);
   return constant(k.dims.filter((_, i) => !drop.has(i)), k.data);
 }
 
 function unsqueeze(c: NodeContext): Value {
   const v = c.inputs[0];
   const axes = axesArg(c) ?? fail('axes are missing');
+  const rank = (v?.kind === 'sym' ? v.axes.length : needConst(v, 'data').dims.length) + axes.length;
+  checkedAxes(axes, rank);
   if (v?.kind === 'sym') return unsqueezeSym(v, axes);
   const k = needConst(v, 'data');
-  const rank = k.dims.length + axes.length;
   const at = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
   const dims: number[] = [];
   let j = 0;
@@ -114,6 +141,7 @@ function slice(c: NodeContext): Value {
 
 function concat(c: NodeContext): Value {
   const parts = c.inputs.map((v) => v ?? fail('an input is missing'));
+  if (parts.length === 0) throw new InvalidGraph('Concat has no inputs');
   const rank = parts[0]!.kind === 'sym' ? parts[0]!.axes.length : parts[0]!.dims.length;
   const axis = axisIndex(attrInt(c.attrs, 'axis', 0), rank) ?? fail('axis out of range');
   if (parts.every((p) => p.kind === 'const')) return concatConst(parts, axis) ?? fail('inputs differ in shape');
@@ -125,8 +153,8 @@ function add(c: NodeContext): Value {
   const [x, y] = c.inputs;
   if (x?.kind === 'const' && y?.kind === 'const') return elementwise(x, y, (a, b) => a + b) ?? fail('shapes do not broadcast');
   if (x?.kind === 'sym' && y?.kind === 'sym') return addSym(x, y);
-  if (x?.kind === 'sym') return addBias(x, needConst(y, 'B'));
-  return addBias(needSym(y, 'B'), needConst(x, 'A'));
+  if (x?.kind === 'sym') return addBias(x, needWeight(c, 1, 'B'));
+  return addBias(needSym(y, 'B'), needWeight(c, 0, 'A'));
 }
 
 function recurrent(c: NodeContext): Value[] {
@@ -152,7 +180,7 @@ function recurrent(c: NodeContext): Value[] {
   const node = recurrentNode({
     name: c.node.name || c.node.output?.[0] || op, op, direction, hiddenSize: hidden,
     linearBeforeReset: attrInt(c.attrs, 'linear_before_reset', 0) === 1,
-    w: needConst(c.inputs[1], 'W'), r: needConst(c.inputs[2], 'R'), b: c.inputs[3] ? needConst(c.inputs[3], 'B') : undefined,
+    w: needWeight(c, 1, 'W'), r: needWeight(c, 2, 'R'), b: c.inputs[3] ? needWeight(c, 3, 'B') : undefined,
     input, inputWidth: groupWidth(input),
   });
   const dirs = direction === 'bidirectional' ? 2 : 1;
@@ -165,36 +193,67 @@ function recurrent(c: NodeContext): Value[] {
   return [y, yh];
 }
 
+/** Integer element types a Cast to which truncates. */
+const INTEGER_TYPES = new Set<number>([
+  DataType.UINT8, DataType.INT8, DataType.UINT16, DataType.INT16, DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64,
+]);
+
+/** A shape given as data (ConstantOfShape, Expand): sizes, and not more elements than rnnc folds. */
+function shapeArg(v: ConstValue, what: string): number[] {
+  const dims = Array.from(v.data);
+  if (v.dims.length > 1 || dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new InvalidGraph(`${what} [${dims.slice(0, 8).join(', ')}] is not a list of sizes`);
+  if (foldedCount(dims) === undefined) fail(`a constant of shape ${dims.join('×')} is more than rnnc folds (${MAX_FOLDED} values)`);
+  return dims;
+}
+
 /** Evaluates one node; returns its outputs' values in order (fewer when an output is not expressible). */
 export function evaluate(c: NodeContext): Value[] {
+  const results = evaluateOp(c);
+  // Glue on constants keeps its data's element type (a transposed weight is still a weight).
+  const [x] = c.inputs;
+  if (x?.kind === 'const' && x.dtype !== undefined) {
+    for (const r of results) if (r.kind === 'const' && r.dtype === undefined) r.dtype = x.dtype;
+  }
+  return results;
+}
+
+function evaluateOp(c: NodeContext): Value[] {
   const op = c.node.opType ?? '';
   const [x] = c.inputs;
   switch (op) {
     case 'Constant': return [constantNode(c)];
     case 'Identity': case 'Dropout': return [x ?? fail('input is missing')];
-    case 'Cast': return [x?.kind === 'const' && [2, 3, 4, 5, 6, 7, 12, 13].includes(attrInt(c.attrs, 'to', 1))
-      ? constant(x.dims, x.data.map(Math.trunc)) : x ?? fail('input is missing')];
+    case 'Cast': {
+      const to = attrInt(c.attrs, 'to', DataType.FLOAT);
+      if (x?.kind !== 'const') return [x ?? fail('input is missing')];
+      return [constant(x.dims, INTEGER_TYPES.has(to) ? x.data.map(Math.trunc) : x.data, to)];
+    }
     case 'Shape': {
       const dims = x?.kind === 'sym' ? x.sizes : needConst(x, 'data').dims;
       const start = attrInt(c.attrs, 'start', 0);
       const end = c.attrs.has('end') ? attrInt(c.attrs, 'end', 0) : dims.length;
       const [s, e] = sliceBounds(start, end, 1, dims.length);
-      return [constant([e - s], dims.slice(s, e))];
+      return [constant([Math.max(e - s, 0)], dims.slice(s, e), DataType.INT64)];
     }
     case 'ConstantOfShape': {
-      const dims = Array.from(needConst(x, 'shape').data);
+      const dims = shapeArg(needConst(x, 'shape'), 'shape');
       const t = c.attrs.get('value')?.t;
-      const fill = t ? tensorValues(t, c.source).data[0] ?? 0 : 0;
-      return [constant(dims, new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(fill))];
+      const value = t ? tensorValues(t, c.source) : undefined;
+      return [constant(dims, new Array<number>(foldedCount(dims)!).fill(value?.data[0] ?? 0), value?.dtype ?? DataType.FLOAT)];
     }
     case 'Expand': {
       const k = needConst(x, 'input');
-      const shape = Array.from(needConst(c.inputs[1], 'shape').data);
+      const shape = shapeArg(needConst(c.inputs[1], 'shape'), 'shape');
       const dims = broadcastDims(k.dims, shape) ?? fail('shapes do not broadcast');
+      if (foldedCount(dims) === undefined) fail(`a constant of shape ${dims.join('×')} is more than rnnc folds (${MAX_FOLDED} values)`);
       return [broadcastTo(k, dims) ?? fail('shapes do not broadcast')];
     }
     case 'Transpose': {
       const perm = attrInts(c.attrs, 'perm');
+      const rank = x?.kind === 'sym' ? x.axes.length : needConst(x, 'data').dims.length;
+      if (perm && (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i))) {
+        throw new InvalidGraph(`perm [${perm.slice(0, 8).join(', ')}] is not a permutation of the ${rank} axes`);
+      }
       if (x?.kind === 'sym') return [transposeSym(x, perm)];
       const k = needConst(x, 'data');
       return [transposeConst(k, perm ?? k.dims.map((_, i) => k.dims.length - 1 - i))];
@@ -206,16 +265,16 @@ export function evaluate(c: NodeContext): Value[] {
     case 'Slice': return [slice(c)];
     case 'Concat': return [concat(c)];
     case 'Add': return [add(c)];
-    case 'MatMul': return [matMulHead(c.node.name || op, needSym(x, 'A'), needConst(c.inputs[1], 'B'))];
-    case 'Gemm': return [gemmHead(c.node.name || op, needSym(x, 'A'), needConst(c.inputs[1], 'B'),
-      c.inputs[2] ? needConst(c.inputs[2], 'C') : undefined, attrInt(c.attrs, 'transB', 0) === 1,
+    case 'MatMul': return [matMulHead(c.node.name || op, needSym(x, 'A'), needWeight(c, 1, 'B'))];
+    case 'Gemm': return [gemmHead(c.node.name || op, needSym(x, 'A'), needWeight(c, 1, 'B'),
+      c.inputs[2] ? needWeight(c, 2, 'C') : undefined, attrInt(c.attrs, 'transB', 0) === 1,
       attrFloat(c.attrs, 'alpha', 1), attrFloat(c.attrs, 'beta', 1))];
     case 'Relu': return [activate(needSym(x, 'input'), 'relu')];
     case 'Tanh': return [activate(needSym(x, 'input'), 'tanh')];
     case 'Sigmoid': return [activate(needSym(x, 'input'), 'sigmoid')];
     case 'Softmax': return [activate(needSym(x, 'input'), 'softmax', attrInt(c.attrs, 'axis', c.opset >= 13 ? -1 : 1))];
     case 'LSTM': case 'GRU': case 'RNN': return recurrent(c);
-    default: return fail(`operator ${op} is not supported`);
+    default: return fail(`operator ${quote(op)} is not supported`);
   }
 }
 

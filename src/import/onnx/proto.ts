@@ -5,6 +5,7 @@
  */
 import onnxProto from 'onnx-proto';
 import { RnncError } from '../../errors.js';
+import { escapeText, hasBinary, quote } from '../quote.js';
 
 export const { onnx } = onnxProto;
 export type ModelProto = onnxProto.onnx.ModelProto;
@@ -19,28 +20,55 @@ export function toInt(v: IntLike): number {
   return typeof v === 'number' ? v : v.toNumber();
 }
 
-/** Parses the bytes of an .onnx file; a truncated or foreign file gives one clear line. */
+/**
+ * Names that are no text: a flipped length byte makes a name swallow the fields after it,
+ * which protobuf reads without complaint. The first such name, for the message.
+ */
+function damagedName(model: ModelProto): string | undefined {
+  const graph = model.graph!;
+  const named: Array<[string, string | null | undefined]> = [];
+  for (const o of model.opsetImport ?? []) named.push(['an opset domain', o.domain]);
+  (graph.node ?? []).forEach((n, i) => {
+    named.push([`node ${i}'s name`, n.name], [`node ${i}'s operator`, n.opType], [`node ${i}'s domain`, n.domain]);
+    for (const x of n.input ?? []) named.push([`an input of node ${i}`, x]);
+    for (const x of n.output ?? []) named.push([`an output of node ${i}`, x]);
+    for (const a of n.attribute ?? []) named.push([`an attribute of node ${i}`, a.name]);
+  });
+  for (const t of graph.initializer ?? []) named.push(['an initializer name', t.name]);
+  for (const v of [...(graph.input ?? []), ...(graph.output ?? [])]) named.push(['a graph input or output name', v.name]);
+  const hit = named.find(([, v]) => typeof v === 'string' && hasBinary(v));
+  return hit ? `${hit[0]} holds bytes that are no text: ${quote(hit[1])}` : undefined;
+}
+
+/** Parses the bytes of an .onnx file; a truncated, damaged or foreign file gives one clear line. */
 export function decodeModel(bytes: Uint8Array, source: string): ModelProto {
+  const unreadable = (why: string) => new RnncError('import/invalid', `${source}: not a readable ONNX model (${why})`, source);
   let model: ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new RnncError('import/invalid', `${source}: not a readable ONNX model (truncated or corrupt protobuf: ${why})`, source);
+    throw unreadable(`truncated or corrupt protobuf: ${escapeText(why, 100)}`);
   }
-  if (!model.graph || (model.graph.node ?? []).length === 0) {
-    throw new RnncError('import/invalid', `${source}: not a readable ONNX model (no graph nodes; is the file truncated?)`, source);
-  }
+  if (!model.graph || (model.graph.node ?? []).length === 0) throw unreadable('no graph nodes; is the file truncated?');
+  const damage = damagedName(model);
+  if (damage) throw unreadable(`damaged: ${damage}`);
   return model;
 }
 
 const { DataType } = onnx.TensorProto;
 
-/** Tensor contents as float64 (integers exactly, up to 2^53), with their dimensions. */
-export function tensorValues(t: TensorProto, source: string): { dims: number[]; data: Float64Array } {
+/** Largest dimension a tensor may declare (ONNX stores int64; no real weight comes near). */
+const MAX_DIM = 2 ** 31 - 1;
+
+/** Tensor contents as float64 (integers exactly, up to 2^53), with their dimensions and element type. */
+export function tensorValues(t: TensorProto, source: string): { dims: number[]; data: Float64Array; dtype: number } {
   const dims = (t.dims ?? []).map(toInt);
+  const what = `${source}: tensor ${quote(t.name ?? '')}`;
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0 || d > MAX_DIM)) {
+    throw new RnncError('import/invalid', `${what}: dimensions [${dims.join(', ')}] are not sizes (0 to ${MAX_DIM})`, source);
+  }
   const count = dims.reduce((a, b) => a * b, 1);
-  const what = `${source}: tensor '${t.name ?? ''}'`;
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     throw new RnncError('import/unsupported', `${what} is stored in an external data file; save the model with weights inside`, source);
   }
@@ -77,7 +105,7 @@ export function tensorValues(t: TensorProto, source: string): { dims: number[]; 
       throw new RnncError('import/invalid', `${what}: holds ${data.length} values, expected ${count}`, source);
     }
   }
-  return { dims, data };
+  return { dims, data, dtype: type };
 }
 
 /** The attributes of a node, by name. */
@@ -112,5 +140,11 @@ export function attrStrings(attrs: Map<string, AttributeProto>, name: string): s
 
 /** How a node is named in messages: its name, else its op and first output. */
 export function nodeLabel(node: NodeProto): string {
-  return node.name ? `'${node.name}' (${node.opType})` : `${node.opType} → '${node.output?.[0] ?? '?'}'`;
+  const op = escapeText(node.opType ?? '');
+  return node.name ? `${quote(node.name)} (${op})` : `${op} → ${quote(node.output?.[0] ?? '?')}`;
+}
+
+/** An element type's ONNX name (FLOAT, INT32...), for messages. */
+export function dataTypeName(type: number): string {
+  return onnx.TensorProto.DataType[type] ?? String(type);
 }

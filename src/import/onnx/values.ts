@@ -11,6 +11,8 @@ export interface ConstValue {
   kind: 'const';
   dims: number[];
   data: Float64Array;
+  /** ONNX element type (TensorProto.DataType) when known: weights must be floating point. */
+  dtype?: number;
 }
 
 /**
@@ -81,8 +83,10 @@ export function sym(axes: Axis[], sizes: number[], groups: Piece[][]): SymValue 
   return { kind: 'sym', axes: fixed, sizes: [...sizes], groups };
 }
 
-export function constant(dims: number[], data: Float64Array | number[]): ConstValue {
-  return { kind: 'const', dims: [...dims], data: Float64Array.from(data) };
+export function constant(dims: number[], data: Float64Array | number[], dtype?: number): ConstValue {
+  const v: ConstValue = { kind: 'const', dims: [...dims], data: Float64Array.from(data) };
+  if (dtype !== undefined) v.dtype = dtype;
+  return v;
 }
 
 /** The pieces at the last time index, for a Gather/Slice that picks timestep −1. */
