@@ -5,7 +5,8 @@ import { RnncError } from '../errors.js';
 import { benchText } from '../bench/report.js';
 import { TARGETS, getTarget } from '../codegen/targets.js';
 import type { CliIo } from './context.js';
-import { type ModelCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
+import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
+import { RANGES, int, rangeText } from './numbers.js';
 import { addQuantOptions } from './quant-options.js';
 import { parseOpt, requireBoardTools } from './target-options.js';
 import { VERSION } from './version.js';
@@ -27,16 +28,16 @@ export function registerBench(program: Command, io: CliIo): void {
     .argument('<model>', 'float model.json (quantized here) or quantized model.q.json')
     .requiredOption('-t, --target <target>', `target: ${BOARD_TARGETS.join(', ')}`)
     .option('--opt <level>', 'optimisation level: O2 or Os', 'O2')
-    .option('--steps <n>', 'timesteps measured (bidirectional models: at most --max-seq)', '32')
+    .option('--steps <n>', `timesteps measured, ${rangeText(RANGES.steps)} (bidirectional models: at most --max-seq)`, '32')
     .option('--json', 'print the result as JSON')
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
-    .option('--max-seq <n>', 'bidirectional models: NAME_MAX_SEQ', '128');
+    .option('--max-seq <n>', `bidirectional models: NAME_MAX_SEQ, ${rangeText(RANGES.maxSeq)}`, '128');
   addQuantOptions(cmd)
     .action(async (path: string, opts: BenchCliOptions) => {
       const target = getTarget(opts.target);
       const opt = parseOpt(opts.opt);
-      const steps = positiveInt(opts.steps, '--steps', 10_000);
-      const maxSeq = positiveInt(opts.maxSeq, '--max-seq', 65535);
+      const steps = int('--steps', opts.steps, RANGES.steps);
+      const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);
       if (!(await requireBoardTools(target))) throw new RnncError('usage/invalid', noCounter(target.name));
       const { model } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
       const r = await benchModel(model, target, { opt, steps, maxSeq, version: VERSION });

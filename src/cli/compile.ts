@@ -7,7 +7,8 @@ import { buildReport, reportText } from '../codegen/report.js';
 import { TARGET_NAMES, getTarget } from '../codegen/targets.js';
 import { goldenCases } from '../codegen/testdata.js';
 import type { CliIo } from './context.js';
-import { type ModelCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
+import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
+import { RANGES, int, rangeText } from './numbers.js';
 import { addQuantOptions } from './quant-options.js';
 import { VERSION } from './version.js';
 
@@ -29,16 +30,16 @@ export function registerCompile(program: Command, io: CliIo): void {
     .option('-t, --target <target>', `target: ${TARGET_NAMES.join(', ')}`, 'host')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
-    .option('--max-seq <n>', 'bidirectional models: longest sequence NAME_run accepts (static buffers)', '128')
+    .option('--max-seq <n>', `bidirectional models: longest sequence NAME_run accepts (static buffers), ${rangeText(RANGES.maxSeq)}`, '128')
     .option('--emit-test', 'also write NAME_test.c: golden sequences and a main that checks bit-exactness')
-    .option('--test-cases <n>', 'random sequences in NAME_test.c (besides zeros)', '6')
+    .option('--test-cases <n>', `random sequences in NAME_test.c (besides zeros), ${rangeText(RANGES.testCases)}`, '6')
     .option('--report-json <file>', 'also write the report as JSON')
     .option('--force', 'overwrite files in the output directory that rnnc did not generate');
   addQuantOptions(cmd)
     .action(async (path: string, opts: CompileOptions) => {
       const target = getTarget(opts.target);
-      const maxSeq = positiveInt(opts.maxSeq, '--max-seq', 65535);
-      const testCases = positiveInt(opts.testCases, '--test-cases', 1000);
+      const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);
+      const testCases = int('--test-cases', opts.testCases, RANGES.testCases);
       const { model, calibration } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
       const golden = opts.emitTest
         ? goldenCases(model, { seed: 1, count: testCases, steps: Math.min(16, maxSeq), extra: calibration })

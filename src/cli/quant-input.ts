@@ -12,7 +12,7 @@ import { DEFAULT_MARGIN } from '../quantize/pipeline.js';
 import { readJson } from '../util/fs.js';
 import type { CliIo } from './context.js';
 import { loadFloatModel } from './load.js';
-import { type QuantCliOptions, quantizeFromCli } from './quant-options.js';
+import { type QuantCliOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
 
 export interface ModelCliOptions extends QuantCliOptions {
   /** Symbol prefix replacing the model's name. */
@@ -30,24 +30,24 @@ export function renamed(model: QuantModel, name: string | undefined): QuantModel
   return { ...model, name };
 }
 
-export function positiveInt(text: string, what: string, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > max) throw new RnncError('usage/invalid', `${what}: expected an integer from 1 to ${max}, got ${JSON.stringify(text)}`);
-  return n;
-}
-
 export interface CliModel {
   model: QuantModel;
   /** A few calibration sequences, quantized, for golden test cases (float input with --calib only). */
   calibration: Int16Array[][];
 }
 
-/** Quantizer options set to something other than their defaults. */
-function quantizerOptionsGiven(o: ModelCliOptions): string[] {
+/**
+ * Quantizer and data-file options set to something other than their defaults, after
+ * checking every one of them (a bad value is refused even where the option would not apply).
+ */
+export function quantizerOptionsGiven(o: QuantCliOptions): string[] {
+  const pipeline = pipelineOptions(o);
+  dataOptions(o);
   const given: Array<[string, boolean]> = [
     ['--calib', o.calib !== undefined], ['--weights', o.weights !== 'int8'], ['--lut-size', o.lutSize !== undefined],
-    ['--percentile', o.percentile !== '100'], ['--margin', Number(o.margin) !== DEFAULT_MARGIN],
-    ['--window', o.window !== undefined], ['--features', o.features !== undefined],
+    ['--percentile', pipeline.percentile !== 100], ['--margin', pipeline.margin !== DEFAULT_MARGIN],
+    ['--window', o.window !== undefined], ['--horizon', o.horizon !== undefined], ['--stride', o.stride !== undefined],
+    ['--id-column', o.idColumn !== undefined], ['--label-column', o.labelColumn !== undefined], ['--features', o.features !== undefined],
   ];
   return given.filter(([, set]) => set).map(([flag]) => flag);
 }

@@ -7,6 +7,7 @@ import type { FloatModel } from '../ir/model.js';
 import { type DataOptions, readCalibData } from '../quantize/calib-data.js';
 import { type CalibData, DEFAULT_MARGIN, type PipelineOptions, type PipelineResult, quantizeWithData } from '../quantize/pipeline.js';
 import type { CliIo } from './context.js';
+import { RANGES, oneOf, rangeText, real, windowOptions } from './numbers.js';
 import { VERSION } from './version.js';
 
 export interface QuantCliOptions {
@@ -29,11 +30,11 @@ export function addQuantOptions(cmd: Command): Command {
     .option('--calib <file>', 'calibration data: a training data file (docs/data-format.md), or JSON sequences')
     .option('--weights <type>', 'weight precision: int8 or int16', 'int8')
     .option('--lut-size <n>', `sigmoid/tanh table entries: ${LUT_SIZES.join(', ')} (default ${defaultLutSize(8)} with int8, ${defaultLutSize(16)} with int16)`)
-    .option('--percentile <p>', 'calibrated range = this percentile of |x| (100: max-abs)', '100')
-    .option('--margin <m>', 'headroom factor over calibrated ranges', String(DEFAULT_MARGIN))
-    .option('--window <n>', 'data files: cut one long series into windows of n steps (as rnnc train)')
-    .option('--horizon <n>', 'with --window: target this many rows after the window')
-    .option('--stride <n>', 'with --window: rows between window starts (default 1)')
+    .option('--percentile <p>', `calibrated range = this percentile of |x|, in ${rangeText(RANGES.percentile)} (100: max-abs)`, '100')
+    .option('--margin <m>', `headroom factor over calibrated ranges, in ${rangeText(RANGES.margin)}`, String(DEFAULT_MARGIN))
+    .option('--window <n>', `data files: cut one long series into windows of n steps, ${rangeText(RANGES.window)} (as rnnc train)`)
+    .option('--horizon <n>', `with --window: target this many rows after the window, ${rangeText(RANGES.horizon)}`)
+    .option('--stride <n>', `with --window: rows between window starts, ${rangeText(RANGES.stride)} (default 1)`)
     .option('--id-column <name>', 'labelled CSV: sequence-id column (default seq)')
     .option('--label-column <names>', 'labelled data: target column(s), comma-separated')
     .option('--features <names>', 'data files: feature columns, comma-separated (default: all others)');
@@ -50,28 +51,14 @@ export function parseWeights(s: string): 8 | 16 {
 }
 
 export function parseLutSize(s: string): number {
-  const n = Number(s);
-  if (!(LUT_SIZES as readonly number[]).includes(n) || !/^\d+$/.test(s)) usage(`--lut-size: expected one of ${LUT_SIZES.join(', ')}, got '${s}'`);
-  return n;
-}
-
-function parseNumber(flag: string, s: string, ok: (v: number) => boolean, expected: string): number {
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isFinite(v) || !ok(v)) usage(`${flag}: expected ${expected}, got '${s}'`);
-  return v;
-}
-
-function intOption(flag: string, s: string | undefined, min: number): number | undefined {
-  return s === undefined ? undefined : parseNumber(flag, s, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
+  return oneOf('--lut-size', s, LUT_SIZES);
 }
 
 /** Column and window options for --calib and --eval files (docs/data-format.md). */
 export function dataOptions(o: QuantCliOptions): DataOptions {
-  const window = intOption('--window', o.window, 1);
-  if (window === undefined && (o.horizon !== undefined || o.stride !== undefined)) usage(`${o.horizon !== undefined ? '--horizon' : '--stride'} needs --window`);
   const list = (v: string | undefined) => v?.split(',').map((c) => c.trim());
   return {
-    window, horizon: intOption('--horizon', o.horizon, 0), stride: intOption('--stride', o.stride, 1),
+    ...windowOptions(o),
     idColumn: o.idColumn, labelColumns: list(o.labelColumn), featureColumns: list(o.features),
   };
 }
@@ -80,8 +67,8 @@ export function pipelineOptions(o: QuantCliOptions): PipelineOptions {
   return {
     weightBits: parseWeights(o.weights),
     ...(o.lutSize !== undefined ? { lutSize: parseLutSize(o.lutSize) } : {}),
-    percentile: parseNumber('--percentile', o.percentile, (v) => v > 0 && v <= 100, 'a number in (0, 100]'),
-    margin: parseNumber('--margin', o.margin, (v) => v >= 1 && v <= 16, 'a number from 1 to 16'),
+    percentile: real('--percentile', o.percentile, RANGES.percentile),
+    margin: real('--margin', o.margin, RANGES.margin),
     producer: `rnnc ${VERSION}`,
   };
 }

@@ -17,6 +17,7 @@ import type { CliIo } from './context.js';
 import { num } from './format.js';
 import { loadFloatModel } from './load.js';
 import { type QuantCliOptions, addQuantOptions, quantizeFromCli } from './quant-options.js';
+import { quantizerOptionsGiven } from './quant-input.js';
 
 interface Options extends QuantCliOptions {
   input: string;
@@ -51,11 +52,16 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--json', 'print {"outputs": [[...], ...]} (fixed point adds "raw" integers and their "frac")')
     .option('--fixed', 'quantize the float model (options below) and run the fixed-point reference');
   addQuantOptions(cmd).action((path: string, opts: Options) => {
+    // Every quantizer option is checked, and refused where it would be ignored.
+    const given = quantizerOptionsGiven(opts);
     let q = tryQuantModel(path);
+    if (q && given.length > 0) {
+      throw new RnncError('usage/invalid', `${given.join(', ')}: ${path} is already quantized; these options apply to float models (rnnc quantize)`);
+    }
     if (!q) {
       const model = loadFloatModel(path);
       if (!opts.fixed) {
-        if (opts.calib !== undefined) throw new RnncError('usage/invalid', '--calib only applies with --fixed (or to rnnc quantize)');
+        if (given.length > 0) throw new RnncError('usage/invalid', `${given.join(', ')} only appl${given.length === 1 ? 'ies' : 'y'} with --fixed (or to rnnc quantize)`);
         const outputs = runFloat(model, readSequence(opts.input)).map((o) => Array.from(o));
         print(io, outputs, Boolean(opts.json));
         return;

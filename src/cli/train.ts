@@ -15,6 +15,7 @@ import { trainModel } from '../train/train.js';
 import type { CliIo } from './context.js';
 import { num } from './format.js';
 import { progressHooks } from './train-progress.js';
+import { RANGES, int, rangeText, real, windowOptions } from './numbers.js';
 
 interface TrainOpts {
   data: string; arch: string; output: string; name: string; epochs: string; batch: string; lr: string; clip: string;
@@ -23,12 +24,6 @@ interface TrainOpts {
   idColumn?: string; labelColumn?: string; features?: string; json?: boolean;
 }
 
-function number(value: string, flag: string, check: (v: number) => boolean, expected: string): number {
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || !check(v)) throw new RnncError('usage/invalid', `${flag}: expected ${expected}, got ${JSON.stringify(value)}`);
-  return v;
-}
-const int = (value: string, flag: string, min: number) => number(value, flag, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
 const list = (value: string | undefined) => value?.split(',').map((s) => s.trim());
 
 export function registerTrain(program: Command, io: CliIo): void {
@@ -39,22 +34,22 @@ export function registerTrain(program: Command, io: CliIo): void {
     .requiredOption('--arch <spec>', 'layers, e.g. "lstm:32,dense:4:softmax", or an architecture .json file')
     .requiredOption('-o, --output <file>', 'model file to write')
     .option('--name <id>', 'model name (C identifier prefix)', 'model')
-    .option('--epochs <n>', 'training epochs', '30')
-    .option('--batch <n>', 'sequences per mini-batch', '32')
-    .option('--lr <x>', 'learning rate', '0.003')
-    .option('--clip <x>', 'global gradient-norm limit (0: no clipping)', '1')
-    .option('--val <fraction>', 'fraction held out for validation and early stopping', '0.2')
-    .option('--patience <n>', 'stop after this many epochs without validation improvement (0: never)', '10')
-    .option('--seed <n>', 'random seed (same data + seed -> identical model.json)', '1')
+    .option('--epochs <n>', `training epochs, ${rangeText(RANGES.epochs)}`, '30')
+    .option('--batch <n>', `sequences per mini-batch, ${rangeText(RANGES.batch)}`, '32')
+    .option('--lr <x>', `learning rate, in ${rangeText(RANGES.lr)}`, '0.003')
+    .option('--clip <x>', `global gradient-norm limit, in ${rangeText(RANGES.clip)} (0: no clipping)`, '1')
+    .option('--val <fraction>', `fraction held out for validation and early stopping, in ${rangeText(RANGES.val)}`, '0.2')
+    .option('--patience <n>', `stop after this many epochs without validation improvement, ${rangeText(RANGES.patience)} (0: never)`, '10')
+    .option('--seed <n>', `random seed, ${rangeText(RANGES.seed)} (same data + seed -> identical model.json)`, '1')
     .addOption(new Option('--optimizer <name>', 'optimiser').choices(['adam', 'sgd']).default('adam'))
-    .option('--momentum <x>', 'SGD momentum', '0.9')
-    .option('--schedule <s>', 'learning-rate schedule: constant, step:EPOCHS:FACTOR, cosine[:MIN]', 'constant')
-    .option('--tbptt <n>', 'truncated BPTT: backpropagate through chunks of n steps (0: whole sequences)', '0')
+    .option('--momentum <x>', `SGD momentum, in ${rangeText(RANGES.momentum)}`, '0.9')
+    .option('--schedule <s>', 'learning-rate schedule: constant, step:EPOCHS:FACTOR (EPOCHS 1 to 1000000, FACTOR in (0, 1]), cosine[:MIN] (MIN in [0, 1])', 'constant')
+    .option('--tbptt <n>', `truncated BPTT: backpropagate through chunks of n steps, ${rangeText(RANGES.tbptt)} (0: whole sequences)`, '0')
     .addOption(new Option('--task <task>', 'default: classification when the last layer is softmax').choices(['classification', 'regression']))
     .option('--per-step', 'a target at every timestep (many-to-many)')
-    .option('--window <n>', 'cut one long series into windows of n steps')
-    .option('--horizon <n>', 'with --window: target this many rows after the window (default 1 for regression, 0 for classes)')
-    .option('--stride <n>', 'with --window: rows between window starts', '1')
+    .option('--window <n>', `cut one long series into windows of n steps, ${rangeText(RANGES.window)}`)
+    .option('--horizon <n>', `with --window: target this many rows after the window, ${rangeText(RANGES.horizon)} (default 1 for regression, 0 for classes)`)
+    .option('--stride <n>', `with --window: rows between window starts, ${rangeText(RANGES.stride)} (default 1)`)
     .option('--id-column <name>', 'labelled CSV: sequence-id column', 'seq')
     .option('--label-column <names>', 'target column(s), comma-separated')
     .option('--features <names>', 'feature columns, comma-separated (default: all others)')
@@ -67,24 +62,22 @@ export function registerTrain(program: Command, io: CliIo): void {
       const task: Task = opts.task ?? (last.type === 'dense' && last.activation === 'softmax' ? 'classification' : 'regression');
       const perStep = opts.perStep === true;
       const layers = resolveArch(arch.layers, perStep);
-      const window = opts.window === undefined ? undefined : int(opts.window, '--window', 1);
-      if (window === undefined && (opts.horizon !== undefined)) throw new RnncError('usage/invalid', '--horizon needs --window');
+      const { window, horizon, stride } = windowOptions(opts);
       const settings = {
         name: opts.name,
-        epochs: int(opts.epochs, '--epochs', 1), batch: int(opts.batch, '--batch', 1),
-        lr: number(opts.lr, '--lr', (v) => v > 0, 'a positive number'),
-        clip: number(opts.clip, '--clip', (v) => v >= 0, 'a number >= 0'),
-        val: number(opts.val, '--val', (v) => v >= 0 && v < 1, 'a fraction in [0, 1)'),
-        patience: int(opts.patience, '--patience', 0),
-        seed: number(opts.seed, '--seed', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer from 0 to 4294967295'),
-        optimizer: opts.optimizer, momentum: number(opts.momentum, '--momentum', (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
-        schedule: parseSchedule(opts.schedule), tbptt: int(opts.tbptt, '--tbptt', 0),
+        epochs: int('--epochs', opts.epochs, RANGES.epochs), batch: int('--batch', opts.batch, RANGES.batch),
+        lr: real('--lr', opts.lr, RANGES.lr),
+        clip: real('--clip', opts.clip, RANGES.clip),
+        val: real('--val', opts.val, RANGES.val),
+        patience: int('--patience', opts.patience, RANGES.patience),
+        seed: int('--seed', opts.seed, RANGES.seed),
+        optimizer: opts.optimizer, momentum: real('--momentum', opts.momentum, RANGES.momentum),
+        schedule: parseSchedule(opts.schedule), tbptt: int('--tbptt', opts.tbptt, RANGES.tbptt),
       };
       const ds = readDataset(opts.data, {
         task, perStep, outputs: outputUnits(layers), inputs: arch.inputs,
         idColumn: opts.idColumn, labelColumns: list(opts.labelColumn), featureColumns: list(opts.features), window,
-        horizon: opts.horizon === undefined ? undefined : int(opts.horizon, '--horizon', 0),
-        stride: window === undefined ? undefined : int(opts.stride ?? '1', '--stride', 1),
+        horizon, stride,
       });
       // Refuse an output path that cannot take a file before spending minutes training.
       if (existsSync(opts.output) && statSync(opts.output).isDirectory()) {

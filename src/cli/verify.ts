@@ -7,7 +7,8 @@ import { TARGET_NAMES, getTarget } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
 import { verifyModel } from '../verify/verify.js';
 import type { CliIo } from './context.js';
-import { type ModelCliOptions, loadQuantForCli, positiveInt } from './quant-input.js';
+import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
+import { RANGES, int, rangeText } from './numbers.js';
 import { addQuantOptions } from './quant-options.js';
 import { parseOpt, requireBoardTools } from './target-options.js';
 import { VERSION } from './version.js';
@@ -26,14 +27,14 @@ export function registerVerify(program: Command, io: CliIo): void {
     .argument('<model>', 'float model.json (quantized here) or quantized model.q.json')
     .option('-t, --target <target>', `target: ${TARGET_NAMES.join(', ')}`, 'host')
     .option('--opt <level>', 'targets other than host: optimisation level, O2 or Os', 'O2')
-    .option('--cases <n>', 'random and extreme input sequences (zeros are always added)', '20')
+    .option('--cases <n>', `random and extreme input sequences, ${rangeText(RANGES.cases)} (zeros are always added)`, '20')
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
-    .option('--max-seq <n>', 'bidirectional models: NAME_MAX_SEQ', '128');
+    .option('--max-seq <n>', `bidirectional models: NAME_MAX_SEQ, ${rangeText(RANGES.maxSeq)}`, '128');
   addQuantOptions(cmd)
     .action(async (path: string, opts: VerifyCliOptions) => {
       const target = getTarget(opts.target);
-      const cases = positiveInt(opts.cases, '--cases', 10_000);
-      const maxSeq = positiveInt(opts.maxSeq, '--max-seq', 65535);
+      const cases = int('--cases', opts.cases, RANGES.cases);
+      const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);
       const opt = parseOpt(opts.opt);
       await requireBoardTools(target);
       const { model, calibration } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));

@@ -73,7 +73,7 @@ describe('rnnc quantize', () => {
     ['feature count mismatch', ['--calib', 'wide.json'], /^rnnc: .*wide\.json: sequence 0, timestep 0: 4 features, but the model takes 3$/],
     ['empty calibration data', ['--calib', 'empty.json'], /^rnnc: .*empty\.json: no sequences/],
     ['--horizon without --window', ['--horizon', '1'], /^rnnc: --horizon needs --window$/],
-    ['bad --window', ['--window', '0'], /^rnnc: --window: expected an integer >= 1, got '0'$/],
+    ['bad --window', ['--window', '0'], /^rnnc: --window: expected an integer from 1 to 65535, got '0'$/],
     ['missing calibration file', ['--calib', 'nope.json'], /^rnnc: cannot read .*nope\.json: no such file or directory$/],
   ];
   for (const [what, args, msg] of bad) {

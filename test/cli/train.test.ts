@@ -23,7 +23,7 @@ const good = 'seq,a,b,label\n0,1,2,0\n0,1,2,0\n1,3,4,1\n1,3,4,1\n';
 describe('malformed data: one clear line, exit code 2', () => {
   const cases: Array<[string, string, string[], RegExp]> = [
     ['ragged row', 'seq,a,b,label\n0,1,2,0\n0,1,0\n', [], /ragged\.csv: line 3: expected 4 columns as in the header, got 3/],
-    ['non-numeric cell', 'seq,a,b,label\n0,1,2,0\n0,x1,2,0\n', [], /nonnum\.csv: line 3, column 2: expected a number, got "x1"/],
+    ['non-numeric cell', 'seq,a,b,label\n0,1,2,0\n0,x1,2,0\n', [], /nonnum\.csv: line 3, column 2: expected a decimal number, got "x1"/],
     ['label out of range', 'seq,a,b,label\n0,1,2,0\n1,1,2,7\n', [], /range\.csv: line 3: label 7 is out of range: the model's last layer has 4 classes \(labels 0 to 3\)/],
     ['empty file', '', [], /empty\.csv: the file is empty/],
     ['header only', 'seq,a,b,label\n', [], /headeronly\.csv: a header but no data rows/],
@@ -52,7 +52,7 @@ describe('malformed data: one clear line, exit code 2', () => {
     r = await rnnc(['train', '--data', short, '--window', '5', '--arch', 'gru:4,dense:1', '-o', join(dir, 'never.json')]);
     expect([r.exitCode, r.stderr]).toEqual([2, `rnnc: ${short}: 3 rows are too few for --window 5 and --horizon 1`]);
     r = await rnnc(['train', '--data', short, '--arch', 'gru:4,dense:1', '--lr', 'fast', '-o', join(dir, 'never.json')]);
-    expect([r.exitCode, r.stderr]).toEqual([2, 'rnnc: --lr: expected a positive number, got "fast"']);
+    expect([r.exitCode, r.stderr]).toEqual([2, "rnnc: --lr: expected a number in (0, 10], got 'fast'"]);
   });
 });
 
