@@ -1,5 +1,11 @@
-/** A small strict CSV reader for numeric data: comma-separated, optional header row. */
+/**
+ * A small strict CSV reader for numeric data: comma-separated, optional header row.
+ * Spaces around a cell are ignored (as around a JSON value); a number is decimal
+ * (src/util/decimal.ts), so a cell holds the numbers a JSON file would: -1.5e-3 is read,
+ * 0x10, Infinity, NaN, 1e and an empty cell are refused.
+ */
 import { RnncError } from '../errors.js';
+import { decimalValue, isDecimal, quoted } from '../util/decimal.js';
 
 export interface Csv {
   header: string[] | undefined;
@@ -24,11 +30,12 @@ export function parseCsv(text: string, source: string): Csv {
   return { header, rows, lines };
 }
 
-/** Parses a cell as a finite number or throws naming the line and column. */
+/** Parses a cell as a finite decimal number or throws naming the file, line and column. */
 export function csvNumber(cell: string, source: string, line: number, column: number): number {
-  const v = cell === '' ? NaN : Number(cell);
-  if (!Number.isFinite(v)) {
-    throw new RnncError('io/bad_csv', `${source}: line ${line}, column ${column + 1}: expected a number, got ${JSON.stringify(cell)}`, source);
+  const v = decimalValue(cell);
+  if (v === undefined) {
+    const why = isDecimal(cell) ? 'expected a finite number' : 'expected a decimal number';
+    throw new RnncError('io/bad_csv', `${source}: line ${line}, column ${column + 1}: ${why}, got ${quoted(cell, '"')}`, source);
   }
   return v;
 }

@@ -10,12 +10,14 @@
  * classification reads the column `label` with horizon 0.
  */
 import { RnncError } from '../errors.js';
+import { quoted } from '../util/decimal.js';
 import { csvNumber, parseCsv } from './csv.js';
 import { type Dataset, type ReadOptions, checkInputs, dataError, resolveClasses } from './dataset.js';
 
 interface Table {
   names: string[];
-  cells: string[][];
+  /** CSV: the cell text; JSON: the value, a number or (for class labels) a string. */
+  cells: Array<Array<string | number>>;
   lines: number[];
 }
 
@@ -34,8 +36,9 @@ function tableFromJson(json: unknown, source: string): Table {
   const cells = json.map((row: unknown, r) => {
     if (!Array.isArray(row)) throw dataError(source, `[${r}]: expected an array of numbers`);
     if (row.length !== width) throw dataError(source, `[${r}]: expected ${width} values as in the first row, got ${row.length}`);
-    return row.map((v: unknown, c) => {
-      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    return row.map((v: unknown, c): string | number => {
+      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      // A string is a class name; where a number belongs it is refused (jsonNumber).
       if (typeof v === 'string' && v !== '') return v;
       throw dataError(source, `[${r}][${c}]: expected a finite number, got ${JSON.stringify(v)}`);
     });
@@ -70,7 +73,10 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
     throw dataError(source, `${labelCols.length} target column${labelCols.length === 1 ? '' : 's'} (${labelCols.map((c) => t.names[c]).join(', ')}), but the model's last layer has ${opts.outputs} units`);
   }
   const where = (r: number) => (json ? `[${r}]` : `line ${t.lines[r]}`);
-  const num = (r: number, c: number) => (json ? jsonNumber(t.cells[r]![c]!, source, r, c) : csvNumber(t.cells[r]![c]!, source, t.lines[r]!, c));
+  const num = (r: number, c: number) => {
+    const cell = t.cells[r]![c]!;
+    return typeof cell === 'number' ? cell : json ? jsonNumber(cell, source, r, c) : csvNumber(cell, source, t.lines[r]!, c);
+  };
   const n = t.cells.length, F = featureCols.length, K = labelCols.length;
   const feat = new Float64Array(n * F);
   for (let r = 0; r < n; r++) featureCols.forEach((c, f) => { feat[r * F + f] = num(r, c); });
@@ -84,7 +90,7 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
     labels: [], values: [], targetSize: opts.outputs, classes: [], targetRow: starts.map((s) => s + W - 1 + H),
   };
   if (classify) {
-    const raw = t.cells.map((row) => row[labelCols[0]!]!);
+    const raw = t.cells.map((row) => String(row[labelCols[0]!]!));
     const { index, classes } = resolveClasses(raw, opts.outputs, source, where);
     ds.classes = classes;
     ds.labels = starts.map((s) => Int32Array.from(targetRows(s), (r) => index[r]!));
@@ -100,10 +106,9 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
   return ds;
 }
 
-function jsonNumber(cell: string, source: string, r: number, c: number): number {
-  const v = Number(cell);
-  if (!Number.isFinite(v)) throw dataError(source, `[${r}][${c}]: expected a finite number, got ${JSON.stringify(cell)}`);
-  return v;
+/** A string in a JSON series where a number belongs: refused, as "1" is in every other JSON file. */
+function jsonNumber(cell: string, source: string, r: number, c: number): never {
+  throw dataError(source, `[${r}][${c}]: expected a finite number, got ${quoted(cell, '"')}`);
 }
 
 export function parseSeriesCsv(text: string, source: string, opts: ReadOptions): Dataset {

@@ -2,17 +2,19 @@
  * Architecture descriptions for `rnnc train --arch`:
  * - a string: comma-separated layers, e.g. "lstm:32,dense:4:softmax", optionally led by
  *   `in:F` to state the features per timestep the data must have
- *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before]   (gru only: reset-before)
+ *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before]   (gru only: reset-before; each modifier at most once)
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
  * - or a JSON file: {"inputSize": 6 (optional), "layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
  *   "resetAfter": false, "returnSequences": true}, {"type": "dense", "units": 4,
  *   "activation": "softmax"}]}.
+ * Numbers are integers in decimal (src/util/decimal.ts): no hex, no exponent, no fraction.
  * A recurrent layer returns sequences when another recurrent layer follows it, when the
  * task has a target per timestep, or when asked to (`seq`).
  */
 import { z } from 'zod';
 import { RnncError } from '../errors.js';
 import { DENSE_ACTIVATIONS, type DenseActivation, LIMITS, MERGE_MODES, RECURRENT_TYPES } from '../ir/model.js';
+import { integerValue, quoted } from '../util/decimal.js';
 import { parseJson, readText } from '../util/fs.js';
 import type { RecurrentSpec } from './recurrent.js';
 
@@ -29,12 +31,13 @@ export interface Arch {
 export type ResolvedLayer = RecurrentSpec | { type: 'dense'; units: number; activation: DenseActivation };
 
 function bad(text: string, why: string): never {
-  throw new RnncError('arch/invalid', `--arch: ${why} in ${JSON.stringify(text)}`);
+  throw new RnncError('arch/invalid', `--arch: ${why} in ${quoted(text, '"', 80)}`);
 }
 
-function parseUnits(part: string, item: string): number {
-  const n = Number(part);
-  if (!/^\d+$/.test(part) || n < 1 || n > LIMITS.units) bad(item, `units must be an integer from 1 to ${LIMITS.units}, got ${JSON.stringify(part)}`);
+/** A count in the description: an integer (src/util/decimal.ts) from 1 to max. */
+function count(part: string, max: number, what: string, text: string): number {
+  const n = integerValue(part);
+  if (n === undefined || n < 1 || n > max) bad(text, `${what} must be an integer from 1 to ${max}, got ${quoted(part)}`);
   return n;
 }
 
@@ -43,19 +46,26 @@ function parseItem(item: string): ArchLayer {
   if (type === 'dense') {
     if (opts.length > 1) bad(item, 'a dense layer takes only units and an activation');
     const activation = (opts[0] ?? 'linear') as DenseActivation;
-    if (!DENSE_ACTIVATIONS.includes(activation)) bad(item, `unknown activation '${opts[0]}'; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
-    return { type: 'dense', units: parseUnits(units, item), activation };
+    if (!DENSE_ACTIVATIONS.includes(activation)) bad(item, `unknown activation ${quoted(opts[0] ?? '')}; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
+    return { type: 'dense', units: count(units, LIMITS.units, 'units', item), activation };
   }
   if (!(RECURRENT_TYPES as readonly string[]).includes(type)) {
-    bad(item, `unknown layer '${type}'; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}`);
+    bad(item, `unknown layer ${quoted(type)}; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}`);
   }
-  const layer: ArchLayer = { type: type as RecurrentSpec['type'], units: parseUnits(units, item), resetAfter: true };
+  const layer: ArchLayer = { type: type as RecurrentSpec['type'], units: count(units, LIMITS.units, 'units', item), resetAfter: true };
+  // Each modifier sets one property; a second modifier for the same property is refused.
+  const setBy = new Map<string, string>();
+  const set = (property: string, o: string) => {
+    const before = setBy.get(property);
+    if (before !== undefined) bad(item, before === o ? `${quoted(o)} is given twice` : `${quoted(o)} conflicts with ${quoted(before)}`);
+    setBy.set(property, o);
+  };
   for (const o of opts) {
-    if (o === 'bi' || o === 'bi-concat') layer.bidirectional = 'concat';
-    else if (o === 'bi-sum') layer.bidirectional = 'sum';
-    else if (o === 'seq') layer.returnSequences = true;
-    else if (o === 'reset-before' && type === 'gru') layer.resetAfter = false;
-    else bad(item, `unknown option '${o}'; supported: bi, bi-sum, seq${type === 'gru' ? ', reset-before' : ''}`);
+    if (o === 'bi' || o === 'bi-concat') { set('direction', o); layer.bidirectional = 'concat'; }
+    else if (o === 'bi-sum') { set('direction', o); layer.bidirectional = 'sum'; }
+    else if (o === 'seq') { set('sequences', o); layer.returnSequences = true; }
+    else if (o === 'reset-before' && type === 'gru') { set('reset', o); layer.resetAfter = false; }
+    else bad(item, `unknown option ${quoted(o)}; supported: bi, bi-sum, seq${type === 'gru' ? ', reset-before' : ''}`);
   }
   return layer;
 }
@@ -92,9 +102,7 @@ export function parseArch(text: string): Arch {
   if (items.some((s) => s === '')) bad(text, 'empty layer');
   let inputs: number | undefined;
   if (items[0]?.startsWith('in:')) {
-    const v = items.shift()!.slice(3);
-    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > LIMITS.inputSize) bad(text, `in: must be an integer from 1 to ${LIMITS.inputSize}, got ${JSON.stringify(v)}`);
-    inputs = Number(v);
+    inputs = count(items.shift()!.slice(3), LIMITS.inputSize, 'in:', text);
   }
   if (items.length === 0) bad(text, 'no layers');
   const layers = items.map(parseItem);

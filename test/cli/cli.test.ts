@@ -163,7 +163,7 @@ describe('run', () => {
   it('a bad sequence file is one line, exit 2', async () => {
     const csv = write('bad.csv', '1,2,3\n4,x,6\n');
     const r = await rnnc(['run', modelPath, '-i', csv]);
-    expect([r.exitCode, oneLine(r.stderr)]).toEqual([2, `rnnc: ${csv}: line 2, column 2: expected a number, got "x"`]);
+    expect([r.exitCode, oneLine(r.stderr)]).toEqual([2, `rnnc: ${csv}: line 2, column 2: expected a decimal number, got "x"`]);
     const json = write('bad.json', '[[1, 2, "3"]]');
     const j = await rnnc(['run', modelPath, '-i', json]);
     expect([j.exitCode, oneLine(j.stderr)]).toEqual([2, `rnnc: ${json}: [0][2]: expected a finite number, got "3"`]);

@@ -20,7 +20,7 @@ describe('CSV sequences', () => {
   });
 
   it('names the line and column of a bad cell, and ragged rows', () => {
-    expect(failure(() => parseSequenceCsv('a,b\n1,2\n3,NaN\n', 's.csv'))).toBe('io/bad_csv: s.csv: line 3, column 2: expected a number, got "NaN"');
+    expect(failure(() => parseSequenceCsv('a,b\n1,2\n3,NaN\n', 's.csv'))).toBe('io/bad_csv: s.csv: line 3, column 2: expected a decimal number, got "NaN"');
     expect(failure(() => parseSequenceCsv('1,2\n3\n', 's.csv'))).toBe('io/bad_csv: s.csv: line 2: expected 2 columns, got 1');
     expect(failure(() => parseSequenceCsv('a,b\n', 's.csv'))).toBe('io/bad_csv: s.csv: a header but no data rows');
   });
