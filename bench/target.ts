@@ -20,7 +20,7 @@ import { randomModel } from '../src/ir/random.js';
 import type { RecurrentType } from '../src/ir/model.js';
 import { quantizeModel } from '../src/quantize/quantize.js';
 import type { OptLevel } from '../src/target/build.js';
-import { writeAtomic } from '../src/util/fs.js';
+import { writeFile } from '../src/util/write.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   const text = lines.join('\n') + '\n';
   process.stdout.write(text);
   const out = arg('out');
-  if (out) writeAtomic(out, text);
+  if (out) writeFile(out, text, { force: true }); // a benchmark table, rewritten on every run
 }
 
 main().catch((e: unknown) => {

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   'io/unwritable': 'input',
   'io/foreign_file': 'input',
   'io/bad_json': 'input',
+  'io/bad_encoding': 'input',
   'io/bad_csv': 'input',
   'ir/invalid': 'input',
   'ir/unsupported_version': 'input',

@@ -11,6 +11,7 @@ import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
 import { RANGES, int, rangeText } from './numbers.js';
 import { addQuantOptions } from './quant-options.js';
 import { VERSION } from './version.js';
+import { STDOUT } from './output.js';
 
 interface CompileOptions extends ModelCliOptions {
   target: string;
@@ -33,7 +34,7 @@ export function registerCompile(program: Command, io: CliIo): void {
     .option('--max-seq <n>', `bidirectional models: longest sequence NAME_run accepts (static buffers), ${rangeText(RANGES.maxSeq)}`, '128')
     .option('--emit-test', 'also write NAME_test.c: golden sequences and a main that checks bit-exactness')
     .option('--test-cases <n>', `random sequences in NAME_test.c (besides zeros), ${rangeText(RANGES.testCases)}`, '6')
-    .option('--report-json <file>', 'also write the report as JSON')
+    .option('--report-json <file>', 'also write the report as JSON (- for standard output)')
     .option('--force', 'overwrite files in the output directory that rnnc did not generate');
   addQuantOptions(cmd)
     .action(async (path: string, opts: CompileOptions) => {
@@ -48,8 +49,12 @@ export function registerCompile(program: Command, io: CliIo): void {
       const code = await measureCode(emitted, target);
       const report = buildReport(emitted, code, outputPaths(opts.out, emitted.files), model.weightBits);
       // The report joins the C files' batch: either everything is written or nothing.
-      const extra = opts.reportJson ? [{ path: opts.reportJson, content: JSON.stringify(report, null, 2) + '\n' }] : [];
-      writeOutputs(opts.out, emitted.files, opts.force === true, extra);
-      io.out(reportText(report));
+      const json = JSON.stringify(report, null, 2) + '\n';
+      const toStdout = opts.reportJson === STDOUT;
+      const extra = opts.reportJson !== undefined && !toStdout ? [{ path: opts.reportJson, content: json }] : [];
+      const inputs = [path, opts.calib].filter((p): p is string => p !== undefined);
+      writeOutputs(opts.out, emitted.files, { force: opts.force === true, inputs }, extra);
+      if (toStdout) io.out(json);
+      (toStdout ? io.err : io.out)(reportText(report));
     });
 }

@@ -1,23 +1,26 @@
 /** `rnnc import <file> -o model.json [--name N]`: a Keras/TF.js or ONNX model → rnnc IR. */
 import type { Command } from 'commander';
 import { loadAnyModel } from '../import/detect.js';
-import { saveModel } from '../ir/io.js';
+import { modelToJson } from '../ir/io.js';
 import { summarize } from '../ir/shapes.js';
 import type { CliIo } from './context.js';
 import { thousands } from './format.js';
+import { FORCE_HELP, type OutputOptions, checkOutput, outputName, writeOutput } from './output.js';
 
 export function registerImport(program: Command, io: CliIo): void {
   program
     .command('import')
     .description('convert a Keras/TF.js model.json (with its weight files) or an .onnx file into an rnnc model.json')
     .argument('<file>', 'Keras/TF.js model.json, .onnx file (or an rnnc model.json, copied)')
-    .requiredOption('-o, --output <file>', 'rnnc model.json to write')
+    .requiredOption('-o, --output <file>', 'rnnc model.json to write (- for standard output)')
+    .option('--force', FORCE_HELP)
     .option('--name <name>', 'model name (C prefix); default: from the file or the framework')
-    .action((path: string, opts: { output: string; name?: string }) => {
+    .action((path: string, opts: OutputOptions & { name?: string }) => {
+      checkOutput(opts, [path]);
       const { model, format } = loadAnyModel(path, opts.name);
-      saveModel(model, opts.output);
+      const say = writeOutput(io, opts, modelToJson(model, path), [path]);
       const s = summarize(model);
-      io.out(`imported ${format} model '${model.name}': ${s.layers.map((l) => l.type).join(' -> ')}, `
-        + `${thousands(s.params)} parameters -> ${opts.output}\n`);
+      say.out(`imported ${format} model '${model.name}': ${s.layers.map((l) => l.type).join(' -> ')}, `
+        + `${thousands(s.params)} parameters -> ${outputName(opts)}\n`);
     });
 }

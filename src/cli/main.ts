@@ -6,13 +6,14 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, RnncError, isRnncError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 import { type CliIo, processIo } from './context.js';
+import { oneLine } from '../util/text.js';
 
 export { VERSION } from './version.js';
 import { VERSION } from './version.js';
 
 export function createProgram(io: CliIo = processIo): Command {
   // Commander's own messages ("error: unknown option …") get the same "rnnc: " prefix as ours.
-  const output = { writeOut: io.out, writeErr: io.err, outputError: (s: string) => io.err(s.replace(/^error: /, 'rnnc: ')) };
+  const output = { writeOut: io.out, writeErr: io.err, outputError: (s: string) => io.err(`${oneLine(s.replace(/^error: /, 'rnnc: ').trimEnd())}\n`) };
   const program = new Command('rnnc')
     .description('Compile recurrent neural networks into dependency-free fixed-point C for microcontrollers')
     .version(VERSION, '-V, --version')
@@ -34,11 +35,12 @@ export function reportError(e: unknown, io: CliIo): number {
     return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   }
   if (isRnncError(e)) {
-    io.err(`rnnc: ${e.message}\n`);
+    // Messages quote paths and names from files: escaped and shortened, always one line.
+    io.err(`rnnc: ${oneLine(e.message)}\n`);
     return e.exitCode;
   }
   const msg = e instanceof Error ? e.message : String(e);
-  io.err(`rnnc: internal error: ${msg.split('\n')[0]} (please report this with the command that caused it)\n`);
+  io.err(`rnnc: internal error: ${oneLine(msg.split('\n')[0] ?? '')} (please report this with the command that caused it)\n`);
   if (process.env.RNNC_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
   return EXIT.internal;
 }

@@ -64,7 +64,7 @@ function loadQuant(path: string, opts: ModelCliOptions, io: CliIo, maxSteps: num
     json = readJson(path);
   } catch (e) {
     // Not JSON (e.g. an ONNX file): the float loader knows the other formats.
-    if (!(e instanceof RnncError && e.code === 'io/bad_json')) throw e;
+    if (!(e instanceof RnncError && (e.code === 'io/bad_json' || e.code === 'io/bad_encoding'))) throw e;
   }
   if (json !== undefined && isQuantModelJson(json)) {
     const given = quantizerOptionsGiven(opts);

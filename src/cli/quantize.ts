@@ -6,7 +6,7 @@
  * --eval, the task metric of float vs int8 vs int16 (docs/quantize.md).
  */
 import type { Command } from 'commander';
-import { saveQuantModel } from '../ir/qio.js';
+import { quantModelToJson } from '../ir/qio.js';
 import { readEvalData } from '../quantize/calib-data.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import { quantizeWithData } from '../quantize/pipeline.js';
@@ -15,9 +15,11 @@ import type { CliIo } from './context.js';
 import { loadFloatModel } from './load.js';
 import { type QuantCliOptions, addQuantOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
 import { type QuantReport, formatsOf, renderQuantReport } from './quant-report.js';
+import { FORCE_HELP, checkOutput, outputName, writeOutput } from './output.js';
 
 interface Options extends QuantCliOptions {
   output: string;
+  force?: boolean;
   eval?: string;
   json?: boolean;
 }
@@ -27,19 +29,22 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .command('quantize')
     .description('quantize a float model to fixed point (model.q.json) and report the error')
     .argument('<model>', 'float model (rnnc model.json, Keras/TF.js model.json or .onnx)')
-    .requiredOption('-o, --output <file>', 'quantized model to write (model.q.json)');
+    .requiredOption('-o, --output <file>', 'quantized model to write (model.q.json; - for standard output)')
+    .option('--force', FORCE_HELP);
   addQuantOptions(cmd)
     .option('--eval <file>', 'labelled held-out data (training data format): task metric float vs int8 vs int16')
     .option('--json', 'print the report as one JSON object')
     .action((path: string, opts: Options) => {
+      const inputs = [path, opts.calib, opts.eval].filter((p): p is string => p !== undefined);
+      checkOutput(opts, inputs);
       const model = loadFloatModel(path);
       // Check every option and read the eval file before the (slower) quantization.
       const base = pipelineOptions(opts);
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOptions(opts)) : undefined;
       const { model: q, data } = quantizeFromCli(model, opts, io);
-      saveQuantModel(q, opts.output);
+      const say = writeOutput(io, opts, quantModelToJson(q), inputs);
       const report: QuantReport = {
-        output: opts.output,
+        output: outputName(opts),
         quantization: q.meta!.quantization as QuantizationMeta,
         formats: formatsOf(q),
       };
@@ -49,6 +54,6 @@ export function registerQuantize(program: Command, io: CliIo): void {
         const [int8, int16] = q.weightBits === 8 ? [q, other] : [other, q];
         report.eval = { ...evalReport(model, int8, int16, evalData), source: opts.eval! };
       }
-      io.out(opts.json ? JSON.stringify(report) + '\n' : renderQuantReport(report));
+      say.out(opts.json ? JSON.stringify(report) + '\n' : renderQuantReport(report));
     });
 }

@@ -6,8 +6,6 @@ import { RnncError } from '../errors.js';
 import { modelToJson } from '../ir/io.js';
 import { nameProblem } from '../ir/names.js';
 import { validateModel } from '../ir/validate.js';
-import { existsSync, statSync } from 'node:fs';
-import { writeAtomic } from '../util/fs.js';
 import { outputUnits, parseArch, resolveArch } from '../train/arch.js';
 import type { OptimizerName } from '../train/optim.js';
 import { parseSchedule } from '../train/schedule.js';
@@ -16,12 +14,13 @@ import type { CliIo } from './context.js';
 import { num } from './format.js';
 import { progressHooks } from './train-progress.js';
 import { RANGES, int, rangeText, real, windowOptions } from './numbers.js';
+import { FORCE_HELP, checkOutput, messagesIo, outputName, writeOutput } from './output.js';
 
 interface TrainOpts {
   data: string; arch: string; output: string; name: string; epochs: string; batch: string; lr: string; clip: string;
   val: string; patience: string; seed: string; optimizer: OptimizerName; momentum: string; schedule: string;
   tbptt: string; task?: Task; perStep?: boolean; window?: string; horizon?: string; stride?: string;
-  idColumn?: string; labelColumn?: string; features?: string; json?: boolean;
+  idColumn?: string; labelColumn?: string; features?: string; json?: boolean; force?: boolean;
 }
 
 const list = (value: string | undefined) => value?.split(',').map((s) => s.trim());
@@ -32,7 +31,8 @@ export function registerTrain(program: Command, io: CliIo): void {
     .description('train a recurrent model on labelled sequences or windows of a series and write model.json')
     .requiredOption('--data <file>', 'training data, .csv or .json (docs/data-format.md)')
     .requiredOption('--arch <spec>', 'layers, e.g. "lstm:32,dense:4:softmax", or an architecture .json file')
-    .requiredOption('-o, --output <file>', 'model file to write')
+    .requiredOption('-o, --output <file>', 'model file to write (- for standard output)')
+    .option('--force', FORCE_HELP)
     .option('--name <id>', 'model name (C identifier prefix)', 'model')
     .option('--epochs <n>', `training epochs, ${rangeText(RANGES.epochs)}`, '30')
     .option('--batch <n>', `sequences per mini-batch, ${rangeText(RANGES.batch)}`, '32')
@@ -79,12 +79,12 @@ export function registerTrain(program: Command, io: CliIo): void {
         idColumn: opts.idColumn, labelColumns: list(opts.labelColumn), featureColumns: list(opts.features), window,
         horizon, stride,
       });
-      // Refuse an output path that cannot take a file before spending minutes training.
-      if (existsSync(opts.output) && statSync(opts.output).isDirectory()) {
-        throw new RnncError('io/unwritable', `cannot write ${opts.output}: it is a directory`, opts.output);
-      }
-      const mode = opts.json ? 'json' : io.isTty ? 'bar' : 'lines';
-      const progress = progressHooks(io, mode, task);
+      // Refuse an output path that cannot take the model before spending minutes training.
+      const inputs = [opts.data, opts.arch];
+      checkOutput(opts, inputs);
+      const say = messagesIo(io, opts);
+      const mode = opts.json ? 'json' : say.isTty ? 'bar' : 'lines';
+      const progress = progressHooks(say, mode, task);
       let stop = false;
       const onSigint = () => { stop = true; };
       process.once('SIGINT', onSigint);
@@ -100,15 +100,15 @@ export function registerTrain(program: Command, io: CliIo): void {
       // The written file must load back: validate the IR (shapes, finiteness) first.
       const text = modelToJson(model);
       validateModel(JSON.parse(text), opts.output);
-      writeAtomic(opts.output, text);
+      writeOutput(io, opts, text, inputs);
       const best = result.history.find((h) => h.epoch === result.bestEpoch)!;
       const how = result.interrupted ? `interrupted in epoch ${result.epochsRun + 1}` : result.earlyStopped ? `stopped early after epoch ${result.epochsRun}` : `${result.epochsRun} epochs`;
       const metric = best.val ? (task === 'classification' ? `validation accuracy ${(100 * best.val.metric).toFixed(1)}%` : `validation rmse ${num(best.val.metric, 5)}`) : `training loss ${num(best.trainLoss, 5)}`;
       if (opts.json) {
-        io.out(JSON.stringify({ output: opts.output, bestEpoch: result.bestEpoch, epochsRun: result.epochsRun, interrupted: result.interrupted,
+        say.out(JSON.stringify({ output: opts.output, bestEpoch: result.bestEpoch, epochsRun: result.epochsRun, interrupted: result.interrupted,
           earlyStopped: result.earlyStopped, train: outcome.trainCount, val: outcome.valCount, ...(best.val ? { val_loss: best.val.loss, val_metric: best.val.metric } : {}) }) + '\n');
       } else {
-        io.out(`wrote ${opts.output}: ${how}, kept epoch ${result.bestEpoch} (${metric}); ${outcome.trainCount} training and ${outcome.valCount} validation sequences\n`);
+        say.out(`wrote ${outputName(opts)}: ${how}, kept epoch ${result.bestEpoch} (${metric}); ${outcome.trainCount} training and ${outcome.valCount} validation sequences\n`);
       }
     });
 }

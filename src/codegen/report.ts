@@ -3,6 +3,8 @@ import type { Emitted } from './emit.js';
 import type { CodeSize } from './measure.js';
 
 export interface CompileReport {
+  /** First key, so rnnc recognises its own report when asked to overwrite it. */
+  format: 'rnnc-report';
   model: string;
   target: string;
   kernel: string;
@@ -16,7 +18,7 @@ export interface CompileReport {
 export function buildReport(e: Emitted, code: CodeSize, files: string[], weightBits: number): CompileReport {
   const m = e.plan.memory;
   return {
-    model: e.plan.name, target: e.plan.target, kernel: e.plan.kernel, weightBits,
+    format: 'rnnc-report', model: e.plan.name, target: e.plan.target, kernel: e.plan.kernel, weightBits,
     flash: {
       weights: m.weightBytes, luts: m.lutBytes, code: code.codeBytes, codeMeasured: code.measured, codeHow: code.how,
       total: m.weightBytes + m.lutBytes + code.codeBytes,

@@ -7,7 +7,7 @@ import { basename, extname } from 'node:path';
 import { RnncError } from '../errors.js';
 import type { FloatModel } from '../ir/model.js';
 import { validateModel } from '../ir/validate.js';
-import { parseJson, readBytes } from '../util/fs.js';
+import { decodeText, parseJson, readBytes } from '../util/fs.js';
 import { type KerasJson, importKeras } from './keras/import.js';
 import { importOnnx } from './onnx/import.js';
 
@@ -51,7 +51,7 @@ export function loadAnyModel(path: string, name?: string): LoadedModel {
   const bytes = readBytes(path);
   const ext = extname(path).toLowerCase();
   if (ext === '.json' || (ext !== '.onnx' && looksLikeJson(bytes))) {
-    return fromJson(parseJson(new TextDecoder().decode(bytes), path), path, name);
+    return fromJson(parseJson(decodeText(bytes, path), path), path, name);
   }
   if (ext === '.onnx') return { model: importOnnx(bytes, path, name), format: 'onnx' };
   try {

@@ -1,5 +1,6 @@
 /** Load and save float models (model.json). */
-import { readJson, stringifyJson, writeAtomic, parseJson } from '../util/fs.js';
+import { readJson, stringifyJson, parseJson } from '../util/fs.js';
+import { type WritePolicy, writeFile } from '../util/write.js';
 import type { FloatModel } from './model.js';
 import { validateModel } from './validate.js';
 
@@ -20,6 +21,6 @@ export function modelToJson(model: FloatModel, source = 'model'): string {
   return stringifyJson(validateModel(model, source));
 }
 
-export function saveModel(model: FloatModel, path: string): void {
-  writeAtomic(path, modelToJson(model, path));
+export function saveModel(model: FloatModel, path: string, policy: WritePolicy = {}): void {
+  writeFile(path, modelToJson(model, path), policy);
 }

@@ -1,6 +1,7 @@
 /** Load and save quantized models (model.q.json), validated like float models. */
 import { RnncError, RnncProblems } from '../errors.js';
-import { readJson, stringifyJson, writeAtomic } from '../util/fs.js';
+import { readJson, stringifyJson } from '../util/fs.js';
+import { type WritePolicy, writeFile } from '../util/write.js';
 import { nameProblem } from './names.js';
 import { type QuantModel, qModelSchema } from './qmodel.js';
 import { checkQuantModel } from './qcheck.js';
@@ -30,6 +31,11 @@ export function loadQuantModel(path: string): QuantModel {
   return validateQuantModel(readJson(path), path);
 }
 
-export function saveQuantModel(model: QuantModel, path: string): void {
-  writeAtomic(path, stringifyJson(model));
+/** The text of a model.q.json (deterministic: same model, same bytes). */
+export function quantModelToJson(model: QuantModel): string {
+  return stringifyJson(model);
+}
+
+export function saveQuantModel(model: QuantModel, path: string, policy: WritePolicy = {}): void {
+  writeFile(path, quantModelToJson(model), policy);
 }

@@ -1,40 +1,74 @@
 /**
- * File reading and writing with one-line errors, and atomic writes: content goes to
- * a temporary file beside the target and is renamed over it, so a reader never sees
- * half a file and a failure leaves nothing behind.
+ * Reading input files with one-line errors, and JSON. Inputs must be regular files no
+ * larger than MAX_INPUT_BYTES: a device (/dev/zero), a FIFO or a directory is refused at
+ * once instead of being read forever or blocking. Writing lives in write.ts.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { RnncError } from '../errors.js';
+import { fileKind, osReason } from './reason.js';
+import { escapeText } from './text.js';
 
-function reason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  // mkdir -p answers EEXIST when a path component is an existing file.
-  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a parent is not a directory';
-  if (code === 'EROFS') return 'read-only file system';
-  if (code === 'ENOSPC') return 'no space left on device';
-  return code ?? String(e);
-}
+/** Largest input file rnnc reads (models, data, sequences): 256 MiB (docs/data-format.md). */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
-export function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new RnncError(code === 'ENOENT' ? 'io/not_found' : 'io/unreadable', `cannot read ${path}: ${reason(e)}`, path);
-  }
+function unreadable(path: string, why: string, code: 'io/not_found' | 'io/unreadable' = 'io/unreadable'): RnncError {
+  return new RnncError(code, `cannot read ${path}: ${why}`, path);
 }
 
 export function readBytes(path: string): Uint8Array {
+  let fd: number;
   try {
-    return readFileSync(path);
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer before fstat can refuse it.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new RnncError(code === 'ENOENT' ? 'io/not_found' : 'io/unreadable', `cannot read ${path}: ${reason(e)}`, path);
+    throw unreadable(path, osReason(e), code === 'ENOENT' ? 'io/not_found' : 'io/unreadable');
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw unreadable(path, `it is ${fileKind(st)}; rnnc reads regular files only`);
+    if (st.size > MAX_INPUT_BYTES) {
+      throw unreadable(path, `${st.size} bytes is over rnnc's limit of ${MAX_INPUT_BYTES} bytes (256 MiB) for one input file`);
+    }
+    // Read at most one byte past the limit, in case the file grows while it is read.
+    const buf = Buffer.alloc(Math.min(st.size, MAX_INPUT_BYTES) + 1);
+    let got = 0;
+    for (;;) {
+      const n = readSync(fd, buf, got, buf.length - got, null);
+      if (n === 0) break;
+      got += n;
+      if (got === buf.length) {
+        if (got > MAX_INPUT_BYTES) throw unreadable(path, `over rnnc's limit of ${MAX_INPUT_BYTES} bytes (256 MiB) for one input file`);
+        break;
+      }
+    }
+    return buf.subarray(0, got);
+  } catch (e) {
+    if (e instanceof RnncError) throw e;
+    throw unreadable(path, osReason(e));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Bytes as UTF-8 text. UTF-16 (what some Windows editors save) and binary files are named
+ * as such instead of being decoded into a message full of NUL characters.
+ */
+export function decodeText(bytes: Uint8Array, path: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new RnncError('io/bad_encoding', `${path}: the file is UTF-16 encoded; save it as UTF-8`, path);
+  }
+  if (bytes.includes(0)) {
+    throw new RnncError('io/bad_encoding', `${path}: the file contains NUL bytes (binary, or UTF-16 without a byte-order mark); rnnc reads UTF-8 text`, path);
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  // A UTF-8 byte-order mark is legal and harmless: drop it.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function readText(path: string): string {
+  return decodeText(readBytes(path), path);
 }
 
 /** Parses JSON, turning syntax errors into one line with the position. */
@@ -48,71 +82,13 @@ export function parseJson(text: string, source: string): unknown {
       throw new RnncError('io/bad_json', `${source}: line ${line}: ${bare[1]} is not a number in JSON (weights must be finite)`, source);
     }
     const msg = (e as Error).message.replace(/^JSON\.parse: /, '');
-    throw new RnncError('io/bad_json', `${source}: malformed JSON: ${msg}`, source);
+    const comment = /^Unexpected token '?\/'?/.test(msg) ? ' (comments are not allowed in JSON)' : '';
+    throw new RnncError('io/bad_json', `${source}: malformed JSON: ${escapeText(msg)}${comment}`, source);
   }
 }
 
 export function readJson(path: string): unknown {
   return parseJson(readText(path), path);
-}
-
-/** Removes a temporary file if it exists; the original failure is what gets reported. */
-function discard(tmp: string): void {
-  try {
-    rmSync(tmp, { force: true });
-  } catch {
-    // ENOTDIR and the like: nothing was created there.
-  }
-}
-
-/** Writes `content` to `path` atomically, creating parent directories. */
-export function writeAtomic(path: string, content: string | Uint8Array): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, content);
-    renameSync(tmp, path);
-  } catch (e) {
-    discard(tmp);
-    throw new RnncError('io/unwritable', `cannot write ${path}: ${reason(e)}`, path);
-  }
-}
-
-/**
- * Writes several files so that either all appear or none does: every file is first
- * written to a temporary name, and only when all succeeded are they renamed.
- */
-export function writeAllAtomic(files: ReadonlyArray<{ path: string; content: string | Uint8Array }>): void {
-  // A directory in the way would make a rename fail halfway through: refuse it first.
-  for (const f of files) {
-    if (existsSync(f.path) && statSync(f.path).isDirectory()) {
-      throw new RnncError('io/unwritable', `cannot write ${f.path}: it is a directory`, f.path);
-    }
-  }
-  const staged: Array<{ tmp: string; path: string }> = [];
-  let current = files[0]?.path ?? '';
-  try {
-    for (const f of files) {
-      current = f.path;
-      const dir = dirname(f.path);
-      mkdirSync(dir, { recursive: true });
-      const tmp = join(dir, `.${basename(f.path)}.${process.pid}.tmp`);
-      staged.push({ tmp, path: f.path });
-      writeFileSync(tmp, f.content);
-    }
-  } catch (e) {
-    for (const s of staged) discard(s.tmp);
-    throw new RnncError('io/unwritable', `cannot write ${current}: ${reason(e)}`, current);
-  }
-  staged.forEach((s, i) => {
-    try {
-      renameSync(s.tmp, s.path);
-    } catch (e) {
-      for (const rest of staged.slice(i)) discard(rest.tmp);
-      throw new RnncError('io/unwritable', `cannot write ${s.path}: ${reason(e)}`, s.path);
-    }
-  });
 }
 
 /**

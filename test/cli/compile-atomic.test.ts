@@ -22,7 +22,7 @@ describe('compile: all or nothing', () => {
     mkdirSync(join(out, 'small.c'), { recursive: true });
     const r = await rnnc(['compile', model, '-o', out, '--force']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/small\.c is a directory/);
+    expect(r.stderr).toMatch(/small\.c: it is a directory/);
     expect(readdirSync(out)).toEqual(['small.c']);
   });
 

@@ -115,7 +115,7 @@ const CASES: Case[] = [
   { name: 'normalisation without std', mutate: (m) => { delete m.normalization.std; }, expected: /^normalization\.std: missing \(expected an array\)$/ },
   // files
   { name: 'missing file', path: (dir) => join(dir, 'nope.json'), bare: true, expected: /^cannot read \S+nope\.json: no such file or directory$/ },
-  { name: 'a directory as the model path', path: (dir) => dir, bare: true, expected: /^cannot read \S+: is a directory$/ },
+  { name: 'a directory as the model path', path: (dir) => dir, bare: true, expected: /^cannot read \S+: it is a directory; rnnc reads regular files only$/ },
   { name: 'a path through a file (unreadable)', path: (_dir, file) => join(file, 'model.json'), bare: true, expected: /^cannot read \S+: a parent is not a directory$/ },
 ];
 

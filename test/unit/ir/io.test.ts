@@ -72,6 +72,6 @@ describe('save and load', () => {
     writeFileSync(file, '');
     let err = '';
     try { saveModel(model, join(file, 'm.json')); } catch (e) { err = isRnncError(e) ? `${e.code} ${e.message}` : 'other'; }
-    expect(err).toBe(`io/unwritable cannot write ${join(file, 'm.json')}: a parent is not a directory`);
+    expect(err).toBe(`io/unwritable cannot write ${join(file, 'm.json')}: ${file} is not a directory`);
   });
 });
