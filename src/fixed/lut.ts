@@ -5,9 +5,11 @@
  * whole int16 input range [−8, 8).
  */
 import { sigmoid } from '../float/math.js';
+import { lutLog2 } from '../ir/qmodel.js';
 import { PRE_FRAC, Q15_FRAC, lutSigmoid, lutTanh } from './ops.js';
 
-export const LUT_SIZES = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const;
+/** The table sizes are part of the quantized format (ir/qmodel.ts); re-exported for the fixed-point code. */
+export { LUT_SIZES, lutLog2 } from '../ir/qmodel.js';
 /** Default size: see docs/numeric-contract.md for the measured error per size. */
 export const DEFAULT_LUT_SIZE = 256;
 
@@ -20,14 +22,6 @@ export interface LutSet {
 
 function toQ15(v: number): number {
   return Math.min(32767, Math.round(v * 2 ** Q15_FRAC));
-}
-
-export function lutLog2(size: number): number {
-  const n = Math.log2(size);
-  if (!Number.isInteger(n) || n < 4 || n > 12) {
-    throw new RangeError(`LUT size must be a power of two from 16 to 4096, got ${size}`);
-  }
-  return n;
 }
 
 export function buildLuts(size: number): LutSet {

@@ -1,15 +1,15 @@
 /**
  * What the fixed-point reference and the code generator demand of a QuantModel beyond
- * its schema: consistent shapes,
- * integer ranges the C types hold, and accumulator bounds that hold for the actual
- * weights. A model.q.json can come from anywhere, so nothing here is trusted: a
+ * its schema: the float model's layer-chain and normalisation rules (rules.ts, the same
+ * functions the float validator runs), consistent shapes and formats, integer ranges the
+ * C types hold, and accumulator bounds that hold for the actual weights. A model.q.json can come from anywhere, so nothing here is trusted: a
  * violation would otherwise become an out-of-bounds read, a wrapped integer or a C
  * result that differs from the reference.
  */
 import { RnncProblems } from '../errors.js';
-import { lutLog2 } from '../fixed/lut.js';
-import { type QMatmul, type QuantModel, sequenceOutput } from './qmodel.js';
+import { FRAC_RANGE, type QMatmul, type QuantModel, lutLog2 } from './qmodel.js';
 import { gateCount } from './model.js';
+import { checkChain, checkNormalization } from './rules.js';
 
 const INT32_MAX = 2 ** 31 - 1;
 /** The TypeScript reference accumulates in doubles: exact below 2^52 (see quantize/matmul.ts). */
@@ -63,37 +63,46 @@ export function checkQuantModel(q: QuantModel, source: string): void {
   } catch (e) {
     problems.push(`lut.size: ${(e as Error).message}`);
   }
-  const n = q.lut.size + 1;
-  // sigmoid entries >= 1 keep 32768 − y inside int16; tanh/exp entries in [0, 32767].
-  checkTable(q.lut.sigmoid, n, 1, 32767, 'lut.sigmoid', problems);
-  checkTable(q.lut.tanh, n, 0, 32767, 'lut.tanh', problems);
-  checkTable(q.tables?.exp, n, 0, 32767, 'tables.exp', problems);
-  if (!(q.input.frac >= -16 && q.input.frac <= 15)) problems.push(`input.frac: ${q.input.frac} is outside [-16, 15]`);
-  if (q.inputSize < 1 || q.inputSize > 4096) problems.push(`inputSize: ${q.inputSize} is outside 1..4096`);
-  if (q.layers.length === 0) problems.push('layers: the model has no layers');
-  let width = q.inputSize;
+  if (log2 > 0) {
+    // Against a valid size only (a wrong size is the one problem, not every table's length).
+    const n = q.lut.size + 1;
+    // sigmoid entries >= 1 keep 32768 − y inside int16; tanh/exp entries in [0, 32767].
+    checkTable(q.lut.sigmoid, n, 1, 32767, 'lut.sigmoid', problems);
+    checkTable(q.lut.tanh, n, 0, 32767, 'lut.tanh', problems);
+    checkTable(q.tables?.exp, n, 0, 32767, 'tables.exp', problems);
+  }
+  const { min, max } = FRAC_RANGE;
+  if (!(q.input.frac >= min && q.input.frac <= max)) problems.push(`input.frac: ${q.input.frac} is outside [${min}, ${max}]`);
+  // The structure rules of the float model (rules.ts), so both formats accept the same chains.
+  const chain = checkChain(q.inputSize, q.layers.map((l) => ({
+    type: l.type, units: l.units,
+    ...(l.type !== 'dense' ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backward !== undefined } : {}),
+  })), 'backward', problems);
+  if (q.input.normalization) {
+    // The float helper stores mean and std as float32 and divides by std in float32.
+    checkNormalization(problems, 'input.normalization', q.input.normalization, chain.sizesOk ? q.inputSize : undefined);
+  }
   let frac = q.input.frac;
   q.layers.forEach((l, i) => {
     const what = `layers[${i}]`;
-    if (l.units < 1 || l.units > 4096) { problems.push(`${what}.units: ${l.units} is outside 1..4096`); return; }
+    const width = chain.inputs[i]!;
     if (l.inFrac !== frac) problems.push(`${what}.inFrac: ${l.inFrac}, but the layer before gives ${frac} fractional bits`);
     const outFrac = l.type !== 'dense' ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
-    if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= -16 && l.outFrac <= 15)) {
-      problems.push(`${what}.outFrac: ${l.outFrac} is not valid for this layer${outFrac !== undefined ? ` (expected ${outFrac})` : ' (expected -16..15)'}`);
+    if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= min && l.outFrac <= max)) {
+      problems.push(`${what}.outFrac: ${l.outFrac} is not valid for this layer${outFrac !== undefined ? ` (expected ${outFrac})` : ` (expected ${min}..${max})`}`);
     }
     frac = l.outFrac;
+    if (!chain.sizesOk) return;
     if (l.type === 'dense') {
       checkMatmul(l.mm, l.units, width, q.weightBits, `${what}.mm`, problems);
       if (l.activation === 'softmax') {
         if (!q.tables?.exp) problems.push(`${what}: softmax needs tables.exp`);
-        if (l.logitFrac === undefined || l.logitFrac < -16 || l.logitFrac > 26) problems.push(`${what}.logitFrac: missing or outside [-16, 26]`);
+        if (l.logitFrac === undefined || l.logitFrac < min || l.logitFrac > 26) problems.push(`${what}.logitFrac: missing or outside [${min}, 26]`);
       }
-      width = l.units;
       return;
     }
     const rows = gateCount(l.type) * l.units;
     const dirs = l.bidirectional ? [['forward', l.forward], ['backward', l.backward]] as const : [['forward', l.forward]] as const;
-    if (l.bidirectional && !l.backward) problems.push(`${what}: bidirectional without backward weights`);
     for (const [name, d] of dirs) {
       if (!d) continue;
       checkMatmul(d.x, rows, width, q.weightBits, `${what}.${name}.x`, problems);
@@ -104,20 +113,12 @@ export function checkQuantModel(q: QuantModel, source: string): void {
       // c' uses rshr(i·g, 30 − fc) and rescale(c', fc → 12): both need fc in [0, 30].
       if (!(fc >= 0 && fc <= 30) || (l.cell.bits === 16 && fc > 15)) problems.push(`${what}.cell.frac: ${fc} is outside the range of int${l.cell.bits}`);
     }
-    width = l.bidirectional === 'concat' ? 2 * l.units : l.units;
   });
-  if (width !== q.outputSize) problems.push(`outputSize: the layers give ${width}, the model says ${q.outputSize}`);
+  if (chain.sizesOk && chain.outputSize !== q.outputSize) problems.push(`outputSize: the layers give ${chain.outputSize}, the model says ${q.outputSize}`);
   if (q.output.frac !== frac) problems.push(`output.frac: ${q.output.frac}, but the last layer gives ${frac} fractional bits`);
-  const sequence = sequenceOutput(q.layers);
-  if (q.output.sequence !== sequence) problems.push(`output.sequence: ${q.output.sequence}, but the layers give ${sequence ? 'one output per step' : 'one output per sequence'}`);
-  if (log2 === 0 && problems.length === 0) problems.push('lut.size: invalid');
-  if (q.input.normalization) {
-    const { mean, std } = q.input.normalization;
-    if (mean.length !== q.inputSize || std.length !== q.inputSize) problems.push('input.normalization: mean and std need one value per input');
-    // The float helper stores them as float32: they must stay finite there, and std non-zero.
-    const f32 = (x: number) => Math.fround(x);
-    if (!mean.every((m) => Number.isFinite(f32(m)))) problems.push('input.normalization.mean: values must be finite float32 numbers');
-    if (!std.every((s) => s > 0 && Number.isFinite(f32(s)) && f32(s) > 0)) problems.push('input.normalization.std: values must be positive float32 numbers');
+  if (q.output.sequence !== chain.sequence) {
+    problems.push(`output.sequence: ${q.output.sequence}, but the layers give ${chain.sequence ? 'one output per step' : 'one output per sequence'}`);
   }
+  if (log2 === 0 && problems.length === 0) problems.push('lut.size: invalid');
   if (problems.length > 0) throw new RnncProblems('ir/invalid', source, problems);
 }

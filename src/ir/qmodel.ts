@@ -10,6 +10,24 @@ import { DENSE_ACTIVATIONS, MERGE_MODES } from './model.js';
 
 const int = z.number().int();
 
+/** Sigmoid/tanh table sizes (entries N; the tables hold N+1): powers of two from 16 to 4096. */
+export const LUT_SIZES = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const;
+
+/** log2 of a valid table size; a RangeError for any other size. */
+export function lutLog2(size: number): number {
+  const n = Math.log2(size);
+  if (!Number.isInteger(n) || n < 4 || n > 12) {
+    throw new RangeError(`LUT size must be a power of two from 16 to 4096, got ${size}`);
+  }
+  return n;
+}
+
+/**
+ * Fractional bits an int16 format of the model input, a linear/relu dense output or a
+ * softmax logit may have: from −16 (spanning ±2^31) to 15 (spanning ±1).
+ */
+export const FRAC_RANGE = { min: -16, max: 15 } as const;
+
 /**
  * One matrix product y_r = Σ_k W[r,k]·v[k] + bias[r], requantized per row:
  *   acc   = Σ_k W[r,k]·v[k] + bias[r]                 (int32, or int64 when acc = "int64")

@@ -9,7 +9,7 @@ import {
   type FloatModel, type Layer, type RecurrentWeights, LAYER_TYPES, LIMITS, gateCount, isRecurrent, modelSchema,
 } from './model.js';
 import { nameProblem } from './names.js';
-import { layerOutputSize } from './shapes.js';
+import { checkChain, checkNormalization } from './rules.js';
 
 const MAX_LISTED = 8;
 
@@ -108,10 +108,6 @@ function checkVector(problems: string[], at: string, v: number[], length: number
   if (v.length !== length) problems.push(`${at}: expected ${length} values, got ${v.length}`);
 }
 
-function checkRange(problems: string[], at: string, value: number, max: number): void {
-  if (value < 1 || value > max) problems.push(`${at}: expected an integer from 1 to ${max}, got ${value}`);
-}
-
 function checkRecurrentWeights(
   problems: string[], at: string, layer: Extract<Layer, { type: 'rnn' | 'lstm' | 'gru' }>,
   w: RecurrentWeights, inputSize: number,
@@ -130,67 +126,42 @@ function checkRecurrentWeights(
   }
 }
 
-/**
- * Sizes first: when a size is out of range, every shape derived from it would be
- * reported as wrong too, burying the one real mistake; so shapes are checked only
- * once all sizes are plausible.
- */
-function checkSizes(model: FloatModel, problems: string[]): void {
-  checkRange(problems, 'inputSize', model.inputSize, LIMITS.inputSize);
-  if (model.layers.length === 0) problems.push('layers: expected at least one layer');
-  if (model.layers.length > LIMITS.layers) {
-    problems.push(`layers: expected at most ${LIMITS.layers} layers, got ${model.layers.length}`);
-  }
-  model.layers.forEach((layer, i) => checkRange(problems, `layers[${i}].units`, layer.units, LIMITS.units));
-}
-
-/** Layer order: a recurrent layer needs a sequence, so nothing but dense may follow returnSequences false. */
-function checkOrder(model: FloatModel, problems: string[]): void {
-  let producer: string | undefined;
-  model.layers.forEach((layer, i) => {
-    if (!isRecurrent(layer)) return;
-    if (producer) problems.push(`layers[${i}]: a ${layer.type} layer needs a sequence, but ${producer} has returnSequences false`);
-    producer = layer.returnSequences ? undefined : `layers[${i}]`;
-  });
-}
-
-function checkShapes(model: FloatModel, problems: string[]): void {
-  if (model.normalization) {
-    checkVector(problems, 'normalization.mean', model.normalization.mean, model.inputSize);
-    checkVector(problems, 'normalization.std', model.normalization.std, model.inputSize);
-  }
-  let inputSize = model.inputSize;
+function checkShapes(model: FloatModel, inputs: readonly number[], problems: string[]): void {
   model.layers.forEach((layer, i) => {
     const at = `layers[${i}]`;
+    const inputSize = inputs[i]!;
     if (isRecurrent(layer)) {
       checkRecurrentWeights(problems, `${at}.weights`, layer, layer.weights, inputSize);
-      if (layer.bidirectional && layer.backwardWeights === undefined) {
-        problems.push(`${at}.backwardWeights: required because bidirectional is '${layer.bidirectional}'`);
-      } else if (!layer.bidirectional && layer.backwardWeights !== undefined) {
-        problems.push(`${at}.backwardWeights: present but the layer is not bidirectional`);
-      } else if (layer.backwardWeights !== undefined) {
+      if (layer.bidirectional && layer.backwardWeights !== undefined) {
         checkRecurrentWeights(problems, `${at}.backwardWeights`, layer, layer.backwardWeights, inputSize);
       }
     } else {
       checkMatrix(problems, `${at}.weights.kernel`, layer.weights.kernel, layer.units, inputSize);
       checkVector(problems, `${at}.weights.bias`, layer.weights.bias, layer.units);
     }
-    inputSize = layerOutputSize(layer);
   });
 }
 
+/**
+ * Sizes first: when a size is out of range, every shape derived from it would be
+ * reported as wrong too, burying the one real mistake; so shapes are checked only
+ * once all sizes are plausible. The chain rules and the normalisation rules are the
+ * quantized model's too (rules.ts).
+ */
 function checkModel(model: FloatModel): string[] {
   const problems: string[] = [];
   const bad = nameProblem(model.name);
   if (bad) problems.push(`name: ${bad}`);
-  const before = problems.length;
-  checkSizes(model, problems);
-  const sizesOk = problems.length === before;
-  model.normalization?.std.forEach((s, i) => {
-    if (!(s > 0)) problems.push(`normalization.std[${i}]: expected a positive number, got ${s}`);
-  });
-  checkOrder(model, problems);
-  if (sizesOk) checkShapes(model, problems);
+  if (model.normalization) {
+    // Lengths only against a plausible inputSize (the chain check reports an implausible one).
+    const sizeOk = model.inputSize >= 1 && model.inputSize <= LIMITS.inputSize;
+    checkNormalization(problems, 'normalization', model.normalization, sizeOk ? model.inputSize : undefined);
+  }
+  const chain = checkChain(model.inputSize, model.layers.map((l) => ({
+    type: l.type, units: l.units,
+    ...(isRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backwardWeights !== undefined } : {}),
+  })), 'backwardWeights', problems);
+  if (chain.sizesOk) checkShapes(model, chain.inputs, problems);
   return problems;
 }
 

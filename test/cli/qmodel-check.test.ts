@@ -23,7 +23,7 @@ const CASES: Array<{ name: string; mutate: (q: Json) => void; expected: RegExp }
   { name: 'input format', mutate: (q) => { q.input.frac = 1000; }, expected: /input\.frac: 1000 is outside \[-16, 15\]/ },
   { name: 'format chain', mutate: (q) => { q.layers[1].inFrac = 3; }, expected: /layers\[1\]\.inFrac: 3, but the layer before gives 15/ },
   { name: 'output format', mutate: (q) => { q.output.frac = 7; }, expected: /output\.frac: 7, but the last layer gives/ },
-  { name: 'float32 overflow in std', mutate: (q) => { q.input.normalization.std[0] = 1e39; }, expected: /input\.normalization\.std: values must be positive float32 numbers/ },
+  { name: 'float32 overflow in std', mutate: (q) => { q.input.normalization.std[0] = 1e39; }, expected: /input\.normalization\.std\[0\]: expected a float32-safe std from 1\.18e-38 to 3\.4e38 \(1\/std must stay finite in float32\), got 1e\+39/ },
 ];
 
 describe('inconsistent model.q.json files are refused', () => {

@@ -40,6 +40,19 @@ describe('checkQuantModel', () => {
     });
     expect(msg).toMatch(/layers\[1\]\.mm: acc is int32 but the worst-case accumulator \d+ overflows int32/);
   });
+  it('refuses a recurrent layer fed by returnSequences false, as the float validator does', () => {
+    const q = quantizeModel(randomModel({ name: 'm', inputSize: 2, layers: [{ type: 'lstm', units: 2, returnSequences: true }, { type: 'rnn', units: 2 }] }, 2));
+    (q.layers[0] as { returnSequences: boolean }).returnSequences = false;
+    expect(() => checkQuantModel(q, 'm.q.json')).toThrow('m.q.json: layers[1]: a rnn layer needs a sequence, but layers[0] has returnSequences false');
+  });
+  it('refuses a std the float32 helper cannot divide by', () => {
+    const q = quantizeModel(randomModel({ name: 'm', inputSize: 2, layers: [{ type: 'rnn', units: 2 }], normalization: true }, 2));
+    q.input.normalization!.std[0] = 1e-320;
+    expect(() => checkQuantModel(q, 'm.q.json')).toThrow(/^m\.q\.json: input\.normalization\.std\[0\]: expected a float32-safe std/);
+  });
+  it('a wrong table size is one problem, not one per table', () => {
+    expect(problems((q) => { q.lut.size = 100; })).toBe('m.q.json: lut.size: LUT size must be a power of two from 16 to 4096, got 100');
+  });
   it('reports every problem at once', () => {
     expect(problems((q) => { q.inputSize = 4; q.lut.tanh.pop(); })).toMatch(/^m\.q\.json: \d+ problems: /);
   });

@@ -86,6 +86,21 @@ describe('validateModel', () => {
     expect(problemsOf(m)).toEqual(['inputSize: expected an integer from 1 to 4096, got 5000']);
   });
 
+  it('normalisation must be float32-safe: the emitted C divides by std in float32', () => {
+    const m = raw();
+    m.normalization.std = [1e-320, 1, 1, 1];
+    expect(problemsOf(m)).toEqual(['normalization.std[0]: expected a float32-safe std from 1.18e-38 to 3.4e38 (1/std must stay finite in float32), got 1e-320']);
+    m.normalization.std = [1e-9, 1, 1, 1];
+    expect(problemsOf(m)).toEqual([]);
+  });
+
+  it('a mean or std in large raw units is not a weight: accepted within float32', () => {
+    const m = raw();
+    m.normalization.mean[0] = 1.5e7;
+    m.normalization.std[0] = 2e6;
+    expect(problemsOf(m)).toEqual([]);
+  });
+
   it('stops at the header when format or version is wrong', () => {
     expect(problemsOf({ format: 'onnx' })).toEqual(['m.json: format: expected "rnnc-model", got "onnx" (is this an rnnc model.json?)']);
     expect(problemsOf({ format: 'rnnc-model', version: '1' })).toEqual(['m.json: version: this rnnc reads version 1, got "1"']);

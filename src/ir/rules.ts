@@ -1,0 +1,112 @@
+/**
+ * Rules both model formats obey, checked by one function each so that the float
+ * validator (validate.ts) and the quantized-model check (qcheck.ts) cannot disagree:
+ * the layer chain (sizes, what may follow what, bidirectional weights, widths) and the
+ * input normalisation (float32-safe, because the emitted C's input helper computes in
+ * float32). Problems are pushed as `<JSON path>: <what is wrong>`.
+ */
+import { LIMITS, type LayerType, type MergeMode } from './model.js';
+
+/** What the chain rules need of a layer, in either format. */
+export interface ChainLayer {
+  type: LayerType;
+  units: number;
+  /** Recurrent layers: whether they emit one output per timestep. */
+  returnSequences?: boolean;
+  bidirectional?: MergeMode | undefined;
+  /** Whether the layer carries the backward direction's weights. */
+  hasBackward?: boolean;
+}
+
+export interface ChainInfo {
+  /** False when a size is out of range: the shapes derived from sizes are then not worth checking. */
+  sizesOk: boolean;
+  /** Input width of each layer (the first layer's is the model's inputSize). */
+  inputs: number[];
+  /** Width of the last layer's output. */
+  outputSize: number;
+  /** Whether the model emits one output per timestep (else one per sequence). */
+  sequence: boolean;
+}
+
+function checkRange(problems: string[], at: string, value: number, max: number): boolean {
+  if (value >= 1 && value <= max) return true;
+  problems.push(`${at}: expected an integer from 1 to ${max}, got ${value}`);
+  return false;
+}
+
+/** Output width of a layer: 2·units for a bidirectional concat, else units. */
+export function chainOutputSize(layer: ChainLayer): number {
+  return layer.type !== 'dense' && layer.bidirectional === 'concat' ? 2 * layer.units : layer.units;
+}
+
+/**
+ * The layer chain: inputSize, layer count and units in range; a recurrent layer needs a
+ * sequence, so only dense layers may follow `returnSequences: false`; backward weights
+ * exactly when bidirectional (`backwardField` names them: `backwardWeights` in
+ * model.json, `backward` in model.q.json). Returns the widths the layers chain through.
+ */
+export function checkChain(inputSize: number, layers: readonly ChainLayer[], backwardField: string, problems: string[]): ChainInfo {
+  let sizesOk = checkRange(problems, 'inputSize', inputSize, LIMITS.inputSize);
+  if (layers.length === 0) {
+    problems.push('layers: expected at least one layer');
+    sizesOk = false;
+  }
+  if (layers.length > LIMITS.layers) {
+    problems.push(`layers: expected at most ${LIMITS.layers} layers, got ${layers.length}`);
+    sizesOk = false;
+  }
+  layers.forEach((layer, i) => { sizesOk = checkRange(problems, `layers[${i}].units`, layer.units, LIMITS.units) && sizesOk; });
+  const inputs: number[] = [];
+  let width = inputSize;
+  let sequence = true;
+  let producer: string | undefined;
+  layers.forEach((layer, i) => {
+    inputs.push(width);
+    width = chainOutputSize(layer);
+    if (layer.type === 'dense') return;
+    const at = `layers[${i}]`;
+    if (producer) problems.push(`${at}: a ${layer.type} layer needs a sequence, but ${producer} has returnSequences false`);
+    if (layer.bidirectional && !layer.hasBackward) {
+      problems.push(`${at}.${backwardField}: required because bidirectional is '${layer.bidirectional}'`);
+    } else if (!layer.bidirectional && layer.hasBackward) {
+      problems.push(`${at}.${backwardField}: present but the layer is not bidirectional`);
+    }
+    sequence = layer.returnSequences === true;
+    // Reported once: the layer after this one is judged by this layer's own output.
+    producer = sequence ? undefined : at;
+  });
+  return { sizesOk, inputs, outputSize: width, sequence };
+}
+
+/** Largest finite float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+/** Smallest positive normal float32 (2^−126): 1/std stays finite in float32, and no FPU flushes it to zero. */
+export const FLOAT32_MIN_NORMAL = 2 ** -126;
+
+export interface Normalization {
+  mean: readonly number[];
+  std: readonly number[];
+}
+
+/**
+ * Input normalisation x' = (x − mean) / std: the emitted C stores mean and std as
+ * float32 and divides in float32, so each mean must be a finite float32 and each std a
+ * positive normal float32 (from 2^−126 ≈ 1.18e-38 to 3.4e38). With `inputSize`, both
+ * arrays must also have one value per input. `at` is the JSON path of the object.
+ */
+export function checkNormalization(problems: string[], at: string, norm: Normalization, inputSize?: number): void {
+  norm.mean.forEach((m, i) => {
+    if (!(Math.abs(m) <= FLOAT32_MAX)) problems.push(`${at}.mean[${i}]: expected a finite float32 number (|mean| at most 3.4e38), got ${m}`);
+  });
+  norm.std.forEach((s, i) => {
+    if (!(s > 0)) problems.push(`${at}.std[${i}]: expected a positive number, got ${s}`);
+    else if (!(s >= FLOAT32_MIN_NORMAL && s <= FLOAT32_MAX)) {
+      problems.push(`${at}.std[${i}]: expected a float32-safe std from 1.18e-38 to 3.4e38 (1/std must stay finite in float32), got ${s}`);
+    }
+  });
+  if (inputSize === undefined) return;
+  for (const key of ['mean', 'std'] as const) {
+    if (norm[key].length !== inputSize) problems.push(`${at}.${key}: expected ${inputSize} values, got ${norm[key].length}`);
+  }
+}
