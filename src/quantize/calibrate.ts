@@ -98,9 +98,17 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     layer(i, out) { for (const o of out) outputs[i]!.addAll(o); },
   };
   let timesteps = 0;
+  let inputFeature = 0;
   for (const seq of seqs) {
     timesteps += seq.length;
-    for (const x of seq) input.addAll(normalizeInput(model, x));
+    for (const x of seq) {
+      const v = normalizeInput(model, x);
+      let top = input.maxAbs;
+      for (let f = 0; f < v.length; f++) {
+        if (Math.abs(v[f]!) > top) { top = Math.abs(v[f]!); inputFeature = f; }
+      }
+      input.addAll(v);
+    }
     runFloat(model, seq, prepared, observer);
   }
   const layers = model.layers.map((layer, i): LayerCalibration => {
@@ -112,6 +120,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
   });
   const ranges: Ranges = {
     input: input.percentile(p),
+    inputFeature,
     layers: layers.map((l) => ({
       ...(l.cell ? { cell: l.cell.range } : {}),
       ...(l.dense ? { dense: l.dense.range } : {}),

@@ -24,7 +24,7 @@ export function quantizeMultiplier(scale: number, what: string): Multiplier {
   const shift = 31 - e;
   if (shift > 62) return { mult: 0, shift: 1 };
   if (shift < 1) {
-    throw new RnncError('quantize/range_overflow', `${what}: scale ${scale.toExponential(3)} is too large to requantize (weights far larger than their inputs' range)`);
+    throw new RnncError('quantize/range_overflow', `${what}: scale ${scale.toExponential(3)} is too large to requantize (its weights times its input range far exceed the output format)`);
   }
   return { mult, shift };
 }

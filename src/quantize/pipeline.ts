@@ -49,6 +49,7 @@ export function quantizeWithData(model: FloatModel, data: CalibData | undefined,
     ...(opts.lutSize ? { lutSize: opts.lutSize } : {}),
     ...(calibration ? { ranges: calibration.ranges } : {}),
     ...(opts.producer ? { producer: opts.producer } : {}),
+    ...(data ? { rangesSource: data.source } : {}),
     margin,
   });
   q.meta = { ...(q.meta ?? {}), quantization: quantizationMeta(q, margin, calibration?.summary) };

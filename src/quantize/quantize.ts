@@ -9,6 +9,8 @@ import { RnncError } from '../errors.js';
 import type { FloatModel, RecurrentLayer, RecurrentWeights } from '../ir/model.js';
 import type { QDirection, QLayer, QuantModel } from '../ir/qmodel.js';
 import { modelToJson } from '../ir/io.js';
+import { validateQuantModel } from '../ir/qio.js';
+import { FRAC_RANGE } from '../ir/qmodel.js';
 import { inferShapes } from '../ir/shapes.js';
 import { EXP_FRAC } from '../fixed/dense.js';
 import { DEFAULT_LUT_SIZE, buildLuts } from '../fixed/lut.js';
@@ -19,6 +21,8 @@ import { quantizeMatmul } from './matmul.js';
 /** Largest absolute values seen on calibration data (real units, after normalisation). */
 export interface Ranges {
   input: number;
+  /** Which input feature reached `input` (for messages). */
+  inputFeature?: number;
   /** Per layer: LSTM cell state |c|, or a dense layer's pre-activation |W x + b|. */
   layers: Array<{ cell?: number; dense?: number }>;
 }
@@ -31,6 +35,8 @@ export interface QuantizeOptions {
   /** Headroom over the calibrated maximum, for data the calibration did not show. */
   margin?: number;
   producer?: string;
+  /** Where the ranges come from (the calibration file), for messages. */
+  rangesSource?: string;
 }
 
 /**
@@ -55,6 +61,25 @@ function quantizeDirection(layer: RecurrentLayer, w: RecurrentWeights, inFrac: n
   };
 }
 
+/** The Qm.n name of an int16 format with `frac` fractional bits. */
+function qName(frac: number): string {
+  return `Q${15 - frac}.${frac}`;
+}
+
+/**
+ * Fractional bits of an int16 format holding |x| <= absMax·margin. A range no int16
+ * format of the quantized IR spans (frac below FRAC_RANGE.min: beyond ±2^31) comes from
+ * the data, not from a bug: it is refused with what reached it.
+ */
+function int16Frac(absMax: number, margin: number, what: () => string): number {
+  const frac = Number.isFinite(absMax) ? fracFor(absMax, 16, margin, FRAC_RANGE.max) : -Infinity;
+  if (frac >= FRAC_RANGE.min) return frac;
+  const limit = 2 ** (15 - FRAC_RANGE.min);
+  throw new RnncError('quantize/range_overflow',
+    `${what()} reach ${absMax.toPrecision(3)}${margin !== 1 ? ` (${(absMax * margin).toPrecision(3)} with margin ${margin})` : ''}: beyond ±2^${15 - FRAC_RANGE.min} ` +
+    `(${limit.toPrecision(3)}), the widest int16 format (${qName(FRAC_RANGE.min)})`);
+}
+
 export function sha256Model(model: FloatModel): string {
   return createHash('sha256').update(modelToJson(model)).digest('hex');
 }
@@ -71,7 +96,13 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
   }
   const ranges = opts.ranges;
   const shapes = inferShapes(model);
-  const inputFrac = fracFor(ranges?.input ?? DEFAULT_RANGES.input, 16, ranges ? margin : 1, 15);
+  const from = opts.rangesSource ? `${opts.rangesSource}: ` : '';
+  const inputFrac = int16Frac(ranges?.input ?? DEFAULT_RANGES.input, ranges ? margin : 1, () => {
+    const f = ranges?.inputFeature;
+    if (!model.normalization) return `${from}the inputs${f !== undefined ? ` (feature ${f})` : ''}`;
+    const std = f !== undefined ? ` (feature ${f}, normalization.std[${f}] = ${model.normalization.std[f]})` : '';
+    return `${from}the normalised inputs (x − mean) / std${std}`;
+  });
   let inFrac = inputFrac;
   let needsExp = false;
   const layers = model.layers.map((layer, i): QLayer => {
@@ -84,11 +115,12 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
       let outFrac = Q15_FRAC;
       let mmFrac = PRE_FRAC;
       let logitFrac: number | undefined;
+      const reached = () => `${from}the ${act === 'softmax' ? 'logits' : 'outputs'} W x + b of ${what} (dense ${act})`;
       if (act === 'linear' || act === 'relu') {
-        outFrac = fracFor(absMax, 16, m, 15);
+        outFrac = int16Frac(absMax, m, reached);
         mmFrac = outFrac;
       } else if (act === 'softmax') {
-        logitFrac = fracFor(absMax, 16, m, 15);
+        logitFrac = int16Frac(absMax, m, reached);
         mmFrac = logitFrac;
         needsExp = true;
       }
@@ -118,6 +150,10 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
       const frac16 = fracFor(cAbs, 16, m, 15);
       // Below 8 fractional bits int16 loses too much precision: widen to int32 instead.
       const cell = frac16 >= 8 ? { bits: 16 as const, frac: frac16 } : { bits: 32 as const, frac: Math.min(24, fracFor(cAbs, 32, m, 24)) };
+      if (!(cell.frac >= 0)) {
+        // |c| grows by at most 1 per step: only a sequence of about 2^31 steps gets here.
+        throw new RnncError('quantize/range_overflow', `${from}${what} (lstm): the cell state reaches ${cAbs.toPrecision(3)}, beyond the ±2^31 an int32 cell spans`);
+      }
       return { type: 'lstm', ...common, cell };
     }
     if (layer.type === 'gru') return { type: 'gru', ...common, resetAfter: layer.resetAfter };
@@ -140,7 +176,23 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
   };
   if (needsExp) q.tables = { exp: buildExpTable(luts.size) };
   if (model.meta) q.meta = { ...model.meta };
+  assertValid(q);
   return q;
+}
+
+/**
+ * The quantizer's output passes the very check every reader of a model.q.json applies
+ * (ir/qio.ts), so rnnc never writes a file it would then refuse. Inputs that could make
+ * it fail are refused above (or by the float validator) with exit 2: a failure here is
+ * a bug in the quantizer.
+ */
+function assertValid(q: QuantModel): void {
+  try {
+    validateQuantModel(q, 'the quantized model');
+  } catch (e) {
+    if (!(e instanceof RnncError)) throw e;
+    throw new RnncError('internal/bug', `the quantizer produced an invalid model (please report this): ${e.message}`);
+  }
 }
 
 /** exp(−u) for u = 16·k/N, k = 0..N, Q0.15 (input Q4.11, see fixed/dense.ts). */
