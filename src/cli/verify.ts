@@ -38,7 +38,8 @@ export function registerVerify(program: Command, io: CliIo): void {
       const opt = parseOpt(opts.opt);
       await requireBoardTools(target);
       const { model, calibration } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
-      const r = await verifyModel(model, target, { cases, maxSeq, version: VERSION, calibration, opt });
+      const source = path.split(/[\\/]/).pop() ?? path;
+      const r = await verifyModel(model, target, { cases, maxSeq, version: VERSION, calibration, opt, source });
       const m = r.verdict.mismatch;
       if (!r.verdict.pass) {
         if (!m) throw new RnncError('verify/mismatch', `${model.name}: ${r.verdict.line}`);

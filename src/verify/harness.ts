@@ -20,6 +20,8 @@ import { STRICT_FLAGS, compileC, runProgram } from './cc.js';
 export interface HarnessModel {
   model: QuantModel;
   golden: GoldenCase[];
+  /** The file the model came from, named in messages and in the C banner (default `<name>.q.json`). */
+  source?: string;
 }
 
 export interface Mismatch {
@@ -58,7 +60,7 @@ export function writeHarness(models: readonly HarnessModel[], dir: string, targe
   mkdirSync(dir, { recursive: true });
   const sources: string[] = [];
   for (const m of models) {
-    const e = emitModel(m.model, target, { version: opts.version, source: `${m.model.name}.q.json`, maxSeq: opts.maxSeq }, m.golden);
+    const e = emitModel(m.model, target, { version: opts.version, source: m.source ?? `${m.model.name}.q.json`, maxSeq: opts.maxSeq }, m.golden);
     for (const f of e.files) writeFileSync(join(dir, f.name), f.content);
     sources.push(`${m.model.name}.c`, `${m.model.name}_test.c`);
   }

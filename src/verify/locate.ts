@@ -24,11 +24,11 @@ function recompute(q: QuantModel, c: GoldenCase): GoldenCase {
 }
 
 /** Index of the first layer whose output differs on `failing`, with that cut's verdict. */
-export async function locateMismatch(q: QuantModel, failing: GoldenCase, dir: string, target: Target, opts: HarnessOptions):
+export async function locateMismatch(q: QuantModel, failing: GoldenCase, dir: string, target: Target, opts: HarnessOptions, source?: string):
   Promise<{ layer: number; verdict: ModelVerdict } | undefined> {
   for (let k = 0; k < q.layers.length - 1; k++) {
     const cut = cutModel(q, k);
-    const [verdict] = await runHarness([{ model: cut, golden: [recompute(cut, failing)] }], `${dir}/cut${k}`, target, opts);
+    const [verdict] = await runHarness([{ model: cut, golden: [recompute(cut, failing)], ...(source !== undefined ? { source } : {}) }], `${dir}/cut${k}`, target, opts);
     if (verdict && !verdict.pass) return { layer: k, verdict };
   }
   return undefined;

@@ -25,6 +25,8 @@ export interface VerifyOptions {
   calibration?: Int16Array[][];
   /** QEMU targets: optimisation level (default O2). The host build is -O1 with UBSan. */
   opt?: OptLevel;
+  /** The file the model came from (its base name), for messages and the C banner. */
+  source?: string;
 }
 
 export interface VerifyResult {
@@ -49,7 +51,8 @@ export async function verifyModel(q: QuantModel, target: Target, opts: VerifyOpt
     const hopts: HarnessOptions = target.qemu
       ? { cc: target.cc, flags: [], opt: opts.opt ?? 'O2', version: opts.version, maxSeq: opts.maxSeq }
       : { cc: target.cc, flags: ['-O1', '-fsanitize=undefined', '-fno-sanitize-recover'], version: opts.version, maxSeq: opts.maxSeq };
-    const [verdict] = await runHarness([{ model: q, golden }], dir, target, hopts);
+    const source = opts.source !== undefined ? { source: opts.source } : {};
+    const [verdict] = await runHarness([{ model: q, golden, ...source }], dir, target, hopts);
     // A PASS over fewer outputs than the reference produced proves nothing.
     if (verdict!.pass && verdict!.compared !== comparedCount(golden)) {
       throw new RnncError('verify/mismatch', `${q.name}: the C compared ${verdict!.compared} outputs, the reference has ${comparedCount(golden)}`);
@@ -58,7 +61,7 @@ export async function verifyModel(q: QuantModel, target: Target, opts: VerifyOpt
     const failing = verdict!.mismatch ? golden[verdict!.mismatch.caseIndex] : undefined;
     if (!failing) return result;
     // Narrow the mismatch down to the first layer whose own output differs.
-    const found = await locateMismatch(q, failing, dir, target, hopts);
+    const found = await locateMismatch(q, failing, dir, target, hopts, opts.source);
     if (found?.verdict.mismatch) return { ...result, layer: found.layer, verdict: { ...found.verdict, mismatch: { ...found.verdict.mismatch, caseIndex: verdict!.mismatch!.caseIndex, label: failing.label } } };
     return result;
   } finally {
