@@ -57,15 +57,22 @@ export function hasBinary(s: string): boolean {
   return BINARY.test(s);
 }
 
-/** How many problems one message lists before "and N more". */
-const LISTED = 5;
+/** Most problems one message lists, and most characters they take, before "and N more". */
+const LISTED = 4;
+const LISTED_CHARS = 340;
 
 /**
- * One error listing every problem found (so a user fixes them in one go), the list cut
+ * One error listing the problems found (so a user fixes them in one go), the list cut
  * after a few so that a file with hundreds of bad entries still gives a readable line.
  */
 export function problemsError(code: ErrorCode, source: string, problems: readonly string[]): RnncError {
-  if (problems.length <= LISTED) return new RnncProblems(code, source, problems);
-  const shown = problems.slice(0, LISTED - 1);
+  const shown: string[] = [];
+  let chars = 0;
+  for (const p of problems) {
+    if (shown.length > 0 && (shown.length === LISTED || chars + p.length > LISTED_CHARS)) break;
+    shown.push(p);
+    chars += p.length + 2;
+  }
+  if (shown.length === problems.length) return new RnncProblems(code, source, problems);
   return new RnncError(code, `${source}: ${problems.length} problems: ${shown.join('; ')}; and ${problems.length - shown.length} more`, source);
 }

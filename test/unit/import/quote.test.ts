@@ -48,4 +48,10 @@ describe('problemsError', () => {
     expect(e.message).toBe('model.json: 40 problems: p0; p1; p2; p3; and 36 more');
     expect(e.exitCode).toBe(2);
   });
+
+  it('lists fewer long problems, always at least one', () => {
+    const long = (c: string) => c.repeat(150);
+    expect(problemsError('import/invalid', 'm', [long('a'), long('b'), long('c')]).message).toBe(`m: 3 problems: ${long('a')}; ${long('b')}; and 1 more`);
+    expect(problemsError('import/invalid', 'm', [long('a').repeat(3), 'b']).message).toBe(`m: 2 problems: ${long('a').repeat(3)}; and 1 more`);
+  });
 });
