@@ -1,34 +1,21 @@
 /**
  * How the importers word messages. Every string taken from a model file (layer, node,
  * tensor, weight and file names, operator types, dtypes, activations) reaches a message
- * through quote() or escapeText(): control and other invisible characters escaped, cut
- * to a readable length, so a damaged or hostile file can never break the one-line error.
+ * through quote() or escapeText(): control and other invisible characters escaped as the
+ * CLI escapes whole messages (util/text.ts), cut to a readable length, so a damaged or
+ * hostile file can never break the one-line error and the line still says what it means.
  */
 import { type ErrorCode, RnncError, RnncProblems } from '../errors.js';
+import { escapeText as escapeInvisible } from '../util/text.js';
 
 /** Longest part of a file's string shown in a message, in characters after escaping. */
 export const QUOTE_MAX = 60;
 
-/**
- * Characters shown escaped: controls (C0, DEL, C1), format characters (bidi overrides,
- * zero-width), surrogates, private use, unassigned, line/paragraph separators, and the
- * replacement character that stands for bytes that were not UTF-8.
- */
-const INVISIBLE = /[\p{C}\p{Zl}\p{Zp}\uFFFD]/u;
-
+/** Inside quotes, the quote and the backslash are escaped too, so a quoted name reads back exactly. */
 function escapeChar(ch: string): string {
-  switch (ch) {
-    case '\n': return '\\n';
-    case '\r': return '\\r';
-    case '\t': return '\\t';
-    case '\\': return '\\\\';
-    case "'": return "\\'";
-    default: {
-      if (!INVISIBLE.test(ch)) return ch;
-      const cp = ch.codePointAt(0)!;
-      return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u{${cp.toString(16)}}`;
-    }
-  }
+  if (ch === '\\') return '\\\\';
+  if (ch === "'") return "\\'";
+  return escapeInvisible(ch);
 }
 
 /** `s` escaped and shortened, without the quotes. */
