@@ -9,7 +9,8 @@
  *   --lr: expected a number in (0, 10], got 'fast'
  */
 import { RnncError } from '../errors.js';
-import { decimalValue, integerValue, quoted } from '../util/decimal.js';
+import { decimalValue, integerValue } from '../util/decimal.js';
+import { quote } from '../util/text.js';
 
 export interface IntRange {
   readonly kind: 'int';
@@ -68,7 +69,7 @@ export function rangeText(range: IntRange | RealRange): string {
 }
 
 function refuse(flag: string, text: string, range: IntRange | RealRange): never {
-  throw new RnncError('usage/invalid', `${flag}: expected ${expected(range)}, got ${quoted(text)}`);
+  throw new RnncError('usage/invalid', `${flag}: expected ${expected(range)}, got ${quote(text)}`);
 }
 
 /** An integer option: digits with an optional sign, within the range. */
@@ -90,7 +91,7 @@ export function real(flag: string, text: string, range: RealRange): number {
 export function oneOf(flag: string, text: string, values: readonly number[]): number {
   const v = integerValue(text);
   if (v === undefined || !values.includes(v)) {
-    throw new RnncError('usage/invalid', `${flag}: expected one of ${values.join(', ')}, got ${quoted(text)}`);
+    throw new RnncError('usage/invalid', `${flag}: expected one of ${values.join(', ')}, got ${quote(text)}`);
   }
   return v;
 }

@@ -5,7 +5,8 @@
  * 0x10, Infinity, NaN, 1e and an empty cell are refused.
  */
 import { RnncError } from '../errors.js';
-import { decimalValue, isDecimal, quoted } from '../util/decimal.js';
+import { decimalValue, isDecimal } from '../util/decimal.js';
+import { QUOTE_MAX, quote } from '../util/text.js';
 
 export interface Csv {
   header: string[] | undefined;
@@ -35,7 +36,7 @@ export function csvNumber(cell: string, source: string, line: number, column: nu
   const v = decimalValue(cell);
   if (v === undefined) {
     const why = isDecimal(cell) ? 'expected a finite number' : 'expected a decimal number';
-    throw new RnncError('io/bad_csv', `${source}: line ${line}, column ${column + 1}: ${why}, got ${quoted(cell, '"')}`, source);
+    throw new RnncError('io/bad_csv', `${source}: line ${line}, column ${column + 1}: ${why}, got ${quote(cell, QUOTE_MAX, '"')}`, source);
   }
   return v;
 }

@@ -10,7 +10,7 @@
  * classification reads the column `label` with horizon 0.
  */
 import { RnncError } from '../errors.js';
-import { quoted } from '../util/decimal.js';
+import { QUOTE_MAX, quote } from '../util/text.js';
 import { csvNumber, parseCsv } from './csv.js';
 import { type Dataset, type ReadOptions, checkInputs, dataError, resolveClasses } from './dataset.js';
 
@@ -108,7 +108,7 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
 
 /** A string in a JSON series where a number belongs: refused, as "1" is in every other JSON file. */
 function jsonNumber(cell: string, source: string, r: number, c: number): never {
-  throw dataError(source, `[${r}][${c}]: expected a finite number, got ${quoted(cell, '"')}`);
+  throw dataError(source, `[${r}][${c}]: expected a finite number, got ${quote(cell, QUOTE_MAX, '"')}`);
 }
 
 export function parseSeriesCsv(text: string, source: string, opts: ReadOptions): Dataset {

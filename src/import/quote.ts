@@ -1,38 +1,13 @@
 /**
  * How the importers word messages. Every string taken from a model file (layer, node,
  * tensor, weight and file names, operator types, dtypes, activations) reaches a message
- * through quote() or escapeText(): control and other invisible characters escaped as the
- * CLI escapes whole messages (util/text.ts), cut to a readable length, so a damaged or
- * hostile file can never break the one-line error and the line still says what it means.
+ * through quote() or escapeText() (util/text.ts, re-exported here for the importers):
+ * invisible characters escaped, cut to a readable length, so a damaged or hostile file can
+ * never break the one-line error and the line still says what it means.
  */
 import { type ErrorCode, RnncError, RnncProblems } from '../errors.js';
-import { escapeText as escapeInvisible } from '../util/text.js';
 
-/** Longest part of a file's string shown in a message, in characters after escaping. */
-export const QUOTE_MAX = 60;
-
-/** Inside quotes, the quote and the backslash are escaped too, so a quoted name reads back exactly. */
-function escapeChar(ch: string): string {
-  if (ch === '\\') return '\\\\';
-  if (ch === "'") return "\\'";
-  return escapeInvisible(ch);
-}
-
-/** `s` escaped and shortened, without the quotes. */
-export function escapeText(s: string, max = QUOTE_MAX): string {
-  let out = '';
-  for (const ch of s) {
-    const e = escapeChar(ch);
-    if (out.length + e.length > max) return `${out}…`;
-    out += e;
-  }
-  return out;
-}
-
-/** A name from a file, ready for a message: `'lstm_1'`, `'\x12\x18/rnn…'`. */
-export function quote(s: unknown): string {
-  return `'${escapeText(typeof s === 'string' ? s : String(s))}'`;
-}
+export { QUOTE_MAX, escapeText, quote } from '../util/text.js';
 
 const BINARY = /[\x00-\x1f\x7f-\x9f\uFFFD]|\p{Cs}/u;
 

@@ -14,7 +14,8 @@
 import { z } from 'zod';
 import { RnncError } from '../errors.js';
 import { DENSE_ACTIVATIONS, type DenseActivation, LIMITS, MERGE_MODES, RECURRENT_TYPES } from '../ir/model.js';
-import { integerValue, quoted } from '../util/decimal.js';
+import { integerValue } from '../util/decimal.js';
+import { quote } from '../util/text.js';
 import { parseJson, readText } from '../util/fs.js';
 import type { RecurrentSpec } from './recurrent.js';
 
@@ -31,13 +32,13 @@ export interface Arch {
 export type ResolvedLayer = RecurrentSpec | { type: 'dense'; units: number; activation: DenseActivation };
 
 function bad(text: string, why: string): never {
-  throw new RnncError('arch/invalid', `--arch: ${why} in ${quoted(text, '"', 80)}`);
+  throw new RnncError('arch/invalid', `--arch: ${why} in ${quote(text, 80, '"')}`);
 }
 
 /** A count in the description: an integer (src/util/decimal.ts) from 1 to max. */
 function count(part: string, max: number, what: string, text: string): number {
   const n = integerValue(part);
-  if (n === undefined || n < 1 || n > max) bad(text, `${what} must be an integer from 1 to ${max}, got ${quoted(part)}`);
+  if (n === undefined || n < 1 || n > max) bad(text, `${what} must be an integer from 1 to ${max}, got ${quote(part)}`);
   return n;
 }
 
@@ -46,18 +47,18 @@ function parseItem(item: string): ArchLayer {
   if (type === 'dense') {
     if (opts.length > 1) bad(item, 'a dense layer takes only units and an activation');
     const activation = (opts[0] ?? 'linear') as DenseActivation;
-    if (!DENSE_ACTIVATIONS.includes(activation)) bad(item, `unknown activation ${quoted(opts[0] ?? '')}; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
+    if (!DENSE_ACTIVATIONS.includes(activation)) bad(item, `unknown activation ${quote(opts[0] ?? '')}; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
     return { type: 'dense', units: count(units, LIMITS.units, 'units', item), activation };
   }
   if (!(RECURRENT_TYPES as readonly string[]).includes(type)) {
-    bad(item, `unknown layer ${quoted(type)}; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}`);
+    bad(item, `unknown layer ${quote(type)}; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}`);
   }
   const layer: ArchLayer = { type: type as RecurrentSpec['type'], units: count(units, LIMITS.units, 'units', item), resetAfter: true };
   // Each modifier sets one property; a second modifier for the same property is refused.
   const setBy = new Map<string, string>();
   const set = (property: string, o: string) => {
     const before = setBy.get(property);
-    if (before !== undefined) bad(item, before === o ? `${quoted(o)} is given twice` : `${quoted(o)} conflicts with ${quoted(before)}`);
+    if (before !== undefined) bad(item, before === o ? `${quote(o)} is given twice` : `${quote(o)} conflicts with ${quote(before)}`);
     setBy.set(property, o);
   };
   for (const o of opts) {
@@ -65,7 +66,7 @@ function parseItem(item: string): ArchLayer {
     else if (o === 'bi-sum') { set('direction', o); layer.bidirectional = 'sum'; }
     else if (o === 'seq') { set('sequences', o); layer.returnSequences = true; }
     else if (o === 'reset-before' && type === 'gru') { set('reset', o); layer.resetAfter = false; }
-    else bad(item, `unknown option ${quoted(o)}; supported: bi, bi-sum, seq${type === 'gru' ? ', reset-before' : ''}`);
+    else bad(item, `unknown option ${quote(o)}; supported: bi, bi-sum, seq${type === 'gru' ? ', reset-before' : ''}`);
   }
   return layer;
 }

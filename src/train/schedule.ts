@@ -5,7 +5,8 @@
  *   cosine[:min]         lr · (min + (1 − min) · ½(1 + cos(π·e / E)))   (min default 0.05)
  */
 import { RnncError } from '../errors.js';
-import { decimalValue, integerValue, quoted } from '../util/decimal.js';
+import { decimalValue, integerValue } from '../util/decimal.js';
+import { quote } from '../util/text.js';
 
 export type Schedule =
   | { kind: 'constant' }
@@ -14,7 +15,7 @@ export type Schedule =
 
 export function parseSchedule(text: string): Schedule {
   const [kind, ...args] = text.split(':');
-  const shown = quoted(text, "'", 60).slice(1, -1);
+  const shown = quote(text, 60).slice(1, -1);
   // Numbers follow the decimal rule of every option (src/util/decimal.ts).
   const num = (v: number | undefined, what: string, ok: (v: number) => boolean): number => {
     if (v === undefined || !ok(v)) throw new RnncError('usage/invalid', `--schedule ${shown}: ${what}`);

@@ -40,18 +40,3 @@ export function integerValue(text: string): number | undefined {
   // -0 is 0: an integer option never distinguishes them.
   return Number.isSafeInteger(v) ? v + 0 : undefined;
 }
-
-/**
- * Text from the command line or a file, fit for a one-line message: quoted, with
- * anything outside printable ASCII escaped, and shortened after `max` characters.
- */
-export function quoted(text: string, quote: "'" | '"' = "'", max = 40): string {
-  const chars = [...text];
-  const shown = chars.slice(0, max).map((c) => {
-    if (c === '\\' || c === quote) return `\\${c}`;
-    const code = c.codePointAt(0)!;
-    if (code >= 0x20 && code < 0x7f) return c;
-    return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
-  }).join('');
-  return `${quote}${shown}${chars.length > max ? '...' : ''}${quote}`;
-}

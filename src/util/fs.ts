@@ -83,7 +83,7 @@ export function parseJson(text: string, source: string): unknown {
     }
     const msg = (e as Error).message.replace(/^JSON\.parse: /, '');
     const comment = /^Unexpected token '?\/'?/.test(msg) ? ' (comments are not allowed in JSON)' : '';
-    throw new RnncError('io/bad_json', `${source}: malformed JSON: ${escapeText(msg)}${comment}`, source);
+    throw new RnncError('io/bad_json', `${source}: malformed JSON: ${escapeText(msg, 200)}${comment}`, source);
   }
 }
 

@@ -98,7 +98,7 @@ function functionalChain(config: Json, source: string): KerasLayer[] {
   }
   if (chain.length !== byName.size) {
     const off = [...byName.keys()].filter((n) => !chain.some((l) => l.name === n));
-    const shown = off.length <= 3 ? off.map(quote).join(', ') : `${off.slice(0, 3).map(quote).join(', ')} and ${off.length - 3} more`;
+    const shown = off.length <= 3 ? off.map((s) => quote(s)).join(', ') : `${off.slice(0, 3).map((s) => quote(s)).join(', ')} and ${off.length - 3} more`;
     throw bad(source, `layers ${shown} are not on the path from the input to the output; `
       + 'rnnc imports a functional model only when it is one chain');
   }

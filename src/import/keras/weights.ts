@@ -129,7 +129,7 @@ function findShards(manifest: Array<{ paths: string[]; specs: WeightSpec[] }>, m
     const total = shards.reduce((s, f) => s + f.size, 0);
     const expected = group.specs.reduce((s, w) => s + 4 * sizeOf(w.shape), 0);
     if (total !== expected) {
-      const names = group.paths.length <= 3 ? group.paths.map(quote).join(', ') : `${group.paths.slice(0, 3).map(quote).join(', ')} and ${group.paths.length - 3} more`;
+      const names = group.paths.length <= 3 ? group.paths.map((s) => quote(s)).join(', ') : `${group.paths.slice(0, 3).map((s) => quote(s)).join(', ')} and ${group.paths.length - 3} more`;
       throw bad(source, `weightsManifest[${g}]: the weight files ${names} hold ${total} bytes, `
         + `but the ${group.specs.length} float32 tensors listed need ${expected}`);
     }

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RANGES, type IntRange, type RealRange, expected, int, oneOf, real, windowOptions } from '../../../src/cli/numbers.js';
 import { RnncError } from '../../../src/errors.js';
-import { decimalValue, integerValue, quoted } from '../../../src/util/decimal.js';
+import { decimalValue, integerValue } from '../../../src/util/decimal.js';
+import { QUOTE_MAX, quote } from '../../../src/util/text.js';
 
 const runs = { numRuns: 2000 };
 
@@ -78,14 +79,15 @@ describe('the decimal rule', () => {
     expect(integerValue('9007199254740992')).toBeUndefined();
     expect(Object.is(integerValue('-0'), 0)).toBe(true);
   });
-  it('quoted(): one printable ASCII line of bounded length, whatever the input', () => {
+  it('quote(): one printable line of bounded length, whatever the input', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
-      const q = quoted(s);
-      expect(q).toMatch(/^'[\x20-\x7e]*'$/);
-      expect(q.length).toBeLessThanOrEqual(2 + 40 * 12 + 3);
+      const q = quote(s);
+      expect(q).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\ufffd]/u);
+      expect(q.length).toBeLessThanOrEqual(2 + QUOTE_MAX + 1);
     }), runs);
-    expect(quoted("a'b\\\n")).toBe("'a\\'b\\\\\\u000a'");
-    expect(quoted('x'.repeat(50))).toBe(`'${'x'.repeat(40)}...'`);
+    expect(quote("a'b\\\n")).toBe("'a\\'b\\\\\\n'");
+    expect(quote('x'.repeat(70))).toBe(`'${'x'.repeat(QUOTE_MAX)}…'`);
+    expect(quote('\u{1f600}\u{f0000}\u0000')).toBe("'\u{1f600}\\u{f0000}\\x00'"); // an emoji prints; private use and NUL do not
   });
 });
 
@@ -114,7 +116,7 @@ describe('int(): integer options', () => {
       expect(r).not.toBe('ok');
       expect(r[0]).toBe('usage/invalid');
       expect(r[1]).toBe(2);
-      expect(r[2]).toMatch(/^--batch: expected an integer from 1 to 65536, got '[\x20-\x7e]*'$/);
+      expect(r[2]).toMatch(/^--batch: expected an integer from 1 to 65536, got '[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]*'$/u);
     }), runs);
   });
 });
@@ -124,7 +126,7 @@ describe('real(): real-valued options', () => {
     fc.assert(fc.property(realRange, decimalText, (r, s) => {
       const v = Number(s);
       const inside = Number.isFinite(v) && v >= r.min && v <= r.max && !(r.minExcluded && v === r.min) && !(r.maxExcluded && v === r.max);
-      expect(outcome(() => real('--x', s, r))).toEqual(inside ? 'ok' : ['usage/invalid', 2, `--x: expected ${expected(r)}, got ${quoted(s)}`]);
+      expect(outcome(() => real('--x', s, r))).toEqual(inside ? 'ok' : ['usage/invalid', 2, `--x: expected ${expected(r)}, got ${quote(s)}`]);
       if (inside) expect(real('--x', s, r)).toBe(v);
     }), runs);
   });
@@ -141,7 +143,7 @@ describe('real(): real-valued options', () => {
   it('anything not decimal is refused, in every option, with the range in the message', () => {
     const reals = Object.entries(RANGES).filter(([, r]) => r.kind === 'real') as Array<[string, RealRange]>;
     fc.assert(fc.property(fc.constantFrom(...reals), notDecimal, ([name, r], s) => {
-      expect(outcome(() => real(`--${name}`, s, r))).toEqual(['usage/invalid', 2, `--${name}: expected ${expected(r)}, got ${quoted(s)}`]);
+      expect(outcome(() => real(`--${name}`, s, r))).toEqual(['usage/invalid', 2, `--${name}: expected ${expected(r)}, got ${quote(s)}`]);
     }), runs);
   });
 });
