@@ -25,7 +25,16 @@ export function parseCsv(text: string, source: string): Csv {
   });
   if (rows.length === 0) throw new RnncError('io/bad_csv', `${source}: no data rows`, source);
   const first = rows[0]!;
-  const header = first.some((c) => c !== '' && Number.isNaN(Number(c))) ? first : undefined;
+  // A header names every column: no cell of it is a number. A first row that mixes numbers
+  // and text is far more likely a data row with a typo (1e, 0x10), which taken as a header
+  // would be dropped silently: refused.
+  const numeric = first.filter((c) => isDecimal(c)).length;
+  if (numeric > 0 && numeric < first.length) {
+    const bad = first.findIndex((c) => !isDecimal(c));
+    throw new RnncError('io/bad_csv', `${source}: the first row mixes numbers and text: column ${bad + 1} is ${quote(first[bad], QUOTE_MAX, '"')}; `
+      + 'a header names every column, a data row holds only numbers', source);
+  }
+  const header = numeric === 0 ? first : undefined;
   if (header) { rows.shift(); lines.shift(); }
   if (rows.length === 0) throw new RnncError('io/bad_csv', `${source}: a header but no data rows`, source);
   return { header, rows, lines };

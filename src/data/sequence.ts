@@ -23,14 +23,6 @@ export function parseSequenceJson(json: unknown, source: string): number[][] {
 
 export function parseSequenceCsv(text: string, source: string): number[][] {
   const csv = parseCsv(text, source);
-  // The reader takes a first row with any non-number for a header. One that also holds
-  // numbers is far more likely a data row with a typo, which would be dropped silently.
-  const numeric = csv.header?.findIndex((c) => c !== '' && Number.isFinite(Number(c))) ?? -1;
-  if (numeric >= 0) {
-    const bad = csv.header!.findIndex((c) => !Number.isFinite(Number(c)));
-    throw new RnncError('io/bad_csv', `${source}: the first row mixes numbers and text: column ${bad + 1} is ${JSON.stringify(csv.header![bad])}; ` +
-      'a header names every column, a data row holds only numbers', source);
-  }
   const width = csv.rows[0]!.length;
   return csv.rows.map((row, r) => {
     const line = csv.lines[r]!;

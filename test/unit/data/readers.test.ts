@@ -43,6 +43,10 @@ describe('series windows', () => {
     expect(ds.values.map((v) => Array.from(v))).toEqual([[14], [16]]);
     expect(ds.targetRow).toEqual([4, 6]);
   });
+  it('a headerless first row with a typo is refused, not silently taken as a header', () => {
+    const opts = { task: 'regression', outputs: 1, perStep: false, window: 2, horizon: 1, stride: 1 } as const;
+    expect(() => parseSeriesCsv('1e,10\n1,11\n2,12\n3,13\n', 's.csv', opts)).toThrow(/s\.csv: the first row mixes numbers and text: column 1 is "1e"/);
+  });
   it('per-step classification from a label column (JSON rows, columns by index)', () => {
     const ds = parseSeriesJson([[1, 0], [2, 1], [3, 1], [4, 0]], 's.json', {
       task: 'classification', outputs: 2, perStep: true, window: 2, featureColumns: ['0'], labelColumns: ['1'],
