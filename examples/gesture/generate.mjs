@@ -11,14 +11,16 @@ function args(argv) {
   const out = { seed: 1, count: 400, steps: 48, output: undefined };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
-    if (k === '--seed') out.seed = Number(v);
-    else if (k === '--count') out.count = Number(v);
-    else if (k === '--steps') out.steps = Number(v);
+    // Decimal digits only, as rnnc's own options (Number() would take 0x10 and 1e3).
+    const int = () => (/^\d{1,9}$/.test(v ?? '') ? Number(v) : NaN);
+    if (k === '--seed') out.seed = int();
+    else if (k === '--count') out.count = int();
+    else if (k === '--steps') out.steps = int();
     else if (k === '-o' || k === '--output') out.output = v;
     else { process.stderr.write(`generate: unknown option ${k}\n`); process.exit(2); }
   }
   for (const k of ['seed', 'count', 'steps']) {
-    if (!Number.isInteger(out[k]) || out[k] < (k === 'seed' ? 0 : 1)) { process.stderr.write(`generate: --${k} must be an integer\n`); process.exit(2); }
+    if (!Number.isInteger(out[k]) || out[k] < (k === 'seed' ? 0 : 1)) { process.stderr.write(`generate: --${k} must be a decimal integer${k === 'seed' ? '' : ' from 1'} up to 999999999\n`); process.exit(2); }
   }
   return out;
 }
