@@ -7,9 +7,13 @@ import { basename } from 'node:path';
 import { RnncError } from '../../errors.js';
 import type { FloatModel, Layer } from '../../ir/model.js';
 import { validateModel } from '../../ir/validate.js';
+import { type InputAffine, foldInputAffine } from '../fold-affine.js';
 import { modelNameFrom } from '../name.js';
-import { problemsError } from '../quote.js';
+import { problemsError, quote } from '../quote.js';
+import { inputBatchNorm, otherBatchNorms } from './batchnorm.js';
 import { type Problems, convertLayer, findWeight } from './layers.js';
+import { refusedByDesign } from './refusals.js';
+import { simplifyLayers } from './simplify.js';
 import { type KerasLayer, parseTopology } from './topology.js';
 import { readKerasWeights } from './weights.js';
 
@@ -39,16 +43,23 @@ export interface KerasJson {
 export function importKeras(json: KerasJson, path: string, name?: string): FloatModel {
   const source = basename(path);
   const topology = parseTopology(json.modelTopology, source);
-  if (topology.layers.length === 0) throw new RnncError('import/invalid', `${source}: the model has no layers`, source);
+  // Refused by design first: these layers change what the input is, so nothing after them can be checked.
+  const refused = refusedByDesign(topology.layers);
+  if (refused.length > 0) throw problemsError('import/unsupported', source, refused);
+  const chain = simplifyLayers(topology.layers);
+  const bn = chain[0]?.className === 'BatchNormalization' ? chain.shift() : undefined;
+  if (chain.length === 0) throw new RnncError('import/invalid', `${source}: the model has no layers`, source);
   const weights = readKerasWeights(json.weightsManifest, path);
-  const inputSize = firstInputWidth(topology.inputFeatures, topology.layers[0]!, weights);
+  const inputSize = firstInputWidth(topology.inputFeatures, chain[0]!, weights);
   if (inputSize === undefined) {
     throw new RnncError('import/invalid', `${source}: cannot tell the number of input features (no input shape, no first kernel)`, source);
   }
-  const problems: Problems = { unsupported: [], invalid: [] };
+  const problems: Problems = { unsupported: otherBatchNorms(chain), invalid: [] };
+  const affine: InputAffine | undefined = bn && inputBatchNorm(problems, weights, bn, inputSize);
   const layers: Layer[] = [];
   let width: number | undefined = inputSize;
-  for (const l of topology.layers) {
+  for (const l of chain) {
+    if (l.className === 'BatchNormalization') continue; // refused above; keeps the width
     const layer: Layer | undefined = width === undefined ? undefined : convertLayer(problems, weights, l, width);
     if (layer) layers.push(layer);
     width = layer ? (layer.type !== 'dense' && layer.bidirectional === 'concat' ? 2 * layer.units : layer.units) : outputWidth(l);
@@ -65,8 +76,9 @@ export function importKeras(json: KerasJson, path: string, name?: string): Float
   // Keras' stateful only carries state across predict() calls; rnnc's C keeps state in
   // the caller's struct between steps, which is the same thing for streaming use.
   if (stateful.length > 0) meta.statefulLayers = stateful;
-  const model = {
+  const model = validateModel({
     format: 'rnnc-model', version: 1, name: name ?? modelNameFrom(topology.name, path), inputSize, layers, meta,
-  };
-  return validateModel(model, source);
+  }, source);
+  if (!affine) return model;
+  return validateModel(foldInputAffine(model, affine, `${source}: layer ${quote(bn!.name)} (BatchNormalization)`), source);
 }

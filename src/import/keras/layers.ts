@@ -12,6 +12,7 @@ import type { KerasLayer } from './topology.js';
 import type { NamedTensor } from './weights.js';
 
 const RECURRENT: Record<string, RecurrentType> = { SimpleRNN: 'rnn', LSTM: 'lstm', GRU: 'gru' };
+/** Named in refusals; dropout/noise layers, TimeDistributed(Dense) and an input BatchNormalization are also taken (simplify.ts, batchnorm.ts). */
 export const SUPPORTED_LAYERS = ['InputLayer', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Dense'] as const;
 
 /** Collects every problem of every layer so one error can list them all. */

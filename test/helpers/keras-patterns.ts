@@ -1,0 +1,126 @@
+/**
+ * Keras-format models in the shapes practitioners export, built by TF.js with its default
+ * arguments (except `recurrentActivation: 'sigmoid'`: TF.js' default hard_sigmoid is
+ * refused): dropout and noise layers, TimeDistributed(Dense), an input BatchNormalization,
+ * and the front ends rnnc refuses by design. Saved with saveLayersModel, as model.save()
+ * hands them to a file handler; built at test time.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../src/util/rng.js';
+import { saveLayersModel } from './keras-fixtures.js';
+
+export const T = 6;
+export const F = 3;
+const sig = { recurrentActivation: 'sigmoid' } as const;
+const S = (layers: tf.layers.Layer[]) => tf.sequential({ layers });
+
+/** Models rnnc imports. */
+export const ACCEPTED: Record<string, () => tf.LayersModel> = {
+  // Every identity-at-inference layer TF.js has, also inside TimeDistributed, before and after TimeDistributed(Dense).
+  dropout_time_distributed: () => S([
+    tf.layers.dropout({ rate: 0.2, inputShape: [T, F] }),
+    tf.layers.lstm({ units: 4, ...sig, returnSequences: true }),
+    tf.layers.spatialDropout1d({ rate: 0.1 }),
+    tf.layers.gaussianNoise({ stddev: 0.1 }),
+    tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3, activation: 'tanh' }) }),
+    tf.layers.gaussianDropout({ rate: 0.1 }),
+    tf.layers.timeDistributed({ layer: tf.layers.dropout({ rate: 0.3 }) }),
+    tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2, activation: 'softmax' }) }),
+  ]),
+  bn_input_gru: () => S([
+    tf.layers.batchNormalization({ inputShape: [T, F] }),
+    tf.layers.gru({ units: 4, ...sig, returnSequences: true }),
+    tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }),
+  ]),
+  // After an InputLayer, without beta, then a Dropout and a bidirectional first layer (both directions flip signs).
+  bn_functional_bi: () => {
+    const input = tf.input({ shape: [T, F] });
+    let x = tf.layers.batchNormalization({ center: false }).apply(input) as tf.SymbolicTensor;
+    x = tf.layers.dropout({ rate: 0.5 }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3, ...sig }) as tf.layers.RNN }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(x) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: x });
+  },
+  bn_no_gamma_eps: () => S([
+    tf.layers.batchNormalization({ scale: false, epsilon: 0.01, inputShape: [T, F] }),
+    tf.layers.simpleRNN({ units: 4 }),
+    tf.layers.dense({ units: 2, activation: 'sigmoid' }),
+  ]),
+};
+
+/** Models rnnc refuses by design, with the words its one line must hold. */
+export const REFUSED: Record<string, [() => tf.LayersModel, RegExp]> = {
+  masking: [() => S([
+    tf.layers.masking({ inputShape: [T, F] }),
+    tf.layers.lstm({ units: 3, ...sig }),
+  ]), /\(Masking\): rnnc runs every timestep .*remove the Masking layer/],
+  embedding: [() => S([
+    tf.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: T }),
+    tf.layers.gru({ units: 3, ...sig }),
+  ]), /\(Embedding\): an Embedding takes token ids.*export the network after the embedding/],
+  conv1d: [() => S([
+    tf.layers.conv1d({ filters: 4, kernelSize: 3, inputShape: [T, F] }),
+    tf.layers.gru({ units: 3, ...sig }),
+  ]), /\(Conv1D\): a streaming Conv1d layer is planned.*export the recurrent part alone/],
+  layer_norm: [() => S([
+    tf.layers.lstm({ units: 3, ...sig, returnSequences: true, inputShape: [T, F] }),
+    tf.layers.layerNormalization(),
+    tf.layers.dense({ units: 2 }),
+  ]), /\(LayerNormalization\): .*retrain without it/],
+  bn_between_layers: [() => S([
+    tf.layers.lstm({ units: 3, ...sig, returnSequences: true, inputShape: [T, F] }),
+    tf.layers.batchNormalization(),
+    tf.layers.dense({ units: 2 }),
+  ]), /\(BatchNormalization\): only a BatchNormalization on the model input .*is supported/],
+};
+
+/**
+ * Seeded weights; a BatchNormalization gets gammas of both signs (a negative one on
+ * feature 0), means and offsets away from zero and variances in [0.2, 3].
+ */
+function seed(model: tf.LayersModel, rng: Rng): void {
+  for (const layer of model.layers) {
+    const values = layer.weights.map((w) => {
+      const leaf = w.originalName.split('/').pop()!;
+      const n = (w.shape as number[]).reduce((a, b) => a * b, 1);
+      const draw = (lo: number, hi: number) => Array.from({ length: n }, () => rng.uniform(lo, hi));
+      if (leaf === 'moving_variance') return tf.tensor(draw(0.2, 3), w.shape as number[]);
+      if (leaf === 'gamma') return tf.tensor(draw(0.3, 2).map((g, i) => (i % 2 === 0 ? -g : g)), w.shape as number[]);
+      if (leaf === 'moving_mean' || leaf === 'beta') return tf.tensor(draw(-2, 2), w.shape as number[]);
+      return tf.tensor(draw(-0.6, 0.6), w.shape as number[]);
+    });
+    if (values.length > 0) layer.setWeights(values);
+    tf.dispose(values);
+  }
+}
+
+export interface PatternFixture {
+  dir: string;
+  /** Sequences fed to tfjs predict, and its outputs (one vector per timestep for sequence outputs). */
+  inputs: number[][][];
+  outputs: number[][][];
+}
+
+/** Builds, seeds, predicts `cases` random sequences and saves the model in `dir`. */
+export async function makePattern(build: () => tf.LayersModel, dir: string, seedValue: number, cases = 4): Promise<PatternFixture> {
+  const model = build();
+  const rng = new Rng(seedValue);
+  seed(model, rng);
+  const inputs = Array.from({ length: cases }, () => Array.from({ length: T }, () => Array.from({ length: F }, () => rng.uniform(-2, 2))));
+  const y = model.predict(tf.tensor3d(inputs)) as tf.Tensor;
+  const batch = (await y.array()) as number[][][] | number[][];
+  const outputs = y.shape.length === 3 ? (batch as number[][][]) : (batch as number[][]).map((v) => [v]);
+  tf.dispose(y);
+  await saveLayersModel(model, dir);
+  return { dir, inputs, outputs };
+}
+
+/** Inserts a layer config into a saved Sequential model.json at `at` (for layers TF.js cannot build). */
+export function insertLayer(dir: string, at: number, layer: { class_name: string; config: Record<string, unknown> }): void {
+  const path = join(dir, 'model.json');
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { modelTopology: { config: { layers: unknown[] } } };
+  json.modelTopology.config.layers.splice(at, 0, layer);
+  writeFileSync(path, JSON.stringify(json));
+}
