@@ -7,6 +7,7 @@ import { TARGETS, getTarget } from '../codegen/targets.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
 import { RANGES, int, rangeText } from './numbers.js';
+import { addModelFileOptions } from './load.js';
 import { addQuantOptions } from './quant-options.js';
 import { parseOpt, requireBoardTools } from './target-options.js';
 import { VERSION } from './version.js';
@@ -32,7 +33,7 @@ export function registerBench(program: Command, io: CliIo): void {
     .option('--json', 'print the result as JSON')
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
     .option('--max-seq <n>', `bidirectional models: NAME_MAX_SEQ, ${rangeText(RANGES.maxSeq)}`, '128');
-  addQuantOptions(cmd)
+  addModelFileOptions(addQuantOptions(cmd))
     .action(async (path: string, opts: BenchCliOptions) => {
       const target = getTarget(opts.target);
       const opt = parseOpt(opts.opt);

@@ -9,6 +9,7 @@ import { goldenCases } from '../codegen/testdata.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
 import { RANGES, int, rangeText } from './numbers.js';
+import { addModelFileOptions } from './load.js';
 import { addQuantOptions } from './quant-options.js';
 import { VERSION } from './version.js';
 import { STDOUT } from './output.js';
@@ -36,7 +37,7 @@ export function registerCompile(program: Command, io: CliIo): void {
     .option('--test-cases <n>', `random sequences in NAME_test.c (besides zeros), ${rangeText(RANGES.testCases)}`, '6')
     .option('--report-json <file>', 'also write the report as JSON (- for standard output)')
     .option('--force', 'overwrite files in the output directory that rnnc did not generate');
-  addQuantOptions(cmd)
+  addModelFileOptions(addQuantOptions(cmd))
     .action(async (path: string, opts: CompileOptions) => {
       const target = getTarget(opts.target);
       const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);

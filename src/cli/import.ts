@@ -1,10 +1,11 @@
-/** `rnnc import <file> -o model.json [--name N]`: a Keras/TF.js or ONNX model → rnnc IR. */
+/** `rnnc import <file> -o model.json [--name N] [--model-output NAME]`: a Keras/TF.js or ONNX model → rnnc IR. */
 import type { Command } from 'commander';
 import { loadAnyModel } from '../import/detect.js';
 import { modelToJson } from '../ir/io.js';
 import { summarize } from '../ir/shapes.js';
 import type { CliIo } from './context.js';
 import { thousands } from './format.js';
+import { MODEL_OUTPUT_HELP, type ModelFileOptions } from './load.js';
 import { FORCE_HELP, type OutputOptions, checkOutput, outputName, writeOutput } from './output.js';
 
 export function registerImport(program: Command, io: CliIo): void {
@@ -15,9 +16,10 @@ export function registerImport(program: Command, io: CliIo): void {
     .requiredOption('-o, --output <file>', 'rnnc model.json to write (- for standard output)')
     .option('--force', FORCE_HELP)
     .option('--name <name>', 'model name (C prefix); default: from the file or the framework')
-    .action((path: string, opts: OutputOptions & { name?: string }) => {
+    .option('--model-output <name>', MODEL_OUTPUT_HELP)
+    .action((path: string, opts: OutputOptions & ModelFileOptions & { name?: string }) => {
       checkOutput(opts, [path]);
-      const { model, format } = loadAnyModel(path, opts.name);
+      const { model, format } = loadAnyModel(path, { name: opts.name, output: opts.modelOutput });
       const say = writeOutput(io, opts, modelToJson(model, path), [path]);
       const s = summarize(model);
       say.out(`imported ${format} model '${model.name}': ${s.layers.map((l) => l.type).join(' -> ')}, `

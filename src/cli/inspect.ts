@@ -4,16 +4,17 @@ import { summarize } from '../ir/shapes.js';
 import { isRecurrent } from '../ir/model.js';
 import type { CliIo } from './context.js';
 import { table, thousands } from './format.js';
-import { loadFloatModel } from './load.js';
+import { type ModelFileOptions, addModelFileOptions, loadFloatModel } from './load.js';
 
 export function registerInspect(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('inspect')
     .description('show layers, shapes, parameter count and MACs per timestep of a model')
     .argument('<model>', 'model file (rnnc model.json, Keras/TF.js model.json or .onnx)')
-    .option('--json', 'print one JSON object')
-    .action((path: string, opts: { json?: boolean }) => {
-      const model = loadFloatModel(path);
+    .option('--json', 'print one JSON object');
+  addModelFileOptions(cmd)
+    .action((path: string, opts: ModelFileOptions & { json?: boolean }) => {
+      const model = loadFloatModel(path, opts);
       const s = summarize(model);
       if (opts.json) {
         io.out(JSON.stringify({ ...s, normalization: model.normalization !== undefined }) + '\n');

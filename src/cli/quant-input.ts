@@ -11,10 +11,10 @@ import { nameProblem } from '../ir/names.js';
 import { DEFAULT_MARGIN } from '../quantize/pipeline.js';
 import { readJson } from '../util/fs.js';
 import type { CliIo } from './context.js';
-import { loadFloatModel } from './load.js';
+import { type ModelFileOptions, loadFloatModel, noModelOutputFor } from './load.js';
 import { type QuantCliOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
 
-export interface ModelCliOptions extends QuantCliOptions {
+export interface ModelCliOptions extends QuantCliOptions, ModelFileOptions {
   /** Symbol prefix replacing the model's name. */
   name?: string;
 }
@@ -71,9 +71,10 @@ function loadQuant(path: string, opts: ModelCliOptions, io: CliIo, maxSteps: num
     if (given.length > 0) {
       throw new RnncError('usage/invalid', `${given.join(', ')}: ${path} is already quantized; these options apply to float models (rnnc quantize)`);
     }
+    noModelOutputFor(path, opts);
     return { model: validateQuantModel(json, path), calibration: [] };
   }
-  const float = loadFloatModel(path);
+  const float = loadFloatModel(path, opts);
   const { model, data } = quantizeFromCli(float, opts, io);
   const calibration = (data?.sequences ?? []).slice(0, CALIB_CASES)
     .map((seq) => seq.slice(0, maxSteps).map((x) => quantizeInput(model, x)));

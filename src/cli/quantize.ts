@@ -12,12 +12,12 @@ import type { QuantizationMeta } from '../quantize/meta.js';
 import { quantizeWithData } from '../quantize/pipeline.js';
 import { evalReport, layerErrors } from '../quantize/report.js';
 import type { CliIo } from './context.js';
-import { loadFloatModel } from './load.js';
+import { type ModelFileOptions, addModelFileOptions, loadFloatModel } from './load.js';
 import { type QuantCliOptions, addQuantOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
 import { type QuantReport, formatsOf, renderQuantReport } from './quant-report.js';
 import { FORCE_HELP, checkOutput, outputName, writeOutput } from './output.js';
 
-interface Options extends QuantCliOptions {
+interface Options extends QuantCliOptions, ModelFileOptions {
   output: string;
   force?: boolean;
   eval?: string;
@@ -31,13 +31,13 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .argument('<model>', 'float model (rnnc model.json, Keras/TF.js model.json or .onnx)')
     .requiredOption('-o, --output <file>', 'quantized model to write (model.q.json; - for standard output)')
     .option('--force', FORCE_HELP);
-  addQuantOptions(cmd)
+  addModelFileOptions(addQuantOptions(cmd))
     .option('--eval <file>', 'labelled held-out data (training data format): task metric float vs int8 vs int16')
     .option('--json', 'print the report as one JSON object')
     .action((path: string, opts: Options) => {
       const inputs = [path, opts.calib, opts.eval].filter((p): p is string => p !== undefined);
       checkOutput(opts, inputs);
-      const model = loadFloatModel(path);
+      const model = loadFloatModel(path, opts);
       // Check every option and read the eval file before the (slower) quantization.
       const base = pipelineOptions(opts);
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOptions(opts)) : undefined;

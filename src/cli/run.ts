@@ -15,11 +15,11 @@ import { isQuantModelJson, validateQuantModel } from '../ir/qio.js';
 import { readJson } from '../util/fs.js';
 import type { CliIo } from './context.js';
 import { num } from './format.js';
-import { loadFloatModel } from './load.js';
+import { type ModelFileOptions, addModelFileOptions, loadFloatModel, noModelOutputFor } from './load.js';
 import { type QuantCliOptions, addQuantOptions, quantizeFromCli } from './quant-options.js';
 import { quantizerOptionsGiven } from './quant-input.js';
 
-interface Options extends QuantCliOptions {
+interface Options extends QuantCliOptions, ModelFileOptions {
   input: string;
   json?: boolean;
   fixed?: boolean;
@@ -51,15 +51,16 @@ export function registerRun(program: Command, io: CliIo): void {
     .requiredOption('-i, --input <file>', 'sequence: JSON array of timesteps, or CSV with one timestep per row')
     .option('--json', 'print {"outputs": [[...], ...]} (fixed point adds "raw" integers and their "frac")')
     .option('--fixed', 'quantize the float model (options below) and run the fixed-point reference');
-  addQuantOptions(cmd).action((path: string, opts: Options) => {
+  addModelFileOptions(addQuantOptions(cmd)).action((path: string, opts: Options) => {
     // Every quantizer option is checked, and refused where it would be ignored.
     const given = quantizerOptionsGiven(opts);
     let q = tryQuantModel(path);
+    if (q) noModelOutputFor(path, opts);
     if (q && given.length > 0) {
       throw new RnncError('usage/invalid', `${given.join(', ')}: ${path} is already quantized; these options apply to float models (rnnc quantize)`);
     }
     if (!q) {
-      const model = loadFloatModel(path);
+      const model = loadFloatModel(path, opts);
       if (!opts.fixed) {
         if (given.length > 0) throw new RnncError('usage/invalid', `${given.join(', ')} only appl${given.length === 1 ? 'ies' : 'y'} with --fixed (or to rnnc quantize)`);
         const outputs = runFloat(model, readSequence(opts.input)).map((o) => Array.from(o));

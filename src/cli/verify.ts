@@ -9,6 +9,7 @@ import { verifyModel } from '../verify/verify.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
 import { RANGES, int, rangeText } from './numbers.js';
+import { addModelFileOptions } from './load.js';
 import { addQuantOptions } from './quant-options.js';
 import { parseOpt, requireBoardTools } from './target-options.js';
 import { VERSION } from './version.js';
@@ -30,7 +31,7 @@ export function registerVerify(program: Command, io: CliIo): void {
     .option('--cases <n>', `random and extreme input sequences, ${rangeText(RANGES.cases)} (zeros are always added)`, '20')
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
     .option('--max-seq <n>', `bidirectional models: NAME_MAX_SEQ, ${rangeText(RANGES.maxSeq)}`, '128');
-  addQuantOptions(cmd)
+  addModelFileOptions(addQuantOptions(cmd))
     .action(async (path: string, opts: VerifyCliOptions) => {
       const target = getTarget(opts.target);
       const cases = int('--cases', opts.cases, RANGES.cases);

@@ -46,16 +46,28 @@ function fromJson(json: unknown, path: string, name?: string): LoadedModel {
   return { model: validateModel(json, path), format: 'rnnc' };
 }
 
-/** Loads a float model from any supported file; `name` overrides the model name. */
-export function loadAnyModel(path: string, name?: string): LoadedModel {
+export interface LoadOptions {
+  /** Overrides the model name. */
+  name?: string;
+  /** The graph output to import, for a model file with several outputs (ONNX). */
+  output?: string;
+}
+
+/** Loads a float model from any supported file. */
+export function loadAnyModel(path: string, options: LoadOptions = {}): LoadedModel {
+  const { name, output } = options;
   const bytes = readBytes(path);
   const ext = extname(path).toLowerCase();
   if (ext === '.json' || (ext !== '.onnx' && looksLikeJson(bytes))) {
-    return fromJson(parseJson(decodeText(bytes, path), path), path, name);
+    const loaded = fromJson(parseJson(decodeText(bytes, path), path), path, name);
+    if (output !== undefined) {
+      throw new RnncError('usage/invalid', `--model-output picks one output of a multi-output ONNX model; ${basename(path)} is ${loaded.format === 'keras' ? 'a Keras' : 'an rnnc'} model with one output`, path);
+    }
+    return loaded;
   }
-  if (ext === '.onnx') return { model: importOnnx(bytes, path, name), format: 'onnx' };
+  if (ext === '.onnx') return { model: importOnnx(bytes, path, options), format: 'onnx' };
   try {
-    return { model: importOnnx(bytes, path, name), format: 'onnx' };
+    return { model: importOnnx(bytes, path, options), format: 'onnx' };
   } catch (e) {
     if (e instanceof RnncError && e.code === 'import/invalid' && e.message.includes('not a readable ONNX model')) {
       throw new RnncError('io/foreign_file', `${path}: not a model rnnc reads (expected an rnnc model.json, a Keras/TF.js model.json or an .onnx file)`, path);

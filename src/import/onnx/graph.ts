@@ -8,6 +8,7 @@ import { quote } from '../quote.js';
 import { InvalidGraph, Unexpressible } from './layout.js';
 import { type ModelProto, type NodeProto, attrInt, attrInts, attributes, nodeLabel, tensorValues, toInt } from './proto.js';
 import { evaluate } from './ops.js';
+import { chooseOutput } from './outputs.js';
 import { type Axis, type SymValue, type Value, constant, sym } from './values.js';
 
 type Graph = NonNullable<ModelProto['graph']>;
@@ -86,7 +87,8 @@ export interface GraphResult {
   features: number;
 }
 
-export function runGraph(graph: Graph, opset: number, source: string): GraphResult {
+/** Follows the graph to its output `requestedOutput` (default: the one output that is not a recurrent state, outputs.ts). */
+export function runGraph(graph: Graph, opset: number, source: string, requestedOutput?: string): GraphResult {
   const values = new Map<string, Value>();
   for (const t of graph.initializer ?? []) {
     const { dims, data, dtype } = tensorValues(t, source);
@@ -94,14 +96,7 @@ export function runGraph(graph: Graph, opset: number, source: string): GraphResu
   }
   const input = inputValue(graph, source);
   values.set(input.name, input.value);
-  const outputs = graph.output ?? [];
-  if (outputs.length !== 1) {
-    const names = outputs.length <= 3 ? outputs.map((o) => quote(o.name ?? '')).join(', ')
-      : `${outputs.slice(0, 3).map((o) => quote(o.name ?? '')).join(', ')} and ${outputs.length - 3} more`;
-    throw new RnncError('import/unsupported', `${source}: the graph has ${outputs.length} outputs (${names}); `
-      + 'rnnc imports models with one output (return only the prediction from forward())', source);
-  }
-  const outputName = outputs[0]!.name ?? '';
+  const outputName = chooseOutput(graph, requestedOutput, source);
   const nodes = graph.node ?? [];
   const producer = new Map<string, number>();
   nodes.forEach((n, i) => { for (const o of n.output ?? []) if (o && !producer.has(o)) producer.set(o, i); });
@@ -132,6 +127,11 @@ export function runGraph(graph: Graph, opset: number, source: string): GraphResu
     results.forEach((v, i) => { const name = node.output?.[i]; if (name) values.set(name, v); });
   }
   const output = values.get(outputName);
+  if (!output && producer.has(outputName)) {
+    // Evaluated nodes set every output they can express; the LSTM cell state Y_c is not one.
+    throw new RnncError('import/unsupported', `${source}: output ${quote(outputName)} is an output the IR cannot express (e.g. the LSTM cell state Y_c / c_n); `
+      + 'import the output sequence or the hidden state', source);
+  }
   if (!output) throw new RnncError('import/invalid', `${source}: output ${quote(outputName)} is not produced by any node`, source);
   return { output, outputName, features: input.features };
 }

@@ -35,14 +35,22 @@ function defaultOpset(proto: ModelProto, source: string): number {
   return opset;
 }
 
-export function importOnnx(bytes: Uint8Array, path: string, name?: string): FloatModel {
+export interface OnnxImportOptions {
+  /** Model name (C prefix); default from the graph or file name. */
+  name?: string;
+  /** Graph output to import; default: the one output that is not a recurrent state (outputs.ts). */
+  output?: string;
+}
+
+export function importOnnx(bytes: Uint8Array, path: string, options: OnnxImportOptions = {}): FloatModel {
+  const { name } = options;
   const source = basename(path);
   const proto = decodeModel(bytes, source);
   const graph = proto.graph!;
   const opset = defaultOpset(proto, source);
   const problems = unsupportedNodes(graph.node ?? [], opset);
   if (problems.length > 0) throw problemsError('import/unsupported', source, problems);
-  const result = runGraph(graph, opset, source);
+  const result = runGraph(graph, opset, source, options.output);
   if (result.output.kind !== 'sym') {
     throw new RnncError('import/unsupported', `${source}: output ${quote(result.outputName)} does not depend on the input`, source);
   }
