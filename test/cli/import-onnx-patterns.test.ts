@@ -29,6 +29,9 @@ const ACCEPTED: Record<string, { args?: string[]; layers: string }> = {
   bare_gru_bi: { layers: 'gru' },
   pred_state: { layers: 'gru -> dense' },
   two_heads: { args: ['--model-output', 'b'], layers: 'lstm -> dense' },
+  // BatchNorm1d (eval, gamma < 0 on feature 1) folded into the input normalisation.
+  bn_lstm: { layers: 'lstm -> dense' },
+  bn_lstm17: { layers: 'lstm -> dense' },
 };
 
 let tmp = '';
@@ -65,6 +68,17 @@ function expectOneLine(r: { exitCode: number; stdout: string; stderr: string }):
   expect(lines).toHaveLength(1);
   return lines[0]!;
 }
+
+describe('input BatchNorm1d', () => {
+  it('becomes the input normalisation; the negative gamma flips the first layer\'s input weights', async () => {
+    const out = join(tmp, 'bn_check.json');
+    expect((await rnnc(['import', `${dir}bn_lstm.onnx`, '-o', out])).exitCode).toBe(0);
+    const model = loadModel(out);
+    // std = 1/|a| with a = γ/√(σ² + ε): γ = [1.5, −0.75, 0.5], σ² = [0.25, 4, 1.5] (make_onnx_patterns.py).
+    const std = [1.5, -0.75, 0.5].map((g, i) => Math.sqrt([0.25, 4, 1.5][i]! + 1e-5) / Math.abs(g));
+    model.normalization!.std.forEach((s, i) => expect(s).toBeCloseTo(std[i]!, 6));
+  });
+});
 
 describe('--model-output', () => {
   it('is required when several outputs could be the prediction; the error lists them', async () => {

@@ -13,7 +13,7 @@ import type { Layer, RecurrentWeights } from '../../ir/model.js';
 import { gateCount } from '../../ir/model.js';
 import { quote } from '../quote.js';
 import { Unexpressible } from './layout.js';
-import type { DenseNode, Piece, RecNode, SymValue } from './values.js';
+import type { DenseNode, NodeAffine, Piece, RecNode, SymValue } from './values.js';
 
 const fail = (why: string): never => { throw new Unexpressible(why); };
 
@@ -94,6 +94,21 @@ export function resolveChain(pieces: readonly Piece[]): Layer[] {
   if (time === 'lastStep') fail(`${quote(node.name)}: the backward direction's output at the last time index is not expressible`);
   if (node.weights.some((w) => w.kernel.length !== gateCount(node.type) * node.units)) fail(`${quote(node.name)} has inconsistent weights`);
   return [...resolveChain(node.input), recurrentLayer(node, time as 'seq' | 'final', merge)];
+}
+
+/**
+ * The affine (an input BatchNormalization) on the model input the chain starts from, if
+ * any. A chain reads the input once (resolveChain refuses anything else), so there is at
+ * most one.
+ */
+export function inputAffine(pieces: readonly Piece[]): NodeAffine | undefined {
+  for (const p of pieces) {
+    const found = p.kind === 'input' ? p.affine
+      : p.kind === 'sum' ? inputAffine([p.a, p.b])
+        : inputAffine(p.node.input);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The output's pieces, requiring a plain layout: no batch > 1, directions merged. */

@@ -5,11 +5,11 @@
 import { escapeText, quote } from '../quote.js';
 import { type NodeProto, attrFloat, attrInt, attrString, attrStrings, attributes, nodeLabel, onnx } from './proto.js';
 
-/** Operators the importer follows (recurrent cells, dense heads and the glue torch.onnx.export emits). */
+/** Operators the importer follows (recurrent cells, dense heads, an input BatchNormalization and the glue torch.onnx.export emits). */
 export const SUPPORTED_OPS = [
   'LSTM', 'GRU', 'RNN', 'Gemm', 'MatMul', 'Add', 'Relu', 'Tanh', 'Sigmoid', 'Softmax',
   'Squeeze', 'Unsqueeze', 'Transpose', 'Reshape', 'Slice', 'Gather', 'Concat',
-  'Shape', 'Constant', 'ConstantOfShape', 'Expand', 'Identity', 'Cast', 'Dropout',
+  'Shape', 'Constant', 'ConstantOfShape', 'Expand', 'Identity', 'Cast', 'Dropout', 'BatchNormalization',
 ] as const;
 
 /** Per direction; the IR's cells are fixed to these. */

@@ -9,7 +9,8 @@ import type { FloatModel } from '../../ir/model.js';
 import { validateModel } from '../../ir/validate.js';
 import { modelNameFrom } from '../name.js';
 import { problemsError, quote } from '../quote.js';
-import { outputPieces, resolveChain } from './chain.js';
+import { inputAffine, outputPieces, resolveChain } from './chain.js';
+import { foldInputAffine } from '../fold-affine.js';
 import { unsupportedNodes } from './check.js';
 import { runGraph } from './graph.js';
 import { Unexpressible } from './layout.js';
@@ -55,8 +56,11 @@ export function importOnnx(bytes: Uint8Array, path: string, options: OnnxImportO
     throw new RnncError('import/unsupported', `${source}: output ${quote(result.outputName)} does not depend on the input`, source);
   }
   let layers;
+  let affine;
   try {
-    layers = resolveChain(outputPieces(result.output));
+    const pieces = outputPieces(result.output);
+    layers = resolveChain(pieces);
+    affine = inputAffine(pieces);
   } catch (e) {
     if (e instanceof Unexpressible) throw new RnncError('import/unsupported', `${source}: output ${quote(result.outputName)}: ${e.message}`, source);
     throw e;
@@ -66,5 +70,7 @@ export function importOnnx(bytes: Uint8Array, path: string, options: OnnxImportO
     format: 'rnnc-model', version: 1, name: name ?? modelNameFrom(graph.name ?? undefined, path),
     inputSize: result.features, layers, meta: { importedFrom: 'onnx', source, producer, opset },
   };
-  return validateModel(model, source);
+  const imported = validateModel(model, source);
+  if (!affine) return imported;
+  return validateModel(foldInputAffine(imported, affine, `${source}: node ${quote(affine.node)} (BatchNormalization)`), source);
 }

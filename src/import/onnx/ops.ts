@@ -14,6 +14,7 @@ import {
 } from './layout.js';
 import { type AttributeProto, type NodeProto, attrFloat, attrInt, attrInts, attrString, dataTypeName, onnx, tensorValues } from './proto.js';
 import { recurrentNode } from './recurrent.js';
+import { batchNormAffine } from '../fold-affine.js';
 import { type ConstValue, type SymValue, type Value, constant, groupWidth, sym } from './values.js';
 
 const fail = (why: string): never => { throw new Unexpressible(why); };
@@ -193,6 +194,34 @@ function recurrent(c: NodeContext): Value[] {
   return [y, yh];
 }
 
+/**
+ * BatchNormalization in inference mode on the model input, channels on axis 1 (torch's
+ * BatchNorm1d on [batch, features, time]):
+ *   y = γ·(x − μ)/√(σ² + ε) + β,  ε from the attribute (ONNX default 1e-5).
+ * Kept as an affine on the input piece; import.ts folds it into the input normalisation
+ * (../fold-affine.ts). Anywhere else it is refused: rnnc has no normalisation layer.
+ */
+function batchNorm(c: NodeContext): Value {
+  if (attrInt(c.attrs, 'training_mode', 0) !== 0) fail('training_mode 1 (batch statistics) is not supported; export the model in eval() mode');
+  if ((c.node.output ?? []).filter(Boolean).length > 1) fail('running mean/variance outputs (training mode) are not supported; export the model in eval() mode');
+  const x = needSym(c.inputs[0], 'X');
+  const p = x.groups.length === 1 && x.groups[0]!.length === 1 ? x.groups[0]![0]! : undefined;
+  if (p?.kind !== 'input' || p.time !== 'seq' || p.affine) {
+    return fail('a BatchNormalization is supported only on the model input, where it folds into the input normalisation; '
+      + 'fold it into the neighbouring layer\'s weights before export, or remove it');
+  }
+  if (x.axes[1] !== 'F') fail(`normalises axis 1, which here is ${x.axes[1] === 'T' ? 'time' : 'not the features'}; BatchNorm1d must see [batch, features, time]`);
+  const n = p.width;
+  const vec = (k: number, what: string) => {
+    const v = needWeight(c, k, what);
+    if (v.data.length !== n) fail(`${what} has ${v.data.length} values for ${n} features`);
+    return Array.from(v.data);
+  };
+  const affine = batchNormAffine(vec(1, 'scale'), vec(2, 'B'), vec(3, 'input_mean'), vec(4, 'input_var'), attrFloat(c.attrs, 'epsilon', 1e-5));
+  const node = c.node.name || c.node.output?.[0] || 'BatchNormalization';
+  return sym([...x.axes], [...x.sizes], [[{ ...p, affine: { ...affine, node } }]]);
+}
+
 /** Integer element types a Cast to which truncates. */
 const INTEGER_TYPES = new Set<number>([
   DataType.UINT8, DataType.INT8, DataType.UINT16, DataType.INT16, DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64,
@@ -274,6 +303,7 @@ function evaluateOp(c: NodeContext): Value[] {
     case 'Sigmoid': return [activate(needSym(x, 'input'), 'sigmoid')];
     case 'Softmax': return [activate(needSym(x, 'input'), 'softmax', attrInt(c.attrs, 'axis', c.opset >= 13 ? -1 : 1))];
     case 'LSTM': case 'GRU': case 'RNN': return recurrent(c);
+    case 'BatchNormalization': return [batchNorm(c)];
     default: return fail(`operator ${quote(op)} is not supported`);
   }
 }

@@ -6,6 +6,7 @@
  * off the pieces of the graph output at the end (chain.ts).
  */
 import type { DenseActivation, RecurrentType, RecurrentWeights } from '../../ir/model.js';
+import type { InputAffine } from '../fold-affine.js';
 
 export interface ConstValue {
   kind: 'const';
@@ -49,10 +50,15 @@ export interface DenseNode {
  * index ('lastStep', which differs from 'final' for a direction that runs backwards).
  */
 export type Piece =
-  | { kind: 'input'; width: number; time: 'seq' | 'last' }
+  | { kind: 'input'; width: number; time: 'seq' | 'last'; affine?: NodeAffine }
   | { kind: 'rec'; node: RecNode; dir: number; time: 'seq' | 'final' | 'lastStep' }
   | { kind: 'dense'; node: DenseNode; time: 'seq' | 'last' }
   | { kind: 'sum'; a: Piece; b: Piece };
+
+/** A per-feature affine applied to the model input (an inference-mode BatchNormalization), with its node for messages. */
+export interface NodeAffine extends InputAffine {
+  node: string;
+}
 
 export interface SymValue {
   kind: 'sym';
