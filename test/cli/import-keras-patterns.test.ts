@@ -13,7 +13,7 @@ import { runFloat } from '../../src/float/model.js';
 import { loadModel } from '../../src/ir/io.js';
 import type { FloatModel } from '../../src/ir/model.js';
 import { saveLayersModel } from '../helpers/keras-fixtures.js';
-import { ACCEPTED, type PatternFixture, REFUSED, insertLayer, makePattern } from '../helpers/keras-patterns.js';
+import { ACCEPTED, type PatternFixture, REFUSED, STATE_OUTPUTS, insertLayer, makePattern, twoHeads } from '../helpers/keras-patterns.js';
 import { rnnc } from '../helpers/run-cli.js';
 
 let root = '';
@@ -23,7 +23,9 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'rnnc-keras-patterns-'));
   let seed = 40;
   for (const [name, build] of Object.entries(ACCEPTED)) fixtures.set(name, await makePattern(build, join(root, name), seed++));
+  for (const [name, [build, output]] of Object.entries(STATE_OUTPUTS)) fixtures.set(name, await makePattern(build, join(root, name), seed++, output));
   for (const [name, [build]] of Object.entries(REFUSED)) await saveLayersModel(build(), join(root, name));
+  await saveLayersModel(twoHeads(), join(root, 'two_heads'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -99,8 +101,31 @@ describe('accepted patterns: rnnc import, float vs tfjs predict within 1e-5', ()
   });
 });
 
+describe('functional models exporting recurrent states (return_state): the states are dropped', () => {
+  const expected: Record<string, string[]> = {
+    lstm_state_dense: ['lstm', 'dense'], gru_bare_state: ['gru*'], bi_state_first: ['lstm'],
+  };
+  for (const name of Object.keys(STATE_OUTPUTS)) {
+    it(name, async () => {
+      const f = fixtures.get(name)!;
+      const model = await imported(f.dir);
+      expect(kinds(model)).toEqual(expected[name]);
+      const d = maxDiff(model, f);
+      console.log(`keras pattern ${name}: max |rnnc float − tfjs| = ${d.toExponential(2)}`);
+      expect(d).toBeLessThan(1e-5);
+    });
+  }
+
+  it('two prediction heads beside a state: refused in one line listing both', async () => {
+    const r = await rnnc(['import', join(root, 'two_heads', 'model.json'), '-o', join(root, 'two_heads.json')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/the model has 2 outputs that are not recurrent states \('dense_\w+', 'dense_\w+'\); rnnc imports one prediction output/);
+  });
+});
+
 describe('rnnc verify: bit-exact from the Keras files', () => {
-  it.concurrent.each(['dropout_time_distributed', 'bn_input_gru', 'bn_functional_bi'])('%s', async (name) => {
+  it.concurrent.each(['dropout_time_distributed', 'bn_input_gru', 'bn_functional_bi', 'lstm_state_dense'])('%s', async (name) => {
     const r = await rnnc(['verify', join(fixtures.get(name)!.dir, 'model.json'), '--cases', '3']);
     expect(r.stderr).not.toMatch(/mismatch|internal error/);
     expect(r.exitCode).toBe(0);

@@ -103,16 +103,20 @@ export interface PatternFixture {
   outputs: number[][][];
 }
 
-/** Builds, seeds, predicts `cases` random sequences and saves the model in `dir`. */
-export async function makePattern(build: () => tf.LayersModel, dir: string, seedValue: number, cases = 4): Promise<PatternFixture> {
+/**
+ * Builds, seeds, predicts `cases` random sequences and saves the model in `dir`. For a
+ * model with several outputs, `output` is the prediction's index.
+ */
+export async function makePattern(build: () => tf.LayersModel, dir: string, seedValue: number, output = 0, cases = 4): Promise<PatternFixture> {
   const model = build();
   const rng = new Rng(seedValue);
   seed(model, rng);
   const inputs = Array.from({ length: cases }, () => Array.from({ length: T }, () => Array.from({ length: F }, () => rng.uniform(-2, 2))));
-  const y = model.predict(tf.tensor3d(inputs)) as tf.Tensor;
+  const predicted = model.predict(tf.tensor3d(inputs));
+  const y = Array.isArray(predicted) ? predicted[output]! : predicted;
   const batch = (await y.array()) as number[][][] | number[][];
   const outputs = y.shape.length === 3 ? (batch as number[][][]) : (batch as number[][]).map((v) => [v]);
-  tf.dispose(y);
+  tf.dispose(predicted);
   await saveLayersModel(model, dir);
   return { dir, inputs, outputs };
 }
@@ -123,4 +127,37 @@ export function insertLayer(dir: string, at: number, layer: { class_name: string
   const json = JSON.parse(readFileSync(path, 'utf8')) as { modelTopology: { config: { layers: unknown[] } } };
   json.modelTopology.config.layers.splice(at, 0, layer);
   writeFileSync(path, JSON.stringify(json));
+}
+
+/** Functional models exporting recurrent states beside the prediction (return_state). */
+export const STATE_OUTPUTS: Record<string, [() => tf.LayersModel, prediction: number]> = {
+  // The model's outputs: [dense, h, c].
+  lstm_state_dense: [() => {
+    const input = tf.input({ shape: [T, F] });
+    const [y, h, c] = tf.layers.lstm({ units: 4, ...sig, returnState: true }).apply(input) as tf.SymbolicTensor[];
+    const out = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(y!) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: [out, h!, c!] });
+  }, 0],
+  // A bare recurrent layer: [y (a sequence), h].
+  gru_bare_state: [() => {
+    const input = tf.input({ shape: [T, F] });
+    const outs = tf.layers.gru({ units: 3, ...sig, returnSequences: true, returnState: true }).apply(input) as tf.SymbolicTensor[];
+    return tf.model({ inputs: input, outputs: outs });
+  }, 0],
+  // [y, forward h, forward c, backward h, backward c] of a Bidirectional, the states listed first.
+  bi_state_first: [() => {
+    const input = tf.input({ shape: [T, F] });
+    const bi = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2, ...sig, returnState: true }) as tf.layers.RNN, mergeMode: 'sum' });
+    const [y, ...states] = bi.apply(input) as tf.SymbolicTensor[];
+    return tf.model({ inputs: input, outputs: [...states, y!] });
+  }, 4],
+};
+
+/** Two prediction heads beside the states: refused, naming both. */
+export function twoHeads(): tf.LayersModel {
+  const input = tf.input({ shape: [T, F] });
+  const [y, h] = tf.layers.gru({ units: 3, ...sig, returnState: true }).apply(input) as tf.SymbolicTensor[];
+  const a = tf.layers.dense({ units: 2 }).apply(y!) as tf.SymbolicTensor;
+  const b = tf.layers.dense({ units: 1 }).apply(y!) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: [a, h!, b] });
 }

@@ -7,6 +7,7 @@
  */
 import { RnncError } from '../../errors.js';
 import { quote } from '../quote.js';
+import { type TensorRef, isState, predictionOutput, returnsState, withoutState } from './state-outputs.js';
 
 export interface KerasLayer {
   className: string;
@@ -50,22 +51,30 @@ function declaredFeatures(config: Json): number | undefined {
   return undefined;
 }
 
-/** Names of the layers feeding one call of a functional layer (Keras 2 lists or Keras 3 args). */
-function inboundNames(raw: Json): string[][] {
+/** The tensors feeding one call of a functional layer (Keras 2 lists or Keras 3 args). */
+function inboundTensors(raw: Json): TensorRef[][] {
   const nodes = Array.isArray(raw.inbound_nodes) ? raw.inbound_nodes : [];
+  const ref = (t: unknown[]): TensorRef => ({ layer: String(t[0]), tensor: typeof t[2] === 'number' ? t[2] : 0 });
   return nodes.map((node: unknown) => {
-    if (Array.isArray(node)) return node.map((t: unknown) => (Array.isArray(t) ? String(t[0]) : '?'));
-    const names: string[] = [];
+    if (Array.isArray(node)) return node.map((t: unknown) => (Array.isArray(t) ? ref(t) : { layer: '?', tensor: 0 }));
+    const refs: TensorRef[] = [];
     const visit = (v: unknown): void => {
       if (Array.isArray(v)) { v.forEach(visit); return; }
       if (!isObject(v)) return;
       const history = isObject(v.config) ? v.config.keras_history : undefined;
-      if (v.class_name === '__keras_tensor__' && Array.isArray(history)) names.push(String(history[0]));
+      if (v.class_name === '__keras_tensor__' && Array.isArray(history)) refs.push(ref(history));
       else Object.values(v).forEach(visit);
     };
     if (isObject(node)) visit(node.args);
-    return names;
+    return refs;
   });
+}
+
+/** output_layers: [[name, node, tensor], ...] (or one such triple). */
+function outputRefs(list: unknown, source: string): TensorRef[] {
+  const flat = Array.isArray(list) && Array.isArray(list[0]) ? list : [list];
+  if (!flat.every((t) => Array.isArray(t) && typeof t[0] === 'string')) throw bad(source, 'output_layers: expected a list of [layer, node, tensor]');
+  return (flat as unknown[][]).map((t) => ({ layer: t[0] as string, tensor: typeof t[2] === 'number' ? t[2] : 0 }));
 }
 
 function endpoint(list: unknown, what: string, source: string): string {
@@ -82,18 +91,24 @@ function functionalChain(config: Json, source: string): KerasLayer[] {
   for (const l of rawLayers) if (isObject(l)) byName.set(String(l.name ?? (isObject(l.config) ? l.config.name : '')), l);
   const input = endpoint(config.input_layers, 'input', source);
   const chain: KerasLayer[] = [];
-  let current = endpoint(config.output_layers, 'output', source);
+  let current = predictionOutput(outputRefs(config.output_layers, source), byName, source).layer;
   while (true) {
     const raw = byName.get(current);
     if (!raw) throw bad(source, `layer ${quote(current)} is referenced but not defined`);
-    chain.unshift(toLayer(raw, `layer ${quote(current)}`, source));
+    // State outputs are not on the chain (checked below), so return_state changes nothing here.
+    chain.unshift(toLayer(returnsState(raw) ? withoutState(raw) : raw, `layer ${quote(current)}`, source));
     if (current === input) break;
-    const inbound = inboundNames(raw);
+    const inbound = inboundTensors(raw);
     if (inbound.length !== 1 || inbound[0]!.length !== 1) {
       throw bad(source, `layer ${quote(current)} has ${inbound.length === 1 ? inbound[0]!.length : inbound.length} inputs; `
         + 'rnnc imports a functional model only when it is one chain of single-input layers');
     }
-    current = inbound[0]![0]!;
+    const from = inbound[0]![0]!;
+    if (isState(from, byName)) {
+      throw new RnncError('import/unsupported', `${source}: layer ${quote(current)} reads a final state of layer ${quote(from.layer)} `
+        + '(return_state); rnnc imports a chain through each layer\'s output', source);
+    }
+    current = from.layer;
     if (chain.some((l) => l.name === current)) throw bad(source, `layer ${quote(current)} is used twice; shared layers are not supported`);
   }
   if (chain.length !== byName.size) {
