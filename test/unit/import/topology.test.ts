@@ -37,6 +37,35 @@ describe('Keras topology', () => {
   });
 });
 
+describe('Keras return_state outputs (functional)', () => {
+  const lstm = (extra: object = {}) => ({ class_name: 'LSTM', name: 'rnn', config: { name: 'rnn', units: 2, return_state: true, ...extra }, inbound_nodes: keras3('in') });
+  const head = (from: [string, number, number]) => ({ class_name: 'Dense', name: 'd', config: { name: 'd', units: 2 },
+    inbound_nodes: [{ args: [{ class_name: '__keras_tensor__', config: { keras_history: from } }], kwargs: {} }] });
+  const model = (layers: unknown[], outputs: unknown) => ({ class_name: 'Functional', config: { layers: [input, ...layers], input_layers: [['in', 0, 0]], output_layers: outputs } });
+
+  it('drops the state outputs beside the prediction; the chain takes return_state false', () => {
+    const t = parseTopology(model([lstm(), head(['rnn', 0, 0])], [['d', 0, 0], ['rnn', 0, 1], ['rnn', 0, 2]]), 'm.json');
+    expect(t.layers.map((l) => l.name)).toEqual(['rnn', 'd']);
+    expect(t.layers[0]!.config.return_state).toBe(false);
+  });
+
+  it('a layer reading a state is refused', () => {
+    expect(() => parseTopology(model([lstm(), head(['rnn', 0, 1])], [['d', 0, 0], ['rnn', 0, 2]]), 'm.json'))
+      .toThrow(/layer 'd' reads a final state of layer 'rnn' \(return_state\)/);
+  });
+
+  it("a sole h output stands for the layer's output only without return_sequences; c never does", () => {
+    expect(parseTopology(model([lstm()], [['rnn', 0, 1]]), 'm.json').layers.map((l) => l.name)).toEqual(['rnn']);
+    expect(() => parseTopology(model([lstm({ return_sequences: true })], [['rnn', 0, 1]]), 'm.json')).toThrow(/the output 'rnn\[1\]' is a final state/);
+    expect(() => parseTopology(model([lstm()], [['rnn', 0, 2]]), 'm.json')).toThrow(/the output 'rnn\[2\]' is a final state/);
+  });
+
+  it('without return_state, a second output is a second prediction: refused naming both', () => {
+    expect(() => parseTopology(model([lstm({ return_state: false }), head(['rnn', 0, 0])], [['d', 0, 0], ['rnn', 0, 0]]), 'm.json'))
+      .toThrow(/the model has 2 outputs that are not recurrent states \('d', 'rnn'\)/);
+  });
+});
+
 describe('default model names', () => {
   it('makes a valid IR name from the file or the framework name', () => {
     expect(modelNameFrom('sequential_1', '/x/model.json')).toBe('sequential_1');
