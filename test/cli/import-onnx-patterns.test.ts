@@ -116,3 +116,20 @@ describe('--model-output', () => {
     expect(line).toContain('--model-output picks one output of a multi-output ONNX model');
   });
 });
+
+/** Refused fixtures and what their one line must say. */
+const REFUSED: Record<string, RegExp> = {
+  layernorm_gru13: /node '\/ln\/ReduceMean' \(ReduceMean\) starts a LayerNorm exported as ReduceMean\/Sub\/Pow\/Sqrt\/Div: LayerNorm is not supported.*retrain without it/,
+  layernorm_gru17: /node '\/ln\/LayerNormalization' \(LayerNormalization\): LayerNorm is not supported.*retrain without it/,
+  embedding_lstm: /an Embedding \(rows of 'emb\.weight' picked by the integer input 'tokens'\) is not supported; export the model after the embedding/,
+  conv_gru: /nn\.Conv1d\) is not supported; a streaming Conv1d layer is planned; export the recurrent part alone/,
+  rnn_relu: /nn\.RNN\(nonlinearity='relu'\) is not supported yet.*train with nonlinearity='tanh'/,
+};
+
+describe('refused patterns: exit 2, one line saying what to do', () => {
+  it.concurrent.each(Object.keys(REFUSED))('%s', async (name) => {
+    const line = expectOneLine(await rnnc(['import', `${dir}${name}.onnx`, '-o', join(tmp, `${name}.json`)]));
+    expect(line).toMatch(REFUSED[name]!);
+    expect(line.length).toBeLessThan(400);
+  });
+});

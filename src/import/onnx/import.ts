@@ -13,6 +13,7 @@ import { inputAffine, outputPieces, resolveChain } from './chain.js';
 import { foldInputAffine } from '../fold-affine.js';
 import { unsupportedNodes } from './check.js';
 import { runGraph } from './graph.js';
+import { knownLayerRefusal } from './refusals.js';
 import { Unexpressible } from './layout.js';
 import { type ModelProto, decodeModel, toInt } from './proto.js';
 
@@ -49,6 +50,8 @@ export function importOnnx(bytes: Uint8Array, path: string, options: OnnxImportO
   const proto = decodeModel(bytes, source);
   const graph = proto.graph!;
   const opset = defaultOpset(proto, source);
+  const refusal = knownLayerRefusal(graph);
+  if (refusal) throw new RnncError('import/unsupported', `${source}: ${refusal}`, source);
   const problems = unsupportedNodes(graph.node ?? [], opset);
   if (problems.length > 0) throw problemsError('import/unsupported', source, problems);
   const result = runGraph(graph, opset, source, options.output);
