@@ -26,6 +26,7 @@ export const ACCEPTED: Record<string, () => tf.LayersModel> = {
     tf.layers.gaussianNoise({ stddev: 0.1 }),
     tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3, activation: 'tanh' }) }),
     tf.layers.gaussianDropout({ rate: 0.1 }),
+    tf.layers.alphaDropout({ rate: 0.1 }),
     tf.layers.timeDistributed({ layer: tf.layers.dropout({ rate: 0.3 }) }),
     tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2, activation: 'softmax' }) }),
   ]),

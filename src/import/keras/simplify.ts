@@ -13,7 +13,7 @@ import type { KerasLayer } from './topology.js';
 
 /** Identity at inference: Keras applies them only when `training` is true. */
 export const IDENTITY_LAYERS: readonly string[] = [
-  'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'ActivityRegularization',
+  'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization',
 ];
 
 /** The layer a TimeDistributed wraps, named as the wrapper; undefined when `l` is no TimeDistributed. */
