@@ -7,6 +7,7 @@ import { EXIT, RnncError, isRnncError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 import { type CliIo, processIo } from './context.js';
 import { oneLine } from '../util/text.js';
+import { osReason } from '../util/reason.js';
 
 export { VERSION } from './version.js';
 import { VERSION } from './version.js';
@@ -70,7 +71,7 @@ function isEntry(): boolean {
  */
 function onStdoutError(e: NodeJS.ErrnoException): void {
   if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
-  const failure = new RnncError('io/unwritable', `cannot write to standard output: ${e.code ?? e.message}`);
+  const failure = new RnncError('io/unwritable', `cannot write to standard output: ${osReason(e)}`);
   process.exit(reportError(failure, { ...processIo, out: () => undefined }));
 }
 

@@ -5,6 +5,7 @@
  */
 import { checkOutputs, writeFile } from '../util/write.js';
 import type { CliIo } from './context.js';
+import { escapeText } from '../util/text.js';
 
 export const STDOUT = '-';
 
@@ -16,7 +17,7 @@ export interface OutputOptions {
 
 /** How messages name the output. */
 export function outputName(o: OutputOptions): string {
-  return o.output === STDOUT ? 'standard output' : o.output;
+  return o.output === STDOUT ? 'standard output' : escapeText(o.output, Infinity);
 }
 
 /** The option every command that writes one file takes besides -o. */

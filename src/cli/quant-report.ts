@@ -3,6 +3,7 @@ import type { QuantModel } from '../ir/qmodel.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import type { EvalReport, LayerError } from '../quantize/report.js';
 import { num, table } from './format.js';
+import { escapeText } from '../util/text.js';
 
 export interface QuantReport {
   output: string;
@@ -35,7 +36,7 @@ function pct(x: number): string {
 }
 
 function evalLines(e: NonNullable<QuantReport['eval']>): string {
-  const head = `eval on ${e.source} (${e.examples} sequences):`;
+  const head = `eval on ${escapeText(e.source, Infinity)} (${e.examples} sequences):`;
   if (e.metric === 'accuracy') {
     const d = (x: number) => `${x >= e.float ? '+' : ''}${(100 * (x - e.float)).toFixed(2)} pp`;
     return `${head} accuracy float ${pct(e.float)}, int8 ${pct(e.int8)} (${d(e.int8)}), int16 ${pct(e.int16)} (${d(e.int16)})\n`;

@@ -1,5 +1,6 @@
 /** The compile report: flash, RAM and MACs, as text and as JSON. */
 import type { Emitted } from './emit.js';
+import { escapeText } from '../util/text.js';
 import type { CodeSize } from './measure.js';
 
 export interface CompileReport {
@@ -36,6 +37,6 @@ export function reportText(r: CompileReport): string {
       ` (${r.flash.codeMeasured ? `measured with ${r.flash.codeHow}` : r.flash.codeHow})`,
     `  RAM:   state ${n(r.ram.state)} B, static scratch ${n(r.ram.staticScratch)} B, stack scratch about ${n(r.ram.stackScratch)} B`,
     `  MACs per timestep: ${n(r.macsPerStep)}`,
-    `  wrote: ${r.files.join(', ')}`,
+    `  wrote: ${r.files.map((f) => escapeText(f, Infinity)).join(', ')}`,
   ].join('\n') + '\n';
 }

@@ -30,17 +30,20 @@ export function readBytes(path: string): Uint8Array {
     if (st.size > MAX_INPUT_BYTES) {
       throw unreadable(path, `${st.size} bytes is over rnnc's limit of ${MAX_INPUT_BYTES} bytes (256 MiB) for one input file`);
     }
-    // Read at most one byte past the limit, in case the file grows while it is read.
-    const buf = Buffer.alloc(Math.min(st.size, MAX_INPUT_BYTES) + 1);
+    // Read to the end, whatever stat said: pseudo-files (/proc) report size 0, and a file
+    // may grow while it is read; never past the limit.
+    let buf = Buffer.alloc(Math.max(st.size, 4096) + 1);
     let got = 0;
     for (;;) {
+      if (got === buf.length) {
+        if (got > MAX_INPUT_BYTES) throw unreadable(path, `over rnnc's limit of ${MAX_INPUT_BYTES} bytes (256 MiB) for one input file`);
+        const bigger = Buffer.alloc(Math.min(2 * buf.length, MAX_INPUT_BYTES + 1));
+        buf.copy(bigger, 0, 0, got);
+        buf = bigger;
+      }
       const n = readSync(fd, buf, got, buf.length - got, null);
       if (n === 0) break;
       got += n;
-      if (got === buf.length) {
-        if (got > MAX_INPUT_BYTES) throw unreadable(path, `over rnnc's limit of ${MAX_INPUT_BYTES} bytes (256 MiB) for one input file`);
-        break;
-      }
     }
     return buf.subarray(0, got);
   } catch (e) {

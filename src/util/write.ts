@@ -3,22 +3,26 @@
  *
  * - Each file is staged in a temporary file beside its target, fsynced, and renamed over
  *   the target only once every file of the batch is staged: a reader never sees half a
- *   file, and a failure leaves no temporary file and no folder that rnnc created.
+ *   file, and a failure leaves no temporary file and no folder that rnnc created. A rename
+ *   that fails midway puts back the files already replaced (see commit()).
+ * - The path is resolved as the kernel resolves it (realpath of its folder), so the file
+ *   checked is the file written; a path ending in '/' or '.' names a folder and is refused.
  * - An existing target must be a regular file that rnnc wrote (see isRnncFile) unless
  *   `force`. Device nodes, FIFOs, sockets and directories are never replaced, not even
  *   with `force`: renaming over /dev/null as root would replace the device.
  * - A target that is the same file as one of the command's inputs is refused, even with
  *   `force` (`quantize m.json -o m.json` would lose the float model).
  * - A symbolic link is written through: the file it points to is replaced atomically and
- *   the link stays a link (what editors and most tools do). A dangling link is refused.
+ *   the link stays a link (what editors and most tools do). A dangling link is refused, and
+ *   so is another user's link in a shared sticky folder such as /tmp.
  *
  * Written by hand rather than with write-file-atomic: that library renames each file as
  * soon as it is written, while compile's outputs must appear all together or not at all,
  * and it renames over whatever the path names, a device node included.
  */
 import {
-  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, type Stats,
-  statSync, writeSync,
+  closeSync, constants, copyFileSync, fchmodSync, fchownSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readSync,
+  realpathSync, renameSync, rmdirSync, rmSync, type Stats, statSync, writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -66,10 +70,13 @@ function head(path: string, n: number): string {
 interface Target {
   /** Where the user asked for the file. */
   path: string;
-  /** The file actually replaced: `path`, or the end of its chain of symlinks. */
+  /**
+   * The file actually replaced: the given path with its existing folders resolved as the
+   * kernel resolves them (symlinks and '..'), or the end of its chain of symlinks.
+   */
   real: string;
   content: string | Uint8Array;
-  /** The existing file, if any (its mode is kept). */
+  /** The existing file, if any (its owner and permissions are kept). */
   existing: Stats | undefined;
 }
 
@@ -81,24 +88,71 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
+function usage(path: string, why: string): RnncError {
+  return new RnncError('usage/invalid', `cannot write ${JSON.stringify(path)}: ${why}`, path);
+}
+
+/**
+ * The folder a new file goes in, resolved by the kernel as far as it exists (realpath:
+ * symlinks and '..' as the write itself would follow them), plus the folders still to
+ * create. Checking one path and writing another is how a lexical resolve() gets fooled.
+ */
+function resolveFolder(path: string): string {
+  // realpathSync.native is realpath(3); the JS realpathSync first applies '..' lexically.
+  const missing: string[] = [];
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    let real: string;
+    try {
+      real = realpathSync.native(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENOTDIR: some parent is a file; walking up finds it and names it below.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(dir) === dir) throw unwritable(path, osReason(e));
+      missing.unshift(basename(dir));
+      continue;
+    }
+    if (!statSync(real).isDirectory()) throw unwritable(path, `${dir} is not a directory`);
+    if (missing.includes('..')) throw usage(path, "'..' after a folder that does not exist yet");
+    return join(real, ...missing);
+  }
+}
+
+/**
+ * A symlink in a shared sticky folder (/tmp) owned by someone else is not followed, as
+ * the kernel's protected_symlinks rule would refuse to open it: rename never opens the
+ * file, so the kernel cannot apply its own rule for us.
+ */
+function checkLinkOwner(path: string, link: Stats, folder: string): void {
+  const dir = statSync(folder);
+  const euid = process.geteuid?.();
+  if (euid === undefined || (dir.mode & 0o1002) !== 0o1002) return;
+  if (link.uid !== euid && link.uid !== dir.uid) {
+    throw unwritable(path, 'it is a symbolic link owned by another user in a shared folder; rnnc does not write through it (remove the link or write elsewhere)');
+  }
+}
+
 /** Resolves a target and checks it may be replaced; throws the one-line refusal otherwise. */
 function checkTarget(file: OutputFile, policy: WritePolicy): Target {
   const path = file.path;
+  const base = basename(path);
+  if (path === '') throw usage(path, 'the output path is empty');
+  if (/[\\/]$/.test(path) || base === '.' || base === '..') throw usage(path, 'expected a file name, not a folder');
+  const folder = resolveFolder(path);
+  let real = join(folder, base);
   let link: Stats | undefined;
   try {
-    link = lstatSync(path);
+    link = lstatSync(real);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    // ENOTDIR: checkTargets names the parent that is a file.
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw unwritable(path, osReason(e));
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw unwritable(path, osReason(e));
   }
-  if (link === undefined) return { path, real: resolve(path), content: file.content, existing: undefined };
-  let real = resolve(path);
+  if (link === undefined) return { path, real, content: file.content, existing: undefined };
   if (link.isSymbolicLink()) {
+    checkLinkOwner(path, link, folder);
     try {
-      real = realpathSync(path);
-    } catch {
-      throw unwritable(path, 'it is a symbolic link to a missing file; remove the link or point it at a file');
+      real = realpathSync.native(real);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'a missing file' : `a path that cannot be followed: ${osReason(e)}`;
+      throw unwritable(path, `it is a symbolic link to ${why}; remove the link or point it at a file`);
     }
   }
   const st = statSync(real);
@@ -113,7 +167,13 @@ function checkTarget(file: OutputFile, policy: WritePolicy): Target {
       throw new RnncError('usage/invalid', `${path} is also an input of this command (${input}); write the output to another file`, path);
     }
   }
-  if (!policy.force && !isRnncFile(head(real, 256))) {
+  let ours: boolean;
+  try {
+    ours = isRnncFile(head(real, 256));
+  } catch (e) {
+    throw unwritable(path, osReason(e));
+  }
+  if (!policy.force && !ours) {
     throw new RnncError('io/foreign_file', `${path} exists and was not written by rnnc; refusing to overwrite it (use --force)`, path);
   }
   return { path, real, content: file.content, existing: st };
@@ -121,16 +181,14 @@ function checkTarget(file: OutputFile, policy: WritePolicy): Target {
 
 function checkTargets(files: readonly OutputFile[], policy: WritePolicy): Target[] {
   const targets = files.map((f) => checkTarget(f, policy));
+  // Two outputs are one file if they resolve to one path, or are hard links of one file.
   const seen = new Map<string, string>();
   for (const t of targets) {
-    const other = seen.get(t.real);
-    if (other !== undefined) throw new RnncError('usage/invalid', `${other} and ${t.path} are the same file; give each output its own path`, t.path);
-    seen.set(t.real, t.path);
-    // A parent that is a file cannot take a folder: say so before any work is done.
-    for (let d = dirname(t.real); ; d = dirname(d)) {
-      const st = statOrUndefined(d);
-      if (st && !st.isDirectory()) throw unwritable(t.path, `${d} is not a directory`);
-      if (st || dirname(d) === d) break;
+    const keys = [t.real, ...(t.existing ? [`${t.existing.dev}:${t.existing.ino}`] : [])];
+    for (const key of keys) {
+      const other = seen.get(key);
+      if (other !== undefined) throw new RnncError('usage/invalid', `two outputs of this command are the same file: ${other} and ${t.path}; give each its own path`, t.path);
+      seen.set(key, t.path);
     }
   }
   return targets;
@@ -176,11 +234,18 @@ function makeDirs(dir: string, created: string[], forPath: string): void {
   }
 }
 
-/** Writes the whole of `content` to a new temporary file and flushes it to the disk. */
-function stage(tmp: string, content: string | Uint8Array, mode: number): void {
+/**
+ * Writes the whole of `content` to a new temporary file and flushes it to the disk. A
+ * replaced file keeps its owner and permission bits (not setuid/setgid: rnnc writes data).
+ */
+function stage(tmp: string, content: string | Uint8Array, existing: Stats | undefined): void {
   // 'wx' (O_CREAT|O_EXCL) refuses to follow a symlink planted at the temporary name.
-  const fd = openSync(tmp, 'wx', mode);
+  const fd = openSync(tmp, 'wx', 0o666);
   try {
+    if (existing) {
+      fchmodSync(fd, existing.mode & 0o777);
+      try { fchownSync(fd, existing.uid, existing.gid); } catch { /* not root: the file becomes ours, as with any editor */ }
+    }
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
@@ -188,6 +253,26 @@ function stage(tmp: string, content: string | Uint8Array, mode: number): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A hidden name beside `real`, short enough for any name the file system accepts. */
+function sideName(real: string, kind: 'tmp' | 'old'): string {
+  return join(dirname(real), `.${basename(real).slice(0, 80)}.${process.pid}.${randomBytes(4).toString('hex')}.${kind}`);
+}
+
+/** A hard link (or, where links are not allowed, a copy) keeping the file about to be replaced. */
+function keepOld(real: string): string {
+  const old = sideName(real, 'old');
+  try {
+    linkSync(real, old);
+  } catch {
+    copyFileSync(real, old, constants.COPYFILE_EXCL);
+  }
+  return old;
+}
+
+function remove(path: string): void {
+  try { rmSync(path, { force: true }); } catch { /* nothing was created there */ }
 }
 
 /** Flushes a directory's entries after renames into it; some file systems refuse, which is harmless. */
@@ -201,12 +286,40 @@ function syncDir(dir: string): void {
 }
 
 function cleanUp(tmps: readonly string[], created: readonly string[]): void {
-  for (const t of tmps) {
-    try { rmSync(t, { force: true }); } catch { /* nothing was created there */ }
-  }
+  for (const t of tmps) remove(t);
   for (const d of [...created].reverse()) {
     try { rmdirSync(d); } catch { /* not empty: someone else wrote into it meanwhile */ }
   }
+}
+
+/**
+ * Renames every staged file over its target. If one rename fails (a bind mount, an
+ * immutable file), the files already replaced get their old content back from a kept
+ * link and new ones are removed: the batch stays all or nothing.
+ */
+function commit(staged: ReadonlyArray<{ tmp: string; target: Target }>): void {
+  const done: Array<{ target: Target; old: string | undefined }> = [];
+  try {
+    for (const s of staged) {
+      const old = s.target.existing ? keepOld(s.target.real) : undefined;
+      try {
+        renameSync(s.tmp, s.target.real);
+      } catch (e) {
+        if (old) remove(old);
+        throw unwritable(s.target.path, osReason(e));
+      }
+      done.push({ target: s.target, old });
+    }
+  } catch (e) {
+    for (const d of done.reverse()) {
+      try {
+        if (d.old) renameSync(d.old, d.target.real);
+        else rmSync(d.target.real, { force: true });
+      } catch { /* the original failure is what gets reported */ }
+    }
+    throw e instanceof RnncError ? e : unwritable(staged[done.length]?.target.path ?? '', osReason(e));
+  }
+  for (const d of done) if (d.old) remove(d.old);
 }
 
 /**
@@ -220,23 +333,16 @@ export function writeFiles(files: readonly OutputFile[], policy: WritePolicy = {
   try {
     for (const t of targets) {
       makeDirs(dirname(t.real), created, t.path);
-      const tmp = join(dirname(t.real), `.${basename(t.real)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+      const tmp = sideName(t.real, 'tmp');
       try {
-        stage(tmp, t.content, t.existing ? t.existing.mode & 0o7777 : 0o666);
+        stage(tmp, t.content, t.existing);
       } catch (e) {
-        rmSync(tmp, { force: true });
+        remove(tmp);
         throw unwritable(t.path, osReason(e));
       }
       staged.push({ tmp, target: t });
     }
-    for (const s of staged) {
-      try {
-        renameSync(s.tmp, s.target.real);
-      } catch (e) {
-        // Files renamed before this one stay (each is whole); the rest are discarded below.
-        throw unwritable(s.target.path, osReason(e));
-      }
-    }
+    commit(staged);
   } catch (e) {
     cleanUp(staged.map((s) => s.tmp), created);
     throw e;

@@ -187,6 +187,6 @@ describe('run', () => {
     const full = openSync('/dev/full', 'w');
     const r = spawnSync('node', [BIN, 'run', modelPath, '-i', join(dir, 'seq.json')], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
     closeSync(full);
-    expect([r.status, oneLine(r.stderr)]).toEqual([2, 'rnnc: cannot write to standard output: ENOSPC']);
+    expect([r.status, oneLine(r.stderr)]).toEqual([2, 'rnnc: cannot write to standard output: no space left on device (ENOSPC)']);
   });
 });

@@ -175,6 +175,100 @@ describe('writing: never over what rnnc must not replace', () => {
     expect(JSON.parse(c.stdout).format).toBe('rnnc-report');
   });
 
+  it('a path naming a folder (trailing / or /.) is refused, never resolved onto the file before it', async () => {
+    const fifo = join(dir, 'slash.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const foreign = join(dir, 'slash.txt');
+    writeFileSync(foreign, 'keep');
+    const m = join(dir, 'slash-model.json');
+    writeFileSync(m, readFileSync(model));
+    for (const args of [['import', model, '-o', `${fifo}/`], ['import', model, '-o', `${foreign}/.`],
+      ['quantize', m, '--calib', data, '-o', `${m}/`], ['train', '--data', data, ...TRAIN, '-o', `${data}/`]]) {
+      const r = await rnnc(args);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(lastLine(r.stderr)).toMatch(/expected a file name, not a folder/);
+    }
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readFileSync(foreign, 'utf8')).toBe('keep');
+    expect(readFileSync(m, 'utf8')).toBe(readFileSync(model, 'utf8'));
+  });
+
+  it("'..' after a symlinked folder is resolved as the kernel does: the file checked is the file written", async () => {
+    const base = join(dir, 'dotdot');
+    mkdirSync(join(base, 'elsewhere', 'sub'), { recursive: true });
+    symlinkSync(join(base, 'elsewhere', 'sub'), join(base, 'L'));
+    writeFileSync(join(base, 'victim.txt'), 'precious');
+    const r = await rnnc(['import', model, '-o', `${join(base, 'L')}/../victim.txt`]); // join() would apply '..' lexically
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(join(base, 'victim.txt'), 'utf8')).toBe('precious');
+    expect(JSON.parse(readFileSync(join(base, 'elsewhere', 'victim.txt'), 'utf8')).format).toBe('rnnc-model');
+  });
+
+  it('two outputs reaching one file through a symlinked folder are refused', async () => {
+    const out = join(dir, 'linked-out');
+    mkdirSync(out);
+    symlinkSync(out, join(dir, 'linked-out-2'));
+    const r = await rnnc(['compile', model, '-o', out, '--report-json', join(dir, 'linked-out-2', 'small.c')]);
+    expect(r.exitCode).toBe(2);
+    expect(lastLine(r.stderr)).toMatch(/two outputs of this command are the same file/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a long file name works, and a path with control characters is printed escaped', async () => {
+    const long = join(dir, `${'a'.repeat(240)}.json`);
+    const r = await rnnc(['import', model, '-o', long]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const odd = join(dir, 'new\nline\u001b[31m.json');
+    const o = await rnnc(['import', model, '-o', odd]);
+    expect(o.exitCode).toBe(0);
+    expect(o.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(o.stdout).not.toMatch(/\u001b/);
+  });
+
+  it.skipIf(!isRoot)("a failed rename midway puts back the files already replaced (compile stays all or nothing)", async () => {
+    const out = join(dir, 'rollback');
+    expect((await rnnc(['compile', model, '-o', out])).exitCode).toBe(0);
+    const before = readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]);
+    // A bind mount over the last file makes its rename fail with EBUSY.
+    const last = join(out, 'rnnc_kernels.h');
+    try {
+      execFileSync('mount', ['--bind', last, last], { stdio: 'ignore' });
+    } catch {
+      return; // this machine does not allow mounts
+    }
+    mounts.push(last);
+    const other = join(dir, 'other.json');
+    saveModel(randomModel({ name: 'small', inputSize: 3, layers: [{ type: 'gru', units: 4 }] }, 7), other);
+    const r = await rnnc(['compile', other, '-o', out]);
+    execFileSync('umount', [last]);
+    mounts.pop();
+    expect(r.exitCode).toBe(2);
+    expect(lastLine(r.stderr)).toMatch(/rnnc_kernels\.h: .*\(EBUSY\)/);
+    expect(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])).toEqual(before);
+  });
+
+  it.skipIf(!isRoot)("another user's symlink in a shared sticky folder is not written through; a replaced file keeps its owner", async () => {
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    execFileSync('chmod', ['1777', shared]);
+    const victim = join(dir, 'victim.conf');
+    writeFileSync(victim, 'root config');
+    symlinkSync(victim, join(shared, 'out.json'));
+    execFileSync('chown', ['-h', 'nobody', join(shared, 'out.json')]);
+    const r = await rnnc(['import', model, '-o', join(shared, 'out.json'), '--force']);
+    expect(r.exitCode).toBe(2);
+    expect(lastLine(r.stderr)).toMatch(/symbolic link owned by another user in a shared folder/);
+    expect(readFileSync(victim, 'utf8')).toBe('root config');
+    const owned = join(dir, 'owned.json');
+    expect((await rnnc(['import', model, '-o', owned])).exitCode).toBe(0);
+    execFileSync('chown', ['nobody', owned]);
+    execFileSync('chmod', ['640', owned]);
+    expect((await rnnc(['import', model, '-o', owned])).exitCode).toBe(0);
+    const st = statSync(owned);
+    expect(st.uid).not.toBe(0);
+    expect(st.mode & 0o777).toBe(0o640);
+  });
+
   it.skipIf(!isRoot)('a read-only file system is named as such', async () => {
     const ro = join(dir, 'ro');
     if (!mountTmpfs(ro, 'ro,size=1m')) return;
