@@ -70,6 +70,10 @@ export const REFUSED: Record<string, [() => tf.LayersModel, RegExp]> = {
     tf.layers.layerNormalization(),
     tf.layers.dense({ units: 2 }),
   ]), /\(LayerNormalization\): .*retrain without it/],
+  time_distributed_other: [() => S([
+    tf.layers.lstm({ units: 3, ...sig, returnSequences: true, inputShape: [T, F] }),
+    tf.layers.timeDistributed({ layer: tf.layers.activation({ activation: 'relu' }) }),
+  ]), /TimeDistributed\(Activation\) is not supported; only TimeDistributed\(Dense\) is/],
   bn_between_layers: [() => S([
     tf.layers.lstm({ units: 3, ...sig, returnSequences: true, inputShape: [T, F] }),
     tf.layers.batchNormalization(),

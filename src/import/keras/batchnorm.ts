@@ -53,10 +53,11 @@ export function inputBatchNorm(p: Problems, weights: ReadonlyMap<string, NamedTe
     }
     return Array.from(t.data);
   };
+  // The first wrong weight says it all (a wrong feature count makes every weight wrong).
   const gamma = vector('gamma', c.scale === false ? 1 : undefined);
-  const beta = vector('beta', c.center === false ? 0 : undefined);
-  const mean = vector('moving_mean');
-  const variance = vector('moving_variance');
+  const beta = gamma && vector('beta', c.center === false ? 0 : undefined);
+  const mean = beta && vector('moving_mean');
+  const variance = mean && vector('moving_variance');
   if (!gamma || !beta || !mean || !variance) return undefined;
   const bad = variance.findIndex((v) => !(v + epsilon > 0));
   if (bad >= 0) {

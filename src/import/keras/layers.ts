@@ -173,6 +173,12 @@ export function convertLayer(p: Problems, weights: Weights, l: KerasLayer, input
     const wrapped: KerasLayer = { className: cls, name: l.name, config: inner.config as Record<string, unknown> };
     return convertRecurrent(p, weights, wrapped, inputSize, { name: l.name, merge: l.config.merge_mode });
   }
+  if (l.className === 'TimeDistributed') {
+    // simplify.ts has unwrapped Dense and the dropout/noise layers; anything else left wrapped is refused here.
+    const inner = (l.config.layer as { class_name?: unknown } | undefined)?.class_name;
+    p.unsupported.push(`layer ${quote(l.name)}: TimeDistributed(${escapeText(String(inner ?? '?'))}) is not supported; only TimeDistributed(Dense) is`);
+    return undefined;
+  }
   p.unsupported.push(`layer ${quote(l.name)}: ${escapeText(l.className)} is not supported; supported: ${SUPPORTED_LAYERS.join(', ')}`);
   return undefined;
 }
