@@ -61,7 +61,7 @@ export function loadAnyModel(path: string, options: LoadOptions = {}): LoadedMod
   if (ext === '.json' || (ext !== '.onnx' && looksLikeJson(bytes))) {
     const loaded = fromJson(parseJson(decodeText(bytes, path), path), path, name);
     if (output !== undefined) {
-      throw new RnncError('usage/invalid', `--model-output picks one output of a multi-output ONNX model; ${basename(path)} is ${loaded.format === 'keras' ? 'a Keras' : 'an rnnc'} model with one output`, path);
+      throw new RnncError('usage/invalid', `--model-output picks one output of a multi-output ONNX model; ${basename(path)} is ${loaded.format === 'keras' ? 'a Keras model.json' : 'an rnnc model'}, which has one`, path);
     }
     return loaded;
   }
