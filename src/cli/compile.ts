@@ -42,7 +42,7 @@ export function registerCompile(program: Command, io: CliIo): void {
       const target = getTarget(opts.target);
       const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);
       const testCases = int('--test-cases', opts.testCases, RANGES.testCases);
-      const { model, calibration } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
+      const { model, calibration, files } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
       const golden = opts.emitTest
         ? goldenCases(model, { seed: 1, count: testCases, steps: Math.min(16, maxSeq), extra: calibration })
         : undefined;
@@ -53,7 +53,7 @@ export function registerCompile(program: Command, io: CliIo): void {
       const json = JSON.stringify(report, null, 2) + '\n';
       const toStdout = opts.reportJson === STDOUT;
       const extra = opts.reportJson !== undefined && !toStdout ? [{ path: opts.reportJson, content: json }] : [];
-      const inputs = [path, opts.calib].filter((p): p is string => p !== undefined);
+      const inputs = [...files, opts.calib].filter((p): p is string => p !== undefined);
       writeOutputs(opts.out, emitted.files, { force: opts.force === true, inputs }, extra);
       if (toStdout) io.out(json);
       (toStdout ? io.err : io.out)(reportText(report));

@@ -19,8 +19,8 @@ export function registerImport(program: Command, io: CliIo): void {
     .option('--model-output <name>', MODEL_OUTPUT_HELP)
     .action((path: string, opts: OutputOptions & ModelFileOptions & { name?: string }) => {
       checkOutput(opts, [path]);
-      const { model, format } = loadAnyModel(path, { name: opts.name, output: opts.modelOutput });
-      const say = writeOutput(io, opts, modelToJson(model, path), [path]);
+      const { model, format, files } = loadAnyModel(path, { name: opts.name, output: opts.modelOutput });
+      const say = writeOutput(io, opts, modelToJson(model, path), files);
       const s = summarize(model);
       say.out(`imported ${format} model '${model.name}': ${s.layers.map((l) => l.type).join(' -> ')}, `
         + `${thousands(s.params)} parameters -> ${outputName(opts)}\n`);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { RnncError } from '../errors.js';
 import type { FloatModel } from '../ir/model.js';
-import { loadAnyModel } from '../import/detect.js';
+import { type LoadedModel, loadAnyModel } from '../import/detect.js';
 
 /** Options of every command that reads a model file. */
 export interface ModelFileOptions {
@@ -18,7 +18,12 @@ export function addModelFileOptions(cmd: Command): Command {
 }
 
 export function loadFloatModel(path: string, opts: ModelFileOptions = {}): FloatModel {
-  return loadAnyModel(path, { output: opts.modelOutput }).model;
+  return loadModelFile(path, opts).model;
+}
+
+/** The model and every file it was read from (commands that write keep those files as inputs). */
+export function loadModelFile(path: string, opts: ModelFileOptions = {}): LoadedModel {
+  return loadAnyModel(path, { output: opts.modelOutput });
 }
 
 /** Refuses --model-output for a model that is already quantized (it has one output). */

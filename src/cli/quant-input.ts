@@ -11,7 +11,7 @@ import { nameProblem } from '../ir/names.js';
 import { DEFAULT_MARGIN } from '../quantize/pipeline.js';
 import { readJson } from '../util/fs.js';
 import type { CliIo } from './context.js';
-import { type ModelFileOptions, loadFloatModel, noModelOutputFor } from './load.js';
+import { type ModelFileOptions, loadModelFile, noModelOutputFor } from './load.js';
 import { type QuantCliOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
 
 export interface ModelCliOptions extends QuantCliOptions, ModelFileOptions {
@@ -34,6 +34,8 @@ export interface CliModel {
   model: QuantModel;
   /** A few calibration sequences, quantized, for golden test cases (float input with --calib only). */
   calibration: Int16Array[][];
+  /** Every file the model was read from (a Keras model's shards too): outputs may not replace them. */
+  files: string[];
 }
 
 /**
@@ -72,11 +74,11 @@ function loadQuant(path: string, opts: ModelCliOptions, io: CliIo, maxSteps: num
       throw new RnncError('usage/invalid', `${given.join(', ')}: ${path} is already quantized; these options apply to float models (rnnc quantize)`);
     }
     noModelOutputFor(path, opts);
-    return { model: validateQuantModel(json, path), calibration: [] };
+    return { model: validateQuantModel(json, path), calibration: [], files: [path] };
   }
-  const float = loadFloatModel(path, opts);
+  const { model: float, files } = loadModelFile(path, opts);
   const { model, data } = quantizeFromCli(float, opts, io);
   const calibration = (data?.sequences ?? []).slice(0, CALIB_CASES)
     .map((seq) => seq.slice(0, maxSteps).map((x) => quantizeInput(model, x)));
-  return { model, calibration };
+  return { model, calibration, files };
 }

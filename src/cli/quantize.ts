@@ -12,7 +12,7 @@ import type { QuantizationMeta } from '../quantize/meta.js';
 import { quantizeWithData } from '../quantize/pipeline.js';
 import { evalReport, layerErrors } from '../quantize/report.js';
 import type { CliIo } from './context.js';
-import { type ModelFileOptions, addModelFileOptions, loadFloatModel } from './load.js';
+import { type ModelFileOptions, addModelFileOptions, loadModelFile } from './load.js';
 import { type QuantCliOptions, addQuantOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
 import { type QuantReport, formatsOf, renderQuantReport } from './quant-report.js';
 import { FORCE_HELP, checkOutput, outputName, writeOutput } from './output.js';
@@ -37,12 +37,12 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .action((path: string, opts: Options) => {
       const inputs = [path, opts.calib, opts.eval].filter((p): p is string => p !== undefined);
       checkOutput(opts, inputs);
-      const model = loadFloatModel(path, opts);
+      const { model, files } = loadModelFile(path, opts);
       // Check every option and read the eval file before the (slower) quantization.
       const base = pipelineOptions(opts);
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOptions(opts)) : undefined;
       const { model: q, data } = quantizeFromCli(model, opts, io);
-      const say = writeOutput(io, opts, quantModelToJson(q), inputs);
+      const say = writeOutput(io, opts, quantModelToJson(q), [...inputs, ...files]);
       const report: QuantReport = {
         output: outputName(opts),
         quantization: q.meta!.quantization as QuantizationMeta,

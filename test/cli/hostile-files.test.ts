@@ -3,10 +3,11 @@
 // file of bounded size; failures leave nothing behind and are one printable line.
 import { execFileSync } from 'node:child_process';
 import {
-  existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync,
+  cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveModel } from '../../src/ir/io.js';
 import { randomModel } from '../../src/ir/random.js';
@@ -125,6 +126,20 @@ describe('writing: never over what rnnc must not replace', () => {
       expect(lastLine(r.stderr)).toMatch(/is also an input of this command .*write the output to another file/);
     }
     expect(readFileSync(m, 'utf8')).toBe(before);
+  });
+
+  it("a Keras model's weight shards are inputs too: no output may replace them, even with --force", async () => {
+    const k = join(dir, 'keras');
+    cpSync(fileURLToPath(new URL('../fixtures/keras/gru_reset_after', import.meta.url)), k, { recursive: true });
+    const shard = join(k, 'group1-shard2of2.bin');
+    const before = readFileSync(shard);
+    for (const args of [['import', join(k, 'model.json'), '-o', shard, '--force'],
+      ['compile', join(k, 'model.json'), '-o', join(k, 'c'), '--report-json', shard, '--force']]) {
+      const r = await rnnc(args);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(lastLine(r.stderr)).toMatch(/group1-shard2of2\.bin is also an input of this command/);
+    }
+    expect(readFileSync(shard).equals(before)).toBe(true);
   });
 
   it('two outputs of one compile may not be the same file', async () => {
