@@ -10,8 +10,8 @@ export interface ModelFileOptions {
   modelOutput?: string;
 }
 
-export const MODEL_OUTPUT_HELP = 'ONNX file with several outputs (e.g. y, h_n, c_n of a bare nn.LSTM): the output to import '
-  + '(default: the one that is not a final state)';
+export const MODEL_OUTPUT_HELP = 'model with several outputs (ONNX: y, h_n, c_n of a bare nn.LSTM; Keras: a functional model\'s '
+  + 'output layers, layer[k] for its k-th output): the output to import (default: the one that is not a final state)';
 
 export function addModelFileOptions(cmd: Command): Command {
   return cmd.option('--model-output <name>', MODEL_OUTPUT_HELP);

@@ -28,7 +28,7 @@ function looksLikeJson(bytes: Uint8Array): boolean {
   return false;
 }
 
-function fromJson(json: unknown, path: string, name?: string): LoadedModel {
+function fromJson(json: unknown, path: string, name?: string, output?: string): LoadedModel {
   const head = (typeof json === 'object' && json !== null ? json : {}) as { format?: unknown; modelTopology?: unknown };
   if (head.format === 'rnnc-model') {
     return { model: validateModel(name ? { ...head, name } : json, path), format: 'rnnc', files: [path] };
@@ -41,7 +41,7 @@ function fromJson(json: unknown, path: string, name?: string): LoadedModel {
       + 'convert the Keras model to the layers format (tensorflowjs_converter --input_format keras)', path);
   }
   if (head.modelTopology !== undefined) {
-    const model = importKeras(json as KerasJson, path, name);
+    const model = importKeras(json as KerasJson, path, name, output);
     return { model, format: 'keras', files: [path, ...kerasShards(json as KerasJson, path)] };
   }
   if (head.format === 'layers-model') {
@@ -80,9 +80,9 @@ export function loadAnyModel(path: string, options: LoadOptions = {}): LoadedMod
   const bytes = readBytes(path);
   const ext = extname(path).toLowerCase();
   if (ext === '.json' || (ext !== '.onnx' && looksLikeJson(bytes))) {
-    const loaded = fromJson(parseJson(decodeText(bytes, path), path), path, name);
-    if (output !== undefined) {
-      throw new RnncError('usage/invalid', `--model-output picks one output of a multi-output ONNX model; ${basename(path)} is ${loaded.format === 'keras' ? 'a Keras model.json' : 'an rnnc model'}, which has one`, path);
+    const loaded = fromJson(parseJson(decodeText(bytes, path), path), path, name, output);
+    if (output !== undefined && loaded.format !== 'keras') {
+      throw new RnncError('usage/invalid', `--model-output picks one output of a multi-output ONNX or Keras model; ${basename(path)} is an rnnc model, which has one`, path);
     }
     return loaded;
   }

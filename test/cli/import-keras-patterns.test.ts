@@ -120,7 +120,13 @@ describe('functional models exporting recurrent states (return_state): the state
     const r = await rnnc(['import', join(root, 'two_heads', 'model.json'), '-o', join(root, 'two_heads.json')]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/the model has 2 outputs that are not recurrent states \('dense_\w+', 'dense_\w+'\); rnnc imports one prediction output/);
+    expect(r.stderr).toMatch(/the model has 2 outputs that are not recurrent states \('dense_\w+', 'dense_\w+'\); choose one with --model-output NAME/);
+    const head = /\('(dense_\w+)'/.exec(r.stderr)![1]!;
+    const chosen = await rnnc(['import', join(root, 'two_heads', 'model.json'), '-o', join(root, 'two_heads.json'), '--model-output', head]);
+    expect(chosen.exitCode, chosen.stderr).toBe(0);
+    const wrong = await rnnc(['import', join(root, 'two_heads', 'model.json'), '-o', join(root, 'two_heads.json'), '--model-output', 'nope']);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toMatch(/^rnnc: --model-output: model\.json has no output 'nope'; its outputs are 'dense_\w+', '\w+\[1\]', 'dense_\w+'$/m);
   });
 });
 

@@ -113,7 +113,7 @@ describe('--model-output', () => {
     const ir = join(tmp, 'one_output.json');
     expect((await rnnc(['import', `${dir}bare_gru14.onnx`, '-o', ir])).exitCode).toBe(0);
     const line = expectOneLine(await rnnc(['inspect', ir, '--model-output', 'y']));
-    expect(line).toContain('--model-output picks one output of a multi-output ONNX model');
+    expect(line).toContain('--model-output picks one output of a multi-output ONNX or Keras model');
   });
 });
 

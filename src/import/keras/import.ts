@@ -40,9 +40,10 @@ export interface KerasJson {
   convertedBy?: unknown;
 }
 
-export function importKeras(json: KerasJson, path: string, name?: string): FloatModel {
+/** `output`: the model output to import (--model-output), for a functional model with several. */
+export function importKeras(json: KerasJson, path: string, name?: string, output?: string): FloatModel {
   const source = basename(path);
-  const topology = parseTopology(json.modelTopology, source);
+  const topology = parseTopology(json.modelTopology, source, output);
   // Refused by design first: these layers change what the input is, so nothing after them can be checked.
   const refused = refusedByDesign(topology.layers);
   if (refused.length > 0) throw problemsError('import/unsupported', source, refused);

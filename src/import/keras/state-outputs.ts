@@ -53,15 +53,26 @@ function sameAsOutput(ref: TensorRef, byName: ReadonlyMap<string, Json>): boolea
   return ref.tensor === 1 && raw?.class_name !== 'Bidirectional' && recurrentConfig(raw)?.return_sequences !== true;
 }
 
-const shownRef = (r: TensorRef) => quote(r.tensor === 0 ? r.layer : `${r.layer}[${r.tensor}]`);
+const refName = (r: TensorRef) => (r.tensor === 0 ? r.layer : `${r.layer}[${r.tensor}]`);
+const shownRef = (r: TensorRef) => quote(refName(r));
+const listed = (refs: readonly TensorRef[]) => refs.slice(0, 4).map(shownRef).join(', ') + (refs.length > 4 ? ` and ${refs.length - 4} more` : '');
 
-/** The one output that is the model's prediction: state outputs of recurrent layers dropped. */
-export function predictionOutput(refs: readonly TensorRef[], byName: ReadonlyMap<string, Json>, source: string): TensorRef {
+/**
+ * The one output that is the model's prediction: `choice` (--model-output: a layer name,
+ * or `layer[k]` for its k-th output) when given, else the one output that is not a state
+ * of a recurrent layer.
+ */
+export function predictionOutput(refs: readonly TensorRef[], byName: ReadonlyMap<string, Json>, source: string, choice?: string): TensorRef {
   const bad = (message: string) => new RnncError('import/unsupported', `${source}: ${message}`, source);
-  const kept = refs.length > 1 ? refs.filter((r) => !isState(r, byName)) : refs;
+  let kept = refs.length > 1 ? refs.filter((r) => !isState(r, byName)) : refs;
+  if (choice !== undefined) {
+    const chosen = refs.find((r) => refName(r) === choice);
+    if (!chosen) throw new RnncError('usage/invalid', `--model-output: ${source} has no output ${quote(choice)}; its outputs are ${listed(refs)}`, source);
+    kept = [chosen];
+  }
   if (kept.length > 1) {
-    const names = kept.slice(0, 4).map(shownRef).join(', ') + (kept.length > 4 ? ` and ${kept.length - 4} more` : '');
-    throw bad(`the model has ${kept.length} outputs that are not recurrent states (${names}); rnnc imports one prediction output: save a model with only the output to compile`);
+    throw bad(`the model has ${kept.length} outputs that are not recurrent states (${listed(kept)}); choose one with --model-output NAME, `
+      + 'or save a model with only the output to compile');
   }
   const out = kept[0] ?? refs[0];
   if (!out) throw bad('the model has no output');

@@ -85,13 +85,13 @@ function endpoint(list: unknown, what: string, source: string): string {
   return flat[0][0];
 }
 
-function functionalChain(config: Json, source: string): KerasLayer[] {
+function functionalChain(config: Json, source: string, output?: string): KerasLayer[] {
   const rawLayers = Array.isArray(config.layers) ? config.layers : [];
   const byName = new Map<string, Json>();
   for (const l of rawLayers) if (isObject(l)) byName.set(String(l.name ?? (isObject(l.config) ? l.config.name : '')), l);
   const input = endpoint(config.input_layers, 'input', source);
   const chain: KerasLayer[] = [];
-  let current = predictionOutput(outputRefs(config.output_layers, source), byName, source).layer;
+  let current = predictionOutput(outputRefs(config.output_layers, source), byName, source, output).layer;
   while (true) {
     const raw = byName.get(current);
     if (!raw) throw bad(source, `layer ${quote(current)} is referenced but not defined`);
@@ -111,7 +111,10 @@ function functionalChain(config: Json, source: string): KerasLayer[] {
     current = from.layer;
     if (chain.some((l) => l.name === current)) throw bad(source, `layer ${quote(current)} is used twice; shared layers are not supported`);
   }
-  if (chain.length !== byName.size) {
+  // Layers off the path can only consume it (a layer with two inputs is refused above): other
+  // heads. They are what --model-output chose to leave out; without it, a model that is not
+  // one chain is refused.
+  if (chain.length !== byName.size && output === undefined) {
     const off = [...byName.keys()].filter((n) => !chain.some((l) => l.name === n));
     const shown = off.length <= 3 ? off.map((s) => quote(s)).join(', ') : `${off.slice(0, 3).map((s) => quote(s)).join(', ')} and ${off.length - 3} more`;
     throw bad(source, `layers ${shown} are not on the path from the input to the output; `
@@ -120,7 +123,8 @@ function functionalChain(config: Json, source: string): KerasLayer[] {
   return chain;
 }
 
-export function parseTopology(modelTopology: unknown, source: string): KerasTopology {
+/** `output`: the model output to import (--model-output), for a functional model with several. */
+export function parseTopology(modelTopology: unknown, source: string, output?: string): KerasTopology {
   const top = isObject(modelTopology) && isObject(modelTopology.model_config) ? modelTopology.model_config : modelTopology;
   if (!isObject(top) || typeof top.class_name !== 'string') {
     throw bad(source, 'modelTopology: expected a Keras model config with "class_name"');
@@ -129,11 +133,12 @@ export function parseTopology(modelTopology: unknown, source: string): KerasTopo
   const config = top.config;
   let layers: KerasLayer[];
   if (cls === 'Sequential') {
+    if (output !== undefined) throw new RnncError('usage/invalid', `--model-output: ${source} is a Sequential model, which has one output`, source);
     const list = Array.isArray(config) ? config : isObject(config) && Array.isArray(config.layers) ? config.layers : undefined;
     if (!list) throw bad(source, 'modelTopology: a Sequential model without a "layers" list');
     layers = list.map((l: unknown, i) => toLayer(l, `layers[${i}]`, source));
   } else if ((cls === 'Model' || cls === 'Functional') && isObject(config)) {
-    layers = functionalChain(config, source);
+    layers = functionalChain(config, source, output);
   } else {
     throw bad(source, `modelTopology: model class ${quote(cls)} is not supported; supported: Sequential, Model/Functional (one chain)`);
   }

@@ -62,7 +62,7 @@ describe('Keras return_state outputs (functional)', () => {
 
   it('without return_state, a second output is a second prediction: refused naming both', () => {
     expect(() => parseTopology(model([lstm({ return_state: false }), head(['rnn', 0, 0])], [['d', 0, 0], ['rnn', 0, 0]]), 'm.json'))
-      .toThrow(/the model has 2 outputs that are not recurrent states \('d', 'rnn'\)/);
+      .toThrow(/the model has 2 outputs that are not recurrent states \('d', 'rnn'\); choose one with --model-output NAME/);
   });
 });
 
