@@ -80,6 +80,15 @@ describe('input BatchNorm1d', () => {
   });
 });
 
+describe('accepted PyTorch export patterns on a QEMU Cortex-M4', () => {
+  it.concurrent.each(Object.keys(ACCEPTED))('%s: verify bit-exact on the board', async (name) => {
+    const v = await rnnc(['verify', `${dir}${name}.onnx`, '--target', 'cortex-m4', '--cases', '2', ...(ACCEPTED[name]!.args ?? [])]);
+    expect(v.stderr).not.toMatch(/mismatch|internal error/);
+    expect(v.exitCode).toBe(0);
+    expect(v.stdout).toMatch(/on cortex-m4 .*outputs compared in \d+ cases, all bit-exact/);
+  });
+});
+
 describe('--model-output', () => {
   it('is required when several outputs could be the prediction; the error lists them', async () => {
     const line = expectOneLine(await rnnc(['import', `${dir}two_heads.onnx`, '-o', join(tmp, 'x.json')]));
