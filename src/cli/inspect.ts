@@ -24,7 +24,7 @@ export function registerInspect(program: Command, io: CliIo): void {
         const layer = model.layers[l.index]!;
         const detail = isRecurrent(layer)
           ? [layer.bidirectional ? `bidirectional(${layer.bidirectional})` : '', layer.type === 'gru' ? `resetAfter=${layer.resetAfter}` : '',
-            layer.returnSequences ? 'sequences' : 'last'].filter(Boolean).join(' ')
+            layer.returnSequences ? 'sequences' : layer.lastOutput === 'last-index' ? 'last-index' : 'last'].filter(Boolean).join(' ')
           : layer.activation;
         return [String(l.index), l.type, String(layer.units), `${l.inputSize} -> ${l.outputSize}`, detail, thousands(l.params), thousands(l.macsPerStep)];
       });

@@ -4,8 +4,11 @@
  * sequence buffer and writes the other one; both are static, sized by --max-seq.
  *   backward direction: runs over the reversed sequence
  *   merge concat: [fwd_t, bwd_t]; sum: rshr(fwd_t + bwd_t, 1) in Q1.14
- *   returnSequences false: fwd at T−1 merged with bwd at t = 0, one step passed on
+ *   returnSequences false: fwd at T−1 merged with bwd at t = 0, one step passed on;
+ *     with lastOutput "last-index", bwd at t = T−1, which is the backward direction's
+ *     first step (on x_{T−1} from the zero state), so it runs that one step only
  */
+import { lastOutputOf } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 
 export interface PassCtx {
@@ -20,6 +23,8 @@ export interface PassCtx {
   input: string;
   output: string;
   returnSequences: boolean;
+  /** Backward output at t = T−1 (one backward step) instead of t = 0. */
+  lastIndex: boolean;
   concat: boolean;
   sum: boolean;
   index: number;
@@ -43,6 +48,7 @@ export function buildPasses(q: QuantModel): PassCtx[] {
       units: l.units, hasC: l.type === 'lstm', ctype: l.type === 'lstm' && l.cell.bits === 32 ? 'int32_t' : 'int16_t',
       inW: width, outW, input, output,
       returnSequences: l.type !== 'dense' && l.returnSequences,
+      lastIndex: l.type !== 'dense' && !l.returnSequences && lastOutputOf(l) === 'last-index',
       concat: l.type !== 'dense' && l.bidirectional === 'concat', sum: l.type !== 'dense' && l.bidirectional === 'sum', index: i,
     };
     width = outW;

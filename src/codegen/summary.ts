@@ -13,6 +13,7 @@ function layerLine(q: QuantModel, i: number): string {
     l.type === 'gru' ? `reset ${l.resetAfter ? 'after' : 'before'}` : '',
     l.type === 'lstm' ? `c int${l.cell.bits} Q.${l.cell.frac}` : '',
     l.returnSequences ? 'sequences' : 'last step only',
+    l.lastOutput === 'last-index' ? 'backward output at t = T-1' : '',
     `${l.forward.x.acc}/${l.forward.h.acc} accumulators`,
   ].filter(Boolean).join(', ');
   return `layer ${i}: ${l.type} ${l.forward.x.cols} -> ${l.units} units, ${extra}`;

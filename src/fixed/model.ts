@@ -5,11 +5,13 @@
  *
  * Semantics mirror the float reference (src/float/model.ts): bidirectional layers run
  * the backward direction over the reversed sequence; a layer with returnSequences false
- * passes on its last output (bidirectional: forward last merged with backward at t = 0);
+ * passes on its last output (bidirectional: forward last merged with backward at t = 0,
+ * or with "last-index" at t = T−1: the backward direction's one step on x_{T−1});
  * streaming emits the model output at every step.
  */
 import { RnncError } from '../errors.js';
 import type { QDirection, QLayer, QRecurrentLayer, QuantModel } from '../ir/qmodel.js';
+import { lastOutputOf } from '../ir/model.js';
 import { lutLog2 } from './lut.js';
 import { denseFixed } from './dense.js';
 import { gruFixed } from './cells/gru.js';
@@ -64,10 +66,16 @@ function runLayer(model: QuantModel, layer: QLayer, xs: Int16Array[], ctx: Fixed
   if (layer.type === 'dense') return xs.map((x) => denseFixed(layer, x, ctx, model.tables?.exp));
   const fwd = runDirection(layer, layer.forward, xs, false, ctx);
   if (!layer.bidirectional || !layer.backward) return layer.returnSequences ? fwd : [fwd[fwd.length - 1]!];
-  const bwd = runDirection(layer, layer.backward, xs, true, ctx);
   const mode = layer.bidirectional;
+  const last = xs.length - 1;
+  if (!layer.returnSequences && lastOutputOf(layer) === 'last-index') {
+    // bwd_{T−1}: the backward direction's first step, on x_{T−1} from the zero state.
+    const bwdLast = runDirection(layer, layer.backward, [xs[last]!], true, ctx);
+    return [merge(fwd[last]!, bwdLast[0]!, mode)];
+  }
+  const bwd = runDirection(layer, layer.backward, xs, true, ctx);
   if (layer.returnSequences) return fwd.map((f, t) => merge(f, bwd[t]!, mode));
-  return [merge(fwd[fwd.length - 1]!, bwd[0]!, mode)];
+  return [merge(fwd[last]!, bwd[0]!, mode)];
 }
 
 function checkInput(model: QuantModel, xs: ArrayLike<ArrayLike<number>>): void {

@@ -8,7 +8,7 @@
  * whole-sequence output.
  */
 import { RnncError } from '../errors.js';
-import type { FloatModel, RecurrentType } from '../ir/model.js';
+import { type FloatModel, type RecurrentType, lastOutputOf } from '../ir/model.js';
 import { gruCell } from './cells/gru.js';
 import { lstmCell } from './cells/lstm.js';
 import { rnnCell } from './cells/rnn.js';
@@ -91,12 +91,19 @@ function runLayer(p: PreparedLayer, xs: Float64Array[], i: number, obs?: FloatOb
   if (!p.backward || !p.layer.bidirectional) {
     return p.layer.returnSequences ? fwd : [fwd[fwd.length - 1]!];
   }
-  const bwd = runDirection(cell, p.backward, xs, true, onStep(true));
   const mode = p.layer.bidirectional;
+  const last = xs.length - 1;
+  if (!p.layer.returnSequences && lastOutputOf(p.layer) === 'last-index') {
+    // bwd_{T−1} is the backward direction's first step, on x_{T−1} from the zero state:
+    // one step computes it, and the observer sees exactly the steps the C runs.
+    const bwdLast = runDirection(cell, p.backward, [xs[last]!], true, onStep(true));
+    return [merge(fwd[last]!, bwdLast[0]!, mode)];
+  }
+  const bwd = runDirection(cell, p.backward, xs, true, onStep(true));
   if (p.layer.returnSequences) return fwd.map((f, t) => merge(f, bwd[t]!, mode));
   // Keras semantics: the forward direction's last output with the backward direction's
   // last output, which it produced at t = 0.
-  return [merge(fwd[fwd.length - 1]!, bwd[0]!, mode)];
+  return [merge(fwd[last]!, bwd[0]!, mode)];
 }
 
 /** Applies the model's input normalisation, if any. */

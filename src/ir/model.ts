@@ -23,6 +23,14 @@ export const RECURRENT_TYPES = ['rnn', 'lstm', 'gru'] as const;
 export const LAYER_TYPES = [...RECURRENT_TYPES, 'dense'] as const;
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
 export const MERGE_MODES = ['concat', 'sum'] as const;
+/**
+ * Which time index each direction's output comes from when a bidirectional layer has
+ * returnSequences false (T steps, fwd_t / bwd_t = a direction's output at index t):
+ *   final       merge(fwd_{T−1}, bwd_0)     each direction's final state (Keras, ONNX Y_h, torch h_n)
+ *   last-index  merge(fwd_{T−1}, bwd_{T−1}) torch out[:, -1]: bwd_{T−1} is the backward
+ *                                           direction's first step, on x_{T−1} from h = 0
+ */
+export const LAST_OUTPUTS = ['final', 'last-index'] as const;
 
 /** Largest accepted sizes: far beyond any MCU model, small enough to refuse typos. */
 /** `weight`: the largest |weight or bias|; beyond it float math overflows long before any use. */
@@ -32,6 +40,7 @@ export type RecurrentType = (typeof RECURRENT_TYPES)[number];
 export type LayerType = (typeof LAYER_TYPES)[number];
 export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
 export type MergeMode = (typeof MERGE_MODES)[number];
+export type LastOutput = (typeof LAST_OUTPUTS)[number];
 
 const matrix = z.array(z.array(z.number()));
 const vector = z.array(z.number());
@@ -53,6 +62,11 @@ const recurrentCommon = {
   returnSequences: z.boolean().default(false),
   /** Absent: forward only. Present: forward and backward directions merged this way. */
   bidirectional: z.enum(MERGE_MODES).optional(),
+  /**
+   * Bidirectional with returnSequences false only (LAST_OUTPUTS). Absent = "final"; left
+   * out when "final" so files written before it existed keep their bytes.
+   */
+  lastOutput: z.enum(LAST_OUTPUTS).optional(),
   weights: recurrentWeights,
   /** Backward direction's weights; required exactly when `bidirectional` is set. */
   backwardWeights: recurrentWeights.optional(),
@@ -105,6 +119,11 @@ export type RecurrentWeights = z.infer<typeof recurrentWeights>;
 
 export function isRecurrent(layer: Layer): layer is RecurrentLayer {
   return layer.type !== 'dense';
+}
+
+/** Where a layer's non-sequence output takes each direction's output from ("final" when unset). */
+export function lastOutputOf(layer: { lastOutput?: LastOutput | undefined }): LastOutput {
+  return layer.lastOutput ?? 'final';
 }
 
 /** Number of stacked gate blocks of a recurrent cell type. */

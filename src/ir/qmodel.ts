@@ -6,7 +6,7 @@
  * every field's arithmetic.
  */
 import { z } from 'zod';
-import { DENSE_ACTIVATIONS, MERGE_MODES } from './model.js';
+import { DENSE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES } from './model.js';
 
 const int = z.number().int();
 
@@ -69,6 +69,8 @@ const qRecurrentCommon = {
   units: int,
   returnSequences: z.boolean(),
   bidirectional: z.enum(MERGE_MODES).optional(),
+  /** As in the float model (LAST_OUTPUTS): absent = "final". */
+  lastOutput: z.enum(LAST_OUTPUTS).optional(),
   /** Fractional bits of this layer's int16 input. */
   inFrac: int,
   /** Fractional bits of this layer's int16 output: 15 (h), or 14 for a bidirectional sum. */

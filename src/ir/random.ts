@@ -4,13 +4,16 @@
  */
 import { Rng } from '../util/rng.js';
 import {
-  type DenseActivation, type FloatModel, type Layer, type MergeMode, type RecurrentType,
+  type DenseActivation, type FloatModel, type LastOutput, type Layer, type MergeMode, type RecurrentType,
   type RecurrentWeights, gateCount,
 } from './model.js';
 import { layerOutputSize } from './shapes.js';
 
 export type LayerSpec =
-  | { type: RecurrentType; units: number; returnSequences?: boolean; bidirectional?: MergeMode; resetAfter?: boolean }
+  | {
+    type: RecurrentType; units: number; returnSequences?: boolean; bidirectional?: MergeMode; resetAfter?: boolean;
+    lastOutput?: LastOutput;
+  }
   | { type: 'dense'; units: number; activation: DenseActivation };
 
 export interface RandomModelSpec {
@@ -57,6 +60,8 @@ export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
         returnSequences: l.returnSequences ?? false,
         weights: recurrentWeights(rng, l.type, l.units, inputSize, resetAfter, scale),
         ...(l.bidirectional ? { bidirectional: l.bidirectional, backwardWeights: recurrentWeights(rng, l.type, l.units, inputSize, resetAfter, scale) } : {}),
+        // Draws nothing from rng either.
+        ...(l.lastOutput === 'last-index' ? { lastOutput: l.lastOutput } : {}),
       };
       layer = l.type === 'gru' ? { type: 'gru', ...common, resetAfter } : { type: l.type, ...common };
     }

@@ -5,7 +5,7 @@
  * input normalisation (float32-safe, because the emitted C's input helper computes in
  * float32). Problems are pushed as `<JSON path>: <what is wrong>`.
  */
-import { LIMITS, type LayerType, type MergeMode } from './model.js';
+import { type LastOutput, LIMITS, type LayerType, type MergeMode } from './model.js';
 
 /** What the chain rules need of a layer, in either format. */
 export interface ChainLayer {
@@ -16,6 +16,7 @@ export interface ChainLayer {
   bidirectional?: MergeMode | undefined;
   /** Whether the layer carries the backward direction's weights. */
   hasBackward?: boolean;
+  lastOutput?: LastOutput | undefined;
 }
 
 export interface ChainInfo {
@@ -71,6 +72,11 @@ export function checkChain(inputSize: number, layers: readonly ChainLayer[], bac
       problems.push(`${at}.${backwardField}: required because bidirectional is '${layer.bidirectional}'`);
     } else if (!layer.bidirectional && layer.hasBackward) {
       problems.push(`${at}.${backwardField}: present but the layer is not bidirectional`);
+    }
+    // "last-index" picks the backward direction's output at T−1 instead of its final
+    // state: it means something only for a bidirectional layer's one output per sequence.
+    if (layer.lastOutput === 'last-index' && (!layer.bidirectional || layer.returnSequences)) {
+      problems.push(`${at}.lastOutput: "last-index" needs a bidirectional layer with returnSequences false`);
     }
     sequence = layer.returnSequences === true;
     // Reported once: the layer after this one is judged by this layer's own output.

@@ -142,6 +142,7 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
       ...(layer.bidirectional && layer.backwardWeights
         ? { bidirectional: layer.bidirectional, backward: quantizeDirection(layer, layer.backwardWeights, inFrac, bits, `${what}.backwardWeights`) }
         : {}),
+      ...(layer.lastOutput === 'last-index' ? { lastOutput: layer.lastOutput } : {}),
     };
     inFrac = outFrac;
     if (layer.type === 'lstm') {

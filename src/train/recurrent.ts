@@ -4,9 +4,13 @@
 // Backward: the cell turns dL/dh into dL/dZ; then dW += dZᵀ·X, db += Σ dZ, dX = Σ_dir dZ·W.
 // Output: every h_t (returnSequences) or only the last one; bidirectional merges the
 // forward h_t with the backward h_t (concat or sum), and without returnSequences takes
-// the backward direction's output at t = 0 (Keras semantics, as in float/model.ts).
+// the backward direction's output at t = 0 (Keras semantics, as in float/model.ts), or
+// with lastOutput "last-index" at t = T−1 (torch out[:, -1]). The backward direction
+// still runs over the whole sequence here: its output at T−1 is its first step, from the
+// zero state, so it is the same number, and dL/dh reaching only that step flows into
+// nothing earlier (the cell's BPTT carries the zero gradient of the later steps).
 import type { Layer, MergeMode, RecurrentType, RecurrentWeights } from '../ir/model.js';
-import { gateCount } from '../ir/model.js';
+import { type LastOutput, gateCount } from '../ir/model.js';
 import type { Rng } from '../util/rng.js';
 import { sized } from './cells/common.js';
 import { GruCell } from './cells/gru.js';
@@ -25,6 +29,8 @@ export interface RecurrentSpec {
   bidirectional?: MergeMode | undefined;
   /** GRU only. */
   resetAfter: boolean;
+  /** Bidirectional without returnSequences: where the backward output is taken (ir/model.ts LAST_OUTPUTS). */
+  lastOutput?: LastOutput | undefined;
 }
 
 function hasRecurrentBias(spec: RecurrentSpec): boolean {
@@ -192,9 +198,10 @@ export class RecurrentLayer implements TrainLayer {
    */
   private route(outSteps: number, visit: (o: number, hf: number, hb: number) => void): void {
     const { steps, batch } = this, u = this.spec.units, w = this.outputSize;
+    const bLast = this.spec.lastOutput === 'last-index' ? steps - 1 : 0;
     for (let s = 0; s < outSteps; s++) {
       const tf = this.spec.returnSequences ? s : steps - 1;
-      const tb = this.spec.returnSequences ? s : 0;
+      const tb = this.spec.returnSequences ? s : bLast;
       for (let b = 0; b < batch; b++) {
         const o = (s * batch + b) * w, hf = (tf * batch + b) * u, hb = (tb * batch + b) * u;
         for (let j = 0; j < u; j++) visit(o + j, hf + j, hb + j);
@@ -207,6 +214,7 @@ export class RecurrentLayer implements TrainLayer {
       units: this.spec.units,
       returnSequences: this.spec.returnSequences,
       ...(this.spec.bidirectional ? { bidirectional: this.spec.bidirectional } : {}),
+      ...(this.spec.bidirectional && !this.spec.returnSequences && this.spec.lastOutput === 'last-index' ? { lastOutput: this.spec.lastOutput } : {}),
       weights: this.dirs[0]!.toIr(),
       ...(this.dirs[1] ? { backwardWeights: this.dirs[1].toIr() } : {}),
     };

@@ -32,6 +32,10 @@ describe('C equivalence with the fixed-point reference', () => {
     for (const f of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'acc-int32', 'acc-int64',
       'bidir-concat', 'bidir-sum', 'unidir', 'cell16', 'cell32', 'units128']) expect(features).toContain(f);
     expect(Math.max(...batches.flat().map((m) => m.model.inputSize))).toBe(64);
+    // Both many-to-one bidirectional outputs (backward at t = 0 or T−1), with both merges.
+    const lastOutputs = new Set(batches.flat().flatMap(({ model: q }) => q.layers.flatMap((l) => (
+      l.type !== 'dense' && l.bidirectional && !l.returnSequences ? [`${l.lastOutput ?? 'final'}-${l.bidirectional}`] : []))));
+    expect([...lastOutputs].sort()).toEqual(['final-concat', 'final-sum', 'last-index-concat', 'last-index-sum']);
     const verdicts = (await pool(batches.map((models, b) => () =>
       runHarness(models, join(dir, `b${b}`), getTarget('host'), { cc: 'gcc', flags: ['-O1'], version: 'test', maxSeq: 16 })), 2)).flat();
     const failed = verdicts.filter((v: ModelVerdict) => !v.pass).map((v) => v.line);

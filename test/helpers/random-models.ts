@@ -35,6 +35,12 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
       resetAfter: rng.next() < 0.5, ...(bidirectional ? { bidirectional } : {}),
     });
   }
+  // Half the bidirectional many-to-one layers take the backward output at T−1 (torch
+  // out[:, -1]), drawn from their own stream so every other draw stays what it was.
+  const lastRng = new Rng(seed ^ 0x1a57);
+  for (const l of layers) {
+    if (l.type !== 'dense' && l.bidirectional && !l.returnSequences && lastRng.next() < 0.5) l.lastOutput = 'last-index';
+  }
   const dense = rng.int(0, 2);
   for (let k = 0; k < dense; k++) layers.push({ type: 'dense', units: size(rng, 32), activation: rng.pick(DENSE_ACTIVATIONS) });
   const extreme = rng.next() < 0.25;

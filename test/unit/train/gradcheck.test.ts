@@ -101,3 +101,17 @@ describe('gradient check: bidirectional, stacked, dense activations', () => {
     expect(relativeError(layers, false, 'mse', 5)).toBeLessThan(1e-6);
   });
 });
+
+describe('gradient check: bidirectional output at the last index (torch out[:, -1])', () => {
+  // merge(fwd_{T−1}, bwd_{T−1}): the loss reaches the backward direction only through its
+  // first step, so its recurrent weights get no gradient and its kernel only x_{T−1}'s.
+  for (const [name, cell] of cells) {
+    for (const merge of ['concat', 'sum'] as const) {
+      it(`bidirectional ${name} (${merge}), lastOutput last-index, both losses`, () => {
+        const bi = { ...cell, bidirectional: merge, lastOutput: 'last-index' } as ArchLayer;
+        expect(relativeError([bi, softmax4], false, 'ce')).toBeLessThan(1e-6);
+        expect(relativeError([bi, linear2], false, 'mse', 13)).toBeLessThan(1e-6);
+      });
+    }
+  }
+});
