@@ -11,9 +11,9 @@ import { KERAS_MODELS, makeKerasFixture } from '../helpers/keras-fixtures.js';
 import { rnnc } from '../helpers/run-cli.js';
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
-/** Every ONNX fixture the importer accepts (lstm_h0, lstm_bi_last, unsupported are refused on purpose). */
+/** Every ONNX fixture the importer accepts (lstm_h0 and unsupported are refused on purpose). */
 const ONNX = [
-  'gru1', 'gru2_bi', 'gru2_hn_dyn', 'gru2_seq', 'gru_layout1', 'gru_lbr0', 'lstm1', 'lstm2_bi', 'lstm2_bi_seq',
+  'gru1', 'gru2_bi', 'gru2_hn_dyn', 'gru2_seq', 'gru_layout1', 'gru_lbr0', 'lstm1', 'lstm2_bi', 'lstm2_bi_seq', 'lstm_bi_last',
   'lstm_reverse', 'lstm_y_last9', 'rnn1', 'rnn2', 'rnn_bi_seq', 'rnn_bi_sum17',
 ];
 

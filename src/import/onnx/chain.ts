@@ -2,7 +2,9 @@
  * Reads the IR layer chain off the pieces of the graph output. A recurrent node becomes
  * one IR layer when its output is used whole: both directions concatenated (forward
  * first) or summed, at every step (returnSequences) or as final states (Keras
- * semantics: forward's last, backward's state after t = 0, which is ONNX Y_h).
+ * semantics: forward's last, backward's state after t = 0, which is ONNX Y_h), or at the
+ * last time index Y[T−1] (torch out[:, -1]: forward's last, backward's first step), which
+ * is lastOutput "last-index".
  *
  * A 'reverse' ONNX node becomes a bidirectional 'sum' layer whose forward direction has
  * all-zero weights: that direction's h stays exactly 0 for every cell (RNN: tanh(0);
@@ -33,8 +35,8 @@ function describe(p: Piece): string {
   }
 }
 
-function recurrentLayer(node: RecNode, time: 'seq' | 'final', merge: 'concat' | 'sum' | undefined): Layer {
-  const base = { units: node.units, returnSequences: time === 'seq' };
+function recurrentLayer(node: RecNode, time: 'seq' | 'final', merge: 'concat' | 'sum' | undefined, lastIndex: boolean): Layer {
+  const base = { units: node.units, returnSequences: time === 'seq', ...(lastIndex ? { lastOutput: 'last-index' as const } : {}) };
   let extra: Partial<Layer>;
   if (node.direction === 'forward') extra = { weights: node.weights[0]! };
   else if (node.direction === 'reverse') {
@@ -66,34 +68,36 @@ export function resolveChain(pieces: readonly Piece[]): Layer[] {
     if (first.time === 'last' && first.node.input.some((p) => p.kind === 'input')) fail('a dense layer on the last input timestep is not expressible');
     return [...resolveChain(first.node.input), denseLayer(first.node)];
   }
-  const stale = pieces.find((p) => p.kind === 'rec' && p.time === 'lastStep');
-  if (stale?.kind === 'rec') {
-    fail(`the output at the last time index of the backward-running direction of ${quote(stale.node.name)} is that direction's first step, `
-      + 'which the IR cannot output; use the final state (Y_h / h_n) instead');
-  }
   let node: RecNode;
   let merge: 'concat' | 'sum' | undefined;
   let time: string;
+  // The backward-running direction's time: 'lastStep' (its first step) where the forward
+  // direction's is 'final' is the last-index output, Y[T−1] (values.ts lastStep).
+  let backTime: string;
   if (first.kind === 'sum') {
     if (pieces.length !== 1 || first.a.kind !== 'rec' || !isRec(first.b, first.a.node, 1) || first.a.dir !== 0) {
       return fail(`only forward + backward of one bidirectional node can be summed, got ${describe(first)}`);
     }
-    node = first.a.node; merge = 'sum'; time = first.a.time;
-    if (first.b.time !== time) fail(`${describe(first)} sums outputs at different times`);
+    node = first.a.node; merge = 'sum'; time = first.a.time; backTime = first.b.time;
   } else {
-    node = first.node; time = first.time;
+    node = first.node; time = first.time; backTime = time;
     if (node.direction === 'bidirectional') {
-      if (pieces.length !== 2 || !isRec(first, node, 0) || !isRec(pieces[1], node, 1) || pieces[1].time !== time) {
+      if (pieces.length !== 2 || !isRec(first, node, 0) || !isRec(pieces[1], node, 1)) {
         return fail(`the IR needs both directions of ${quote(node.name)} (forward then backward), got ${pieces.map(describe).join(', ')}`);
       }
-      merge = 'concat';
+      merge = 'concat'; backTime = pieces[1].time;
     } else if (pieces.length !== 1) {
       return fail(`the output mixes ${pieces.map(describe).join(' and ')}`);
     }
+    // A reverse node is a sum layer whose forward direction stays 0 (header): its Y[T−1]
+    // is that layer's last-index output.
+    if (node.direction === 'reverse' && time === 'lastStep') time = 'final';
   }
+  const lastIndex = backTime === 'lastStep' && time === 'final';
+  if (backTime !== time && !lastIndex) fail(`${pieces.map(describe).join(', ')}: outputs at different times`);
   if (time === 'lastStep') fail(`${quote(node.name)}: the backward direction's output at the last time index is not expressible`);
   if (node.weights.some((w) => w.kernel.length !== gateCount(node.type) * node.units)) fail(`${quote(node.name)} has inconsistent weights`);
-  return [...resolveChain(node.input), recurrentLayer(node, time as 'seq' | 'final', merge)];
+  return [...resolveChain(node.input), recurrentLayer(node, time as 'seq' | 'final', merge, lastIndex || (node.direction === 'reverse' && backTime === 'lastStep'))];
 }
 
 /**
