@@ -3,7 +3,8 @@
  * made by make_onnx_patterns.py at opset 14): Linear(2H, 3) on merge(f_{T−1}, b_{T−1}),
  * where b_{T−1} is the backward direction's first step. Through the real CLI: the import
  * writes lastOutput "last-index", the float reference matches torch within 1e-5, the
- * output differs from the Keras convention (b_0), and `rnnc verify` is bit-exact on the host.
+ * output differs from the Keras convention (b_0), and `rnnc verify` is bit-exact on the host
+ * and on a QEMU Cortex-M4.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,13 @@ describe('bidirectional out[:, -1, :] classifiers from PyTorch', () => {
       expect(v.exitCode).toBe(0);
       expect(v.stdout).toMatch(/outputs compared in \d+ cases, all bit-exact/);
     }
+  });
+
+  it.concurrent.each(NAMES)('%s: verify bit-exact on a QEMU Cortex-M4', async (name) => {
+    const v = await rnnc(['verify', `${dir}${name}.onnx`, '--target', 'cortex-m4', '--cases', '2']);
+    expect(v.stderr).not.toMatch(/mismatch|internal error/);
+    expect(v.exitCode).toBe(0);
+    expect(v.stdout).toMatch(/on cortex-m4 .*outputs compared in \d+ cases, all bit-exact/);
   });
 
   it('the C runs the backward direction one step, on the last input', async () => {
