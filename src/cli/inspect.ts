@@ -23,13 +23,13 @@ export function registerInspect(program: Command, io: CliIo): void {
       const rows = s.layers.map((l) => {
         const layer = model.layers[l.index]!;
         const detail = isRecurrent(layer)
-          ? [layer.bidirectional ? `bidirectional(${layer.bidirectional})` : '', layer.type === 'gru' ? `resetAfter=${layer.resetAfter}` : '',
+          ? [layer.bidirectional ? `bidirectional(${layer.bidirectional})` : '', layer.reverse ? 'reverse' : '', layer.type === 'gru' ? `resetAfter=${layer.resetAfter}` : '',
             layer.returnSequences ? 'sequences' : layer.lastOutput === 'last-index' ? 'last-index' : 'last'].filter(Boolean).join(' ')
           : layer.activation;
         return [String(l.index), l.type, String(layer.units), `${l.inputSize} -> ${l.outputSize}`, detail, thousands(l.params), thousands(l.macsPerStep)];
       });
       io.out(`model ${s.name}: ${s.inputSize} inputs -> ${s.outputSize} outputs ${s.sequenceOutput ? 'per timestep' : 'per sequence'}` +
-        `${model.normalization ? ', input normalisation' : ''}${s.bidirectional ? ', bidirectional (whole sequences only)' : ''}\n`);
+        `${model.normalization ? ', input normalisation' : ''}${s.bidirectional ? ', bidirectional (whole sequences only)' : model.layers.some((l) => isRecurrent(l) && l.reverse) ? ', reverse (whole sequences only)' : ''}\n`);
       io.out(table(rows, ['#', 'layer', 'units', 'shape', 'detail', 'params', 'MACs/step']));
       io.out(`total: ${thousands(s.params)} parameters, ${thousands(s.macsPerStep)} MACs per timestep\n`);
     });

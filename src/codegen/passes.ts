@@ -2,7 +2,8 @@
  * NAME_run for models with a bidirectional layer: layer by layer over the whole
  * sequence, as runFixed does (src/fixed/model.ts). Each pass reads the previous pass's
  * sequence buffer and writes the other one; both are static, sized by --max-seq.
- *   backward direction: runs over the reversed sequence
+ *   backward direction: runs over the reversed sequence, as does a reverse layer's one
+ *     direction (its output without returnSequences is then its step on x_0)
  *   merge concat: [fwd_t, bwd_t]; sum: rshr(fwd_t + bwd_t, 1) in Q1.14
  *   returnSequences false: fwd at T−1 merged with bwd at t = 0, one step passed on;
  *     with lastOutput "last-index", bwd at t = T−1, which is the backward direction's
@@ -23,6 +24,8 @@ export interface PassCtx {
   input: string;
   output: string;
   returnSequences: boolean;
+  /** The one direction reads x[n − 1] … x[0] (a reverse layer): its last output is at t = 0. */
+  reverse: boolean;
   /** Backward output at t = T−1 (one backward step) instead of t = 0. */
   lastIndex: boolean;
   concat: boolean;
@@ -49,6 +52,7 @@ export function buildPasses(q: QuantModel): PassCtx[] {
       inW: width, outW, input, output,
       returnSequences: l.type !== 'dense' && l.returnSequences,
       lastIndex: l.type !== 'dense' && !l.returnSequences && lastOutputOf(l) === 'last-index',
+      reverse: l.type !== 'dense' && l.reverse === true,
       concat: l.type !== 'dense' && l.bidirectional === 'concat', sum: l.type !== 'dense' && l.bidirectional === 'sum', index: i,
     };
     width = outW;

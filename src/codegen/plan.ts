@@ -128,7 +128,8 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   });
   // int32 arrays first: no padding between fields.
   stateFields.sort((a, b) => (a.ctype === b.ctype ? 0 : a.ctype === 'int32_t' ? -1 : 1));
-  const streaming = !q.layers.some((l) => l.type !== 'dense' && l.bidirectional);
+  // A bidirectional or reverse layer needs the whole sequence before its first output.
+  const streaming = !q.layers.some((l) => l.type !== 'dense' && (l.bidirectional || l.reverse));
   const L = q.layers.length;
   const k = firstLastOnly(q);
   const step = buildChain(q, 0, L, 'x', 'y', 's');

@@ -10,6 +10,7 @@ function layerLine(q: QuantModel, i: number): string {
   }
   const extra = [
     l.bidirectional ? `bidirectional (${l.bidirectional})` : '',
+    l.reverse ? 'reverse' : '',
     l.type === 'gru' ? `reset ${l.resetAfter ? 'after' : 'before'}` : '',
     l.type === 'lstm' ? `c int${l.cell.bits} Q.${l.cell.frac}` : '',
     l.returnSequences ? 'sequences' : 'last step only',
@@ -22,7 +23,7 @@ function layerLine(q: QuantModel, i: number): string {
 export function summaryLines(q: QuantModel, target: Target, kernel: string, m: MemoryFigures, maxSeq: number, streaming: boolean): string[] {
   return [
     `Model: ${q.inputSize} inputs -> ${q.outputSize} outputs ${q.output.sequence ? 'per timestep' : 'per sequence'}` +
-      `${streaming ? '' : `, bidirectional: whole sequences of at most ${maxSeq} steps`}`,
+      `${streaming ? '' : `, ${q.layers.some((l) => l.type !== 'dense' && l.bidirectional) ? 'bidirectional' : 'reverse'}: whole sequences of at most ${maxSeq} steps`}`,
     ...q.layers.map((_, i) => layerLine(q, i)),
     `Quantization: int${q.weightBits} weights (per-row scale), LUT size ${q.lut.size}, input Q.${q.input.frac}, output Q.${q.output.frac}`,
     `Target: ${target.name} (${kernel} kernels)`,

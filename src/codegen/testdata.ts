@@ -52,7 +52,7 @@ export function goldenCases(q: QuantModel, opts: GoldenOptions): GoldenCase[] {
   }
   seqs.push({ label: 'zeros', xs: Array.from({ length: Math.min(3, opts.steps) }, () => new Int16Array(q.inputSize)) });
   (opts.extra ?? []).forEach((xs, i) => seqs.push({ label: `calibration ${i}`, xs }));
-  const streaming = !q.layers.some((l) => l.type !== 'dense' && l.bidirectional);
+  const streaming = !q.layers.some((l) => l.type !== 'dense' && (l.bidirectional || l.reverse));
   const cases: GoldenCase[] = [];
   for (const s of seqs) {
     cases.push({ label: `${s.label}, run`, mode: 0, inputs: s.xs, expected: runFixed(q, s.xs) });

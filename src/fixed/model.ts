@@ -64,8 +64,10 @@ function runDirection(layer: QRecurrentLayer, dir: QDirection, xs: Int16Array[],
 
 function runLayer(model: QuantModel, layer: QLayer, xs: Int16Array[], ctx: FixedContext): Int16Array[] {
   if (layer.type === 'dense') return xs.map((x) => denseFixed(layer, x, ctx, model.tables?.exp));
-  const fwd = runDirection(layer, layer.forward, xs, false, ctx);
-  if (!layer.bidirectional || !layer.backward) return layer.returnSequences ? fwd : [fwd[fwd.length - 1]!];
+  // reverse: the one direction reads x_{T−1} … x_0, so its last output is at t = 0.
+  const reverse = layer.reverse === true;
+  const fwd = runDirection(layer, layer.forward, xs, reverse, ctx);
+  if (!layer.bidirectional || !layer.backward) return layer.returnSequences ? fwd : [fwd[reverse ? 0 : fwd.length - 1]!];
   const mode = layer.bidirectional;
   const last = xs.length - 1;
   if (!layer.returnSequences && lastOutputOf(layer) === 'last-index') {
@@ -117,6 +119,9 @@ export interface FixedStream {
 export function streamFixed(model: QuantModel): FixedStream {
   if (model.layers.some((l) => l.type !== 'dense' && l.bidirectional)) {
     throw new RnncError('unsupported/feature', 'a bidirectional model cannot be streamed one step at a time; run whole sequences');
+  }
+  if (model.layers.some((l) => l.type !== 'dense' && l.reverse)) {
+    throw new RnncError('unsupported/feature', 'a model with a reverse layer cannot be streamed one step at a time; run whole sequences');
   }
   const ctx = fixedContext(model);
   const states = model.layers.map((l) => (l.type === 'dense' ? undefined : newState(l.units)));

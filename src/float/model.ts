@@ -87,9 +87,11 @@ function runLayer(p: PreparedLayer, xs: Float64Array[], i: number, obs?: FloatOb
   const onStep = (backward: boolean) => (obs?.step
     ? (x: Float64Array, hPrev: Float64Array, s: FloatCellState) => obs.step!(i, backward, x, hPrev, s)
     : undefined);
-  const fwd = runDirection(cell, p.forward, xs, false, onStep(false));
+  // reverse: the one direction reads x_{T−1} … x_0, so its last output is at t = 0.
+  const reverse = p.layer.reverse === true;
+  const fwd = runDirection(cell, p.forward, xs, reverse, onStep(false));
   if (!p.backward || !p.layer.bidirectional) {
-    return p.layer.returnSequences ? fwd : [fwd[fwd.length - 1]!];
+    return p.layer.returnSequences ? fwd : [fwd[reverse ? 0 : fwd.length - 1]!];
   }
   const mode = p.layer.bidirectional;
   const last = xs.length - 1;
@@ -153,6 +155,9 @@ export function streamFloat(model: FloatModel, prepared = prepareModel(model)): 
   const bi = prepared.find((p) => p.kind === 'recurrent' && p.backward);
   if (bi) {
     throw new RnncError('unsupported/feature', 'a bidirectional model cannot be streamed one step at a time; run whole sequences');
+  }
+  if (prepared.some((p) => p.kind === 'recurrent' && p.layer.reverse)) {
+    throw new RnncError('unsupported/feature', 'a model with a reverse layer cannot be streamed one step at a time; run whole sequences');
   }
   const states = prepared.map((p) => (p.kind === 'recurrent' ? newCellState(p.layer.units) : undefined));
   const scratches = prepared.map((p) => (p.kind === 'recurrent' ? scratchFor(p.forward) : undefined));

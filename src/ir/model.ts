@@ -67,6 +67,12 @@ const recurrentCommon = {
    * out when "final" so files written before it existed keep their bytes.
    */
   lastOutput: z.enum(LAST_OUTPUTS).optional(),
+  /**
+   * Forward-only layers: the one direction reads x_{T−1} … x_0 (ONNX direction "reverse");
+   * its output at t is h after x_t, and without returnSequences h after x_0. Absent = false,
+   * left out when false.
+   */
+  reverse: z.boolean().optional(),
   weights: recurrentWeights,
   /** Backward direction's weights; required exactly when `bidirectional` is set. */
   backwardWeights: recurrentWeights.optional(),

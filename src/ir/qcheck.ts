@@ -76,7 +76,7 @@ export function checkQuantModel(q: QuantModel, source: string): void {
   // The structure rules of the float model (rules.ts), so both formats accept the same chains.
   const chain = checkChain(q.inputSize, q.layers.map((l) => ({
     type: l.type, units: l.units,
-    ...(l.type !== 'dense' ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backward !== undefined, lastOutput: l.lastOutput } : {}),
+    ...(l.type !== 'dense' ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backward !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
   })), 'backward', problems);
   if (q.input.normalization) {
     // The float helper stores mean and std as float32 and divides by std in float32.

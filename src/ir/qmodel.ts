@@ -71,6 +71,8 @@ const qRecurrentCommon = {
   bidirectional: z.enum(MERGE_MODES).optional(),
   /** As in the float model (LAST_OUTPUTS): absent = "final". */
   lastOutput: z.enum(LAST_OUTPUTS).optional(),
+  /** As in the float model: the one direction reads the sequence backwards. */
+  reverse: z.boolean().optional(),
   /** Fractional bits of this layer's int16 input. */
   inFrac: int,
   /** Fractional bits of this layer's int16 output: 15 (h), or 14 for a bidirectional sum. */

@@ -12,7 +12,7 @@ import { layerOutputSize } from './shapes.js';
 export type LayerSpec =
   | {
     type: RecurrentType; units: number; returnSequences?: boolean; bidirectional?: MergeMode; resetAfter?: boolean;
-    lastOutput?: LastOutput;
+    lastOutput?: LastOutput; reverse?: boolean;
   }
   | { type: 'dense'; units: number; activation: DenseActivation };
 
@@ -62,6 +62,7 @@ export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
         ...(l.bidirectional ? { bidirectional: l.bidirectional, backwardWeights: recurrentWeights(rng, l.type, l.units, inputSize, resetAfter, scale) } : {}),
         // Draws nothing from rng either.
         ...(l.lastOutput === 'last-index' ? { lastOutput: l.lastOutput } : {}),
+        ...(l.reverse ? { reverse: true } : {}),
       };
       layer = l.type === 'gru' ? { type: 'gru', ...common, resetAfter } : { type: l.type, ...common };
     }

@@ -17,6 +17,7 @@ export interface ChainLayer {
   /** Whether the layer carries the backward direction's weights. */
   hasBackward?: boolean;
   lastOutput?: LastOutput | undefined;
+  reverse?: boolean | undefined;
 }
 
 export interface ChainInfo {
@@ -78,6 +79,8 @@ export function checkChain(inputSize: number, layers: readonly ChainLayer[], bac
     if (layer.lastOutput === 'last-index' && (!layer.bidirectional || layer.returnSequences)) {
       problems.push(`${at}.lastOutput: "last-index" needs a bidirectional layer with returnSequences false`);
     }
+    // A bidirectional layer already has its backward direction: reverse is for one direction.
+    if (layer.reverse && layer.bidirectional) problems.push(`${at}.reverse: a bidirectional layer already reads the sequence both ways; remove reverse`);
     sequence = layer.returnSequences === true;
     // Reported once: the layer after this one is judged by this layer's own output.
     producer = sequence ? undefined : at;

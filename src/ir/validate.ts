@@ -159,7 +159,7 @@ function checkModel(model: FloatModel): string[] {
   }
   const chain = checkChain(model.inputSize, model.layers.map((l) => ({
     type: l.type, units: l.units,
-    ...(isRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backwardWeights !== undefined, lastOutput: l.lastOutput } : {}),
+    ...(isRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backwardWeights !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
   })), 'backwardWeights', problems);
   if (chain.sizesOk) checkShapes(model, chain.inputs, problems);
   return problems;

@@ -143,6 +143,7 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
         ? { bidirectional: layer.bidirectional, backward: quantizeDirection(layer, layer.backwardWeights, inFrac, bits, `${what}.backwardWeights`) }
         : {}),
       ...(layer.lastOutput === 'last-index' ? { lastOutput: layer.lastOutput } : {}),
+      ...(layer.reverse ? { reverse: true } : {}),
     };
     inFrac = outFrac;
     if (layer.type === 'lstm') {

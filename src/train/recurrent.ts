@@ -31,6 +31,8 @@ export interface RecurrentSpec {
   resetAfter: boolean;
   /** Bidirectional without returnSequences: where the backward output is taken (ir/model.ts LAST_OUTPUTS). */
   lastOutput?: LastOutput | undefined;
+  /** Forward-only: the one direction reads the sequence backwards (its last output is at t = 0). */
+  reverse?: boolean | undefined;
 }
 
 function hasRecurrentBias(spec: RecurrentSpec): boolean {
@@ -140,7 +142,7 @@ export class RecurrentLayer implements TrainLayer {
   private batch = 0;
 
   constructor(readonly spec: RecurrentSpec, readonly inputSize: number, store: ParamStore) {
-    this.dirs = [new Direction(spec, inputSize, store, false)];
+    this.dirs = [new Direction(spec, inputSize, store, !spec.bidirectional && spec.reverse === true)];
     if (spec.bidirectional) this.dirs.push(new Direction(spec, inputSize, store, true));
     this.outputSize = spec.bidirectional === 'concat' ? 2 * spec.units : spec.units;
   }
@@ -199,8 +201,10 @@ export class RecurrentLayer implements TrainLayer {
   private route(outSteps: number, visit: (o: number, hf: number, hb: number) => void): void {
     const { steps, batch } = this, u = this.spec.units, w = this.outputSize;
     const bLast = this.spec.lastOutput === 'last-index' ? steps - 1 : 0;
+    // A reverse layer's one direction ends at t = 0.
+    const fLast = !this.spec.bidirectional && this.spec.reverse ? 0 : steps - 1;
     for (let s = 0; s < outSteps; s++) {
-      const tf = this.spec.returnSequences ? s : steps - 1;
+      const tf = this.spec.returnSequences ? s : fLast;
       const tb = this.spec.returnSequences ? s : bLast;
       for (let b = 0; b < batch; b++) {
         const o = (s * batch + b) * w, hf = (tf * batch + b) * u, hb = (tb * batch + b) * u;
@@ -215,6 +219,7 @@ export class RecurrentLayer implements TrainLayer {
       returnSequences: this.spec.returnSequences,
       ...(this.spec.bidirectional ? { bidirectional: this.spec.bidirectional } : {}),
       ...(this.spec.bidirectional && !this.spec.returnSequences && this.spec.lastOutput === 'last-index' ? { lastOutput: this.spec.lastOutput } : {}),
+      ...(!this.spec.bidirectional && this.spec.reverse ? { reverse: true } : {}),
       weights: this.dirs[0]!.toIr(),
       ...(this.dirs[1] ? { backwardWeights: this.dirs[1].toIr() } : {}),
     };

@@ -37,8 +37,8 @@ export function checkArchForTask(arch: ResolvedLayer[], ds: Pick<Dataset, 'task'
   if (ds.task === 'classification' && (last.type !== 'dense' || last.activation !== 'softmax')) {
     throw new RnncError('arch/invalid', '--arch: classification needs a final dense:CLASSES:softmax layer');
   }
-  if (tbptt > 0 && arch.some((l) => l.type !== 'dense' && l.bidirectional)) {
-    throw new RnncError('usage/invalid', '--tbptt: a bidirectional layer needs the whole sequence; drop --tbptt or the bidirectional layer');
+  if (tbptt > 0 && arch.some((l) => l.type !== 'dense' && (l.bidirectional || l.reverse))) {
+    throw new RnncError('usage/invalid', `--tbptt: a ${arch.some((l) => l.type !== 'dense' && l.bidirectional) ? 'bidirectional' : 'reverse'} layer needs the whole sequence; drop --tbptt or that layer`);
   }
 }
 

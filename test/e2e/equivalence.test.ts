@@ -36,6 +36,10 @@ describe('C equivalence with the fixed-point reference', () => {
     const lastOutputs = new Set(batches.flat().flatMap(({ model: q }) => q.layers.flatMap((l) => (
       l.type !== 'dense' && l.bidirectional && !l.returnSequences ? [`${l.lastOutput ?? 'final'}-${l.bidirectional}`] : []))));
     expect([...lastOutputs].sort()).toEqual(['final-concat', 'final-sum', 'last-index-concat', 'last-index-sum']);
+    // Reverse layers (the one direction reads x_{T−1} … x_0), with sequence and last-step outputs.
+    const reverses = new Set(batches.flat().flatMap(({ model: q }) => q.layers.flatMap((l) => (
+      l.type !== 'dense' && l.reverse ? [`${l.type}-${l.returnSequences ? 'seq' : 'last'}`] : []))));
+    for (const r of ['rnn-seq', 'rnn-last', 'lstm-seq', 'lstm-last', 'gru-seq', 'gru-last']) expect(reverses).toContain(r);
     const verdicts = (await pool(batches.map((models, b) => () =>
       runHarness(models, join(dir, `b${b}`), getTarget('host'), { cc: 'gcc', flags: ['-O1'], version: 'test', maxSeq: 16 })), 2)).flat();
     const failed = verdicts.filter((v: ModelVerdict) => !v.pass).map((v) => v.line);

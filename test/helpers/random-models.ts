@@ -41,6 +41,9 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
   for (const l of layers) {
     if (l.type !== 'dense' && l.bidirectional && !l.returnSequences && lastRng.next() < 0.5) l.lastOutput = 'last-index';
   }
+  // One forward-only layer in six reads the sequence backwards (reverse), from its own stream too.
+  const reverseRng = new Rng(seed ^ 0x7e7e);
+  for (const l of layers) if (l.type !== 'dense' && !l.bidirectional && reverseRng.next() < 1 / 6) l.reverse = true;
   const dense = rng.int(0, 2);
   for (let k = 0; k < dense; k++) layers.push({ type: 'dense', units: size(rng, 32), activation: rng.pick(DENSE_ACTIVATIONS) });
   const extreme = rng.next() < 0.25;

@@ -6,10 +6,12 @@
  * last time index Y[T−1] (torch out[:, -1]: forward's last, backward's first step), which
  * is lastOutput "last-index".
  *
- * A 'reverse' ONNX node becomes a bidirectional 'sum' layer whose forward direction has
- * all-zero weights: that direction's h stays exactly 0 for every cell (RNN: tanh(0);
- * LSTM: g = tanh(0) = 0 so c = 0 and h = 0; GRU: n = tanh(0) = 0 so h' = z⊙h = 0), so the
- * sum is the reverse direction alone.
+ * A 'reverse' ONNX node becomes a layer with `reverse: true` (Y and Y_h exactly, at the
+ * MACs of one direction). Its Y[T−1] alone, the direction's first step, has no such form:
+ * it becomes a bidirectional 'sum' layer with lastOutput "last-index" whose forward
+ * direction has all-zero weights: that direction's h stays exactly 0 for every cell (RNN:
+ * tanh(0); LSTM: g = tanh(0) = 0 so c = 0 and h = 0; GRU: n = tanh(0) = 0 so h' = z⊙h = 0),
+ * so the sum is the reverse direction alone.
  */
 import type { Layer, RecurrentWeights } from '../../ir/model.js';
 import { gateCount } from '../../ir/model.js';
@@ -39,6 +41,7 @@ function recurrentLayer(node: RecNode, time: 'seq' | 'final', merge: 'concat' | 
   const base = { units: node.units, returnSequences: time === 'seq', ...(lastIndex ? { lastOutput: 'last-index' as const } : {}) };
   let extra: Partial<Layer>;
   if (node.direction === 'forward') extra = { weights: node.weights[0]! };
+  else if (node.direction === 'reverse' && !lastIndex) extra = { weights: node.weights[0]!, reverse: true };
   else if (node.direction === 'reverse') {
     extra = { weights: zeroWeights(node.weights[0]!), bidirectional: 'sum', backwardWeights: node.weights[0]! };
   } else extra = { weights: node.weights[0]!, bidirectional: merge!, backwardWeights: node.weights[1]! };

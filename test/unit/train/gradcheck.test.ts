@@ -115,3 +115,13 @@ describe('gradient check: bidirectional output at the last index (torch out[:, -
     }
   }
 });
+
+describe('gradient check: reverse layers (one direction reading x_{T−1} … x_0)', () => {
+  for (const [name, cell] of cells) {
+    it(`reverse ${name}, last step (h after x_0) and per step`, () => {
+      const rev = { ...cell, reverse: true } as ArchLayer;
+      expect(relativeError([rev, softmax4], false, 'ce')).toBeLessThan(1e-6);
+      expect(relativeError([rev, linear2], true, 'mse')).toBeLessThan(1e-6);
+    });
+  }
+});
