@@ -60,7 +60,7 @@ export function renderQuantReport(r: QuantReport): string {
   const errRows = r.layerErrors ?? [];
   s += table(r.formats.layers.map((l) => {
     const cl = calibRows[l.index];
-    const range = cl?.cell ? `|c| ${num(cl.cell.range, 4)}` : cl?.dense ? `|Wx+b| ${num(cl.dense.range, 4)}` : '';
+    const range = cl?.cell ? `|c| ${num(cl.cell.range, 4)}` : cl?.dense ? `|Wx+b| ${num(cl.dense.range, 4)}` : cl?.hidden ? `|h| ${num(cl.hidden.range, 4)}` : '';
     const gates = cl?.gates ? `${num(cl.gates.maxAbs, 4)} (${pct(cl.gates.clippedFraction)} > 8)` : '';
     const e = errRows[l.index];
     return [String(l.index), l.type, l.detail, range, gates, e ? num(e.maxAbs, 3) : '-', e ? num(e.rms, 3) : '-'];

@@ -6,6 +6,7 @@
 import { RnncError } from '../errors.js';
 import { lutLog2 } from '../fixed/lut.js';
 import type { QuantModel } from '../ir/qmodel.js';
+import { gateActivationOf } from '../ir/model.js';
 import { nameProblem } from '../ir/names.js';
 import { type ChainCtx, buildChain, denseWidth, firstLastOnly } from './chain.js';
 import { checkQuantModel } from '../ir/qcheck.js';
@@ -91,10 +92,11 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   // Only the tables some layer reads (an unused static const is a warning).
   const tables: CTable[] = [];
   const uses = (f: (l: QuantModel['layers'][number]) => boolean) => q.layers.some(f);
-  if (uses((l) => l.type === 'lstm' || l.type === 'gru' || (l.type === 'dense' && l.activation === 'sigmoid'))) {
+  // Hard sigmoid gates are computed (rnnc_hard_sigmoid_q15): no table.
+  if (uses((l) => ((l.type === 'lstm' || l.type === 'gru') && gateActivationOf(l) === 'sigmoid') || (l.type === 'dense' && l.activation === 'sigmoid'))) {
     tables.push(cTable(env.sigmoid, 'int16_t', q.lut.sigmoid, `sigmoid(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
-  if (uses((l) => l.type !== 'dense' || l.activation === 'tanh')) {
+  if (uses((l) => (l.type !== 'dense' && !(l.type === 'rnn' && l.activation === 'relu')) || (l.type === 'dense' && l.activation === 'tanh'))) {
     tables.push(cTable(env.tanh, 'int16_t', q.lut.tanh, `tanh(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
   const needsExp = q.layers.some((l) => l.type === 'dense' && l.activation === 'softmax');

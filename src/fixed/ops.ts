@@ -148,6 +148,34 @@ export function lutSigmoid(table: ArrayLike<number>, log2Size: number, x: number
 }
 
 /**
+ * Slope multipliers of the hard sigmoid gates (ir/model.ts GATE_ACTIVATIONS), as
+ * round(slope · 2^(15−12) · 2^16): a Q3.12 input times m, shifted right by 16, is the
+ * slope term in Q0.15.
+ *   hard_sigmoid     slope 0.2: 1.6·2^16 = 104857.6 → 104858 (+0.4/2^16 per input LSB)
+ *   hard_sigmoid_v3  slope 1/6: 2^16·4/3 = 87381.33 → 87381  (−0.33/2^16 per input LSB)
+ * Over the linear region (|x| < 2.5 resp. 3, i.e. |input| < 10240 resp. 12288 LSB) the
+ * multiplier's error adds at most 0.0625 LSB to the 0.5 LSB of the rounding.
+ */
+export const HARD_SIGMOID_MULT = { hard_sigmoid: 104858, hard_sigmoid_v3: 87381 } as const;
+
+/**
+ * clip(slope·x + 0.5, 0, 1) on Q3.12 input, Q0.15 output in [0, 32767], m from
+ * HARD_SIGMOID_MULT (any m in [0, 131071] is safe):
+ *   xc = clamp(x, −16384, 16384)     (±4: both definitions are saturated beyond ±3, and
+ *                                     |xc·m| ≤ 2^14·131071 < 2^31 stays int32)
+ *   y  = clamp(16384 + rshr(xc·m, 16), 0, 32767)
+ * Against the exact function of the same input: at most 0.5625 LSB in the linear region
+ * by this bound, 0.40 (0.2) and 0.33 (1/6) LSB measured over all inputs; exactly 1 LSB
+ * where the gate is fully open (1.0 is stored as 32767), 0 where it is shut.
+ * C twin: rnnc_hard_sigmoid_q15.
+ */
+export function hardSigmoidQ15(m: number, x: number): number {
+  const xc = x < -16384 ? -16384 : x > 16384 ? 16384 : x;
+  const y = 16384 + rshrS32(xc * m, 16);
+  return y < 0 ? 0 : y > INT16_MAX ? INT16_MAX : y;
+}
+
+/**
  * Move an int32 value between power-of-two formats, from `from` to `to` fractional
  * bits, into int16: a rounding right shift when narrowing the fraction, a left shift
  * (in 64 bits in C) when widening it, saturated to int16 either way.

@@ -1,4 +1,5 @@
 /** Float64 building blocks of the float reference. */
+import type { GateActivation } from '../ir/model.js';
 
 export function sigmoid(x: number): number {
   // Two branches so exp never overflows.
@@ -6,6 +7,25 @@ export function sigmoid(x: number): number {
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
+/** Keras 2 / TF.js / ONNX HardSigmoid(0.2, 0.5): clip(0.2·x + 0.5, 0, 1). */
+export function hardSigmoid(x: number): number {
+  return Math.min(1, Math.max(0, 0.2 * x + 0.5));
+}
+
+/** Keras 3 hard_sigmoid: relu6(x + 3)/6 = clip(x/6 + 0.5, 0, 1). */
+export function hardSigmoidV3(x: number): number {
+  return Math.min(1, Math.max(0, x / 6 + 0.5));
+}
+
+export function relu(x: number): number {
+  return x > 0 ? x : 0;
+}
+
+/** The function of a gate activation (ir/model.ts GATE_ACTIVATIONS). */
+export const GATE_FUNCTIONS: Record<GateActivation, (x: number) => number> = {
+  sigmoid, hard_sigmoid: hardSigmoid, hard_sigmoid_v3: hardSigmoidV3,
+};
 
 /** out[r] = bias[r] + Σ_c w[r·cols + c]·x[c] for r < rows (w row-major). */
 export function matVec(

@@ -1,7 +1,7 @@
 /** Flattens a float model's nested weight arrays into typed arrays, once. */
-import type { FloatModel, RecurrentLayer, RecurrentWeights } from '../ir/model.js';
+import { type FloatModel, type RecurrentLayer, type RecurrentWeights, gateActivationOf, rnnActivationOf } from '../ir/model.js';
 import { inferShapes } from '../ir/shapes.js';
-import { flatten } from './math.js';
+import { GATE_FUNCTIONS, flatten, relu } from './math.js';
 import type { FloatCellWeights } from './cells/types.js';
 
 export interface PreparedRecurrent {
@@ -34,6 +34,9 @@ function cellWeights(layer: RecurrentLayer, w: RecurrentWeights, inputSize: numb
   };
   if (w.recurrentBias) out.recurrentBias = Float64Array.from(w.recurrentBias);
   if (layer.type === 'gru') out.resetAfter = layer.resetAfter;
+  const gate = gateActivationOf(layer);
+  if (gate !== 'sigmoid') out.gate = GATE_FUNCTIONS[gate];
+  if (layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') out.act = relu;
   return out;
 }
 

@@ -24,6 +24,18 @@ export const LAYER_TYPES = [...RECURRENT_TYPES, 'dense'] as const;
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
 export const MERGE_MODES = ['concat', 'sum'] as const;
 /**
+ * Activation of the LSTM i, f, o and GRU r, z gates ("recurrent activation" in Keras):
+ *   sigmoid          1 / (1 + e^−x)
+ *   hard_sigmoid     clip(0.2·x + 0.5, 0, 1)   Keras 2, TF.js, ONNX HardSigmoid default
+ *   hard_sigmoid_v3  clip(x/6 + 0.5, 0, 1)     Keras 3 (= relu6(x + 3)/6, torch Hardsigmoid)
+ */
+export const GATE_ACTIVATIONS = ['sigmoid', 'hard_sigmoid', 'hard_sigmoid_v3'] as const;
+/**
+ * Activation of the Elman RNN: h' = act(W x + b + U h). relu is unbounded, so its
+ * fixed-point h takes a calibrated format instead of Q0.15.
+ */
+export const RNN_ACTIVATIONS = ['tanh', 'relu'] as const;
+/**
  * Which time index each direction's output comes from when a bidirectional layer has
  * returnSequences false (T steps, fwd_t / bwd_t = a direction's output at index t):
  *   final       merge(fwd_{T−1}, bwd_0)     each direction's final state (Keras, ONNX Y_h, torch h_n)
@@ -40,6 +52,8 @@ export type RecurrentType = (typeof RECURRENT_TYPES)[number];
 export type LayerType = (typeof LAYER_TYPES)[number];
 export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
 export type MergeMode = (typeof MERGE_MODES)[number];
+export type GateActivation = (typeof GATE_ACTIVATIONS)[number];
+export type RnnActivation = (typeof RNN_ACTIVATIONS)[number];
 export type LastOutput = (typeof LAST_OUTPUTS)[number];
 
 const matrix = z.array(z.array(z.number()));
@@ -78,11 +92,20 @@ const recurrentCommon = {
   backwardWeights: recurrentWeights.optional(),
 };
 
-const rnnLayer = z.strictObject({ type: z.literal('rnn'), ...recurrentCommon });
-const lstmLayer = z.strictObject({ type: z.literal('lstm'), ...recurrentCommon });
+/** rnn only: written out as "tanh" when absent, like recurrentActivation. */
+const rnnActivation = z.enum(RNN_ACTIVATIONS).default('tanh').optional();
+const rnnLayer = z.strictObject({ type: z.literal('rnn'), ...recurrentCommon, activation: rnnActivation });
+/**
+ * LSTM i, f, o and GRU r, z gates: validation writes "sigmoid" when absent (canonical
+ * JSON spells it out), while code building a layer may leave it out: read it with
+ * gateActivationOf.
+ */
+const recurrentActivation = z.enum(GATE_ACTIVATIONS).default('sigmoid').optional();
+const lstmLayer = z.strictObject({ type: z.literal('lstm'), ...recurrentCommon, recurrentActivation });
 const gruLayer = z.strictObject({
   type: z.literal('gru'),
   ...recurrentCommon,
+  recurrentActivation,
   /**
    * true (PyTorch, Keras TF2 default): n = tanh(W_n x + b_n + r ⊙ (U_n h + b'_n)).
    * false (Keras TF1, ONNX linear_before_reset=0): n = tanh(W_n x + b_n + U_n (r ⊙ h)).
@@ -130,6 +153,16 @@ export function isRecurrent(layer: Layer): layer is RecurrentLayer {
 /** Where a layer's non-sequence output takes each direction's output from ("final" when unset). */
 export function lastOutputOf(layer: { lastOutput?: LastOutput | undefined }): LastOutput {
   return layer.lastOutput ?? 'final';
+}
+
+/** The gate activation of a layer (sigmoid for rnn layers and when unset). */
+export function gateActivationOf(layer: { type: string; recurrentActivation?: GateActivation | undefined }): GateActivation {
+  return layer.type !== 'rnn' && layer.recurrentActivation !== undefined ? layer.recurrentActivation : 'sigmoid';
+}
+
+/** The activation of an rnn layer (tanh when unset). */
+export function rnnActivationOf(layer: { activation?: RnnActivation | undefined }): RnnActivation {
+  return layer.activation ?? 'tanh';
 }
 
 /** Number of stacked gate blocks of a recurrent cell type. */

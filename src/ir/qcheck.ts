@@ -87,8 +87,10 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     const what = `layers[${i}]`;
     const width = chain.inputs[i]!;
     if (l.inFrac !== frac) problems.push(`${what}.inFrac: ${l.inFrac}, but the layer before gives ${frac} fractional bits`);
-    const outFrac = l.type !== 'dense' ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
-    if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= min && l.outFrac <= max)) {
+    // A relu RNN's h format is calibrated (its outFrac + 1 for a sum must stay a format).
+    const reluRnn = l.type === 'rnn' && l.activation === 'relu';
+    const outFrac = reluRnn ? undefined : l.type !== 'dense' ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
+    if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= min && l.outFrac <= (reluRnn && l.bidirectional === 'sum' ? max - 1 : max))) {
       problems.push(`${what}.outFrac: ${l.outFrac} is not valid for this layer${outFrac !== undefined ? ` (expected ${outFrac})` : ` (expected ${min}..${max})`}`);
     }
     frac = l.outFrac;

@@ -6,7 +6,7 @@
  * every field's arithmetic.
  */
 import { z } from 'zod';
-import { DENSE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES } from './model.js';
+import { DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RNN_ACTIVATIONS } from './model.js';
 
 const int = z.number().int();
 
@@ -81,15 +81,27 @@ const qRecurrentCommon = {
   backward: qDirectionSchema.optional(),
 };
 
+/** LSTM i, f, o and GRU r, z: as in the float model; absent in older files = sigmoid. */
+const recurrentActivation = z.enum(GATE_ACTIVATIONS).default('sigmoid').optional();
+
 export const qLayerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('rnn'), ...qRecurrentCommon }),
+  z.strictObject({
+    type: z.literal('rnn'),
+    ...qRecurrentCommon,
+    /**
+     * Absent in older files = tanh. relu: both products are requantized to h's own format
+     * (outFrac, or outFrac + 1 for a bidirectional sum), h' = max(0, sat16(X + H)).
+     */
+    activation: z.enum(RNN_ACTIVATIONS).default('tanh').optional(),
+  }),
   z.strictObject({
     type: z.literal('lstm'),
     ...qRecurrentCommon,
+    recurrentActivation,
     /** Cell state c: int16 or int32 with `frac` fractional bits, chosen by calibration. */
     cell: z.strictObject({ bits: z.union([z.literal(16), z.literal(32)]), frac: int }),
   }),
-  z.strictObject({ type: z.literal('gru'), ...qRecurrentCommon, resetAfter: z.boolean() }),
+  z.strictObject({ type: z.literal('gru'), ...qRecurrentCommon, recurrentActivation, resetAfter: z.boolean() }),
   z.strictObject({
     type: z.literal('dense'),
     units: int,

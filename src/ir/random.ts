@@ -5,14 +5,16 @@
 import { Rng } from '../util/rng.js';
 import {
   type DenseActivation, type FloatModel, type LastOutput, type Layer, type MergeMode, type RecurrentType,
-  type RecurrentWeights, gateCount,
+  type RecurrentWeights, type GateActivation, type RnnActivation, gateCount,
 } from './model.js';
 import { layerOutputSize } from './shapes.js';
 
 export type LayerSpec =
   | {
     type: RecurrentType; units: number; returnSequences?: boolean; bidirectional?: MergeMode; resetAfter?: boolean;
-    lastOutput?: LastOutput; reverse?: boolean;
+    lastOutput?: LastOutput; reverse?: boolean; recurrentActivation?: GateActivation;
+    /** rnn only. */
+    activation?: RnnActivation;
   }
   | { type: 'dense'; units: number; activation: DenseActivation };
 
@@ -64,7 +66,11 @@ export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
         ...(l.lastOutput === 'last-index' ? { lastOutput: l.lastOutput } : {}),
         ...(l.reverse ? { reverse: true } : {}),
       };
-      layer = l.type === 'gru' ? { type: 'gru', ...common, resetAfter } : { type: l.type, ...common };
+      // Activations draw nothing from rng: choosing them leaves every weight as it was.
+      // Written out as validation would (defaults included), so a loaded copy is equal.
+      const gate = { recurrentActivation: l.type !== 'rnn' && l.recurrentActivation ? l.recurrentActivation : 'sigmoid' } as const;
+      layer = l.type === 'gru' ? { type: 'gru', ...common, ...gate, resetAfter } : l.type === 'lstm' ? { type: 'lstm', ...common, ...gate }
+        : { type: 'rnn', ...common, activation: l.type === 'rnn' && l.activation ? l.activation : 'tanh' };
     }
     inputSize = layerOutputSize(layer);
     return layer;

@@ -4,6 +4,7 @@
  *   input   |normalised x|              → model input format
  *   cell    |c| of LSTM layers          → cell-state format (int16 or int32)
  *   dense   |W x + b| of dense layers   → linear/relu output, softmax logit formats
+ *   hidden  |h| of relu rnn layers      → their hidden-state format
  * and, for the report only, gate pre-activations (fixed Q3.12: the fraction beyond ±8)
  * and each layer's output range.
  *
@@ -14,7 +15,7 @@
 import { RnncError } from '../errors.js';
 import { type FloatObserver, normalizeInput, runFloat } from '../float/model.js';
 import { prepareModel } from '../float/prepare.js';
-import type { FloatModel } from '../ir/model.js';
+import { type FloatModel, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';
 import { gatePreactivations } from './gates.js';
 import { AbsHistogram } from './histogram.js';
@@ -39,6 +40,8 @@ export interface LayerCalibration {
   gates?: { maxAbs: number; clippedFraction: number };
   cell?: RangeSummary;
   dense?: RangeSummary;
+  /** relu rnn: |h| of both directions at every step. */
+  hidden?: RangeSummary;
   output: { maxAbs: number };
 }
 
@@ -84,6 +87,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
   const input = new AbsHistogram();
   const gates = Array.from({ length: n }, () => new AbsHistogram());
   const cells = Array.from({ length: n }, () => new AbsHistogram());
+  const hidden = Array.from({ length: n }, () => new AbsHistogram());
   const dense = Array.from({ length: n }, () => new AbsHistogram());
   const outputs = Array.from({ length: n }, () => new AbsHistogram());
   const observer: FloatObserver = {
@@ -93,6 +97,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
       const w = backward ? pl.backward! : pl.forward;
       gates[i]!.addAll(gatePreactivations(pl.layer.type, w, x, hPrev));
       if (pl.layer.type === 'lstm') cells[i]!.addAll(state.c);
+      if (pl.layer.type === 'rnn' && rnnActivationOf(pl.layer) === 'relu') hidden[i]!.addAll(state.h);
     },
     dense(i, pre) { dense[i]!.addAll(pre); },
     layer(i, out) { for (const o of out) outputs[i]!.addAll(o); },
@@ -116,6 +121,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     if (layer.type === 'dense') out.dense = summarize(dense[i]!, p);
     else out.gates = { maxAbs: gates[i]!.maxAbs, clippedFraction: gates[i]!.fractionAbove(GATE_LIMIT) };
     if (layer.type === 'lstm') out.cell = summarize(cells[i]!, p);
+    if (layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') out.hidden = summarize(hidden[i]!, p);
     return out;
   });
   const ranges: Ranges = {
@@ -124,6 +130,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     layers: layers.map((l) => ({
       ...(l.cell ? { cell: l.cell.range } : {}),
       ...(l.dense ? { dense: l.dense.range } : {}),
+      ...(l.hidden ? { hidden: l.hidden.range } : {}),
     })),
   };
   return { ranges, summary: { sequences: seqs.length, timesteps, percentile: p, input: summarize(input, p), layers } };

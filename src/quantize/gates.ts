@@ -22,7 +22,8 @@ export function gatePreactivations(type: 'rnn' | 'lstm' | 'gru', w: FloatCellWei
     return pre;
   }
   const reset = new Float64Array(u);
-  for (let j = 0; j < u; j++) reset[j] = sigmoid(pre[j]! + rec[j]!);
+  const gate = w.gate ?? sigmoid;
+  for (let j = 0; j < u; j++) reset[j] = gate(pre[j]! + rec[j]!);
   for (let r = 0; r < 2 * u; r++) pre[r]! += rec[r]!;
   if (w.resetAfter) {
     for (let j = 0; j < u; j++) pre[2 * u + j]! += reset[j]! * rec[2 * u + j]!;

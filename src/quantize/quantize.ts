@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RnncError } from '../errors.js';
-import type { FloatModel, RecurrentLayer, RecurrentWeights } from '../ir/model.js';
+import { type FloatModel, type RecurrentLayer, type RecurrentWeights, gateActivationOf, rnnActivationOf } from '../ir/model.js';
 import type { QDirection, QLayer, QuantModel } from '../ir/qmodel.js';
 import { modelToJson } from '../ir/io.js';
 import { validateQuantModel } from '../ir/qio.js';
@@ -23,8 +23,11 @@ export interface Ranges {
   input: number;
   /** Which input feature reached `input` (for messages). */
   inputFeature?: number;
-  /** Per layer: LSTM cell state |c|, or a dense layer's pre-activation |W x + b|. */
-  layers: Array<{ cell?: number; dense?: number }>;
+  /**
+   * Per layer: LSTM cell state |c|, a dense layer's pre-activation |W x + b|, or a relu
+   * RNN's hidden state |h| (unbounded, unlike tanh's).
+   */
+  layers: Array<{ cell?: number; dense?: number; hidden?: number }>;
 }
 
 export interface QuantizeOptions {
@@ -51,12 +54,19 @@ export function defaultLutSize(weightBits: 8 | 16): number {
 /** Defaults without calibration: normalised inputs within ±8, |c| within ±16, dense within ±64. */
 export const DEFAULT_RANGES = { input: 7.9, cell: 15.9, dense: 63.9 } as const;
 
-function quantizeDirection(layer: RecurrentLayer, w: RecurrentWeights, inFrac: number, bits: 8 | 16, what: string): QDirection {
+/**
+ * Both products of a direction, requantized to `preFrac` (Q.12 for the tables; a relu
+ * RNN's h format, so h' = max(0, X + H) needs no rescale) from `hFrac` (h's format:
+ * Q0.15, or a relu RNN's calibrated one).
+ */
+function quantizeDirection(
+  layer: RecurrentLayer, w: RecurrentWeights, inFrac: number, bits: 8 | 16, what: string, hFrac = Q15_FRAC, preFrac = PRE_FRAC,
+): QDirection {
   return {
-    x: quantizeMatmul({ what: `${what}.kernel`, kernel: w.kernel, bias: w.bias, weightBits: bits, inFrac, outFrac: PRE_FRAC }),
+    x: quantizeMatmul({ what: `${what}.kernel`, kernel: w.kernel, bias: w.bias, weightBits: bits, inFrac, outFrac: preFrac }),
     h: quantizeMatmul({
       what: `${what}.recurrentKernel`, kernel: w.recurrentKernel, bias: layer.type === 'gru' && layer.resetAfter ? w.recurrentBias : undefined,
-      weightBits: bits, inFrac: Q15_FRAC, outFrac: PRE_FRAC,
+      weightBits: bits, inFrac: hFrac, outFrac: preFrac,
     }),
   };
 }
@@ -132,15 +142,25 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
       inFrac = outFrac;
       return q;
     }
-    const outFrac = layer.bidirectional === 'sum' ? Q15_FRAC - 1 : Q15_FRAC;
+    // h is Q0.15 (tanh and gates keep it within ±1), but a relu RNN's h is unbounded: its
+    // format comes from the calibrated |h| (or the dense default), like a relu dense output.
+    const relu = layer.type === 'rnn' && rnnActivationOf(layer) === 'relu';
+    const hFrac = relu
+      ? int16Frac(r?.hidden ?? DEFAULT_RANGES.dense, r?.hidden !== undefined ? margin : 1, () => `${from}the hidden state h of ${what} (rnn relu)`)
+      : Q15_FRAC;
+    if (layer.bidirectional === 'sum' && hFrac - 1 < FRAC_RANGE.min) {
+      throw new RnncError('quantize/range_overflow', `${from}${what} (rnn relu, bidirectional sum): the hidden state is too large for the sum's format (${qName(FRAC_RANGE.min)})`);
+    }
+    const preFrac = relu ? hFrac : PRE_FRAC;
+    const outFrac = layer.bidirectional === 'sum' ? hFrac - 1 : hFrac;
     const common = {
       units: layer.units,
       returnSequences: layer.returnSequences,
       inFrac,
       outFrac,
-      forward: quantizeDirection(layer, layer.weights, inFrac, bits, `${what}.weights`),
+      forward: quantizeDirection(layer, layer.weights, inFrac, bits, `${what}.weights`, hFrac, preFrac),
       ...(layer.bidirectional && layer.backwardWeights
-        ? { bidirectional: layer.bidirectional, backward: quantizeDirection(layer, layer.backwardWeights, inFrac, bits, `${what}.backwardWeights`) }
+        ? { bidirectional: layer.bidirectional, backward: quantizeDirection(layer, layer.backwardWeights, inFrac, bits, `${what}.backwardWeights`, hFrac, preFrac) }
         : {}),
       ...(layer.lastOutput === 'last-index' ? { lastOutput: layer.lastOutput } : {}),
       ...(layer.reverse ? { reverse: true } : {}),
@@ -156,10 +176,10 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
         // |c| grows by at most 1 per step: only a sequence of about 2^31 steps gets here.
         throw new RnncError('quantize/range_overflow', `${from}${what} (lstm): the cell state reaches ${cAbs.toPrecision(3)}, beyond the ±2^31 an int32 cell spans`);
       }
-      return { type: 'lstm', ...common, cell };
+      return { type: 'lstm', ...common, recurrentActivation: gateActivationOf(layer), cell };
     }
-    if (layer.type === 'gru') return { type: 'gru', ...common, resetAfter: layer.resetAfter };
-    return { type: 'rnn', ...common };
+    if (layer.type === 'gru') return { type: 'gru', ...common, recurrentActivation: gateActivationOf(layer), resetAfter: layer.resetAfter };
+    return { type: 'rnn', ...common, activation: relu ? 'relu' : 'tanh' };
   });
   const last = shapes[shapes.length - 1]!;
   const q: QuantModel = {

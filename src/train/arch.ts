@@ -2,10 +2,12 @@
  * Architecture descriptions for `rnnc train --arch`:
  * - a string: comma-separated layers, e.g. "lstm:32,dense:4:softmax", optionally led by
  *   `in:F` to state the features per timestep the data must have
- *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before]   (gru only: reset-before; each modifier at most once)
+ *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before][:hard-sigmoid|hard-sigmoid-v3][:relu]
+ *       (gru only: reset-before; lstm and gru: the hard sigmoid gates; rnn only: relu;
+ *       each modifier at most once)
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
  * - or a JSON file: {"inputSize": 6 (optional), "layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
- *   "resetAfter": false, "returnSequences": true}, {"type": "dense", "units": 4,
+ *   "resetAfter": false, "returnSequences": true, "recurrentActivation": "hard_sigmoid"}, {"type": "dense", "units": 4,
  *   "activation": "softmax"}]}.
  * Numbers are integers in decimal (src/util/decimal.ts): no hex, no exponent, no fraction.
  * A recurrent layer returns sequences when another recurrent layer follows it, when the
@@ -13,7 +15,9 @@
  */
 import { z } from 'zod';
 import { RnncError } from '../errors.js';
-import { DENSE_ACTIVATIONS, type DenseActivation, LIMITS, MERGE_MODES, RECURRENT_TYPES } from '../ir/model.js';
+import {
+  DENSE_ACTIVATIONS, type DenseActivation, GATE_ACTIVATIONS, type GateActivation, LIMITS, MERGE_MODES, RECURRENT_TYPES, RNN_ACTIVATIONS,
+} from '../ir/model.js';
 import { integerValue } from '../util/decimal.js';
 import { quote } from '../util/text.js';
 import { parseJson, readText } from '../util/fs.js';
@@ -42,6 +46,9 @@ function count(part: string, max: number, what: string, text: string): number {
   return n;
 }
 
+/** Modifiers choosing the LSTM/GRU gate activation (ir/model.ts GATE_ACTIVATIONS). */
+const HARD_GATES: Record<string, GateActivation | undefined> = { 'hard-sigmoid': 'hard_sigmoid', 'hard-sigmoid-v3': 'hard_sigmoid_v3' };
+
 function parseItem(item: string): ArchLayer {
   const [type = '', units = '', ...opts] = item.split(':').map((s) => s.trim());
   if (type === 'dense') {
@@ -66,20 +73,27 @@ function parseItem(item: string): ArchLayer {
     else if (o === 'bi-sum') { set('direction', o); layer.bidirectional = 'sum'; }
     else if (o === 'seq') { set('sequences', o); layer.returnSequences = true; }
     else if (o === 'reset-before' && type === 'gru') { set('reset', o); layer.resetAfter = false; }
-    else bad(item, `unknown option ${quote(o)}; supported: bi, bi-sum, seq${type === 'gru' ? ', reset-before' : ''}`);
+    else if (HARD_GATES[o] && type !== 'rnn') { set('gates', o); layer.recurrentActivation = HARD_GATES[o]; }
+    else if (o === 'relu' && type === 'rnn') { set('activation', o); layer.activation = 'relu'; }
+    else bad(item, `unknown option ${quote(o)}; supported: bi, bi-sum, seq${type === 'gru' ? ', reset-before' : ''}${type !== 'rnn' ? ', hard-sigmoid, hard-sigmoid-v3' : ', relu'}`);
   }
   return layer;
 }
 
 const units = z.number().int().min(1).max(LIMITS.units);
-const recurrentEntry = (type: RecurrentSpec['type']) => z.strictObject({
-  type: z.literal(type), units, bidirectional: z.enum(MERGE_MODES).optional(),
+const recurrentFields = {
+  units, bidirectional: z.enum(MERGE_MODES).optional(),
   resetAfter: z.boolean().optional(), returnSequences: z.boolean().optional(),
+};
+const rnnEntry = z.strictObject({ type: z.literal('rnn'), ...recurrentFields, activation: z.enum(RNN_ACTIVATIONS).optional() });
+/** LSTM and GRU entries may choose their gate activation. */
+const gatedEntry = (type: 'lstm' | 'gru') => z.strictObject({
+  type: z.literal(type), ...recurrentFields, recurrentActivation: z.enum(GATE_ACTIVATIONS).optional(),
 });
 const fileSchema = z.strictObject({
   inputSize: z.number().int().min(1).max(LIMITS.inputSize).optional(),
   layers: z.array(z.discriminatedUnion('type', [
-    recurrentEntry('rnn'), recurrentEntry('lstm'), recurrentEntry('gru'),
+    rnnEntry, gatedEntry('lstm'), gatedEntry('gru'),
     z.strictObject({ type: z.literal('dense'), units, activation: z.enum(DENSE_ACTIVATIONS).default('linear') }),
   ])).min(1),
 });
@@ -124,7 +138,9 @@ export function archText(layers: ResolvedLayer[]): string {
   return layers.map((l) => {
     if (l.type === 'dense') return `dense:${l.units}:${l.activation}`;
     const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : '',
-      l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : ''].filter(Boolean);
+      l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : '',
+      l.recurrentActivation && l.recurrentActivation !== 'sigmoid' ? l.recurrentActivation.replace(/_/g, '-') : '',
+      l.type === 'rnn' && l.activation === 'relu' ? 'relu' : ''].filter(Boolean);
     return [l.type, String(l.units), ...opts].join(':');
   }).join(',');
 }

@@ -9,10 +9,10 @@
 // still runs over the whole sequence here: its output at T−1 is its first step, from the
 // zero state, so it is the same number, and dL/dh reaching only that step flows into
 // nothing earlier (the cell's BPTT carries the zero gradient of the later steps).
-import type { Layer, MergeMode, RecurrentType, RecurrentWeights } from '../ir/model.js';
+import type { GateActivation, Layer, MergeMode, RecurrentType, RecurrentWeights, RnnActivation } from '../ir/model.js';
 import { type LastOutput, gateCount } from '../ir/model.js';
 import type { Rng } from '../util/rng.js';
-import { sized } from './cells/common.js';
+import { TRAIN_GATES, sized } from './cells/common.js';
 import { GruCell } from './cells/gru.js';
 import { LstmCell } from './cells/lstm.js';
 import { RnnCell } from './cells/rnn.js';
@@ -33,6 +33,10 @@ export interface RecurrentSpec {
   lastOutput?: LastOutput | undefined;
   /** Forward-only: the one direction reads the sequence backwards (its last output is at t = 0). */
   reverse?: boolean | undefined;
+  /** LSTM and GRU: the i, f, o / r, z gate function (default sigmoid). */
+  recurrentActivation?: GateActivation | undefined;
+  /** rnn: tanh (default) or relu. */
+  activation?: RnnActivation | undefined;
 }
 
 function hasRecurrentBias(spec: RecurrentSpec): boolean {
@@ -65,9 +69,10 @@ class Direction {
     this.bias = store.take(rows);
     this.recurrentBias = hasRecurrentBias(spec) ? store.take(rows) : undefined;
     const p = { u: this.recurrent.w, du: this.recurrent.g, ...(this.recurrentBias ? { rb: this.recurrentBias.w, drb: this.recurrentBias.g } : {}) };
-    this.cell = spec.type === 'lstm' ? new LstmCell(spec.units, p)
-      : spec.type === 'gru' ? new GruCell(spec.units, p, spec.resetAfter)
-        : new RnnCell(spec.units, p);
+    const gate = TRAIN_GATES[spec.recurrentActivation ?? 'sigmoid'];
+    this.cell = spec.type === 'lstm' ? new LstmCell(spec.units, p, gate)
+      : spec.type === 'gru' ? new GruCell(spec.units, p, spec.resetAfter, gate)
+        : new RnnCell(spec.units, p, spec.activation === 'relu');
   }
 
   init(rng: Rng): void {
@@ -223,6 +228,9 @@ export class RecurrentLayer implements TrainLayer {
       weights: this.dirs[0]!.toIr(),
       ...(this.dirs[1] ? { backwardWeights: this.dirs[1].toIr() } : {}),
     };
-    return this.spec.type === 'gru' ? { type: 'gru', ...common, resetAfter: this.spec.resetAfter } : { type: this.spec.type, ...common };
+    const gate = this.spec.type !== 'rnn' && this.spec.recurrentActivation ? { recurrentActivation: this.spec.recurrentActivation } : {};
+    if (this.spec.type === 'gru') return { type: 'gru', ...common, ...gate, resetAfter: this.spec.resetAfter };
+    if (this.spec.type === 'lstm') return { type: 'lstm', ...common, ...gate };
+    return { type: 'rnn', ...common, ...(this.spec.activation ? { activation: this.spec.activation } : {}) };
   }
 }

@@ -58,6 +58,8 @@ describe('accepted patterns: rnnc import, float vs tfjs predict within 1e-5', ()
     bn_input_gru: { layers: ['gru*', 'dense'], normalized: true },
     bn_functional_bi: { layers: ['lstm', 'dense'], normalized: true },
     bn_no_gamma_eps: { layers: ['rnn', 'dense'], normalized: true },
+    tfjs_defaults: { layers: ['lstm*', 'gru', 'dense'], normalized: false },
+    rnn_relu: { layers: ['rnn*', 'dense'], normalized: false },
   };
   for (const name of Object.keys(ACCEPTED)) {
     it(name, async () => {
@@ -70,6 +72,22 @@ describe('accepted patterns: rnnc import, float vs tfjs predict within 1e-5', ()
       expect(d).toBeLessThan(1e-5);
     });
   }
+
+  it("TF.js' default hard_sigmoid is Keras 2's clip(0.2·x + 0.5, 0, 1); a Keras 3 file's is clip(x/6 + 0.5, 0, 1)", async () => {
+    const f = fixtures.get('tfjs_defaults')!;
+    const gates = (m: FloatModel) => m.layers.map((l) => (l.type === 'lstm' || l.type === 'gru' ? l.recurrentActivation : l.type));
+    expect(gates(await imported(f.dir))).toEqual(['hard_sigmoid', 'hard_sigmoid', 'dense']);
+    for (const [field, value] of [['keras_version', '3.3.3'], ['generatedBy', 'keras v3.3.3']] as const) {
+      const dir = join(root, `keras3_${field}`);
+      cpSync(f.dir, dir, { recursive: true });
+      const path = join(dir, 'model.json');
+      const json = JSON.parse(readFileSync(path, 'utf8')) as { generatedBy?: string; modelTopology: Record<string, unknown> };
+      if (field === 'generatedBy') json.generatedBy = value;
+      else json.modelTopology.keras_version = value;
+      writeFileSync(path, JSON.stringify(json));
+      expect(gates(await imported(dir))).toEqual(['hard_sigmoid_v3', 'hard_sigmoid_v3', 'dense']);
+    }
+  });
 
   it('a negative gamma is carried by the first layer: every std stays positive', async () => {
     const model = await imported(fixtures.get('bn_input_gru')!.dir);
@@ -131,7 +149,7 @@ describe('functional models exporting recurrent states (return_state): the state
 });
 
 describe('rnnc verify: bit-exact from the Keras files', () => {
-  it.concurrent.each(['dropout_time_distributed', 'bn_input_gru', 'bn_functional_bi', 'lstm_state_dense'])('%s', async (name) => {
+  it.concurrent.each(['dropout_time_distributed', 'bn_input_gru', 'bn_functional_bi', 'lstm_state_dense', 'tfjs_defaults', 'rnn_relu'])('%s', async (name) => {
     const r = await rnnc(['verify', join(fixtures.get(name)!.dir, 'model.json'), '--cases', '3']);
     expect(r.stderr).not.toMatch(/mismatch|internal error/);
     expect(r.exitCode).toBe(0);

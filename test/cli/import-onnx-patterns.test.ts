@@ -32,6 +32,8 @@ const ACCEPTED: Record<string, { args?: string[]; layers: string }> = {
   // BatchNorm1d (eval, gamma < 0 on feature 1) folded into the input normalisation.
   bn_lstm: { layers: 'lstm -> dense' },
   bn_lstm17: { layers: 'lstm -> dense' },
+  // nn.RNN(nonlinearity='relu'): h in a calibrated format instead of Q0.15.
+  rnn_relu: { layers: 'rnn' },
 };
 
 let tmp = '';
@@ -132,7 +134,6 @@ const REFUSED: Record<string, RegExp> = {
   layernorm_gru17: /node '\/ln\/LayerNormalization' \(LayerNormalization\): LayerNorm is not supported.*retrain without it/,
   embedding_lstm: /an Embedding \(rows of 'emb\.weight' picked by the integer input 'tokens'\) is not supported; export the model after the embedding/,
   conv_gru: /nn\.Conv1d\) is not supported; a streaming Conv1d layer is planned; export the recurrent part alone/,
-  rnn_relu: /nn\.RNN\(nonlinearity='relu'\) is not supported yet.*train with nonlinearity='tanh'/,
 };
 
 describe('refused patterns: exit 2, one line saying what to do', () => {

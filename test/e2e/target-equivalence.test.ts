@@ -2,7 +2,7 @@
 // the target selects), built with T's cross compiler and flags at -O2 and at -Os,
 // runs under QEMU and gives every output of NAME_run and NAME_step bit-identical to
 // the TypeScript fixed-point reference. One ELF per target and level holds all the
-// models of test/helpers/target-models.ts (28: 252 golden cases, 11,120 outputs);
+// models of test/helpers/target-models.ts (30);
 // ELFs are built and run two at a time.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -38,6 +38,7 @@ int main(void) {
     else if (strcmp(op, "lut_lookup_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_lookup_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "lut_tanh_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_tanh_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "lut_sigmoid_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_sigmoid_q15(table, log2n, (int16_t)a));
+    else if (strcmp(op, "hard_sigmoid_q15") == 0 && scanf("%lld %lld", &a, &b) == 2) printf("%d\n", rnnc_hard_sigmoid_q15((int32_t)a, (int16_t)b));
     else { fprintf(stderr, "bad call %s\n", op); return 2; }
   }
   return 0;

@@ -55,11 +55,11 @@ export const KERAS_MODELS: Record<string, () => tf.LayersModel> = {
   },
 };
 
-/** Unsupported on purpose: TF.js' default hard_sigmoid, a Flatten, and a relu SimpleRNN. */
+/** Unsupported on purpose: relu gates, a Flatten, and a selu SimpleRNN. */
 export function unsupportedModel(): tf.LayersModel {
   return tf.sequential({ layers: [
-    tf.layers.lstm({ units: 2, returnSequences: true, inputShape: [T, F] }),
-    tf.layers.simpleRNN({ units: 2, activation: 'relu', returnSequences: true }),
+    tf.layers.lstm({ units: 2, recurrentActivation: 'relu', returnSequences: true, inputShape: [T, F] }),
+    tf.layers.simpleRNN({ units: 2, activation: 'selu', returnSequences: true }),
     tf.layers.flatten(),
     tf.layers.dense({ units: 1 }),
   ] });

@@ -1,8 +1,8 @@
 /**
  * Keras-format models in the shapes practitioners export, built by TF.js with its default
- * arguments (except `recurrentActivation: 'sigmoid'`: TF.js' default hard_sigmoid is
- * refused): dropout and noise layers, TimeDistributed(Dense), an input BatchNormalization,
- * and the front ends rnnc refuses by design. Saved with saveLayersModel, as model.save()
+ * arguments (most with `recurrentActivation: 'sigmoid'`; `tfjs_defaults` keeps TF.js'
+ * default hard_sigmoid gates): dropout and noise layers, TimeDistributed(Dense), an input
+ * BatchNormalization, and the front ends rnnc refuses by design. Saved with saveLayersModel, as model.save()
  * hands them to a file handler; built at test time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -48,6 +48,17 @@ export const ACCEPTED: Record<string, () => tf.LayersModel> = {
     tf.layers.batchNormalization({ scale: false, epsilon: 0.01, inputShape: [T, F] }),
     tf.layers.simpleRNN({ units: 4 }),
     tf.layers.dense({ units: 2, activation: 'sigmoid' }),
+  ]),
+  // A relu SimpleRNN: h in a calibrated format instead of Q0.15.
+  rnn_relu: () => S([
+    tf.layers.simpleRNN({ units: 4, activation: 'relu', returnSequences: true, inputShape: [T, F] }),
+    tf.layers.dense({ units: 2 }),
+  ]),
+  // tf.layers.lstm({units}) / gru({units}) as they come: hard_sigmoid gates, GRU reset before.
+  tfjs_defaults: () => S([
+    tf.layers.lstm({ units: 4, returnSequences: true, inputShape: [T, F] }),
+    tf.layers.gru({ units: 3 }),
+    tf.layers.dense({ units: 2 }),
   ]),
 };
 

@@ -1,12 +1,12 @@
 /**
  * Random quantized models for the C-vs-TS equivalence tests: every layer kind, both GRU
  * variants, bidirectional concat/sum, stacks of 1–3 recurrent layers, dense heads with
- * every activation, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32
+ * every activation, sigmoid and both hard sigmoid gates, tanh and relu RNNs, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32
  * LSTM cells, and some models with huge weights so every requantization saturates.
  */
 import type { LayerSpec } from '../../src/ir/random.js';
 import { randomModel } from '../../src/ir/random.js';
-import { DENSE_ACTIVATIONS, type MergeMode, type RecurrentType } from '../../src/ir/model.js';
+import { DENSE_ACTIVATIONS, type GateActivation, type MergeMode, type RecurrentType } from '../../src/ir/model.js';
 import type { QuantModel } from '../../src/ir/qmodel.js';
 import { quantizeModel, type Ranges } from '../../src/quantize/quantize.js';
 import { goldenCases } from '../../src/codegen/testdata.js';
@@ -16,6 +16,8 @@ import { Rng } from '../../src/util/rng.js';
 const TYPES: RecurrentType[] = ['rnn', 'lstm', 'gru'];
 const MERGES: MergeMode[] = ['concat', 'sum'];
 const LUTS = [64, 128, 256, 512];
+/** Half the gated layers keep the sigmoid table. */
+const GATES: GateActivation[] = ['sigmoid', 'sigmoid', 'hard_sigmoid', 'hard_sigmoid_v3'];
 
 function size(rng: Rng, max: number): number {
   const r = rng.next();
@@ -26,13 +28,17 @@ function size(rng: Rng, max: number): number {
 
 export function randomQuantModel(i: number, seed: number): QuantModel {
   const rng = new Rng(seed);
+  // Gate activations from their own stream, so every other draw stays what it was.
+  const gateRng = new Rng(seed ^ 0x6a7e);
+  const reluRng = new Rng(seed ^ 0x7e10);
   const stack = rng.int(1, 3);
   const layers: LayerSpec[] = [];
   for (let k = 0; k < stack; k++) {
     const bidirectional = rng.next() < 0.25 ? rng.pick(MERGES) : undefined;
     layers.push({
       type: rng.pick(TYPES), units: size(rng, 128), returnSequences: k < stack - 1 ? rng.next() < 0.8 : rng.next() < 0.5,
-      resetAfter: rng.next() < 0.5, ...(bidirectional ? { bidirectional } : {}),
+      resetAfter: rng.next() < 0.5, ...(bidirectional ? { bidirectional } : {}), recurrentActivation: gateRng.pick(GATES),
+      ...(reluRng.next() < 0.3 ? { activation: 'relu' as const } : {}),
     });
   }
   // Half the bidirectional many-to-one layers take the backward output at T−1 (torch

@@ -1,7 +1,7 @@
 /**
  * The model set of the on-target equivalence suite: every layer kind (LSTM with int16
  * and int32 cells, GRU in both reset variants, Elman RNN, dense heads with each
- * activation), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
+ * activation; hard sigmoid gates, a relu RNN), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
  * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
  * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
  * in int8 and int16 weights. Small enough that all of
@@ -49,6 +49,14 @@ const SPECS: Spec[] = [
   // 1100 inputs: the dense layer's bound needs an int64 accumulator even with int8 weights.
   { tag: 'wide', inputSize: 1100, layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'gru', units: 3 }], small: true },
   { tag: 'dense', inputSize: 9, layers: [{ type: 'dense', units: 7, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }] },
+  // Hard sigmoid gates through the fused LSTM and the fused (DSP, MVE) resetAfter GRU; a relu RNN.
+  {
+    tag: 'hard', inputSize: 3, layers: [
+      { type: 'lstm', units: 5, returnSequences: true, recurrentActivation: 'hard_sigmoid' },
+      { type: 'gru', units: 6, returnSequences: true, resetAfter: true, recurrentActivation: 'hard_sigmoid_v3' },
+      { type: 'rnn', units: 4, activation: 'relu' },
+    ],
+  },
 ];
 
 /** Every spec at int8 and int16 weights, named t<tag><bits>, with golden cases of up to `steps` steps. */

@@ -16,7 +16,7 @@ const TWINS: Record<string, string> = {
   satS16: 'rnnc_sat_s16', satS32: 'rnnc_sat_s32', addSatS32: 'rnnc_add_sat_s32', rshrS32: 'rnnc_rshr_s32',
   mulRshrS16: 'rnnc_mul_rshr_s16', mulQ15S32: 'rnnc_mul_q15_s32', divQ15: 'rnnc_div_q15', requantS32: 'rnnc_requant_s32',
   rshrSatS64: 'rnnc_rshr_sat_s64', rescaleS16: 'rnnc_rescale_s16', lutLookup: 'rnnc_lut_lookup_q15', lutTanh: 'rnnc_lut_tanh_q15',
-  lutSigmoid: 'rnnc_lut_sigmoid_q15',
+  lutSigmoid: 'rnnc_lut_sigmoid_q15', hardSigmoidQ15: 'rnnc_hard_sigmoid_q15',
 };
 
 const I16 = [-32768, -32767, -16385, -16384, -1, 0, 1, 16383, 16384, 32766, 32767];
@@ -59,6 +59,9 @@ function buildCalls(): string {
   for (let i = 0; i < N; i++) {
     const x = r32(), f = rng.int(0, 40), t = rng.int(Math.max(0, f - 31), 40);
     add('rescaleS16', [x, f, t], ops.rescaleS16(x, f, t));
+  }
+  for (const m of [...Object.values(ops.HARD_SIGMOID_MULT), 0, 131071]) {
+    for (const x of [...I16, -12289, -12288, -10240, 10240, 12287, 12288, -16385, 16385, ...Array.from({ length: N }, r16)]) add('hardSigmoidQ15', [m, x], ops.hardSigmoidQ15(m, x));
   }
   // Each LUT op against real tables at two sizes; "table" lines switch the harness's table.
   const xs = [...I16, -4096, 4096, 32640, -32640, ...Array.from({ length: N }, r16)];

@@ -169,4 +169,13 @@ static inline int16_t rnnc_lut_sigmoid_q15(const int16_t *table, int log2n, int1
   return (int16_t)(x < 0 ? 32768 - (int32_t)y : (int32_t)y);
 }
 
+/** clip(slope*x + 0.5, 0, 1), Q3.12 -> Q0.15 in [0, 32767], m = round(slope * 8 * 2^16)
+ *  (104858: Keras 2 slope 0.2; 87381: slope 1/6), m in [0, 131071]. x is clamped to
+ *  +-4 first (the function is flat beyond +-3) so |xc * m| < 2^31.  TS twin: hardSigmoidQ15. */
+static inline int16_t rnnc_hard_sigmoid_q15(int32_t m, int16_t x) {
+  int32_t xc = x < -16384 ? -16384 : (x > 16384 ? 16384 : (int32_t)x);
+  int32_t y = 16384 + rnnc_rshr_s32(xc * m, 16);
+  return (int16_t)(y < 0 ? 0 : (y > 32767 ? 32767 : y));
+}
+
 #endif /* RNNC_FIXED_H */

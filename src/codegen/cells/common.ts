@@ -1,5 +1,7 @@
 /** Plan pieces every cell shares: one matrix product's tables and its kernel call. */
+import { type GateActivation, gateActivationOf } from '../../ir/model.js';
 import type { QMatmul } from '../../ir/qmodel.js';
+import { HARD_SIGMOID_MULT } from '../../fixed/ops.js';
 import { type CTable, cTable } from '../ctables.js';
 import type { KernelSet } from '../kernels.js';
 
@@ -93,6 +95,10 @@ export interface DirectionCtx {
   sigmoid: string;
   tanh: string;
   log2: number;
+  /** The sigmoid-type gate call `gateFn(gateArgs, p)` (LSTM i, f, o; GRU r, z). */
+  gateName: string;
+  gateFn: string;
+  gateArgs: string;
   [extra: string]: unknown;
 }
 
@@ -102,6 +108,17 @@ export interface DirectionPlan {
   macs: number;
   /** Bytes of stack the step function's scratch arrays take. */
   stackBytes: number;
+}
+
+/**
+ * The C call of a layer's sigmoid-type gates, `fn(args, p)`: the sigmoid table
+ * (rnnc_lut_sigmoid_q15) or the hard sigmoid with its slope multiplier
+ * (rnnc_hard_sigmoid_q15, ops.ts HARD_SIGMOID_MULT).
+ */
+export function gateCall(layer: { type: string; recurrentActivation?: GateActivation | undefined }, env: CellEnv): { gateName: string; gateFn: string; gateArgs: string } {
+  const kind = gateActivationOf(layer);
+  if (kind === 'sigmoid') return { gateName: kind, gateFn: 'rnnc_lut_sigmoid_q15', gateArgs: `${env.sigmoid}, ${env.log2Lut}` };
+  return { gateName: kind, gateFn: 'rnnc_hard_sigmoid_q15', gateArgs: String(HARD_SIGMOID_MULT[kind]) };
 }
 
 export function directionBase(env: CellEnv, layer: number, dir: 'f' | 'b'): string {

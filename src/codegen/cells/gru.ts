@@ -3,7 +3,7 @@
 //   else: rh = rshr(r·h, 15), n = tanh(sat16(X_n + U_n rh));  h' = sat16(n + rshr(z·(h − n), 15))
 import type { QDirection, QGruLayer } from '../../ir/qmodel.js';
 import { unitGroupOrder } from '../pack.js';
-import { type CellEnv, type DirectionPlan, type RowLayout, directionBase, planMatmul } from './common.js';
+import { type CellEnv, type DirectionPlan, type RowLayout, directionBase, gateCall, planMatmul } from './common.js';
 
 /** Units per kernel call of a fused GRU: 4 units × 3 gates = three 4-row DSP blocks. */
 const GROUP = 4;
@@ -24,7 +24,7 @@ export function planGru(layer: QGruLayer, dir: QDirection, index: number, d: 'f'
     ctx: {
       partial: fused ? 'grufused' : 'gru', fn: `${base}_step`,
       comment: `layer ${index}${d === 'b' ? ' backward' : ''}: gru, ${u} units, reset ${layer.resetAfter ? 'after' : 'before'} the recurrent product`,
-      units: u, x: x.ctx, h: h.ctx, sigmoid: env.sigmoid, tanh: env.tanh, log2: env.log2Lut,
+      units: u, x: x.ctx, h: h.ctx, sigmoid: env.sigmoid, tanh: env.tanh, log2: env.log2Lut, ...gateCall(layer, env),
       resetAfter: layer.resetAfter, z: u, n: 2 * u, zRows: 2 * u, nWeights: env.kernels.segmentOffset(2 * u, u, env.weightBits),
       group: GROUP, groupRows: 3 * GROUP, blocks: [0, 4, 8],
     },

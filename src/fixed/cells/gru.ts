@@ -1,34 +1,35 @@
 // Gates r, z, n (rows [0,U), [U,2U), [2U,3U)), X = W x + b, H = U h (+ b'), Q.12:
-//   r = σ(sat16(X_r + H_r)), z = σ(sat16(X_z + H_z))                    Q0.15
+//   r = σ(sat16(X_r + H_r)), z = σ(sat16(X_z + H_z))   Q0.15; σ: table or hard sigmoid
 //   resetAfter:  n = tanh(sat16(X_n + rshr(r · H_n, 15)))              H_n int32
 //   else:        rh = rshr(r · h, 15);  n = tanh(sat16(X_n + U_n rh))   rh: Q0.15
 //   h' = sat16(n + rshr(z · (h − n), 15))                               h: Q0.15
 import type { QGruLayer } from '../../ir/qmodel.js';
 import { matmul, matmulRows } from '../matmul.js';
-import { lutSigmoid, lutTanh, mulQ15S32, mulRshrS16, satS16 } from '../ops.js';
-import { gateInput } from './gate.js';
+import { lutTanh, mulQ15S32, mulRshrS16, satS16 } from '../ops.js';
+import { gateFn, gateInput } from './gate.js';
 import type { FixedCellSpec } from './types.js';
 
 export const gruFixed: FixedCellSpec<QGruLayer> = {
   step(layer, dir, x, state, ctx, s) {
     const u = layer.units;
     const h = state.h;
-    const { sigmoid, tanh } = ctx.lut;
+    const { tanh } = ctx.lut;
     const n = ctx.log2Lut;
+    const sigma = gateFn(layer, ctx);
     matmul(dir.x, x, s.xg);
     if (layer.resetAfter) {
       matmul(dir.h, h, s.hg);
     } else {
       matmulRows(dir.h, h, 0, 2 * u, s.hg);
-      for (let j = 0; j < u; j++) s.rh[j] = mulRshrS16(lutSigmoid(sigmoid, n, gateInput(s.xg[j]!, s.hg[j]!)), h[j]!, 15);
+      for (let j = 0; j < u; j++) s.rh[j] = mulRshrS16(sigma(gateInput(s.xg[j]!, s.hg[j]!)), h[j]!, 15);
       matmulRows(dir.h, s.rh, 2 * u, 3 * u, s.hg, 2 * u);
     }
     // All of h is read above before any of it is written below.
     for (let j = 0; j < u; j++) {
-      const z = lutSigmoid(sigmoid, n, gateInput(s.xg[u + j]!, s.hg[u + j]!));
+      const z = sigma(gateInput(s.xg[u + j]!, s.hg[u + j]!));
       let pn: number;
       if (layer.resetAfter) {
-        const r = lutSigmoid(sigmoid, n, gateInput(s.xg[j]!, s.hg[j]!));
+        const r = sigma(gateInput(s.xg[j]!, s.hg[j]!));
         pn = gateInput(s.xg[2 * u + j]!, mulQ15S32(r, s.hg[2 * u + j]!));
       } else {
         pn = gateInput(s.xg[2 * u + j]!, s.hg[2 * u + j]!);

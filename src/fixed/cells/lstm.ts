@@ -1,28 +1,29 @@
 // Gates i, f, g, o (rows k·U + j), each p_k = sat16(X_k + H_k) in Q3.12:
-//   i, f, o = σ(p) (Q0.15), g = tanh(p) (Q0.15)
+//   i, f, o = σ(p) (Q0.15; the sigmoid table or the hard sigmoid), g = tanh(p) (Q0.15)
 //   c' = sat(rshr(f·c, 15) + rshr(i·g, 30 − fc))       c: int16 or int32, fc frac bits
 //   h' = rshr(o · tanh(rescale(c', fc → 12)), 15)       h: Q0.15
 import type { QLstmLayer } from '../../ir/qmodel.js';
 import { matmul } from '../matmul.js';
 import {
-  PRE_FRAC, lutSigmoid, lutTanh, mulQ15S32, mulRshrS16, rescaleS16, rshrS32, satS16, satS32,
+  PRE_FRAC, lutTanh, mulQ15S32, mulRshrS16, rescaleS16, rshrS32, satS16, satS32,
 } from '../ops.js';
-import { gateInput } from './gate.js';
+import { gateFn, gateInput } from './gate.js';
 import type { FixedCellSpec } from './types.js';
 
 export const lstmFixed: FixedCellSpec<QLstmLayer> = {
   step(layer, dir, x, state, ctx, s) {
     const u = layer.units;
     const { frac: fc, bits } = layer.cell;
-    const { sigmoid, tanh } = ctx.lut;
+    const { tanh } = ctx.lut;
     const n = ctx.log2Lut;
+    const sigma = gateFn(layer, ctx);
     matmul(dir.x, x, s.xg);
     matmul(dir.h, state.h, s.hg);
     for (let j = 0; j < u; j++) {
-      const i = lutSigmoid(sigmoid, n, gateInput(s.xg[j]!, s.hg[j]!));
-      const f = lutSigmoid(sigmoid, n, gateInput(s.xg[u + j]!, s.hg[u + j]!));
+      const i = sigma(gateInput(s.xg[j]!, s.hg[j]!));
+      const f = sigma(gateInput(s.xg[u + j]!, s.hg[u + j]!));
       const g = lutTanh(tanh, n, gateInput(s.xg[2 * u + j]!, s.hg[2 * u + j]!));
-      const o = lutSigmoid(sigmoid, n, gateInput(s.xg[3 * u + j]!, s.hg[3 * u + j]!));
+      const o = sigma(gateInput(s.xg[3 * u + j]!, s.hg[3 * u + j]!));
       // |i·g| < 2^30, so the int32 rounding shift is exact; f·c needs 47 bits for int32 c.
       const ig = rshrS32(i * g, 30 - fc);
       const c = bits === 16 ? satS16(mulQ15S32(f, state.c[j]!) + ig) : satS32(mulQ15S32(f, state.c[j]!) + ig);

@@ -2,8 +2,8 @@
 //   r = σ(W_r x + b_r + U_r h + b'_r),  z = σ(W_z x + b_z + U_z h + b'_z)
 //   resetAfter:  n = tanh(W_n x + b_n + r⊙(U_n h + b'_n))
 //   else:        n = tanh(W_n x + b_n + U_n (r⊙h))
-//   h' = (1 − z)⊙n + z⊙h
-import { matVec, sigmoid } from '../math.js';
+//   h' = (1 − z)⊙n + z⊙h      (σ: the logistic sigmoid or the layer's hard sigmoid)
+import { matVec, sigmoid as logistic } from '../math.js';
 import type { FloatCell } from './types.js';
 
 export const gruCell: FloatCell = {
@@ -14,6 +14,7 @@ export const gruCell: FloatCell = {
     const pre = scratch.subarray(0, 3 * u);
     const rec = scratch.subarray(3 * u, 6 * u);
     const rh = scratch.subarray(6 * u, 7 * u);
+    const sigmoid = w.gate ?? logistic;
     matVec(w.kernel, x, 3 * u, w.inputSize, pre, w.bias);
     if (w.resetAfter) {
       matVec(w.recurrentKernel, h, 3 * u, u, rec, w.recurrentBias);

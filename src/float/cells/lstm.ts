@@ -1,7 +1,7 @@
 // Gates i, f, g, o (ir/model.ts LSTM_GATES):
-//   [i f g o] = W x + b + U h;  i,f,o = σ(·), g = tanh(·)
+//   [i f g o] = W x + b + U h;  i,f,o = σ(·) (or the layer's hard sigmoid), g = tanh(·)
 //   c' = f⊙c + i⊙g;  h' = o⊙tanh(c')
-import { matVec, sigmoid } from '../math.js';
+import { matVec, sigmoid as logistic } from '../math.js';
 import type { FloatCell } from './types.js';
 
 export const lstmCell: FloatCell = {
@@ -10,6 +10,7 @@ export const lstmCell: FloatCell = {
     const u = w.units;
     const pre = scratch.subarray(0, 4 * u);
     const rec = scratch.subarray(4 * u, 8 * u);
+    const sigmoid = w.gate ?? logistic;
     matVec(w.kernel, x, 4 * u, w.inputSize, pre, w.bias);
     matVec(w.recurrentKernel, state.h, 4 * u, u, rec);
     for (let j = 0; j < u; j++) {

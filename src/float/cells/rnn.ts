@@ -1,4 +1,4 @@
-// h' = tanh(W x + b + U h)
+// h' = act(W x + b + U h), act = tanh or relu(v) = max(0, v)
 import { matVec } from '../math.js';
 import type { FloatCell } from './types.js';
 
@@ -10,6 +10,7 @@ export const rnnCell: FloatCell = {
     const rec = scratch.subarray(u, 2 * u);
     matVec(w.kernel, x, u, w.inputSize, pre, w.bias);
     matVec(w.recurrentKernel, state.h, u, u, rec);
-    for (let j = 0; j < u; j++) state.h[j] = Math.tanh(pre[j]! + rec[j]!);
+    const act = w.act ?? Math.tanh;
+    for (let j = 0; j < u; j++) state.h[j] = act(pre[j]! + rec[j]!);
   },
 };

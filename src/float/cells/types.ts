@@ -10,6 +10,10 @@ export interface FloatCellWeights {
   /** GRU resetAfter only. */
   recurrentBias?: Float64Array;
   resetAfter?: boolean;
+  /** LSTM i, f, o and GRU r, z gate function; absent: the logistic sigmoid. */
+  gate?: (x: number) => number;
+  /** rnn: h' = act(·); absent: tanh. */
+  act?: (x: number) => number;
 }
 
 /** Mutable state of one direction: h (and c for LSTM). */

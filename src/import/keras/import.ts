@@ -11,7 +11,7 @@ import { type InputAffine, foldInputAffine } from '../fold-affine.js';
 import { modelNameFrom } from '../name.js';
 import { problemsError, quote } from '../quote.js';
 import { inputBatchNorm, otherBatchNorms } from './batchnorm.js';
-import { type Problems, convertLayer, findWeight } from './layers.js';
+import { type Problems, convertLayer, findWeight, kerasHardSigmoid } from './layers.js';
 import { refusedByDesign } from './refusals.js';
 import { simplifyLayers } from './simplify.js';
 import { type KerasLayer, parseTopology } from './topology.js';
@@ -58,10 +58,11 @@ export function importKeras(json: KerasJson, path: string, name?: string, output
   const problems: Problems = { unsupported: otherBatchNorms(chain), invalid: [] };
   const affine: InputAffine | undefined = bn && inputBatchNorm(problems, weights, bn, inputSize);
   const layers: Layer[] = [];
+  const hard = kerasHardSigmoid(json);
   let width: number | undefined = inputSize;
   for (const l of chain) {
     if (l.className === 'BatchNormalization') continue; // refused above; keeps the width
-    const layer: Layer | undefined = width === undefined ? undefined : convertLayer(problems, weights, l, width);
+    const layer: Layer | undefined = width === undefined ? undefined : convertLayer(problems, weights, l, width, hard);
     if (layer) layers.push(layer);
     width = layer ? (layer.type !== 'dense' && layer.bidirectional === 'concat' ? 2 * layer.units : layer.units) : outputWidth(l);
   }

@@ -3,7 +3,7 @@
  * gate columns in its own order (gates.ts); the IR wants `(gates·units) × inputs` rows
  * in IR order, so every matrix is transposed and its gate blocks reordered.
  */
-import type { DenseActivation, Layer, MergeMode, RecurrentType, RecurrentWeights } from '../../ir/model.js';
+import type { DenseActivation, GateActivation, Layer, MergeMode, RecurrentType, RecurrentWeights } from '../../ir/model.js';
 import { DENSE_ACTIVATIONS, MERGE_MODES, gateCount } from '../../ir/model.js';
 import { GRU_ORDER, LSTM_ORDER } from '../gates.js';
 import { escapeText, quote } from '../quote.js';
@@ -68,18 +68,39 @@ function tensor(
   return t;
 }
 
-function checkRecurrentConfig(p: Problems, name: string, cls: string, type: RecurrentType, c: Record<string, unknown>): void {
+/**
+ * Which definition "hard_sigmoid" has in the file: Keras 3 changed it from
+ * clip(0.2·x + 0.5, 0, 1) (Keras 2, TF.js) to relu6(x + 3)/6 = clip(x/6 + 0.5, 0, 1).
+ * Files written by Keras 3 (modelTopology.keras_version "3.…", or generatedBy
+ * "keras v3.…") get the latter; Keras 2 files, TF.js's own ("tfjs-layers …") and files
+ * that say nothing the former.
+ */
+export function kerasHardSigmoid(json: { generatedBy?: unknown; modelTopology?: unknown }): GateActivation {
+  const top = json.modelTopology as { keras_version?: unknown } | undefined;
+  const version = typeof top?.keras_version === 'string' ? top.keras_version : '';
+  const by = typeof json.generatedBy === 'string' ? json.generatedBy : '';
+  return /^3\./.test(version) || /^keras v3\./i.test(by) ? 'hard_sigmoid_v3' : 'hard_sigmoid';
+}
+
+/** Checks a recurrent layer's config; returns its gate activation (LSTM, GRU). */
+function checkRecurrentConfig(p: Problems, name: string, cls: string, type: RecurrentType, c: Record<string, unknown>, hard: GateActivation): GateActivation {
   const act = activationName(c.activation);
-  if (act !== 'tanh') p.unsupported.push(`layer ${quote(name)} (${cls}): activation ${act === undefined ? 'missing' : quote(act)} is not supported; the IR's ${type} uses tanh`);
+  // SimpleRNN may use relu (RNN_ACTIVATIONS); the gated cells' g and tanh(c) are tanh only.
+  if (act !== 'tanh' && !(type === 'rnn' && act === 'relu')) {
+    p.unsupported.push(`layer ${quote(name)} (${cls}): activation ${act === undefined ? 'missing' : quote(act)} is not supported; ${type === 'rnn' ? 'supported: tanh, relu' : `the IR's ${type} uses tanh`}`);
+  }
+  let gate: GateActivation = 'sigmoid';
   if (type !== 'rnn') {
     const rec = activationName(c.recurrent_activation);
-    if (rec !== 'sigmoid') {
-      p.unsupported.push(`layer ${quote(name)} (${cls}): recurrent_activation ${rec === undefined ? 'missing' : quote(rec)} is not supported; the IR's gates use sigmoid`);
+    if (rec === 'hard_sigmoid') gate = hard;
+    else if (rec !== 'sigmoid') {
+      p.unsupported.push(`layer ${quote(name)} (${cls}): recurrent_activation ${rec === undefined ? 'missing' : quote(rec)} is not supported; supported: sigmoid, hard_sigmoid`);
     }
   }
   if (c.return_state === true) p.unsupported.push(`layer ${quote(name)} (${cls}): return_state true is not supported`);
   if (c.go_backwards === true) p.unsupported.push(`layer ${quote(name)} (${cls}): go_backwards true is not supported (use Bidirectional)`);
   if (c.time_major === true) p.unsupported.push(`layer ${quote(name)} (${cls}): time_major true is not supported`);
+  return gate;
 }
 
 /** Weights of one direction, in IR layout. `layer` is the name weights are stored under. */
@@ -109,12 +130,12 @@ function recurrentWeights(
 }
 
 function convertRecurrent(
-  p: Problems, weights: Weights, l: KerasLayer, inputSize: number, wrapper?: { name: string; merge: unknown },
+  p: Problems, weights: Weights, l: KerasLayer, inputSize: number, hard: GateActivation, wrapper?: { name: string; merge: unknown },
 ): Layer | undefined {
   const type = RECURRENT[l.className]!;
   const c = l.config;
   const shownName = wrapper?.name ?? l.name;
-  checkRecurrentConfig(p, shownName, l.className, type, c);
+  const gate = checkRecurrentConfig(p, shownName, l.className, type, c, hard);
   const units = c.units;
   if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
     p.invalid.push(`layer ${quote(shownName)}: units: expected a positive integer, got ${shown(units)}`);
@@ -134,8 +155,9 @@ function convertRecurrent(
   if (!forward || (wrapper && !backward)) return undefined;
   const common = { units, returnSequences: c.return_sequences === true, weights: forward };
   const bi = merge ? { bidirectional: merge, backwardWeights: backward! } : {};
-  if (type === 'gru') return { type, ...common, ...bi, resetAfter: c.reset_after === true };
-  return { type, ...common, ...bi };
+  if (type === 'gru') return { type, ...common, ...bi, recurrentActivation: gate, resetAfter: c.reset_after === true };
+  if (type === 'lstm') return { type, ...common, ...bi, recurrentActivation: gate };
+  return { type, ...common, ...bi, activation: activationName(c.activation) === 'relu' ? 'relu' : 'tanh' };
 }
 
 function convertDense(p: Problems, weights: Weights, l: KerasLayer, inputSize: number): Layer | undefined {
@@ -159,9 +181,12 @@ function convertDense(p: Problems, weights: Weights, l: KerasLayer, inputSize: n
   };
 }
 
-/** Converts one Keras layer; problems go to `p` and the result is undefined when there were any. */
-export function convertLayer(p: Problems, weights: Weights, l: KerasLayer, inputSize: number): Layer | undefined {
-  if (Object.hasOwn(RECURRENT, l.className)) return convertRecurrent(p, weights, l, inputSize);
+/**
+ * Converts one Keras layer; problems go to `p` and the result is undefined when there
+ * were any. `hard`: what "hard_sigmoid" means in this file (kerasHardSigmoid).
+ */
+export function convertLayer(p: Problems, weights: Weights, l: KerasLayer, inputSize: number, hard: GateActivation = 'hard_sigmoid'): Layer | undefined {
+  if (Object.hasOwn(RECURRENT, l.className)) return convertRecurrent(p, weights, l, inputSize, hard);
   if (l.className === 'Dense') return convertDense(p, weights, l, inputSize);
   if (l.className === 'Bidirectional') {
     const inner = l.config.layer as { class_name?: unknown; config?: unknown } | undefined;
@@ -171,7 +196,7 @@ export function convertLayer(p: Problems, weights: Weights, l: KerasLayer, input
       return undefined;
     }
     const wrapped: KerasLayer = { className: cls, name: l.name, config: inner.config as Record<string, unknown> };
-    return convertRecurrent(p, weights, wrapped, inputSize, { name: l.name, merge: l.config.merge_mode });
+    return convertRecurrent(p, weights, wrapped, inputSize, hard, { name: l.name, merge: l.config.merge_mode });
   }
   if (l.className === 'TimeDistributed') {
     // simplify.ts has unwrapped Dense and the dropout/noise layers; anything else left wrapped is refused here.

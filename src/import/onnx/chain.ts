@@ -47,6 +47,8 @@ function recurrentLayer(node: RecNode, time: 'seq' | 'final', merge: 'concat' | 
   } else extra = { weights: node.weights[0]!, bidirectional: merge!, backwardWeights: node.weights[1]! };
   const layer = { type: node.type, ...base, ...extra } as Layer;
   if (layer.type === 'gru') layer.resetAfter = node.resetAfter ?? false;
+  if ((layer.type === 'lstm' || layer.type === 'gru') && node.recurrentActivation) layer.recurrentActivation = node.recurrentActivation;
+  if (layer.type === 'rnn' && node.activation) layer.activation = node.activation;
   return layer;
 }
 

@@ -3,7 +3,8 @@
  * each with its node's name, collected so one error lists them all.
  */
 import { escapeText, quote } from '../quote.js';
-import { type NodeProto, attrFloat, attrInt, attrString, attrStrings, attributes, nodeLabel, onnx } from './proto.js';
+import { recurrentActivations } from './activations.js';
+import { type NodeProto, attrFloat, attrInt, attrString, attributes, nodeLabel, onnx } from './proto.js';
 
 /** Operators the importer follows (recurrent cells, dense heads, an input BatchNormalization and the glue torch.onnx.export emits). */
 export const SUPPORTED_OPS = [
@@ -11,11 +12,6 @@ export const SUPPORTED_OPS = [
   'Squeeze', 'Unsqueeze', 'Transpose', 'Reshape', 'Slice', 'Gather', 'Concat',
   'Shape', 'Constant', 'ConstantOfShape', 'Expand', 'Identity', 'Cast', 'Dropout', 'BatchNormalization',
 ] as const;
-
-/** Per direction; the IR's cells are fixed to these. */
-const DEFAULT_ACTIVATIONS: Record<string, string[]> = {
-  LSTM: ['sigmoid', 'tanh', 'tanh'], GRU: ['sigmoid', 'tanh'], RNN: ['tanh'],
-};
 
 /** Input slots that must be empty: sequence_lens (4) for all, peepholes P (7) for LSTM. */
 function emptyInputProblems(node: NodeProto, label: string): string[] {
@@ -68,16 +64,7 @@ function recurrentProblems(node: NodeProto, label: string, opset: number): strin
   const out = [...attributeProblems(node, op, label, opset), ...emptyInputProblems(node, label)];
   const direction = attrString(attrs, 'direction') ?? 'forward';
   if (!['forward', 'reverse', 'bidirectional'].includes(direction)) out.push(`${label}: direction ${quote(direction)} is not an ONNX direction`);
-  const acts = attrStrings(attrs, 'activations');
-  if (acts) {
-    const want = DEFAULT_ACTIVATIONS[op]!;
-    const dirs = direction === 'bidirectional' ? 2 : 1;
-    const expected = Array.from({ length: dirs }, () => want).flat();
-    if (acts.length !== expected.length || acts.some((a, i) => a.toLowerCase() !== expected[i])) {
-      out.push(`${label}: activations [${escapeText(acts.join(', '), 80)}] are not supported; the IR's ${op} uses the defaults [${want.join(', ')}]`);
-    }
-  }
-  if (attrs.has('activation_alpha') || attrs.has('activation_beta')) out.push(`${label}: activation_alpha/activation_beta are not supported`);
+  out.push(...recurrentActivations(node).problems.map((p) => `${label}: ${p}`));
   if (attrs.has('clip')) out.push(`${label}: clip ${attrFloat(attrs, 'clip', 0)} is not supported (cell clipping)`);
   if (op === 'LSTM' && attrInt(attrs, 'input_forget', 0) !== 0) out.push(`${label}: input_forget 1 (coupled gates) is not supported`);
   if (attrInt(attrs, 'layout', 0) !== 0 && attrInt(attrs, 'layout', 0) !== 1) out.push(`${label}: layout ${attrInt(attrs, 'layout', 0)} is not an ONNX layout`);

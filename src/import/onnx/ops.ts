@@ -13,6 +13,7 @@ import {
   InvalidGraph, Unexpressible, addSym, concatSym, gatherSym, reshapeSym, sliceSym, squeezeSym, transposeSym, unsqueezeSym,
 } from './layout.js';
 import { type AttributeProto, type NodeProto, attrFloat, attrInt, attrInts, attrString, dataTypeName, onnx, tensorValues } from './proto.js';
+import { recurrentActivations } from './activations.js';
 import { recurrentNode } from './recurrent.js';
 import { batchNormAffine } from '../fold-affine.js';
 import { type ConstValue, type SymValue, type Value, constant, groupWidth, sym } from './values.js';
@@ -184,6 +185,9 @@ function recurrent(c: NodeContext): Value[] {
     w: needWeight(c, 1, 'W'), r: needWeight(c, 2, 'R'), b: c.inputs[3] ? needWeight(c, 3, 'B') : undefined,
     input, inputWidth: groupWidth(input),
   });
+  const acts = recurrentActivations(c.node);
+  if (op !== 'RNN') node.recurrentActivation = acts.gate;
+  else if (acts.rnn === 'relu') node.activation = 'relu';
   const dirs = direction === 'bidirectional' ? 2 : 1;
   const batch = x.sizes[layout === 0 ? 1 : 0]!;
   const T = x.sizes[timeAxis]!;

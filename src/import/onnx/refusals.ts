@@ -5,11 +5,11 @@
  *   - nn.Embedding: Gather of the rows of a weight table by an integer graph input;
  *   - nn.Conv1d: a Conv node;
  *   - nn.LayerNorm: LayerNormalization (opset 17) or, before, ReduceMean → Sub → Pow →
- *     ReduceMean → Add(ε) → Sqrt → Div (→ Mul γ → Add β);
- *   - nn.RNN(nonlinearity='relu'): an RNN node with activations [Relu].
+ *     ReduceMean → Add(ε) → Sqrt → Div (→ Mul γ → Add β).
+ * (nn.RNN(nonlinearity='relu') is imported: activations.ts.)
  */
 import { quote } from '../quote.js';
-import { type ModelProto, type NodeProto, attrStrings, attributes, nodeLabel } from './proto.js';
+import { type ModelProto, type NodeProto, nodeLabel } from './proto.js';
 
 type Graph = NonNullable<ModelProto['graph']>;
 
@@ -61,14 +61,7 @@ function layerNormLine(graph: Graph): string | undefined {
     + 'retrain without it, or for the input use nn.BatchNorm1d in eval mode, which rnnc folds into its input normalisation';
 }
 
-function reluRnn(graph: Graph): string | undefined {
-  const node = (graph.node ?? []).find((n) => n.opType === 'RNN'
-    && (attrStrings(attributes(n), 'activations') ?? []).some((a) => a.toLowerCase() === 'relu'));
-  if (!node) return undefined;
-  return `node ${nodeLabel(node)}: nn.RNN(nonlinearity='relu') is not supported yet, rnnc's RNN cell uses tanh; train with nonlinearity='tanh'`;
-}
-
 /** One line naming a recognised unsupported layer and what to do, or undefined. */
 export function knownLayerRefusal(graph: Graph): string | undefined {
-  return embedding(graph) ?? conv(graph) ?? layerNormLine(graph) ?? reluRnn(graph);
+  return embedding(graph) ?? conv(graph) ?? layerNormLine(graph);
 }

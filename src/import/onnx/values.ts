@@ -5,7 +5,7 @@
  * features, which IR-expressible values they hold (pieces). The IR layer chain is read
  * off the pieces of the graph output at the end (chain.ts).
  */
-import type { DenseActivation, RecurrentType, RecurrentWeights } from '../../ir/model.js';
+import type { DenseActivation, GateActivation, RecurrentType, RecurrentWeights, RnnActivation } from '../../ir/model.js';
 import type { InputAffine } from '../fold-affine.js';
 
 export interface ConstValue {
@@ -29,6 +29,10 @@ export interface RecNode {
   direction: 'forward' | 'reverse' | 'bidirectional';
   units: number;
   resetAfter?: boolean;
+  /** LSTM, GRU: the gates' activation (activations.ts); absent = sigmoid. */
+  recurrentActivation?: GateActivation;
+  /** RNN: relu for nn.RNN(nonlinearity='relu'); absent = tanh. */
+  activation?: RnnActivation;
   /** IR layout, one entry per ONNX direction. */
   weights: RecurrentWeights[];
   input: Piece[];

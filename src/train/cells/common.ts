@@ -1,4 +1,5 @@
 /** Helpers shared by the training cells. */
+import type { GateActivation } from '../../ir/model.js';
 import { gemmTN } from '../gemm.js';
 
 /** Returns `a` when it holds at least `size` values, else a new zeroed array. */
@@ -22,6 +23,27 @@ export function sigmoid(x: number): number {
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
+/**
+ * A sigmoid-type gate and its derivative, written in terms of the gate's output y:
+ *   sigmoid:          σ' = y(1 − y)
+ *   hard sigmoid:     y = clip(s·x + 0.5, 0, 1), y' = s inside (0 < y < 1), 0 where clipped
+ *                     (s = 0.2 for hard_sigmoid, 1/6 for hard_sigmoid_v3)
+ */
+export interface TrainGate {
+  f(x: number): number;
+  d(y: number): number;
+}
+
+const LOGISTIC: TrainGate = { f: sigmoid, d: (y) => y * (1 - y) };
+
+function hardGate(slope: number): TrainGate {
+  return { f: (x) => Math.min(1, Math.max(0, slope * x + 0.5)), d: (y) => (y > 0 && y < 1 ? slope : 0) };
+}
+
+export const TRAIN_GATES: Record<GateActivation, TrainGate> = {
+  sigmoid: LOGISTIC, hard_sigmoid: hardGate(0.2), hard_sigmoid_v3: hardGate(1 / 6),
+};
 
 /** Offset of h_{t−1} (or h_{t+1} when reversed) in hs, or −1 when it is h0. */
 export function prevOffset(t: number, steps: number, rowSize: number, reverse: boolean): number {

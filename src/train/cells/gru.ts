@@ -4,11 +4,11 @@
 //   else:        n = tanh(zin_n + U_n (r⊙h))
 //   h_t = (1 − z)⊙n + z⊙h_prev
 // Backward, with dh = dL/dh_t + (from step t+1):
-//   da_n = dh⊙(1−z)⊙(1−n²),  da_z = dh⊙(h_prev − n)⊙z(1−z)
-//   resetAfter:  da_r = da_n⊙(U_n h + b'_n)⊙r(1−r);  dR = [da_r, da_z, da_n⊙r];  dh_prev = dh⊙z + dR·U
-//   else:        drh = da_n·U_n;  da_r = drh⊙h_prev⊙r(1−r);  dh_prev = dh⊙z + drh⊙r + [da_r, da_z]·U_rz
+//   da_n = dh⊙(1−z)⊙(1−n²),  da_z = dh⊙(h_prev − n)⊙σ'(z)   (σ'(y) = y(1−y), or s / 0: TrainGate)
+//   resetAfter:  da_r = da_n⊙(U_n h + b'_n)⊙σ'(r);  dR = [da_r, da_z, da_n⊙r];  dh_prev = dh⊙z + dR·U
+//   else:        drh = da_n·U_n;  da_r = drh⊙h_prev⊙σ'(r);  dh_prev = dh⊙z + drh⊙r + [da_r, da_z]·U_rz
 import { gemmNN, gemmNT, gemmTN, sumRows } from '../gemm.js';
-import { grow, prevOffset, recurrentKernelGrad, sigmoid } from './common.js';
+import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
 
 export class GruCell implements TrainCell {
@@ -25,7 +25,10 @@ export class GruCell implements TrainCell {
   private batch = 0;
   private reverse = false;
 
-  constructor(private readonly units: number, private readonly p: CellParams, private readonly resetAfter: boolean) {}
+  constructor(
+    private readonly units: number, private readonly p: CellParams, private readonly resetAfter: boolean,
+    private readonly gate: TrainGate = TRAIN_GATES.sigmoid,
+  ) {}
 
   forward(zin: Float64Array, hs: Float64Array, h0: Float64Array, _c0: Float64Array, steps: number, batch: number, reverse: boolean): void {
     const u = this.units, g3 = 3 * u, bu = batch * u;
@@ -34,6 +37,7 @@ export class GruCell implements TrainCell {
     this.acts = zin; this.h0 = h0; this.steps = steps; this.batch = batch; this.reverse = reverse;
     const { aux, tmp } = this;
     const uk = this.p.u, rb = this.p.rb;
+    const sigmoid = this.gate.f;
     for (let s = 0; s < steps; s++) {
       const t = reverse ? steps - 1 - s : s;
       const prev = prevOffset(t, steps, bu, reverse);
@@ -70,6 +74,7 @@ export class GruCell implements TrainCell {
     this.dh = grow(this.dh, bu);
     if (ra) this.dr = grow(this.dr, steps * batch * g3);
     const { dh, dr, tmp } = this;
+    const gd = this.gate.d;
     dh.fill(0, 0, bu);
     for (let s = 0; s < steps; s++) {
       const t = reverse ? s : steps - 1 - s;
@@ -83,12 +88,12 @@ export class GruCell implements TrainCell {
           const r = acts[a + j]!, z = acts[a + u + j]!, n = acts[a + 2 * u + j]!;
           const dhv = dhs[hc + j]! + dh[k]!;
           const dan = dhv * (1 - z) * (1 - n * n);
-          const daz = dhv * (hp[pc + j]! - n) * z * (1 - z);
+          const daz = dhv * (hp[pc + j]! - n) * gd(z);
           dzin[a + u + j] = daz;
           dzin[a + 2 * u + j] = dan;
           dh[k] = dhv * z;
           if (ra) {
-            const dar = dan * aux[hc + j]! * r * (1 - r);
+            const dar = dan * aux[hc + j]! * gd(r);
             dzin[a + j] = dar;
             dr[a + j] = dar; dr[a + u + j] = daz; dr[a + 2 * u + j] = dan * r;
           }
@@ -104,7 +109,7 @@ export class GruCell implements TrainCell {
         const a = zOff + b * g3, pc = hpOff + b * u;
         for (let j = 0; j < u; j++) {
           const k = b * u + j, r = acts[a + j]!, drh = tmp[k]!;
-          dzin[a + j] = drh * hp[pc + j]! * r * (1 - r);
+          dzin[a + j] = drh * hp[pc + j]! * gd(r);
           dh[k] = dh[k]! + drh * r;
         }
       }

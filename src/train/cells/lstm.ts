@@ -1,11 +1,11 @@
 // LSTM recurrence, batched over B sequences (gate order i, f, g, o; ir/model.ts):
-//   a = zin_t + h_prev·Uᵀ;  i,f,o = σ(a),  g = tanh(a)
+//   a = zin_t + h_prev·Uᵀ;  i,f,o = σ(a) (or a hard sigmoid),  g = tanh(a)
 //   c_t = f⊙c_prev + i⊙g;   h_t = o⊙tanh(c_t)
 // Backward, with dh = dL/dh_t + (from step t+1) and dc = dL/dc_t:
-//   dc += dh⊙o⊙(1 − tanh²c);  da_i = dc⊙g⊙i(1−i),  da_f = dc⊙c_prev⊙f(1−f),
-//   da_g = dc⊙i⊙(1−g²),  da_o = dh⊙tanh c⊙o(1−o);  dh_prev = da·U,  dc_prev = dc⊙f
+//   dc += dh⊙o⊙(1 − tanh²c);  da_i = dc⊙g⊙σ'(i),  da_f = dc⊙c_prev⊙σ'(f),
+//   da_g = dc⊙i⊙(1−g²),  da_o = dh⊙tanh c⊙σ'(o);  σ'(y) = y(1−y), or s / 0 (TrainGate);  dh_prev = da·U,  dc_prev = dc⊙f
 import { gemmNN, gemmNT } from '../gemm.js';
-import { grow, prevOffset, recurrentKernelGrad, sigmoid } from './common.js';
+import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
 
 export class LstmCell implements TrainCell {
@@ -21,7 +21,7 @@ export class LstmCell implements TrainCell {
   private batch = 0;
   private reverse = false;
 
-  constructor(private readonly units: number, private readonly p: CellParams) {}
+  constructor(private readonly units: number, private readonly p: CellParams, private readonly gate: TrainGate = TRAIN_GATES.sigmoid) {}
 
   forward(zin: Float64Array, hs: Float64Array, h0: Float64Array, c0: Float64Array, steps: number, batch: number, reverse: boolean): void {
     const u = this.units, g4 = 4 * u, bu = batch * u;
@@ -30,6 +30,7 @@ export class LstmCell implements TrainCell {
     this.acts = zin; this.h0 = h0; this.c0 = c0;
     this.steps = steps; this.batch = batch; this.reverse = reverse;
     const { cs, tcs } = this;
+    const sigmoid = this.gate.f;
     for (let s = 0; s < steps; s++) {
       const t = reverse ? steps - 1 - s : s;
       const prev = prevOffset(t, steps, bu, reverse);
@@ -62,6 +63,7 @@ export class LstmCell implements TrainCell {
     this.dh = grow(this.dh, bu);
     this.dc = grow(this.dc, bu);
     const { dh, dc } = this;
+    const gd = this.gate.d;
     dh.fill(0, 0, bu);
     dc.fill(0, 0, bu);
     for (let s = 0; s < steps; s++) {
@@ -79,10 +81,10 @@ export class LstmCell implements TrainCell {
           const tc = tcs[hc + j]!;
           const dhv = dhs[hc + j]! + dh[k]!;
           const dcv = dc[k]! + dhv * o * (1 - tc * tc);
-          dzin[a + j] = dcv * gg * i * (1 - i);
-          dzin[a + u + j] = dcv * cPrev[pc + j]! * f * (1 - f);
+          dzin[a + j] = dcv * gg * gd(i);
+          dzin[a + u + j] = dcv * cPrev[pc + j]! * gd(f);
           dzin[a + 2 * u + j] = dcv * i * (1 - gg * gg);
-          dzin[a + 3 * u + j] = dhv * tc * o * (1 - o);
+          dzin[a + 3 * u + j] = dhv * tc * gd(o);
           dc[k] = dcv * f;
         }
       }

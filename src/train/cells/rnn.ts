@@ -1,5 +1,6 @@
-// Elman RNN recurrence, batched:  h_t = tanh(zin_t + h_prev·Uᵀ)
-// Backward:  da = (dL/dh_t + dh_from_next)⊙(1 − h_t²);  dh_prev = da·U
+// Elman RNN recurrence, batched:  h_t = act(zin_t + h_prev·Uᵀ), act = tanh or relu
+// Backward:  da = (dL/dh_t + dh_from_next)⊙act'(h_t);  dh_prev = da·U
+//   tanh' = 1 − h_t²;  relu' = 1 where h_t > 0, else 0
 import { gemmNN, gemmNT } from '../gemm.js';
 import { grow, prevOffset, recurrentKernelGrad } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
@@ -12,7 +13,7 @@ export class RnnCell implements TrainCell {
   private batch = 0;
   private reverse = false;
 
-  constructor(private readonly units: number, private readonly p: CellParams) {}
+  constructor(private readonly units: number, private readonly p: CellParams, private readonly relu = false) {}
 
   forward(zin: Float64Array, hs: Float64Array, h0: Float64Array, _c0: Float64Array, steps: number, batch: number, reverse: boolean): void {
     const u = this.units, bu = batch * u;
@@ -22,7 +23,8 @@ export class RnnCell implements TrainCell {
       const prev = prevOffset(t, steps, bu, reverse);
       const off = t * bu;
       gemmNT(batch, u, u, prev < 0 ? h0 : hs, prev < 0 ? 0 : prev, u, this.p.u, 0, u, zin, off, u, true);
-      for (let k = off; k < off + bu; k++) hs[k] = Math.tanh(zin[k]!);
+      if (this.relu) for (let k = off; k < off + bu; k++) hs[k] = zin[k]! > 0 ? zin[k]! : 0;
+      else for (let k = off; k < off + bu; k++) hs[k] = Math.tanh(zin[k]!);
     }
   }
 
@@ -37,7 +39,7 @@ export class RnnCell implements TrainCell {
       const off = t * bu;
       for (let k = 0; k < bu; k++) {
         const h = hs[off + k]!;
-        dzin[off + k] = (dhs[off + k]! + dh[k]!) * (1 - h * h);
+        dzin[off + k] = (dhs[off + k]! + dh[k]!) * (this.relu ? (h > 0 ? 1 : 0) : 1 - h * h);
       }
       gemmNN(batch, u, u, dzin, off, u, this.p.u, 0, u, dh, 0, u, false);
     }

@@ -88,8 +88,8 @@ describe('Keras import refuses bad input with specific messages', () => {
     const e = importError(join(dir, 'model.json'));
     expect(e.code).toBe('import/unsupported');
     expect(e.exitCode).toBe(2);
-    expect(e.message).toMatch(/recurrent_activation 'hard_sigmoid' is not supported/);
-    expect(e.message).toMatch(/\(SimpleRNN\): activation 'relu' is not supported/);
+    expect(e.message).toMatch(/recurrent_activation 'relu' is not supported; supported: sigmoid, hard_sigmoid/);
+    expect(e.message).toMatch(/\(SimpleRNN\): activation 'selu' is not supported; supported: tanh, relu/);
     expect(e.message).toMatch(/Flatten is not supported; supported: InputLayer, SimpleRNN/);
   });
 

@@ -9,12 +9,12 @@ import { Rng } from '../../../src/util/rng.js';
 
 const F = 3, T = 5, B = 3;
 
-function setup(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed: number) {
+function setup(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed: number, thetaScale = 1) {
   const net = new Net(resolveArch(layers, perStep), F);
   net.init(seed);
   const rng = new Rng(seed + 1);
   // Random biases everywhere, so no gate sits at a symmetric point.
-  for (let i = 0; i < net.theta.length; i++) net.theta[i] = net.theta[i]! + rng.uniform(-0.3, 0.3);
+  for (let i = 0; i < net.theta.length; i++) net.theta[i] = (net.theta[i]! + rng.uniform(-0.3, 0.3)) * thetaScale;
   const x = Float64Array.from({ length: T * B * F }, () => rng.uniform(-1.5, 1.5));
   const rows = (net.sequenceOut ? T : 1) * B;
   const targets: Targets = loss === 'ce'
@@ -23,8 +23,8 @@ function setup(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed: 
   return { net, x, targets, bptt: new Bptt(net) };
 }
 
-function relativeError(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed = 11): number {
-  const { net, x, targets, bptt } = setup(layers, perStep, loss, seed);
+function relativeError(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed = 11, thetaScale = 1): number {
+  const { net, x, targets, bptt } = setup(layers, perStep, loss, seed, thetaScale);
   net.grad.fill(0);
   bptt.run(x, T, B, targets, true);
   const analytic = Float64Array.from(net.grad);
@@ -53,7 +53,23 @@ const cells: Array<[string, ArchLayer]> = [
   ['lstm', { type: 'lstm', units: 4, resetAfter: true }],
   ['gru resetAfter', { type: 'gru', units: 4, resetAfter: true }],
   ['gru reset-before', { type: 'gru', units: 4, resetAfter: false }],
+  ['lstm hard_sigmoid', { type: 'lstm', units: 4, resetAfter: true, recurrentActivation: 'hard_sigmoid' }],
+  ['gru resetAfter hard_sigmoid_v3', { type: 'gru', units: 4, resetAfter: true, recurrentActivation: 'hard_sigmoid_v3' }],
+  ['gru reset-before hard_sigmoid', { type: 'gru', units: 4, resetAfter: false, recurrentActivation: 'hard_sigmoid' }],
+  ['rnn relu', { type: 'rnn', units: 4, resetAfter: true, activation: 'relu' }],
 ];
+
+describe('gradient check: hard sigmoid gates and relu with many units clipped', () => {
+  // Weights ×3: many pre-activations beyond ±2.5 (±3) or below 0, where the function is
+  // flat and its gradient 0; the finite differences agree as long as none sits within h
+  // of a kink.
+  for (const [name, cell] of cells.filter(([n]) => n.includes('hard') || n.includes('relu'))) {
+    it(`${name}, weights ×3`, () => {
+      expect(relativeError([cell, linear2], true, 'mse', 11, 3)).toBeLessThan(1e-6);
+      expect(relativeError([cell, softmax4], false, 'ce', 12, 3)).toBeLessThan(1e-6);
+    });
+  }
+});
 
 describe('gradient check: every cell, both losses, many-to-one and many-to-many', () => {
   for (const [name, cell] of cells) {
