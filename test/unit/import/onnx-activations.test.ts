@@ -51,6 +51,14 @@ describe('ONNX HardSigmoid gates', () => {
     expect(runFloat(k2, x)).not.toEqual(runFloat(sigmoid, x));
   });
 
+  it('RNN [Relu] (nn.RNN(nonlinearity=\'relu\')) is an rnn layer with activation relu; [Tanh] stays tanh', () => {
+    const relu = importOnnx(withActivations('rnn1', ['Relu']), 'm.onnx');
+    expect(relu.layers[0]).toMatchObject({ type: 'rnn', activation: 'relu' });
+    expect(importOnnx(withActivations('rnn1', ['Tanh']), 'm.onnx').layers[0]).toMatchObject({ type: 'rnn', activation: 'tanh' });
+    expect(refusal(withActivations('rnn_bi_seq', ['Relu', 'Tanh']))).toMatch(/both directions must use the same activation/);
+    expect(refusal(withActivations('rnn1', ['Sigmoid']))).toMatch(/activations \[Sigmoid\] are not supported; supported: Tanh or Relu/);
+  });
+
   it('a bidirectional GRU: both directions HardSigmoid(0.2, 0.5)', () => {
     const m = importOnnx(withActivations('gru2_bi', ['HardSigmoid', 'Tanh', 'HardSigmoid', 'Tanh'], [0.2, 0.2], [0.5, 0.5]), 'm.onnx');
     expect(gates(m)[0]).toBe('hard_sigmoid');

@@ -34,6 +34,7 @@ describe('trained forward equals runFloat on the written model.json', () => {
     'rnn:6,dense:3:softmax', 'lstm:6,dense:3:softmax', 'gru:6,dense:3:softmax', 'gru:6:reset-before,dense:2',
     'lstm:5:bi,dense:3:softmax', 'gru:5:bi-sum,dense:2:tanh', 'rnn:4:bi:seq,lstm:4,dense:2:sigmoid',
     'dense:5:relu,gru:4:reset-before:bi,gru:4,dense:3:softmax',
+    'lstm:5:hard-sigmoid,dense:2', 'gru:5:hard-sigmoid-v3:bi,dense:2', 'gru:4:reset-before:hard-sigmoid,rnn:5:relu,dense:2',
   ];
   for (const [i, arch] of archs.entries()) {
     it(`${arch}, many-to-one and per step`, () => {
@@ -56,6 +57,9 @@ describe('architecture strings', () => {
     ['lstm:0', /units must be an integer from 1/],
     ['lstmp:8', /unknown layer 'lstmp'; supported: rnn, lstm, gru, dense/],
     ['gru:8:bogus', /unknown option 'bogus'/],
+    ['rnn:8:hard-sigmoid', /unknown option 'hard-sigmoid'; supported: bi, bi-sum, seq, relu/],
+    ['lstm:8:relu', /unknown option 'relu'; supported: bi, bi-sum, seq, hard-sigmoid, hard-sigmoid-v3/],
+    ['gru:8:hard-sigmoid:hard-sigmoid-v3', /'hard-sigmoid-v3' conflicts with 'hard-sigmoid'/],
     ['dense:4:swish', /unknown activation 'swish'/],
     ['lstm:8,,dense:2', /empty layer/],
     ['in:0,lstm:8', /in: must be an integer/],
