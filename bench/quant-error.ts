@@ -29,6 +29,9 @@ const KINDS: Record<string, LayerSpec[]> = {
     { type: 'gru', units: 32, returnSequences: true }, { type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 3, activation: 'linear' },
   ],
   'rnn > dense sigmoid': [{ type: 'rnn', units: 32, returnSequences: true }, { type: 'dense', units: 4, activation: 'sigmoid' }],
+  'lstm hard_sigmoid': [{ type: 'lstm', units: 32, returnSequences: true, recurrentActivation: 'hard_sigmoid' }],
+  'gru (resetAfter) hard_sigmoid_v3': [{ type: 'gru', units: 32, returnSequences: true, resetAfter: true, recurrentActivation: 'hard_sigmoid_v3' }],
+  'rnn relu': [{ type: 'rnn', units: 32, returnSequences: true, activation: 'relu' }],
 };
 
 const STEPS = 100;
