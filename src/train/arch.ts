@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { RnncError } from '../errors.js';
 import {
-  DENSE_ACTIVATIONS, type DenseActivation, GATE_ACTIVATIONS, type GateActivation, LIMITS, MERGE_MODES, RECURRENT_TYPES, RNN_ACTIVATIONS,
+  DENSE_ACTIVATIONS, type DenseActivation, GATE_ACTIVATIONS, type GateActivation, LIMITS, MERGE_MODES, RECURRENT_TYPES, RNN_ACTIVATIONS, LAST_OUTPUTS,
 } from '../ir/model.js';
 import { integerValue } from '../util/decimal.js';
 import { quote } from '../util/text.js';
@@ -71,12 +71,16 @@ function parseItem(item: string): ArchLayer {
   for (const o of opts) {
     if (o === 'bi' || o === 'bi-concat') { set('direction', o); layer.bidirectional = 'concat'; }
     else if (o === 'bi-sum') { set('direction', o); layer.bidirectional = 'sum'; }
+    else if (o === 'reverse') { set('direction', o); layer.reverse = true; }
+    else if (o === 'last-index') { set('last', o); layer.lastOutput = 'last-index'; }
     else if (o === 'seq') { set('sequences', o); layer.returnSequences = true; }
     else if (o === 'reset-before' && type === 'gru') { set('reset', o); layer.resetAfter = false; }
     else if (HARD_GATES[o] && type !== 'rnn') { set('gates', o); layer.recurrentActivation = HARD_GATES[o]; }
     else if (o === 'relu' && type === 'rnn') { set('activation', o); layer.activation = 'relu'; }
-    else bad(item, `unknown option ${quote(o)}; supported: bi, bi-sum, seq${type === 'gru' ? ', reset-before' : ''}${type !== 'rnn' ? ', hard-sigmoid, hard-sigmoid-v3' : ', relu'}`);
+    else bad(item, `unknown option ${quote(o)}; supported: bi, bi-sum, reverse, last-index, seq${type === 'gru' ? ', reset-before' : ''}${type !== 'rnn' ? ', hard-sigmoid, hard-sigmoid-v3' : ', relu'}`);
   }
+  // torch's out[:, -1]: the backward output at t = T−1 (ir/model.ts), only for a bidirectional many-to-one layer.
+  if (layer.lastOutput && (!layer.bidirectional || layer.returnSequences)) bad(item, "'last-index' needs a bidirectional layer without 'seq'");
   return layer;
 }
 
@@ -84,6 +88,7 @@ const units = z.number().int().min(1).max(LIMITS.units);
 const recurrentFields = {
   units, bidirectional: z.enum(MERGE_MODES).optional(),
   resetAfter: z.boolean().optional(), returnSequences: z.boolean().optional(),
+  reverse: z.boolean().optional(), lastOutput: z.enum(LAST_OUTPUTS).optional(),
 };
 const rnnEntry = z.strictObject({ type: z.literal('rnn'), ...recurrentFields, activation: z.enum(RNN_ACTIVATIONS).optional() });
 /** LSTM and GRU entries may choose their gate activation. */
@@ -107,6 +112,14 @@ export function parseArchFile(path: string): Arch {
     throw new RnncError('arch/invalid', `${path}: ${at}: ${why}`, path);
   }
   const layers = parsed.data.layers.map((l): ArchLayer => (l.type === 'dense' ? l : { ...l, resetAfter: l.resetAfter ?? true }));
+  layers.forEach((l, i) => {
+    if (l.type === 'dense') return;
+    // Checked before training, not when the trained model is saved.
+    if (l.lastOutput === 'last-index' && (!l.bidirectional || l.returnSequences)) {
+      throw new RnncError('arch/invalid', `${path}: layers[${i}].lastOutput: 'last-index' needs a bidirectional layer without returnSequences`, path);
+    }
+    if (l.reverse && l.bidirectional) throw new RnncError('arch/invalid', `${path}: layers[${i}].reverse: a bidirectional layer already reads both ways`, path);
+  });
   return { inputs: parsed.data.inputSize, layers };
 }
 
@@ -130,15 +143,20 @@ export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLaye
   const lastRecurrent = layers.map((l) => l.type !== 'dense').lastIndexOf(true);
   return layers.map((l, i): ResolvedLayer => {
     if (l.type === 'dense') return l;
-    return { ...l, returnSequences: l.returnSequences === true || perStep || i < lastRecurrent };
+    const returnSequences = l.returnSequences === true || perStep || i < lastRecurrent;
+    if (returnSequences && l.lastOutput) {
+      throw new RnncError('arch/invalid', `--arch: 'last-index' picks one output of a many-to-one layer, but layer ${i + 1} returns sequences `
+        + `(${perStep ? '--per-step' : 'a recurrent layer follows it'})`);
+    }
+    return { ...l, returnSequences };
   });
 }
 
 export function archText(layers: ResolvedLayer[]): string {
   return layers.map((l) => {
     if (l.type === 'dense') return `dense:${l.units}:${l.activation}`;
-    const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : '',
-      l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : '',
+    const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : l.reverse ? 'reverse' : '',
+      l.lastOutput === 'last-index' ? 'last-index' : '', l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : '',
       l.recurrentActivation && l.recurrentActivation !== 'sigmoid' ? l.recurrentActivation.replace(/_/g, '-') : '',
       l.type === 'rnn' && l.activation === 'relu' ? 'relu' : ''].filter(Boolean);
     return [l.type, String(l.units), ...opts].join(':');

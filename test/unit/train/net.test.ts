@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFloat } from '../../../src/float/model.js';
 import { validateModel } from '../../../src/ir/validate.js';
-import { type ArchLayer, parseArch, resolveArch } from '../../../src/train/arch.js';
+import { type ArchLayer, archText, parseArch, resolveArch } from '../../../src/train/arch.js';
 import { Net } from '../../../src/train/net.js';
 import { Rng } from '../../../src/util/rng.js';
 
@@ -35,6 +35,7 @@ describe('trained forward equals runFloat on the written model.json', () => {
     'lstm:5:bi,dense:3:softmax', 'gru:5:bi-sum,dense:2:tanh', 'rnn:4:bi:seq,lstm:4,dense:2:sigmoid',
     'dense:5:relu,gru:4:reset-before:bi,gru:4,dense:3:softmax',
     'lstm:5:hard-sigmoid,dense:2', 'gru:5:hard-sigmoid-v3:bi,dense:2', 'gru:4:reset-before:hard-sigmoid,rnn:5:relu,dense:2',
+    'gru:4:reverse,dense:2', 'rnn:3:reverse:seq,lstm:4:reverse,dense:2:tanh',
   ];
   for (const [i, arch] of archs.entries()) {
     it(`${arch}, many-to-one and per step`, () => {
@@ -53,12 +54,22 @@ describe('architecture strings', () => {
     const r = resolveArch(parseArch('in:3,lstm:8,gru:4').layers, true) as Array<ArchLayer & { returnSequences: boolean }>;
     expect(r.every((l) => l.returnSequences)).toBe(true);
   });
+  it('last-index (torch out[:, -1]) on a bidirectional many-to-one layer; refused where the layer returns sequences', () => {
+    const [l] = resolveArch(parseArch('lstm:4:bi:last-index,dense:2').layers, false);
+    expect(l).toMatchObject({ bidirectional: 'concat', lastOutput: 'last-index', returnSequences: false });
+    expect(archText(resolveArch(parseArch('lstm:4:bi:last-index,dense:2').layers, false))).toBe('lstm:4:bi:last-index,dense:2:linear');
+    expect(() => resolveArch(parseArch('lstm:4:bi:last-index,gru:3').layers, false)).toThrow(/layer 1 returns sequences \(a recurrent layer follows it\)/);
+    expect(() => resolveArch(parseArch('lstm:4:bi:last-index').layers, true)).toThrow(/--per-step/);
+  });
   it.each([
     ['lstm:0', /units must be an integer from 1/],
     ['lstmp:8', /unknown layer 'lstmp'; supported: rnn, lstm, gru, dense/],
     ['gru:8:bogus', /unknown option 'bogus'/],
-    ['rnn:8:hard-sigmoid', /unknown option 'hard-sigmoid'; supported: bi, bi-sum, seq, relu/],
-    ['lstm:8:relu', /unknown option 'relu'; supported: bi, bi-sum, seq, hard-sigmoid, hard-sigmoid-v3/],
+    ['rnn:8:hard-sigmoid', /unknown option 'hard-sigmoid'; supported: bi, bi-sum, reverse, last-index, seq, relu/],
+    ['lstm:8:relu', /unknown option 'relu'; supported: bi, bi-sum, reverse, last-index, seq, hard-sigmoid, hard-sigmoid-v3/],
+    ['lstm:8:reverse:bi', /'bi' conflicts with 'reverse'/],
+    ['lstm:8:last-index', /'last-index' needs a bidirectional layer without 'seq'/],
+    ['gru:8:bi:last-index:seq', /'last-index' needs a bidirectional layer without 'seq'/],
     ['gru:8:hard-sigmoid:hard-sigmoid-v3', /'hard-sigmoid-v3' conflicts with 'hard-sigmoid'/],
     ['dense:4:swish', /unknown activation 'swish'/],
     ['lstm:8,,dense:2', /empty layer/],
