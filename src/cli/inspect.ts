@@ -24,6 +24,9 @@ export function registerInspect(program: Command, io: CliIo): void {
         const layer = model.layers[l.index]!;
         const detail = isRecurrent(layer)
           ? [layer.bidirectional ? `bidirectional(${layer.bidirectional})` : '', layer.reverse ? 'reverse' : '', layer.type === 'gru' ? `resetAfter=${layer.resetAfter}` : '',
+            // Non-default activations: what the file's gates actually compute.
+            layer.type !== 'rnn' && layer.recurrentActivation && layer.recurrentActivation !== 'sigmoid' ? `gates=${layer.recurrentActivation}` : '',
+            layer.type === 'rnn' && layer.activation === 'relu' ? 'relu' : '',
             layer.returnSequences ? 'sequences' : layer.lastOutput === 'last-index' ? 'last-index' : 'last'].filter(Boolean).join(' ')
           : layer.activation;
         return [String(l.index), l.type, String(layer.units), `${l.inputSize} -> ${l.outputSize}`, detail, thousands(l.params), thousands(l.macsPerStep)];

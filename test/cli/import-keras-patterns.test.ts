@@ -77,6 +77,8 @@ describe('accepted patterns: rnnc import, float vs tfjs predict within 1e-5', ()
     const f = fixtures.get('tfjs_defaults')!;
     const gates = (m: FloatModel) => m.layers.map((l) => (l.type === 'lstm' || l.type === 'gru' ? l.recurrentActivation : l.type));
     expect(gates(await imported(f.dir))).toEqual(['hard_sigmoid', 'hard_sigmoid', 'dense']);
+    const shown = await rnnc(['inspect', join(f.dir, 'model.json')]);
+    expect(shown.stdout.match(/gates=hard_sigmoid /g)).toHaveLength(2);
     for (const [field, value] of [['keras_version', '3.3.3'], ['generatedBy', 'keras v3.3.3']] as const) {
       const dir = join(root, `keras3_${field}`);
       cpSync(f.dir, dir, { recursive: true });

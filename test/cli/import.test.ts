@@ -2,6 +2,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/ir/io.js';
@@ -47,6 +48,12 @@ describe('inspect and run take Keras and ONNX files directly', () => {
     const r = await rnnc('inspect', join(kerasDir, 'model.json'));
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('bidirectional(concat) resetAfter=true last');
+  });
+
+  it('inspect names non-default activations: hard sigmoid gates, a relu RNN', async () => {
+    const r = await rnnc('inspect', fileURLToPath(new URL('../fixtures/onnx/patterns/rnn_relu.onnx', import.meta.url)));
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/rnn .* relu /);
   });
 
   it('run an .onnx file matches PyTorch within 1e-5', async () => {
