@@ -9,6 +9,7 @@ import { InvalidGraph, Unexpressible } from './layout.js';
 import { type ModelProto, type NodeProto, attrInt, attrInts, attributes, nodeLabel, tensorValues, toInt } from './proto.js';
 import { evaluate } from './ops.js';
 import { chooseOutput } from './outputs.js';
+import { stateInputNames, zeroState } from './state-inputs.js';
 import { type Axis, type SymValue, type Value, constant, sym } from './values.js';
 
 type Graph = NonNullable<ModelProto['graph']>;
@@ -46,7 +47,8 @@ function timeAxis(graph: Graph, inputName: string, dims: number[]): number {
 
 function inputValue(graph: Graph, source: string): { name: string; value: SymValue; features: number } {
   const inits = new Set((graph.initializer ?? []).map((t) => t.name));
-  const inputs = (graph.input ?? []).filter((i) => !inits.has(i.name));
+  const states = stateInputNames(graph);
+  const inputs = (graph.input ?? []).filter((i) => !inits.has(i.name) && !states.has(i.name ?? ''));
   if (inputs.length !== 1) {
     const names = inputs.length <= 3 ? inputs.map((i) => quote(i.name ?? '')).join(', ')
       : `${inputs.slice(0, 3).map((i) => quote(i.name ?? '')).join(', ')} and ${inputs.length - 3} more`;
@@ -96,6 +98,8 @@ export function runGraph(graph: Graph, opset: number, source: string, requestedO
   }
   const input = inputValue(graph, source);
   values.set(input.name, input.value);
+  // A streaming export's state inputs: the zero state the C starts from (state-inputs.ts).
+  for (const name of stateInputNames(graph)) values.set(name, zeroState(graph, name));
   const outputName = chooseOutput(graph, requestedOutput, source);
   const nodes = graph.node ?? [];
   const producer = new Map<string, number>();
