@@ -15,13 +15,19 @@ function unreadable(path: string, why: string, code: 'io/not_found' | 'io/unread
   return new RnncError(code, `cannot read ${path}: ${why}`, path);
 }
 
-export function readBytes(path: string): Uint8Array {
+/**
+ * `noFollow`: refuse a symbolic link as the last part of `path` (O_NOFOLLOW), for a path
+ * already resolved and checked (Keras shards), so a link swapped in after the check is
+ * not followed.
+ */
+export function readBytes(path: string, options: { noFollow?: boolean } = {}): Uint8Array {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO would otherwise wait for a writer before fstat can refuse it.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow ? constants.O_NOFOLLOW : 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (options.noFollow && code === 'ELOOP') throw unreadable(path, 'it became a symbolic link after rnnc checked it; not followed');
     throw unreadable(path, osReason(e), code === 'ENOENT' ? 'io/not_found' : 'io/unreadable');
   }
   try {

@@ -138,7 +138,8 @@ function findShards(manifest: Array<{ paths: string[]; specs: WeightSpec[] }>, m
 }
 
 function readGroup(shards: Shard[]): Uint8Array {
-  const parts = shards.map((s) => readBytes(s.real));
+  // s.real has no links left (realpath): one appearing there since is refused, not followed.
+  const parts = shards.map((s) => readBytes(s.real, { noFollow: true }));
   const total = parts.reduce((s, p) => s + p.length, 0);
   const out = new Uint8Array(total);
   let offset = 0;
