@@ -4,7 +4,7 @@ import { RnncError } from '../errors.js';
 import { LUT_SIZES } from '../fixed/lut.js';
 import { defaultLutSize } from '../quantize/quantize.js';
 import type { FloatModel } from '../ir/model.js';
-import { type DataOptions, readCalibData } from '../quantize/calib-data.js';
+import { type DataOptions, readCalibData } from './calib-data.js';
 import { type CalibData, DEFAULT_MARGIN, type PipelineOptions, type PipelineResult, quantizeWithData } from '../quantize/pipeline.js';
 import type { CliIo } from './context.js';
 import { RANGES, oneOf, rangeText, real, windowOptions } from './numbers.js';

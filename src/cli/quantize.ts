@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { quantModelToJson } from '../ir/qio.js';
-import { readEvalData } from '../quantize/calib-data.js';
+import { readEvalData } from './calib-data.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import { quantizeWithData } from '../quantize/pipeline.js';
 import { evalReport, layerErrors } from '../quantize/report.js';

@@ -12,7 +12,6 @@ import { prepareModel } from '../float/prepare.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { dequantizeOutput, quantizeInput, runFixed, runFixedLayers } from '../fixed/model.js';
-import type { EvalData } from './calib-data.js';
 
 export interface LayerError {
   index: number;
@@ -48,6 +47,14 @@ export function layerErrors(model: FloatModel, q: QuantModel, seqs: readonly num
     });
   }
   return q.layers.map((l, i) => ({ index: i, type: l.type, maxAbs: maxAbs[i]!, rms: Math.sqrt(sumSq[i]! / Math.max(1, count[i]!)), count: count[i]! }));
+}
+
+/** Labelled held-out data (read from a file by src/cli/calib-data.ts). */
+export interface EvalData {
+  sequences: number[][][];
+  /** Per sequence, one target vector per model output (1, or one per timestep): [class] or K values. */
+  targets: number[][][];
+  source: string;
 }
 
 export type TaskKind = 'classification' | 'regression';

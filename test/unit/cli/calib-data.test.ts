@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomModel } from '../../../src/ir/random.js';
-import { readCalibData, readEvalData } from '../../../src/quantize/calib-data.js';
+import { readCalibData, readEvalData } from '../../../src/cli/calib-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnc-calib-'));
 function file(name: string, text: string): string {

@@ -1,6 +1,8 @@
 /**
  * Adapters from files to the quantizer's data: calibration sequences (unlabelled) and
- * labelled held-out data for `--eval`. Both read the training data formats
+ * labelled held-out data for `--eval`. They live with the command line, not in
+ * src/quantize/: the quantizer takes data in memory and never reads a file (layering:
+ * docs/architecture.md). Both read the training data formats
  * (docs/data-format.md, through src/data/read.ts) with the same column and window
  * options as `rnnc train`; calibration also takes bare sequences.
  *
@@ -22,18 +24,11 @@ import { parseSequenceCsv, parseSequenceJson } from '../data/sequence.js';
 import type { FloatModel } from '../ir/model.js';
 import { inferShapes } from '../ir/shapes.js';
 import { parseJson, readText } from '../util/fs.js';
-import type { CalibData } from './pipeline.js';
-import { taskKind } from './report.js';
+import type { CalibData } from '../quantize/pipeline.js';
+import { type EvalData, taskKind } from '../quantize/report.js';
 
 /** The data-file options shared with `rnnc train` (columns, windows). */
 export type DataOptions = Pick<ReadOptions, 'idColumn' | 'labelColumns' | 'featureColumns' | 'window' | 'horizon' | 'stride'>;
-
-export interface EvalData {
-  sequences: number[][][];
-  /** Per sequence, one target vector per model output (1, or one per timestep): [class] or K values. */
-  targets: number[][][];
-  source: string;
-}
 
 function readOptions(model: FloatModel, opts: DataOptions): ReadOptions {
   const shapes = inferShapes(model);
