@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { type BenchResult, benchModel } from '../src/bench/bench.js';
-import { type Target, getTarget } from '../src/codegen/targets.js';
+import { type Target, getTarget } from '../src/target/targets.js';
 import { randomModel } from '../src/ir/random.js';
 import type { RecurrentType } from '../src/ir/model.js';
 import { quantizeModel } from '../src/quantize/quantize.js';

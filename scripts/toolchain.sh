@@ -15,7 +15,7 @@
 # compiler is asked which files it would read for the exact flags the suite uses (its
 # link line, from -###), and each of those files must exist. Asking the compiler keeps
 # the check right when versions or multilib paths change. The flags below mirror the
-# target table (src/codegen/targets.ts) and the board link flags (src/target/boards.ts);
+# target table (src/target/targets.ts) and the board link flags (src/target/boards.ts);
 # a test compares them.
 #
 # The check uses only bash and the checked tools themselves, so it runs with any PATH.
@@ -178,7 +178,7 @@ need_machine() {
 # libclang-rt-14-dev): ask the compiler which one it is.
 major() { local v; v=$("$1" -dumpversion 2>/dev/null) || v=""; printf '%s' "${v%%.*}"; }
 
-# The target table's compiler flags (src/codegen/targets.ts).
+# The target table's compiler flags (src/target/targets.ts).
 ARM_CORES=(
   "-mcpu=cortex-m0 -mthumb -mfloat-abi=soft"
   "-mcpu=cortex-m3 -mthumb -mfloat-abi=soft"

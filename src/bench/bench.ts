@@ -13,15 +13,16 @@ import { join } from 'node:path';
 import { emitModel } from '../codegen/emit.js';
 import { cArrayBody } from '../codegen/ctables.js';
 import { render } from '../codegen/render.js';
-import type { Target } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
 import { runFixed, streamFixed } from '../fixed/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { type OptLevel, buildForTarget } from '../target/build.js';
+import { EXTRA_WARNINGS } from '../target/flags.js';
 import { runOnTarget } from '../target/run.js';
+import { objectSizes } from '../target/size.js';
+import type { Target } from '../target/targets.js';
 import { requireCompiler, requireEmulator } from '../target/toolchain.js';
 import { Rng } from '../util/rng.js';
-import { objectSizes } from './size.js';
 
 export interface BenchOptions {
   opt: OptLevel;
@@ -109,7 +110,7 @@ export async function benchModel(q: QuantModel, target: Target, opts: BenchOptio
     }));
     const elf = await buildForTarget({
       target, sources: [join(dir, 'bench_main.c'), join(dir, `${plan.name}.c`)], includeDirs: [dir], opt: opts.opt,
-      defines: { [`${plan.NAME}_NO_FLOAT`]: true }, extraCflags: ['-Wpedantic', '-Wconversion', '-Wshadow', '-Wdouble-promotion'], outDir: dir, name: 'bench',
+      defines: { [`${plan.NAME}_NO_FLOAT`]: true }, extraCflags: EXTRA_WARNINGS, outDir: dir, name: 'bench',
     });
     const r = await runOnTarget(target, elf, { timeoutMs: 120_000 });
     const run = parseRun(r.stdout, r.exitCode, `${q.name} on ${target.name}`);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { benchModel, noCounter } from '../bench/bench.js';
 import { RnncError } from '../errors.js';
 import { benchText } from '../bench/report.js';
-import { TARGETS, getTarget } from '../codegen/targets.js';
+import { TARGETS, getTarget } from '../target/targets.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
 import { RANGES, int, rangeText } from './numbers.js';

@@ -1,11 +1,11 @@
 /** `rnnc compile model.json --target <t> -o out/`: generate C, write it, report flash/RAM/MACs. */
 import type { Command } from 'commander';
 import { emitModel } from '../codegen/emit.js';
-import { measureCode } from '../codegen/measure.js';
 import { outputPaths, writeOutputs } from '../codegen/output.js';
 import { buildReport, reportText } from '../codegen/report.js';
-import { TARGET_NAMES, getTarget } from '../codegen/targets.js';
 import { goldenCases } from '../codegen/testdata.js';
+import { measureCode } from '../target/size.js';
+import { TARGET_NAMES, getTarget } from '../target/targets.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
 import { RANGES, int, rangeText } from './numbers.js';

@@ -1,7 +1,7 @@
 /** Options shared by the commands that build for a target (verify, bench). */
 import { RnncError } from '../errors.js';
-import type { Target } from '../codegen/targets.js';
 import type { OptLevel } from '../target/build.js';
+import type { Target } from '../target/targets.js';
 import { requireCompiler, requireEmulator } from '../target/toolchain.js';
 
 /** The optimisation levels a user may ask for on a target build. */

@@ -3,7 +3,7 @@
  * reference, on the host (gcc, UBSan) or on a target under QEMU.
  */
 import type { Command } from 'commander';
-import { TARGET_NAMES, getTarget } from '../codegen/targets.js';
+import { TARGET_NAMES, getTarget } from '../target/targets.js';
 import { RnncError } from '../errors.js';
 import { verifyModel } from '../verify/verify.js';
 import type { CliIo } from './context.js';

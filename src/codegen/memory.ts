@@ -1,6 +1,6 @@
 /**
  * Memory figures of a plan: flash for the constant tables (exact: their byte counts),
- * RAM for the state struct and the scratch. Code size needs a compiler: see measure.ts.
+ * RAM for the state struct and the scratch. Code size needs a compiler: see src/target/size.ts.
  */
 import type { CTable } from './ctables.js';
 

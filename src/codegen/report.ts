@@ -1,7 +1,19 @@
 /** The compile report: flash, RAM and MACs, as text and as JSON. */
 import type { Emitted } from './emit.js';
 import { escapeText } from '../util/text.js';
-import type { CodeSize } from './measure.js';
+
+/** The code size the report shows: measured by src/target/size.ts, or estimated. */
+export interface CodeSize {
+  /** .text bytes of NAME.o. */
+  codeBytes: number;
+  /** .rodata bytes (the const tables as the compiler laid them out). */
+  rodataBytes: number;
+  /** .bss + .data bytes. */
+  staticRamBytes: number;
+  measured: boolean;
+  /** Compiler used, or why not measured. */
+  how: string;
+}
 
 export interface CompileReport {
   /** First key, so rnnc recognises its own report when asked to overwrite it. */

@@ -5,8 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Target } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
+import type { Target } from './targets.js';
 
 /** The boards/ folder of this installation (next to dist/ or src/). */
 export const BOARDS_DIR: string = fileURLToPath(new URL('../../boards/', import.meta.url));

@@ -6,15 +6,13 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { getTarget, type Target } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
 import { boardCompileArgs, boardSupport } from './boards.js';
+import { BASE_WARNINGS } from './flags.js';
+import { getTarget, type Target } from './targets.js';
 import { requireCompiler } from './toolchain.js';
 
 export type OptLevel = 'O0' | 'O1' | 'O2' | 'O3' | 'Os';
-
-/** Every build uses these; callers add stricter ones through extraCflags. */
-export const BASE_WARNINGS: readonly string[] = ['-std=c99', '-Wall', '-Wextra', '-Werror'];
 
 export interface BuildOptions {
   target: Target | string;

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
-import { getTarget, type Target } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
 import { boardSupport } from './boards.js';
+import { getTarget, type Target } from './targets.js';
 import { requireEmulator } from './toolchain.js';
 
 export interface RunOptions {

@@ -5,8 +5,8 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import type { Target } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
+import type { Target } from './targets.js';
 
 /** The Debian package that provides each command or library rnnc runs. */
 const DEBIAN_PACKAGE: Readonly<Record<string, string>> = {

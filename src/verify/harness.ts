@@ -10,12 +10,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitModel } from '../codegen/emit.js';
 import { render } from '../codegen/render.js';
-import type { Target } from '../codegen/targets.js';
 import { type GoldenCase, comparedCount } from '../codegen/testdata.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { type OptLevel, buildForTarget } from '../target/build.js';
+import { compileC, runProgram } from '../target/cc.js';
+import { EXTRA_WARNINGS, STRICT_FLAGS } from '../target/flags.js';
 import { runOnTarget } from '../target/run.js';
-import { STRICT_FLAGS, compileC, runProgram } from './cc.js';
+import type { Target } from '../target/targets.js';
 
 export interface HarnessModel {
   model: QuantModel;
@@ -95,13 +96,10 @@ export function parseVerdicts(stdout: string, models: readonly HarnessModel[]): 
   });
 }
 
-/** The strict warnings that buildForTarget does not already add. */
-const TARGET_WARNINGS = STRICT_FLAGS.filter((f) => !['-std=c99', '-Wall', '-Wextra', '-Werror'].includes(f));
-
-/** Builds the batch for a QEMU target and runs it there. */
+/** Builds the batch for a QEMU target (buildForTarget adds the base warnings) and runs it there. */
 async function runOnBoard(sources: readonly string[], noMain: readonly string[], dir: string, target: Target, opts: HarnessOptions) {
   const elf = await buildForTarget({
-    target, sources: sources.map((s) => join(dir, s)), opt: opts.opt ?? 'O2', extraCflags: [...TARGET_WARNINGS, ...opts.flags, ...noMain],
+    target, sources: sources.map((s) => join(dir, s)), opt: opts.opt ?? 'O2', extraCflags: [...EXTRA_WARNINGS, ...opts.flags, ...noMain],
     outDir: dir, name: 'harness',
   });
   // A big batch on the M0 runs a few million instructions: QEMU needs well under 10 s.

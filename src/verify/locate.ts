@@ -6,7 +6,7 @@
 import { type QuantModel, sequenceOutput } from '../ir/qmodel.js';
 import type { GoldenCase } from '../codegen/testdata.js';
 import { runFixed, streamFixed } from '../fixed/model.js';
-import type { Target } from '../codegen/targets.js';
+import type { Target } from '../target/targets.js';
 import { type HarnessOptions, type ModelVerdict, runHarness } from './harness.js';
 
 /** Layers [0, k] of q as a model of their own. */

@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { QuantModel } from '../ir/qmodel.js';
-import type { Target } from '../codegen/targets.js';
 import { comparedCount, goldenCases } from '../codegen/testdata.js';
 import type { OptLevel } from '../target/build.js';
-import { requireCompiler as requireTargetCompiler, requireEmulator } from '../target/toolchain.js';
-import { requireCompiler } from './cc.js';
+import { requireHostCompiler } from '../target/cc.js';
+import type { Target } from '../target/targets.js';
+import { requireCompiler, requireEmulator } from '../target/toolchain.js';
 import { type HarnessOptions, type ModelVerdict, runHarness } from './harness.js';
 import { locateMismatch } from './locate.js';
 
@@ -40,10 +40,10 @@ export interface VerifyResult {
 export async function verifyModel(q: QuantModel, target: Target, opts: VerifyOptions): Promise<VerifyResult> {
   // Missing tools fail before any work, naming the Debian package.
   if (target.qemu) {
-    await requireTargetCompiler(target);
+    await requireCompiler(target);
     requireEmulator(target);
   } else {
-    await requireCompiler(target.cc);
+    await requireHostCompiler(target.cc);
   }
   const golden = goldenCases(q, { seed: 1, count: opts.cases, steps: Math.min(16, opts.maxSeq), ...(opts.calibration ? { extra: opts.calibration } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'rnnc-verify-'));

@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { TARGETS } from '../../src/codegen/targets.js';
+import { TARGETS } from '../../src/target/targets.js';
 import { boardSupport } from '../../src/target/boards.js';
 import { findOnPath } from '../../src/target/toolchain.js';
 import { tempDir } from '../helpers/gcc.js';

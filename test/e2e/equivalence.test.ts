@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getTarget } from '../../src/codegen/targets.js';
+import { getTarget } from '../../src/target/targets.js';
 import { expectedCount, runHarness, type ModelVerdict } from '../../src/verify/harness.js';
 import { equivalenceModels } from '../helpers/random-models.js';
 import { pool } from '../helpers/pool.js';

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { goldenCases } from '../../src/codegen/testdata.js';
-import { getTarget } from '../../src/codegen/targets.js';
+import { getTarget } from '../../src/target/targets.js';
 import { type LayerSpec, randomModel } from '../../src/ir/random.js';
 import { quantizeModel } from '../../src/quantize/quantize.js';
 import { buildForTarget, type OptLevel } from '../../src/target/build.js';
 import { runOnTarget } from '../../src/target/run.js';
-import { STRICT_FLAGS } from '../../src/verify/cc.js';
+import { STRICT_FLAGS } from '../../src/target/flags.js';
 import { type HarnessModel, parseVerdicts, writeHarness } from '../../src/verify/harness.js';
 import { equivalenceModels } from '../helpers/random-models.js';
 

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { getTarget } from '../../src/codegen/targets.js';
+import { getTarget } from '../../src/target/targets.js';
 import { runHarness } from '../../src/verify/harness.js';
 import { equivalenceModels } from '../helpers/random-models.js';
 import { STRICT, tempDir } from '../helpers/gcc.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTarget } from '../../src/codegen/targets.js';
+import { getTarget } from '../../src/target/targets.js';
 import type { OptLevel } from '../../src/target/build.js';
 import { expectedCount, runHarness, type ModelVerdict } from '../../src/verify/harness.js';
 import { targetModels } from '../helpers/target-models.js';

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitModel } from '../../src/codegen/emit.js';
-import { getTarget } from '../../src/codegen/targets.js';
+import { getTarget } from '../../src/target/targets.js';
 import { loadModel } from '../../src/ir/io.js';
 import { quantizeModel } from '../../src/quantize/quantize.js';
 

@@ -3,9 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { STRICT_FLAGS } from '../../src/target/flags.js';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
-export const STRICT = ['-std=c99', '-Wall', '-Wextra', '-Wpedantic', '-Wconversion', '-Wshadow', '-Wdouble-promotion', '-Werror'];
+/** The strict flags of the generated C (src/target/flags.ts). */
+export const STRICT: string[] = [...STRICT_FLAGS];
 
 export function tempDir(tag: string): string {
   return mkdtempSync(join(tmpdir(), `rnnc-${tag}-`));

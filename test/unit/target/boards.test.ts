@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getTarget, TARGETS } from '../../../src/codegen/targets.js';
+import { getTarget, TARGETS } from '../../../src/target/targets.js';
 import { BOARDS_DIR, FAULT_EXIT_CODE, boardCompileArgs, boardSupport } from '../../../src/target/boards.js';
 import { buildArgs } from '../../../src/target/build.js';
 import { emulatorArgs } from '../../../src/target/run.js';

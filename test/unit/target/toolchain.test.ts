@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getTarget } from '../../../src/codegen/targets.js';
+import { getTarget } from '../../../src/target/targets.js';
 import { RnncError } from '../../../src/errors.js';
 import { buildForTarget } from '../../../src/target/build.js';
 import { runOnTarget } from '../../../src/target/run.js';

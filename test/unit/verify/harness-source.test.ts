@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getTarget } from '../../../src/codegen/targets.js';
+import { getTarget } from '../../../src/target/targets.js';
 import { goldenCases } from '../../../src/codegen/testdata.js';
 import { randomModel } from '../../../src/ir/random.js';
 import { quantizeModel } from '../../../src/quantize/quantize.js';

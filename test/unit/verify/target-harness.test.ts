@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goldenCases } from '../../../src/codegen/testdata.js';
-import { getTarget } from '../../../src/codegen/targets.js';
+import { getTarget } from '../../../src/target/targets.js';
 import { randomModel } from '../../../src/ir/random.js';
 import { quantizeModel } from '../../../src/quantize/quantize.js';
 import { runHarness } from '../../../src/verify/harness.js';

@@ -1,8 +1,10 @@
-/** Running C compilers and the programs they build (execa, no shell). */
+/**
+ * Running a C compiler named by its command (the host's gcc or clang, or a target's
+ * compiler for a lone object) and the native programs it builds (execa, no shell).
+ * Builds for a target with its board support: build.ts.
+ */
 import { execa } from 'execa';
 import { RnncError } from '../errors.js';
-
-export const STRICT_FLAGS = ['-std=c99', '-Wall', '-Wextra', '-Wpedantic', '-Wconversion', '-Wshadow', '-Wdouble-promotion', '-Werror'] as const;
 
 /** Whether `cc` runs at all (found on PATH). */
 export async function hasCompiler(cc: string): Promise<boolean> {
@@ -14,7 +16,8 @@ export async function hasCompiler(cc: string): Promise<boolean> {
   }
 }
 
-export async function requireCompiler(cc: string): Promise<void> {
+/** The host's compiler, found by running it (targets with a board: toolchain.ts). */
+export async function requireHostCompiler(cc: string): Promise<void> {
   if (!(await hasCompiler(cc))) {
     throw new RnncError('toolchain/missing', `C compiler '${cc}' was not found; install it (Debian: apt-get install ${cc === 'clang' ? 'clang' : 'gcc'})`);
   }
