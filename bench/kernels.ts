@@ -20,6 +20,8 @@ import { execa } from 'execa';
 import { emitModel } from '../src/codegen/emit.js';
 import type { KernelFamily } from '../src/codegen/targets.js';
 import { getTarget, type Target } from '../src/target/targets.js';
+import { C_STD } from '../src/target/flags.js';
+import { symbolSizes } from '../src/target/size.js';
 import { randomModel } from '../src/ir/random.js';
 import type { QuantModel } from '../src/ir/qmodel.js';
 import { quantizeModel } from '../src/quantize/quantize.js';
@@ -67,12 +69,10 @@ function mainC(cs: readonly Case[]): string {
 }
 
 async function stepBytes(t: Target, dir: string, c: Case, opt: OptLevel): Promise<number> {
-  await execa(t.cc, [...t.cflags, `-${opt}`, '-std=c99', `-D${c.name.toUpperCase()}_NO_FLOAT`, '-c', `${c.name}.c`, '-o', `${c.name}.o`], { cwd: dir });
-  const nm = await execa(t.cc.replace(/gcc$/, 'nm'), ['-S', '--size-sort', `${c.name}.o`], { cwd: dir });
+  await execa(t.cc, [...t.cflags, `-${opt}`, C_STD, `-D${c.name.toUpperCase()}_NO_FLOAT`, '-c', `${c.name}.c`, '-o', `${c.name}.o`], { cwd: dir });
   let bytes = 0;
-  for (const line of nm.stdout.split('\n')) {
-    const m = /^[0-9a-f]+ ([0-9a-f]+) [tT] (\S+)$/.exec(line);
-    if (m && /_step$|^rnnc_/.test(m[2]!)) bytes += parseInt(m[1]!, 16);
+  for (const [name, s] of await symbolSizes(t.cc, `${c.name}.o`, dir)) {
+    if ((s.type === 't' || s.type === 'T') && /_step$|^rnnc_/.test(name)) bytes += s.bytes;
   }
   return bytes;
 }

@@ -2,12 +2,13 @@
  * Object sizes, measured: the model's NAME.c compiled alone with the target's compiler
  * (float helpers left out) and its object read with the matching binutils, `size -A`
  * (sections) and `nm -S` (symbol sizes). Code is .text; static RAM is .data + .bss
- * (bidirectional sequence buffers). Two readers:
+ * (bidirectional sequence buffers). Its readers:
  *   - measureCode, the code size of `rnnc compile`'s report, at -Os; without the
  *     compiler the figure is an estimate, and says so;
  *   - objectSizes, the flash and static RAM of `rnnc bench`, at the bench's
  *     optimisation level; weights and LUTs are the sizes of their tables, told apart by
- *     the plan's table list.
+ *     the plan's table list;
+ *   - symbolSizes, for the kernel benchmark (bench/kernels.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,18 +98,31 @@ async function tool(cmd: string, args: string[], cwd: string): Promise<string> {
   return String(r.stdout);
 }
 
+export interface SymbolSize {
+  bytes: number;
+  /** nm's type letter: t/T code, r/R read-only data, d/D data, b/B bss. */
+  type: string;
+}
+
+/** The defined symbols of an object and their sizes (`nm -S`); `obj` is relative to `cwd`. */
+export async function symbolSizes(cc: string, obj: string, cwd: string): Promise<Map<string, SymbolSize>> {
+  const symbols = new Map<string, SymbolSize>();
+  for (const line of (await tool(binutil(cc, 'nm'), ['-S', '--defined-only', obj], cwd)).split('\n')) {
+    const m = /^[0-9a-f]+ ([0-9a-f]+) (\w) (\S+)$/.exec(line.trim());
+    if (m) symbols.set(m[3]!, { bytes: parseInt(m[1]!, 16), type: m[2]! });
+  }
+  return symbols;
+}
+
 /** The bench's sizes: `dir`/NAME.c (already written) compiled at `opt` into `dir`. */
 export async function objectSizes(plan: ModelCtx, target: Target, opt: OptLevel, dir: string): Promise<ObjectSizes> {
   const obj = `${plan.name}.size.o`;
   const libc = target.cc.startsWith('riscv') ? ['--specs=picolibc.specs'] : [];
   await tool(target.cc, [C_STD, `-${opt}`, ...target.cflags, ...libc, `-D${plan.NAME}_NO_FLOAT`, '-c', join(dir, `${plan.name}.c`), '-o', obj], dir);
   const { text: code, ram: staticRam } = parseSections(await tool(binutil(target.cc, 'size'), ['-A', obj], dir));
-  const symbols = new Map<string, number>();
-  for (const line of (await tool(binutil(target.cc, 'nm'), ['-S', '--defined-only', obj], dir)).split('\n')) {
-    const m = /^[0-9a-f]+ ([0-9a-f]+) \w (\S+)$/.exec(line.trim());
-    if (m) symbols.set(m[2]!, parseInt(m[1]!, 16));
-  }
-  const kindBytes = (kind: 'weights' | 'luts') => plan.tables.filter((t) => t.kind === kind).reduce((s, t) => s + (symbols.get(t.symbol) ?? 0), 0);
-  const apiOnlyForRun = [`${plan.name}_run`, `${plan.name}_reset`].reduce((s, f) => s + (symbols.get(f) ?? 0), 0);
+  const symbols = await symbolSizes(target.cc, obj, dir);
+  const bytes = (symbol: string) => symbols.get(symbol)?.bytes ?? 0;
+  const kindBytes = (kind: 'weights' | 'luts') => plan.tables.filter((t) => t.kind === kind).reduce((s, t) => s + bytes(t.symbol), 0);
+  const apiOnlyForRun = [`${plan.name}_run`, `${plan.name}_reset`].reduce((s, f) => s + bytes(f), 0);
   return { code, stepCode: plan.streaming ? code - apiOnlyForRun : code, weights: kindBytes('weights'), luts: kindBytes('luts'), staticRam };
 }
