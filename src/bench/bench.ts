@@ -5,7 +5,7 @@
  * models); the outputs are checked against the fixed-point reference on the way, so
  * a benchmark never reports the speed of wrong code. Peak stack is painted and
  * scanned in the harness (templates/bench.c.hbs); flash and static RAM come from
- * the object file (size.ts).
+ * the object file (src/target/size.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
