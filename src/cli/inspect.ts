@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { summarize } from '../ir/shapes.js';
 import { isRecurrent } from '../ir/model.js';
+import { quote } from '../util/text.js';
 import type { CliIo } from './context.js';
 import { table, thousands } from './format.js';
 import { type ModelFileOptions, addModelFileOptions, loadFloatModel } from './load.js';
@@ -17,7 +18,7 @@ export function registerInspect(program: Command, io: CliIo): void {
       const model = loadFloatModel(path, opts);
       const s = summarize(model);
       if (opts.json) {
-        io.out(JSON.stringify({ ...s, normalization: model.normalization !== undefined }) + '\n');
+        io.out(JSON.stringify({ ...s, normalization: model.normalization !== undefined, ...(model.stateInputs ? { stateInputs: model.stateInputs.map(({ name, shape, targets }) => ({ name, shape, sets: targets.map(({ layer, direction, state }) => ({ layer, direction, state })) })) } : {}) }) + '\n');
         return;
       }
       const rows = s.layers.map((l) => {
@@ -27,6 +28,7 @@ export function registerInspect(program: Command, io: CliIo): void {
             // Non-default activations: what the file's gates actually compute.
             layer.type !== 'rnn' && layer.recurrentActivation && layer.recurrentActivation !== 'sigmoid' ? `gates=${layer.recurrentActivation}` : '',
             layer.type === 'rnn' && layer.activation === 'relu' ? 'relu' : '',
+            [layer.weights, layer.backwardWeights].some((w) => w?.initialH || w?.initialC) ? 'initial-state' : '',
             layer.returnSequences ? 'sequences' : layer.lastOutput === 'last-index' ? 'last-index' : 'last'].filter(Boolean).join(' ')
           : layer.activation;
         return [String(l.index), l.type, String(layer.units), `${l.inputSize} -> ${l.outputSize}`, detail, thousands(l.params), thousands(l.macsPerStep)];
@@ -35,5 +37,10 @@ export function registerInspect(program: Command, io: CliIo): void {
         `${model.normalization ? ', input normalisation' : ''}${s.bidirectional ? ', bidirectional (whole sequences only)' : model.layers.some((l) => isRecurrent(l) && l.reverse) ? ', reverse (whole sequences only)' : ''}\n`);
       io.out(table(rows, ['#', 'layer', 'units', 'shape', 'detail', 'params', 'MACs/step']));
       io.out(`total: ${thousands(s.params)} parameters, ${thousands(s.macsPerStep)} MACs per timestep\n`);
+      // Where the exported model's state inputs went: the names `rnnc run --state` takes.
+      for (const input of model.stateInputs ?? []) {
+        const sets = input.targets.map((t) => `layer ${t.layer}${t.direction === 'backward' ? ' backward' : ''} ${t.state}`).join(', ');
+        io.out(`state input ${quote(input.name)} [${input.shape.join(', ')}]: ${sets || 'sets no state of this output'} (zeros unless rnnc run --state gives it)\n`);
+      }
     });
 }

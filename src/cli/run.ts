@@ -1,5 +1,6 @@
 /**
  * `rnnc run model.json --input seq.json [--json]`: the float reference on one sequence.
+ * `--state STATE.json`: from a given initial state (state-file.ts).
  * `rnnc run model.q.json --input seq.json`: the fixed-point reference.
  * `rnnc run model.json --fixed [--calib data ...]`: quantize on the fly, then fixed point.
  * Fixed-point outputs are printed dequantized (int / 2^frac); --json adds the integers.
@@ -18,9 +19,11 @@ import { num } from './format.js';
 import { type ModelFileOptions, addModelFileOptions, loadFloatModel, noModelOutputFor } from './load.js';
 import { type QuantCliOptions, addQuantOptions, quantizeFromCli } from './quant-options.js';
 import { quantizerOptionsGiven } from './quant-input.js';
+import { readStateFile, stateLayers, withFixedState, withFloatState } from './state-file.js';
 
 interface Options extends QuantCliOptions, ModelFileOptions {
   input: string;
+  state?: string;
   json?: boolean;
   fixed?: boolean;
 }
@@ -50,7 +53,9 @@ export function registerRun(program: Command, io: CliIo): void {
     .argument('<model>', 'model file: model.q.json (fixed point), or a float model (rnnc model.json, Keras/TF.js model.json or .onnx)')
     .requiredOption('-i, --input <file>', 'sequence: JSON array of timesteps, or CSV with one timestep per row')
     .option('--json', 'print {"outputs": [[...], ...]} (fixed point adds "raw" integers and their "frac")')
-    .option('--fixed', 'quantize the float model (options below) and run the fixed-point reference');
+    .option('--fixed', 'quantize the float model (options below) and run the fixed-point reference')
+    .option('--state <file>', 'start from this state: JSON {"h0": [...], ...} by the exported model\'s state input names, '
+      + 'or by the C state fields (l0_h, l0_c, ...); real values, quantized as the C holds them in fixed point');
   addModelFileOptions(addQuantOptions(cmd)).action((path: string, opts: Options) => {
     // Every quantizer option is checked, and refused where it would be ignored.
     const given = quantizerOptionsGiven(opts);
@@ -63,13 +68,19 @@ export function registerRun(program: Command, io: CliIo): void {
       const model = loadFloatModel(path, opts);
       if (!opts.fixed) {
         if (given.length > 0) throw new RnncError('usage/invalid', `${given.join(', ')} only appl${given.length === 1 ? 'ies' : 'y'} with --fixed (or to rnnc quantize)`);
-        const outputs = runFloat(model, readSequence(opts.input)).map((o) => Array.from(o));
+        const start = opts.state ? withFloatState(model, readStateFile(opts.state, stateLayers(model.layers), model.stateInputs)) : model;
+        const outputs = runFloat(start, readSequence(opts.input)).map((o) => Array.from(o));
         print(io, outputs, Boolean(opts.json));
         return;
       }
       q = quantizeFromCli(model, opts, io).model;
     }
-    const model = q;
+    let model = q;
+    if (opts.state) {
+      const r = withFixedState(model, readStateFile(opts.state, stateLayers(model.layers), model.stateInputs));
+      if (r.saturated > 0) io.err(`rnnc: warning: ${opts.state}: ${r.saturated} state value${r.saturated > 1 ? 's lie' : ' lies'} beyond the fixed-point format and saturated\n`);
+      model = r.model;
+    }
     const seq = readSequence(opts.input);
     if (seq[0]!.length !== model.inputSize) {
       throw new RnncError('data/invalid', `${opts.input}: ${seq[0]!.length} features per timestep, but the model takes ${model.inputSize}`);

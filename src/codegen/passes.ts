@@ -7,10 +7,12 @@
  *   merge concat: [fwd_t, bwd_t]; sum: rshr(fwd_t + bwd_t, 1) in Q1.14
  *   returnSequences false: fwd at T−1 merged with bwd at t = 0, one step passed on;
  *     with lastOutput "last-index", bwd at t = T−1, which is the backward direction's
- *     first step (on x_{T−1} from the zero state), so it runs that one step only
+ *     first step (on x_{T−1} from its initial state), so it runs that one step only
+ * Each direction starts from its initial state (a table, or zeros).
  */
 import { lastOutputOf } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
+import { type InitialTables, cellCType } from './state.js';
 
 export interface PassCtx {
   dense: boolean;
@@ -31,6 +33,11 @@ export interface PassCtx {
   concat: boolean;
   sum: boolean;
   index: number;
+  /** Initial-state tables of the forward (h0, c0) and backward (bh0, bc0) direction; '' = zeros. */
+  h0: string;
+  c0: string;
+  bh0: string;
+  bc0: string;
 }
 
 export function seqWidth(q: QuantModel): number {
@@ -39,7 +46,7 @@ export function seqWidth(q: QuantModel): number {
   return w;
 }
 
-export function buildPasses(q: QuantModel): PassCtx[] {
+export function buildPasses(q: QuantModel, initials: ReadonlyMap<number, readonly InitialTables[]>): PassCtx[] {
   let width = q.inputSize;
   return q.layers.map((l, i) => {
     const input = i === 0 ? 'x' : `${q.name}_seq${(i - 1) % 2}`;
@@ -48,12 +55,13 @@ export function buildPasses(q: QuantModel): PassCtx[] {
     const p: PassCtx = {
       dense: l.type === 'dense', fn: l.type === 'dense' ? `${q.name}_l${i}_dense` : `${q.name}_l${i}f_step`,
       bwdFn: l.type !== 'dense' && l.bidirectional ? `${q.name}_l${i}b_step` : '',
-      units: l.units, hasC: l.type === 'lstm', ctype: l.type === 'lstm' && l.cell.bits === 32 ? 'int32_t' : 'int16_t',
+      units: l.units, hasC: l.type === 'lstm', ctype: l.type !== 'dense' ? cellCType(l) : 'int16_t',
       inW: width, outW, input, output,
       returnSequences: l.type !== 'dense' && l.returnSequences,
       lastIndex: l.type !== 'dense' && !l.returnSequences && lastOutputOf(l) === 'last-index',
       reverse: l.type !== 'dense' && l.reverse === true,
       concat: l.type !== 'dense' && l.bidirectional === 'concat', sum: l.type !== 'dense' && l.bidirectional === 'sum', index: i,
+      h0: initials.get(i)?.[0]?.h ?? '', c0: initials.get(i)?.[0]?.c ?? '', bh0: initials.get(i)?.[1]?.h ?? '', bc0: initials.get(i)?.[1]?.c ?? '',
     };
     width = outW;
     return p;

@@ -14,11 +14,12 @@ import { type CTable, cTable } from './ctables.js';
 import { type CellEnv, type DirectionCtx, type DirectionPlan } from './cells/common.js';
 import { type DenseCtx, planDense } from './cells/dense.js';
 import { planGru } from './cells/gru.js';
-import { lstmCellType, planLstm } from './cells/lstm.js';
+import { planLstm } from './cells/lstm.js';
 import { planRnn } from './cells/rnn.js';
 import { kernelSet } from './kernels.js';
 import { type MemoryFigures, tableBytes } from './memory.js';
 import { type PassCtx, buildPasses, seqWidth } from './passes.js';
+import { type StateField, hasInitialState, initialTables, stateFields as layerStateFields } from './state.js';
 import { summaryLines } from './summary.js';
 import type { Target } from './targets.js';
 
@@ -29,12 +30,6 @@ export interface PlanOptions {
   source: string;
   /** Static sequence capacity of NAME_run for bidirectional models. */
   maxSeq: number;
-}
-
-export interface StateField {
-  ctype: string;
-  field: string;
-  units: number;
 }
 
 export interface ModelCtx {
@@ -57,6 +52,8 @@ export interface ModelCtx {
   maxSeq: number;
   stateFields: StateField[];
   stateEmpty: boolean;
+  /** Some direction starts from a nonzero state (NAME_reset loads tables). */
+  initialState: boolean;
   tables: CTable[];
   functions: Array<{ partial: string; ctx: DirectionCtx | DenseCtx }>;
   step: ChainCtx;
@@ -103,6 +100,7 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   if (needsExp && q.tables?.exp) tables.push(cTable(env.exp, 'int16_t', q.tables.exp, `exp(-16k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   const functions: ModelCtx['functions'] = [];
   const stateFields: StateField[] = [];
+  const initials = new Map<number, ReturnType<typeof initialTables>[]>();
   let macs = 0;
   let stack = 0;
   q.layers.forEach((l, i) => {
@@ -115,6 +113,9 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
       return;
     }
     const dirs = l.bidirectional && l.backward ? [['f', l.forward], ['b', l.backward]] as const : [['f', l.forward]] as const;
+    const inits = dirs.map(([tag, dir]) => initialTables(p, l, dir, i, tag));
+    for (const init of inits) tables.push(...init.tables);
+    initials.set(i, inits);
     for (const [tag, dir] of dirs) {
       let dp: DirectionPlan;
       if (l.type === 'lstm') dp = planLstm(l, dir, i, tag, env);
@@ -125,8 +126,7 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
       macs += dp.macs;
       stack = Math.max(stack, dp.stackBytes);
     }
-    if (l.type === 'lstm') stateFields.push({ ctype: lstmCellType(l), field: `l${i}_c`, units: l.units });
-    stateFields.push({ ctype: 'int16_t', field: `l${i}_h`, units: l.units });
+    stateFields.push(...layerStateFields(l, i, inits[0]!));
   });
   // int32 arrays first: no padding between fields.
   stateFields.sort((a, b) => (a.ctype === b.ctype ? 0 : a.ctype === 'int32_t' ? -1 : 1));
@@ -164,8 +164,8 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
     // Per step exactly when no layer keeps only its last output (runFixed's length rule;
     // a recurrent layer after a last-only one sees a sequence of one step).
     outputPerStep: k < 0, streaming, maxSeq: opts.maxSeq,
-    stateFields, stateEmpty: stateFields.length === 0,
-    tables, functions, step, runHead, runTail, bufWidth, runBuf0: runHead.buf0 || runTail.buf0, runBuf1: runHead.buf1 || runTail.buf1, passes: streaming ? [] : buildPasses(q), seqWidth: sw, seq1Used: q.layers.length > 1,
+    stateFields, stateEmpty: stateFields.length === 0, initialState: hasInitialState(q),
+    tables, functions, step, runHead, runTail, bufWidth, runBuf0: runHead.buf0 || runTail.buf0, runBuf1: runHead.buf1 || runTail.buf1, passes: streaming ? [] : buildPasses(q, initials), seqWidth: sw, seq1Used: q.layers.length > 1,
     floatNorm: norm !== undefined, inScale: hexPow2(q.input.frac), outScale: hexPow2(-q.output.frac), normTables, memory,
   };
   ctx.summary = summaryLines(q, target, kernels.family, memory, opts.maxSeq, streaming);

@@ -24,8 +24,12 @@ export function fixedContext(model: QuantModel): FixedContext {
   return { lut: model.lut, log2Lut: lutLog2(model.lut.size) };
 }
 
-function newState(units: number): FixedCellState {
-  return { h: new Int16Array(units), c: new Int32Array(units) };
+/** A direction's state before its first step: its initial state h0 / c0, or zeros. */
+function initialState(units: number, dir: QDirection): FixedCellState {
+  const st = { h: new Int16Array(units), c: new Int32Array(units) };
+  if (dir.h0) st.h.set(dir.h0);
+  if (dir.c0) st.c.set(dir.c0);
+  return st;
 }
 
 function newScratch(layer: QRecurrentLayer): FixedScratch {
@@ -51,7 +55,7 @@ function merge(a: Int16Array, b: Int16Array, mode: 'concat' | 'sum'): Int16Array
 }
 
 function runDirection(layer: QRecurrentLayer, dir: QDirection, xs: Int16Array[], reverse: boolean, ctx: FixedContext): Int16Array[] {
-  const st = newState(layer.units);
+  const st = initialState(layer.units, dir);
   const sc = newScratch(layer);
   const out = new Array<Int16Array>(xs.length);
   for (let k = 0; k < xs.length; k++) {
@@ -71,7 +75,7 @@ function runLayer(model: QuantModel, layer: QLayer, xs: Int16Array[], ctx: Fixed
   const mode = layer.bidirectional;
   const last = xs.length - 1;
   if (!layer.returnSequences && lastOutputOf(layer) === 'last-index') {
-    // bwd_{T−1}: the backward direction's first step, on x_{T−1} from the zero state.
+    // bwd_{T−1}: the backward direction's first step, on x_{T−1} from its initial state.
     const bwdLast = runDirection(layer, layer.backward, [xs[last]!], true, ctx);
     return [merge(fwd[last]!, bwdLast[0]!, mode)];
   }
@@ -124,11 +128,16 @@ export function streamFixed(model: QuantModel): FixedStream {
     throw new RnncError('unsupported/feature', 'a model with a reverse layer cannot be streamed one step at a time; run whole sequences');
   }
   const ctx = fixedContext(model);
-  const states = model.layers.map((l) => (l.type === 'dense' ? undefined : newState(l.units)));
+  const states = model.layers.map((l) => (l.type === 'dense' ? undefined : initialState(l.units, l.forward)));
   const scratch = model.layers.map((l) => (l.type === 'dense' ? undefined : newScratch(l)));
   return {
     reset() {
-      for (const s of states) if (s) { s.h.fill(0); s.c.fill(0); }
+      model.layers.forEach((l, i) => {
+        if (l.type === 'dense') return;
+        const init = initialState(l.units, l.forward);
+        states[i]!.h.set(init.h);
+        states[i]!.c.set(init.c);
+      });
     },
     step(x) {
       checkInput(model, [x]);

@@ -22,6 +22,14 @@ export function newCellState(units: number): FloatCellState {
   return { h: new Float64Array(units), c: new Float64Array(units) };
 }
 
+/** A direction's state before its first step: its initial state, or zeros. */
+export function initialCellState(w: FloatCellWeights): FloatCellState {
+  const s = newCellState(w.units);
+  if (w.h0) s.h.set(w.h0);
+  if (w.c0) s.c.set(w.c0);
+  return s;
+}
+
 function scratchFor(w: FloatCellWeights): Float64Array {
   return new Float64Array(8 * w.units);
 }
@@ -59,7 +67,7 @@ function runDirection(
   cell: FloatCell, w: FloatCellWeights, xs: Float64Array[], reverse: boolean,
   onStep?: (x: Float64Array, hPrev: Float64Array, state: FloatCellState) => void,
 ): Float64Array[] {
-  const state = newCellState(w.units);
+  const state = initialCellState(w);
   const scratch = scratchFor(w);
   const out = new Array<Float64Array>(xs.length);
   for (let k = 0; k < xs.length; k++) {
@@ -96,7 +104,7 @@ function runLayer(p: PreparedLayer, xs: Float64Array[], i: number, obs?: FloatOb
   const mode = p.layer.bidirectional;
   const last = xs.length - 1;
   if (!p.layer.returnSequences && lastOutputOf(p.layer) === 'last-index') {
-    // bwd_{T−1} is the backward direction's first step, on x_{T−1} from the zero state:
+    // bwd_{T−1} is the backward direction's first step, on x_{T−1} from its initial state:
     // one step computes it, and the observer sees exactly the steps the C runs.
     const bwdLast = runDirection(cell, p.backward, [xs[last]!], true, onStep(true));
     return [merge(fwd[last]!, bwdLast[0]!, mode)];
@@ -159,11 +167,16 @@ export function streamFloat(model: FloatModel, prepared = prepareModel(model)): 
   if (prepared.some((p) => p.kind === 'recurrent' && p.layer.reverse)) {
     throw new RnncError('unsupported/feature', 'a model with a reverse layer cannot be streamed one step at a time; run whole sequences');
   }
-  const states = prepared.map((p) => (p.kind === 'recurrent' ? newCellState(p.layer.units) : undefined));
+  const states = prepared.map((p) => (p.kind === 'recurrent' ? initialCellState(p.forward) : undefined));
   const scratches = prepared.map((p) => (p.kind === 'recurrent' ? scratchFor(p.forward) : undefined));
   return {
     reset() {
-      for (const s of states) if (s) { s.h.fill(0); s.c.fill(0); }
+      prepared.forEach((p, i) => {
+        if (p.kind !== 'recurrent') return;
+        const init = initialCellState(p.forward);
+        states[i]!.h.set(init.h);
+        states[i]!.c.set(init.c);
+      });
     },
     step(x) {
       checkInput(model, [x]);

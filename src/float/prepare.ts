@@ -37,6 +37,8 @@ function cellWeights(layer: RecurrentLayer, w: RecurrentWeights, inputSize: numb
   const gate = gateActivationOf(layer);
   if (gate !== 'sigmoid') out.gate = GATE_FUNCTIONS[gate];
   if (layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') out.act = relu;
+  if (w.initialH) out.h0 = Float64Array.from(w.initialH);
+  if (w.initialC) out.c0 = Float64Array.from(w.initialC);
   return out;
 }
 

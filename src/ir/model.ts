@@ -69,6 +69,13 @@ const recurrentWeights = z.strictObject({
   bias: vector,
   /** GRU with resetAfter only: gates·units; added to the recurrent product (inside r⊙(…) for n). */
   recurrentBias: vector.optional(),
+  /**
+   * The state this direction starts every sequence from (and NAME_reset loads): h before
+   * the first step, units values. Absent = zeros. ONNX initial_h given as a constant.
+   */
+  initialH: vector.optional(),
+  /** LSTM only: the cell state before the first step, units values. Absent = zeros. */
+  initialC: vector.optional(),
 });
 
 const recurrentCommon = {
@@ -126,6 +133,30 @@ const denseLayer = z.strictObject({
 
 export const layerSchema = z.discriminatedUnion('type', [rnnLayer, lstmLayer, gruLayer, denseLayer]);
 
+/** The recurrent states a state input can set. */
+export const STATE_KINDS = ['h', 'c'] as const;
+export type StateKind = (typeof STATE_KINDS)[number];
+
+/**
+ * A graph input of the exported model that held a recurrent state (ONNX `h0`, `c0` of a
+ * streaming export): rnnc's C carries the state itself, so the input is gone from the
+ * model, and this records where its values went, for `rnnc run --state`.
+ */
+export const stateInputSchema = z.strictObject({
+  /** The input's name in the exported graph. */
+  name: z.string(),
+  /** Its shape as exported (a dynamic batch axis as 1); values are read row-major. */
+  shape: z.array(z.number().int()),
+  /** Each state it sets: elements[u] is the flat index of unit u's value in the input. */
+  targets: z.array(z.strictObject({
+    layer: z.number().int(),
+    direction: z.enum(['forward', 'backward']),
+    state: z.enum(STATE_KINDS),
+    elements: z.array(z.number().int()),
+  })),
+});
+export type StateInput = z.infer<typeof stateInputSchema>;
+
 export const modelSchema = z.strictObject({
   format: z.literal('rnnc-model'),
   version: z.literal(1),
@@ -135,6 +166,8 @@ export const modelSchema = z.strictObject({
   /** Per-feature input normalisation x' = (x − mean) / std, so the C takes raw sensor units. */
   normalization: z.strictObject({ mean: vector, std: vector }).optional(),
   layers: z.array(layerSchema),
+  /** State inputs of the exported model (imports only; see stateInputSchema). */
+  stateInputs: z.array(stateInputSchema).optional(),
   /** Free-form provenance (producer, task, class names); never reaches the C unescaped. */
   meta: z.record(z.string(), z.unknown()).optional(),
 });

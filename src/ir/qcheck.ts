@@ -7,9 +7,9 @@
  * result that differs from the reference.
  */
 import { RnncProblems } from '../errors.js';
-import { FRAC_RANGE, type QMatmul, type QuantModel, lutLog2 } from './qmodel.js';
+import { FRAC_RANGE, type QDirection, type QMatmul, type QRecurrentLayer, type QuantModel, lutLog2 } from './qmodel.js';
 import { gateCount } from './model.js';
-import { checkChain, checkNormalization } from './rules.js';
+import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
 
 const INT32_MAX = 2 ** 31 - 1;
 /** The TypeScript reference accumulates in doubles: exact below 2^52 (see quantize/matmul.ts). */
@@ -52,6 +52,16 @@ function checkTable(t: readonly number[] | undefined, len: number, lo: number, h
   if (!t) return;
   if (t.length !== len) problems.push(`${what}: expected ${len} entries, got ${t.length}`);
   if (!inRange(t, lo, hi)) problems.push(`${what}: entries outside [${lo}, ${hi}]`);
+}
+
+/** h0 holds int16 values; c0 belongs to an LSTM and holds values of its cell type. */
+function checkInitialState(d: QDirection, l: QRecurrentLayer, what: string, problems: string[]): void {
+  if (d.h0 && (d.h0.length !== l.units || !inRange(d.h0, -32768, 32767))) problems.push(`${what}.h0: expected ${l.units} int16 values`);
+  if (!d.c0) return;
+  if (l.type !== 'lstm') problems.push(`${what}.c0: only an LSTM has a cell state`);
+  else if (d.c0.length !== l.units || !inRange(d.c0, l.cell.bits === 16 ? -32768 : -INT32_MAX - 1, l.cell.bits === 16 ? 32767 : INT32_MAX)) {
+    problems.push(`${what}.c0: expected ${l.units} int${l.cell.bits} values`);
+  }
 }
 
 /** Throws RnncProblems listing every inconsistency at once. */
@@ -109,6 +119,7 @@ export function checkQuantModel(q: QuantModel, source: string): void {
       if (!d) continue;
       checkMatmul(d.x, rows, width, q.weightBits, `${what}.${name}.x`, problems);
       checkMatmul(d.h, rows, l.units, q.weightBits, `${what}.${name}.h`, problems);
+      checkInitialState(d, l, `${what}.${name}`, problems);
     }
     if (l.type === 'lstm') {
       const fc = l.cell.frac;
@@ -120,6 +131,9 @@ export function checkQuantModel(q: QuantModel, source: string): void {
   if (q.output.frac !== frac) problems.push(`output.frac: ${q.output.frac}, but the last layer gives ${frac} fractional bits`);
   if (q.output.sequence !== chain.sequence) {
     problems.push(`output.sequence: ${q.output.sequence}, but the layers give ${chain.sequence ? 'one output per step' : 'one output per sequence'}`);
+  }
+  if (q.stateInputs) {
+    checkStateInputs(problems, q.stateInputs, q.layers.map((l) => ({ type: l.type, units: l.units, bidirectional: l.type !== 'dense' && l.bidirectional !== undefined })));
   }
   if (log2 === 0 && problems.length === 0) problems.push('lut.size: invalid');
   if (problems.length > 0) throw new RnncProblems('ir/invalid', source, problems);

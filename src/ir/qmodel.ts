@@ -6,7 +6,7 @@
  * every field's arithmetic.
  */
 import { z } from 'zod';
-import { DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RNN_ACTIVATIONS } from './model.js';
+import { DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RNN_ACTIVATIONS, stateInputSchema } from './model.js';
 
 const int = z.number().int();
 
@@ -63,6 +63,13 @@ export const qDirectionSchema = z.strictObject({
   x: qMatmulSchema,
   /** recurrentKernel (gates·units × units) with recurrentBias for GRU resetAfter; output Q.12. */
   h: qMatmulSchema,
+  /**
+   * The state every sequence starts from (NAME_reset loads it): h in h's format (Q0.15, or
+   * a relu RNN's), c (LSTM) in the cell format; each sat(round(v·2^frac)) of the float
+   * model's initialH / initialC (quantize/state.ts). Absent = zeros.
+   */
+  h0: z.array(int).optional(),
+  c0: z.array(int).optional(),
 });
 
 const qRecurrentCommon = {
@@ -138,6 +145,8 @@ export const qModelSchema = z.strictObject({
   layers: z.array(qLayerSchema),
   /** Output: int16 with `frac` fractional bits, per step (`sequence`) or per sequence. */
   output: z.strictObject({ frac: int, sequence: z.boolean() }),
+  /** As in the float model: where the exported model's state inputs went. */
+  stateInputs: z.array(stateInputSchema).optional(),
   /** Free-form: calibration summary, warnings, meta copied from the float model. */
   meta: z.record(z.string(), z.unknown()).optional(),
 });
@@ -154,4 +163,13 @@ export type QuantModel = z.infer<typeof qModelSchema>;
 /** Whether layers emit one output per timestep: only if every recurrent layer returns sequences. */
 export function sequenceOutput(layers: readonly QLayer[]): boolean {
   return layers.every((l) => l.type === 'dense' || l.returnSequences);
+}
+
+/**
+ * Fractional bits of a recurrent layer's h: Q0.15, except a relu RNN, whose h has its
+ * own format (outFrac, or outFrac + 1 when a bidirectional sum halves it).
+ */
+export function hiddenFrac(layer: QRecurrentLayer): number {
+  if (layer.type !== 'rnn' || layer.activation !== 'relu') return 15;
+  return layer.bidirectional === 'sum' ? layer.outFrac + 1 : layer.outFrac;
 }

@@ -15,6 +15,8 @@ export type LayerSpec =
     lastOutput?: LastOutput; reverse?: boolean; recurrentActivation?: GateActivation;
     /** rnn only. */
     activation?: RnnActivation;
+    /** A nonzero initial state (h, and c for LSTM) in every direction. */
+    initialState?: boolean;
   }
   | { type: 'dense'; units: number; activation: DenseActivation };
 
@@ -47,11 +49,25 @@ function recurrentWeights(rng: Rng, type: RecurrentType, units: number, inputSiz
   return w;
 }
 
+/**
+ * Initial states inside h's and c's usual ranges (|h| < 0.95, |c| < 3), from a stream of
+ * their own: asking for them leaves every weight as it was.
+ */
+function withInitialState(layer: Layer, seed: number, index: number): void {
+  if (layer.type === 'dense') return;
+  const rng = new Rng((seed ^ 0x1417) + 31 * index);
+  for (const w of [layer.weights, layer.backwardWeights]) {
+    if (!w) continue;
+    w.initialH = Array.from({ length: layer.units }, () => rng.uniform(-0.95, 0.95));
+    if (layer.type === 'lstm') w.initialC = Array.from({ length: layer.units }, () => rng.uniform(-3, 3));
+  }
+}
+
 export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
   const rng = new Rng(seed);
   const scale = spec.weightScale ?? 1;
   let inputSize = spec.inputSize;
-  const layers = spec.layers.map((l): Layer => {
+  const layers = spec.layers.map((l, index): Layer => {
     let layer: Layer;
     if (l.type === 'dense') {
       layer = { type: 'dense', units: l.units, activation: l.activation, weights: { kernel: matrix(rng, l.units, inputSize, scale), bias: vector(rng, l.units, scale) } };
@@ -71,6 +87,7 @@ export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
       const gate = { recurrentActivation: l.type !== 'rnn' && l.recurrentActivation ? l.recurrentActivation : 'sigmoid' } as const;
       layer = l.type === 'gru' ? { type: 'gru', ...common, ...gate, resetAfter } : l.type === 'lstm' ? { type: 'lstm', ...common, ...gate }
         : { type: 'rnn', ...common, activation: l.type === 'rnn' && l.activation ? l.activation : 'tanh' };
+      if (l.initialState) withInitialState(layer, seed, index);
     }
     inputSize = layerOutputSize(layer);
     return layer;

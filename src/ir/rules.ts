@@ -3,9 +3,10 @@
  * validator (validate.ts) and the quantized-model check (qcheck.ts) cannot disagree:
  * the layer chain (sizes, what may follow what, bidirectional weights, widths) and the
  * input normalisation (float32-safe, because the emitted C's input helper computes in
- * float32). Problems are pushed as `<JSON path>: <what is wrong>`.
+ * float32), and the state inputs' mapping onto the layers' states. Problems are pushed
+ * as `<JSON path>: <what is wrong>`.
  */
-import { type LastOutput, LIMITS, type LayerType, type MergeMode } from './model.js';
+import { type LastOutput, LIMITS, type LayerType, type MergeMode, type StateInput } from './model.js';
 
 /** What the chain rules need of a layer, in either format. */
 export interface ChainLayer {
@@ -118,4 +119,50 @@ export function checkNormalization(problems: string[], at: string, norm: Normali
   for (const key of ['mean', 'std'] as const) {
     if (norm[key].length !== inputSize) problems.push(`${at}.${key}: expected ${inputSize} values, got ${norm[key].length}`);
   }
+}
+
+/** What the state-input rules need of a layer, in either format. */
+export interface StateLayer {
+  type: LayerType;
+  units: number;
+  bidirectional: boolean;
+}
+
+/** Most values one state input may hold: every unit of every state of the largest model. */
+const MAX_STATE_VALUES = LIMITS.layers * 2 * 2 * LIMITS.units;
+
+/**
+ * State inputs: unique non-empty names, a plausible shape, and targets that name a
+ * recurrent layer's existing state (backward only when bidirectional, c only for LSTM),
+ * each set by one target, with one in-range element per unit.
+ */
+export function checkStateInputs(problems: string[], inputs: readonly StateInput[], layers: readonly StateLayer[]): void {
+  const names = new Set<string>();
+  const targets = new Set<string>();
+  inputs.forEach((s, k) => {
+    const at = `stateInputs[${k}]`;
+    if (s.name === '') problems.push(`${at}.name: expected a non-empty name`);
+    else if (names.has(s.name)) problems.push(`${at}.name: ${JSON.stringify(s.name)} names another state input too`);
+    names.add(s.name);
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    if (s.shape.length === 0 || s.shape.some((d) => !(d >= 1)) || size > MAX_STATE_VALUES) {
+      problems.push(`${at}.shape: expected sizes of at least 1 and at most ${MAX_STATE_VALUES} values, got [${s.shape.join(', ')}]`);
+      return;
+    }
+    s.targets.forEach((t, j) => {
+      const tat = `${at}.targets[${j}]`;
+      const layer = layers[t.layer];
+      if (!layer || layer.type === 'dense') {
+        problems.push(`${tat}.layer: ${t.layer} is not a recurrent layer`);
+        return;
+      }
+      if (t.direction === 'backward' && !layer.bidirectional) problems.push(`${tat}.direction: layer ${t.layer} has no backward direction`);
+      if (t.state === 'c' && layer.type !== 'lstm') problems.push(`${tat}.state: a ${layer.type} layer has no cell state c`);
+      const key = `${t.layer} ${t.direction} ${t.state}`;
+      if (targets.has(key)) problems.push(`${tat}: layer ${t.layer}'s ${t.direction} ${t.state} is set by another target too`);
+      targets.add(key);
+      if (t.elements.length !== layer.units) problems.push(`${tat}.elements: expected ${layer.units} values (one per unit), got ${t.elements.length}`);
+      else if (t.elements.some((e) => !(e >= 0 && e < size))) problems.push(`${tat}.elements: indices must lie in [0, ${size - 1}]`);
+    });
+  });
 }

@@ -9,7 +9,7 @@ import {
   type FloatModel, type Layer, type RecurrentWeights, LAYER_TYPES, LIMITS, gateCount, isRecurrent, modelSchema,
 } from './model.js';
 import { nameProblem } from './names.js';
-import { checkChain, checkNormalization } from './rules.js';
+import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
 
 const MAX_LISTED = 8;
 
@@ -124,6 +124,9 @@ function checkRecurrentWeights(
   } else if (w.recurrentBias !== undefined) {
     checkVector(problems, `${at}.recurrentBias`, w.recurrentBias, rows);
   }
+  if (w.initialH !== undefined) checkVector(problems, `${at}.initialH`, w.initialH, layer.units);
+  if (w.initialC !== undefined && layer.type !== 'lstm') problems.push(`${at}.initialC: only an LSTM has a cell state; remove it`);
+  else if (w.initialC !== undefined) checkVector(problems, `${at}.initialC`, w.initialC, layer.units);
 }
 
 function checkShapes(model: FloatModel, inputs: readonly number[], problems: string[]): void {
@@ -162,6 +165,9 @@ function checkModel(model: FloatModel): string[] {
     ...(isRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backwardWeights !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
   })), 'backwardWeights', problems);
   if (chain.sizesOk) checkShapes(model, chain.inputs, problems);
+  if (model.stateInputs) {
+    checkStateInputs(problems, model.stateInputs, model.layers.map((l) => ({ type: l.type, units: l.units, bidirectional: isRecurrent(l) && l.bidirectional !== undefined })));
+  }
   return problems;
 }
 

@@ -8,6 +8,7 @@ import type { QuantModel } from '../ir/qmodel.js';
 import { type Calibration, calibrate } from './calibrate.js';
 import { quantizationMeta } from './meta.js';
 import { DEFAULT_RANGES, quantizeModel } from './quantize.js';
+import { initialStateWarnings } from './state.js';
 
 export interface PipelineOptions {
   weightBits?: 8 | 16;
@@ -43,7 +44,7 @@ export function quantizeWithData(model: FloatModel, data: CalibData | undefined,
   const calibration = data
     ? calibrate(model, data.sequences, opts.percentile !== undefined ? { percentile: opts.percentile } : {}, data.source)
     : undefined;
-  const warnings = data ? [] : [NO_CALIBRATION_WARNING];
+  const warnings = [...(data ? [] : [NO_CALIBRATION_WARNING]), ...initialStateWarnings(model)];
   const q = quantizeModel(model, {
     ...(opts.weightBits ? { weightBits: opts.weightBits } : {}),
     ...(opts.lutSize ? { lutSize: opts.lutSize } : {}),

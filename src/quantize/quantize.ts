@@ -17,6 +17,7 @@ import { DEFAULT_LUT_SIZE, buildLuts } from '../fixed/lut.js';
 import { PRE_FRAC, Q15_FRAC } from '../fixed/ops.js';
 import { fracFor } from './formats.js';
 import { quantizeMatmul } from './matmul.js';
+import { withInitialState } from './state.js';
 
 /** Largest absolute values seen on calibration data (real units, after normalisation). */
 export interface Ranges {
@@ -69,6 +70,21 @@ function quantizeDirection(
       weightBits: bits, inFrac: hFrac, outFrac: preFrac,
     }),
   };
+}
+
+/** Largest |value| of a layer's initial h or c over its directions (0 without one). */
+function initialAbs(layer: RecurrentLayer, key: 'initialH' | 'initialC'): number {
+  let m = 0;
+  for (const w of [layer.weights, layer.backwardWeights]) for (const v of w?.[key] ?? []) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+/** The quantized layer with each direction's initial state (quantize/state.ts). */
+function withInitialStates<L extends Exclude<QLayer, { type: 'dense' }>>(layer: RecurrentLayer, q: L): L {
+  const init = (w: RecurrentWeights | undefined, dir: QDirection) => withInitialState(q, dir, { h: w?.initialH, c: w?.initialC }).dir;
+  const out = { ...q, forward: init(layer.weights, q.forward) };
+  if (q.backward) out.backward = init(layer.backwardWeights, q.backward);
+  return out;
 }
 
 /** The Qm.n name of an int16 format with `frac` fractional bits. */
@@ -145,8 +161,10 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     // h is Q0.15 (tanh and gates keep it within ±1), but a relu RNN's h is unbounded: its
     // format comes from the calibrated |h| (or the dense default), like a relu dense output.
     const relu = layer.type === 'rnn' && rnnActivationOf(layer) === 'relu';
+    // A relu h and an LSTM c take formats that also hold the initial state exactly.
+    const h0Abs = initialAbs(layer, 'initialH');
     const hFrac = relu
-      ? int16Frac(r?.hidden ?? DEFAULT_RANGES.dense, r?.hidden !== undefined ? margin : 1, () => `${from}the hidden state h of ${what} (rnn relu)`)
+      ? int16Frac(Math.max(r?.hidden ?? DEFAULT_RANGES.dense, h0Abs), r?.hidden !== undefined ? margin : 1, () => `${from}the hidden state h of ${what} (rnn relu)`)
       : Q15_FRAC;
     if (layer.bidirectional === 'sum' && hFrac - 1 < FRAC_RANGE.min) {
       throw new RnncError('quantize/range_overflow', `${from}${what} (rnn relu, bidirectional sum): the hidden state is too large for the sum's format (${qName(FRAC_RANGE.min)})`);
@@ -167,7 +185,7 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     };
     inFrac = outFrac;
     if (layer.type === 'lstm') {
-      const cAbs = r?.cell ?? DEFAULT_RANGES.cell;
+      const cAbs = Math.max(r?.cell ?? DEFAULT_RANGES.cell, initialAbs(layer, 'initialC'));
       const m = r?.cell !== undefined ? margin : 1;
       const frac16 = fracFor(cAbs, 16, m, 15);
       // Below 8 fractional bits int16 loses too much precision: widen to int32 instead.
@@ -176,10 +194,10 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
         // |c| grows by at most 1 per step: only a sequence of about 2^31 steps gets here.
         throw new RnncError('quantize/range_overflow', `${from}${what} (lstm): the cell state reaches ${cAbs.toPrecision(3)}, beyond the ±2^31 an int32 cell spans`);
       }
-      return { type: 'lstm', ...common, recurrentActivation: gateActivationOf(layer), cell };
+      return withInitialStates(layer, { type: 'lstm', ...common, recurrentActivation: gateActivationOf(layer), cell });
     }
-    if (layer.type === 'gru') return { type: 'gru', ...common, recurrentActivation: gateActivationOf(layer), resetAfter: layer.resetAfter };
-    return { type: 'rnn', ...common, activation: relu ? 'relu' : 'tanh' };
+    if (layer.type === 'gru') return withInitialStates(layer, { type: 'gru', ...common, recurrentActivation: gateActivationOf(layer), resetAfter: layer.resetAfter });
+    return withInitialStates(layer, { type: 'rnn', ...common, activation: relu ? 'relu' : 'tanh' });
   });
   const last = shapes[shapes.length - 1]!;
   const q: QuantModel = {
@@ -197,6 +215,7 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     output: { frac: inFrac, sequence: last.sequenceOut },
   };
   if (needsExp) q.tables = { exp: buildExpTable(luts.size) };
+  if (model.stateInputs) q.stateInputs = model.stateInputs;
   if (model.meta) q.meta = { ...model.meta };
   assertValid(q);
   return q;

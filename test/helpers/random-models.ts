@@ -1,8 +1,8 @@
 /**
  * Random quantized models for the C-vs-TS equivalence tests: every layer kind, both GRU
  * variants, bidirectional concat/sum, stacks of 1–3 recurrent layers, dense heads with
- * every activation, sigmoid and both hard sigmoid gates, tanh and relu RNNs, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32
- * LSTM cells, and some models with huge weights so every requantization saturates.
+ * every activation, sigmoid and both hard sigmoid gates, tanh and relu RNNs, nonzero initial
+ * states, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32 LSTM cells, and some models with huge weights so every requantization saturates.
  */
 import type { LayerSpec } from '../../src/ir/random.js';
 import { randomModel } from '../../src/ir/random.js';
@@ -50,6 +50,9 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
   // One forward-only layer in six reads the sequence backwards (reverse), from its own stream too.
   const reverseRng = new Rng(seed ^ 0x7e7e);
   for (const l of layers) if (l.type !== 'dense' && !l.bidirectional && reverseRng.next() < 1 / 6) l.reverse = true;
+  // One recurrent layer in four starts from a nonzero state, from its own stream too.
+  const initRng = new Rng(seed ^ 0x1417);
+  for (const l of layers) if (l.type !== 'dense' && initRng.next() < 1 / 4) l.initialState = true;
   const dense = rng.int(0, 2);
   for (let k = 0; k < dense; k++) layers.push({ type: 'dense', units: size(rng, 32), activation: rng.pick(DENSE_ACTIVATIONS) });
   const extreme = rng.next() < 0.25;

@@ -1,7 +1,7 @@
 /**
  * The model set of the on-target equivalence suite: every layer kind (LSTM with int16
  * and int32 cells, GRU in both reset variants, Elman RNN, dense heads with each
- * activation; hard sigmoid gates, a relu RNN), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
+ * activation; hard sigmoid gates, a relu RNN; nonzero initial states), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
  * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
  * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
  * in int8 and int16 weights. Small enough that all of
@@ -33,7 +33,7 @@ const SPECS: Spec[] = [
   { tag: 'grutb', inputSize: 32, layers: [{ type: 'gru', units: 64, resetAfter: false }, { type: 'dense', units: 5, activation: 'relu' }] },
   { tag: 'gruw', inputSize: 16, layers: [{ type: 'gru', units: 32, returnSequences: true, resetAfter: true }] },
   { tag: 'rnn', inputSize: 1, layers: [{ type: 'rnn', units: 5, returnSequences: true }, { type: 'dense', units: 2, activation: 'tanh' }] },
-  { tag: 'bicat', inputSize: 4, layers: [{ type: 'lstm', units: 6, bidirectional: 'concat' }, { type: 'dense', units: 3, activation: 'sigmoid' }] },
+  { tag: 'bicat', inputSize: 4, layers: [{ type: 'lstm', units: 6, bidirectional: 'concat', initialState: true }, { type: 'dense', units: 3, activation: 'sigmoid' }] },
   { tag: 'bisum', inputSize: 6, layers: [{ type: 'gru', units: 5, bidirectional: 'sum', returnSequences: true, resetAfter: false }, { type: 'rnn', units: 4 }] },
   {
     tag: 'deep', inputSize: 8, layers: [
@@ -52,9 +52,9 @@ const SPECS: Spec[] = [
   // Hard sigmoid gates through the fused LSTM and the fused (DSP, MVE) resetAfter GRU; a relu RNN.
   {
     tag: 'hard', inputSize: 3, layers: [
-      { type: 'lstm', units: 5, returnSequences: true, recurrentActivation: 'hard_sigmoid' },
-      { type: 'gru', units: 6, returnSequences: true, resetAfter: true, recurrentActivation: 'hard_sigmoid_v3' },
-      { type: 'rnn', units: 4, activation: 'relu' },
+      { type: 'lstm', units: 5, returnSequences: true, recurrentActivation: 'hard_sigmoid', initialState: true },
+      { type: 'gru', units: 6, returnSequences: true, resetAfter: true, recurrentActivation: 'hard_sigmoid_v3', initialState: true },
+      { type: 'rnn', units: 4, activation: 'relu', initialState: true },
     ],
   },
 ];

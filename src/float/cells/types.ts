@@ -14,6 +14,9 @@ export interface FloatCellWeights {
   gate?: (x: number) => number;
   /** rnn: h' = act(·); absent: tanh. */
   act?: (x: number) => number;
+  /** The state before the first step (the IR's initialH / initialC); absent: zeros. */
+  h0?: Float64Array;
+  c0?: Float64Array;
 }
 
 /** Mutable state of one direction: h (and c for LSTM). */

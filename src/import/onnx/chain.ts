@@ -37,7 +37,38 @@ function describe(p: Piece): string {
   }
 }
 
-function recurrentLayer(node: RecNode, time: 'seq' | 'final', merge: 'concat' | 'sum' | undefined, lastIndex: boolean): Layer {
+/** A layer of the chain and the recurrent node it came from, with the IR direction of each node direction. */
+export interface ChainEntry {
+  layer: Layer;
+  node?: RecNode;
+  directions?: Array<'forward' | 'backward'>;
+}
+
+/** Which IR direction each ONNX direction of `node` becomes (a reverse node read at Y[T−1]: the backward one). */
+function directionsOf(node: RecNode, lastIndex: boolean): Array<'forward' | 'backward'> {
+  if (node.direction === 'bidirectional') return ['forward', 'backward'];
+  return node.direction === 'reverse' && lastIndex ? ['backward'] : ['forward'];
+}
+
+/** Nonzero constant initial states into the directions' weights (initialH / initialC). */
+function withInitialValues(layer: Layer, node: RecNode, directions: ReadonlyArray<'forward' | 'backward'>): Layer {
+  if (layer.type === 'dense') return layer;
+  const out = { ...layer };
+  directions.forEach((d, k) => {
+    const key = d === 'forward' ? 'weights' : 'backwardWeights';
+    const w = { ...out[key]! };
+    for (const [state, field] of [['h', 'initialH'], ['c', 'initialC']] as const) {
+      const init = node.initial?.[state];
+      if (init?.kind !== 'values') continue;
+      const values = Array.from(init.data.subarray(k * node.units, (k + 1) * node.units));
+      if (values.some((v) => v !== 0)) w[field] = values;
+    }
+    out[key] = w;
+  });
+  return out;
+}
+
+function recurrentLayer(node: RecNode, time: 'seq' | 'final', merge: 'concat' | 'sum' | undefined, lastIndex: boolean): ChainEntry {
   const base = { units: node.units, returnSequences: time === 'seq', ...(lastIndex ? { lastOutput: 'last-index' as const } : {}) };
   let extra: Partial<Layer>;
   if (node.direction === 'forward') extra = { weights: node.weights[0]! };
@@ -49,7 +80,8 @@ function recurrentLayer(node: RecNode, time: 'seq' | 'final', merge: 'concat' | 
   if (layer.type === 'gru') layer.resetAfter = node.resetAfter ?? false;
   if ((layer.type === 'lstm' || layer.type === 'gru') && node.recurrentActivation) layer.recurrentActivation = node.recurrentActivation;
   if (layer.type === 'rnn' && node.activation) layer.activation = node.activation;
-  return layer;
+  const directions = directionsOf(node, lastIndex);
+  return { layer: withInitialValues(layer, node, directions), node, directions };
 }
 
 function denseLayer(node: DenseNode): Layer {
@@ -61,7 +93,7 @@ function isRec(p: Piece | undefined, node: RecNode, dir: number): p is Extract<P
 }
 
 /** The IR layers that compute `pieces` (features concatenated) from the model input. */
-export function resolveChain(pieces: readonly Piece[]): Layer[] {
+export function resolveChain(pieces: readonly Piece[]): ChainEntry[] {
   const first = pieces[0];
   if (!first) return fail('the output has no features');
   if (first.kind === 'input') {
@@ -71,7 +103,7 @@ export function resolveChain(pieces: readonly Piece[]): Layer[] {
   if (first.kind === 'dense') {
     if (pieces.length !== 1) fail(`the output mixes ${pieces.map(describe).join(' and ')}`);
     if (first.time === 'last' && first.node.input.some((p) => p.kind === 'input')) fail('a dense layer on the last input timestep is not expressible');
-    return [...resolveChain(first.node.input), denseLayer(first.node)];
+    return [...resolveChain(first.node.input), { layer: denseLayer(first.node) }];
   }
   let node: RecNode;
   let merge: 'concat' | 'sum' | undefined;

@@ -9,7 +9,7 @@ import { InvalidGraph, Unexpressible } from './layout.js';
 import { type ModelProto, type NodeProto, attrInt, attrInts, attributes, nodeLabel, tensorValues, toInt } from './proto.js';
 import { evaluate } from './ops.js';
 import { chooseOutput } from './outputs.js';
-import { stateInputNames, zeroState } from './state-inputs.js';
+import { STATE_ID_BASE, type StateInputSlot, stateIdsValue, stateInputNames, stateInputSlots } from './state-inputs.js';
 import { type Axis, type SymValue, type Value, constant, sym } from './values.js';
 
 type Graph = NonNullable<ModelProto['graph']>;
@@ -87,6 +87,8 @@ export interface GraphResult {
   output: Value;
   outputName: string;
   features: number;
+  /** The graph's state inputs (state-inputs.ts). */
+  stateSlots: StateInputSlot[];
 }
 
 /** Follows the graph to its output `requestedOutput` (default: the one output that is not a recurrent state, outputs.ts). */
@@ -98,8 +100,11 @@ export function runGraph(graph: Graph, opset: number, source: string, requestedO
   }
   const input = inputValue(graph, source);
   values.set(input.name, input.value);
-  // A streaming export's state inputs: the zero state the C starts from (state-inputs.ts).
-  for (const name of stateInputNames(graph)) values.set(name, zeroState(graph, name));
+  // A streaming export's state inputs enter as element ids (state-inputs.ts).
+  const stateSlots = stateInputSlots(graph);
+  const ids = stateSlots.reduce((n, s) => n + s.size, 0);
+  if (ids > STATE_ID_BASE) throw new RnncError('import/unsupported', `${source}: the state inputs hold ${ids} values; rnnc maps at most ${STATE_ID_BASE}`, source);
+  for (const slot of stateSlots) values.set(slot.name, stateIdsValue(slot));
   const outputName = chooseOutput(graph, requestedOutput, source);
   const nodes = graph.node ?? [];
   const producer = new Map<string, number>();
@@ -128,6 +133,10 @@ export function runGraph(graph: Graph, opset: number, source: string, requestedO
       if (e instanceof InvalidGraph) throw new RnncError('import/invalid', `${source}: ${label}: ${e.message}`, source);
       throw e;
     }
+    // Glue on a state input's ids gives ids (state-inputs.ts).
+    if (inputs.some((v) => v?.kind === 'const' && v.stateIds)) {
+      results = results.map((r) => (r.kind === 'const' && !r.stateIds ? { ...r, stateIds: true as const } : r));
+    }
     results.forEach((v, i) => { const name = node.output?.[i]; if (name) values.set(name, v); });
   }
   const output = values.get(outputName);
@@ -137,5 +146,5 @@ export function runGraph(graph: Graph, opset: number, source: string, requestedO
       + 'import the output sequence or the hidden state', source);
   }
   if (!output) throw new RnncError('import/invalid', `${source}: output ${quote(outputName)} is not produced by any node`, source);
-  return { output, outputName, features: input.features };
+  return { output, outputName, features: input.features, stateSlots };
 }

@@ -13,6 +13,7 @@ import { inputAffine, outputPieces, resolveChain } from './chain.js';
 import { foldInputAffine } from '../fold-affine.js';
 import { unsupportedNodes } from './check.js';
 import { runGraph } from './graph.js';
+import { stateInputsOf } from './state-inputs.js';
 import { knownLayerRefusal } from './refusals.js';
 import { Unexpressible } from './layout.js';
 import { type ModelProto, decodeModel, toInt } from './proto.js';
@@ -58,12 +59,14 @@ export function importOnnx(bytes: Uint8Array, path: string, options: OnnxImportO
   if (result.output.kind !== 'sym') {
     throw new RnncError('import/unsupported', `${source}: output ${quote(result.outputName)} does not depend on the input`, source);
   }
-  let layers;
+  let entries;
   let affine;
+  let stateInputs;
   try {
     const pieces = outputPieces(result.output);
-    layers = resolveChain(pieces);
+    entries = resolveChain(pieces);
     affine = inputAffine(pieces);
+    stateInputs = stateInputsOf(entries, result.stateSlots);
   } catch (e) {
     if (e instanceof Unexpressible) throw new RnncError('import/unsupported', `${source}: output ${quote(result.outputName)}: ${e.message}`, source);
     throw e;
@@ -71,7 +74,8 @@ export function importOnnx(bytes: Uint8Array, path: string, options: OnnxImportO
   const producer = [proto.producerName, proto.producerVersion].filter(Boolean).join(' ') || 'unknown';
   const model = {
     format: 'rnnc-model', version: 1, name: name ?? modelNameFrom(graph.name ?? undefined, path),
-    inputSize: result.features, layers, meta: { importedFrom: 'onnx', source, producer, opset },
+    inputSize: result.features, layers: entries.map((e) => e.layer), ...(stateInputs ? { stateInputs } : {}),
+    meta: { importedFrom: 'onnx', source, producer, opset },
   };
   const imported = validateModel(model, source);
   if (!affine) return imported;

@@ -16,7 +16,7 @@ import { type AttributeProto, type NodeProto, attrFloat, attrInt, attrInts, attr
 import { recurrentActivations } from './activations.js';
 import { recurrentNode } from './recurrent.js';
 import { batchNormAffine } from '../fold-affine.js';
-import { type ConstValue, type SymValue, type Value, constant, groupWidth, sym } from './values.js';
+import { type ConstValue, type RecNode, type SymValue, type Value, constant, groupWidth, sym } from './values.js';
 
 const fail = (why: string): never => { throw new Unexpressible(why); };
 
@@ -171,20 +171,16 @@ function recurrent(c: NodeContext): Value[] {
   if (input.some((p) => (p.kind === 'rec' || p.kind === 'input' || p.kind === 'dense') && p.time !== 'seq')) {
     fail('X must be a whole sequence');
   }
-  for (const [slot, what] of [[5, 'initial_h'], [6, 'initial_c']] as const) {
-    const s = c.inputs[slot];
-    if (!s || (op !== 'LSTM' && slot === 6)) continue;
-    if (s.kind === 'sym') throw new Unexpressible(`${what} comes from a model input; the IR starts every sequence from a zero state`);
-    if (s.data.some((v) => v !== 0)) throw new Unexpressible(`${what} is a nonzero constant; the IR starts every sequence from a zero state (and has no initial-state field)`);
-  }
   const direction = (attrString(c.attrs, 'direction') ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
   const hidden = attrInt(c.attrs, 'hidden_size', 0);
+  const initial = initialStates(c, op, direction === 'bidirectional' ? 2 : 1, hidden);
   const node = recurrentNode({
     name: c.node.name || c.node.output?.[0] || op, op, direction, hiddenSize: hidden,
     linearBeforeReset: attrInt(c.attrs, 'linear_before_reset', 0) === 1,
     w: needWeight(c, 1, 'W'), r: needWeight(c, 2, 'R'), b: c.inputs[3] ? needWeight(c, 3, 'B') : undefined,
     input, inputWidth: groupWidth(input),
   });
+  if (initial) node.initial = initial;
   const acts = recurrentActivations(c.node);
   if (op !== 'RNN') node.recurrentActivation = acts.gate;
   else if (acts.rnn === 'relu') node.activation = 'relu';
@@ -196,6 +192,25 @@ function recurrent(c: NodeContext): Value[] {
   const y = layout === 0 ? sym(['T', 'D', 'B', 'F'], [T, dirs, batch, hidden], seq) : sym(['B', 'T', 'D', 'F'], [batch, T, dirs, hidden], seq);
   const yh = layout === 0 ? sym(['D', 'B', 'F'], [dirs, batch, hidden], fin) : sym(['B', 'D', 'F'], [batch, dirs, hidden], fin);
   return [y, yh];
+}
+
+/**
+ * initial_h / initial_c (LSTM), shaped [directions, batch, hidden] (layout 1: [batch,
+ * directions, hidden]) with a batch of one, so flat [direction][unit] either way: a
+ * constant (kept when nonzero), or the ids of a state input's elements (state-inputs.ts).
+ * A state computed from the model input has no IR form.
+ */
+function initialStates(c: NodeContext, op: string, dirs: number, hidden: number): RecNode['initial'] {
+  const out: NonNullable<RecNode['initial']> = {};
+  for (const [slot, what, key] of [[5, 'initial_h', 'h'], [6, 'initial_c', 'c']] as const) {
+    const s = c.inputs[slot];
+    if (!s || (op !== 'LSTM' && slot === 6)) continue;
+    if (s.kind === 'sym') throw new Unexpressible(`${what} is computed from the model input; rnnc models start from a state of their own (zeros, a constant, or a state input)`);
+    if (s.data.length !== dirs * hidden) fail(`${what} has shape [${s.dims.join(', ')}]; expected ${dirs}×1×${hidden} (directions, batch of one, hidden size)`);
+    if (s.stateIds) out[key] = { kind: 'ids', data: s.data };
+    else if (s.data.some((v) => v !== 0)) out[key] = { kind: 'values', data: s.data };
+  }
+  return out.h || out.c ? out : undefined;
 }
 
 /**

@@ -14,6 +14,11 @@ export interface ConstValue {
   data: Float64Array;
   /** ONNX element type (TensorProto.DataType) when known: weights must be floating point. */
   dtype?: number;
+  /**
+   * Derived from a state input (state-inputs.ts): `data` holds element ids, not values,
+   * moved only by glue operators on their way to an initial_h / initial_c.
+   */
+  stateIds?: true;
 }
 
 /**
@@ -33,10 +38,17 @@ export interface RecNode {
   recurrentActivation?: GateActivation;
   /** RNN: relu for nn.RNN(nonlinearity='relu'); absent = tanh. */
   activation?: RnnActivation;
+  /**
+   * initial_h / initial_c, flat [direction][unit]: a nonzero constant's values, or, from
+   * state inputs, their element ids (state-inputs.ts).
+   */
+  initial?: { h?: InitialState; c?: InitialState };
   /** IR layout, one entry per ONNX direction. */
   weights: RecurrentWeights[];
   input: Piece[];
 }
+
+export type InitialState = { kind: 'values'; data: Float64Array } | { kind: 'ids'; data: Float64Array };
 
 /** Gemm or MatMul (+ Add) on features, with an optional activation node after it. */
 export interface DenseNode {

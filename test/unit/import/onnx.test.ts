@@ -28,6 +28,8 @@ const CASES: Record<string, string[]> = {
   rnn_bi_sum17: ['rnn sum seq', 'dense linear'],
   // y[:, -1] of a bidirectional layer: the backward half is its first step (lastOutput last-index).
   lstm_bi_last: ['lstm concat last-index', 'dense linear'],
+  // Registered buffers h0/c0 passed to the LSTM: constant initial states (initialH/initialC).
+  lstm_h0: ['lstm last init', 'dense linear'],
 };
 
 function describeLayer(l: Layer): string {
@@ -37,6 +39,7 @@ function describeLayer(l: Layer): string {
   if (l.bidirectional) parts.push(l.bidirectional);
   if (l.reverse) parts.push('reverse');
   parts.push(l.returnSequences ? 'seq' : l.lastOutput === 'last-index' ? 'last-index' : 'last');
+  if (l.weights.initialH || l.weights.initialC) parts.push('init');
   return parts.join(' ');
 }
 
@@ -82,12 +85,6 @@ describe('ONNX import refuses with specific messages', () => {
     expect(e.message).toContain("node 'peephole_clip_lstm' (LSTM): clip 3 is not supported");
     expect(e.message).toContain("node 'relu_gru' (GRU): activations [Relu, Tanh] are not supported");
     expect(e.message).toContain("node 'elu_head' (Elu): operator Elu is not supported");
-  });
-
-  it('a nonzero initial state (torch buffer h0/c0) is refused: the IR has no initial state', () => {
-    const e = importError(`${dir}lstm_h0.onnx`);
-    expect(e.exitCode).toBe(2);
-    expect(e.message).toMatch(/node '\/rnn\/LSTM' \(LSTM\): initial_h is a nonzero constant; the IR starts every sequence from a zero state/);
   });
 
   it('a truncated .onnx file', () => {

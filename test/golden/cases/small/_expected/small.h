@@ -43,10 +43,14 @@ extern "C" {
  * The whole recurrent state: plain data owned by the caller. It can be copied,
  * saved and restored with memcpy (e.g. to pause a stream), and any number of
  * instances run side by side (one per sensor channel): the code keeps no other state.
+ * Each field holds one value per unit in the fixed-point format noted beside it
+ * (real = value / 2^frac). To start from a state of your own, call small_reset(s),
+ * then set fields to sat(floor(real * 2^frac + 0.5)) in the field's type: this is
+ * what rnnc run --state does, so its outputs then match the device's.
  */
 typedef struct {
-  int16_t l0_c[3];
-  int16_t l0_h[3];
+  int16_t l0_c[3]; /* layer 0 (lstm) cell state c, Q4.11: real = value / 2^11 */
+  int16_t l0_h[3]; /* layer 0 (lstm) hidden state h (its output), Q0.15: real = value / 2^15 */
 } small_state;
 
 #define SMALL_STATE_BYTES ((uint32_t)sizeof(small_state))
@@ -62,7 +66,7 @@ void small_reset(small_state *s);
 void small_step(small_state *s, const int16_t *x, int16_t *y);
 
 /*
- * A whole sequence of T >= 1 steps, x[T * SMALL_INPUT_SIZE], from a zero state;
+ * A whole sequence of T >= 1 steps, x[T * SMALL_INPUT_SIZE], from the state small_reset sets;
  * y gets T * SMALL_OUTPUT_SIZE values (one vector per step).
  * Returns SMALL_OK, or SMALL_ERR_SIZE when T < 1. Reentrant.
  */

@@ -1,0 +1,69 @@
+/**
+ * The recurrent state in the emitted C: one array per layer and state in NAME_state
+ * (streaming models), each documented with its fixed-point format in the header, and
+ * each direction's initial state as a const table that NAME_reset (or, for whole-sequence
+ * models, each pass) copies in. A zero initial state has no table: it is written as 0.
+ */
+import { type QDirection, type QRecurrentLayer, type QuantModel, hiddenFrac } from '../ir/qmodel.js';
+import { type CTable, cTable } from './ctables.js';
+
+export interface StateField {
+  ctype: 'int16_t' | 'int32_t';
+  field: string;
+  units: number;
+  /** Table holding the initial values, or '' for zeros. */
+  init: string;
+  /** Header comment: which layer and state, and its format. */
+  comment: string;
+}
+
+/** Initial-state tables of one direction, by state. */
+export interface InitialTables {
+  h: string;
+  c: string;
+  tables: CTable[];
+}
+
+function qName(frac: number, bits: number): string {
+  return `Q${bits - 1 - frac}.${frac}`;
+}
+
+/** The C type of a layer's cell state c (LSTM). */
+export function cellCType(layer: QRecurrentLayer): 'int16_t' | 'int32_t' {
+  return layer.type === 'lstm' && layer.cell.bits === 32 ? 'int32_t' : 'int16_t';
+}
+
+/** Tables `NAME_l<i><f|b>_h0` / `_c0` for a direction's nonzero initial state. */
+export function initialTables(prefix: string, layer: QRecurrentLayer, dir: QDirection, index: number, tag: 'f' | 'b'): InitialTables {
+  const out: InitialTables = { h: '', c: '', tables: [] };
+  const where = `layer ${index}${tag === 'b' ? ' backward' : ''}`;
+  if (dir.h0) {
+    out.h = `${prefix}_l${index}${tag}_h0`;
+    out.tables.push(cTable(out.h, 'int16_t', dir.h0, `${where}: initial h, ${qName(hiddenFrac(layer), 16)}`));
+  }
+  if (dir.c0 && layer.type === 'lstm') {
+    out.c = `${prefix}_l${index}${tag}_c0`;
+    out.tables.push(cTable(out.c, cellCType(layer), dir.c0, `${where}: initial c, ${qName(layer.cell.frac, layer.cell.bits)}`));
+  }
+  return out;
+}
+
+/** The fields of NAME_state for layer `index` (forward direction: streaming models have no other). */
+export function stateFields(layer: QRecurrentLayer, index: number, init: InitialTables): StateField[] {
+  const fields: StateField[] = [];
+  const what = `layer ${index} (${layer.type})`;
+  if (layer.type === 'lstm') {
+    fields.push({
+      ctype: cellCType(layer), field: `l${index}_c`, units: layer.units, init: init.c,
+      comment: `${what} cell state c, ${qName(layer.cell.frac, layer.cell.bits)}: real = value / 2^${layer.cell.frac}`,
+    });
+  }
+  const hf = hiddenFrac(layer);
+  fields.push({ ctype: 'int16_t', field: `l${index}_h`, units: layer.units, init: init.h, comment: `${what} hidden state h (its output), ${qName(hf, 16)}: real = value / 2^${hf}` });
+  return fields;
+}
+
+/** Whether any direction of the model starts from a nonzero state. */
+export function hasInitialState(q: QuantModel): boolean {
+  return q.layers.some((l) => l.type !== 'dense' && [l.forward, l.backward].some((d) => d?.h0 || d?.c0));
+}
