@@ -17,16 +17,34 @@
  * partial sum fits and the wrapped result is the exact one. SMLALD accumulates in int64.
  * Words are read with memcpy (one LDR: these cores allow unaligned word loads), so
  * neither the weights nor the inputs need any alignment.
+ *
+ * Portable fallback: without the DSP extension (__ARM_FEATURE_DSP undefined: an x86 or
+ * other host for unit tests, Cortex-M3, Cortex-M55 output built elsewhere), with a
+ * compiler that is not GNU C compatible (the int8 inner loop is GNU inline asm), or when
+ * RNNC_NO_INTRINSICS is defined, the same kernels read the same packed tables in plain
+ * C99. Each instruction they use (LDR of a word, SXTB16, SXTB16 ROR #8, SMLAD, SMLALD)
+ * is then a function computing its Arm ARM definition, wrap-around included, so both
+ * paths give the same integers bit for bit. The fallback builds words from the elements
+ * (little-endian, as the Arm cores load them), so it is right on any host byte order.
  */
 #ifndef RNNC_DSP_H
 #define RNNC_DSP_H
 
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(RNNC_NO_INTRINSICS)
+#define RNNC_DSP_ACLE 1
 #include <arm_acle.h>
+#else
+#define RNNC_DSP_ACLE 0
+#endif
 #include "rnnc_kernels.h"
 
-#if !defined(__ARM_FEATURE_DSP)
-#error "rnnc_dsp.h needs the Arm DSP extension (Cortex-M4, M7, M33, M55)"
+#if defined(__GNUC__)
+#define RNNC_DSP_INLINE static inline __attribute__((always_inline))
+#else
+#define RNNC_DSP_INLINE static inline
 #endif
+
+#if RNNC_DSP_ACLE
 
 /* Weight tables are word-aligned: every 4-row block then starts on a word (its size,
  * 4 * cols bytes or 8 * cols, is a multiple of 4), and the int8 inner loop reads
@@ -48,9 +66,103 @@ static inline int32_t rnnc_dsp_sxtb16_ror8(int32_t x) {
   return r;
 }
 
+/* The instructions the kernels use: the ACLE intrinsics (or the asm above). */
+#define RNNC_DSP_LD_S8X4(p) rnnc_dsp_ld32(p)
+#define RNNC_DSP_LD_S16X2(p) rnnc_dsp_ld32(p)
+#define RNNC_DSP_SXTB16(x) __sxtb16(x)
+#define RNNC_DSP_SXTB16_ROR8(x) rnnc_dsp_sxtb16_ror8(x)
+#define RNNC_DSP_SMLAD(x, y, acc) __smlad(x, y, acc)
+#define RNNC_DSP_SMLALD(x, y, acc) __smlald(x, y, acc)
+
+#else /* portable fallback */
+
+/* The plain C kernels need no alignment; the attribute only keeps the tables laid out as
+ * on the Arm build where the compiler understands it. */
+#if defined(__GNUC__)
+#define RNNC_DSP_ALIGNED __attribute__((aligned(4)))
+#else
+#define RNNC_DSP_ALIGNED
+#endif
+
+/** The int32 whose two's complement bits are u (a register read as signed), without
+ *  C's implementation-defined unsigned-to-signed conversion: u - 2^32 when u >= 2^31. */
+static inline int32_t rnnc_dsp_s32(uint32_t u) {
+  return u <= (uint32_t)INT32_MAX ? (int32_t)u : -(int32_t)(UINT32_MAX - u) - 1;
+}
+
+/** The int64 whose two's complement bits are u: u - 2^64 when u >= 2^63. */
+static inline int64_t rnnc_dsp_s64(uint64_t u) {
+  return u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(UINT64_MAX - u) - 1;
+}
+
+/** SignExtend(x<7:0>): ((x & 0xFF) ^ 0x80) - 0x80. */
+static inline int32_t rnnc_dsp_sext8(uint32_t x) {
+  return (int32_t)((x & 0xFFu) ^ 0x80u) - 0x80;
+}
+
+/** SignExtend(x<15:0>): ((x & 0xFFFF) ^ 0x8000) - 0x8000. */
+static inline int32_t rnnc_dsp_sext16(uint32_t x) {
+  return (int32_t)((x & 0xFFFFu) ^ 0x8000u) - 0x8000;
+}
+
+/** LDR of the 4 int8 at p, as a little-endian core loads them:
+ *  word = p[0]<7:0> | p[1]<7:0> << 8 | p[2]<7:0> << 16 | p[3]<7:0> << 24. */
+static inline int32_t rnnc_dsp_ld_s8x4(const int8_t *p) {
+  return rnnc_dsp_s32((uint32_t)(uint8_t)p[0] | (uint32_t)(uint8_t)p[1] << 8 | (uint32_t)(uint8_t)p[2] << 16 |
+                      (uint32_t)(uint8_t)p[3] << 24);
+}
+
+/** LDR of the 2 int16 at p, as a little-endian core loads them:
+ *  word = p[0]<15:0> | p[1]<15:0> << 16. */
+static inline int32_t rnnc_dsp_ld_s16x2(const int16_t *p) {
+  return rnnc_dsp_s32((uint32_t)(uint16_t)p[0] | (uint32_t)(uint16_t)p[1] << 16);
+}
+
+/** SXTB16 x: r<15:0> = SignExtend(x<7:0>), r<31:16> = SignExtend(x<23:16>). */
+static inline int32_t rnnc_dsp_sxtb16(int32_t x) {
+  const uint32_t u = (uint32_t)x;
+  return rnnc_dsp_s32(((uint32_t)rnnc_dsp_sext8(u) & 0xFFFFu) | (uint32_t)rnnc_dsp_sext8(u >> 16) << 16);
+}
+
+/** SXTB16 x, ROR #8: SXTB16(ROR(x, 8)), ROR(x, 8) = x >> 8 | x << 24 (bytes 1 and 3). */
+static inline int32_t rnnc_dsp_sxtb16_ror8(int32_t x) {
+  const uint32_t u = (uint32_t)x;
+  return rnnc_dsp_sxtb16(rnnc_dsp_s32(u >> 8 | u << 24));
+}
+
+/** SMLAD x, y, acc:
+ *    result = SInt(x<15:0>) * SInt(y<15:0>) + SInt(x<31:16>) * SInt(y<31:16>) + SInt(acc)
+ *    Rd = result<31:0>   (modulo 2^32; the Q flag SMLAD sets on overflow is never read)
+ *  Each product fits int32 (|p| <= 2^30); the sum is formed modulo 2^32 in uint32. */
+static inline int32_t rnnc_dsp_smlad(int32_t x, int32_t y, int32_t acc) {
+  const uint32_t ux = (uint32_t)x, uy = (uint32_t)y;
+  const int32_t lo = rnnc_dsp_sext16(ux) * rnnc_dsp_sext16(uy);
+  const int32_t hi = rnnc_dsp_sext16(ux >> 16) * rnnc_dsp_sext16(uy >> 16);
+  return rnnc_dsp_s32((uint32_t)acc + (uint32_t)lo + (uint32_t)hi);
+}
+
+/** SMLALD x, y, acc:
+ *    result = SInt(x<15:0>) * SInt(y<15:0>) + SInt(x<31:16>) * SInt(y<31:16>) + SInt(acc)
+ *    RdHi:RdLo = result<63:0>   (modulo 2^64, formed in uint64) */
+static inline int64_t rnnc_dsp_smlald(int32_t x, int32_t y, int64_t acc) {
+  const uint32_t ux = (uint32_t)x, uy = (uint32_t)y;
+  const int32_t lo = rnnc_dsp_sext16(ux) * rnnc_dsp_sext16(uy);
+  const int32_t hi = rnnc_dsp_sext16(ux >> 16) * rnnc_dsp_sext16(uy >> 16);
+  return rnnc_dsp_s64((uint64_t)acc + (uint64_t)lo + (uint64_t)hi);
+}
+
+#define RNNC_DSP_LD_S8X4(p) rnnc_dsp_ld_s8x4(p)
+#define RNNC_DSP_LD_S16X2(p) rnnc_dsp_ld_s16x2(p)
+#define RNNC_DSP_SXTB16(x) rnnc_dsp_sxtb16(x)
+#define RNNC_DSP_SXTB16_ROR8(x) rnnc_dsp_sxtb16_ror8(x)
+#define RNNC_DSP_SMLAD(x, y, acc) rnnc_dsp_smlad(x, y, acc)
+#define RNNC_DSP_SMLALD(x, y, acc) rnnc_dsp_smlald(x, y, acc)
+
+#endif /* RNNC_DSP_ACLE */
+
 /** rnnc_requant_s32, always inlined (gcc otherwise keeps it out of line in some
  *  fused cells): the same two paths, the same integers. */
-static inline __attribute__((always_inline)) int32_t rnnc_dsp_requant_s32(int32_t acc, int32_t m, int t) {
+RNNC_DSP_INLINE int32_t rnnc_dsp_requant_s32(int32_t acc, int32_t m, int t) {
   int64_t p = (int64_t)acc * (int64_t)m;
   if (RNNC_LIKELY(t > 32)) {
     int32_t hi = (int32_t)(p >> 32);
@@ -61,19 +173,13 @@ static inline __attribute__((always_inline)) int32_t rnnc_dsp_requant_s32(int32_
 
 /* One int8 group (4 columns) into an int32 accumulator. */
 #define RNNC_DSP_S8_32(acc, q, v01, v23) \
-  acc = __smlad(__sxtb16(q), v01, acc); \
-  acc = __smlad(rnnc_dsp_sxtb16_ror8(q), v23, acc)
+  acc = RNNC_DSP_SMLAD(RNNC_DSP_SXTB16(q), v01, acc); \
+  acc = RNNC_DSP_SMLAD(RNNC_DSP_SXTB16_ROR8(q), v23, acc)
 
 /* One int8 group into an int64 accumulator. */
 #define RNNC_DSP_S8_64(acc, q, v01, v23) \
-  acc = __smlald(__sxtb16(q), v01, acc); \
-  acc = __smlald(rnnc_dsp_sxtb16_ror8(q), v23, acc)
-
-#if defined(__GNUC__)
-#define RNNC_DSP_INLINE static inline __attribute__((always_inline))
-#else
-#define RNNC_DSP_INLINE static inline
-#endif
+  acc = RNNC_DSP_SMLALD(RNNC_DSP_SXTB16(q), v01, acc); \
+  acc = RNNC_DSP_SMLALD(RNNC_DSP_SXTB16_ROR8(q), v23, acc)
 
 /** One 4-row block of int8 weights (dsp packing, 4 * cols bytes at w), int32
  *  accumulators: out[0..3] for rows bias[0..3]. Always inlined so fused cells keep
@@ -88,9 +194,11 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias
   (void)pre_shift;
   (void)g;
   if (groups > 0) {
+#if RNNC_DSP_ACLE
     /* 16 MACs in 22 instructions: weights by LDRD (w is word-aligned, see
      * RNNC_DSP_ALIGNED), inputs by post-incremented LDR (any alignment), one counter.
-     * The C it replaces: RNNC_DSP_S8_32 on rows 0..3 per group (gcc needs 24). */
+     * The C it replaces (the fallback below): RNNC_DSP_S8_32 on rows 0..3 per group
+     * (gcc needs 24). */
     int32_t n = groups, q0, q1, v01, v23, t;
     __asm__(
         "1:\n\t"
@@ -120,6 +228,22 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias
           [q0] "=&r"(q0), [q1] "=&r"(q1), [v01] "=&r"(v01), [v23] "=&r"(v23), [t] "=&r"(t)
         :
         : "cc", "memory");
+#else
+    for (g = 0; g < groups; g++) {
+      const int32_t v01 = RNNC_DSP_LD_S16X2(vp), v23 = RNNC_DSP_LD_S16X2(vp + 2);
+      int32_t q;
+      q = RNNC_DSP_LD_S8X4(w);
+      RNNC_DSP_S8_32(a0, q, v01, v23);
+      q = RNNC_DSP_LD_S8X4(w + 4);
+      RNNC_DSP_S8_32(a1, q, v01, v23);
+      q = RNNC_DSP_LD_S8X4(w + 8);
+      RNNC_DSP_S8_32(a2, q, v01, v23);
+      q = RNNC_DSP_LD_S8X4(w + 12);
+      RNNC_DSP_S8_32(a3, q, v01, v23);
+      w += 16;
+      vp += 4;
+    }
+#endif
   }
   for (k = 0; k < tail; k++) {
     int32_t x = vp[k];
@@ -148,7 +272,7 @@ static inline void rnnc_dsp_matmul_s8_s32(const int8_t *w, const int32_t *bias, 
     int32_t a = bias[r];
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
-      int32_t q = rnnc_dsp_ld32(w), v01 = rnnc_dsp_ld32(vp), v23 = rnnc_dsp_ld32(vp + 2);
+      int32_t q = RNNC_DSP_LD_S8X4(w), v01 = RNNC_DSP_LD_S16X2(vp), v23 = RNNC_DSP_LD_S16X2(vp + 2);
       RNNC_DSP_S8_32(a, q, v01, v23);
       w += 4;
       vp += 4;
@@ -170,10 +294,10 @@ static inline void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias, 
     const int8_t *wp = w + 4 * j;
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
-      int32_t v01 = rnnc_dsp_ld32(vp), v23 = rnnc_dsp_ld32(vp + 2), q;
-      q = rnnc_dsp_ld32(wp);
+      int32_t v01 = RNNC_DSP_LD_S16X2(vp), v23 = RNNC_DSP_LD_S16X2(vp + 2), q;
+      q = RNNC_DSP_LD_S8X4(wp);
       RNNC_DSP_S8_64(a0, q, v01, v23);
-      q = rnnc_dsp_ld32(wp + 4);
+      q = RNNC_DSP_LD_S8X4(wp + 4);
       RNNC_DSP_S8_64(a1, q, v01, v23);
       wp += 16;
       vp += 4;
@@ -202,7 +326,7 @@ static inline void rnnc_dsp_matmul_s8_s64(const int8_t *w, const int32_t *bias, 
     int64_t a = bias[r];
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
-      int32_t q = rnnc_dsp_ld32(w), v01 = rnnc_dsp_ld32(vp), v23 = rnnc_dsp_ld32(vp + 2);
+      int32_t q = RNNC_DSP_LD_S8X4(w), v01 = RNNC_DSP_LD_S16X2(vp), v23 = RNNC_DSP_LD_S16X2(vp + 2);
       RNNC_DSP_S8_64(a, q, v01, v23);
       w += 4;
       vp += 4;
@@ -223,11 +347,11 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s32(const int16_t *w, const int32_t *bi
   int32_t g;
   (void)pre_shift;
   for (g = 0; g < groups; g++) {
-    int32_t v01 = rnnc_dsp_ld32(vp);
-    a0 = __smlad(rnnc_dsp_ld32(w), v01, a0);
-    a1 = __smlad(rnnc_dsp_ld32(w + 2), v01, a1);
-    a2 = __smlad(rnnc_dsp_ld32(w + 4), v01, a2);
-    a3 = __smlad(rnnc_dsp_ld32(w + 6), v01, a3);
+    int32_t v01 = RNNC_DSP_LD_S16X2(vp);
+    a0 = RNNC_DSP_SMLAD(RNNC_DSP_LD_S16X2(w), v01, a0);
+    a1 = RNNC_DSP_SMLAD(RNNC_DSP_LD_S16X2(w + 2), v01, a1);
+    a2 = RNNC_DSP_SMLAD(RNNC_DSP_LD_S16X2(w + 4), v01, a2);
+    a3 = RNNC_DSP_SMLAD(RNNC_DSP_LD_S16X2(w + 6), v01, a3);
     w += 8;
     vp += 2;
   }
@@ -258,7 +382,7 @@ static inline void rnnc_dsp_matmul_s16_s32(const int16_t *w, const int32_t *bias
     int32_t a = bias[r];
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
-      a = __smlad(rnnc_dsp_ld32(w), rnnc_dsp_ld32(vp), a);
+      a = RNNC_DSP_SMLAD(RNNC_DSP_LD_S16X2(w), RNNC_DSP_LD_S16X2(vp), a);
       w += 2;
       vp += 2;
     }
@@ -278,9 +402,9 @@ static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias
     const int16_t *wp = w + 2 * j;
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
-      int32_t v01 = rnnc_dsp_ld32(vp);
-      a0 = __smlald(rnnc_dsp_ld32(wp), v01, a0);
-      a1 = __smlald(rnnc_dsp_ld32(wp + 2), v01, a1);
+      int32_t v01 = RNNC_DSP_LD_S16X2(vp);
+      a0 = RNNC_DSP_SMLALD(RNNC_DSP_LD_S16X2(wp), v01, a0);
+      a1 = RNNC_DSP_SMLALD(RNNC_DSP_LD_S16X2(wp + 2), v01, a1);
       wp += 8;
       vp += 2;
     }
@@ -307,7 +431,7 @@ static inline void rnnc_dsp_matmul_s16_s64(const int16_t *w, const int32_t *bias
     int64_t a = bias[r];
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
-      a = __smlald(rnnc_dsp_ld32(w), rnnc_dsp_ld32(vp), a);
+      a = RNNC_DSP_SMLALD(RNNC_DSP_LD_S16X2(w), RNNC_DSP_LD_S16X2(vp), a);
       w += 2;
       vp += 2;
     }

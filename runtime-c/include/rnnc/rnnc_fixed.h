@@ -9,12 +9,16 @@
  * an arithmetic shift (gcc, clang, arm-none-eabi-gcc, riscv gcc); every narrowing
  * saturates explicitly; no signed overflow ever happens.
  * Rounding, everywhere: round half up, (x >> s) + ((x >> (s - 1)) & 1).
+ *
+ * Two functions use an Arm instruction where the core has it (SSAT, QADD) and else the
+ * plain C of its definition, the same integers either way; defining RNNC_NO_INTRINSICS
+ * selects the plain C everywhere in the runtime (also rnnc_dsp.h, rnnc_mve.h).
  */
 #ifndef RNNC_FIXED_H
 #define RNNC_FIXED_H
 
 #include <stdint.h>
-#if defined(__ARM_FEATURE_DSP)
+#if defined(__ARM_FEATURE_DSP) && !defined(RNNC_NO_INTRINSICS)
 #include <arm_acle.h>
 #endif
 
@@ -37,12 +41,13 @@
 
 /** Clamp an int32 to int16.  TS twin: satS16 (src/fixed/ops.ts). */
 static inline int16_t rnnc_sat_s16(int32_t x) {
-#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__) && !defined(RNNC_NO_INTRINSICS)
   /* One SSAT (gcc does not always see it in the clamp below when inlined). */
   int32_t r;
   __asm__("ssat %0, #16, %1" : "=r"(r) : "r"(x));
   return (int16_t)r;
 #else
+  /* SSAT Rd, #16, x: SignedSat(x, 16) = min(max(x, -2^15), 2^15 - 1). */
   return (int16_t)(x < INT16_MIN ? INT16_MIN : x > INT16_MAX ? INT16_MAX : x);
 #endif
 }
@@ -54,9 +59,10 @@ static inline int32_t rnnc_sat_s32(int64_t x) {
 
 /** Saturating int32 addition.  TS twin: addSatS32. */
 static inline int32_t rnnc_add_sat_s32(int32_t a, int32_t b) {
-#if defined(__ARM_FEATURE_DSP)
+#if defined(__ARM_FEATURE_DSP) && !defined(RNNC_NO_INTRINSICS)
   return __qadd(a, b); /* one QADD: the same saturating sum */
 #else
+  /* QADD Rd, a, b: SignedSat(SInt(a) + SInt(b), 32), the sum formed in int64. */
   return rnnc_sat_s32((int64_t)a + (int64_t)b);
 #endif
 }
