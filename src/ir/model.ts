@@ -198,7 +198,4 @@ export function rnnActivationOf(layer: { activation?: RnnActivation | undefined 
   return layer.activation ?? 'tanh';
 }
 
-/** Number of stacked gate blocks of a recurrent cell type. */
-export function gateCount(type: RecurrentType): number {
-  return type === 'lstm' ? LSTM_GATES.length : type === 'gru' ? GRU_GATES.length : RNN_GATES.length;
-}
+

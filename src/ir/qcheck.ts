@@ -8,7 +8,7 @@
  */
 import { RnncProblems } from '../errors.js';
 import { FRAC_RANGE, type QDirection, type QMatmul, type QRecurrentLayer, type QuantModel, lutLog2 } from './qmodel.js';
-import { gateCount } from './model.js';
+import { gateCount } from './kinds.js';
 import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
 
 const INT32_MAX = 2 ** 31 - 1;

@@ -5,8 +5,9 @@
 import { Rng } from '../util/rng.js';
 import {
   type DenseActivation, type FloatModel, type LastOutput, type Layer, type MergeMode, type RecurrentType,
-  type RecurrentWeights, type GateActivation, type RnnActivation, gateCount,
+  type RecurrentWeights, type GateActivation, type RnnActivation,
 } from './model.js';
+import { gateCount } from './kinds.js';
 import { layerOutputSize } from './shapes.js';
 
 export type LayerSpec =

@@ -2,7 +2,8 @@
  * Shape inference over a (validated) float model: what each layer takes and gives,
  * parameter counts (equal to Keras' count for the same architecture) and MACs.
  */
-import { type FloatModel, type Layer, gateCount, isRecurrent } from './model.js';
+import { gateCount } from './kinds.js';
+import { type FloatModel, type Layer, isRecurrent } from './model.js';
 
 export interface LayerShape {
   index: number;

@@ -6,8 +6,9 @@
 import type { core } from 'zod';
 import { RnncError, RnncProblems } from '../errors.js';
 import {
-  type FloatModel, type Layer, type RecurrentWeights, LAYER_TYPES, LIMITS, gateCount, isRecurrent, modelSchema,
+  type FloatModel, type Layer, type RecurrentWeights, LAYER_TYPES, LIMITS, isRecurrent, modelSchema,
 } from './model.js';
+import { gateCount } from './kinds.js';
 import { nameProblem } from './names.js';
 import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
 

@@ -13,7 +13,8 @@
  * headroom on top.
  */
 import { RnncError } from '../errors.js';
-import { type FloatObserver, normalizeInput, runFloat } from '../float/model.js';
+import { normalizeInput, runFloat } from '../float/model.js';
+import type { FloatObserver } from '../float/observer.js';
 import { prepareModel } from '../float/prepare.js';
 import { type FloatModel, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';

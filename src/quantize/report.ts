@@ -7,7 +7,8 @@
  * compared: err = fixed / 2^outFrac − float.
  */
 import { RnncError } from '../errors.js';
-import { type FloatObserver, runFloat } from '../float/model.js';
+import { runFloat } from '../float/model.js';
+import type { FloatObserver } from '../float/observer.js';
 import { prepareModel } from '../float/prepare.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';

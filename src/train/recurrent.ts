@@ -10,7 +10,8 @@
 // zero state, so it is the same number, and dL/dh reaching only that step flows into
 // nothing earlier (the cell's BPTT carries the zero gradient of the later steps).
 import type { GateActivation, Layer, MergeMode, RecurrentType, RecurrentWeights, RnnActivation } from '../ir/model.js';
-import { type LastOutput, gateCount } from '../ir/model.js';
+import { gateCount } from '../ir/kinds.js';
+import type { LastOutput } from '../ir/model.js';
 import type { Rng } from '../util/rng.js';
 import { TRAIN_GATES, sized } from './cells/common.js';
 import { GruCell } from './cells/gru.js';

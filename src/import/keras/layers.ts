@@ -4,7 +4,8 @@
  * in IR order, so every matrix is transposed and its gate blocks reordered.
  */
 import type { DenseActivation, GateActivation, Layer, MergeMode, RecurrentType, RecurrentWeights } from '../../ir/model.js';
-import { DENSE_ACTIVATIONS, MERGE_MODES, gateCount } from '../../ir/model.js';
+import { DENSE_ACTIVATIONS, MERGE_MODES } from '../../ir/model.js';
+import { gateCount } from '../../ir/kinds.js';
 import { GRU_ORDER, LSTM_ORDER } from '../gates.js';
 import { escapeText, quote } from '../quote.js';
 import { reorderGates, shapeText, transposed } from '../tensor.js';

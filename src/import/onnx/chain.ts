@@ -14,7 +14,7 @@
  * so the sum is the reverse direction alone.
  */
 import type { Layer, RecurrentWeights } from '../../ir/model.js';
-import { gateCount } from '../../ir/model.js';
+import { gateCount } from '../../ir/kinds.js';
 import { quote } from '../quote.js';
 import { Unexpressible } from './layout.js';
 import type { DenseNode, NodeAffine, Piece, RecNode, SymValue } from './values.js';

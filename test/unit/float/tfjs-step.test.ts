@@ -6,7 +6,8 @@
  * trajectory chaotic, and the cell arithmetic is still checked to float32 precision.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLOAT_CELLS, newCellState } from '../../../src/float/model.js';
+import { FLOAT_CELLS } from '../../../src/float/kinds.js';
+import { newCellState } from '../../../src/float/recurrent.js';
 import { type PreparedRecurrent, prepareModel } from '../../../src/float/prepare.js';
 import type { RecurrentLayer } from '../../../src/ir/model.js';
 import { randomModel, randomSequence } from '../../../src/ir/random.js';

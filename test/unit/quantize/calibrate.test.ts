@@ -2,7 +2,8 @@
 // percentiles clip, bad data is refused with one line, and no data means defaults + warning.
 import { describe, expect, it } from 'vitest';
 import { lstmCell } from '../../../src/float/cells/lstm.js';
-import { newCellState, normalizeInput, runFloat } from '../../../src/float/model.js';
+import { normalizeInput, runFloat } from '../../../src/float/model.js';
+import { newCellState } from '../../../src/float/recurrent.js';
 import { prepareModel } from '../../../src/float/prepare.js';
 import { randomModel, randomSequence } from '../../../src/ir/random.js';
 import { Rng } from '../../../src/util/rng.js';

@@ -1,0 +1,72 @@
+/**
+ * The fixed-point part of each layer kind (ir/kinds.ts): how a layer runs over a whole
+ * sequence and how it streams one step. fixed/model.ts dispatches through this record
+ * only; a recurrent kind supplies its cell, and recurrent.ts does the rest.
+ */
+import type { LayerType } from '../ir/model.js';
+import type { QDenseLayer, QLayer, QRecurrentLayer, QuantModel } from '../ir/qmodel.js';
+import { gruFixed } from './cells/gru.js';
+import { lstmFixed } from './cells/lstm.js';
+import { rnnFixed } from './cells/rnn.js';
+import type { FixedCellSpec, FixedContext } from './cells/types.js';
+import { denseFixed } from './dense.js';
+import { initialState, newScratch, runRecurrent } from './recurrent.js';
+
+/** What a layer needs besides its own fields: the model's tables. */
+export interface FixedEnv {
+  ctx: FixedContext;
+  model: QuantModel;
+}
+
+/** One streaming instance of a layer: its state and one step. */
+export interface FixedStreamLayer {
+  reset(): void;
+  step(x: Int16Array): Int16Array;
+}
+
+export interface FixedKind<L extends QLayer> {
+  /** Whole sequence: one output per step, or one (returnSequences false). */
+  run(layer: L, xs: Int16Array[], env: FixedEnv): Int16Array[];
+  /** Streaming (forward direction only: bidirectional and reverse layers cannot stream). */
+  stream(layer: L, env: FixedEnv): FixedStreamLayer;
+}
+
+function recurrentKind<L extends QRecurrentLayer>(cell: FixedCellSpec<L>): FixedKind<L> {
+  return {
+    run: (layer, xs, env) => runRecurrent(cell, layer, xs, env.ctx),
+    stream(layer, env) {
+      const st = initialState(layer.units, layer.forward);
+      const sc = newScratch(layer);
+      return {
+        reset() {
+          const init = initialState(layer.units, layer.forward);
+          st.h.set(init.h);
+          st.c.set(init.c);
+        },
+        step(x) {
+          cell.step(layer, layer.forward, x, st, env.ctx, sc);
+          return st.h.slice();
+        },
+      };
+    },
+  };
+}
+
+const dense: FixedKind<QDenseLayer> = {
+  run: (layer, xs, env) => xs.map((x) => denseFixed(layer, x, env.ctx, env.model.tables?.exp)),
+  stream: (layer, env) => ({ reset() {}, step: (x) => denseFixed(layer, x, env.ctx, env.model.tables?.exp) }),
+};
+
+type Kinds = { [K in LayerType]: FixedKind<Extract<QLayer, { type: K }>> };
+
+export const FIXED_KINDS: Kinds = {
+  rnn: recurrentKind(rnnFixed),
+  lstm: recurrentKind(lstmFixed),
+  gru: recurrentKind(gruFixed),
+  dense,
+};
+
+/** The kind of `layer`, typed for it (the record is indexed by the layer's own type). */
+export function fixedKind<L extends QLayer>(layer: L): FixedKind<L> {
+  return FIXED_KINDS[layer.type] as unknown as FixedKind<L>;
+}

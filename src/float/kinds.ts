@@ -1,0 +1,67 @@
+/**
+ * The float part of each layer kind (ir/kinds.ts): a whole-sequence run and a streaming
+ * instance. float/model.ts dispatches through this record only; a recurrent kind supplies
+ * its cell, and recurrent.ts does the rest.
+ */
+import type { LayerType, RecurrentType } from '../ir/model.js';
+import { gruCell } from './cells/gru.js';
+import { lstmCell } from './cells/lstm.js';
+import { rnnCell } from './cells/rnn.js';
+import type { FloatCell } from './cells/types.js';
+import { denseForward } from './dense.js';
+import type { FloatObserver } from './observer.js';
+import type { PreparedDense, PreparedLayer, PreparedRecurrent } from './prepare.js';
+import { initialCellState, runRecurrent, scratchFor } from './recurrent.js';
+
+export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell };
+
+/** One streaming instance of a layer. */
+export interface FloatStreamLayer {
+  reset(): void;
+  step(x: Float64Array): Float64Array;
+}
+
+export interface FloatKind<P extends PreparedLayer> {
+  /** Layer `i` over a whole sequence: one output per step, or one. */
+  run(p: P, xs: Float64Array[], i: number, obs?: FloatObserver): Float64Array[];
+  /** Streaming (forward direction only). */
+  stream(p: P): FloatStreamLayer;
+}
+
+function recurrentKind(cell: FloatCell): FloatKind<PreparedRecurrent> {
+  return {
+    run: (p, xs, i, obs) => runRecurrent(cell, p, xs, i, obs),
+    stream(p) {
+      const s = initialCellState(p.forward);
+      const scratch = scratchFor(p.forward);
+      return {
+        reset() {
+          const init = initialCellState(p.forward);
+          s.h.set(init.h);
+          s.c.set(init.c);
+        },
+        step(x) {
+          cell.step(p.forward, x, s, scratch);
+          return s.h.slice();
+        },
+      };
+    },
+  };
+}
+
+const dense: FloatKind<PreparedDense> = {
+  run: (p, xs, i, obs) => xs.map((x) => denseForward(p, x, obs?.dense ? (pre) => obs.dense!(i, pre) : undefined)),
+  stream: (p) => ({ reset() {}, step: (x) => denseForward(p, x) }),
+};
+
+export const FLOAT_KINDS: { [K in LayerType]: FloatKind<K extends 'dense' ? PreparedDense : PreparedRecurrent> } = {
+  rnn: recurrentKind(rnnCell),
+  lstm: recurrentKind(lstmCell),
+  gru: recurrentKind(gruCell),
+  dense,
+};
+
+/** The kind of a prepared layer, typed for it. */
+export function floatKind<P extends PreparedLayer>(p: P): FloatKind<P> {
+  return FLOAT_KINDS[p.kind === 'dense' ? 'dense' : p.layer.type] as unknown as FloatKind<P>;
+}
