@@ -5,13 +5,14 @@
  * and the last layer writes the caller's output.
  */
 import type { QuantModel } from '../ir/qmodel.js';
+import { stepArgs } from './state.js';
 
 export interface CallCtx {
   recurrent: boolean;
   /** Recurrent: the direction's step function; dense: the layer function. */
   fn: string;
-  h: string;
-  c: string;
+  /** Recurrent: the state arguments (state.ts stepArgs), before the input. */
+  args: string[];
   input: string;
   output: string;
 }
@@ -38,12 +39,12 @@ export function buildChain(q: QuantModel, from: number, to: number, input: strin
     if (l.type === 'dense') {
       const out = i === to - 1 ? output : `buf${buf}`;
       if (i !== to - 1) used[buf] = true;
-      calls.push({ recurrent: false, fn: `${q.name}_l${i}_dense`, h: '', c: '', input: cur, output: out });
+      calls.push({ recurrent: false, fn: `${q.name}_l${i}_dense`, args: [], input: cur, output: out });
       cur = out;
       buf = 1 - buf;
     } else {
       const h = `${state}->l${i}_h`;
-      calls.push({ recurrent: true, fn: `${q.name}_l${i}f_step`, h, c: l.type === 'lstm' ? `${state}->l${i}_c` : '', input: cur, output: h });
+      calls.push({ recurrent: true, fn: `${q.name}_l${i}f_step`, args: stepArgs(l.type, (s) => `${state}->l${i}_${s}`), input: cur, output: h });
       cur = h;
     }
   }

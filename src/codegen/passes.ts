@@ -12,15 +12,18 @@
  */
 import { lastOutputOf } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
-import { type InitialTables, cellCType } from './state.js';
+import { type InitialTables, cellCType, stepArgs } from './state.js';
 
 export interface PassCtx {
   dense: boolean;
   fn: string;
   bwdFn: string;
   units: number;
-  hasC: boolean;
-  ctype: string;
+  /**
+   * The direction's state as locals, in the step function's argument order (h first):
+   * C type, and the initial-state table of each direction ('' = zeros).
+   */
+  state: Array<{ name: string; ctype: string; init: string; binit: string }>;
   inW: number;
   outW: number;
   input: string;
@@ -33,11 +36,6 @@ export interface PassCtx {
   concat: boolean;
   sum: boolean;
   index: number;
-  /** Initial-state tables of the forward (h0, c0) and backward (bh0, bc0) direction; '' = zeros. */
-  h0: string;
-  c0: string;
-  bh0: string;
-  bc0: string;
 }
 
 export function seqWidth(q: QuantModel): number {
@@ -55,13 +53,16 @@ export function buildPasses(q: QuantModel, initials: ReadonlyMap<number, readonl
     const p: PassCtx = {
       dense: l.type === 'dense', fn: l.type === 'dense' ? `${q.name}_l${i}_dense` : `${q.name}_l${i}f_step`,
       bwdFn: l.type !== 'dense' && l.bidirectional ? `${q.name}_l${i}b_step` : '',
-      units: l.units, hasC: l.type === 'lstm', ctype: l.type !== 'dense' ? cellCType(l) : 'int16_t',
+      units: l.units,
+      state: l.type === 'dense' ? [] : stepArgs(l.type, (s) => s).map((name) => ({
+        name, ctype: name === 'c' ? cellCType(l) : 'int16_t',
+        init: initials.get(i)?.[0]?.[name as 'h' | 'c'] ?? '', binit: initials.get(i)?.[1]?.[name as 'h' | 'c'] ?? '',
+      })),
       inW: width, outW, input, output,
       returnSequences: l.type !== 'dense' && l.returnSequences,
       lastIndex: l.type !== 'dense' && !l.returnSequences && lastOutputOf(l) === 'last-index',
       reverse: l.type !== 'dense' && l.reverse === true,
       concat: l.type !== 'dense' && l.bidirectional === 'concat', sum: l.type !== 'dense' && l.bidirectional === 'sum', index: i,
-      h0: initials.get(i)?.[0]?.h ?? '', c0: initials.get(i)?.[0]?.c ?? '', bh0: initials.get(i)?.[1]?.h ?? '', bc0: initials.get(i)?.[1]?.c ?? '',
     };
     width = outW;
     return p;

@@ -11,15 +11,12 @@ import { nameProblem } from '../ir/names.js';
 import { type ChainCtx, buildChain, denseWidth, firstLastOnly } from './chain.js';
 import { checkQuantModel } from '../ir/qcheck.js';
 import { type CTable, cTable } from './ctables.js';
-import { type CellEnv, type DirectionCtx, type DirectionPlan } from './cells/common.js';
-import { type DenseCtx, planDense } from './cells/dense.js';
-import { planGru } from './cells/gru.js';
-import { planLstm } from './cells/lstm.js';
-import { planRnn } from './cells/rnn.js';
+import type { CellEnv } from './cells/common.js';
 import { kernelSet } from './kernels.js';
+import { codegenKind } from './kinds.js';
 import { type MemoryFigures, tableBytes } from './memory.js';
 import { type PassCtx, buildPasses, seqWidth } from './passes.js';
-import { type StateField, hasInitialState, initialTables, stateFields as layerStateFields } from './state.js';
+import { type InitialTables, type StateField, hasInitialState } from './state.js';
 import { summaryLines } from './summary.js';
 import type { Target } from './targets.js';
 
@@ -55,7 +52,7 @@ export interface ModelCtx {
   /** Some direction starts from a nonzero state (NAME_reset loads tables). */
   initialState: boolean;
   tables: CTable[];
-  functions: Array<{ partial: string; ctx: DirectionCtx | DenseCtx }>;
+  functions: Array<{ partial: string; ctx: object }>;
   step: ChainCtx;
   runHead: ChainCtx;
   runTail: ChainCtx;
@@ -100,33 +97,17 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   if (needsExp && q.tables?.exp) tables.push(cTable(env.exp, 'int16_t', q.tables.exp, `exp(-16k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   const functions: ModelCtx['functions'] = [];
   const stateFields: StateField[] = [];
-  const initials = new Map<number, ReturnType<typeof initialTables>[]>();
+  const initials = new Map<number, InitialTables[]>();
   let macs = 0;
   let stack = 0;
   q.layers.forEach((l, i) => {
-    if (l.type === 'dense') {
-      const d = planDense(l, i, env);
-      functions.push({ partial: 'dense', ctx: d.ctx });
-      tables.push(...d.tables);
-      macs += d.macs;
-      stack = Math.max(stack, d.stackBytes);
-      return;
-    }
-    const dirs = l.bidirectional && l.backward ? [['f', l.forward], ['b', l.backward]] as const : [['f', l.forward]] as const;
-    const inits = dirs.map(([tag, dir]) => initialTables(p, l, dir, i, tag));
-    for (const init of inits) tables.push(...init.tables);
-    initials.set(i, inits);
-    for (const [tag, dir] of dirs) {
-      let dp: DirectionPlan;
-      if (l.type === 'lstm') dp = planLstm(l, dir, i, tag, env);
-      else if (l.type === 'gru') dp = planGru(l, dir, i, tag, env);
-      else dp = planRnn(l, dir, i, tag, env);
-      functions.push({ partial: dp.ctx.partial, ctx: dp.ctx });
-      tables.push(...dp.tables);
-      macs += dp.macs;
-      stack = Math.max(stack, dp.stackBytes);
-    }
-    stateFields.push(...layerStateFields(l, i, inits[0]!));
+    const lp = codegenKind(l).plan(l, i, env);
+    functions.push(...lp.functions);
+    tables.push(...lp.tables);
+    macs += lp.macs;
+    stack = Math.max(stack, lp.stackBytes);
+    stateFields.push(...lp.state);
+    initials.set(i, lp.initials);
   });
   // int32 arrays first: no padding between fields.
   stateFields.sort((a, b) => (a.ctype === b.ctype ? 0 : a.ctype === 'int32_t' ? -1 : 1));

@@ -1,18 +1,23 @@
 /**
  * Handlebars rendering of the plan. Templates only loop and fill holes; they are
  * compiled with noEscape (C must not be HTML-escaped) and strict (a missing field
- * throws instead of rendering as nothing). Partials: one per cell type (cells/*.c.hbs),
+ * throws instead of rendering as nothing). Partials: those of each layer kind (kinds.ts),
  * `chain` (layer calls of step/run) and `pass` (a layer over a whole sequence).
  * No helpers are registered: all formatting happens in plan.ts / ctables.ts.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { CODEGEN_KINDS } from './kinds.js';
 
 // handlebars is CommonJS with `export =` typings: load it through require.
 const Handlebars = createRequire(import.meta.url)('handlebars') as typeof import('handlebars');
 
 const TEMPLATES = new URL('../../templates/', import.meta.url);
-const PARTIALS = { rnn: 'cells/rnn.c.hbs', lstm: 'cells/lstm.c.hbs', gru: 'cells/gru.c.hbs', grufused: 'cells/gru-fused.c.hbs', dense: 'cells/dense.c.hbs', chain: 'chain.c.hbs', pass: 'pass.c.hbs' };
+/** The layer kinds' partials (kinds.ts), `chain` and `pass`. */
+const PARTIALS: Record<string, string> = {
+  ...Object.assign({}, ...Object.values(CODEGEN_KINDS).map((k) => k.partials)) as Record<string, string>,
+  chain: 'chain.c.hbs', pass: 'pass.c.hbs',
+};
 export type TemplateName = 'model.h' | 'model.c' | 'test.c' | 'harness.c' | 'bench.c';
 
 let hb: typeof Handlebars | undefined;

@@ -4,6 +4,8 @@
  * each direction's initial state as a const table that NAME_reset (or, for whole-sequence
  * models, each pass) copies in. A zero initial state has no table: it is written as 0.
  */
+import { KINDS } from '../ir/kinds.js';
+import type { LayerType, StateKind } from '../ir/model.js';
 import { type QDirection, type QRecurrentLayer, type QuantModel, hiddenFrac } from '../ir/qmodel.js';
 import { type CTable, cTable } from './ctables.js';
 
@@ -48,22 +50,35 @@ export function initialTables(prefix: string, layer: QRecurrentLayer, dir: QDire
   return out;
 }
 
-/** The fields of NAME_state for layer `index` (forward direction: streaming models have no other). */
+/** How each kind of state is held in C: its type, fractional bits and what it is. */
+const STATE_FORMATS: Record<StateKind, (layer: QRecurrentLayer) => { ctype: 'int16_t' | 'int32_t'; frac: number; bits: number; what: string }> = {
+  h: (layer) => ({ ctype: 'int16_t', frac: hiddenFrac(layer), bits: 16, what: 'hidden state h (its output)' }),
+  c: (layer) => (layer.type === 'lstm'
+    ? { ctype: cellCType(layer), frac: layer.cell.frac, bits: layer.cell.bits, what: 'cell state c' }
+    : { ctype: 'int16_t', frac: 15, bits: 16, what: 'cell state c' }),
+};
+
+/** The fields of NAME_state for layer `index` (forward direction: streaming models have no other), as the kind declares them. */
 export function stateFields(layer: QRecurrentLayer, index: number, init: InitialTables): StateField[] {
-  const fields: StateField[] = [];
-  const what = `layer ${index} (${layer.type})`;
-  if (layer.type === 'lstm') {
-    fields.push({
-      ctype: cellCType(layer), field: `l${index}_c`, units: layer.units, init: init.c,
-      comment: `${what} cell state c, ${qName(layer.cell.frac, layer.cell.bits)}: real = value / 2^${layer.cell.frac}`,
-    });
-  }
-  const hf = hiddenFrac(layer);
-  fields.push({ ctype: 'int16_t', field: `l${index}_h`, units: layer.units, init: init.h, comment: `${what} hidden state h (its output), ${qName(hf, 16)}: real = value / 2^${hf}` });
-  return fields;
+  return KINDS[layer.type].state.map((s) => {
+    const f = STATE_FORMATS[s](layer);
+    return {
+      ctype: f.ctype, field: `l${index}_${s}`, units: layer.units, init: init[s],
+      comment: `layer ${index} (${layer.type}) ${f.what}, ${qName(f.frac, f.bits)}: real = value / 2^${f.frac}`,
+    };
+  });
 }
 
 /** Whether any direction of the model starts from a nonzero state. */
 export function hasInitialState(q: QuantModel): boolean {
   return q.layers.some((l) => l.type !== 'dense' && [l.forward, l.backward].some((d) => d?.h0 || d?.c0));
+}
+
+/**
+ * The state arguments of a direction's step function, in the order it takes them:
+ * h first, then the kind's other state (the LSTM's c). `of(name)` gives each argument's
+ * C expression (a local array, or a state struct field).
+ */
+export function stepArgs(type: LayerType, of: (state: StateKind) => string): string[] {
+  return [...KINDS[type].state].sort((a, b) => (a === 'h' ? -1 : b === 'h' ? 1 : 0)).map(of);
 }

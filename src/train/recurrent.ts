@@ -13,13 +13,11 @@ import type { GateActivation, Layer, MergeMode, RecurrentType, RecurrentWeights,
 import { gateCount } from '../ir/kinds.js';
 import type { LastOutput } from '../ir/model.js';
 import type { Rng } from '../util/rng.js';
-import { TRAIN_GATES, sized } from './cells/common.js';
-import { GruCell } from './cells/gru.js';
-import { LstmCell } from './cells/lstm.js';
-import { RnnCell } from './cells/rnn.js';
+import { sized } from './cells/common.js';
 import type { TrainCell } from './cells/types.js';
 import { gemmNN, gemmNT, gemmTN, sumRows } from './gemm.js';
 import { glorotUniform, orthogonal } from './init.js';
+import { TRAIN_KINDS } from './kinds.js';
 import { type TrainLayer, toRows } from './layer.js';
 import type { ParamStore, ParamView } from './params.js';
 
@@ -70,10 +68,7 @@ class Direction {
     this.bias = store.take(rows);
     this.recurrentBias = hasRecurrentBias(spec) ? store.take(rows) : undefined;
     const p = { u: this.recurrent.w, du: this.recurrent.g, ...(this.recurrentBias ? { rb: this.recurrentBias.w, drb: this.recurrentBias.g } : {}) };
-    const gate = TRAIN_GATES[spec.recurrentActivation ?? 'sigmoid'];
-    this.cell = spec.type === 'lstm' ? new LstmCell(spec.units, p, gate)
-      : spec.type === 'gru' ? new GruCell(spec.units, p, spec.resetAfter, gate)
-        : new RnnCell(spec.units, p, spec.activation === 'relu');
+    this.cell = TRAIN_KINDS[spec.type].cell(spec, p);
   }
 
   init(rng: Rng): void {
@@ -81,7 +76,7 @@ class Direction {
     glorotUniform(this.kernel.w, g * u, this.inputSize, rng);
     for (let k = 0; k < g; k++) orthogonal(this.recurrent.w, u, rng, k * u * u);
     this.bias.w.fill(0);
-    if (this.spec.type === 'lstm') this.bias.w.fill(1, u, 2 * u);
+    TRAIN_KINDS[this.spec.type].initBias?.(this.bias.w, u);
     this.recurrentBias?.w.fill(0);
   }
 

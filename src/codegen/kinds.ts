@@ -1,0 +1,78 @@
+/**
+ * The C part of each layer kind (ir/kinds.ts): the partial templates its functions use
+ * and how a layer becomes functions, tables and state fields. plan.ts dispatches
+ * through this record only; a recurrent kind supplies the plan of one direction, and
+ * the initial-state tables and state fields come from its declared state (state.ts).
+ */
+import type { LayerType } from '../ir/model.js';
+import type { QDenseLayer, QDirection, QLayer, QRecurrentLayer } from '../ir/qmodel.js';
+import type { CTable } from './ctables.js';
+import type { CellEnv, DirectionPlan } from './cells/common.js';
+import { planDense } from './cells/dense.js';
+import { planGru } from './cells/gru.js';
+import { planLstm } from './cells/lstm.js';
+import { planRnn } from './cells/rnn.js';
+import { type InitialTables, type StateField, initialTables, stateFields } from './state.js';
+
+/** What one layer adds to NAME.c and NAME_state. */
+export interface LayerPlan {
+  functions: Array<{ partial: string; ctx: object }>;
+  tables: CTable[];
+  macs: number;
+  /** Largest stack scratch of its functions, bytes. */
+  stackBytes: number;
+  /** Fields of NAME_state (streaming models). */
+  state: StateField[];
+  /** Initial-state tables per direction (forward first); empty for a stateless kind. */
+  initials: InitialTables[];
+}
+
+export interface CodegenKind<L extends QLayer> {
+  /** Partial name → template file under templates/, for the partials its plans name. */
+  partials: Record<string, string>;
+  plan(layer: L, index: number, env: CellEnv): LayerPlan;
+}
+
+type DirectionPlanner<L> = (layer: L, dir: QDirection, index: number, tag: 'f' | 'b', env: CellEnv) => DirectionPlan;
+
+function recurrentKind<L extends QRecurrentLayer>(partials: Record<string, string>, planDirection: DirectionPlanner<L>): CodegenKind<L> {
+  return {
+    partials,
+    plan(layer, index, env) {
+      const dirs = layer.bidirectional && layer.backward ? [['f', layer.forward], ['b', layer.backward]] as const : [['f', layer.forward]] as const;
+      const initials = dirs.map(([tag, dir]) => initialTables(env.prefix, layer, dir, index, tag));
+      const plans = dirs.map(([tag, dir]) => planDirection(layer, dir, index, tag, env));
+      return {
+        functions: plans.map((dp) => ({ partial: dp.ctx.partial, ctx: dp.ctx })),
+        tables: [...initials.flatMap((t) => t.tables), ...plans.flatMap((dp) => dp.tables)],
+        macs: plans.reduce((s, dp) => s + dp.macs, 0),
+        stackBytes: Math.max(...plans.map((dp) => dp.stackBytes)),
+        state: stateFields(layer, index, initials[0]!),
+        initials,
+      };
+    },
+  };
+}
+
+const dense: CodegenKind<QDenseLayer> = {
+  partials: { dense: 'cells/dense.c.hbs' },
+  plan(layer, index, env) {
+    const d = planDense(layer, index, env);
+    return { functions: [{ partial: 'dense', ctx: d.ctx }], tables: d.tables, macs: d.macs, stackBytes: d.stackBytes, state: [], initials: [] };
+  },
+};
+
+type Kinds = { [K in LayerType]: CodegenKind<Extract<QLayer, { type: K }>> };
+
+export const CODEGEN_KINDS: Kinds = {
+  rnn: recurrentKind({ rnn: 'cells/rnn.c.hbs' }, planRnn),
+  lstm: recurrentKind({ lstm: 'cells/lstm.c.hbs' }, planLstm),
+  // Fused on the DSP and MVE families with resetAfter (gru-fused), else one product per gate group.
+  gru: recurrentKind({ gru: 'cells/gru.c.hbs', grufused: 'cells/gru-fused.c.hbs' }, planGru),
+  dense,
+};
+
+/** The kind of `layer`, typed for it. */
+export function codegenKind<L extends QLayer>(layer: L): CodegenKind<L> {
+  return CODEGEN_KINDS[layer.type] as unknown as CodegenKind<L>;
+}
