@@ -1,25 +1,89 @@
-// Golden output: each folder in cases/ holds a float model.json; its emitted NAME.h and
-// NAME.c are compared with _expected/ (review the diff when templates change; update
-// with `npx vitest run test/golden -u`). FILTER=<case> runs one case.
-import { readdirSync } from 'node:fs';
+// Golden output: each folder in cases/ is one case, its config.json the model (a float
+// model.json beside it, or a random-model spec and seed), the weight bits, calibrated
+// ranges and the target; the emitted NAME.h and NAME.c are compared with its _expected/
+// (review the diff when templates change; update with `npx vitest run test/golden -u`).
+// FILTER=<case> runs one case.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { emitModel } from '../../src/codegen/emit.js';
 import { getTarget } from '../../src/target/targets.js';
-import { loadModel } from '../../src/ir/io.js';
+import { loadModel, parseModel } from '../../src/ir/io.js';
+import {
+  DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RECURRENT_TYPES, RNN_ACTIVATIONS, type FloatModel,
+} from '../../src/ir/model.js';
+import type { QuantModel } from '../../src/ir/qmodel.js';
+import { randomModel } from '../../src/ir/random.js';
 import { quantizeModel } from '../../src/quantize/quantize.js';
 
 const CASES = new URL('./cases/', import.meta.url).pathname;
 const filter = process.env.FILTER;
 
+const int = z.number().int();
+/** LayerSpec of src/ir/random.ts, strict so a misspelt option fails instead of vanishing. */
+const layerSpec = z.union([
+  z.strictObject({
+    type: z.enum(RECURRENT_TYPES), units: int, returnSequences: z.boolean().optional(), bidirectional: z.enum(MERGE_MODES).optional(),
+    resetAfter: z.boolean().optional(), lastOutput: z.enum(LAST_OUTPUTS).optional(), reverse: z.boolean().optional(),
+    recurrentActivation: z.enum(GATE_ACTIVATIONS).optional(), activation: z.enum(RNN_ACTIVATIONS).optional(), initialState: z.boolean().optional(),
+  }),
+  z.strictObject({ type: z.literal('dense'), units: int, activation: z.enum(DENSE_ACTIVATIONS) }),
+]);
+const configSchema = z.strictObject({
+  /** A row of src/target/targets.ts; its kernel family is what the case covers. */
+  target: z.string(),
+  /** A float model file in the case folder (its name is the C prefix)… */
+  model: z.string().optional(),
+  /** …or a random model (src/ir/random.ts) named after the case folder. */
+  random: z.strictObject({
+    seed: int, inputSize: int, layers: z.array(layerSpec).min(1), weightScale: z.number().optional(), normalization: z.boolean().optional(),
+  }).optional(),
+  weightBits: z.union([z.literal(8), z.literal(16)]).default(8),
+  /** Calibrated ranges (quantize.ts Ranges): a large LSTM cell range gives an int32 cell. */
+  ranges: z.strictObject({
+    input: z.number(),
+    layers: z.array(z.strictObject({ cell: z.number().optional(), dense: z.number().optional(), hidden: z.number().optional() })),
+  }).optional(),
+  /** Static sequence capacity of NAME_run for bidirectional and reverse layers. */
+  maxSeq: int.default(8),
+}).refine((c) => (c.model === undefined) !== (c.random === undefined), 'give exactly one of "model" and "random"');
+
+interface Case {
+  name: string;
+  target: string;
+  /** The kernel family emitted. */
+  family: string;
+  float: FloatModel;
+  q: QuantModel;
+  files: { name: string; content: string }[];
+}
+
+function loadCase(name: string): Case {
+  const dir = join(CASES, name);
+  const config = configSchema.parse(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')));
+  const float = config.model !== undefined
+    ? loadModel(join(dir, config.model))
+    : parseModel(JSON.stringify(randomModel({ name, ...config.random! }, config.random!.seed)), `${name}/config.json`);
+  const q = quantizeModel(float, { producer: 'rnnc golden', weightBits: config.weightBits, ...(config.ranges ? { ranges: config.ranges } : {}) });
+  const source = config.model ?? 'config.json';
+  const { plan, files } = emitModel(q, getTarget(config.target), { version: 'golden', source, maxSeq: config.maxSeq });
+  return { name, target: config.target, family: plan.kernel, float, q, files: files.filter((f) => f.name === `${q.name}.h` || f.name === `${q.name}.c`) };
+}
+
+const names = readdirSync(CASES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const loaded = new Map<string, Case>();
+const getCase = (name: string) => loaded.get(name) ?? loaded.set(name, loadCase(name)).get(name)!;
+
 describe('golden emitted C', () => {
-  for (const name of readdirSync(CASES).filter((c) => !filter || c === filter)) {
+  for (const name of names.filter((c) => !filter || c === filter)) {
     it(name, async () => {
-      const q = quantizeModel(loadModel(join(CASES, name, 'model.json')), { producer: 'rnnc golden' });
-      const { files } = emitModel(q, getTarget('cortex-m4'), { version: 'golden', source: 'model.json', maxSeq: 8 });
-      for (const f of files.filter((x) => x.name.startsWith(q.name))) {
-        await expect(f.content).toMatchFileSnapshot(join(CASES, name, '_expected', f.name));
-      }
+      const c = getCase(name);
+      for (const f of c.files) await expect(f.content).toMatchFileSnapshot(join(CASES, name, '_expected', f.name));
+      // A renamed model or case leaves no stale file behind.
+      const dir = join(CASES, name, '_expected');
+      const stale = existsSync(dir) ? readdirSync(dir).filter((f) => !c.files.some((x) => x.name === f)) : [];
+      expect(stale, 'files in _expected/ no longer emitted').toEqual([]);
     });
   }
 });
