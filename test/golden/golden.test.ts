@@ -2,7 +2,8 @@
 // model.json beside it, or a random-model spec and seed), the weight bits, calibrated
 // ranges and the target; the emitted NAME.h and NAME.c are compared with its _expected/
 // (review the diff when templates change; update with `npx vitest run test/golden -u`).
-// FILTER=<case> runs one case.
+// FILTER=<case> runs one case. README.md lists the cases; the last two tests check that
+// the cases cover every kernel family × layer kind and that the list is up to date.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { randomModel } from '../../src/ir/random.js';
 import { quantizeModel } from '../../src/quantize/quantize.js';
 
 const CASES = new URL('./cases/', import.meta.url).pathname;
+const README = new URL('./README.md', import.meta.url).pathname;
 const filter = process.env.FILTER;
 
 const int = z.number().int();
@@ -86,4 +88,79 @@ describe('golden emitted C', () => {
       expect(stale, 'files in _expected/ no longer emitted').toEqual([]);
     });
   }
+});
+
+/** What a layer exercises, as the README table writes it. */
+function layerText(l: FloatModel['layers'][number]): string {
+  if (l.type === 'dense') return `dense(${l.units}, ${l.activation})`;
+  const parts = [String(l.units)];
+  if (l.type === 'rnn') parts.push(l.activation ?? 'tanh');
+  if (l.type === 'gru') parts.push(l.resetAfter ? 'ra' : 'rb');
+  if (l.bidirectional) parts.push(`bi-${l.bidirectional}`);
+  if (l.lastOutput === 'last-index') parts.push('last-index');
+  if (l.reverse) parts.push('reverse');
+  if (l.returnSequences) parts.push('seq');
+  if (l.type !== 'rnn' && l.recurrentActivation && l.recurrentActivation !== 'sigmoid') parts.push(l.recurrentActivation);
+  if (l.weights.initialH) parts.push('h0');
+  return `${l.type}(${parts.join(', ')})`;
+}
+
+/** The accumulator types of a case's matrix products, in order: int32, int64. */
+function accumulators(q: QuantModel): string[] {
+  const mms = q.layers.flatMap((l) => (l.type === 'dense' ? [l.mm] : [l.forward, ...(l.backward ? [l.backward] : [])].flatMap((d) => [d.x, d.h])));
+  return ['int32', 'int64'].filter((a) => mms.some((m) => m.acc === a));
+}
+
+/** The README row of a case: case, target, family, input, layers, weights, accumulators, cell. */
+function row(c: Case): string[] {
+  const cells = [...new Set(c.q.layers.flatMap((l) => (l.type === 'lstm' ? [`int${l.cell.bits}`] : [])))].sort();
+  return [
+    c.name, c.target, c.family, `${c.float.inputSize}${c.float.normalization ? ', norm' : ''}`,
+    c.float.layers.map(layerText).join(' → '), `int${c.q.weightBits}`, accumulators(c.q).join(', '), cells.join(', ') || '–',
+  ];
+}
+
+/** The features a family must show at least once: every layer kind and option, both weight sizes and cells. */
+const REQUIRED = [
+  'rnn-tanh', 'rnn-relu', 'lstm', 'gru-ra', 'gru-rb', ...DENSE_ACTIVATIONS.map((a) => `dense-${a}`),
+  'bi-concat', 'bi-sum', 'reverse', 'last-index', 'hard_sigmoid', 'hard_sigmoid_v3', 'h0',
+  'weights-int8', 'weights-int16', 'acc-int32', 'acc-int64', 'cell-int16', 'cell-int32',
+];
+
+function features(c: Case): string[] {
+  const out = [`weights-int${c.q.weightBits}`, ...accumulators(c.q).map((a) => `acc-${a}`)];
+  for (const l of c.q.layers) {
+    if (l.type === 'dense') {
+      out.push(`dense-${l.activation}`);
+      continue;
+    }
+    out.push(l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'gru' ? `gru-${l.resetAfter ? 'ra' : 'rb'}` : 'lstm');
+    if (l.type === 'lstm') out.push(`cell-int${l.cell.bits}`);
+    if (l.bidirectional) out.push(`bi-${l.bidirectional}`);
+    if (l.lastOutput === 'last-index') out.push('last-index');
+    if (l.reverse) out.push('reverse');
+    if (l.type !== 'rnn' && l.recurrentActivation && l.recurrentActivation !== 'sigmoid') out.push(l.recurrentActivation);
+    if (l.forward.h0) out.push('h0');
+  }
+  return out;
+}
+
+describe.runIf(!filter)('golden case list', () => {
+  it('covers every kernel family × layer kind, both weight sizes, accumulators and LSTM cells', () => {
+    const missing: string[] = [];
+    for (const family of ['portable', 'dsp', 'mve']) {
+      const seen = new Set(names.map(getCase).filter((c) => c.family === family).flatMap(features));
+      for (const f of REQUIRED) if (!seen.has(f)) missing.push(`${family}: ${f}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('README.md lists every case as it is', () => {
+    // Compared as Markdown lines, so a failure shows the rows to paste.
+    const table = readFileSync(README, 'utf8').split('\n').filter((line) => line.startsWith('| `'));
+    expect(table).toEqual(names.map((n) => {
+      const [name, ...rest] = row(getCase(n));
+      return `| \`${name}\` | ${rest.join(' | ')} |`;
+    }));
+  });
 });
