@@ -16,6 +16,7 @@ import { RnncError } from '../errors.js';
 import { normalizeInput, runFloat } from '../float/model.js';
 import type { FloatObserver } from '../float/observer.js';
 import { prepareModel } from '../float/prepare.js';
+import { hasState } from '../ir/kinds.js';
 import { type FloatModel, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';
 import { gatePreactivations } from './gates.js';
@@ -97,7 +98,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
       if (pl.kind !== 'recurrent') return;
       const w = backward ? pl.backward! : pl.forward;
       gates[i]!.addAll(gatePreactivations(pl.layer.type, w, x, hPrev));
-      if (pl.layer.type === 'lstm') cells[i]!.addAll(state.c);
+      if (hasState(pl.layer.type, 'c')) cells[i]!.addAll(state.c);
       if (pl.layer.type === 'rnn' && rnnActivationOf(pl.layer) === 'relu') hidden[i]!.addAll(state.h);
     },
     dense(i, pre) { dense[i]!.addAll(pre); },
@@ -121,7 +122,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     const out: LayerCalibration = { index: i, type: layer.type, output: { maxAbs: outputs[i]!.maxAbs } };
     if (layer.type === 'dense') out.dense = summarize(dense[i]!, p);
     else out.gates = { maxAbs: gates[i]!.maxAbs, clippedFraction: gates[i]!.fractionAbove(GATE_LIMIT) };
-    if (layer.type === 'lstm') out.cell = summarize(cells[i]!, p);
+    if (hasState(layer.type, 'c')) out.cell = summarize(cells[i]!, p);
     if (layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') out.hidden = summarize(hidden[i]!, p);
     return out;
   });

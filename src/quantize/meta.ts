@@ -6,7 +6,7 @@
 import type { QMatmul, QuantModel } from '../ir/qmodel.js';
 import { type LutError, lutLog2, measureLutError } from '../fixed/lut.js';
 import type { CalibrationSummary } from './calibrate.js';
-import { DEFAULT_RANGES } from './quantize.js';
+import { DEFAULT_RANGES } from './formats.js';
 
 export interface AccumulatorDecision {
   /** `layers[0].forward.x` (input product), `.h` (recurrent), `layers[2].mm` (dense). */

@@ -7,7 +7,8 @@ import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { type Calibration, calibrate } from './calibrate.js';
 import { quantizationMeta } from './meta.js';
-import { DEFAULT_RANGES, quantizeModel } from './quantize.js';
+import { DEFAULT_RANGES } from './formats.js';
+import { quantizeModel } from './quantize.js';
 import { initialStateWarnings } from './state.js';
 
 export interface PipelineOptions {

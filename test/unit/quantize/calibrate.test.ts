@@ -11,7 +11,7 @@ import { calibrate } from '../../../src/quantize/calibrate.js';
 import { AbsHistogram } from '../../../src/quantize/histogram.js';
 import type { QuantizationMeta } from '../../../src/quantize/meta.js';
 import { NO_CALIBRATION_WARNING, quantizeWithData } from '../../../src/quantize/pipeline.js';
-import { DEFAULT_RANGES } from '../../../src/quantize/quantize.js';
+import { DEFAULT_RANGES } from '../../../src/quantize/formats.js';
 
 const model = randomModel({
   inputSize: 3, normalization: true, weightScale: 1,

@@ -1,0 +1,165 @@
+/**
+ * The quantizer's part of each layer kind (ir/kinds.ts): a float layer and the format
+ * of its input → the quantized layer, whose outFrac the next layer reads. quantize.ts
+ * dispatches through this record only. Formats (formats.ts): h Q0.15 (a relu RNN's from
+ * its calibrated |h|), gate pre-activations Q3.12, an LSTM cell int16 or int32 from its
+ * calibrated |c|, a linear/relu dense output or softmax logit from its |W x + b|; without
+ * calibration the DEFAULT_RANGES.
+ */
+import { RnncError } from '../errors.js';
+import {
+  type DenseLayer, type Layer, type LayerType, type RecurrentLayer, type RecurrentWeights, gateActivationOf, rnnActivationOf,
+} from '../ir/model.js';
+import { FRAC_RANGE, type QDenseLayer, type QDirection, type QLayer } from '../ir/qmodel.js';
+import { PRE_FRAC, Q15_FRAC } from '../fixed/ops.js';
+import { DEFAULT_RANGES, fracFor, int16Frac, qName } from './formats.js';
+import { quantizeMatmul } from './matmul.js';
+import type { Ranges } from './quantize.js';
+import { withInitialState } from './state.js';
+
+/** What quantizing one layer needs to know of the model around it. */
+export interface LayerQuantizeCtx {
+  index: number;
+  /** Fractional bits of the layer's int16 input. */
+  inFrac: number;
+  bits: 8 | 16;
+  margin: number;
+  /** The layer's calibrated ranges, if any. */
+  range: Ranges['layers'][number] | undefined;
+  /** Prefix naming the calibration file in messages ('' without one). */
+  from: string;
+}
+
+export interface QuantizedLayer {
+  layer: QLayer;
+  /** The model needs the exp table (softmax). */
+  needsExp: boolean;
+}
+
+export interface QuantizeKind<L extends Layer> {
+  quantize(layer: L, c: LayerQuantizeCtx): QuantizedLayer;
+}
+
+/**
+ * Both products of a direction, requantized to `preFrac` (Q.12 for the tables; a relu
+ * RNN's h format, so h' = max(0, X + H) needs no rescale) from `hFrac` (h's format:
+ * Q0.15, or a relu RNN's calibrated one).
+ */
+function quantizeDirection(
+  layer: RecurrentLayer, w: RecurrentWeights, inFrac: number, bits: 8 | 16, what: string, hFrac = Q15_FRAC, preFrac = PRE_FRAC,
+): QDirection {
+  return {
+    x: quantizeMatmul({ what: `${what}.kernel`, kernel: w.kernel, bias: w.bias, weightBits: bits, inFrac, outFrac: preFrac }),
+    h: quantizeMatmul({
+      what: `${what}.recurrentKernel`, kernel: w.recurrentKernel, bias: layer.type === 'gru' && layer.resetAfter ? w.recurrentBias : undefined,
+      weightBits: bits, inFrac: hFrac, outFrac: preFrac,
+    }),
+  };
+}
+
+/** Largest |value| of a layer's initial h or c over its directions (0 without one). */
+function initialAbs(layer: RecurrentLayer, key: 'initialH' | 'initialC'): number {
+  let m = 0;
+  for (const w of [layer.weights, layer.backwardWeights]) for (const v of w?.[key] ?? []) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+/** The quantized layer with each direction's initial state (quantize/state.ts). */
+function withInitialStates<L extends Exclude<QLayer, { type: 'dense' }>>(layer: RecurrentLayer, q: L): L {
+  const init = (w: RecurrentWeights | undefined, dir: QDirection) => withInitialState(q, dir, { h: w?.initialH, c: w?.initialC }).dir;
+  const out = { ...q, forward: init(layer.weights, q.forward) };
+  if (q.backward) out.backward = init(layer.backwardWeights, q.backward);
+  return out;
+}
+
+
+function quantizeDense(layer: DenseLayer, c: LayerQuantizeCtx): QuantizedLayer {
+  const what = `layers[${c.index}]`;
+  const r = c.range;
+  const act = layer.activation;
+  const absMax = r?.dense ?? DEFAULT_RANGES.dense;
+  const m = r?.dense !== undefined ? c.margin : 1;
+  let outFrac = Q15_FRAC;
+  let mmFrac = PRE_FRAC;
+  let logitFrac: number | undefined;
+  const reached = () => `${c.from}the ${act === 'softmax' ? 'logits' : 'outputs'} W x + b of ${what} (dense ${act})`;
+  if (act === 'linear' || act === 'relu') {
+    outFrac = int16Frac(absMax, m, reached);
+    mmFrac = outFrac;
+  } else if (act === 'softmax') {
+    logitFrac = int16Frac(absMax, m, reached);
+    mmFrac = logitFrac;
+  }
+  const q: QDenseLayer = {
+    type: 'dense', units: layer.units, activation: act, inFrac: c.inFrac, outFrac,
+    mm: quantizeMatmul({ what: `${what}.weights.kernel`, kernel: layer.weights.kernel, bias: layer.weights.bias, weightBits: c.bits, inFrac: c.inFrac, outFrac: mmFrac }),
+  };
+  if (logitFrac !== undefined) q.logitFrac = logitFrac;
+  return { layer: q, needsExp: act === 'softmax' };
+}
+
+/** The fields every recurrent kind shares: sizes, formats, both directions' products. */
+function recurrentCommon(layer: RecurrentLayer, c: LayerQuantizeCtx) {
+  const what = `layers[${c.index}]`;
+  const r = c.range;
+  // h is Q0.15 (tanh and gates keep it within ±1), but a relu RNN's h is unbounded: its
+  // format comes from the calibrated |h| (or the dense default), like a relu dense output.
+  const relu = layer.type === 'rnn' && rnnActivationOf(layer) === 'relu';
+  // A relu h and an LSTM c take formats that also hold the initial state exactly.
+  const h0Abs = initialAbs(layer, 'initialH');
+  const hFrac = relu
+    ? int16Frac(Math.max(r?.hidden ?? DEFAULT_RANGES.dense, h0Abs), r?.hidden !== undefined ? c.margin : 1, () => `${c.from}the hidden state h of ${what} (rnn relu)`)
+    : Q15_FRAC;
+  if (layer.bidirectional === 'sum' && hFrac - 1 < FRAC_RANGE.min) {
+    throw new RnncError('quantize/range_overflow', `${c.from}${what} (rnn relu, bidirectional sum): the hidden state is too large for the sum's format (${qName(FRAC_RANGE.min)})`);
+  }
+  const preFrac = relu ? hFrac : PRE_FRAC;
+  return {
+    units: layer.units,
+    returnSequences: layer.returnSequences,
+    inFrac: c.inFrac,
+    outFrac: layer.bidirectional === 'sum' ? hFrac - 1 : hFrac,
+    forward: quantizeDirection(layer, layer.weights, c.inFrac, c.bits, `${what}.weights`, hFrac, preFrac),
+    ...(layer.bidirectional && layer.backwardWeights
+      ? { bidirectional: layer.bidirectional, backward: quantizeDirection(layer, layer.backwardWeights, c.inFrac, c.bits, `${what}.backwardWeights`, hFrac, preFrac) }
+      : {}),
+    ...(layer.lastOutput === 'last-index' ? { lastOutput: layer.lastOutput } : {}),
+    ...(layer.reverse ? { reverse: true } : {}),
+  };
+}
+
+/** The LSTM cell state's format: int16 when that leaves 8 fractional bits, else int32. */
+function cellFormat(layer: RecurrentLayer, c: LayerQuantizeCtx): { bits: 16 | 32; frac: number } {
+  const cAbs = Math.max(c.range?.cell ?? DEFAULT_RANGES.cell, initialAbs(layer, 'initialC'));
+  const m = c.range?.cell !== undefined ? c.margin : 1;
+  const frac16 = fracFor(cAbs, 16, m, 15);
+  // Below 8 fractional bits int16 loses too much precision: widen to int32 instead.
+  const cell = frac16 >= 8 ? { bits: 16 as const, frac: frac16 } : { bits: 32 as const, frac: Math.min(24, fracFor(cAbs, 32, m, 24)) };
+  if (!(cell.frac >= 0)) {
+    // |c| grows by at most 1 per step: only a sequence of about 2^31 steps gets here.
+    throw new RnncError('quantize/range_overflow', `${c.from}layers[${c.index}] (lstm): the cell state reaches ${cAbs.toPrecision(3)}, beyond the ±2^31 an int32 cell spans`);
+  }
+  return cell;
+}
+
+type Kinds = { [K in LayerType]: QuantizeKind<Extract<Layer, { type: K }>> };
+
+export const QUANTIZE_KINDS: Kinds = {
+  rnn: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'rnn', ...recurrentCommon(l, c), activation: rnnActivationOf(l) }), needsExp: false }) },
+  lstm: {
+    quantize: (l, c) => ({
+      layer: withInitialStates(l, { type: 'lstm', ...recurrentCommon(l, c), recurrentActivation: gateActivationOf(l), cell: cellFormat(l, c) }), needsExp: false,
+    }),
+  },
+  gru: {
+    quantize: (l, c) => ({
+      layer: withInitialStates(l, { type: 'gru', ...recurrentCommon(l, c), recurrentActivation: gateActivationOf(l), resetAfter: l.resetAfter }), needsExp: false,
+    }),
+  },
+  dense: { quantize: quantizeDense },
+};
+
+/** The kind of `layer`, typed for it. */
+export function quantizeKind<L extends Layer>(layer: L): QuantizeKind<L> {
+  return QUANTIZE_KINDS[layer.type] as unknown as QuantizeKind<L>;
+}
