@@ -69,11 +69,11 @@ function sourcesOf(o: Output): string[] {
   return [join(o.dir, `${o.model}.c`), join(o.dir, `${o.model}_test.c`)];
 }
 
-async function record(o: Output, how: string, run: () => Promise<{ stdout: string; exitCode: number }>): Promise<void> {
+async function record(o: Output, how: string, run: () => Promise<{ stdout: string; exitCode?: number }>): Promise<void> {
   let line: string;
   try {
     const r = await run();
-    line = `${r.stdout.trim()}${r.exitCode === 0 ? '' : ` [exit ${r.exitCode}]`}`;
+    line = `${r.stdout.trim()}${r.exitCode === 0 ? '' : ` [exit ${r.exitCode ?? 'none'}]`}`;
   } catch (e) {
     line = `error: ${(e as Error).message.split('\n').slice(0, 12).join('\n')}`;
   }
