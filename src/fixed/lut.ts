@@ -6,6 +6,7 @@
  */
 import { sigmoid } from '../float/math.js';
 import { lutLog2 } from '../ir/qmodel.js';
+import { EXP_FRAC } from './dense.js';
 import { PRE_FRAC, Q15_FRAC, lutSigmoid, lutTanh } from './ops.js';
 
 /** The table sizes are part of the quantized format (ir/qmodel.ts); re-exported for the fixed-point code. */
@@ -47,4 +48,10 @@ export function measureLutError(luts: LutSet): LutError {
     et = Math.max(et, Math.abs(lutTanh(luts.tanh, luts.log2Size, x) / 2 ** Q15_FRAC - Math.tanh(real)));
   }
   return { size: luts.size, sigmoid: es, tanh: et };
+}
+
+/** exp(−u) for u = 16·k/N, k = 0..N, Q0.15 (input Q4.11, see fixed/dense.ts). */
+export function buildExpTable(size: number): number[] {
+  const span = 2 ** (15 - EXP_FRAC);
+  return Array.from({ length: size + 1 }, (_, k) => Math.min(32767, Math.round(Math.exp((-span * k) / size) * 32768)));
 }

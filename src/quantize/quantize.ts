@@ -11,8 +11,7 @@ import type { QLayer, QuantModel } from '../ir/qmodel.js';
 import { modelToJson } from '../ir/io.js';
 import { validateQuantModel } from '../ir/qio.js';
 import { inferShapes } from '../ir/shapes.js';
-import { EXP_FRAC } from '../fixed/dense.js';
-import { DEFAULT_LUT_SIZE, buildLuts } from '../fixed/lut.js';
+import { DEFAULT_LUT_SIZE, buildExpTable, buildLuts } from '../fixed/lut.js';
 import { DEFAULT_RANGES, int16Frac } from './formats.js';
 import { quantizeKind } from './kinds.js';
 
@@ -115,10 +114,4 @@ function assertValid(q: QuantModel): void {
     if (!(e instanceof RnncError)) throw e;
     throw new RnncError('internal/bug', `the quantizer produced an invalid model (please report this): ${e.message}`);
   }
-}
-
-/** exp(−u) for u = 16·k/N, k = 0..N, Q0.15 (input Q4.11, see fixed/dense.ts). */
-export function buildExpTable(size: number): number[] {
-  const span = 2 ** (15 - EXP_FRAC);
-  return Array.from({ length: size + 1 }, (_, k) => Math.min(32767, Math.round(Math.exp((-span * k) / size) * 32768)));
 }

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ops from '../../src/fixed/ops.js';
 import { buildLuts } from '../../src/fixed/lut.js';
-import { buildExpTable } from '../../src/quantize/quantize.js';
+import { buildExpTable } from '../../src/fixed/lut.js';
 import { Rng } from '../../src/util/rng.js';
 import { ROOT, STRICT, buildC, tempDir } from '../helpers/gcc.js';
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildLuts } from '../../../src/fixed/lut.js';
 import { runFixed, streamFixed } from '../../../src/fixed/model.js';
-import { buildExpTable } from '../../../src/quantize/quantize.js';
+import { buildExpTable } from '../../../src/fixed/lut.js';
 import type { QLayer, QMatmul, QuantModel } from '../../../src/ir/qmodel.js';
 
 function mm(weights: number[][], bias?: number[], mult = 2 ** 30, shift = 30): QMatmul {
