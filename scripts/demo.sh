@@ -30,7 +30,7 @@ rnnc quantize "$out/gesture.json" --calib "$out/gestures.csv" --eval "$out/gestu
 step "4. compile for the host, build with gcc, run the conformance test"
 rnnc compile "$out/gesture.q.json" --target host -o "$out/host" --emit-test
 gcc -std=c99 -O2 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror -I "$out/host" \
-  "$out/host/gesture.c" "$out/host/gesture_test.c" -o "$out/host/gesture_test"
+  "$out/host/gesture.c" "$out/host/test/gesture_test.c" -o "$out/host/gesture_test"
 "$out/host/gesture_test"
 
 step "5. compile for Cortex-M4 (flash/RAM report)"

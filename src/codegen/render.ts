@@ -18,7 +18,7 @@ const PARTIALS: Record<string, string> = {
   ...Object.assign({}, ...Object.values(CODEGEN_KINDS).map((k) => k.partials)) as Record<string, string>,
   chain: 'chain.c.hbs', pass: 'pass.c.hbs',
 };
-export type TemplateName = 'model.h' | 'model.c' | 'test.c' | 'harness.c' | 'bench.c';
+export type TemplateName = 'model.h' | 'model.c' | 'test.c' | 'harness.c' | 'bench.c' | 'build/CMakeLists.txt' | 'build/fragment.mk';
 
 let hb: typeof Handlebars | undefined;
 const compiled = new Map<TemplateName, HandlebarsTemplateDelegate>();

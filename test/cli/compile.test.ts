@@ -36,7 +36,7 @@ describe('rnnc compile', () => {
     expect(report.macsPerStep).toBe(3 * 4 * (3 + 4) + 2 * 4);
     const c = readFileSync(join(out, 'tiny.c'), 'utf8');
     expect(c).not.toContain('evil');
-    await execa('gcc', [...STRICT, '-O2', 'tiny.c', 'tiny_test.c', '-o', 'tiny_test'], { cwd: out });
+    await execa('gcc', [...STRICT, '-O2', '-I.', 'tiny.c', 'test/tiny_test.c', '-o', 'tiny_test'], { cwd: out });
     const t = await execa(join(out, 'tiny_test'));
     expect(t.stdout).toMatch(/^tiny: PASS \(\d+ outputs in \d+ cases bit-exact\)$/);
     // A second run overwrites its own files with the same bytes.

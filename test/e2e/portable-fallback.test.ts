@@ -65,8 +65,9 @@ const outputs: Output[] = MODELS.flatMap((m) => WEIGHTS.flatMap((weights) => FAM
 const runs = new Map<Output, Map<string, string>>();
 const disassembly = new Map<string, string>();
 
+/** The model and its conformance test (in test/, so it finds NAME.h through -I the output folder). */
 function sourcesOf(o: Output): string[] {
-  return [join(o.dir, `${o.model}.c`), join(o.dir, `${o.model}_test.c`)];
+  return [join(o.dir, `${o.model}.c`), join(o.dir, 'test', `${o.model}_test.c`)];
 }
 
 async function record(o: Output, how: string, run: () => Promise<{ stdout: string; exitCode?: number }>): Promise<void> {
@@ -83,7 +84,7 @@ async function record(o: Output, how: string, run: () => Promise<{ stdout: strin
 async function onBoard(o: Output, board: string, how: string): Promise<void> {
   await record(o, how, async () => {
     const elf = await buildForTarget({
-      target: board, sources: sourcesOf(o), outDir: join(o.dir, board), name: o.model, extraCflags: ARM_EXTRA,
+      target: board, sources: sourcesOf(o), includeDirs: [o.dir], outDir: join(o.dir, board), name: o.model, extraCflags: ARM_EXTRA,
     });
     // objdump decodes Helium only when told the architecture.
     const arch = board === 'cortex-m55' ? ['-m', 'armv8.1-m.main'] : [];
@@ -105,11 +106,11 @@ beforeAll(async () => {
   await pool(outputs.flatMap((o) => [
     // The documented command, under the strict flags.
     () => record(o, 'gcc -O2', async () => {
-      const exe = await buildC('gcc', sourcesOf(o), join(o.dir, 'test-gcc'), [...STRICT, '-O2']);
+      const exe = await buildC('gcc', sourcesOf(o), join(o.dir, 'test-gcc'), [...STRICT, '-O2', `-I${o.dir}`]);
       return execa(exe, [], { reject: false });
     }),
     () => record(o, 'clang -O1 asan+ubsan', async () => {
-      const exe = await buildC('clang', sourcesOf(o), join(o.dir, 'test-clang'), [...STRICT, '-O1', ...SAN]);
+      const exe = await buildC('clang', sourcesOf(o), join(o.dir, 'test-clang'), [...STRICT, '-O1', ...SAN, `-I${o.dir}`]);
       return execa(exe, [], { reject: false });
     }),
     () => onBoard(o, o.target, `qemu ${o.target}`),
