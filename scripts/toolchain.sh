@@ -5,7 +5,8 @@
 # Usage: scripts/toolchain.sh [host|demo|all]          check, install what is missing, check again
 #        scripts/toolchain.sh --check [host|demo|all]  check only: one line per missing package, exit 2
 #        scripts/toolchain.sh --list [host|demo|all]   check only, and print every item checked
-#   host: gcc (with its sanitizer runtimes), the C library, make, binutils, clang (with its runtimes)
+#   host: gcc (with its sanitizer runtimes), the C library, make, binutils, clang (with its
+#         runtimes), cmake (the build-integration tests build compile's output folder with it)
 #   demo: gcc and the C library, Arm cross compiler, newlib and qemu-system-arm
 #   all:  host, Arm and RISC-V cross compilers with their C libraries, QEMU (the default)
 #
@@ -215,6 +216,11 @@ check_sanitizers() {
   else skip "clang's ASan and UBSan runtimes" clang; fi
 }
 
+# CMake, which builds compile's output folder (its CMakeLists.txt) in the tests.
+check_cmake() {
+  need_cmd cmake cmake
+}
+
 check_arm() {
   local flags f
   need_cmd gcc-arm-none-eabi arm-none-eabi-gcc
@@ -245,9 +251,9 @@ check_all() {
   miss_detail=(); miss_count=(); miss_pkgs=(); unchecked=(); checked=0
   check_base
   case "$group" in
-    host) check_sanitizers ;;
+    host) check_sanitizers; check_cmake ;;
     demo) check_arm ;;
-    all) check_sanitizers; check_arm; check_riscv ;;
+    all) check_sanitizers; check_cmake; check_arm; check_riscv ;;
   esac
 }
 
