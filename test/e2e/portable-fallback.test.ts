@@ -8,10 +8,10 @@
 // head, int8 and int16 weights, and every kernel of both headers (int32 and int64
 // accumulators, leftover columns and rows). Last, the fallback primitives equal the
 // instructions they replace, operand for operand, on a core that has both (M55).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelToJson } from '../../src/ir/io.js';
 import { type LayerSpec, randomModel } from '../../src/ir/random.js';
 import { buildForTarget } from '../../src/target/build.js';
@@ -58,6 +58,7 @@ interface Output {
 }
 
 const dir = tempDir('portable-fallback');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const outputs: Output[] = MODELS.flatMap((m) => WEIGHTS.flatMap((weights) => FAMILIES.map(({ target }) => ({
   model: m.name, weights, target, dir: join(dir, `${m.name}-${weights}-${target}`),
 }))));
