@@ -80,7 +80,8 @@ export class DenseLayer implements TrainLayer {
   }
 }
 
-function activate(act: DenseActivation, pre: Float64Array, out: Float64Array, o: number, u: number): void {
+/** out[o … o+u) = act(pre[o … o+u)): one row (softmax normalises over the row). */
+export function activate(act: DenseActivation, pre: Float64Array, out: Float64Array, o: number, u: number): void {
   switch (act) {
     case 'linear': for (let j = o; j < o + u; j++) out[j] = pre[j]!; break;
     case 'relu': for (let j = o; j < o + u; j++) out[j] = Math.max(0, pre[j]!); break;
@@ -98,7 +99,8 @@ function activate(act: DenseActivation, pre: Float64Array, out: Float64Array, o:
   }
 }
 
-function activationGrad(act: DenseActivation, y: Float64Array, dy: Float64Array, da: Float64Array, o: number, u: number): void {
+/** da[o … o+u) = dL/d(pre) from dy = dL/d(out) and the row's outputs y. */
+export function activationGrad(act: DenseActivation, y: Float64Array, dy: Float64Array, da: Float64Array, o: number, u: number): void {
   switch (act) {
     case 'linear': for (let j = o; j < o + u; j++) da[j] = dy[j]!; break;
     case 'relu': for (let j = o; j < o + u; j++) da[j] = y[j]! > 0 ? dy[j]! : 0; break;

@@ -1,6 +1,8 @@
 /**
  * Weight initialisation (Keras' defaults for recurrent layers):
  * - input kernels and dense kernels: Glorot uniform, U(−l, l) with l = √(6 / (fan_in + fan_out));
+ *   a conv1d kernel counts its k taps in both fans (fan_in = k·inputs, fan_out = k·units,
+ *   as Keras' Conv1D);
  * - recurrent kernels: orthogonal, one U×U orthogonal block per gate, so repeated
  *   multiplication by U neither explodes nor vanishes at the start;
  * - biases 0, except the LSTM forget gate's bias 1 (remember by default).
@@ -9,8 +11,13 @@ import type { Rng } from '../util/rng.js';
 
 /** Fills rows×cols values of w from `offset` with Glorot-uniform numbers. */
 export function glorotUniform(w: Float64Array, rows: number, cols: number, rng: Rng, offset = 0): void {
-  const limit = Math.sqrt(6 / (rows + cols));
-  for (let k = 0; k < rows * cols; k++) w[offset + k] = rng.uniform(-limit, limit);
+  glorotUniformFans(w, rows * cols, cols, rows, rng, offset);
+}
+
+/** Fills `count` values of w from `offset` with U(−l, l), l = √(6 / (fanIn + fanOut)). */
+export function glorotUniformFans(w: Float64Array, count: number, fanIn: number, fanOut: number, rng: Rng, offset = 0): void {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  for (let k = 0; k < count; k++) w[offset + k] = rng.uniform(-limit, limit);
 }
 
 /**
