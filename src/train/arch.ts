@@ -6,26 +6,35 @@
  *       (gru only: reset-before; lstm and gru: the hard sigmoid gates; rnn only: relu;
  *       each modifier at most once)
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
+ *     conv1d:UNITS:k=K[:d=D][:linear|relu|tanh|sigmoid]        (causal; D default 1, activation linear)
  * - or a JSON file: {"inputSize": 6 (optional), "layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
  *   "resetAfter": false, "returnSequences": true, "recurrentActivation": "hard_sigmoid"}, {"type": "dense", "units": 4,
- *   "activation": "softmax"}]}.
+ *   "activation": "softmax"}]}; a conv1d entry is {"type": "conv1d", "units": 16, "kernelSize": 3, "dilation": 2
+ *   (optional), "activation": "relu" (optional, default linear)}.
  * Numbers are integers in decimal (src/util/decimal.ts): no hex, no exponent, no fraction.
- * A recurrent layer returns sequences when another recurrent layer follows it, when the
- * task has a target per timestep, or when asked to (`seq`).
+ * A recurrent layer returns sequences when a layer reading sequences (recurrent or conv1d)
+ * follows it, when the task has a target per timestep, or when asked to (`seq`). A conv1d
+ * layer outputs one row per step, so a task with one target per sequence needs a
+ * recurrent layer after it.
  */
 import { z } from 'zod';
 import { RnncError } from '../errors.js';
 import {
-  DENSE_ACTIVATIONS, type DenseActivation, GATE_ACTIVATIONS, type GateActivation, LIMITS, MERGE_MODES, RECURRENT_TYPES, RNN_ACTIVATIONS, LAST_OUTPUTS,
+  CONV_ACTIVATIONS, type ConvActivation, DENSE_ACTIVATIONS, type DenseActivation, GATE_ACTIVATIONS, type GateActivation, LIMITS, MERGE_MODES,
+  RECURRENT_TYPES, RNN_ACTIVATIONS, LAST_OUTPUTS, type RecurrentType,
 } from '../ir/model.js';
 import { integerValue } from '../util/decimal.js';
 import { quote } from '../util/text.js';
 import { parseJson, readText } from '../util/fs.js';
+import type { Conv1dSpec } from './conv.js';
 import type { RecurrentSpec } from './recurrent.js';
+
+export type DenseSpec = { type: 'dense'; units: number; activation: DenseActivation };
 
 export type ArchLayer =
   | (Omit<RecurrentSpec, 'returnSequences'> & { returnSequences?: boolean | undefined })
-  | { type: 'dense'; units: number; activation: DenseActivation };
+  | DenseSpec
+  | Conv1dSpec;
 
 export interface Arch {
   /** Features per timestep, when the description states them. */
@@ -33,7 +42,14 @@ export interface Arch {
   layers: ArchLayer[];
 }
 
-export type ResolvedLayer = RecurrentSpec | { type: 'dense'; units: number; activation: DenseActivation };
+export type ResolvedLayer = RecurrentSpec | DenseSpec | Conv1dSpec;
+
+const LAYER_NAMES = [...RECURRENT_TYPES, 'dense', 'conv1d'].join(', ');
+
+/** Whether a layer is rnn, lstm or gru (and so has directions, returnSequences, ...). */
+export function isRecurrentSpec<L extends { type: string }>(l: L): l is Extract<L, { type: RecurrentType }> {
+  return (RECURRENT_TYPES as readonly string[]).includes(l.type);
+}
 
 function bad(text: string, why: string): never {
   throw new RnncError('arch/invalid', `--arch: ${why} in ${quote(text, 80, '"')}`);
@@ -44,6 +60,32 @@ function count(part: string, max: number, what: string, text: string): number {
   const n = integerValue(part);
   if (n === undefined || n < 1 || n > max) bad(text, `${what} must be an integer from 1 to ${max}, got ${quote(part)}`);
   return n;
+}
+
+/**
+ * conv1d:UNITS:k=K[:d=D][:ACTIVATION]: the kernel size is required (as in Keras' Conv1D),
+ * the dilation defaults to 1, the activation to linear; each at most once.
+ */
+function parseConv(item: string, units: string, opts: string[]): Conv1dSpec {
+  const layer: Conv1dSpec = { type: 'conv1d', units: count(units, LIMITS.units, 'units', item), kernelSize: 0, dilation: 1, activation: 'linear' };
+  const setBy = new Map<string, string>();
+  for (const o of opts) {
+    const eq = o.indexOf('=');
+    const name = eq < 0 ? undefined : o.slice(0, eq).trim(), value = eq < 0 ? '' : o.slice(eq + 1).trim();
+    const property = name === 'k' ? 'kernel size' : name === 'd' ? 'dilation' : name === undefined && (CONV_ACTIVATIONS as readonly string[]).includes(o) ? 'activation' : undefined;
+    if (property === undefined) {
+      if (o === 'softmax') bad(item, 'a conv1d layer has no softmax; end a classifier with dense:CLASSES:softmax');
+      bad(item, `unknown option ${quote(o)}; supported: k=K, d=D, ${CONV_ACTIVATIONS.join(', ')}`);
+    }
+    const before = setBy.get(property);
+    if (before !== undefined) bad(item, before === o ? `${quote(o)} is given twice` : `${quote(o)} conflicts with ${quote(before)}`);
+    setBy.set(property, o);
+    if (name === 'k') layer.kernelSize = count(value, LIMITS.kernelSize, 'k', item);
+    else if (name === 'd') layer.dilation = count(value, LIMITS.dilation, 'd', item);
+    else layer.activation = o as ConvActivation;
+  }
+  if (layer.kernelSize === 0) bad(item, 'a conv1d layer needs its kernel size, e.g. conv1d:16:k=3');
+  return layer;
 }
 
 /** Modifiers choosing the LSTM/GRU gate activation (ir/model.ts GATE_ACTIVATIONS). */
@@ -57,8 +99,9 @@ function parseItem(item: string): ArchLayer {
     if (!DENSE_ACTIVATIONS.includes(activation)) bad(item, `unknown activation ${quote(opts[0] ?? '')}; supported: ${DENSE_ACTIVATIONS.join(', ')}`);
     return { type: 'dense', units: count(units, LIMITS.units, 'units', item), activation };
   }
+  if (type === 'conv1d') return parseConv(item, units, opts);
   if (!(RECURRENT_TYPES as readonly string[]).includes(type)) {
-    bad(item, `unknown layer ${quote(type)}; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}`);
+    bad(item, `unknown layer ${quote(type)}; supported: ${LAYER_NAMES}`);
   }
   const layer: ArchLayer = { type: type as RecurrentSpec['type'], units: count(units, LIMITS.units, 'units', item), resetAfter: true };
   // Each modifier sets one property; a second modifier for the same property is refused.
@@ -100,6 +143,10 @@ const fileSchema = z.strictObject({
   layers: z.array(z.discriminatedUnion('type', [
     rnnEntry, gatedEntry('lstm'), gatedEntry('gru'),
     z.strictObject({ type: z.literal('dense'), units, activation: z.enum(DENSE_ACTIVATIONS).default('linear') }),
+    z.strictObject({
+      type: z.literal('conv1d'), units, kernelSize: z.number().int().min(1).max(LIMITS.kernelSize),
+      dilation: z.number().int().min(1).max(LIMITS.dilation).optional(), activation: z.enum(CONV_ACTIVATIONS).default('linear'),
+    }),
   ])).min(1),
 });
 
@@ -108,12 +155,13 @@ export function parseArchFile(path: string): Arch {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '') || '(top level)';
-    const why = issue.code === 'invalid_union' ? `unknown layer type; supported: ${[...RECURRENT_TYPES, 'dense'].join(', ')}` : issue.message;
+    const why = issue.code === 'invalid_union' ? `unknown layer type; supported: ${LAYER_NAMES}` : issue.message;
     throw new RnncError('arch/invalid', `${path}: ${at}: ${why}`, path);
   }
-  const layers = parsed.data.layers.map((l): ArchLayer => (l.type === 'dense' ? l : { ...l, resetAfter: l.resetAfter ?? true }));
+  const layers = parsed.data.layers.map((l): ArchLayer => (
+    l.type === 'dense' ? l : l.type === 'conv1d' ? { ...l, dilation: l.dilation ?? 1 } : { ...l, resetAfter: l.resetAfter ?? true }));
   layers.forEach((l, i) => {
-    if (l.type === 'dense') return;
+    if (!isRecurrentSpec(l)) return;
     // Checked before training, not when the trained model is saved.
     if (l.lastOutput === 'last-index' && (!l.bidirectional || l.returnSequences)) {
       throw new RnncError('arch/invalid', `${path}: layers[${i}].lastOutput: 'last-index' needs a bidirectional layer without returnSequences`, path);
@@ -138,12 +186,20 @@ export function parseArch(text: string): Arch {
   return { inputs, layers };
 }
 
-/** Fixes returnSequences of every recurrent layer for the task (see the header). */
+/**
+ * Fixes returnSequences of every recurrent layer for the task (see the header); refuses a
+ * conv1d layer with no recurrent layer after it when the task has one target per sequence.
+ */
 export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLayer[] {
-  const lastRecurrent = layers.map((l) => l.type !== 'dense').lastIndexOf(true);
+  const lastRecurrent = layers.map(isRecurrentSpec).lastIndexOf(true);
+  const lastReader = layers.map((l) => l.type !== 'dense').lastIndexOf(true);
+  if (!perStep && lastReader > lastRecurrent) {
+    throw new RnncError('arch/invalid', `--arch: a conv1d layer outputs one row per timestep, but the task has one target per sequence; `
+      + `put a recurrent layer (${RECURRENT_TYPES.join(', ')}) after layer ${lastReader + 1}, or train with --per-step`);
+  }
   return layers.map((l, i): ResolvedLayer => {
-    if (l.type === 'dense') return l;
-    const returnSequences = l.returnSequences === true || perStep || i < lastRecurrent;
+    if (!isRecurrentSpec(l)) return l;
+    const returnSequences = l.returnSequences === true || perStep || i < lastReader;
     if (returnSequences && l.lastOutput) {
       throw new RnncError('arch/invalid', `--arch: 'last-index' picks one output of a many-to-one layer, but layer ${i + 1} returns sequences `
         + `(${perStep ? '--per-step' : 'a recurrent layer follows it'})`);
@@ -155,6 +211,7 @@ export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLaye
 export function archText(layers: ResolvedLayer[]): string {
   return layers.map((l) => {
     if (l.type === 'dense') return `dense:${l.units}:${l.activation}`;
+    if (l.type === 'conv1d') return [`conv1d:${l.units}:k=${l.kernelSize}`, ...(l.dilation !== 1 ? [`d=${l.dilation}`] : []), l.activation].join(':');
     const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : l.reverse ? 'reverse' : '',
       l.lastOutput === 'last-index' ? 'last-index' : '', l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : '',
       l.recurrentActivation && l.recurrentActivation !== 'sigmoid' ? l.recurrentActivation.replace(/_/g, '-') : '',
@@ -166,5 +223,5 @@ export function archText(layers: ResolvedLayer[]): string {
 /** Width of the model's output: the last layer's units (doubled by a bidirectional concat). */
 export function outputUnits(layers: ResolvedLayer[]): number {
   const last = layers[layers.length - 1]!;
-  return last.type !== 'dense' && last.bidirectional === 'concat' ? 2 * last.units : last.units;
+  return isRecurrentSpec(last) && last.bidirectional === 'concat' ? 2 * last.units : last.units;
 }

@@ -1,4 +1,4 @@
-/** What the network needs from a trainable layer (recurrent.ts, dense.ts). */
+/** What the network needs from a trainable layer (recurrent.ts, dense.ts, conv.ts). */
 import type { Layer } from '../ir/model.js';
 import type { Rng } from '../util/rng.js';
 

@@ -5,7 +5,8 @@
  */
 import type { FloatModel } from '../ir/model.js';
 import { Rng } from '../util/rng.js';
-import type { ResolvedLayer } from './arch.js';
+import { type ResolvedLayer, isRecurrentSpec } from './arch.js';
+import { Conv1dLayer, convParamCount } from './conv.js';
 import { DenseLayer, denseParamCount } from './dense.js';
 import type { TrainLayer } from './layer.js';
 import { ParamStore } from './params.js';
@@ -21,15 +22,16 @@ export class Net {
   constructor(readonly arch: ResolvedLayer[], readonly inputSize: number) {
     let size = 0, width = inputSize;
     for (const l of arch) {
-      size += l.type === 'dense' ? denseParamCount(l.units, width) : recurrentParamCount(l, width);
-      width = l.type !== 'dense' && l.bidirectional === 'concat' ? 2 * l.units : l.units;
+      size += l.type === 'dense' ? denseParamCount(l.units, width) : l.type === 'conv1d' ? convParamCount(l, width) : recurrentParamCount(l, width);
+      width = isRecurrentSpec(l) && l.bidirectional === 'concat' ? 2 * l.units : l.units;
     }
     this.store = new ParamStore(size);
     width = inputSize;
     let seq = true;
     this.layers = arch.map((l) => {
-      const layer = l.type === 'dense' ? new DenseLayer(width, l.units, l.activation, this.store) : new RecurrentLayer(l, width, this.store);
-      if (l.type !== 'dense') seq = l.returnSequences;
+      const layer = l.type === 'dense' ? new DenseLayer(width, l.units, l.activation, this.store)
+        : l.type === 'conv1d' ? new Conv1dLayer(l, width, this.store) : new RecurrentLayer(l, width, this.store);
+      if (isRecurrentSpec(l)) seq = l.returnSequences;
       width = layer.outputSize;
       return layer;
     });
@@ -51,9 +53,9 @@ export class Net {
     return last instanceof DenseLayer && last.activation === 'softmax' ? last : undefined;
   }
 
-  /** Carry recurrent state from one forward call to the next (truncated BPTT). */
+  /** Carry recurrent state and conv1d inputs from one forward call to the next (truncated BPTT). */
   setCarry(carry: boolean): void {
-    for (const l of this.layers) if (l instanceof RecurrentLayer) l.carry = carry;
+    for (const l of this.layers) if (l instanceof RecurrentLayer || l instanceof Conv1dLayer) l.carry = carry;
   }
 
   /** x: T×B×inputSize (normalised). Returns the output and its number of timesteps. */

@@ -13,7 +13,7 @@ import { applyStats, columnStats, type Stats } from '../data/normalize.js';
 import { splitDataset } from '../data/split.js';
 import { RnncError } from '../errors.js';
 import type { DenseLayer as IrDense, FloatModel } from '../ir/model.js';
-import { type ResolvedLayer, archText } from './arch.js';
+import { type ResolvedLayer, archText, isRecurrentSpec } from './arch.js';
 import type { TrainData } from './batches.js';
 import { type LoopConfig, type LoopHooks, type LoopResult, trainLoop } from './loop.js';
 import { Net } from './net.js';
@@ -37,8 +37,8 @@ export function checkArchForTask(arch: ResolvedLayer[], ds: Pick<Dataset, 'task'
   if (ds.task === 'classification' && (last.type !== 'dense' || last.activation !== 'softmax')) {
     throw new RnncError('arch/invalid', '--arch: classification needs a final dense:CLASSES:softmax layer');
   }
-  if (tbptt > 0 && arch.some((l) => l.type !== 'dense' && (l.bidirectional || l.reverse))) {
-    throw new RnncError('usage/invalid', `--tbptt: a ${arch.some((l) => l.type !== 'dense' && l.bidirectional) ? 'bidirectional' : 'reverse'} layer needs the whole sequence; drop --tbptt or that layer`);
+  if (tbptt > 0 && arch.some((l) => isRecurrentSpec(l) && (l.bidirectional || l.reverse))) {
+    throw new RnncError('usage/invalid', `--tbptt: a ${arch.some((l) => isRecurrentSpec(l) && l.bidirectional) ? 'bidirectional' : 'reverse'} layer needs the whole sequence; drop --tbptt or that layer`);
   }
 }
 

@@ -141,3 +141,41 @@ describe('gradient check: reverse layers (one direction reading x_{T−1} … x_
     });
   }
 });
+
+describe('gradient check: causal conv1d (k taps spaced d apart, zeros before t = 0)', () => {
+  // T = 5: with k = 3, d = 2 the first taps read before the start for t < 4.
+  const conv = (k: number, d: number, activation: 'linear' | 'relu' | 'tanh' | 'sigmoid'): ArchLayer => (
+    { type: 'conv1d', units: 4, kernelSize: k, dilation: d, activation });
+  for (const k of [1, 3]) {
+    for (const d of [1, 2]) {
+      it(`conv1d k=${k} d=${d} alone, each activation, MSE per step`, () => {
+        for (const [i, act] of (['linear', 'relu', 'tanh', 'sigmoid'] as const).entries()) {
+          expect(relativeError([{ ...conv(k, d, act), units: 2 } as ArchLayer], true, 'mse', 20 + i)).toBeLessThan(1e-6);
+        }
+      });
+      it(`conv1d k=${k} d=${d} → gru → dense, many-to-one and per step, both losses`, () => {
+        const layers: ArchLayer[] = [conv(k, d, 'tanh'), { type: 'gru', units: 3, resetAfter: true }];
+        expect(relativeError([...layers, softmax4], false, 'ce')).toBeLessThan(1e-6);
+        expect(relativeError([...layers, linear2], false, 'mse')).toBeLessThan(1e-6);
+        expect(relativeError([...layers, softmax4], true, 'ce')).toBeLessThan(1e-6);
+        expect(relativeError([...layers, linear2], true, 'mse')).toBeLessThan(1e-6);
+      });
+      it(`dense → conv1d k=${k} d=${d} → gru → dense: the gradient reaching the conv's inputs`, () => {
+        const layers: ArchLayer[] = [{ type: 'dense', units: 3, activation: 'tanh' }, conv(k, d, 'sigmoid'), { type: 'gru', units: 3, resetAfter: false }];
+        expect(relativeError([...layers, softmax4], false, 'ce', 9)).toBeLessThan(1e-6);
+        expect(relativeError([...layers, linear2], true, 'mse', 10)).toBeLessThan(1e-6);
+      });
+    }
+  }
+  it('relu conv1d between recurrent layers, stacked convs, softmax head per step', () => {
+    const layers: ArchLayer[] = [
+      conv(3, 1, 'relu'), conv(2, 2, 'sigmoid'), { type: 'lstm', units: 3, resetAfter: true }, conv(3, 2, 'relu'),
+      { type: 'rnn', units: 3, resetAfter: true },
+    ];
+    expect(relativeError([...layers, softmax4], false, 'ce', 7)).toBeLessThan(1e-6);
+    expect(relativeError([...layers, softmax4], true, 'ce', 8)).toBeLessThan(1e-6);
+  });
+  it('dilation reaching past the whole sequence ((k−1)·d ≥ T): only the last tap sees data', () => {
+    expect(relativeError([conv(3, 3, 'tanh'), linear2], true, 'mse')).toBeLessThan(1e-6);
+  });
+});

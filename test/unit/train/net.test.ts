@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFloat } from '../../../src/float/model.js';
 import { validateModel } from '../../../src/ir/validate.js';
-import { type ArchLayer, archText, parseArch, resolveArch } from '../../../src/train/arch.js';
+import { type ArchLayer, archText, isRecurrentSpec, parseArch, resolveArch } from '../../../src/train/arch.js';
 import { Net } from '../../../src/train/net.js';
 import { Rng } from '../../../src/util/rng.js';
 
@@ -48,7 +48,7 @@ describe('trained forward equals runFloat on the written model.json', () => {
 describe('architecture strings', () => {
   it('stacking makes every recurrent layer but the last return sequences', () => {
     const r = resolveArch(parseArch('lstm:8,gru:4:bi,dense:2').layers, false);
-    expect(r.map((l) => (l.type === 'dense' ? 'd' : l.returnSequences))).toEqual([true, false, 'd']);
+    expect(r.map((l) => (isRecurrentSpec(l) ? l.returnSequences : 'd'))).toEqual([true, false, 'd']);
   });
   it('per-step tasks make every recurrent layer return sequences', () => {
     const r = resolveArch(parseArch('in:3,lstm:8,gru:4').layers, true) as Array<ArchLayer & { returnSequences: boolean }>;
