@@ -187,15 +187,21 @@ export function parseArch(text: string): Arch {
 }
 
 /**
- * Fixes returnSequences of every recurrent layer for the task (see the header); refuses a
- * conv1d layer with no recurrent layer after it when the task has one target per sequence.
+ * Fixes returnSequences of every recurrent layer for the task (see the header). With one
+ * target per sequence, the last layer reading the sequence must be a recurrent layer:
+ * conv1d and dense layers output one row per timestep, which no target row matches.
  */
 export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLayer[] {
   const lastRecurrent = layers.map(isRecurrentSpec).lastIndexOf(true);
   const lastReader = layers.map((l) => l.type !== 'dense').lastIndexOf(true);
+  const recurrentNames = RECURRENT_TYPES.join(', ');
   if (!perStep && lastReader > lastRecurrent) {
     throw new RnncError('arch/invalid', `--arch: a conv1d layer outputs one row per timestep, but the task has one target per sequence; `
-      + `put a recurrent layer (${RECURRENT_TYPES.join(', ')}) after layer ${lastReader + 1}, or train with --per-step`);
+      + `put a recurrent layer (${recurrentNames}) after layer ${lastReader + 1}, or train with --per-step`);
+  }
+  if (!perStep && lastRecurrent < 0) {
+    throw new RnncError('arch/invalid', `--arch: dense layers output one row per timestep, but the task has one target per sequence; `
+      + `add a recurrent layer (${recurrentNames}), or train with --per-step`);
   }
   return layers.map((l, i): ResolvedLayer => {
     if (!isRecurrentSpec(l)) return l;

@@ -61,6 +61,11 @@ describe('architecture strings', () => {
     expect(() => resolveArch(parseArch('lstm:4:bi:last-index,gru:3').layers, false)).toThrow(/layer 1 returns sequences \(a recurrent layer follows it\)/);
     expect(() => resolveArch(parseArch('lstm:4:bi:last-index').layers, true)).toThrow(/--per-step/);
   });
+  it('one target per sequence needs a recurrent layer (dense layers alone output one row per step)', () => {
+    expect(() => resolveArch(parseArch('dense:4:relu,dense:2').layers, false)).toThrow(
+      '--arch: dense layers output one row per timestep, but the task has one target per sequence; add a recurrent layer (rnn, lstm, gru), or train with --per-step');
+    expect(resolveArch(parseArch('dense:4:relu,dense:2').layers, true)).toHaveLength(2);
+  });
   it.each([
     ['lstm:0', /units must be an integer from 1/],
     ['lstmp:8', /unknown layer 'lstmp'; supported: rnn, lstm, gru, dense/],
