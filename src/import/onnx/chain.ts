@@ -1,5 +1,6 @@
 /**
- * Reads the IR layer chain off the pieces of the graph output. A recurrent node becomes
+ * Reads the IR layer chain off the pieces of the graph output. A dense node becomes a dense
+ * layer and a causal Conv a conv1d layer (conv.ts). A recurrent node becomes
  * one IR layer when its output is used whole: both directions concatenated (forward
  * first) or summed, at every step (returnSequences) or as final states (Keras
  * semantics: forward's last, backward's state after t = 0, which is ONNX Y_h), or at the
@@ -13,11 +14,12 @@
  * tanh(0); LSTM: g = tanh(0) = 0 so c = 0 and h = 0; GRU: n = tanh(0) = 0 so h' = z⊙h = 0),
  * so the sum is the reverse direction alone.
  */
-import type { Layer, RecurrentWeights } from '../../ir/model.js';
+import { type Layer, type RecurrentWeights, isRecurrent } from '../../ir/model.js';
 import { gateCount } from '../../ir/kinds.js';
 import { quote } from '../quote.js';
 import { Unexpressible } from './layout.js';
-import type { DenseNode, NodeAffine, Piece, RecNode, SymValue } from './values.js';
+import { extraProblem } from './conv.js';
+import type { ConvNode, DenseNode, NodeAffine, Piece, RecNode, SymValue } from './values.js';
 
 const fail = (why: string): never => { throw new Unexpressible(why); };
 
@@ -32,7 +34,7 @@ function describe(p: Piece): string {
   switch (p.kind) {
     case 'input': return 'the model input';
     case 'rec': return `${quote(p.node.name)} ${p.node.direction === 'bidirectional' ? (p.dir === 0 ? 'forward' : 'backward') : p.node.direction}`;
-    case 'dense': return `${quote(p.node.name)}`;
+    case 'dense': case 'conv': return `${quote(p.node.name)}`;
     case 'sum': return `${describe(p.a)} + ${describe(p.b)}`;
   }
 }
@@ -52,7 +54,7 @@ function directionsOf(node: RecNode, lastIndex: boolean): Array<'forward' | 'bac
 
 /** Nonzero constant initial states into the directions' weights (initialH / initialC). */
 function withInitialValues(layer: Layer, node: RecNode, directions: ReadonlyArray<'forward' | 'backward'>): Layer {
-  if (layer.type === 'dense') return layer;
+  if (!isRecurrent(layer)) return layer;
   const out = { ...layer };
   directions.forEach((d, k) => {
     const key = d === 'forward' ? 'weights' : 'backwardWeights';
@@ -88,6 +90,14 @@ function denseLayer(node: DenseNode): Layer {
   return { type: 'dense', units: node.units, activation: node.activation, weights: { kernel: node.kernel, bias: node.bias } };
 }
 
+/** A causal Conv: the IR's conv1d (dilation left out when 1, as the IR reads its absence). */
+function convLayer(node: ConvNode): Layer {
+  return {
+    type: 'conv1d', units: node.units, kernelSize: node.kernelSize, ...(node.dilation !== 1 ? { dilation: node.dilation } : {}),
+    activation: node.activation, weights: { kernel: node.kernel, bias: node.bias },
+  };
+}
+
 function isRec(p: Piece | undefined, node: RecNode, dir: number): p is Extract<Piece, { kind: 'rec' }> {
   return p?.kind === 'rec' && p.node === node && p.dir === dir;
 }
@@ -104,6 +114,13 @@ export function resolveChain(pieces: readonly Piece[]): ChainEntry[] {
     if (pieces.length !== 1) fail(`the output mixes ${pieces.map(describe).join(' and ')}`);
     if (first.time === 'last' && first.node.input.some((p) => p.kind === 'input')) fail('a dense layer on the last input timestep is not expressible');
     return [...resolveChain(first.node.input), { layer: denseLayer(first.node) }];
+  }
+  if (first.kind === 'conv') {
+    if (pieces.length !== 1) fail(`the output mixes ${pieces.map(describe).join(' and ')}`);
+    if (first.time !== 'seq') {
+      fail(`${describe(first)}: the last step of a convolution's output is not expressible; rnnc's conv1d outputs every step, so read the last step of a recurrent layer after it`);
+    }
+    return [...resolveChain(first.node.input), { layer: convLayer(first.node) }];
   }
   let node: RecNode;
   let merge: 'concat' | 'sum' | undefined;
@@ -155,5 +172,6 @@ export function inputAffine(pieces: readonly Piece[]): NodeAffine | undefined {
 /** The output's pieces, requiring a plain layout: no batch > 1, directions merged. */
 export function outputPieces(v: SymValue): Piece[] {
   if (v.axes.includes('B')) fail('the output keeps a batch axis larger than 1');
+  if (v.extra) fail(extraProblem(v.extra));
   return v.groups.flat();
 }

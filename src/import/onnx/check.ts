@@ -4,11 +4,14 @@
  */
 import { escapeText, quote } from '../quote.js';
 import { recurrentActivations } from './activations.js';
-import { type NodeProto, attrFloat, attrInt, attrString, attributes, nodeLabel, onnx } from './proto.js';
+import { type NodeProto, attrFloat, attrInt, attrInts, attrString, attributes, nodeLabel, onnx } from './proto.js';
 
-/** Operators the importer follows (recurrent cells, dense heads, an input BatchNormalization and the glue torch.onnx.export emits). */
+/**
+ * Operators the importer follows (recurrent cells, dense heads, causal 1-D convolutions
+ * with their padding, an input BatchNormalization and the glue torch.onnx.export emits).
+ */
 export const SUPPORTED_OPS = [
-  'LSTM', 'GRU', 'RNN', 'Gemm', 'MatMul', 'Add', 'Relu', 'Tanh', 'Sigmoid', 'Softmax',
+  'LSTM', 'GRU', 'RNN', 'Gemm', 'MatMul', 'Add', 'Relu', 'Tanh', 'Sigmoid', 'Softmax', 'Conv', 'Pad',
   'Squeeze', 'Unsqueeze', 'Transpose', 'Reshape', 'Slice', 'Gather', 'Concat',
   'Shape', 'Constant', 'ConstantOfShape', 'Expand', 'Identity', 'Cast', 'Dropout', 'BatchNormalization',
 ] as const;
@@ -73,9 +76,33 @@ function recurrentProblems(node: NodeProto, label: string, opset: number): strin
   return out;
 }
 
+const AUTO_PADS = ['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'];
+
+/** A Conv rnnc's conv1d is: 1-D, stride 1, groups 1 (the padding is judged on the graph, conv.ts). */
+function convProblems(node: NodeProto, label: string): string[] {
+  const attrs = attributes(node);
+  const out: string[] = [];
+  const kernel = attrInts(attrs, 'kernel_shape');
+  if (kernel && kernel.length !== 1) {
+    return [`${label}: a ${kernel.length}-D convolution is not supported; rnnc's conv1d is 1-D over time (nn.Conv1d)`];
+  }
+  const strides = attrInts(attrs, 'strides') ?? [1];
+  if (strides.some((s) => s !== 1)) out.push(`${label}: stride ${strides.join('×')} is not supported; rnnc's conv1d emits one output per input step (stride 1)`);
+  const group = attrInt(attrs, 'group', 1);
+  if (group !== 1) out.push(`${label}: groups ${group} (a grouped or depthwise convolution) is not supported; rnnc's conv1d is dense over the channels (groups=1)`);
+  const autoPad = attrString(attrs, 'auto_pad') ?? 'NOTSET';
+  if (!AUTO_PADS.includes(autoPad)) out.push(`${label}: auto_pad ${quote(autoPad)} is not an ONNX auto_pad`);
+  return out;
+}
+
 function headProblems(node: NodeProto, label: string): string[] {
   const attrs = attributes(node);
   if (node.opType === 'Gemm' && attrInt(attrs, 'transA', 0) !== 0) return [`${label}: transA 1 is not supported`];
+  if (node.opType === 'Conv') return convProblems(node, label);
+  const mode = attrString(attrs, 'mode') ?? 'constant';
+  if (node.opType === 'Pad' && mode !== 'constant') {
+    return [`${label}: mode ${quote(mode)} is not supported; a convolution's padding must be zeros (mode 'constant', F.pad's default)`];
+  }
   return [];
 }
 

@@ -19,8 +19,10 @@ const UNKNOWN_BATCH = 1;
 const UNKNOWN_TIME = 2;
 
 /**
- * Which axis of a rank-3 input is time: follow Transposes from the input to the first
- * recurrent node, whose X is [time, batch, features] (layout 0) or [batch, time, features].
+ * Which axis of a rank-3 input is time: follow Transposes (and an input BatchNormalization)
+ * from the input to the first recurrent node, whose X is [time, batch, features] (layout
+ * 0) or [batch, time, features], or to the first Pad or Conv, whose X is [batch,
+ * channels, time].
  */
 function timeAxis(graph: Graph, inputName: string, dims: number[]): number {
   let name = inputName;
@@ -38,6 +40,11 @@ function timeAxis(graph: Graph, inputName: string, dims: number[]): number {
     }
     if (['LSTM', 'GRU', 'RNN'].includes(next.opType ?? '') && next.input?.[0] === name) {
       return perm[attrInt(attributes(next), 'layout', 0) === 0 ? 0 : 1]!;
+    }
+    if ((next.opType === 'Pad' || next.opType === 'Conv') && next.input?.[0] === name) return perm[2]!;
+    if (next.opType === 'BatchNormalization' && next.input?.[0] === name) {
+      name = next.output?.[0] ?? '';
+      continue;
     }
     break;
   }

@@ -3,8 +3,10 @@
  * Gather, Slice, Concat. Each moves axis roles around; only the moves that keep the
  * value IR-expressible are accepted (e.g. merging direction into features = concat,
  * picking the last timestep). Anything else throws Unexpressible with the reason.
+ * Transpose, Squeeze and Unsqueeze keep a value's extra time steps (values.ts ExtraSteps);
+ * ops.ts keeps such values from the others.
  */
-import { type Axis, type Piece, type SymValue, groupWidth, lastStep, sym } from './values.js';
+import { type Axis, type Piece, type SymValue, groupWidth, lastStep, sym, withExtra } from './values.js';
 
 /** A glue operation the IR cannot follow; graph.ts adds the node's name. */
 export class Unexpressible extends Error {}
@@ -23,14 +25,14 @@ function axisOf(v: SymValue, axis: number): number {
 export function transposeSym(v: SymValue, perm: readonly number[] | undefined): SymValue {
   const p = perm ?? v.axes.map((_, i) => v.axes.length - 1 - i);
   if (p.length !== v.axes.length) fail(`perm has ${p.length} entries for rank ${v.axes.length}`);
-  return sym(p.map((i) => v.axes[i]!), p.map((i) => v.sizes[i]!), v.groups);
+  return withExtra(sym(p.map((i) => v.axes[i]!), p.map((i) => v.sizes[i]!), v.groups), v.extra);
 }
 
 export function squeezeSym(v: SymValue, axes: readonly number[] | undefined): SymValue {
   const drop = new Set(axes ? axes.map((a) => axisOf(v, a)) : v.axes.flatMap((a, i) => (a === '1' ? [i] : [])));
   for (const i of drop) if (v.axes[i] !== '1') fail(`cannot squeeze axis ${i}: it is ${roleName(v.axes[i]!)} of size ${v.sizes[i]}`);
   const keep = v.axes.map((_, i) => i).filter((i) => !drop.has(i));
-  return sym(keep.map((i) => v.axes[i]!), keep.map((i) => v.sizes[i]!), v.groups);
+  return withExtra(sym(keep.map((i) => v.axes[i]!), keep.map((i) => v.sizes[i]!), v.groups), v.extra);
 }
 
 export function unsqueezeSym(v: SymValue, axes: readonly number[]): SymValue {
@@ -42,7 +44,7 @@ export function unsqueezeSym(v: SymValue, axes: readonly number[]): SymValue {
   for (let i = 0; i < rank; i++) {
     if (at.has(i)) { out.push('1'); sizes.push(1); } else { out.push(v.axes[k]!); sizes.push(v.sizes[k]!); k++; }
   }
-  return sym(out, sizes, v.groups);
+  return withExtra(sym(out, sizes, v.groups), v.extra);
 }
 
 function roleName(a: Axis): string {

@@ -1,8 +1,9 @@
 /**
  * One ONNX node at a time: constants are folded, symbolic tensors follow layout.ts,
- * heads.ts and recurrent.ts. Each handler gets its inputs' values and returns its
+ * heads.ts, conv.ts and recurrent.ts. Each handler gets its inputs' values and returns its
  * outputs' values; whatever the IR cannot follow throws Unexpressible.
  */
+import type { DenseActivation } from '../../ir/model.js';
 import {
   MAX_FOLDED, axisIndex, broadcastDims, foldedCount, broadcastTo, concatConst, elementwise, gatherConst, reshapeDims, sliceBounds,
   sliceConst, transposeConst,
@@ -16,6 +17,7 @@ import { type AttributeProto, type NodeProto, attrFloat, attrInt, attrInts, attr
 import { recurrentActivations } from './activations.js';
 import { recurrentNode } from './recurrent.js';
 import { batchNormAffine } from '../fold-affine.js';
+import { activateConv, convOutput, convSym, extraProblem, isWholeSequence, padSym, sliceExtra } from './conv.js';
 import { type ConstValue, type RecNode, type SymValue, type Value, constant, groupWidth, sym } from './values.js';
 
 const fail = (why: string): never => { throw new Unexpressible(why); };
@@ -136,7 +138,9 @@ function slice(c: NodeContext): Value {
     const step = steps[i]!;
     if (step === 0) fail('step 0');
     const [s, e] = sliceBounds(starts[i]!, ends[i]!, step, n);
-    v = v.kind === 'sym' ? sliceSym(v, axis, s, e, step) : sliceConst(v, axis, s, e, step);
+    if (v.kind === 'sym' && v.extra && v.axes[axis] === 'T') v = sliceExtra(v, axis, s, e, step);
+    else if (v.kind === 'sym' && v.extra && !(s === 0 && e === n && step === 1)) fail(extraProblem(v.extra));
+    else v = v.kind === 'sym' ? sliceSym(v, axis, s, e, step) : sliceConst(v, axis, s, e, step);
   });
   return v;
 }
@@ -168,9 +172,7 @@ function recurrent(c: NodeContext): Value[] {
     fail(`X must be ${layout === 0 ? '[time, batch, features]' : '[batch, time, features]'} with directions merged`);
   }
   const input = x.groups[0]!;
-  if (input.some((p) => (p.kind === 'rec' || p.kind === 'input' || p.kind === 'dense') && p.time !== 'seq')) {
-    fail('X must be a whole sequence');
-  }
+  if (!input.every(isWholeSequence)) fail('X must be a whole sequence');
   const direction = (attrString(c.attrs, 'direction') ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
   const hidden = attrInt(c.attrs, 'hidden_size', 0);
   const initial = initialStates(c, op, direction === 'bidirectional' ? 2 : 1, hidden);
@@ -241,6 +243,46 @@ function batchNorm(c: NodeContext): Value {
   return sym([...x.axes], [...x.sizes], [[{ ...p, affine: { ...affine, node } }]]);
 }
 
+/** Pad: zeros on the time axis, a convolution's padding (conv.ts). Pads from the attribute before opset 11, else from input 1. */
+function pad(c: NodeContext): Value {
+  const mode = attrString(c.attrs, 'mode') ?? 'constant';
+  const pads = c.opset >= 11 ? Array.from(needConst(c.inputs[1], 'pads').data) : attrInts(c.attrs, 'pads') ?? fail('pads are missing');
+  const value = c.opset >= 11 ? (c.inputs[2] ? needConst(c.inputs[2], 'constant_value').data[0] ?? 0 : 0) : attrFloat(c.attrs, 'value', 0);
+  const x = c.inputs[0];
+  if (x?.kind !== 'sym') return fail('only the model\'s sequence can be padded (a convolution\'s padding)');
+  return padSym(c.node.name || c.node.output?.[0] || 'Pad', x, pads, mode, value);
+}
+
+function conv(c: NodeContext): Value {
+  const a = c.attrs;
+  const attrs = {
+    autoPad: attrString(a, 'auto_pad') ?? 'NOTSET', group: attrInt(a, 'group', 1),
+    ...(a.has('pads') ? { pads: attrInts(a, 'pads')! } : {}),
+    ...(a.has('dilations') ? { dilations: attrInts(a, 'dilations')! } : {}),
+    ...(a.has('strides') ? { strides: attrInts(a, 'strides')! } : {}),
+    ...(a.has('kernel_shape') ? { kernelShape: attrInts(a, 'kernel_shape')! } : {}),
+  };
+  return convSym(c.node.name || c.node.output?.[0] || 'Conv', needSym(c.inputs[0], 'X'), needWeight(c, 1, 'W'),
+    c.inputs[2] ? needWeight(c, 2, 'B') : undefined, attrs);
+}
+
+/** An activation node: fused into the Conv or the dense node before it. */
+function activation(c: NodeContext, act: DenseActivation, axis?: number): Value {
+  const v = needSym(c.inputs[0], 'input');
+  if (convOutput(v)) return activateConv(v, act);
+  if (v.extra) fail(extraProblem(v.extra));
+  return activate(v, act, axis);
+}
+
+/**
+ * Operators that keep or read a value's extra time steps (values.ts ExtraSteps): glue
+ * that keeps the time axis, the Slice that drops them, Pad and Conv, activations after a
+ * Conv, and Shape, which reads the sizes the tensor has.
+ */
+const EXTRA_STEPS_OPS = new Set([
+  'Identity', 'Dropout', 'Cast', 'Shape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Slice', 'Pad', 'Conv', 'Relu', 'Tanh', 'Sigmoid', 'Softmax',
+]);
+
 /** Integer element types a Cast to which truncates. */
 const INTEGER_TYPES = new Set<number>([
   DataType.UINT8, DataType.INT8, DataType.UINT16, DataType.INT16, DataType.INT32, DataType.INT64, DataType.UINT32, DataType.UINT64,
@@ -268,6 +310,9 @@ export function evaluate(c: NodeContext): Value[] {
 function evaluateOp(c: NodeContext): Value[] {
   const op = c.node.opType ?? '';
   const [x] = c.inputs;
+  if (!EXTRA_STEPS_OPS.has(op)) {
+    for (const v of c.inputs) if (v?.kind === 'sym' && v.extra) fail(extraProblem(v.extra));
+  }
   switch (op) {
     case 'Constant': return [constantNode(c)];
     case 'Identity': case 'Dropout': return [x ?? fail('input is missing')];
@@ -317,12 +362,14 @@ function evaluateOp(c: NodeContext): Value[] {
     case 'Gemm': return [gemmHead(c.node.name || op, needSym(x, 'A'), needWeight(c, 1, 'B'),
       c.inputs[2] ? needWeight(c, 2, 'C') : undefined, attrInt(c.attrs, 'transB', 0) === 1,
       attrFloat(c.attrs, 'alpha', 1), attrFloat(c.attrs, 'beta', 1))];
-    case 'Relu': return [activate(needSym(x, 'input'), 'relu')];
-    case 'Tanh': return [activate(needSym(x, 'input'), 'tanh')];
-    case 'Sigmoid': return [activate(needSym(x, 'input'), 'sigmoid')];
-    case 'Softmax': return [activate(needSym(x, 'input'), 'softmax', attrInt(c.attrs, 'axis', c.opset >= 13 ? -1 : 1))];
+    case 'Relu': return [activation(c, 'relu')];
+    case 'Tanh': return [activation(c, 'tanh')];
+    case 'Sigmoid': return [activation(c, 'sigmoid')];
+    case 'Softmax': return [activation(c, 'softmax', attrInt(c.attrs, 'axis', c.opset >= 13 ? -1 : 1))];
     case 'LSTM': case 'GRU': case 'RNN': return recurrent(c);
     case 'BatchNormalization': return [batchNorm(c)];
+    case 'Pad': return [pad(c)];
+    case 'Conv': return [conv(c)];
     default: return fail(`operator ${quote(op)} is not supported`);
   }
 }

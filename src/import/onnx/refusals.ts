@@ -3,10 +3,9 @@
  * recognised as the layer they came from so the refusal is one line that names it and
  * says what to do (instead of one message per operator the exporter decomposed it into):
  *   - nn.Embedding: Gather of the rows of a weight table by an integer graph input;
- *   - nn.Conv1d: a Conv node;
  *   - nn.LayerNorm: LayerNormalization (opset 17) or, before, ReduceMean → Sub → Pow →
  *     ReduceMean → Add(ε) → Sqrt → Div (→ Mul γ → Add β).
- * (nn.RNN(nonlinearity='relu') is imported: activations.ts.)
+ * (nn.RNN(nonlinearity='relu') is imported: activations.ts; a causal nn.Conv1d too: conv.ts.)
  */
 import { quote } from '../quote.js';
 import { type ModelProto, type NodeProto, nodeLabel } from './proto.js';
@@ -25,13 +24,6 @@ function embedding(graph: Graph): string | undefined {
   const index = node.input![1]!;
   return `node ${nodeLabel(node)}: an Embedding (rows of ${quote(node.input![0]!)} picked by the integer input ${quote(casts.get(index) ?? index)}) `
     + 'is not supported; export the model after the embedding (forward() taking the embedded vectors [batch, time, dim]) and feed rnnc those vectors';
-}
-
-function conv(graph: Graph): string | undefined {
-  const node = (graph.node ?? []).find((n) => n.opType === 'Conv' || n.opType === 'ConvTranspose');
-  if (!node) return undefined;
-  return `node ${nodeLabel(node)}: a convolution front end (nn.Conv1d) is not supported; a streaming Conv1d layer is planned; `
-    + 'export the recurrent part alone (forward() taking the convolution\'s output) and run the convolution before it';
 }
 
 function consumers(graph: Graph, name: string, op: string): NodeProto[] {
@@ -63,5 +55,5 @@ function layerNormLine(graph: Graph): string | undefined {
 
 /** One line naming a recognised unsupported layer and what to do, or undefined. */
 export function knownLayerRefusal(graph: Graph): string | undefined {
-  return embedding(graph) ?? conv(graph) ?? layerNormLine(graph);
+  return embedding(graph) ?? layerNormLine(graph);
 }

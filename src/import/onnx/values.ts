@@ -5,7 +5,7 @@
  * features, which IR-expressible values they hold (pieces). The IR layer chain is read
  * off the pieces of the graph output at the end (chain.ts).
  */
-import type { DenseActivation, GateActivation, RecurrentType, RecurrentWeights, RnnActivation } from '../../ir/model.js';
+import type { ConvActivation, DenseActivation, GateActivation, RecurrentType, RecurrentWeights, RnnActivation } from '../../ir/model.js';
 import type { InputAffine } from '../fold-affine.js';
 
 export interface ConstValue {
@@ -61,6 +61,22 @@ export interface DenseNode {
 }
 
 /**
+ * Conv (a Conv1d, conv.ts) on a whole sequence, made causal by its padding: IR conv1d
+ * layout (kernel units × (kernelSize·inputs), taps oldest first), with an optional
+ * activation node after it.
+ */
+export interface ConvNode {
+  name: string;
+  units: number;
+  kernelSize: number;
+  dilation: number;
+  kernel: number[][];
+  bias: number[];
+  activation: ConvActivation;
+  input: Piece[];
+}
+
+/**
  * One run of features. For recurrent outputs `time` says which: the output at every
  * step ('seq'), the direction's final state ('final'), or its output at the last time
  * index ('lastStep', which differs from 'final' for a direction that runs backwards).
@@ -69,10 +85,25 @@ export type Piece =
   | { kind: 'input'; width: number; time: 'seq' | 'last'; affine?: NodeAffine }
   | { kind: 'rec'; node: RecNode; dir: number; time: 'seq' | 'final' | 'lastStep' }
   | { kind: 'dense'; node: DenseNode; time: 'seq' | 'last' }
+  | { kind: 'conv'; node: ConvNode; time: 'seq' | 'last' }
   | { kind: 'sum'; a: Piece; b: Piece };
 
 /** A per-feature affine applied to the model input (an inference-mode BatchNormalization), with its node for messages. */
 export interface NodeAffine extends InputAffine {
+  node: string;
+}
+
+/**
+ * Steps on the time axis beyond the sequence: `before` steps precede x_0 and `after`
+ * follow x_{T−1}. A Pad's are zeros (a Conv reads them as its padding); a Conv's are
+ * outputs computed from padding alone or past the end of the input, which a Slice must
+ * drop (conv.ts). Only the operators that know them see such a value.
+ */
+export interface ExtraSteps {
+  before: number;
+  after: number;
+  zeros: boolean;
+  /** The Pad or Conv node that made them, for messages. */
   node: string;
 }
 
@@ -82,6 +113,8 @@ export interface SymValue {
   sizes: number[];
   /** One list of pieces per index of the D axis (exactly one when there is no D axis). */
   groups: Piece[][];
+  /** Steps on the T axis that are not the sequence's (ExtraSteps); absent = none. */
+  extra?: ExtraSteps;
 }
 
 export type Value = ConstValue | SymValue;
@@ -91,12 +124,20 @@ export function pieceWidth(p: Piece): number {
     case 'input': return p.width;
     case 'rec': return p.node.units;
     case 'dense': return p.node.units;
+    case 'conv': return p.node.units;
     case 'sum': return pieceWidth(p.a);
   }
 }
 
 export function groupWidth(g: readonly Piece[]): number {
   return g.reduce((s, p) => s + pieceWidth(p), 0);
+}
+
+/** `v` with `extra` steps on its time axis (none when undefined). */
+export function withExtra(v: SymValue, extra: ExtraSteps | undefined): SymValue {
+  const out: SymValue = { kind: 'sym', axes: v.axes, sizes: v.sizes, groups: v.groups };
+  if (extra && (extra.before > 0 || extra.after > 0)) out.extra = extra;
+  return out;
 }
 
 /** Builds a symbolic value, turning a D axis with one group into a plain size-1 axis. */
@@ -122,6 +163,9 @@ export function lastStep(p: Piece): Piece {
     }
     case 'dense':
       return p.time === 'seq' ? { kind: 'dense', node: { ...p.node, input: p.node.input.map(lastStep) }, time: 'last' } : p;
+    // A conv's last output reads a window of its input: the piece stays whole, marked
+    // 'last' (the IR's conv1d outputs every step; chain.ts says so).
+    case 'conv': return { ...p, time: 'last' };
     case 'sum': return { kind: 'sum', a: lastStep(p.a), b: lastStep(p.b) };
   }
 }
