@@ -2,7 +2,8 @@
  * The common PyTorch export patterns (test/fixtures/onnx/patterns, made by
  * make_onnx_patterns.py), through the real CLI: each accepted pattern imports, its float
  * reference matches torch within 1e-5 and `rnnc verify` is bit-exact on the host; each
- * refused pattern exits 2 with one line that says what to do.
+ * refused pattern exits 2 with one line that says what to do. Causal Conv1d front ends
+ * (CONV_ACCEPTED) are checked on import and float only for now.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,18 @@ const ACCEPTED: Record<string, { args?: string[]; layers: string }> = {
   rnn_relu: { layers: 'rnn' },
 };
 
+/**
+ * Causal Conv1d front ends (make_onnx_patterns.py conv): import and float only.
+ * TODO(conv1d codegen): move them into ACCEPTED, so `rnnc verify` (host and QEMU) runs on them too.
+ */
+const CONV_ACCEPTED: Record<string, string> = {
+  conv_gru_pad: 'conv1d -> gru -> dense',
+  conv_gru_slice: 'conv1d -> gru -> dense',
+  conv_relu_lstm: 'conv1d -> lstm -> dense',
+  bn_conv_tanh_gru11: 'conv1d -> gru -> dense',
+  conv2_rnn9: 'conv1d -> conv1d -> rnn -> dense',
+};
+
 let tmp = '';
 beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'rnnc-onnx-patterns-')); });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -59,6 +72,18 @@ describe('accepted PyTorch export patterns', () => {
     expect(v.stderr).not.toMatch(/mismatch|internal error/);
     expect(v.exitCode).toBe(0);
     expect(v.stdout).toMatch(/outputs compared in \d+ cases, all bit-exact/);
+  });
+});
+
+describe('accepted causal Conv1d front ends', () => {
+  it.concurrent.each(Object.keys(CONV_ACCEPTED))('%s: imports, float within 1e-5 of torch', async (name) => {
+    const out = join(tmp, `${name}.json`);
+    const imp = await rnnc(['import', `${dir}${name}.onnx`, '-o', out]);
+    expect(imp.stderr).toBe('');
+    expect(imp.exitCode).toBe(0);
+    expect(imp.stdout).toContain(`: ${CONV_ACCEPTED[name]}, `);
+    const want = expected(name);
+    expect(maxAbsDiff(runFloat(loadModel(out), want.input), want.output)).toBeLessThan(1e-5);
   });
 });
 
@@ -133,7 +158,11 @@ const REFUSED: Record<string, RegExp> = {
   layernorm_gru13: /node '\/ln\/ReduceMean' \(ReduceMean\) starts a LayerNorm exported as ReduceMean\/Sub\/Pow\/Sqrt\/Div: LayerNorm is not supported.*retrain without it/,
   layernorm_gru17: /node '\/ln\/LayerNormalization' \(LayerNormalization\): LayerNorm is not supported.*retrain without it/,
   embedding_lstm: /an Embedding \(rows of 'emb\.weight' picked by the integer input 'tokens'\) is not supported; export the model after the embedding/,
-  conv_gru: /nn\.Conv1d\) is not supported; a streaming Conv1d layer is planned; export the recurrent part alone/,
+  // nn.Conv1d(padding=1), k = 3: symmetric padding, output t reads x_{t+1}.
+  conv_gru: /node '\/conv\/Conv' \(Conv\): .*output t reads inputs up to t\+1: the convolution is not causal.*pad 2 on the left only: F\.pad\(x, \(2, 0\)\) with padding=0, or padding=2 and drop the last 2 outputs/,
+  conv_noslice: /node '\/rnn\/GRU' \(GRU\): the time axis still holds the last 2 outputs of '\/convs\/convs\.0\/conv\/Conv'.*not causal.*drop them \(y\[\.\.\., :-2\]\)/,
+  conv_stride2: /\(Conv\): stride 2 is not supported; rnnc's conv1d emits one output per input step \(stride 1\)$/,
+  conv_depthwise: /\(Conv\): groups 3 \(a grouped or depthwise convolution\) is not supported/,
 };
 
 describe('refused patterns: exit 2, one line saying what to do', () => {
