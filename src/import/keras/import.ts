@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { RnncError } from '../../errors.js';
 import type { FloatModel, Layer } from '../../ir/model.js';
+import { layerOutputSize } from '../../ir/shapes.js';
 import { validateModel } from '../../ir/validate.js';
 import { type InputAffine, foldInputAffine } from '../fold-affine.js';
 import { modelNameFrom } from '../name.js';
@@ -20,7 +21,7 @@ import { readKerasWeights } from './weights.js';
 /** Output width a layer will have, from its config alone, so checking can go on past a bad layer. */
 function outputWidth(l: KerasLayer): number | undefined {
   const inner = l.className === 'Bidirectional' ? (l.config.layer as { config?: Record<string, unknown> } | undefined)?.config : l.config;
-  const units = inner?.units;
+  const units = l.className === 'Conv1D' ? l.config.filters : inner?.units;
   if (typeof units !== 'number') return undefined;
   return l.className === 'Bidirectional' && l.config.merge_mode === 'concat' ? 2 * units : units;
 }
@@ -30,6 +31,8 @@ function firstInputWidth(declared: number | undefined, first: KerasLayer, weight
   if (declared !== undefined) return declared;
   const direction = first.className === 'Bidirectional' ? 'forward' : undefined;
   const kernel = findWeight(weights, first.name, 'kernel', direction);
+  // Dense and recurrent kernels are inputs × ·, a Conv1D's k × inputs × filters.
+  if (first.className === 'Conv1D') return kernel?.shape.length === 3 ? kernel.shape[1] : undefined;
   return kernel?.shape.length === 2 ? kernel.shape[0] : undefined;
 }
 
@@ -64,7 +67,7 @@ export function importKeras(json: KerasJson, path: string, name?: string, output
     if (l.className === 'BatchNormalization') continue; // refused above; keeps the width
     const layer: Layer | undefined = width === undefined ? undefined : convertLayer(problems, weights, l, width, hard);
     if (layer) layers.push(layer);
-    width = layer ? (layer.type !== 'dense' && layer.bidirectional === 'concat' ? 2 * layer.units : layer.units) : outputWidth(l);
+    width = layer ? layerOutputSize(layer) : outputWidth(l);
   }
   if (problems.unsupported.length > 0) throw problemsError('import/unsupported', source, problems.unsupported);
   if (problems.invalid.length > 0) throw problemsError('import/invalid', source, problems.invalid);

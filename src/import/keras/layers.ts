@@ -1,10 +1,12 @@
 /**
  * Keras / TF.js layers → IR layers. Keras stores kernels `inputs × (gates·units)` with
  * gate columns in its own order (gates.ts); the IR wants `(gates·units) × inputs` rows
- * in IR order, so every matrix is transposed and its gate blocks reordered.
+ * in IR order, so every matrix is transposed and its gate blocks reordered. A Conv1D
+ * kernel is `k × inputs × filters`; the IR's conv1d row o is the taps in the same order
+ * (oldest first), kernel[j][:, o] one after the other.
  */
-import type { DenseActivation, GateActivation, Layer, MergeMode, RecurrentType, RecurrentWeights } from '../../ir/model.js';
-import { DENSE_ACTIVATIONS, MERGE_MODES } from '../../ir/model.js';
+import type { ConvActivation, DenseActivation, GateActivation, Layer, MergeMode, RecurrentType, RecurrentWeights } from '../../ir/model.js';
+import { CONV_ACTIVATIONS, DENSE_ACTIVATIONS, MERGE_MODES } from '../../ir/model.js';
 import { gateCount } from '../../ir/kinds.js';
 import { GRU_ORDER, LSTM_ORDER } from '../gates.js';
 import { escapeText, quote } from '../quote.js';
@@ -14,7 +16,7 @@ import type { NamedTensor } from './weights.js';
 
 const RECURRENT: Record<string, RecurrentType> = { SimpleRNN: 'rnn', LSTM: 'lstm', GRU: 'gru' };
 /** Named in refusals; dropout/noise layers, TimeDistributed(Dense) and an input BatchNormalization are also taken (simplify.ts, batchnorm.ts). */
-export const SUPPORTED_LAYERS = ['InputLayer', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Dense'] as const;
+export const SUPPORTED_LAYERS = ['InputLayer', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Dense', 'Conv1D'] as const;
 
 /** Collects every problem of every layer so one error can list them all. */
 export interface Problems {
@@ -182,6 +184,55 @@ function convertDense(p: Problems, weights: Weights, l: KerasLayer, inputSize: n
   };
 }
 
+/** A one-element size list as Keras writes it ([3]), or the bare number TF.js may keep; undefined when neither. */
+function single(v: unknown): number | undefined {
+  const x = Array.isArray(v) && v.length === 1 ? v[0] : v;
+  return typeof x === 'number' && Number.isInteger(x) ? x : undefined;
+}
+
+/**
+ * Conv1D(padding='causal') is the IR's conv1d: y_t = act(b + Σ_j K[j]ᵀ x_{t−(k−1−j)·d})
+ * (Keras pads (k−1)·d zeros on the left). 'valid' and 'same' read other inputs (and
+ * 'same' the future): refused, saying to use 'causal'.
+ */
+function convertConv1D(p: Problems, weights: Weights, l: KerasLayer, inputSize: number): Layer | undefined {
+  const c = l.config;
+  const at = `layer ${quote(l.name)} (Conv1D)`;
+  const before = p.unsupported.length;
+  const padding = c.padding ?? 'valid';
+  if (padding !== 'causal') {
+    p.unsupported.push(`${at}: padding ${typeof padding === 'string' ? quote(padding) : shown(padding)} is not supported; rnnc's conv1d is causal (output t from inputs up to t, streamed): use padding='causal'`);
+  }
+  const strides = single(c.strides ?? 1);
+  if (strides !== 1) p.unsupported.push(`${at}: strides ${strides ?? shown(c.strides)} is not supported; rnnc's conv1d emits one output per input step: use strides=1`);
+  if (c.groups !== undefined && single(c.groups) !== 1) p.unsupported.push(`${at}: groups ${single(c.groups) ?? shown(c.groups)} is not supported; rnnc's conv1d is dense over the channels: use groups=1`);
+  if (c.data_format !== undefined && c.data_format !== 'channels_last') {
+    p.unsupported.push(`${at}: data_format ${shown(c.data_format)} is not supported; rnnc's sequences are [time, features] (channels_last)`);
+  }
+  const act = activationName(c.activation) ?? 'linear';
+  if (!CONV_ACTIVATIONS.includes(act as ConvActivation)) {
+    p.unsupported.push(`${at}: activation ${quote(act)} is not supported; supported: ${CONV_ACTIVATIONS.join(', ')}`);
+  }
+  if (p.unsupported.length > before) return undefined;
+  const units = c.filters;
+  const k = single(c.kernel_size);
+  const d = single(c.dilation_rate ?? 1);
+  if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
+    p.invalid.push(`layer ${quote(l.name)}: filters: expected a positive integer, got ${shown(units)}`);
+    return undefined;
+  }
+  if (k === undefined || k < 1) { p.invalid.push(`layer ${quote(l.name)}: kernel_size: expected a positive integer, got ${shown(c.kernel_size)}`); return undefined; }
+  if (d === undefined || d < 1) { p.invalid.push(`layer ${quote(l.name)}: dilation_rate: expected a positive integer, got ${shown(c.dilation_rate)}`); return undefined; }
+  const kernel = tensor(p, weights, l.name, 'kernel', [k, inputSize, units]);
+  const bias = c.use_bias === false || !kernel ? undefined : tensor(p, weights, l.name, 'bias', [units]);
+  if (!kernel || (c.use_bias !== false && !bias)) return undefined;
+  // K[j][i][o] at (j·inputs + i)·units + o → row o, column j·inputs + i: the transpose of the flat (k·inputs) × units matrix.
+  return {
+    type: 'conv1d', units, kernelSize: k, ...(d !== 1 ? { dilation: d } : {}), activation: act as ConvActivation,
+    weights: { kernel: transposed(kernel.data, k * inputSize, units), bias: bias ? Array.from(bias.data) : new Array<number>(units).fill(0) },
+  };
+}
+
 /**
  * Converts one Keras layer; problems go to `p` and the result is undefined when there
  * were any. `hard`: what "hard_sigmoid" means in this file (kerasHardSigmoid).
@@ -189,6 +240,7 @@ function convertDense(p: Problems, weights: Weights, l: KerasLayer, inputSize: n
 export function convertLayer(p: Problems, weights: Weights, l: KerasLayer, inputSize: number, hard: GateActivation = 'hard_sigmoid'): Layer | undefined {
   if (Object.hasOwn(RECURRENT, l.className)) return convertRecurrent(p, weights, l, inputSize, hard);
   if (l.className === 'Dense') return convertDense(p, weights, l, inputSize);
+  if (l.className === 'Conv1D') return convertConv1D(p, weights, l, inputSize);
   if (l.className === 'Bidirectional') {
     const inner = l.config.layer as { class_name?: unknown; config?: unknown } | undefined;
     const cls = typeof inner?.class_name === 'string' ? inner.class_name : '?';

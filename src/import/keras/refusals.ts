@@ -9,7 +9,6 @@ const ADVICE: Record<string, string> = {
   Masking: 'rnnc runs every timestep and skips none; remove the Masking layer and feed sequences without padding',
   Embedding: 'an Embedding takes token ids, but rnnc models take real-valued features; '
     + 'export the network after the embedding and feed it the embedding vectors',
-  Conv1D: 'a streaming Conv1d layer is planned but not there yet; export the recurrent part alone and feed it the convolution outputs',
   LayerNormalization: 'a LayerNormalization normalises each timestep by its own statistics, which rnnc cannot do; '
     + 'retrain without it, or export the layers after it',
 };

@@ -7,7 +7,9 @@
  *     runs on every timestep with the same weights (docs/model-format.md), so the
  *     wrapper is removed. Its weights stay stored under the wrapper's name
  *     (`time_distributed/kernel`, or `time_distributed/dense/kernel`), which findWeight
- *     finds as a path component, so the Dense takes the wrapper's name.
+ *     finds as a path component, so the Dense takes the wrapper's name;
+ *   - an Activation layer right after a linear Conv1D is that convolution's activation
+ *     (convertLayer checks it is one the IR's conv1d has).
  */
 import type { KerasLayer } from './topology.js';
 
@@ -25,7 +27,8 @@ function wrapped(l: KerasLayer): KerasLayer | undefined {
 }
 
 /**
- * `layers` without the inference-time identities, TimeDistributed(Dense) unwrapped.
+ * `layers` without the inference-time identities, TimeDistributed(Dense) unwrapped, an
+ * Activation after a linear Conv1D fused into it.
  * Any other TimeDistributed is kept as it is, and refused by convertLayer by name.
  */
 export function simplifyLayers(layers: readonly KerasLayer[]): KerasLayer[] {
@@ -33,7 +36,13 @@ export function simplifyLayers(layers: readonly KerasLayer[]): KerasLayer[] {
   for (const l of layers) {
     const inner = wrapped(l);
     const layer = inner && (inner.className === 'Dense' || IDENTITY_LAYERS.includes(inner.className)) ? inner : l;
-    if (!IDENTITY_LAYERS.includes(layer.className)) out.push(layer);
+    if (IDENTITY_LAYERS.includes(layer.className)) continue;
+    const prev = out[out.length - 1];
+    if (layer.className === 'Activation' && prev?.className === 'Conv1D' && (prev.config.activation ?? 'linear') === 'linear') {
+      out[out.length - 1] = { ...prev, config: { ...prev.config, activation: layer.config.activation } };
+      continue;
+    }
+    out.push(layer);
   }
   return out;
 }
