@@ -1,9 +1,10 @@
 /**
  * Keras / TF.js models as practitioners export them, through the built CLI: dropout and
  * noise layers dropped, TimeDistributed(Dense) as the per-step dense, an input
- * BatchNormalization folded into the input normalisation (negative gammas included), and
- * one-line refusals that say what to do. Float within 1e-5 of tfjs predict; `rnnc verify`
- * bit-exact. Needs dist built (npx tsc -p tsconfig.json).
+ * BatchNormalization folded into the input normalisation (negative gammas included),
+ * causal Conv1D as conv1d, and one-line refusals that say what to do. Float within 1e-5
+ * of tfjs predict; `rnnc verify` bit-exact (not yet for the conv patterns). Needs dist
+ * built (npx tsc -p tsconfig.json).
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFloat } from '../../src/float/model.js';
 import { loadModel } from '../../src/ir/io.js';
-import type { FloatModel } from '../../src/ir/model.js';
+import { type FloatModel, isRecurrent } from '../../src/ir/model.js';
 import { saveLayersModel } from '../helpers/keras-fixtures.js';
-import { ACCEPTED, type PatternFixture, REFUSED, STATE_OUTPUTS, insertLayer, makePattern, twoHeads } from '../helpers/keras-patterns.js';
+import { ACCEPTED, CONV_ACCEPTED, type PatternFixture, REFUSED, STATE_OUTPUTS, insertLayer, makePattern, twoHeads } from '../helpers/keras-patterns.js';
 import { rnnc } from '../helpers/run-cli.js';
 
 let root = '';
@@ -22,7 +23,7 @@ const fixtures = new Map<string, PatternFixture>();
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'rnnc-keras-patterns-'));
   let seed = 40;
-  for (const [name, build] of Object.entries(ACCEPTED)) fixtures.set(name, await makePattern(build, join(root, name), seed++));
+  for (const [name, build] of Object.entries({ ...ACCEPTED, ...CONV_ACCEPTED })) fixtures.set(name, await makePattern(build, join(root, name), seed++));
   for (const [name, [build, output]] of Object.entries(STATE_OUTPUTS)) fixtures.set(name, await makePattern(build, join(root, name), seed++, output));
   for (const [name, [build]] of Object.entries(REFUSED)) await saveLayersModel(build(), join(root, name));
   await saveLayersModel(twoHeads(), join(root, 'two_heads'));
@@ -50,7 +51,7 @@ function maxDiff(model: FloatModel, f: PatternFixture): number {
   return d;
 }
 
-const kinds = (m: FloatModel) => m.layers.map((l) => (l.type === 'dense' ? 'dense' : `${l.type}${l.returnSequences ? '*' : ''}`));
+const kinds = (m: FloatModel) => m.layers.map((l) => (!isRecurrent(l) ? l.type : `${l.type}${l.returnSequences ? '*' : ''}`));
 
 describe('accepted patterns: rnnc import, float vs tfjs predict within 1e-5', () => {
   const expected: Record<string, { layers: string[]; normalized: boolean }> = {
@@ -60,8 +61,10 @@ describe('accepted patterns: rnnc import, float vs tfjs predict within 1e-5', ()
     bn_no_gamma_eps: { layers: ['rnn', 'dense'], normalized: true },
     tfjs_defaults: { layers: ['lstm*', 'gru', 'dense'], normalized: false },
     rnn_relu: { layers: ['rnn*', 'dense'], normalized: false },
+    conv_causal_gru: { layers: ['conv1d', 'gru', 'dense'], normalized: false },
+    conv_activation_lstm: { layers: ['conv1d', 'conv1d', 'lstm*', 'dense'], normalized: false },
   };
-  for (const name of Object.keys(ACCEPTED)) {
+  for (const name of [...Object.keys(ACCEPTED), ...Object.keys(CONV_ACCEPTED)]) {
     it(name, async () => {
       const f = fixtures.get(name)!;
       const model = await imported(f.dir);

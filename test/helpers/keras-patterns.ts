@@ -2,8 +2,9 @@
  * Keras-format models in the shapes practitioners export, built by TF.js with its default
  * arguments (most with `recurrentActivation: 'sigmoid'`; `tfjs_defaults` keeps TF.js'
  * default hard_sigmoid gates): dropout and noise layers, TimeDistributed(Dense), an input
- * BatchNormalization, and the front ends rnnc refuses by design. Saved with saveLayersModel, as model.save()
- * hands them to a file handler; built at test time.
+ * BatchNormalization, causal Conv1D front ends, and the front ends rnnc refuses by design.
+ * Saved with saveLayersModel, as model.save() hands them to a file handler; built at test
+ * time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +63,30 @@ export const ACCEPTED: Record<string, () => tf.LayersModel> = {
   ]),
 };
 
+/**
+ * Causal Conv1D front ends, which rnnc imports. Kept apart from ACCEPTED, whose models
+ * every verify test (host, QEMU board) runs, until the C generator has conv1d; then they
+ * join ACCEPTED.
+ */
+export const CONV_ACCEPTED: Record<string, () => tf.LayersModel> = {
+  // Dilation 2 with a fused relu; a linear conv, an Activation layer after it, a second conv.
+  conv_causal_gru: () => S([
+    tf.layers.conv1d({ filters: 5, kernelSize: 3, padding: 'causal', dilationRate: 2, activation: 'relu', inputShape: [T, F] }),
+    tf.layers.gru({ units: 4, ...sig }),
+    tf.layers.dense({ units: 2 }),
+  ]),
+  conv_activation_lstm: () => S([
+    tf.layers.conv1d({ filters: 4, kernelSize: 2, padding: 'causal', inputShape: [T, F] }),
+    tf.layers.activation({ activation: 'tanh' }),
+    tf.layers.dropout({ rate: 0.2 }),
+    tf.layers.conv1d({ filters: 3, kernelSize: 3, padding: 'causal', activation: 'sigmoid', useBias: false }),
+    tf.layers.lstm({ units: 4, ...sig, returnSequences: true }),
+    // Not TimeDistributed: TF.js infers a causal conv's output length as a valid one's
+    // (T − (k−1)·d), and TimeDistributed would refuse the true length in predictor().
+    tf.layers.dense({ units: 2 }),
+  ]),
+};
+
 /** Models rnnc refuses by design, with the words its one line must hold. */
 export const REFUSED: Record<string, [() => tf.LayersModel, RegExp]> = {
   masking: [() => S([
@@ -72,10 +97,19 @@ export const REFUSED: Record<string, [() => tf.LayersModel, RegExp]> = {
     tf.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: T }),
     tf.layers.gru({ units: 3, ...sig }),
   ]), /\(Embedding\): an Embedding takes token ids.*export the network after the embedding/],
+  // Conv1D's default padding, 'valid': output t reads inputs t … t+k−1.
   conv1d: [() => S([
     tf.layers.conv1d({ filters: 4, kernelSize: 3, inputShape: [T, F] }),
     tf.layers.gru({ units: 3, ...sig }),
-  ]), /\(Conv1D\): a streaming Conv1d layer is planned.*export the recurrent part alone/],
+  ]), /\(Conv1D\): padding 'valid' is not supported; rnnc's conv1d is causal .*use padding='causal'/],
+  conv1d_same: [() => S([
+    tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same', inputShape: [T, F] }),
+    tf.layers.gru({ units: 3, ...sig }),
+  ]), /\(Conv1D\): padding 'same' is not supported; rnnc's conv1d is causal .*use padding='causal'/],
+  conv1d_strides: [() => S([
+    tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'causal', strides: 2, inputShape: [T, F] }),
+    tf.layers.gru({ units: 3, ...sig }),
+  ]), /\(Conv1D\): strides 2 is not supported; rnnc's conv1d emits one output per input step: use strides=1/],
   layer_norm: [() => S([
     tf.layers.lstm({ units: 3, ...sig, returnSequences: true, inputShape: [T, F] }),
     tf.layers.layerNormalization(),
@@ -120,6 +154,37 @@ export interface PatternFixture {
 }
 
 /**
+ * What predicts for a Sequential `model` whose Conv1D layers have padding 'causal', which
+ * TF.js builds and saves but cannot run ("CAUSAL padding mode in conv1dWithBias is not
+ * implemented"): the same layers (shared, so the same weights) with each causal conv
+ * replaced by what Keras computes for it, (k−1)·d zeros on the left (Reshape to
+ * [T, 1, C], ZeroPadding2D, Reshape back) and the conv with padding 'valid' and its
+ * weights. Any other model predicts itself.
+ */
+function predictor(model: tf.LayersModel): tf.LayersModel {
+  const causal = (l: tf.layers.Layer) => l.getClassName() === 'Conv1D' && l.getConfig().padding === 'causal';
+  if (!model.layers.some(causal)) return model;
+  const input = tf.input({ shape: model.inputs[0]!.shape.slice(1) as number[] });
+  let x = input;
+  for (const layer of model.layers) {
+    if (!causal(layer)) { x = layer.apply(x) as tf.SymbolicTensor; continue; }
+    const c = layer.getConfig() as { filters: number; kernelSize: [number]; dilationRate: [number]; activation: string; useBias: boolean };
+    const [steps, channels] = x.shape.slice(1) as [number, number];
+    const pad = (c.kernelSize[0] - 1) * c.dilationRate[0];
+    x = tf.layers.reshape({ targetShape: [steps, 1, channels] }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.zeroPadding2d({ padding: [[pad, 0], [0, 0]] }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.reshape({ targetShape: [steps + pad, channels] }).apply(x) as tf.SymbolicTensor;
+    const valid = tf.layers.conv1d({
+      filters: c.filters, kernelSize: c.kernelSize, dilationRate: c.dilationRate, padding: 'valid',
+      activation: c.activation as 'linear', useBias: c.useBias,
+    });
+    x = valid.apply(x) as tf.SymbolicTensor;
+    valid.setWeights(layer.getWeights());
+  }
+  return tf.model({ inputs: input, outputs: x });
+}
+
+/**
  * Builds, seeds, predicts `cases` random sequences and saves the model in `dir`. For a
  * model with several outputs, `output` is the prediction's index.
  */
@@ -128,7 +193,7 @@ export async function makePattern(build: () => tf.LayersModel, dir: string, seed
   const rng = new Rng(seedValue);
   seed(model, rng);
   const inputs = Array.from({ length: cases }, () => Array.from({ length: T }, () => Array.from({ length: F }, () => rng.uniform(-2, 2))));
-  const predicted = model.predict(tf.tensor3d(inputs));
+  const predicted = predictor(model).predict(tf.tensor3d(inputs));
   const y = Array.isArray(predicted) ? predicted[output]! : predicted;
   const batch = (await y.array()) as number[][][] | number[][];
   const outputs = y.shape.length === 3 ? (batch as number[][][]) : (batch as number[][]).map((v) => [v]);
