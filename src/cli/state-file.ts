@@ -11,7 +11,7 @@
  */
 import { RnncError } from '../errors.js';
 import { type FloatModel, type StateKind, type StateInput, isRecurrent } from '../ir/model.js';
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import { withInitialState } from '../quantize/state.js';
 import { readJson } from '../util/fs.js';
 import { quote } from '../util/text.js';
@@ -134,7 +134,7 @@ export function withFixedState(q: QuantModel, states: readonly StateValue[]): { 
   const layers = q.layers.map((l) => ({ ...l }));
   for (const s of states) {
     const l = layers[s.layer]!;
-    if (l.type === 'dense') continue;
+    if (!isQRecurrent(l)) continue;
     const key = s.direction === 'forward' ? 'forward' : 'backward';
     const r = withInitialState(l, l[key]!, s.state === 'h' ? { h: s.values } : { c: s.values });
     l[key] = r.dir;

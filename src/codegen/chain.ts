@@ -4,7 +4,7 @@
  * struct) straight to the next layer; dense layers ping-pong between two stack buffers
  * and the last layer writes the caller's output.
  */
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import { stepArgs } from './state.js';
 
 export interface CallCtx {
@@ -36,10 +36,13 @@ export function buildChain(q: QuantModel, from: number, to: number, input: strin
   const used = [false, false];
   for (let i = from; i < to; i++) {
     const l = q.layers[i]!;
-    if (l.type === 'dense') {
+    if (!isQRecurrent(l)) {
       const out = i === to - 1 ? output : `buf${buf}`;
       if (i !== to - 1) used[buf] = true;
-      calls.push({ recurrent: false, fn: `${q.name}_l${i}_dense`, args: [], input: cur, output: out });
+      // A conv1d's wrapper keeps its input history in the state (cells/conv.ts).
+      const conv = l.type === 'conv1d';
+      const args = conv && l.kernelSize > 1 ? [`${state}->l${i}_x`, `${state}->l${i}_pos`] : [];
+      calls.push({ recurrent: false, fn: `${q.name}_l${i}_${conv ? 'conv' : 'dense'}`, args, input: cur, output: out });
       cur = out;
       buf = 1 - buf;
     } else {
@@ -49,16 +52,16 @@ export function buildChain(q: QuantModel, from: number, to: number, input: strin
     }
   }
   const last = q.layers[to - 1];
-  const copy = last !== undefined && last.type !== 'dense';
+  const copy = last !== undefined && isQRecurrent(last);
   return { calls, copyFrom: copy ? cur : '', copyTo: copy ? output : '', copyCount: copy ? last.units : 0, buf0: used[0]!, buf1: used[1]! };
 }
 
 /** Index of the first recurrent layer that passes on only its last output, or −1. */
 export function firstLastOnly(q: QuantModel): number {
-  return q.layers.findIndex((l) => l.type !== 'dense' && !l.returnSequences);
+  return q.layers.findIndex((l) => isQRecurrent(l) && !l.returnSequences);
 }
 
-/** Largest dense output width (the ping-pong buffers' size), 0 without dense layers. */
+/** Largest dense or conv1d output width (the ping-pong buffers' size), 0 without such layers. */
 export function denseWidth(q: QuantModel): number {
-  return Math.max(0, ...q.layers.map((l) => (l.type === 'dense' ? l.units : 0)));
+  return Math.max(0, ...q.layers.map((l) => (!isQRecurrent(l) ? l.units : 0)));
 }

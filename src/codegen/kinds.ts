@@ -5,9 +5,10 @@
  * the initial-state tables and state fields come from its declared state (state.ts).
  */
 import type { LayerType } from '../ir/model.js';
-import type { QDenseLayer, QDirection, QLayer, QRecurrentLayer } from '../ir/qmodel.js';
+import type { QConv1dLayer, QDenseLayer, QDirection, QLayer, QRecurrentLayer } from '../ir/qmodel.js';
 import type { CTable } from './ctables.js';
 import type { CellEnv, DirectionPlan } from './cells/common.js';
+import { planConv } from './cells/conv.js';
 import { planDense } from './cells/dense.js';
 import { planGru } from './cells/gru.js';
 import { planLstm } from './cells/lstm.js';
@@ -62,6 +63,27 @@ const dense: CodegenKind<QDenseLayer> = {
   },
 };
 
+const conv1d: CodegenKind<QConv1dLayer> = {
+  partials: { conv: 'cells/conv.c.hbs' },
+  plan(layer, index, env) {
+    const c = planConv(layer, index, env);
+    return {
+      functions: [{ partial: 'dense', ctx: c.dense.ctx }, { partial: 'conv', ctx: c.ctx }],
+      tables: c.dense.tables,
+      macs: c.dense.macs,
+      // The window on the wrapper's stack, then the dense function's accumulators.
+      stackBytes: 2 * c.ctx.window + c.dense.stackBytes,
+      state: c.ctx.hist > 0 ? [{
+        ctype: 'int16_t', field: `l${index}_x`, units: c.ctx.hist, init: '',
+        comment: `layer ${index} (conv1d) input history: a ring of its last ${c.ctx.slots} inputs, Q${15 - layer.inFrac}.${layer.inFrac}`,
+      }, {
+        ctype: 'int16_t', field: `l${index}_pos`, units: 1, init: '', comment: `layer ${index} (conv1d) the ring slot of the oldest input`,
+      }] : [],
+      initials: [],
+    };
+  },
+};
+
 type Kinds = { [K in LayerType]: CodegenKind<Extract<QLayer, { type: K }>> };
 
 export const CODEGEN_KINDS: Kinds = {
@@ -70,6 +92,7 @@ export const CODEGEN_KINDS: Kinds = {
   // Fused on the DSP and MVE families with resetAfter (gru-fused), else one product per gate group.
   gru: recurrentKind({ gru: 'cells/gru.c.hbs', grufused: 'cells/gru-fused.c.hbs' }, planGru),
   dense,
+  conv1d,
 };
 
 /** The kind of `layer`, typed for it. */

@@ -11,7 +11,7 @@
  * Each direction starts from its initial state (a table, or zeros).
  */
 import { lastOutputOf } from '../ir/model.js';
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import { type InitialTables, cellCType, stepArgs } from './state.js';
 
 export interface PassCtx {
@@ -36,11 +36,14 @@ export interface PassCtx {
   concat: boolean;
   sum: boolean;
   index: number;
+  /** conv1d: its wrapper runs over the n steps from a zeroed local history of `hist` values (0: none). */
+  conv: boolean;
+  hist: number;
 }
 
 export function seqWidth(q: QuantModel): number {
   let w = q.inputSize;
-  for (const l of q.layers) w = Math.max(w, l.type !== 'dense' && l.bidirectional === 'concat' ? 2 * l.units : l.units);
+  for (const l of q.layers) w = Math.max(w, isQRecurrent(l) && l.bidirectional === 'concat' ? 2 * l.units : l.units);
   return w;
 }
 
@@ -49,20 +52,23 @@ export function buildPasses(q: QuantModel, initials: ReadonlyMap<number, readonl
   return q.layers.map((l, i) => {
     const input = i === 0 ? 'x' : `${q.name}_seq${(i - 1) % 2}`;
     const output = `${q.name}_seq${i % 2}`;
-    const outW = l.type !== 'dense' && l.bidirectional === 'concat' ? 2 * l.units : l.units;
+    const rec = isQRecurrent(l) ? l : undefined;
+    const outW = rec?.bidirectional === 'concat' ? 2 * l.units : l.units;
+    const hist = l.type === 'conv1d' ? (l.kernelSize - 1) * l.dilation * width : 0;
     const p: PassCtx = {
-      dense: l.type === 'dense', fn: l.type === 'dense' ? `${q.name}_l${i}_dense` : `${q.name}_l${i}f_step`,
-      bwdFn: l.type !== 'dense' && l.bidirectional ? `${q.name}_l${i}b_step` : '',
+      dense: l.type === 'dense', fn: l.type === 'dense' ? `${q.name}_l${i}_dense` : l.type === 'conv1d' ? `${q.name}_l${i}_conv` : `${q.name}_l${i}f_step`,
+      bwdFn: rec?.bidirectional ? `${q.name}_l${i}b_step` : '',
       units: l.units,
-      state: l.type === 'dense' ? [] : stepArgs(l.type, (s) => s).map((name) => ({
-        name, ctype: name === 'c' ? cellCType(l) : 'int16_t',
+      state: !rec ? [] : stepArgs(rec.type, (s) => s).map((name) => ({
+        name, ctype: name === 'c' ? cellCType(rec) : 'int16_t',
         init: initials.get(i)?.[0]?.[name as 'h' | 'c'] ?? '', binit: initials.get(i)?.[1]?.[name as 'h' | 'c'] ?? '',
       })),
       inW: width, outW, input, output,
-      returnSequences: l.type !== 'dense' && l.returnSequences,
-      lastIndex: l.type !== 'dense' && !l.returnSequences && lastOutputOf(l) === 'last-index',
-      reverse: l.type !== 'dense' && l.reverse === true,
-      concat: l.type !== 'dense' && l.bidirectional === 'concat', sum: l.type !== 'dense' && l.bidirectional === 'sum', index: i,
+      returnSequences: rec?.returnSequences ?? false,
+      lastIndex: rec !== undefined && !rec.returnSequences && lastOutputOf(rec) === 'last-index',
+      reverse: rec?.reverse === true,
+      concat: rec?.bidirectional === 'concat', sum: rec?.bidirectional === 'sum', index: i,
+      conv: l.type === 'conv1d', hist,
     };
     width = outW;
     return p;

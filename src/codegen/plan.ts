@@ -5,7 +5,7 @@
  */
 import { RnncError } from '../errors.js';
 import { lutLog2 } from '../fixed/lut.js';
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import { gateActivationOf } from '../ir/model.js';
 import { nameProblem } from '../ir/names.js';
 import { type ChainCtx, buildChain, denseWidth, firstLastOnly } from './chain.js';
@@ -87,10 +87,10 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   const tables: CTable[] = [];
   const uses = (f: (l: QuantModel['layers'][number]) => boolean) => q.layers.some(f);
   // Hard sigmoid gates are computed (rnnc_hard_sigmoid_q15): no table.
-  if (uses((l) => ((l.type === 'lstm' || l.type === 'gru') && gateActivationOf(l) === 'sigmoid') || (l.type === 'dense' && l.activation === 'sigmoid'))) {
+  if (uses((l) => ((l.type === 'lstm' || l.type === 'gru') && gateActivationOf(l) === 'sigmoid') || (!isQRecurrent(l) && l.activation === 'sigmoid'))) {
     tables.push(cTable(env.sigmoid, 'int16_t', q.lut.sigmoid, `sigmoid(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
-  if (uses((l) => (l.type !== 'dense' && !(l.type === 'rnn' && l.activation === 'relu')) || (l.type === 'dense' && l.activation === 'tanh'))) {
+  if (uses((l) => (isQRecurrent(l) && !(l.type === 'rnn' && l.activation === 'relu')) || (!isQRecurrent(l) && l.activation === 'tanh'))) {
     tables.push(cTable(env.tanh, 'int16_t', q.lut.tanh, `tanh(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
   const needsExp = q.layers.some((l) => l.type === 'dense' && l.activation === 'softmax');
@@ -112,7 +112,7 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   // int32 arrays first: no padding between fields.
   stateFields.sort((a, b) => (a.ctype === b.ctype ? 0 : a.ctype === 'int32_t' ? -1 : 1));
   // A bidirectional or reverse layer needs the whole sequence before its first output.
-  const streaming = !q.layers.some((l) => l.type !== 'dense' && (l.bidirectional || l.reverse));
+  const streaming = !q.layers.some((l) => isQRecurrent(l) && (l.bidirectional || l.reverse));
   const L = q.layers.length;
   const k = firstLastOnly(q);
   const step = buildChain(q, 0, L, 'x', 'y', 's');

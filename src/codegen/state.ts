@@ -6,7 +6,7 @@
  */
 import { KINDS } from '../ir/kinds.js';
 import type { LayerType, StateKind } from '../ir/model.js';
-import { type QDirection, type QRecurrentLayer, type QuantModel, hiddenFrac } from '../ir/qmodel.js';
+import { type QDirection, type QRecurrentLayer, type QuantModel, hiddenFrac, isQRecurrent } from '../ir/qmodel.js';
 import { type CTable, cTable } from './ctables.js';
 
 export interface StateField {
@@ -71,7 +71,7 @@ export function stateFields(layer: QRecurrentLayer, index: number, init: Initial
 
 /** Whether any direction of the model starts from a nonzero state. */
 export function hasInitialState(q: QuantModel): boolean {
-  return q.layers.some((l) => l.type !== 'dense' && [l.forward, l.backward].some((d) => d?.h0 || d?.c0));
+  return q.layers.some((l) => isQRecurrent(l) && [l.forward, l.backward].some((d) => d?.h0 || d?.c0));
 }
 
 /**

@@ -4,11 +4,12 @@
  * only; a recurrent kind supplies its cell, and recurrent.ts does the rest.
  */
 import type { LayerType } from '../ir/model.js';
-import type { QDenseLayer, QLayer, QRecurrentLayer, QuantModel } from '../ir/qmodel.js';
+import type { QConv1dLayer, QDenseLayer, QLayer, QRecurrentLayer, QuantModel } from '../ir/qmodel.js';
 import { gruFixed } from './cells/gru.js';
 import { lstmFixed } from './cells/lstm.js';
 import { rnnFixed } from './cells/rnn.js';
 import type { FixedCellSpec, FixedContext } from './cells/types.js';
+import { convStreamFixed, runConvFixed } from './conv.js';
 import { denseFixed } from './dense.js';
 import { initialState, newScratch, runRecurrent } from './recurrent.js';
 
@@ -57,6 +58,11 @@ const dense: FixedKind<QDenseLayer> = {
   stream: (layer, env) => ({ reset() {}, step: (x) => denseFixed(layer, x, env.ctx, env.model.tables?.exp) }),
 };
 
+const conv1d: FixedKind<QConv1dLayer> = {
+  run: (layer, xs, env) => runConvFixed(layer, xs, env.ctx),
+  stream: (layer, env) => convStreamFixed(layer, env.ctx),
+};
+
 type Kinds = { [K in LayerType]: FixedKind<Extract<QLayer, { type: K }>> };
 
 export const FIXED_KINDS: Kinds = {
@@ -64,6 +70,7 @@ export const FIXED_KINDS: Kinds = {
   lstm: recurrentKind(lstmFixed),
   gru: recurrentKind(gruFixed),
   dense,
+  conv1d,
 };
 
 /** The kind of `layer`, typed for it (the record is indexed by the layer's own type). */

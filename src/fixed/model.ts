@@ -7,7 +7,7 @@
  * float reference's semantics; streaming emits the model output at every step.
  */
 import { RnncError } from '../errors.js';
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import { lutLog2 } from './lut.js';
 import type { FixedContext } from './cells/types.js';
 import { type FixedEnv, fixedKind } from './kinds.js';
@@ -53,10 +53,10 @@ export interface FixedStream {
 
 /** Streaming inference; bidirectional models cannot stream. */
 export function streamFixed(model: QuantModel): FixedStream {
-  if (model.layers.some((l) => l.type !== 'dense' && l.bidirectional)) {
+  if (model.layers.some((l) => isQRecurrent(l) && l.bidirectional)) {
     throw new RnncError('unsupported/feature', 'a bidirectional model cannot be streamed one step at a time; run whole sequences');
   }
-  if (model.layers.some((l) => l.type !== 'dense' && l.reverse)) {
+  if (model.layers.some((l) => isQRecurrent(l) && l.reverse)) {
     throw new RnncError('unsupported/feature', 'a model with a reverse layer cannot be streamed one step at a time; run whole sequences');
   }
   const env: FixedEnv = { ctx: fixedContext(model), model };

@@ -1,6 +1,6 @@
 /**
  * The float part of each layer kind (ir/kinds.ts): a whole-sequence run and a streaming
- * instance. float/model.ts dispatches through this record only; a recurrent kind supplies
+ * instance (conv1d: conv.ts). float/model.ts dispatches through this record only; a recurrent kind supplies
  * its cell, and recurrent.ts does the rest.
  */
 import type { LayerType, RecurrentType } from '../ir/model.js';
@@ -10,7 +10,8 @@ import { rnnCell } from './cells/rnn.js';
 import type { FloatCell } from './cells/types.js';
 import { denseForward } from './dense.js';
 import type { FloatObserver } from './observer.js';
-import type { PreparedDense, PreparedLayer, PreparedRecurrent } from './prepare.js';
+import { convStream, runConv } from './conv.js';
+import type { PreparedConv, PreparedDense, PreparedLayer, PreparedRecurrent } from './prepare.js';
 import { initialCellState, runRecurrent, scratchFor } from './recurrent.js';
 
 export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell };
@@ -49,19 +50,27 @@ function recurrentKind(cell: FloatCell): FloatKind<PreparedRecurrent> {
   };
 }
 
+const conv1d: FloatKind<PreparedConv> = {
+  run: (p, xs, i, obs) => runConv(p, xs, obs?.dense ? (pre) => obs.dense!(i, pre) : undefined),
+  stream: convStream,
+};
+
 const dense: FloatKind<PreparedDense> = {
   run: (p, xs, i, obs) => xs.map((x) => denseForward(p, x, obs?.dense ? (pre) => obs.dense!(i, pre) : undefined)),
   stream: (p) => ({ reset() {}, step: (x) => denseForward(p, x) }),
 };
 
-export const FLOAT_KINDS: { [K in LayerType]: FloatKind<K extends 'dense' ? PreparedDense : PreparedRecurrent> } = {
+type Prepared<K extends LayerType> = K extends 'dense' ? PreparedDense : K extends 'conv1d' ? PreparedConv : PreparedRecurrent;
+
+export const FLOAT_KINDS: { [K in LayerType]: FloatKind<Prepared<K>> } = {
   rnn: recurrentKind(rnnCell),
   lstm: recurrentKind(lstmCell),
   gru: recurrentKind(gruCell),
   dense,
+  conv1d,
 };
 
 /** The kind of a prepared layer, typed for it. */
 export function floatKind<P extends PreparedLayer>(p: P): FloatKind<P> {
-  return FLOAT_KINDS[p.kind === 'dense' ? 'dense' : p.layer.type] as unknown as FloatKind<P>;
+  return FLOAT_KINDS[p.kind === 'recurrent' ? p.layer.type : p.kind] as unknown as FloatKind<P>;
 }

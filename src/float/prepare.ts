@@ -1,5 +1,5 @@
 /** Flattens a float model's nested weight arrays into typed arrays, once. */
-import { type FloatModel, type RecurrentLayer, type RecurrentWeights, gateActivationOf, rnnActivationOf } from '../ir/model.js';
+import { type FloatModel, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, rnnActivationOf } from '../ir/model.js';
 import { inferShapes } from '../ir/shapes.js';
 import { GATE_FUNCTIONS, flatten, relu } from './math.js';
 import type { FloatCellWeights } from './cells/types.js';
@@ -22,7 +22,20 @@ export interface PreparedDense {
   bias: Float64Array;
 }
 
-export type PreparedLayer = PreparedRecurrent | PreparedDense;
+/** conv1d: a dense product over the window of kernelSize inputs spaced dilation apart. */
+export interface PreparedConv {
+  kind: 'conv1d';
+  activation: 'linear' | 'relu' | 'tanh' | 'sigmoid';
+  units: number;
+  inputSize: number;
+  kernelSize: number;
+  dilation: number;
+  /** units × (kernelSize·inputSize), taps oldest first. */
+  kernel: Float64Array;
+  bias: Float64Array;
+}
+
+export type PreparedLayer = PreparedRecurrent | PreparedDense | PreparedConv;
 
 function cellWeights(layer: RecurrentLayer, w: RecurrentWeights, inputSize: number): FloatCellWeights {
   const out: FloatCellWeights = {
@@ -49,6 +62,12 @@ export function prepareModel(model: FloatModel): PreparedLayer[] {
     if (layer.type === 'dense') {
       return {
         kind: 'dense', activation: layer.activation, units: layer.units, inputSize,
+        kernel: flatten(layer.weights.kernel), bias: Float64Array.from(layer.weights.bias),
+      };
+    }
+    if (layer.type === 'conv1d') {
+      return {
+        kind: 'conv1d', activation: layer.activation, units: layer.units, inputSize, kernelSize: layer.kernelSize, dilation: dilationOf(layer),
         kernel: flatten(layer.weights.kernel), bias: Float64Array.from(layer.weights.bias),
       };
     }

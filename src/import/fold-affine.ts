@@ -32,6 +32,13 @@ function negateColumn(m: number[][], col: number): number[][] {
 
 function negateInput(layer: Layer, col: number): Layer {
   if (layer.type === 'dense') return { ...layer, weights: { ...layer.weights, kernel: negateColumn(layer.weights.kernel, col) } };
+  if (layer.type === 'conv1d') {
+    // The feature appears once per tap: columns col + j·inputs of every row.
+    const inputs = (layer.weights.kernel[0]?.length ?? 0) / layer.kernelSize;
+    let kernel = layer.weights.kernel;
+    for (let j = 0; j < layer.kernelSize; j++) kernel = negateColumn(kernel, col + j * inputs);
+    return { ...layer, weights: { ...layer.weights, kernel } };
+  }
   const flip = (w: NonNullable<typeof layer.backwardWeights>) => ({ ...w, kernel: negateColumn(w.kernel, col) });
   return { ...layer, weights: flip(layer.weights), ...(layer.backwardWeights ? { backwardWeights: flip(layer.backwardWeights) } : {}) };
 }

@@ -13,6 +13,8 @@ import { GRU_GATES, type LayerType, LSTM_GATES, RNN_GATES, type StateKind } from
 export interface KindInfo {
   /** Carries state along the sequence (and so has directions, returnSequences, ...). */
   recurrent: boolean;
+  /** Reads one input per timestep in order (recurrent layers, conv1d): needs a sequence in. */
+  needsSequence: boolean;
   /** Gate blocks stacked in the weight matrices, in order (ir/model.ts layout). */
   gates: readonly string[];
   /** The state fields of one direction (see the header). */
@@ -20,10 +22,12 @@ export interface KindInfo {
 }
 
 export const KINDS: Record<LayerType, KindInfo> = {
-  rnn: { recurrent: true, gates: RNN_GATES, state: ['h'] },
-  lstm: { recurrent: true, gates: LSTM_GATES, state: ['c', 'h'] },
-  gru: { recurrent: true, gates: GRU_GATES, state: ['h'] },
-  dense: { recurrent: false, gates: [], state: [] },
+  rnn: { recurrent: true, needsSequence: true, gates: RNN_GATES, state: ['h'] },
+  lstm: { recurrent: true, needsSequence: true, gates: LSTM_GATES, state: ['c', 'h'] },
+  gru: { recurrent: true, needsSequence: true, gates: GRU_GATES, state: ['h'] },
+  dense: { recurrent: false, needsSequence: false, gates: [], state: [] },
+  // Its state is the last (k−1)·d inputs, not per unit: codegen/kinds.ts declares it.
+  conv1d: { recurrent: false, needsSequence: true, gates: [], state: [] },
 };
 
 /** Whether a kind carries state `s` (the LSTM's cell state c, say). */

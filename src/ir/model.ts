@@ -20,8 +20,10 @@ export const GRU_GATES = ['r', 'z', 'n'] as const;
 export const RNN_GATES = ['h'] as const;
 
 export const RECURRENT_TYPES = ['rnn', 'lstm', 'gru'] as const;
-export const LAYER_TYPES = [...RECURRENT_TYPES, 'dense'] as const;
+export const LAYER_TYPES = [...RECURRENT_TYPES, 'dense', 'conv1d'] as const;
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
+/** A convolution's activation: a dense layer's, less softmax (a classifier head is a dense layer). */
+export const CONV_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid'] as const;
 export const MERGE_MODES = ['concat', 'sum'] as const;
 /**
  * Activation of the LSTM i, f, o and GRU r, z gates ("recurrent activation" in Keras):
@@ -46,7 +48,7 @@ export const LAST_OUTPUTS = ['final', 'last-index'] as const;
 
 /** Largest accepted sizes: far beyond any MCU model, small enough to refuse typos. */
 /** `weight`: the largest |weight or bias|; beyond it float math overflows long before any use. */
-export const LIMITS = { units: 4096, inputSize: 4096, layers: 64, weight: 1e6 } as const;
+export const LIMITS = { units: 4096, inputSize: 4096, layers: 64, weight: 1e6, kernelSize: 64, dilation: 64 } as const;
 
 export type RecurrentType = (typeof RECURRENT_TYPES)[number];
 export type LayerType = (typeof LAYER_TYPES)[number];
@@ -131,7 +133,33 @@ const denseLayer = z.strictObject({
   }),
 });
 
-export const layerSchema = z.discriminatedUnion('type', [rnnLayer, lstmLayer, gruLayer, denseLayer]);
+/**
+ * A causal 1-D convolution over time, streamed one step at a time: with k = kernelSize,
+ * d = dilation and I inputs,
+ *   y_t = act(b + Σ_{j=0}^{k−1} W_j x_{t−(k−1−j)·d}),  x_t = 0 for t < 0,
+ * which is PyTorch's Conv1d with (k−1)·d zeros of left padding (Keras Conv1D
+ * padding="causal"). One output per step; the C keeps the last (k−1)·d inputs.
+ */
+const conv1dLayer = z.strictObject({
+  type: z.literal('conv1d'),
+  /** Output channels (filters). */
+  units: z.number().int(),
+  kernelSize: z.number().int(),
+  /** Absent = 1. */
+  dilation: z.number().int().optional(),
+  activation: z.enum(CONV_ACTIVATIONS),
+  weights: z.strictObject({
+    /**
+     * units × (kernelSize·inputSize): row o is the taps oldest first, [W_0 | W_1 | … |
+     * W_{k−1}], each block the inputSize weights of one tap (torch weight[o, :, j]).
+     */
+    kernel: matrix,
+    /** units */
+    bias: vector,
+  }),
+});
+
+export const layerSchema = z.discriminatedUnion('type', [rnnLayer, lstmLayer, gruLayer, denseLayer, conv1dLayer]);
 
 /** The recurrent states a state input can set. */
 export const STATE_KINDS = ['h', 'c'] as const;
@@ -176,11 +204,18 @@ export type FloatModel = z.infer<typeof modelSchema>;
 export type Layer = z.infer<typeof layerSchema>;
 export type RecurrentLayer = Extract<Layer, { type: RecurrentType }>;
 export type DenseLayer = Extract<Layer, { type: 'dense' }>;
+export type Conv1dLayer = Extract<Layer, { type: 'conv1d' }>;
+export type ConvActivation = (typeof CONV_ACTIVATIONS)[number];
 export type GruLayer = Extract<Layer, { type: 'gru' }>;
 export type RecurrentWeights = z.infer<typeof recurrentWeights>;
 
 export function isRecurrent(layer: Layer): layer is RecurrentLayer {
-  return layer.type !== 'dense';
+  return (RECURRENT_TYPES as readonly string[]).includes(layer.type);
+}
+
+/** A conv1d layer's dilation (1 when unset). */
+export function dilationOf(layer: { dilation?: number | undefined }): number {
+  return layer.dilation ?? 1;
 }
 
 /** Where a layer's non-sequence output takes each direction's output from ("final" when unset). */

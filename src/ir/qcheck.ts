@@ -7,7 +7,7 @@
  * result that differs from the reference.
  */
 import { RnncProblems } from '../errors.js';
-import { FRAC_RANGE, type QDirection, type QMatmul, type QRecurrentLayer, type QuantModel, lutLog2 } from './qmodel.js';
+import { FRAC_RANGE, type QDirection, type QMatmul, type QRecurrentLayer, type QuantModel, isQRecurrent, lutLog2 } from './qmodel.js';
 import { gateCount } from './kinds.js';
 import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
 
@@ -86,7 +86,8 @@ export function checkQuantModel(q: QuantModel, source: string): void {
   // The structure rules of the float model (rules.ts), so both formats accept the same chains.
   const chain = checkChain(q.inputSize, q.layers.map((l) => ({
     type: l.type, units: l.units,
-    ...(l.type !== 'dense' ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backward !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
+    ...(isQRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backward !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
+    ...(l.type === 'conv1d' ? { kernelSize: l.kernelSize, dilation: l.dilation } : {}),
   })), 'backward', problems);
   if (q.input.normalization) {
     // The float helper stores mean and std as float32 and divides by std in float32.
@@ -99,8 +100,8 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     if (l.inFrac !== frac) problems.push(`${what}.inFrac: ${l.inFrac}, but the layer before gives ${frac} fractional bits`);
     // A relu RNN's h format is calibrated (its outFrac + 1 for a sum must stay a format).
     const reluRnn = l.type === 'rnn' && l.activation === 'relu';
-    const outFrac = reluRnn ? undefined : l.type !== 'dense' ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
-    if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= min && l.outFrac <= (reluRnn && l.bidirectional === 'sum' ? max - 1 : max))) {
+    const outFrac = reluRnn ? undefined : isQRecurrent(l) ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
+    if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= min && l.outFrac <= (reluRnn && isQRecurrent(l) && l.bidirectional === 'sum' ? max - 1 : max))) {
       problems.push(`${what}.outFrac: ${l.outFrac} is not valid for this layer${outFrac !== undefined ? ` (expected ${outFrac})` : ` (expected ${min}..${max})`}`);
     }
     frac = l.outFrac;
@@ -111,6 +112,11 @@ export function checkQuantModel(q: QuantModel, source: string): void {
         if (!q.tables?.exp) problems.push(`${what}: softmax needs tables.exp`);
         if (l.logitFrac === undefined || l.logitFrac < min || l.logitFrac > 26) problems.push(`${what}.logitFrac: missing or outside [${min}, 26]`);
       }
+      return;
+    }
+    if (l.type === 'conv1d') {
+      // A dense product over the window of kernelSize inputs (ir/qmodel.ts).
+      checkMatmul(l.mm, l.units, l.kernelSize * width, q.weightBits, `${what}.mm`, problems);
       return;
     }
     const rows = gateCount(l.type) * l.units;
@@ -133,7 +139,7 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     problems.push(`output.sequence: ${q.output.sequence}, but the layers give ${chain.sequence ? 'one output per step' : 'one output per sequence'}`);
   }
   if (q.stateInputs) {
-    checkStateInputs(problems, q.stateInputs, q.layers.map((l) => ({ type: l.type, units: l.units, bidirectional: l.type !== 'dense' && l.bidirectional !== undefined })));
+    checkStateInputs(problems, q.stateInputs, q.layers.map((l) => ({ type: l.type, units: l.units, bidirectional: isQRecurrent(l) && l.bidirectional !== undefined })));
   }
   if (log2 === 0 && problems.length === 0) problems.push('lut.size: invalid');
   if (problems.length > 0) throw new RnncProblems('ir/invalid', source, problems);

@@ -6,7 +6,7 @@
  * every field's arithmetic.
  */
 import { z } from 'zod';
-import { DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RNN_ACTIVATIONS, stateInputSchema } from './model.js';
+import { CONV_ACTIVATIONS, DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RNN_ACTIVATIONS, type RecurrentType, stateInputSchema } from './model.js';
 
 const int = z.number().int();
 
@@ -121,6 +121,18 @@ export const qLayerSchema = z.discriminatedUnion('type', [
     /** softmax only: fractional bits of the int32 logits fed to the exp table. */
     logitFrac: int.optional(),
   }),
+  z.strictObject({
+    type: z.literal('conv1d'),
+    units: int,
+    kernelSize: int,
+    dilation: int,
+    activation: z.enum(CONV_ACTIVATIONS),
+    inFrac: int,
+    /** As a dense layer's: 15 for tanh/sigmoid, calibrated for linear/relu. */
+    outFrac: int,
+    /** A dense product over the window [x_{t−(k−1)·d}, …, x_{t−d}, x_t] (units × kernelSize·inputs). */
+    mm: qMatmulSchema,
+  }),
 ]);
 
 export const qModelSchema = z.strictObject({
@@ -154,7 +166,8 @@ export const qModelSchema = z.strictObject({
 export type QMatmul = z.infer<typeof qMatmulSchema>;
 export type QDirection = z.infer<typeof qDirectionSchema>;
 export type QLayer = z.infer<typeof qLayerSchema>;
-export type QRecurrentLayer = Exclude<QLayer, { type: 'dense' }>;
+export type QRecurrentLayer = Extract<QLayer, { type: RecurrentType }>;
+export type QConv1dLayer = Extract<QLayer, { type: 'conv1d' }>;
 export type QDenseLayer = Extract<QLayer, { type: 'dense' }>;
 export type QLstmLayer = Extract<QLayer, { type: 'lstm' }>;
 export type QGruLayer = Extract<QLayer, { type: 'gru' }>;
@@ -162,7 +175,7 @@ export type QuantModel = z.infer<typeof qModelSchema>;
 
 /** Whether layers emit one output per timestep: only if every recurrent layer returns sequences. */
 export function sequenceOutput(layers: readonly QLayer[]): boolean {
-  return layers.every((l) => l.type === 'dense' || l.returnSequences);
+  return layers.every((l) => !isQRecurrent(l) || l.returnSequences);
 }
 
 /**
@@ -172,4 +185,9 @@ export function sequenceOutput(layers: readonly QLayer[]): boolean {
 export function hiddenFrac(layer: QRecurrentLayer): number {
   if (layer.type !== 'rnn' || layer.activation !== 'relu') return 15;
   return layer.bidirectional === 'sum' ? layer.outFrac + 1 : layer.outFrac;
+}
+
+/** Whether a quantized layer is recurrent (has directions, state, returnSequences). */
+export function isQRecurrent(layer: QLayer): layer is QRecurrentLayer {
+  return layer.type === 'rnn' || layer.type === 'lstm' || layer.type === 'gru';
 }

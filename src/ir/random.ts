@@ -5,7 +5,7 @@
 import { Rng } from '../util/rng.js';
 import {
   type DenseActivation, type FloatModel, type LastOutput, type Layer, type MergeMode, type RecurrentType,
-  type RecurrentWeights, type GateActivation, type RnnActivation,
+  type RecurrentWeights, type GateActivation, type RnnActivation, type ConvActivation, isRecurrent,
 } from './model.js';
 import { gateCount } from './kinds.js';
 import { layerOutputSize } from './shapes.js';
@@ -19,7 +19,8 @@ export type LayerSpec =
     /** A nonzero initial state (h, and c for LSTM) in every direction. */
     initialState?: boolean;
   }
-  | { type: 'dense'; units: number; activation: DenseActivation };
+  | { type: 'dense'; units: number; activation: DenseActivation }
+  | { type: 'conv1d'; units: number; kernelSize: number; dilation?: number; activation: ConvActivation };
 
 export interface RandomModelSpec {
   name?: string;
@@ -55,7 +56,7 @@ function recurrentWeights(rng: Rng, type: RecurrentType, units: number, inputSiz
  * their own: asking for them leaves every weight as it was.
  */
 function withInitialState(layer: Layer, seed: number, index: number): void {
-  if (layer.type === 'dense') return;
+  if (!isRecurrent(layer)) return;
   const rng = new Rng((seed ^ 0x1417) + 31 * index);
   for (const w of [layer.weights, layer.backwardWeights]) {
     if (!w) continue;
@@ -72,6 +73,11 @@ export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
     let layer: Layer;
     if (l.type === 'dense') {
       layer = { type: 'dense', units: l.units, activation: l.activation, weights: { kernel: matrix(rng, l.units, inputSize, scale), bias: vector(rng, l.units, scale) } };
+    } else if (l.type === 'conv1d') {
+      layer = {
+        type: 'conv1d', units: l.units, kernelSize: l.kernelSize, ...(l.dilation && l.dilation !== 1 ? { dilation: l.dilation } : {}), activation: l.activation,
+        weights: { kernel: matrix(rng, l.units, l.kernelSize * inputSize, scale), bias: vector(rng, l.units, scale) },
+      };
     } else {
       const resetAfter = l.resetAfter ?? true;
       const common = {

@@ -6,12 +6,16 @@
  * float32), and the state inputs' mapping onto the layers' states. Problems are pushed
  * as `<JSON path>: <what is wrong>`.
  */
+import { KINDS } from './kinds.js';
 import { type LastOutput, LIMITS, type LayerType, type MergeMode, type StateInput } from './model.js';
 
 /** What the chain rules need of a layer, in either format. */
 export interface ChainLayer {
   type: LayerType;
   units: number;
+  /** conv1d: taps and their spacing (both from 1). */
+  kernelSize?: number;
+  dilation?: number;
   /** Recurrent layers: whether they emit one output per timestep. */
   returnSequences?: boolean;
   bidirectional?: MergeMode | undefined;
@@ -40,7 +44,7 @@ function checkRange(problems: string[], at: string, value: number, max: number):
 
 /** Output width of a layer: 2·units for a bidirectional concat, else units. */
 export function chainOutputSize(layer: ChainLayer): number {
-  return layer.type !== 'dense' && layer.bidirectional === 'concat' ? 2 * layer.units : layer.units;
+  return KINDS[layer.type].recurrent && layer.bidirectional === 'concat' ? 2 * layer.units : layer.units;
 }
 
 /**
@@ -67,9 +71,13 @@ export function checkChain(inputSize: number, layers: readonly ChainLayer[], bac
   layers.forEach((layer, i) => {
     inputs.push(width);
     width = chainOutputSize(layer);
-    if (layer.type === 'dense') return;
     const at = `layers[${i}]`;
-    if (producer) problems.push(`${at}: a ${layer.type} layer needs a sequence, but ${producer} has returnSequences false`);
+    if (KINDS[layer.type].needsSequence && producer) problems.push(`${at}: a ${layer.type} layer needs a sequence, but ${producer} has returnSequences false`);
+    if (layer.type === 'conv1d') {
+      sizesOk = checkRange(problems, `${at}.kernelSize`, layer.kernelSize ?? 0, LIMITS.kernelSize) && sizesOk;
+      sizesOk = checkRange(problems, `${at}.dilation`, layer.dilation ?? 1, LIMITS.dilation) && sizesOk;
+    }
+    if (!KINDS[layer.type].recurrent) return;
     if (layer.bidirectional && !layer.hasBackward) {
       problems.push(`${at}.${backwardField}: required because bidirectional is '${layer.bidirectional}'`);
     } else if (!layer.bidirectional && layer.hasBackward) {
@@ -152,7 +160,7 @@ export function checkStateInputs(problems: string[], inputs: readonly StateInput
     s.targets.forEach((t, j) => {
       const tat = `${at}.targets[${j}]`;
       const layer = layers[t.layer];
-      if (!layer || layer.type === 'dense') {
+      if (!layer || !KINDS[layer.type].recurrent) {
         problems.push(`${tat}.layer: ${t.layer} is not a recurrent layer`);
         return;
       }

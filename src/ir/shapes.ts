@@ -29,6 +29,7 @@ export function layerOutputSize(layer: Layer): number {
 
 export function layerParams(layer: Layer, inputSize: number): number {
   const u = layer.units;
+  if (layer.type === 'conv1d') return u * (layer.kernelSize * inputSize + 1);
   if (!isRecurrent(layer)) return u * (inputSize + 1);
   const g = gateCount(layer.type);
   const biases = layer.type === 'gru' && layer.resetAfter ? 2 : 1;
@@ -38,6 +39,7 @@ export function layerParams(layer: Layer, inputSize: number): number {
 
 export function layerMacs(layer: Layer, inputSize: number): number {
   const u = layer.units;
+  if (layer.type === 'conv1d') return u * layer.kernelSize * inputSize;
   if (!isRecurrent(layer)) return u * inputSize;
   const perDirection = gateCount(layer.type) * u * (inputSize + u);
   return layer.bidirectional ? 2 * perDirection : perDirection;

@@ -140,7 +140,8 @@ function checkShapes(model: FloatModel, inputs: readonly number[], problems: str
         checkRecurrentWeights(problems, `${at}.backwardWeights`, layer, layer.backwardWeights, inputSize);
       }
     } else {
-      checkMatrix(problems, `${at}.weights.kernel`, layer.weights.kernel, layer.units, inputSize);
+      // conv1d: one row per output channel over the window of kernelSize inputs.
+      checkMatrix(problems, `${at}.weights.kernel`, layer.weights.kernel, layer.units, layer.type === 'conv1d' ? layer.kernelSize * inputSize : inputSize);
       checkVector(problems, `${at}.weights.bias`, layer.weights.bias, layer.units);
     }
   });
@@ -164,6 +165,7 @@ function checkModel(model: FloatModel): string[] {
   const chain = checkChain(model.inputSize, model.layers.map((l) => ({
     type: l.type, units: l.units,
     ...(isRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backwardWeights !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
+    ...(l.type === 'conv1d' ? { kernelSize: l.kernelSize, dilation: l.dilation ?? 1 } : {}),
   })), 'backwardWeights', problems);
   if (chain.sizesOk) checkShapes(model, chain.inputs, problems);
   if (model.stateInputs) {

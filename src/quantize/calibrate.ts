@@ -120,7 +120,8 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
   }
   const layers = model.layers.map((layer, i): LayerCalibration => {
     const out: LayerCalibration = { index: i, type: layer.type, output: { maxAbs: outputs[i]!.maxAbs } };
-    if (layer.type === 'dense') out.dense = summarize(dense[i]!, p);
+    // A conv1d's product is a dense one over its window: the same |W x + b| range.
+    if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(dense[i]!, p);
     else out.gates = { maxAbs: gates[i]!.maxAbs, clippedFraction: gates[i]!.fractionAbove(GATE_LIMIT) };
     if (hasState(layer.type, 'c')) out.cell = summarize(cells[i]!, p);
     if (layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') out.hidden = summarize(hidden[i]!, p);

@@ -8,9 +8,9 @@
  */
 import { RnncError } from '../errors.js';
 import {
-  type DenseLayer, type Layer, type LayerType, type RecurrentLayer, type RecurrentWeights, gateActivationOf, rnnActivationOf,
+  type Conv1dLayer, type DenseLayer, type Layer, type LayerType, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, rnnActivationOf,
 } from '../ir/model.js';
-import { FRAC_RANGE, type QDenseLayer, type QDirection, type QLayer } from '../ir/qmodel.js';
+import { FRAC_RANGE, type QConv1dLayer, type QDenseLayer, type QDirection, type QLayer, type QMatmul, type QRecurrentLayer } from '../ir/qmodel.js';
 import { PRE_FRAC, Q15_FRAC } from '../fixed/ops.js';
 import { DEFAULT_RANGES, fracFor, int16Frac, qName } from './formats.js';
 import { quantizeMatmul } from './matmul.js';
@@ -65,7 +65,7 @@ function initialAbs(layer: RecurrentLayer, key: 'initialH' | 'initialC'): number
 }
 
 /** The quantized layer with each direction's initial state (quantize/state.ts). */
-function withInitialStates<L extends Exclude<QLayer, { type: 'dense' }>>(layer: RecurrentLayer, q: L): L {
+function withInitialStates<L extends QRecurrentLayer>(layer: RecurrentLayer, q: L): L {
   const init = (w: RecurrentWeights | undefined, dir: QDirection) => withInitialState(q, dir, { h: w?.initialH, c: w?.initialC }).dir;
   const out = { ...q, forward: init(layer.weights, q.forward) };
   if (q.backward) out.backward = init(layer.backwardWeights, q.backward);
@@ -73,7 +73,12 @@ function withInitialStates<L extends Exclude<QLayer, { type: 'dense' }>>(layer: 
 }
 
 
-function quantizeDense(layer: DenseLayer, c: LayerQuantizeCtx): QuantizedLayer {
+/**
+ * A dense product and its activation: linear/relu outputs and softmax logits take the
+ * calibrated |W x + b| format, tanh/sigmoid read the tables at Q3.12 and give Q0.15.
+ * Also a conv1d's, over its window (`cols` = kernelSize·inputs).
+ */
+function quantizeProduct(layer: DenseLayer | Conv1dLayer, c: LayerQuantizeCtx): { mm: QMatmul; outFrac: number; logitFrac: number | undefined } {
   const what = `layers[${c.index}]`;
   const r = c.range;
   const act = layer.activation;
@@ -90,12 +95,23 @@ function quantizeDense(layer: DenseLayer, c: LayerQuantizeCtx): QuantizedLayer {
     logitFrac = int16Frac(absMax, m, reached);
     mmFrac = logitFrac;
   }
-  const q: QDenseLayer = {
-    type: 'dense', units: layer.units, activation: act, inFrac: c.inFrac, outFrac,
-    mm: quantizeMatmul({ what: `${what}.weights.kernel`, kernel: layer.weights.kernel, bias: layer.weights.bias, weightBits: c.bits, inFrac: c.inFrac, outFrac: mmFrac }),
-  };
+  const mm = quantizeMatmul({ what: `${what}.weights.kernel`, kernel: layer.weights.kernel, bias: layer.weights.bias, weightBits: c.bits, inFrac: c.inFrac, outFrac: mmFrac });
+  return { mm, outFrac, logitFrac };
+}
+
+function quantizeDense(layer: DenseLayer, c: LayerQuantizeCtx): QuantizedLayer {
+  const { mm, outFrac, logitFrac } = quantizeProduct(layer, c);
+  const q: QDenseLayer = { type: 'dense', units: layer.units, activation: layer.activation, inFrac: c.inFrac, outFrac, mm };
   if (logitFrac !== undefined) q.logitFrac = logitFrac;
-  return { layer: q, needsExp: act === 'softmax' };
+  return { layer: q, needsExp: layer.activation === 'softmax' };
+}
+
+function quantizeConv(layer: Conv1dLayer, c: LayerQuantizeCtx): QuantizedLayer {
+  const { mm, outFrac } = quantizeProduct(layer, c);
+  const q: QConv1dLayer = {
+    type: 'conv1d', units: layer.units, kernelSize: layer.kernelSize, dilation: dilationOf(layer), activation: layer.activation, inFrac: c.inFrac, outFrac, mm,
+  };
+  return { layer: q, needsExp: false };
 }
 
 /** The fields every recurrent kind shares: sizes, formats, both directions' products. */
@@ -157,6 +173,7 @@ export const QUANTIZE_KINDS: Kinds = {
     }),
   },
   dense: { quantize: quantizeDense },
+  conv1d: { quantize: quantizeConv },
 };
 
 /** The kind of `layer`, typed for it. */

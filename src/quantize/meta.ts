@@ -3,7 +3,7 @@
  * later phases (the codegen report, `rnnc inspect`) can print it without redoing it:
  * calibration summary or the defaults used, accumulator widths, LUT errors.
  */
-import type { QMatmul, QuantModel } from '../ir/qmodel.js';
+import { type QMatmul, type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import { type LutError, lutLog2, measureLutError } from '../fixed/lut.js';
 import type { CalibrationSummary } from './calibrate.js';
 import { DEFAULT_RANGES } from './formats.js';
@@ -33,7 +33,7 @@ export interface QuantizationMeta {
 export function listMatmuls(q: QuantModel): Array<{ what: string; mm: QMatmul }> {
   const out: Array<{ what: string; mm: QMatmul }> = [];
   q.layers.forEach((l, i) => {
-    if (l.type === 'dense') { out.push({ what: `layers[${i}].mm`, mm: l.mm }); return; }
+    if (!isQRecurrent(l)) { out.push({ what: `layers[${i}].mm`, mm: l.mm }); return; }
     for (const [name, dir] of [['forward', l.forward], ['backward', l.backward]] as const) {
       if (!dir) continue;
       out.push({ what: `layers[${i}].${name}.x`, mm: dir.x }, { what: `layers[${i}].${name}.h`, mm: dir.h });

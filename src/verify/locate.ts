@@ -3,7 +3,7 @@
  * weights, the cut layer's output becomes the model's output) is checked on the failing
  * case's inputs, and the first cut that fails names the layer.
  */
-import { type QuantModel, sequenceOutput } from '../ir/qmodel.js';
+import { type QuantModel, isQRecurrent, sequenceOutput } from '../ir/qmodel.js';
 import type { GoldenCase } from '../codegen/testdata.js';
 import { runFixed, streamFixed } from '../fixed/model.js';
 import type { Target } from '../target/targets.js';
@@ -13,7 +13,7 @@ import { type HarnessOptions, type ModelVerdict, runHarness } from './harness.js
 export function cutModel(q: QuantModel, k: number): QuantModel {
   const layers = q.layers.slice(0, k + 1);
   const last = layers[k]!;
-  const outputSize = last.type !== 'dense' && last.bidirectional === 'concat' ? 2 * last.units : last.units;
+  const outputSize = isQRecurrent(last) && last.bidirectional === 'concat' ? 2 * last.units : last.units;
   return { ...q, layers, outputSize, output: { frac: last.outFrac, sequence: sequenceOutput(layers) } };
 }
 

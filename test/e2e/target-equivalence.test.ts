@@ -4,6 +4,7 @@
 // the TypeScript fixed-point reference. One ELF per target and level holds all the
 // models of test/helpers/target-models.ts (30);
 // ELFs are built and run two at a time.
+import { isQRecurrent } from '../../src/ir/qmodel.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,15 +39,16 @@ beforeAll(async () => {
 });
 
 describe('the model set', () => {
-  it('covers every layer kind, both GRU variants, bidirectional merges, stacks, dense activations, both weight sizes and accumulators', () => {
+  it('covers every layer kind, both GRU variants, bidirectional merges, stacks, dense and conv1d activations, both weight sizes and accumulators', () => {
     const kinds = new Set(models.flatMap(({ model: q }) => [
-      `int${q.weightBits}`, `depth${q.layers.filter((l) => l.type !== 'dense').length}`,
-      ...q.layers.map((l) => (l.type === 'dense' ? l.activation : l.type === 'gru' ? `gru-${l.resetAfter}` : l.type === 'lstm' ? `lstm-cell${l.cell.bits}` : l.type)),
-      ...q.layers.map((l) => (l.type !== 'dense' && l.bidirectional ? `bidir-${l.bidirectional}` : '')),
-      ...q.layers.flatMap((l) => (l.type === 'dense' ? [l.mm.acc] : [l.forward.x.acc, l.forward.h.acc]).map((acc) => `w${q.weightBits}-${acc}`)),
+      `int${q.weightBits}`, `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
+      ...q.layers.map((l) => (!isQRecurrent(l) ? `${l.type}-${l.activation}` : l.type === 'gru' ? `gru-${l.resetAfter}` : l.type === 'lstm' ? `lstm-cell${l.cell.bits}` : l.type)),
+      ...q.layers.map((l) => (isQRecurrent(l) && l.bidirectional ? `bidir-${l.bidirectional}` : '')),
+      ...q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, l.forward.h.acc]).map((acc) => `w${q.weightBits}-${acc}`)),
     ]));
     for (const k of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn',
-      'bidir-concat', 'bidir-sum', 'linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'w8-int32', 'w8-int64', 'w16-int32', 'w16-int64']) expect(kinds).toContain(k);
+      'bidir-concat', 'bidir-sum', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax', 'conv1d-relu', 'conv1d-tanh',
+      'w8-int32', 'w8-int64', 'w16-int32', 'w16-int64']) expect(kinds).toContain(k);
   });
 });
 

@@ -12,9 +12,9 @@ import { emitModel } from '../../src/codegen/emit.js';
 import { getTarget } from '../../src/target/targets.js';
 import { loadModel, parseModel } from '../../src/ir/io.js';
 import {
-  DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RECURRENT_TYPES, RNN_ACTIVATIONS, type FloatModel,
+  CONV_ACTIVATIONS, DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RECURRENT_TYPES, RNN_ACTIVATIONS, type FloatModel,
 } from '../../src/ir/model.js';
-import type { QuantModel } from '../../src/ir/qmodel.js';
+import { type QuantModel, isQRecurrent } from '../../src/ir/qmodel.js';
 import { randomModel } from '../../src/ir/random.js';
 import { quantizeModel } from '../../src/quantize/quantize.js';
 
@@ -31,6 +31,7 @@ const layerSpec = z.union([
     recurrentActivation: z.enum(GATE_ACTIVATIONS).optional(), activation: z.enum(RNN_ACTIVATIONS).optional(), initialState: z.boolean().optional(),
   }),
   z.strictObject({ type: z.literal('dense'), units: int, activation: z.enum(DENSE_ACTIVATIONS) }),
+  z.strictObject({ type: z.literal('conv1d'), units: int, kernelSize: int, dilation: int.optional(), activation: z.enum(CONV_ACTIVATIONS) }),
 ]);
 const configSchema = z.strictObject({
   /** A row of src/target/targets.ts; its kernel family is what the case covers. */
@@ -93,6 +94,7 @@ describe('golden emitted C', () => {
 /** What a layer exercises, as the README table writes it. */
 function layerText(l: FloatModel['layers'][number]): string {
   if (l.type === 'dense') return `dense(${l.units}, ${l.activation})`;
+  if (l.type === 'conv1d') return `conv1d(${l.units}, k=${l.kernelSize}, d=${l.dilation ?? 1}, ${l.activation})`;
   const parts = [String(l.units)];
   if (l.type === 'rnn') parts.push(l.activation ?? 'tanh');
   if (l.type === 'gru') parts.push(l.resetAfter ? 'ra' : 'rb');
@@ -107,7 +109,7 @@ function layerText(l: FloatModel['layers'][number]): string {
 
 /** The accumulator types of a case's matrix products, in order: int32, int64. */
 function accumulators(q: QuantModel): string[] {
-  const mms = q.layers.flatMap((l) => (l.type === 'dense' ? [l.mm] : [l.forward, ...(l.backward ? [l.backward] : [])].flatMap((d) => [d.x, d.h])));
+  const mms = q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm] : [l.forward, ...(l.backward ? [l.backward] : [])].flatMap((d) => [d.x, d.h])));
   return ['int32', 'int64'].filter((a) => mms.some((m) => m.acc === a));
 }
 
@@ -123,7 +125,7 @@ function row(c: Case): string[] {
 /** The features a family must show at least once: every layer kind and option, both weight sizes and cells. */
 const REQUIRED = [
   'rnn-tanh', 'rnn-relu', 'lstm', 'gru-ra', 'gru-rb', ...DENSE_ACTIVATIONS.map((a) => `dense-${a}`),
-  'bi-concat', 'bi-sum', 'reverse', 'last-index', 'hard_sigmoid', 'hard_sigmoid_v3', 'h0',
+  'conv1d', 'bi-concat', 'bi-sum', 'reverse', 'last-index', 'hard_sigmoid', 'hard_sigmoid_v3', 'h0',
   'weights-int8', 'weights-int16', 'acc-int32', 'acc-int64', 'cell-int16', 'cell-int32',
 ];
 
@@ -132,6 +134,10 @@ function features(c: Case): string[] {
   for (const l of c.q.layers) {
     if (l.type === 'dense') {
       out.push(`dense-${l.activation}`);
+      continue;
+    }
+    if (l.type === 'conv1d') {
+      out.push('conv1d');
       continue;
     }
     out.push(l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'gru' ? `gru-${l.resetAfter ? 'ra' : 'rb'}` : 'lstm');

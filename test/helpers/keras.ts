@@ -12,7 +12,7 @@
  * network (it is a per-feature affine map, tested by hand elsewhere).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FloatModel, Layer, RecurrentLayer, RecurrentWeights } from '../../src/ir/model.js';
+import { type FloatModel, type Layer, type RecurrentLayer, type RecurrentWeights, isRecurrent } from '../../src/ir/model.js';
 import { inferShapes } from '../../src/ir/shapes.js';
 
 /** For each Keras gate block, the index of our gate block holding the same gate. */
@@ -60,6 +60,7 @@ function tfjsRecurrent(layer: RecurrentLayer, extra: object): tf.RNN {
 function tfjsLayer(layer: Layer, inputShape?: Array<number | null>): tf.layers.Layer {
   const shape = inputShape ? { inputShape } : {};
   if (layer.type === 'dense') return tf.layers.dense({ units: layer.units, activation: layer.activation, ...shape });
+  if (!isRecurrent(layer)) throw new Error(`no TF.js twin for ${layer.type} here`);
   if (!layer.bidirectional) return tfjsRecurrent(layer, shape);
   return tf.layers.bidirectional({ layer: tfjsRecurrent(layer, {}), mergeMode: layer.bidirectional, ...shape });
 }
@@ -76,7 +77,7 @@ export function toTfjs(model: FloatModel): tf.Sequential {
   const seq = buildTfjsArchitecture(model);
   model.layers.forEach((layer, i) => {
     const target = seq.layers[i]!;
-    const tensors = layer.type === 'dense'
+    const tensors = !isRecurrent(layer)
       ? [tf.tensor2d(toKerasKernel(layer.weights.kernel, [0], layer.units)), tf.tensor1d(layer.weights.bias)]
       : [...directionTensors(layer, layer.weights), ...(layer.backwardWeights ? directionTensors(layer, layer.backwardWeights) : [])];
     target.setWeights(tensors);

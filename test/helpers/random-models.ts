@@ -2,11 +2,11 @@
  * Random quantized models for the C-vs-TS equivalence tests: every layer kind, both GRU
  * variants, bidirectional concat/sum, stacks of 1–3 recurrent layers, dense heads with
  * every activation, sigmoid and both hard sigmoid gates, tanh and relu RNNs, nonzero initial
- * states, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32 LSTM cells, and some models with huge weights so every requantization saturates.
+ * states, causal conv1d front ends, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32 LSTM cells, and some models with huge weights so every requantization saturates.
  */
 import type { LayerSpec } from '../../src/ir/random.js';
 import { randomModel } from '../../src/ir/random.js';
-import { DENSE_ACTIVATIONS, type GateActivation, type MergeMode, type RecurrentType } from '../../src/ir/model.js';
+import { CONV_ACTIVATIONS, DENSE_ACTIVATIONS, type GateActivation, type MergeMode, type RecurrentType } from '../../src/ir/model.js';
 import type { QuantModel } from '../../src/ir/qmodel.js';
 import { quantizeModel, type Ranges } from '../../src/quantize/quantize.js';
 import { goldenCases } from '../../src/codegen/testdata.js';
@@ -45,14 +45,19 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
   // out[:, -1]), drawn from their own stream so every other draw stays what it was.
   const lastRng = new Rng(seed ^ 0x1a57);
   for (const l of layers) {
-    if (l.type !== 'dense' && l.bidirectional && !l.returnSequences && lastRng.next() < 0.5) l.lastOutput = 'last-index';
+    if (l.type !== 'dense' && l.type !== 'conv1d' && l.bidirectional && !l.returnSequences && lastRng.next() < 0.5) l.lastOutput = 'last-index';
   }
   // One forward-only layer in six reads the sequence backwards (reverse), from its own stream too.
   const reverseRng = new Rng(seed ^ 0x7e7e);
-  for (const l of layers) if (l.type !== 'dense' && !l.bidirectional && reverseRng.next() < 1 / 6) l.reverse = true;
+  for (const l of layers) if (l.type !== 'dense' && l.type !== 'conv1d' && !l.bidirectional && reverseRng.next() < 1 / 6) l.reverse = true;
   // One recurrent layer in four starts from a nonzero state, from its own stream too.
   const initRng = new Rng(seed ^ 0x1417);
-  for (const l of layers) if (l.type !== 'dense' && initRng.next() < 1 / 4) l.initialState = true;
+  for (const l of layers) if (l.type !== 'dense' && l.type !== 'conv1d' && initRng.next() < 1 / 4) l.initialState = true;
+  // One model in four starts with a causal conv1d front end, from its own stream too.
+  const convRng = new Rng(seed ^ 0xc0ff);
+  if (convRng.next() < 1 / 4) {
+    layers.unshift({ type: 'conv1d', units: size(convRng, 24), kernelSize: convRng.int(1, 4), dilation: convRng.int(1, 3), activation: convRng.pick(CONV_ACTIVATIONS) });
+  }
   const dense = rng.int(0, 2);
   for (let k = 0; k < dense; k++) layers.push({ type: 'dense', units: size(rng, 32), activation: rng.pick(DENSE_ACTIVATIONS) });
   const extreme = rng.next() < 0.25;

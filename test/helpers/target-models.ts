@@ -1,7 +1,7 @@
 /**
  * The model set of the on-target equivalence suite: every layer kind (LSTM with int16
  * and int32 cells, GRU in both reset variants, Elman RNN, dense heads with each
- * activation; hard sigmoid gates, a relu RNN; nonzero initial states), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
+ * activation; hard sigmoid gates, a relu RNN; nonzero initial states; causal conv1d), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
  * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
  * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
  * in int8 and int16 weights. Small enough that all of
@@ -23,6 +23,8 @@ interface Spec {
   normalization?: boolean;
   /** Fewer golden sequences and steps for a model with a very wide input. */
   small?: boolean;
+  /** Weight sizes to build (default both). */
+  bits?: Array<8 | 16>;
 }
 
 const SPECS: Spec[] = [
@@ -33,8 +35,11 @@ const SPECS: Spec[] = [
   { tag: 'grutb', inputSize: 32, layers: [{ type: 'gru', units: 64, resetAfter: false }, { type: 'dense', units: 5, activation: 'relu' }] },
   { tag: 'gruw', inputSize: 16, layers: [{ type: 'gru', units: 32, returnSequences: true, resetAfter: true }] },
   { tag: 'rnn', inputSize: 1, layers: [{ type: 'rnn', units: 5, returnSequences: true }, { type: 'dense', units: 2, activation: 'tanh' }] },
+  // A causal conv1d front end streaming (its history in the state; int8 only, for the M55's
+  // ITCM); 'bisum' has one in a whole-sequence pass.
+  { tag: 'conv', inputSize: 3, layers: [{ type: 'conv1d', units: 5, kernelSize: 3, dilation: 2, activation: 'relu' }, { type: 'gru', units: 6, returnSequences: true, resetAfter: true }, { type: 'dense', units: 2, activation: 'linear' }], bits: [8] },
   { tag: 'bicat', inputSize: 4, layers: [{ type: 'lstm', units: 6, bidirectional: 'concat', initialState: true }, { type: 'dense', units: 3, activation: 'sigmoid' }] },
-  { tag: 'bisum', inputSize: 6, layers: [{ type: 'gru', units: 5, bidirectional: 'sum', returnSequences: true, resetAfter: false }, { type: 'rnn', units: 4 }] },
+  { tag: 'bisum', inputSize: 6, layers: [{ type: 'conv1d', units: 4, kernelSize: 2, activation: 'tanh' }, { type: 'gru', units: 5, bidirectional: 'sum', returnSequences: true, resetAfter: false }, { type: 'rnn', units: 4 }] },
   {
     tag: 'deep', inputSize: 8, layers: [
       { type: 'rnn', units: 16, returnSequences: true }, { type: 'gru', units: 12, returnSequences: true, resetAfter: false },
@@ -63,7 +68,7 @@ const SPECS: Spec[] = [
 export function targetModels(steps = 10): HarnessModel[] {
   const out: HarnessModel[] = [];
   SPECS.forEach((s, k) => {
-    for (const bits of [8, 16] as const) {
+    for (const bits of s.bits ?? [8, 16] as const) {
       const float = randomModel({
         name: `t${s.tag}${bits}`, inputSize: s.inputSize, layers: s.layers,
         ...(s.weightScale ? { weightScale: s.weightScale } : {}), ...(s.normalization ? { normalization: true } : {}),

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLuts } from '../../../src/fixed/lut.js';
 import { runFixed, streamFixed } from '../../../src/fixed/model.js';
 import { buildExpTable } from '../../../src/fixed/lut.js';
-import type { QLayer, QMatmul, QuantModel } from '../../../src/ir/qmodel.js';
+import { type QLayer, type QMatmul, type QuantModel, isQRecurrent } from '../../../src/ir/qmodel.js';
 
 function mm(weights: number[][], bias?: number[], mult = 2 ** 30, shift = 30): QMatmul {
   const rows = weights.length;
@@ -27,7 +27,7 @@ function model(layer: QLayer, inputSize = 1, outFrac = 15): QuantModel {
     format: 'rnnc-qmodel', version: 1, name: 'hand', producer: 'test', sourceSha256: '', inputSize,
     outputSize: layer.units, weightBits: 8, input: { frac: 12 },
     lut: { size: 16, sigmoid: luts.sigmoid, tanh: luts.tanh }, layers: [layer],
-    output: { frac: outFrac, sequence: layer.type === 'dense' || layer.returnSequences },
+    output: { frac: outFrac, sequence: !isQRecurrent(layer) || layer.returnSequences },
   };
 }
 
