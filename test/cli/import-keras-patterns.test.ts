@@ -3,7 +3,7 @@
  * noise layers dropped, TimeDistributed(Dense) as the per-step dense, an input
  * BatchNormalization folded into the input normalisation (negative gammas included),
  * causal Conv1D as conv1d, and one-line refusals that say what to do. Float within 1e-5
- * of tfjs predict; `rnnc verify` bit-exact (not yet for the conv patterns). Needs dist
+ * of tfjs predict; `rnnc verify` bit-exact. Needs dist
  * built (npx tsc -p tsconfig.json).
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -154,7 +154,8 @@ describe('functional models exporting recurrent states (return_state): the state
 });
 
 describe('rnnc verify: bit-exact from the Keras files', () => {
-  it.concurrent.each(['dropout_time_distributed', 'bn_input_gru', 'bn_functional_bi', 'lstm_state_dense', 'tfjs_defaults', 'rnn_relu'])('%s', async (name) => {
+  it.concurrent.each(['dropout_time_distributed', 'bn_input_gru', 'bn_functional_bi', 'lstm_state_dense', 'tfjs_defaults', 'rnn_relu',
+    'conv_causal_gru', 'conv_activation_lstm'])('%s', async (name) => {
     const r = await rnnc(['verify', join(fixtures.get(name)!.dir, 'model.json'), '--cases', '3']);
     expect(r.stderr).not.toMatch(/mismatch|internal error/);
     expect(r.exitCode).toBe(0);

@@ -3,7 +3,7 @@
  * make_onnx_patterns.py), through the real CLI: each accepted pattern imports, its float
  * reference matches torch within 1e-5 and `rnnc verify` is bit-exact on the host; each
  * refused pattern exits 2 with one line that says what to do. Causal Conv1d front ends
- * (CONV_ACCEPTED) are checked on import and float only for now.
+ * (CONV_ACCEPTED) also verify on a Cortex-M4 (QEMU).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,8 +38,7 @@ const ACCEPTED: Record<string, { args?: string[]; layers: string }> = {
 };
 
 /**
- * Causal Conv1d front ends (make_onnx_patterns.py conv): import and float only.
- * TODO(conv1d codegen): move them into ACCEPTED, so `rnnc verify` (host and QEMU) runs on them too.
+ * Causal Conv1d front ends (make_onnx_patterns.py conv): import, float, verify on host and QEMU.
  */
 const CONV_ACCEPTED: Record<string, string> = {
   conv_gru_pad: 'conv1d -> gru -> dense',
@@ -76,7 +75,7 @@ describe('accepted PyTorch export patterns', () => {
 });
 
 describe('accepted causal Conv1d front ends', () => {
-  it.concurrent.each(Object.keys(CONV_ACCEPTED))('%s: imports, float within 1e-5 of torch', async (name) => {
+  it.concurrent.each(Object.keys(CONV_ACCEPTED))('%s: imports, float within 1e-5 of torch, verify bit-exact on the host and a Cortex-M4', async (name) => {
     const out = join(tmp, `${name}.json`);
     const imp = await rnnc(['import', `${dir}${name}.onnx`, '-o', out]);
     expect(imp.stderr).toBe('');
@@ -84,6 +83,12 @@ describe('accepted causal Conv1d front ends', () => {
     expect(imp.stdout).toContain(`: ${CONV_ACCEPTED[name]}, `);
     const want = expected(name);
     expect(maxAbsDiff(runFloat(loadModel(out), want.input), want.output)).toBeLessThan(1e-5);
+    for (const target of ['host', 'cortex-m4']) {
+      const v = await rnnc(['verify', `${dir}${name}.onnx`, '--target', target, '--cases', '2']);
+      expect(v.stderr).not.toMatch(/mismatch|internal error/);
+      expect(v.exitCode).toBe(0);
+      expect(v.stdout).toMatch(/outputs compared in \d+ cases, all bit-exact/);
+    }
   });
 });
 

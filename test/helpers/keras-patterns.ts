@@ -64,9 +64,9 @@ export const ACCEPTED: Record<string, () => tf.LayersModel> = {
 };
 
 /**
- * Causal Conv1D front ends, which rnnc imports. Kept apart from ACCEPTED, whose models
- * every verify test (host, QEMU board) runs, until the C generator has conv1d; then they
- * join ACCEPTED.
+ * Causal Conv1D front ends, which rnnc imports. Kept apart from ACCEPTED because TF.js
+ * cannot run a causal Conv1D itself (the expected outputs come from a left-padded
+ * 'valid' twin); import-keras-patterns.test.ts verifies them on the host.
  */
 export const CONV_ACCEPTED: Record<string, () => tf.LayersModel> = {
   // Dilation 2 with a fused relu; a linear conv, an Activation layer after it, a second conv.
