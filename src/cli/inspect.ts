@@ -1,7 +1,7 @@
 /** `rnnc inspect model.json [--json]`: layers, shapes, parameters, MACs per timestep. */
 import type { Command } from 'commander';
 import { summarize } from '../ir/shapes.js';
-import { isRecurrent } from '../ir/model.js';
+import { dilationOf, isRecurrent } from '../ir/model.js';
 import { quote } from '../util/text.js';
 import type { CliIo } from './context.js';
 import { table, thousands } from './format.js';
@@ -30,7 +30,7 @@ export function registerInspect(program: Command, io: CliIo): void {
             layer.type === 'rnn' && layer.activation === 'relu' ? 'relu' : '',
             [layer.weights, layer.backwardWeights].some((w) => w?.initialH || w?.initialC) ? 'initial-state' : '',
             layer.returnSequences ? 'sequences' : layer.lastOutput === 'last-index' ? 'last-index' : 'last'].filter(Boolean).join(' ')
-          : layer.activation;
+          : layer.type === 'conv1d' ? `causal k=${layer.kernelSize} d=${dilationOf(layer)} ${layer.activation}` : layer.activation;
         return [String(l.index), l.type, String(layer.units), `${l.inputSize} -> ${l.outputSize}`, detail, thousands(l.params), thousands(l.macsPerStep)];
       });
       io.out(`model ${s.name}: ${s.inputSize} inputs -> ${s.outputSize} outputs ${s.sequenceOutput ? 'per timestep' : 'per sequence'}` +
