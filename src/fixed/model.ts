@@ -74,14 +74,26 @@ export function streamFixed(model: QuantModel): FixedStream {
   };
 }
 
-/** The float helper's input quantization: sat16(round((x − mean)/std · 2^frac)), round half up. */
+/**
+ * The float helper's input quantization, NAME_quantize_input's twin operation by
+ * operation in float32 (so the device's helper and this one agree on every input):
+ *   v = f32(f32(f32(x − mean) / std) · 2^frac) + 0.5f    (f32: round to float32; x, mean,
+ *                                                         std are float32 in the C)
+ *   q = 32767 if v ≥ 32767, floor(v) if v > −32768, else −32768 (NaN included)
+ * Each float32 operation is the double result rounded once to float32, which is exactly
+ * IEEE single precision for + − × ÷ (double has more than 2·24 + 2 bits). The product
+ * by 2^frac is exact, so a fused multiply-add cannot change it either.
+ */
 export function quantizeInput(model: QuantModel, x: ArrayLike<number>): Int16Array {
+  const f32 = Math.fround;
   const out = new Int16Array(x.length);
   const norm = model.input.normalization;
   const scale = 2 ** model.input.frac;
   for (let i = 0; i < x.length; i++) {
-    const v = norm ? (x[i]! - norm.mean[i]!) / norm.std[i]! : x[i]!;
-    out[i] = Math.max(-32768, Math.min(32767, Math.floor(v * scale + 0.5)));
+    const xi = f32(x[i]!);
+    const z = norm ? f32(f32(xi - f32(norm.mean[i]!)) / f32(norm.std[i]!)) : xi;
+    const v = f32(f32(z * scale) + 0.5);
+    out[i] = v >= 32767 ? 32767 : v > -32768 ? Math.floor(v) : -32768;
   }
   return out;
 }
