@@ -28,7 +28,7 @@ import type { CalibData } from '../quantize/pipeline.js';
 import { type EvalData, taskKind } from '../quantize/report.js';
 
 /** The data-file options shared with `rnnc train` (columns, windows). */
-export type DataOptions = Pick<ReadOptions, 'idColumn' | 'labelColumns' | 'featureColumns' | 'window' | 'horizon' | 'stride'>;
+export type DataOptions = Pick<ReadOptions, 'idColumn' | 'labelColumns' | 'featureColumns' | 'window' | 'horizon' | 'stride' | 'header'>;
 
 function readOptions(model: FloatModel, opts: DataOptions): ReadOptions {
   const shapes = inferShapes(model);
@@ -46,8 +46,8 @@ function sequencesOf(ds: Dataset): number[][][] {
   return ds.seqs.map((a, i) => Array.from({ length: ds.lengths[i]! }, (_, t) => Array.from(a.subarray(t * F, (t + 1) * F))));
 }
 
-function isLabelledCsv(text: string, path: string, idColumn: string): boolean {
-  return parseCsv(text, path).header?.includes(idColumn) ?? false;
+function isLabelledCsv(text: string, path: string, idColumn: string, header: boolean | undefined): boolean {
+  return parseCsv(text, path, { header }).header?.includes(idColumn) ?? false;
 }
 
 function parseSequences(json: unknown[], source: string): number[][][] {
@@ -57,10 +57,10 @@ function parseSequences(json: unknown[], source: string): number[][][] {
 export function readCalibData(path: string, model: FloatModel, opts: DataOptions = {}): CalibData {
   const csv = extname(path).toLowerCase() === '.csv';
   const text = readText(path);
-  if (opts.window !== undefined || (csv && isLabelledCsv(text, path, opts.idColumn ?? 'seq'))) {
+  if (opts.window !== undefined || (csv && isLabelledCsv(text, path, opts.idColumn ?? 'seq', opts.header))) {
     return { sequences: sequencesOf(readDataset(path, readOptions(model, opts))), source: path };
   }
-  if (csv) return { sequences: [parseSequenceCsv(text, path)], source: path };
+  if (csv) return { sequences: [parseSequenceCsv(text, path, { header: opts.header })], source: path };
   const json = parseJson(text, path);
   if (!Array.isArray(json) || json.length === 0) throw dataError(path, 'no sequences: expected a non-empty array of sequences or of timesteps');
   const first = json[0] as unknown;

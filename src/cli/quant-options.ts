@@ -18,6 +18,7 @@ export interface QuantCliOptions {
   idColumn?: string;
   labelColumn?: string;
   features?: string;
+  header?: boolean;
   weights: string;
   lutSize?: string;
   percentile: string;
@@ -26,7 +27,7 @@ export interface QuantCliOptions {
 
 /** Adds --calib, --weights, --lut-size, --percentile, --margin and the data-file options to a command. */
 export function addQuantOptions(cmd: Command): Command {
-  return cmd
+  const c = cmd
     .option('--calib <file>', 'calibration data: a training data file (docs/data-format.md), or JSON sequences')
     .option('--weights <type>', 'weight precision: int8 or int16', 'int8')
     .option('--lut-size <n>', `sigmoid/tanh table entries: ${LUT_SIZES.join(', ')} (default ${defaultLutSize(8)} with int8, ${defaultLutSize(16)} with int16)`)
@@ -38,6 +39,14 @@ export function addQuantOptions(cmd: Command): Command {
     .option('--id-column <name>', 'labelled CSV: sequence-id column (default seq)')
     .option('--label-column <names>', 'labelled data: target column(s), comma-separated')
     .option('--features <names>', 'data files: feature columns, comma-separated (default: all others)');
+  return addHeaderOptions(c);
+}
+
+/** --header / --no-header: whether a CSV file's first row names the columns (docs/data-format.md). */
+export function addHeaderOptions(cmd: Command): Command {
+  return cmd
+    .option('--header', 'CSV files: the first row is a header even if every field is a number')
+    .option('--no-header', 'CSV files: the first row is data (default: a header when none of its fields is a number)');
 }
 
 function usage(msg: string): never {
@@ -59,7 +68,7 @@ export function dataOptions(o: QuantCliOptions): DataOptions {
   const list = (v: string | undefined) => v?.split(',').map((c) => c.trim());
   return {
     ...windowOptions(o),
-    idColumn: o.idColumn, labelColumns: list(o.labelColumn), featureColumns: list(o.features),
+    idColumn: o.idColumn, labelColumns: list(o.labelColumn), featureColumns: list(o.features), header: o.header,
   };
 }
 

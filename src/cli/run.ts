@@ -69,7 +69,7 @@ export function registerRun(program: Command, io: CliIo): void {
       if (!opts.fixed) {
         if (given.length > 0) throw new RnncError('usage/invalid', `${given.join(', ')} only appl${given.length === 1 ? 'ies' : 'y'} with --fixed (or to rnnc quantize)`);
         const start = opts.state ? withFloatState(model, readStateFile(opts.state, stateLayers(model.layers), model.stateInputs)) : model;
-        const outputs = runFloat(start, readSequence(opts.input)).map((o) => Array.from(o));
+        const outputs = runFloat(start, readSequence(opts.input, { header: opts.header })).map((o) => Array.from(o));
         print(io, outputs, Boolean(opts.json));
         return;
       }
@@ -81,7 +81,7 @@ export function registerRun(program: Command, io: CliIo): void {
       if (r.saturated > 0) io.err(`rnnc: warning: ${opts.state}: ${r.saturated} state value${r.saturated > 1 ? 's lie' : ' lies'} beyond the fixed-point format and saturated\n`);
       model = r.model;
     }
-    const seq = readSequence(opts.input);
+    const seq = readSequence(opts.input, { header: opts.header });
     if (seq[0]!.length !== model.inputSize) {
       throw new RnncError('data/invalid', `${opts.input}: ${seq[0]!.length} features per timestep, but the model takes ${model.inputSize}`);
     }

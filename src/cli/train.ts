@@ -20,7 +20,7 @@ interface TrainOpts {
   data: string; arch: string; output: string; name: string; epochs: string; batch: string; lr: string; clip: string;
   val: string; patience: string; seed: string; optimizer: OptimizerName; momentum: string; schedule: string;
   tbptt: string; task?: Task; perStep?: boolean; window?: string; horizon?: string; stride?: string;
-  idColumn?: string; labelColumn?: string; features?: string; json?: boolean; force?: boolean;
+  idColumn?: string; labelColumn?: string; features?: string; header?: boolean; json?: boolean; force?: boolean;
 }
 
 const list = (value: string | undefined) => value?.split(',').map((s) => s.trim());
@@ -54,6 +54,8 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--label-column <names>', 'target column(s), comma-separated')
     .option('--features <names>', 'feature columns, comma-separated (default: all others)')
     .option('--json', 'one JSON line per epoch')
+    .option('--header', 'CSV data: the first row is a header even if every field is a number')
+    .option('--no-header', 'CSV data: the first row is data (default: a header when none of its fields is a number)')
     .action(async (opts: TrainOpts) => {
       const badName = nameProblem(opts.name);
       if (badName) throw new RnncError('names/invalid', `--name: ${badName}`);
@@ -77,7 +79,7 @@ export function registerTrain(program: Command, io: CliIo): void {
       const ds = readDataset(opts.data, {
         task, perStep, outputs: outputUnits(layers), inputs: arch.inputs,
         idColumn: opts.idColumn, labelColumns: list(opts.labelColumn), featureColumns: list(opts.features), window,
-        horizon, stride,
+        horizon, stride, header: opts.header,
       });
       // Refuse an output path that cannot take the model before spending minutes training.
       const inputs = [opts.data, opts.arch];

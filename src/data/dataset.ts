@@ -44,6 +44,8 @@ export interface ReadOptions {
   window?: number | undefined;
   horizon?: number | undefined;
   stride?: number | undefined;
+  /** CSV: whether the first row is a header (undefined: decided by its fields, src/data/csv.ts). */
+  header?: boolean | undefined;
 }
 
 export function dataError(source: string, message: string): RnncError {

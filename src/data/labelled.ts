@@ -72,8 +72,8 @@ function finish(source: string, raw: RawSeq[], featureNames: string[], opts: Rea
 }
 
 export function parseLabelledCsv(text: string, source: string, opts: ReadOptions): Dataset {
-  const csv = parseCsv(text, source);
-  if (!csv.header) throw dataError(source, 'expected a header row naming the columns (for example seq,ax,ay,az,label)');
+  const csv = parseCsv(text, source, { header: opts.header });
+  if (!csv.header) throw dataError(source, `expected a header row naming the columns (for example seq,ax,ay,az,label)${opts.header === false ? '; --no-header applies to a series (--window) or a bare sequence' : ''}`);
   const width = csv.header.length;
   const idCol = columnIndex(csv, opts.idColumn ?? 'seq', source);
   const labelCols = (opts.labelColumns ?? ['label']).map((n) => columnIndex(csv, n, source));

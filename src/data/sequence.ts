@@ -5,7 +5,7 @@
 import { extname } from 'node:path';
 import { RnncError } from '../errors.js';
 import { parseJson, readText } from '../util/fs.js';
-import { csvNumber, parseCsv } from './csv.js';
+import { type CsvOptions, csvNumber, parseCsv } from './csv.js';
 
 export function parseSequenceJson(json: unknown, source: string): number[][] {
   if (!Array.isArray(json)) throw new RnncError('data/invalid', `${source}: expected an array of timesteps`, source);
@@ -21,8 +21,8 @@ export function parseSequenceJson(json: unknown, source: string): number[][] {
   });
 }
 
-export function parseSequenceCsv(text: string, source: string): number[][] {
-  const csv = parseCsv(text, source);
+export function parseSequenceCsv(text: string, source: string, opts: CsvOptions = {}): number[][] {
+  const csv = parseCsv(text, source, opts);
   const width = csv.rows[0]!.length;
   return csv.rows.map((row, r) => {
     const line = csv.lines[r]!;
@@ -33,7 +33,7 @@ export function parseSequenceCsv(text: string, source: string): number[][] {
   });
 }
 
-export function readSequence(path: string): number[][] {
+export function readSequence(path: string, opts: CsvOptions = {}): number[][] {
   const text = readText(path);
-  return extname(path).toLowerCase() === '.csv' ? parseSequenceCsv(text, path) : parseSequenceJson(parseJson(text, path), path);
+  return extname(path).toLowerCase() === '.csv' ? parseSequenceCsv(text, path, opts) : parseSequenceJson(parseJson(text, path), path);
 }

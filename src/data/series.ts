@@ -21,8 +21,8 @@ interface Table {
   lines: number[];
 }
 
-function tableFromCsv(text: string, source: string): Table {
-  const csv = parseCsv(text, source);
+function tableFromCsv(text: string, source: string, header: boolean | undefined): Table {
+  const csv = parseCsv(text, source, { header });
   const width = csv.header?.length ?? csv.rows[0]!.length;
   csv.rows.forEach((row, r) => {
     if (row.length !== width) throw dataError(source, `line ${csv.lines[r]}: expected ${width} columns${csv.header ? ' as in the header' : ' as in the first row'}, got ${row.length}`);
@@ -112,7 +112,7 @@ function jsonNumber(cell: string, source: string, r: number, c: number): never {
 }
 
 export function parseSeriesCsv(text: string, source: string, opts: ReadOptions): Dataset {
-  return windows(tableFromCsv(text, source), source, false, opts);
+  return windows(tableFromCsv(text, source, opts.header), source, false, opts);
 }
 
 export function parseSeriesJson(json: unknown, source: string, opts: ReadOptions): Dataset {
