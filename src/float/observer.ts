@@ -5,8 +5,8 @@
 import type { FloatCellState } from './cells/types.js';
 
 export interface FloatObserver {
-  /** After each recurrent step of layer `layer`: its input, h before the step, the state after. */
-  step?(layer: number, backward: boolean, x: ArrayLike<number>, hPrev: Float64Array, state: FloatCellState): void;
+  /** After each recurrent step of layer `layer`: its gate pre-activations (FloatCell.preactivations) and the state after. */
+  step?(layer: number, backward: boolean, pre: Float64Array, state: FloatCellState): void;
   /** A dense layer's pre-activation W x + b, before its activation. */
   dense?(layer: number, pre: Float64Array): void;
   /** The outputs a layer passes on (one per timestep, or one). */

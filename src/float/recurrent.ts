@@ -27,16 +27,19 @@ export function scratchFor(w: FloatCellWeights): Float64Array {
 /** Runs one direction of a recurrent layer over a sequence; returns h at every step. */
 function runDirection(
   cell: FloatCell, w: FloatCellWeights, xs: Float64Array[], reverse: boolean,
-  onStep?: (x: Float64Array, hPrev: Float64Array, state: FloatCellState) => void,
+  onStep?: (pre: Float64Array, state: FloatCellState) => void,
 ): Float64Array[] {
   const state = initialCellState(w);
   const scratch = scratchFor(w);
+  const pre = onStep ? new Float64Array(cell.gates * w.units) : undefined;
   const out = new Array<Float64Array>(xs.length);
   for (let k = 0; k < xs.length; k++) {
     const t = reverse ? xs.length - 1 - k : k;
-    const hPrev = onStep ? state.h.slice() : state.h;
     cell.step(w, xs[t]!, state, scratch);
-    onStep?.(xs[t]!, hPrev, state);
+    if (onStep) {
+      cell.preactivations(w, scratch, pre!);
+      onStep(pre!, state);
+    }
     out[t] = state.h.slice();
   }
   return out;
@@ -53,7 +56,7 @@ function merge(a: Float64Array, b: Float64Array, mode: 'concat' | 'sum'): Float6
 /** Layer `i`'s outputs over a whole sequence: one per step, or one. */
 export function runRecurrent(cell: FloatCell, p: PreparedRecurrent, xs: Float64Array[], i: number, obs?: FloatObserver): Float64Array[] {
   const onStep = (backward: boolean) => (obs?.step
-    ? (x: Float64Array, hPrev: Float64Array, s: FloatCellState) => obs.step!(i, backward, x, hPrev, s)
+    ? (pre: Float64Array, s: FloatCellState) => obs.step!(i, backward, pre, s)
     : undefined);
   // reverse: the one direction reads x_{T−1} … x_0, so its last output is at t = 0.
   const reverse = p.layer.reverse === true;

@@ -19,7 +19,6 @@ import { prepareModel } from '../float/prepare.js';
 import { hasState } from '../ir/kinds.js';
 import { type FloatModel, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';
-import { gatePreactivations } from './gates.js';
 import { AbsHistogram } from './histogram.js';
 import type { Ranges } from './quantize.js';
 
@@ -93,11 +92,10 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
   const dense = Array.from({ length: n }, () => new AbsHistogram());
   const outputs = Array.from({ length: n }, () => new AbsHistogram());
   const observer: FloatObserver = {
-    step(i, backward, x, hPrev, state) {
+    step(i, _backward, pre, state) {
       const pl = prepared[i]!;
       if (pl.kind !== 'recurrent') return;
-      const w = backward ? pl.backward! : pl.forward;
-      gates[i]!.addAll(gatePreactivations(pl.layer.type, w, x, hPrev));
+      gates[i]!.addAll(pre);
       if (hasState(pl.layer.type, 'c')) cells[i]!.addAll(state.c);
       if (pl.layer.type === 'rnn' && rnnActivationOf(pl.layer) === 'relu') hidden[i]!.addAll(state.h);
     },

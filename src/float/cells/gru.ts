@@ -36,4 +36,13 @@ export const gruCell: FloatCell = {
     }
     h.set(rh);
   },
+  // r, z: W x + b + U h (+ b'); n: W_n x + b_n + r⊙(U_n h + b'_n), or + U_n (r⊙h) (in rec)
+  preactivations(w, scratch, out) {
+    const u = w.units;
+    for (let r = 0; r < 2 * u; r++) out[r] = scratch[r]! + scratch[3 * u + r]!;
+    for (let j = 0; j < u; j++) {
+      const recN = scratch[5 * u + j]!;
+      out[2 * u + j] = scratch[2 * u + j]! + (w.resetAfter ? scratch[7 * u + j]! * recN : recN);
+    }
+  },
 };

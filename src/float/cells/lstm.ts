@@ -23,4 +23,9 @@ export const lstmCell: FloatCell = {
       state.h[j] = o * Math.tanh(c);
     }
   },
+  // p = W x + b + U h, all four gates
+  preactivations(w, scratch, out) {
+    const n = 4 * w.units;
+    for (let r = 0; r < n; r++) out[r] = scratch[r]! + scratch[n + r]!;
+  },
 };

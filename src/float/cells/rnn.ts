@@ -13,4 +13,9 @@ export const rnnCell: FloatCell = {
     const act = w.act ?? Math.tanh;
     for (let j = 0; j < u; j++) state.h[j] = act(pre[j]! + rec[j]!);
   },
+  // p = W x + b + U h
+  preactivations(w, scratch, out) {
+    const u = w.units;
+    for (let j = 0; j < u; j++) out[j] = scratch[j]! + scratch[u + j]!;
+  },
 };

@@ -29,4 +29,10 @@ export interface FloatCellState {
 export interface FloatCell {
   gates: number;
   step(w: FloatCellWeights, x: ArrayLike<number>, state: FloatCellState, scratch: Float64Array): void;
+  /**
+   * Right after `step`, from what it left in `scratch`: the gate pre-activations the
+   * fixed-point tables will see (gates·units values into `out`; calibration reports how
+   * often they leave the tables' range). Reading them off the step costs no product.
+   */
+  preactivations(w: FloatCellWeights, scratch: Float64Array, out: Float64Array): void;
 }
