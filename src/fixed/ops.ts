@@ -185,3 +185,58 @@ export function rescaleS16(x: number, from: number, to: number): number {
   if (from >= to) return satS16(rshrS32(x, from - to));
   return satS16(x * 2 ** (to - from));
 }
+
+/** max(x, 0) of an int16 (ReLU). C twin: rnnc_relu_s16. */
+export function reluS16(x: number): number {
+  return x > 0 ? x : 0;
+}
+
+/**
+ * rshr(a + b, 1) of two int16: their mean rounded half up, one fractional bit fewer
+ * (the bidirectional sum merge, Q0.15 + Q0.15 → Q1.14). C twin: rnnc_avg_s16.
+ */
+export function avgS16(a: number, b: number): number {
+  return rshrS32(a + b, 1);
+}
+
+/**
+ * The GRU update sat16(n + rshr(z·(h − n), 15)), z a Q0.15 gate in [0, 32767]: from n
+ * (z = 0) toward h (z = 1). C twin: rnnc_lerp_q15 (int32 holds z·(h − n)).
+ */
+export function lerpQ15(z: number, h: number, n: number): number {
+  return satS16(n + mulQ15S32(z, h - n));
+}
+
+/**
+ * LSTM cell update with an int16 cell: sat16(rshr(f·c, 15) + rshr(i·g, s)), f, i Q0.15
+ * gates in [0, 32767], g Q0.15, s in [0, 31]; |i·g| < 2^30, so the shift is exact.
+ * C twin: rnnc_lstm_cell_s16.
+ */
+export function lstmCellS16(f: number, c: number, i: number, g: number, s: number): number {
+  return satS16(mulQ15S32(f, c) + rshrS32(i * g, s));
+}
+
+/** lstmCellS16 with an int32 cell: sat32(rshr(f·c, 15) + rshr(i·g, s)). C twin: rnnc_lstm_cell_s32. */
+export function lstmCellS32(f: number, c: number, i: number, g: number, s: number): number {
+  return satS32(mulQ15S32(f, c) + rshrS32(i * g, s));
+}
+
+/**
+ * Softmax of a dense layer's accumulators into Q0.15, `acc` overwritten with e:
+ *   z_j = sat16(acc_j) (logitFrac fractional bits), m = max z,
+ *   e_j = lutLookup(table, rescale(m − z_j, logitFrac → expFrac)), y_j = divQ15(e_j, Σ e).
+ * C twin: rnnc_softmax_q15.
+ */
+export function softmaxQ15(
+  table: ArrayLike<number>, log2Size: number, acc: Int32Array | number[], y: Int16Array | number[], logitFrac: number, expFrac: number,
+): void {
+  const n = acc.length;
+  let max = INT16_MIN;
+  for (let j = 0; j < n; j++) { acc[j] = satS16(acc[j]!); if (acc[j]! > max) max = acc[j]!; }
+  let sum = 0;
+  for (let j = 0; j < n; j++) {
+    acc[j] = lutLookup(table, log2Size, rescaleS16(max - acc[j]!, logitFrac, expFrac));
+    sum += acc[j]!;
+  }
+  for (let j = 0; j < n; j++) y[j] = divQ15(acc[j]!, sum);
+}

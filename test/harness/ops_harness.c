@@ -39,6 +39,29 @@ int main(void) {
     else if (strcmp(op, "lut_tanh_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_tanh_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "lut_sigmoid_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_sigmoid_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "hard_sigmoid_q15") == 0 && scanf("%lld %lld", &a, &b) == 2) printf("%d\n", rnnc_hard_sigmoid_q15((int32_t)a, (int16_t)b));
+    else if (strcmp(op, "relu_s16") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_relu_s16((int16_t)a));
+    else if (strcmp(op, "avg_s16") == 0 && scanf("%lld %lld", &a, &b) == 2) printf("%d\n", rnnc_avg_s16((int16_t)a, (int16_t)b));
+    else if (strcmp(op, "lerp_q15") == 0 && scanf("%lld %lld %lld", &a, &b, &c) == 3) printf("%d\n", rnnc_lerp_q15((int16_t)a, (int16_t)b, (int16_t)c));
+    else if ((strcmp(op, "lstm_cell_s16") == 0 || strcmp(op, "lstm_cell_s32") == 0) && scanf("%lld %lld %lld", &a, &b, &c) == 3) {
+      long long g = 0, s = 0;
+      if (scanf("%lld %lld", &g, &s) != 2) return 2;
+      if (op[11] == '1') printf("%d\n", rnnc_lstm_cell_s16((int16_t)a, (int16_t)b, (int16_t)c, (int16_t)g, (int)s));
+      else printf("%ld\n", (long)rnnc_lstm_cell_s32((int16_t)a, (int32_t)b, (int16_t)c, (int16_t)g, (int)s));
+    }
+    else if (strcmp(op, "softmax_q15") == 0 && scanf("%lld %lld %lld", &a, &b, &c) == 3) {
+      /* softmax_q15 <logit_frac> <exp_frac> <n> <acc...>: n outputs, on the current table */
+      int32_t acc[64];
+      int16_t y[64];
+      int32_t j, n = (int32_t)c;
+      if (n < 0 || n > 64) return 2;
+      for (j = 0; j < n; j++) {
+        long long v;
+        if (scanf("%lld", &v) != 1) return 2;
+        acc[j] = (int32_t)v;
+      }
+      rnnc_softmax_q15(table, log2n, acc, y, n, (int)a, (int)b);
+      for (j = 0; j < n; j++) printf("%d\n", y[j]);
+    }
     else { fprintf(stderr, "bad call %s\n", op); return 2; }
   }
   return 0;

@@ -16,7 +16,8 @@ const TWINS: Record<string, string> = {
   satS16: 'rnnc_sat_s16', satS32: 'rnnc_sat_s32', addSatS32: 'rnnc_add_sat_s32', rshrS32: 'rnnc_rshr_s32',
   mulRshrS16: 'rnnc_mul_rshr_s16', mulQ15S32: 'rnnc_mul_q15_s32', divQ15: 'rnnc_div_q15', requantS32: 'rnnc_requant_s32',
   rshrSatS64: 'rnnc_rshr_sat_s64', rescaleS16: 'rnnc_rescale_s16', lutLookup: 'rnnc_lut_lookup_q15', lutTanh: 'rnnc_lut_tanh_q15',
-  lutSigmoid: 'rnnc_lut_sigmoid_q15', hardSigmoidQ15: 'rnnc_hard_sigmoid_q15',
+  lutSigmoid: 'rnnc_lut_sigmoid_q15', hardSigmoidQ15: 'rnnc_hard_sigmoid_q15', reluS16: 'rnnc_relu_s16', avgS16: 'rnnc_avg_s16',
+  lerpQ15: 'rnnc_lerp_q15', lstmCellS16: 'rnnc_lstm_cell_s16', lstmCellS32: 'rnnc_lstm_cell_s32', softmaxQ15: 'rnnc_softmax_q15',
 };
 
 const I16 = [-32768, -32767, -16385, -16384, -1, 0, 1, 16383, 16384, 32766, 32767];
@@ -27,9 +28,10 @@ const r32 = () => rng.int(-2147483648, 2147483647);
 const r16 = () => rng.int(-32768, 32767);
 const r52 = () => Math.round(rng.uniform(-1, 1) * 2 ** rng.int(0, 52)) + 0; // + 0: no −0 inputs
 
-type Call = { op: string; args: number[]; ts: number };
+/** ts: the TS result, or the results of an op with array output (one C output line each). */
+type Call = { op: string; args: number[]; ts: number | number[] };
 const calls: Call[] = [];
-const add = (fn: string, args: number[], ts: number) => calls.push({ op: TWINS[fn]!.slice(5), args, ts });
+const add = (fn: string, args: number[], ts: number | number[]) => calls.push({ op: TWINS[fn]!.slice(5), args, ts });
 
 function buildCalls(): string {
   const lines: string[] = [];
@@ -63,11 +65,29 @@ function buildCalls(): string {
   for (const m of [...Object.values(ops.HARD_SIGMOID_MULT), 0, 131071]) {
     for (const x of [...I16, -12289, -12288, -10240, 10240, 12287, 12288, -16385, 16385, ...Array.from({ length: N }, r16)]) add('hardSigmoidQ15', [m, x], ops.hardSigmoidQ15(m, x));
   }
+  for (const x of I16) add('reluS16', [x], ops.reluS16(x));
+  for (const a of I16) for (const b of I16) add('avgS16', [a, b], ops.avgS16(a, b));
+  for (let i = 0; i < N; i++) { const a = r16(), b = r16(); add('avgS16', [a, b], ops.avgS16(a, b)); }
+  const gates = [0, 1, 16383, 16384, 32766, 32767];
+  for (const z of gates) for (const h of I16) for (const n of I16) add('lerpQ15', [z, h, n], ops.lerpQ15(z, h, n));
+  for (let i = 0; i < N; i++) { const z = rng.int(0, 32767), h = r16(), n = r16(); add('lerpQ15', [z, h, n], ops.lerpQ15(z, h, n)); }
+  for (const f of gates) for (const i of gates) for (const g of [-32768, -32767, -1, 0, 1, 32767]) {
+    for (const s of [0, 1, 15, 18, 30, 31]) {
+      for (const c of I16) add('lstmCellS16', [f, c, i, g, s], ops.lstmCellS16(f, c, i, g, s));
+      for (const c of I32) add('lstmCellS32', [f, c, i, g, s], ops.lstmCellS32(f, c, i, g, s));
+    }
+  }
+  for (let k = 0; k < N; k++) {
+    const f = rng.int(0, 32767), i = rng.int(0, 32767), g = r16(), s = rng.int(0, 31);
+    const c16 = r16(), c32 = r32();
+    add('lstmCellS16', [f, c16, i, g, s], ops.lstmCellS16(f, c16, i, g, s));
+    add('lstmCellS32', [f, c32, i, g, s], ops.lstmCellS32(f, c32, i, g, s));
+  }
   // Each LUT op against real tables at two sizes; "table" lines switch the harness's table.
   const xs = [...I16, -4096, 4096, 32640, -32640, ...Array.from({ length: N }, r16)];
   const emit = () => { for (const c of calls.splice(0)) lines.push(`${c.op} ${c.args.join(' ')}`); };
   const expected: number[] = [];
-  const flush = () => { expected.push(...calls.map((c) => c.ts)); emit(); };
+  const flush = () => { expected.push(...calls.flatMap((c) => c.ts)); emit(); };
   flush();
   for (const size of [16, 256, 4096]) {
     const l = buildLuts(size);
@@ -77,6 +97,19 @@ function buildCalls(): string {
       for (const x of xs) add(fn, [x], (ops[fn] as (t: readonly number[], n: number, x: number) => number)(table, l.log2Size, x));
       flush();
     }
+    // softmax on the exp table: "softmax_q15 logitFrac expFrac n acc..." gives n outputs.
+    lines.push(`table ${size} ${exp.join(' ')}`);
+    const softmaxCases: number[][] = [[], [0], [5, 5], [-2147483648, 2147483647, 0], [32767, -32768, 100, -100], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]];
+    for (let k = 0; k < 60; k++) softmaxCases.push(Array.from({ length: rng.int(1, 64) }, () => (rng.next() < 0.5 ? r16() : rng.int(-3000, 3000))));
+    for (const v of softmaxCases) {
+      for (const [lf, ef] of [[11, 11], [12, 11], [8, 11], [15, 11], [3, 11]] as const) {
+        const acc = v.slice();
+        const y: number[] = new Array<number>(v.length).fill(0);
+        ops.softmaxQ15(exp, l.log2Size, acc, y, lf, ef);
+        add('softmaxQ15', [lf, ef, v.length, ...v], y);
+      }
+    }
+    flush();
   }
   expectedAll.push(...expected);
   return lines.join('\n') + '\n';

@@ -184,4 +184,60 @@ static inline int16_t rnnc_hard_sigmoid_q15(int32_t m, int16_t x) {
   return (int16_t)(y < 0 ? 0 : (y > 32767 ? 32767 : y));
 }
 
+/** max(x, 0) of an int16 (ReLU).  TS twin: reluS16. */
+static inline int16_t rnnc_relu_s16(int16_t x) {
+  return (int16_t)(x > 0 ? x : 0);
+}
+
+/** rshr(a + b, 1) of two int16: their mean, rounded half up, one fractional bit
+ *  fewer (the bidirectional sum merge, Q0.15 + Q0.15 -> Q1.14).  TS twin: avgS16. */
+static inline int16_t rnnc_avg_s16(int16_t a, int16_t b) {
+  return (int16_t)rnnc_rshr_s32((int32_t)a + (int32_t)b, 1);
+}
+
+/** n + rshr(z * (h - n), 15), saturated to int16, z a Q0.15 gate in [0, 32767]: the
+ *  GRU update, from n (z = 0) toward h (z = 1). |z * (h - n)| <= 32767 * 65535 <
+ *  2^31 - 16384, so int32 holds the product (the same value as rnnc_mul_q15_s32).
+ *  TS twin: lerpQ15. */
+static inline int16_t rnnc_lerp_q15(int16_t z, int16_t h, int16_t n) {
+  int32_t d = (int32_t)h - (int32_t)n;
+  return rnnc_sat_s16((int32_t)n + (((int32_t)z * d + 16384) >> 15));
+}
+
+/** LSTM cell update with an int16 cell: sat16(rshr(f * c, 15) + rshr(i * g, s)), f, i
+ *  Q0.15 gates in [0, 32767], g in Q0.15, s in [0, 31]. |f * c| and |i * g| < 2^30: int32
+ *  holds both products and the sum.  TS twin: lstmCellS16. */
+static inline int16_t rnnc_lstm_cell_s16(int16_t f, int16_t c, int16_t i, int16_t g, int s) {
+  int32_t fc = ((int32_t)f * (int32_t)c + 16384) >> 15;
+  return rnnc_sat_s16(fc + rnnc_rshr_s32((int32_t)i * (int32_t)g, s));
+}
+
+/** LSTM cell update with an int32 cell: sat32(rnnc_mul_q15_s32(f, c) + rshr(i * g, s)),
+ *  the sum formed in int64.  TS twin: lstmCellS32. */
+static inline int32_t rnnc_lstm_cell_s32(int16_t f, int32_t c, int16_t i, int16_t g, int s) {
+  int32_t ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, s);
+  return rnnc_sat_s32((int64_t)rnnc_mul_q15_s32(f, c) + (int64_t)ig);
+}
+
+/** Softmax of n logits in place of a dense layer's accumulators, into Q0.15:
+ *    z_j = sat16(acc_j) (logit_frac fractional bits), m = max z (INT16_MIN if n = 0),
+ *    e_j = lookup(table, rescale(m - z_j, logit_frac -> exp_frac)), y_j = rnnc_div_q15(e_j, sum e).
+ *  table holds exp(-x) on the table's input format (exp_frac fractional bits); acc is
+ *  left holding e. n * 32767 must fit int32.  TS twin: softmaxQ15. */
+static inline void rnnc_softmax_q15(const int16_t *table, int log2n, int32_t *acc, int16_t *y, int32_t n,
+                                    int logit_frac, int exp_frac) {
+  int32_t max = INT16_MIN;
+  int32_t sum = 0;
+  int32_t j;
+  for (j = 0; j < n; j++) {
+    acc[j] = rnnc_sat_s16(acc[j]);
+    if (acc[j] > max) max = acc[j];
+  }
+  for (j = 0; j < n; j++) {
+    acc[j] = rnnc_lut_lookup_q15(table, log2n, rnnc_rescale_s16(max - acc[j], logit_frac, exp_frac));
+    sum += acc[j];
+  }
+  for (j = 0; j < n; j++) y[j] = rnnc_div_q15(acc[j], sum);
+}
+
 #endif /* RNNC_FIXED_H */

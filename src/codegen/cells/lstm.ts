@@ -23,7 +23,7 @@ export function planLstm(layer: QLstmLayer, dir: QDirection, index: number, d: '
       partial: 'lstm', fn: `${base}_step`,
       comment: `layer ${index}${d === 'b' ? ' backward' : ''}: lstm, ${u} units, c int${layer.cell.bits} with ${layer.cell.frac} fractional bits`,
       units: u, x: x.ctx, h: h.ctx, sigmoid: env.sigmoid, tanh: env.tanh, log2: env.log2Lut, ...gateCall(layer, env),
-      ctype: lstmCellType(layer), cell16: layer.cell.bits === 16, cellFrac: layer.cell.frac,
+      ctype: lstmCellType(layer), cellSuffix: layer.cell.bits === 16 ? 's16' : 's32', cellFrac: layer.cell.frac,
       igShift: 30 - layer.cell.frac, preFrac: PRE_FRAC, xStride: 4 * dir.x.cols, hStride: 4 * dir.h.cols,
     },
     tables: [...x.tables, ...h.tables],

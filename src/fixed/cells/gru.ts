@@ -5,7 +5,7 @@
 //   h' = sat16(n + rshr(z · (h − n), 15))                               h: Q0.15
 import type { QGruLayer } from '../../ir/qmodel.js';
 import { matmul, matmulRows } from '../matmul.js';
-import { lutTanh, mulQ15S32, mulRshrS16, satS16 } from '../ops.js';
+import { lerpQ15, lutTanh, mulQ15S32, mulRshrS16 } from '../ops.js';
 import { gateFn, gateInput } from './gate.js';
 import type { FixedCellSpec } from './types.js';
 
@@ -35,7 +35,7 @@ export const gruFixed: FixedCellSpec<QGruLayer> = {
         pn = gateInput(s.xg[2 * u + j]!, s.hg[2 * u + j]!);
       }
       const nv = lutTanh(tanh, n, pn);
-      h[j] = satS16(nv + mulQ15S32(z, h[j]! - nv));
+      h[j] = lerpQ15(z, h[j]!, nv);
     }
   },
 };

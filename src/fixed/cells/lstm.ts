@@ -4,9 +4,7 @@
 //   h' = rshr(o · tanh(rescale(c', fc → 12)), 15)       h: Q0.15
 import type { QLstmLayer } from '../../ir/qmodel.js';
 import { matmul } from '../matmul.js';
-import {
-  PRE_FRAC, lutTanh, mulQ15S32, mulRshrS16, rescaleS16, rshrS32, satS16, satS32,
-} from '../ops.js';
+import { PRE_FRAC, lstmCellS16, lstmCellS32, lutTanh, mulRshrS16, rescaleS16 } from '../ops.js';
 import { gateFn, gateInput } from './gate.js';
 import type { FixedCellSpec } from './types.js';
 
@@ -24,9 +22,7 @@ export const lstmFixed: FixedCellSpec<QLstmLayer> = {
       const f = sigma(gateInput(s.xg[u + j]!, s.hg[u + j]!));
       const g = lutTanh(tanh, n, gateInput(s.xg[2 * u + j]!, s.hg[2 * u + j]!));
       const o = sigma(gateInput(s.xg[3 * u + j]!, s.hg[3 * u + j]!));
-      // |i·g| < 2^30, so the int32 rounding shift is exact; f·c needs 47 bits for int32 c.
-      const ig = rshrS32(i * g, 30 - fc);
-      const c = bits === 16 ? satS16(mulQ15S32(f, state.c[j]!) + ig) : satS32(mulQ15S32(f, state.c[j]!) + ig);
+      const c = (bits === 16 ? lstmCellS16 : lstmCellS32)(f, state.c[j]!, i, g, 30 - fc);
       state.c[j] = c;
       state.h[j] = mulRshrS16(o, lutTanh(tanh, n, rescaleS16(c, fc, PRE_FRAC)), 15);
     }

@@ -2,7 +2,7 @@
 // relu: h' = max(0, sat16(X + H))  X, H requantized to h's calibrated format (outFrac)
 import type { QRecurrentLayer } from '../../ir/qmodel.js';
 import { matmul } from '../matmul.js';
-import { lutTanh } from '../ops.js';
+import { lutTanh, reluS16 } from '../ops.js';
 import { gateInput } from './gate.js';
 import type { FixedCellSpec } from './types.js';
 
@@ -11,7 +11,7 @@ export const rnnFixed: FixedCellSpec<QRecurrentLayer> = {
     matmul(dir.x, x, s.xg);
     matmul(dir.h, state.h, s.hg);
     if (layer.type === 'rnn' && layer.activation === 'relu') {
-      for (let j = 0; j < layer.units; j++) state.h[j] = Math.max(0, gateInput(s.xg[j]!, s.hg[j]!));
+      for (let j = 0; j < layer.units; j++) state.h[j] = reluS16(gateInput(s.xg[j]!, s.hg[j]!));
       return;
     }
     for (let j = 0; j < layer.units; j++) {

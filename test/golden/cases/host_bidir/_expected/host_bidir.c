@@ -364,16 +364,13 @@ static void host_bidir_l1f_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 3; j++) {
     int16_t i, f, g, o;
-    int32_t ig;
     rnnc_block4_s16_s64(host_bidir_l1f_x_w + j * 32, host_bidir_l1f_x_b + 4 * j, host_bidir_l1f_x_m + 4 * j, host_bidir_l1f_x_s + 4 * j, 2, x, 8, xg);
     rnnc_block4_s16_s64(host_bidir_l1f_h_w + j * 12, host_bidir_l1f_h_b + 4 * j, host_bidir_l1f_h_m + 4 * j, host_bidir_l1f_h_s + 4 * j, 1, h, 3, hg);
     i = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(host_bidir_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
     o = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    /* |i*g| < 2^30: the int32 rounding shift is exact. */
-    ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 9);
-    c[j] = rnnc_sat_s32((int64_t)rnnc_mul_q15_s32(f, c[j]) + (int64_t)ig);
+    c[j] = rnnc_lstm_cell_s32(f, c[j], i, g, 9);
     hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(host_bidir_tanh, 9, rnnc_rescale_s16(c[j], 21, 12)), 15);
   }
   for (j = 0; j < 3; j++) h[j] = hn[j];
@@ -392,16 +389,13 @@ static void host_bidir_l1b_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 3; j++) {
     int16_t i, f, g, o;
-    int32_t ig;
     rnnc_block4_s16_s64(host_bidir_l1b_x_w + j * 32, host_bidir_l1b_x_b + 4 * j, host_bidir_l1b_x_m + 4 * j, host_bidir_l1b_x_s + 4 * j, 2, x, 8, xg);
     rnnc_block4_s16_s64(host_bidir_l1b_h_w + j * 12, host_bidir_l1b_h_b + 4 * j, host_bidir_l1b_h_m + 4 * j, host_bidir_l1b_h_s + 4 * j, 1, h, 3, hg);
     i = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(host_bidir_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
     o = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    /* |i*g| < 2^30: the int32 rounding shift is exact. */
-    ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 9);
-    c[j] = rnnc_sat_s32((int64_t)rnnc_mul_q15_s32(f, c[j]) + (int64_t)ig);
+    c[j] = rnnc_lstm_cell_s32(f, c[j], i, g, 9);
     hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(host_bidir_tanh, 9, rnnc_rescale_s16(c[j], 21, 12)), 15);
   }
   for (j = 0; j < 3; j++) h[j] = hn[j];
@@ -452,7 +446,7 @@ int host_bidir_run(const int16_t *x, int32_t T, int16_t *y) {
     /* backward output at t = n - 1: its first step, on x[n - 1] from its initial state */
     host_bidir_l1b_step(h, c, host_bidir_seq0 + (n - 1) * 8);
     /* merge the forward last step with the backward step at t = n - 1 */
-    for (j = 0; j < 3; j++) host_bidir_seq1[j] = (int16_t)rnnc_rshr_s32((int32_t)host_bidir_seq1[j] + (int32_t)h[j], 1);
+    for (j = 0; j < 3; j++) host_bidir_seq1[j] = rnnc_avg_s16(host_bidir_seq1[j], h[j]);
   }
   n = 1;
   out = host_bidir_seq1;

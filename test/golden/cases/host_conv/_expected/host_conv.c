@@ -153,10 +153,7 @@ static void host_conv_l0_dense(const int16_t *x, int16_t *y) {
   int32_t acc[4];
   int32_t j;
   rnnc_matmul_s8_s32(host_conv_l0_w, host_conv_l0_b, host_conv_l0_m, host_conv_l0_s, 0, x, 4, 9, acc);
-  for (j = 0; j < 4; j++) {
-    int16_t v = rnnc_sat_s16(acc[j]);
-    y[j] = (int16_t)(v > 0 ? v : 0);
-  }
+  for (j = 0; j < 4; j++) y[j] = rnnc_relu_s16(rnnc_sat_s16(acc[j]));
 }
 
 /* layer 0: causal conv1d, 3 -> 4 channels, kernel 3, dilation 2, relu */
@@ -195,7 +192,7 @@ static void host_conv_l1f_step(int16_t *h, const int16_t *x) {
     int16_t r = rnnc_lut_sigmoid_q15(host_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[10 + j], rnnc_mul_q15_s32(r, hg[10 + j])));
     int16_t nv = rnnc_lut_tanh_q15(host_conv_tanh, 8, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 

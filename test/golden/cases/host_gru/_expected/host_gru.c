@@ -222,7 +222,7 @@ static void host_gru_l0f_step(int16_t *h, const int16_t *x) {
     int16_t r = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[10 + j], rnnc_mul_q15_s32(r, hg[10 + j])));
     int16_t nv = rnnc_lut_tanh_q15(host_gru_tanh, 8, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 
@@ -247,28 +247,17 @@ static void host_gru_l1f_step(int16_t *h, const int16_t *x) {
     int16_t z = rnnc_lut_sigmoid_q15(host_gru_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + j], hg[4 + j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[8 + j], hg[8 + j]));
     int16_t nv = rnnc_lut_tanh_q15(host_gru_tanh, 8, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 
 /* layer 2: dense, 3 units, softmax, output with 15 fractional bits */
 static void host_gru_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[3];
-  int32_t j;
-  int32_t max = INT16_MIN;
-  int32_t sum = 0;
   rnnc_matmul_s8_s32(host_gru_l2_w, host_gru_l2_b, host_gru_l2_m, host_gru_l2_s, 0, x, 3, 4, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
-  for (j = 0; j < 3; j++) {
-    acc[j] = rnnc_sat_s16(acc[j]);
-    if (acc[j] > max) max = acc[j];
-  }
-  for (j = 0; j < 3; j++) {
-    acc[j] = rnnc_lut_lookup_q15(host_gru_exp, 8, rnnc_rescale_s16(max - acc[j], 9, 11));
-    sum += acc[j];
-  }
-  for (j = 0; j < 3; j++) y[j] = rnnc_div_q15(acc[j], sum);
+  rnnc_softmax_q15(host_gru_exp, 8, acc, y, 3, 9, 11);
 }
 
 static int16_t host_gru_seq0[8 * 5];

@@ -209,17 +209,13 @@ static void host_lstm_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 6; j++) {
     int16_t i, f, g, o;
-    int32_t ig;
     rnnc_block4_s16_s64(host_lstm_l0f_x_w + j * 16, host_lstm_l0f_x_b + 4 * j, host_lstm_l0f_x_m + 4 * j, host_lstm_l0f_x_s + 4 * j, 1, x, 4, xg);
     rnnc_block4_s16_s64(host_lstm_l0f_h_w + j * 24, host_lstm_l0f_h_b + 4 * j, host_lstm_l0f_h_m + 4 * j, host_lstm_l0f_h_s + 4 * j, 2, h, 6, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(host_lstm_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
     o = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    /* |i*g| < 2^30: the int32 rounding shift is exact. */
-    ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 19);
-    /* f * c with int16 c: |f * c| < 2^30, so int32 holds it (= rnnc_mul_q15_s32). */
-    c[j] = rnnc_sat_s16((((int32_t)f * (int32_t)c[j] + 16384) >> 15) + ig);
+    c[j] = rnnc_lstm_cell_s16(f, c[j], i, g, 19);
     hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(host_lstm_tanh, 9, rnnc_rescale_s16(c[j], 11, 12)), 15);
   }
   for (j = 0; j < 6; j++) h[j] = hn[j];

@@ -158,8 +158,7 @@ static void host_rnn_l1f_step(int16_t *h, const int16_t *x) {
   rnnc_matmul_s8_s32(host_rnn_l1f_x_w, host_rnn_l1f_x_b, host_rnn_l1f_x_m, host_rnn_l1f_x_s, 0, x, 4, 5, xg);
   rnnc_matmul_s8_s32(host_rnn_l1f_h_w, host_rnn_l1f_h_b, host_rnn_l1f_h_m, host_rnn_l1f_h_s, 0, h, 4, 4, hg);
   for (j = 0; j < 4; j++) {
-    int16_t v = rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]));
-    h[j] = (int16_t)(v > 0 ? v : 0);
+    h[j] = rnnc_relu_s16(rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
 }
 

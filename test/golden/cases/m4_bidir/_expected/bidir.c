@@ -202,7 +202,7 @@ static void bidir_l0f_step(int16_t *h, const int16_t *x) {
     int16_t z = rnnc_lut_sigmoid_q15(bidir_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2 + j], hg[2 + j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + j], hg[4 + j]));
     int16_t nv = rnnc_lut_tanh_q15(bidir_tanh, 8, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 
@@ -227,28 +227,17 @@ static void bidir_l0b_step(int16_t *h, const int16_t *x) {
     int16_t z = rnnc_lut_sigmoid_q15(bidir_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2 + j], hg[2 + j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + j], hg[4 + j]));
     int16_t nv = rnnc_lut_tanh_q15(bidir_tanh, 8, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 
 /* layer 1: dense, 2 units, softmax, output with 15 fractional bits */
 static void bidir_l1_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
-  int32_t j;
-  int32_t max = INT16_MIN;
-  int32_t sum = 0;
   rnnc_dsp_matmul_s8_s32(bidir_l1_w, bidir_l1_b, bidir_l1_m, bidir_l1_s, 0, x, 2, 4, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
-  for (j = 0; j < 2; j++) {
-    acc[j] = rnnc_sat_s16(acc[j]);
-    if (acc[j] > max) max = acc[j];
-  }
-  for (j = 0; j < 2; j++) {
-    acc[j] = rnnc_lut_lookup_q15(bidir_exp, 8, rnnc_rescale_s16(max - acc[j], 9, 11));
-    sum += acc[j];
-  }
-  for (j = 0; j < 2; j++) y[j] = rnnc_div_q15(acc[j], sum);
+  rnnc_softmax_q15(bidir_exp, 8, acc, y, 2, 9, 11);
 }
 
 static int16_t bidir_seq0[8 * 4];

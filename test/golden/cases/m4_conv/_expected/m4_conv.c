@@ -320,17 +320,13 @@ static void m4_conv_l2f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    int32_t ig;
     rnnc_dsp_block4_s16_s64(m4_conv_l2f_x_w + j * 12, m4_conv_l2f_x_b + 4 * j, m4_conv_l2f_x_m + 4 * j, m4_conv_l2f_x_s + 4 * j, 1, x, 3, xg);
     rnnc_dsp_block4_s16_s64(m4_conv_l2f_h_w + j * 16, m4_conv_l2f_h_b + 4 * j, m4_conv_l2f_h_m + 4 * j, m4_conv_l2f_h_s + 4 * j, 1, h, 4, hg);
     i = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_conv_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
     o = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    /* |i*g| < 2^30: the int32 rounding shift is exact. */
-    ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 19);
-    /* f * c with int16 c: |f * c| < 2^30, so int32 holds it (= rnnc_mul_q15_s32). */
-    c[j] = rnnc_sat_s16((((int32_t)f * (int32_t)c[j] + 16384) >> 15) + ig);
+    c[j] = rnnc_lstm_cell_s16(f, c[j], i, g, 19);
     hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(m4_conv_tanh, 9, rnnc_rescale_s16(c[j], 11, 12)), 15);
   }
   for (j = 0; j < 4; j++) h[j] = hn[j];
@@ -339,21 +335,10 @@ static void m4_conv_l2f_step(int16_t *h, int16_t *c, const int16_t *x) {
 /* layer 3: dense, 3 units, softmax, output with 15 fractional bits */
 static void m4_conv_l3_dense(const int16_t *x, int16_t *y) {
   int32_t acc[3];
-  int32_t j;
-  int32_t max = INT16_MIN;
-  int32_t sum = 0;
   rnnc_dsp_matmul_s16_s64(m4_conv_l3_w, m4_conv_l3_b, m4_conv_l3_m, m4_conv_l3_s, 1, x, 3, 4, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
-  for (j = 0; j < 3; j++) {
-    acc[j] = rnnc_sat_s16(acc[j]);
-    if (acc[j] > max) max = acc[j];
-  }
-  for (j = 0; j < 3; j++) {
-    acc[j] = rnnc_lut_lookup_q15(m4_conv_exp, 9, rnnc_rescale_s16(max - acc[j], 9, 11));
-    sum += acc[j];
-  }
-  for (j = 0; j < 3; j++) y[j] = rnnc_div_q15(acc[j], sum);
+  rnnc_softmax_q15(m4_conv_exp, 9, acc, y, 3, 9, 11);
 }
 
 void m4_conv_reset(m4_conv_state *s) {

@@ -319,8 +319,7 @@ static void m4_gru_l0f_step(int16_t *h, const int16_t *x) {
       int16_t z = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
       int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
       int16_t nv = rnnc_lut_tanh_q15(m4_gru_tanh, 9, pn);
-      /* |z * (h - n)| <= 32767 * 65535 < 2^31 - 16384: int32 holds it (= rnnc_mul_q15_s32). */
-      hn[j + u] = rnnc_sat_s16((int32_t)nv + (((int32_t)z * ((int32_t)h[j + u] - (int32_t)nv) + 16384) >> 15));
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
   }
   for (j = 0; j < 5; j++) h[j] = hn[j];
@@ -347,28 +346,17 @@ static void m4_gru_l1f_step(int16_t *h, const int16_t *x) {
     int16_t z = rnnc_lut_sigmoid_q15(m4_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[6 + j], hg[6 + j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[12 + j], hg[12 + j]));
     int16_t nv = rnnc_lut_tanh_q15(m4_gru_tanh, 9, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 
 /* layer 2: dense, 4 units, softmax, output with 15 fractional bits */
 static void m4_gru_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[4];
-  int32_t j;
-  int32_t max = INT16_MIN;
-  int32_t sum = 0;
   rnnc_dsp_matmul_s16_s64(m4_gru_l2_w, m4_gru_l2_b, m4_gru_l2_m, m4_gru_l2_s, 2, x, 4, 6, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
-  for (j = 0; j < 4; j++) {
-    acc[j] = rnnc_sat_s16(acc[j]);
-    if (acc[j] > max) max = acc[j];
-  }
-  for (j = 0; j < 4; j++) {
-    acc[j] = rnnc_lut_lookup_q15(m4_gru_exp, 9, rnnc_rescale_s16(max - acc[j], 9, 11));
-    sum += acc[j];
-  }
-  for (j = 0; j < 4; j++) y[j] = rnnc_div_q15(acc[j], sum);
+  rnnc_softmax_q15(m4_gru_exp, 9, acc, y, 4, 9, 11);
 }
 
 void m4_gru_reset(m4_gru_state *s) {

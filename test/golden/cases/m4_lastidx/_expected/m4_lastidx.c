@@ -284,17 +284,13 @@ static void m4_lastidx_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    int32_t ig;
     rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_x_w + j * 12, m4_lastidx_l0f_x_b + 4 * j, m4_lastidx_l0f_x_m + 4 * j, m4_lastidx_l0f_x_s + 4 * j, 0, x, 3, xg);
     rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_h_w + j * 16, m4_lastidx_l0f_h_b + 4 * j, m4_lastidx_l0f_h_m + 4 * j, m4_lastidx_l0f_h_s + 4 * j, 0, h, 4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
     o = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    /* |i*g| < 2^30: the int32 rounding shift is exact. */
-    ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 19);
-    /* f * c with int16 c: |f * c| < 2^30, so int32 holds it (= rnnc_mul_q15_s32). */
-    c[j] = rnnc_sat_s16((((int32_t)f * (int32_t)c[j] + 16384) >> 15) + ig);
+    c[j] = rnnc_lstm_cell_s16(f, c[j], i, g, 19);
     hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_rescale_s16(c[j], 11, 12)), 15);
   }
   for (j = 0; j < 4; j++) h[j] = hn[j];
@@ -313,17 +309,13 @@ static void m4_lastidx_l0b_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    int32_t ig;
     rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_x_w + j * 12, m4_lastidx_l0b_x_b + 4 * j, m4_lastidx_l0b_x_m + 4 * j, m4_lastidx_l0b_x_s + 4 * j, 0, x, 3, xg);
     rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_h_w + j * 16, m4_lastidx_l0b_h_b + 4 * j, m4_lastidx_l0b_h_m + 4 * j, m4_lastidx_l0b_h_s + 4 * j, 0, h, 4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
     o = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    /* |i*g| < 2^30: the int32 rounding shift is exact. */
-    ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 19);
-    /* f * c with int16 c: |f * c| < 2^30, so int32 holds it (= rnnc_mul_q15_s32). */
-    c[j] = rnnc_sat_s16((((int32_t)f * (int32_t)c[j] + 16384) >> 15) + ig);
+    c[j] = rnnc_lstm_cell_s16(f, c[j], i, g, 19);
     hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_rescale_s16(c[j], 11, 12)), 15);
   }
   for (j = 0; j < 4; j++) h[j] = hn[j];
@@ -360,8 +352,7 @@ static void m4_lastidx_l1f_step(int16_t *h, const int16_t *x) {
       int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
       int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
       int16_t nv = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, pn);
-      /* |z * (h - n)| <= 32767 * 65535 < 2^31 - 16384: int32 holds it (= rnnc_mul_q15_s32). */
-      hn[j + u] = rnnc_sat_s16((int32_t)nv + (((int32_t)z * ((int32_t)h[j + u] - (int32_t)nv) + 16384) >> 15));
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
   }
   for (j = 0; j < 3; j++) h[j] = hn[j];
@@ -398,8 +389,7 @@ static void m4_lastidx_l1b_step(int16_t *h, const int16_t *x) {
       int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
       int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
       int16_t nv = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, pn);
-      /* |z * (h - n)| <= 32767 * 65535 < 2^31 - 16384: int32 holds it (= rnnc_mul_q15_s32). */
-      hn[j + u] = rnnc_sat_s16((int32_t)nv + (((int32_t)z * ((int32_t)h[j + u] - (int32_t)nv) + 16384) >> 15));
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
   }
   for (j = 0; j < 3; j++) h[j] = hn[j];
@@ -410,10 +400,7 @@ static void m4_lastidx_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
   int32_t j;
   rnnc_dsp_matmul_s8_s32(m4_lastidx_l2_w, m4_lastidx_l2_b, m4_lastidx_l2_m, m4_lastidx_l2_s, 0, x, 2, 3, acc);
-  for (j = 0; j < 2; j++) {
-    int16_t v = rnnc_sat_s16(acc[j]);
-    y[j] = (int16_t)(v > 0 ? v : 0);
-  }
+  for (j = 0; j < 2; j++) y[j] = rnnc_relu_s16(rnnc_sat_s16(acc[j]));
 }
 
 static int16_t m4_lastidx_seq0[8 * 8];
@@ -453,7 +440,7 @@ int m4_lastidx_run(const int16_t *x, int32_t T, int16_t *y) {
     /* backward output at t = n - 1: its first step, on x[n - 1] from its initial state */
     m4_lastidx_l1b_step(h, m4_lastidx_seq0 + (n - 1) * 8);
     /* merge the forward last step with the backward step at t = n - 1 */
-    for (j = 0; j < 3; j++) m4_lastidx_seq1[j] = (int16_t)rnnc_rshr_s32((int32_t)m4_lastidx_seq1[j] + (int32_t)h[j], 1);
+    for (j = 0; j < 3; j++) m4_lastidx_seq1[j] = rnnc_avg_s16(m4_lastidx_seq1[j], h[j]);
   }
   n = 1;
   out = m4_lastidx_seq1;

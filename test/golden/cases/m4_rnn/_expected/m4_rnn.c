@@ -285,10 +285,7 @@ static void m4_rnn_l0_dense(const int16_t *x, int16_t *y) {
   int32_t acc[6];
   int32_t j;
   rnnc_dsp_matmul_s16_s64(m4_rnn_l0_w, m4_rnn_l0_b, m4_rnn_l0_m, m4_rnn_l0_s, 1, x, 6, 4, acc);
-  for (j = 0; j < 6; j++) {
-    int16_t v = rnnc_sat_s16(acc[j]);
-    y[j] = (int16_t)(v > 0 ? v : 0);
-  }
+  for (j = 0; j < 6; j++) y[j] = rnnc_relu_s16(rnnc_sat_s16(acc[j]));
 }
 
 /* layer 1: rnn, 5 units, relu, h with 9 fractional bits
@@ -300,8 +297,7 @@ static void m4_rnn_l1f_step(int16_t *h, const int16_t *x) {
   rnnc_dsp_matmul_s16_s64(m4_rnn_l1f_x_w, m4_rnn_l1f_x_b, m4_rnn_l1f_x_m, m4_rnn_l1f_x_s, 2, x, 5, 6, xg);
   rnnc_dsp_matmul_s16_s64(m4_rnn_l1f_h_w, m4_rnn_l1f_h_b, m4_rnn_l1f_h_m, m4_rnn_l1f_h_s, 2, h, 5, 5, hg);
   for (j = 0; j < 5; j++) {
-    int16_t v = rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]));
-    h[j] = (int16_t)(v > 0 ? v : 0);
+    h[j] = rnnc_relu_s16(rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
 }
 
@@ -314,8 +310,7 @@ static void m4_rnn_l1b_step(int16_t *h, const int16_t *x) {
   rnnc_dsp_matmul_s16_s64(m4_rnn_l1b_x_w, m4_rnn_l1b_x_b, m4_rnn_l1b_x_m, m4_rnn_l1b_x_s, 2, x, 5, 6, xg);
   rnnc_dsp_matmul_s16_s64(m4_rnn_l1b_h_w, m4_rnn_l1b_h_b, m4_rnn_l1b_h_m, m4_rnn_l1b_h_s, 1, h, 5, 5, hg);
   for (j = 0; j < 5; j++) {
-    int16_t v = rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]));
-    h[j] = (int16_t)(v > 0 ? v : 0);
+    h[j] = rnnc_relu_s16(rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
 }
 

@@ -207,16 +207,13 @@ static void m55_cell32_l0f_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 5; j++) {
     int16_t i, f, g, o;
-    int32_t ig;
     rnnc_mve_block4_s8_s32(m55_cell32_l0f_x_w + j * 12, m55_cell32_l0f_x_b + 4 * j, m55_cell32_l0f_x_m + 4 * j, m55_cell32_l0f_x_s + 4 * j, 0, x, 3, xg);
     rnnc_mve_block4_s8_s32(m55_cell32_l0f_h_w + j * 20, m55_cell32_l0f_h_b + 4 * j, m55_cell32_l0f_h_m + 4 * j, m55_cell32_l0f_h_s + 4 * j, 0, h, 5, hg);
     i = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m55_cell32_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
     o = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    /* |i*g| < 2^30: the int32 rounding shift is exact. */
-    ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 11);
-    c[j] = rnnc_sat_s32((int64_t)rnnc_mul_q15_s32(f, c[j]) + (int64_t)ig);
+    c[j] = rnnc_lstm_cell_s32(f, c[j], i, g, 11);
     hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(m55_cell32_tanh, 8, rnnc_rescale_s16(c[j], 19, 12)), 15);
   }
   for (j = 0; j < 5; j++) h[j] = hn[j];
@@ -235,16 +232,13 @@ static void m55_cell32_l0b_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 5; j++) {
     int16_t i, f, g, o;
-    int32_t ig;
     rnnc_mve_block4_s8_s32(m55_cell32_l0b_x_w + j * 12, m55_cell32_l0b_x_b + 4 * j, m55_cell32_l0b_x_m + 4 * j, m55_cell32_l0b_x_s + 4 * j, 0, x, 3, xg);
     rnnc_mve_block4_s8_s32(m55_cell32_l0b_h_w + j * 20, m55_cell32_l0b_h_b + 4 * j, m55_cell32_l0b_h_m + 4 * j, m55_cell32_l0b_h_s + 4 * j, 0, h, 5, hg);
     i = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m55_cell32_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
     o = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    /* |i*g| < 2^30: the int32 rounding shift is exact. */
-    ig = rnnc_rshr_s32((int32_t)i * (int32_t)g, 11);
-    c[j] = rnnc_sat_s32((int64_t)rnnc_mul_q15_s32(f, c[j]) + (int64_t)ig);
+    c[j] = rnnc_lstm_cell_s32(f, c[j], i, g, 11);
     hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(m55_cell32_tanh, 8, rnnc_rescale_s16(c[j], 19, 12)), 15);
   }
   for (j = 0; j < 5; j++) h[j] = hn[j];

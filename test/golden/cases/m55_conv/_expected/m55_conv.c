@@ -242,7 +242,7 @@ static void m55_conv_l1f_step(int16_t *h, const int16_t *x) {
     int16_t z = rnnc_lut_sigmoid_q15(m55_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + j], hg[4 + j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[8 + j], hg[8 + j]));
     int16_t nv = rnnc_lut_tanh_q15(m55_conv_tanh, 8, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 
@@ -267,7 +267,7 @@ static void m55_conv_l1b_step(int16_t *h, const int16_t *x) {
     int16_t z = rnnc_lut_sigmoid_q15(m55_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + j], hg[4 + j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[8 + j], hg[8 + j]));
     int16_t nv = rnnc_lut_tanh_q15(m55_conv_tanh, 8, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 

@@ -360,8 +360,7 @@ static void m55_gru_l1f_step(int16_t *h, const int16_t *x) {
       int16_t z = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
       int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
       int16_t nv = rnnc_lut_tanh_q15(m55_gru_tanh, 9, pn);
-      /* |z * (h - n)| <= 32767 * 65535 < 2^31 - 16384: int32 holds it (= rnnc_mul_q15_s32). */
-      hn[j + u] = rnnc_sat_s16((int32_t)nv + (((int32_t)z * ((int32_t)h[j + u] - (int32_t)nv) + 16384) >> 15));
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
   }
   for (j = 0; j < 6; j++) h[j] = hn[j];
@@ -388,7 +387,7 @@ static void m55_gru_l2f_step(int16_t *h, const int16_t *x) {
     int16_t z = rnnc_lut_sigmoid_q15(m55_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[5 + j], hg[5 + j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[10 + j], hg[10 + j]));
     int16_t nv = rnnc_lut_tanh_q15(m55_gru_tanh, 9, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 
@@ -413,7 +412,7 @@ static void m55_gru_l2b_step(int16_t *h, const int16_t *x) {
     int16_t z = rnnc_lut_sigmoid_q15(m55_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[5 + j], hg[5 + j])));
     int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[10 + j], hg[10 + j]));
     int16_t nv = rnnc_lut_tanh_q15(m55_gru_tanh, 9, pn);
-    h[j] = rnnc_sat_s16((int32_t)nv + rnnc_mul_q15_s32(z, (int32_t)h[j] - (int32_t)nv));
+    h[j] = rnnc_lerp_q15(z, h[j], nv);
   }
 }
 

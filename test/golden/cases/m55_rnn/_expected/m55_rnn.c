@@ -247,29 +247,17 @@ static void m55_rnn_l1f_step(int16_t *h, const int16_t *x) {
   rnnc_mve_matmul_s8_s32(m55_rnn_l1f_x_w, m55_rnn_l1f_x_b, m55_rnn_l1f_x_m, m55_rnn_l1f_x_s, 0, x, 3, 6, xg);
   rnnc_mve_matmul_s8_s32(m55_rnn_l1f_h_w, m55_rnn_l1f_h_b, m55_rnn_l1f_h_m, m55_rnn_l1f_h_s, 0, h, 3, 3, hg);
   for (j = 0; j < 3; j++) {
-    int16_t v = rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]));
-    h[j] = (int16_t)(v > 0 ? v : 0);
+    h[j] = rnnc_relu_s16(rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
 }
 
 /* layer 2: dense, 2 units, softmax, output with 15 fractional bits */
 static void m55_rnn_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
-  int32_t j;
-  int32_t max = INT16_MIN;
-  int32_t sum = 0;
   rnnc_mve_matmul_s8_s32(m55_rnn_l2_w, m55_rnn_l2_b, m55_rnn_l2_m, m55_rnn_l2_s, 0, x, 2, 3, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
-  for (j = 0; j < 2; j++) {
-    acc[j] = rnnc_sat_s16(acc[j]);
-    if (acc[j] > max) max = acc[j];
-  }
-  for (j = 0; j < 2; j++) {
-    acc[j] = rnnc_lut_lookup_q15(m55_rnn_exp, 8, rnnc_rescale_s16(max - acc[j], 9, 11));
-    sum += acc[j];
-  }
-  for (j = 0; j < 2; j++) y[j] = rnnc_div_q15(acc[j], sum);
+  rnnc_softmax_q15(m55_rnn_exp, 8, acc, y, 2, 9, 11);
 }
 
 static int16_t m55_rnn_seq0[8 * 6];
@@ -291,7 +279,7 @@ int m55_rnn_run(const int16_t *x, int32_t T, int16_t *y) {
     /* backward direction: the reversed sequence */
     for (t = n - 1; t >= 0; t--) {
       m55_rnn_l0b_step(h, x + t * 5);
-      for (j = 0; j < 6; j++) m55_rnn_seq0[t * 6 + j] = (int16_t)rnnc_rshr_s32((int32_t)m55_rnn_seq0[t * 6 + j] + (int32_t)h[j], 1);
+      for (j = 0; j < 6; j++) m55_rnn_seq0[t * 6 + j] = rnnc_avg_s16(m55_rnn_seq0[t * 6 + j], h[j]);
     }
   }
   out = m55_rnn_seq0;
