@@ -1,6 +1,7 @@
 /**
  * `rnnc compile model.json --target <t> -o out/`: generate C and its build files, write
  * them (removing what an earlier compile left there), report flash/RAM/MACs.
+ * `--json` prints the report as JSON on standard output, `--report-json FILE` writes it.
  */
 import type { Command } from 'commander';
 import { emitModel, folderFiles } from '../codegen/emit.js';
@@ -17,10 +18,15 @@ import { addModelFileOptions } from './load.js';
 import { addQuantOptions } from './quant-options.js';
 import { VERSION } from './version.js';
 import { STDOUT } from './output.js';
+import { addAlias, aliasNote } from './aliases.js';
+import { RnncError } from '../errors.js';
 
 interface CompileOptions extends ModelCliOptions {
   target: string;
-  out: string;
+  output?: string;
+  /** Set too when the user typed --out. */
+  out?: string;
+  json?: boolean;
   maxSeq: string;
   emitTest?: boolean;
   testCases: string;
@@ -34,15 +40,18 @@ export function registerCompile(program: Command, io: CliIo): void {
     .description('generate dependency-free fixed-point C (NAME.h, NAME.c) and its build files (CMakeLists.txt, NAME.mk) for a target')
     .argument('<model>', 'float model.json (quantized here) or quantized model.q.json')
     .option('-t, --target <target>', `target: ${TARGET_NAMES.join(', ')}`, 'host')
-    .requiredOption('-o, --out <dir>', 'output directory')
+    .option('-o, --output <dir>', `output directory (required; a folder, since compile writes several files)${aliasNote('--out')}`)
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
     .option('--max-seq <n>', `bidirectional models: longest sequence NAME_run accepts (static buffers), ${rangeText(RANGES.maxSeq)}`, '128')
     .option('--emit-test', 'also write test/NAME_test.c: golden sequences and a main that checks bit-exactness')
     .option('--test-cases <n>', `random sequences in NAME_test.c (besides zeros), ${rangeText(RANGES.testCases)}`, '6')
-    .option('--report-json <file>', 'also write the report as JSON (- for standard output)')
+    .option('--json', 'print the report as JSON on standard output (the text report goes to standard error)')
+    .option('--report-json <file>', 'also write the report as JSON to this file (- for standard output, as --json)')
     .option('--force', 'overwrite files in the output directory that rnnc did not generate');
+  addAlias(cmd, '--out <dir>', '--output', 'output');
   addModelFileOptions(addQuantOptions(cmd))
     .action(async (path: string, opts: CompileOptions) => {
+      const out = outputFolder(opts);
       const target = getTarget(opts.target);
       const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);
       const testCases = int('--test-cases', opts.testCases, RANGES.testCases);
@@ -53,15 +62,15 @@ export function registerCompile(program: Command, io: CliIo): void {
       const emitted = emitModel(model, target, { version: VERSION, source: path.split(/[\\/]/).pop() ?? path, maxSeq }, golden);
       const folder = folderFiles(emitted);
       const code = await measureCode(emitted, target);
-      const report = buildReport(emitted, code, outputPaths(opts.out, folder), model.weightBits);
+      const report = buildReport(emitted, code, outputPaths(out, folder), model.weightBits);
       // The report joins the C files' batch: either everything is written or nothing.
       const json = JSON.stringify(report, null, 2) + '\n';
-      const toStdout = opts.reportJson === STDOUT;
+      const toStdout = opts.json === true || opts.reportJson === STDOUT;
       const extra = opts.reportJson !== undefined && !toStdout ? [{ path: opts.reportJson, content: json }] : [];
-      const inputs = [...files, opts.calib].filter((p): p is string => p !== undefined);
+      const inputs = [...files, opts.data].filter((p): p is string => p !== undefined);
       // An earlier compile's files that this one does not replace go in the same batch.
-      const left = leftovers(opts.out, emitted.plan.name, folder);
-      writeOutputs(opts.out, folder, { force: opts.force === true, inputs }, extra, left.remove);
+      const left = leftovers(out, emitted.plan.name, folder);
+      writeOutputs(out, folder, { force: opts.force === true, inputs }, extra, left.remove);
       for (const w of left.warnings) io.err(`rnnc: warning: ${w}\n`);
       if (toStdout) io.out(json);
       const removed = left.remove.length > 0
@@ -69,4 +78,16 @@ export function registerCompile(program: Command, io: CliIo): void {
         : '';
       (toStdout ? io.err : io.out)(reportText(report) + removed);
     });
+}
+
+/** The output folder: -o/--output (or --out), never standard output. */
+function outputFolder(opts: CompileOptions): string {
+  const flag = opts.out !== undefined ? '--out' : '-o/--output';
+  if (opts.output === undefined) throw new RnncError('usage/invalid', "required option '-o, --output <dir>' not specified");
+  if (opts.output === STDOUT) {
+    throw new RnncError('usage/invalid', `${flag} -: compile writes several files (NAME.h, NAME.c and build files), so it needs a folder; `
+      + 'give a folder path (use ./- for a folder named -)');
+  }
+  if (opts.json && opts.reportJson === STDOUT) throw new RnncError('usage/invalid', '--json and --report-json - both print the report on standard output; give one');
+  return opts.output;
 }

@@ -1,7 +1,7 @@
 /**
  * The model input of compile and verify: a quantized model.q.json as is, or a float
  * model (any format loadFloatModel reads) quantized here through the same pipeline and
- * options as `rnnc quantize` (--calib, --weights, --lut-size, ...).
+ * options as `rnnc quantize` (--data, --weights, --lut-size, ...).
  */
 import { RnncError } from '../errors.js';
 import { quantizeInput } from '../fixed/model.js';
@@ -32,7 +32,7 @@ export function renamed(model: QuantModel, name: string | undefined): QuantModel
 
 export interface CliModel {
   model: QuantModel;
-  /** A few calibration sequences, quantized, for golden test cases (float input with --calib only). */
+  /** A few calibration sequences, quantized, for golden test cases (float input with --data only). */
   calibration: Int16Array[][];
   /** Every file the model was read from (a Keras model's shards too): outputs may not replace them. */
   files: string[];
@@ -46,7 +46,7 @@ export function quantizerOptionsGiven(o: QuantCliOptions): string[] {
   const pipeline = pipelineOptions(o);
   dataOptions(o);
   const given: Array<[string, boolean]> = [
-    ['--calib', o.calib !== undefined], ['--weights', o.weights !== 'int8'], ['--lut-size', o.lutSize !== undefined],
+    [o.calib !== undefined ? '--calib' : '--data', o.data !== undefined], ['--weights', o.weights !== 'int8'], ['--lut-size', o.lutSize !== undefined],
     ['--percentile', pipeline.percentile !== 100], ['--margin', pipeline.margin !== DEFAULT_MARGIN],
     ['--window', o.window !== undefined], ['--horizon', o.horizon !== undefined], ['--stride', o.stride !== undefined],
     ['--id-column', o.idColumn !== undefined], ['--label-column', o.labelColumn !== undefined], ['--features', o.features !== undefined],

@@ -1,5 +1,6 @@
 /** Parsing of the quantizer options shared by `rnnc quantize` and `rnnc run --fixed`. */
 import type { Command } from 'commander';
+import { addAlias, aliasNote } from './aliases.js';
 import { RnncError } from '../errors.js';
 import { LUT_SIZES } from '../fixed/lut.js';
 import { defaultLutSize } from '../quantize/quantize.js';
@@ -11,6 +12,9 @@ import { RANGES, oneOf, rangeText, real, windowOptions } from './numbers.js';
 import { VERSION } from './version.js';
 
 export interface QuantCliOptions {
+  /** --data (or its alias --calib): calibration data. */
+  data?: string;
+  /** Set too when the user typed --calib (messages name the flag given). */
   calib?: string;
   window?: string;
   horizon?: string;
@@ -25,10 +29,11 @@ export interface QuantCliOptions {
   margin: string;
 }
 
-/** Adds --calib, --weights, --lut-size, --percentile, --margin and the data-file options to a command. */
+/** Adds --data (alias --calib), --weights, --lut-size, --percentile, --margin and the data-file options to a command. */
 export function addQuantOptions(cmd: Command): Command {
+  cmd.option('--data <file>', `calibration data: a training data file (docs/data-format.md), or JSON sequences${aliasNote('--calib')}`);
+  addAlias(cmd, '--calib <file>', '--data', 'data');
   const c = cmd
-    .option('--calib <file>', 'calibration data: a training data file (docs/data-format.md), or JSON sequences')
     .option('--weights <type>', 'weight precision: int8 or int16', 'int8')
     .option('--lut-size <n>', `sigmoid/tanh table entries: ${LUT_SIZES.join(', ')} (default ${defaultLutSize(8)} with int8, ${defaultLutSize(16)} with int16)`)
     .option('--percentile <p>', `calibrated range = this percentile of |x|, in ${rangeText(RANGES.percentile)} (100: max-abs)`, '100')
@@ -63,7 +68,7 @@ export function parseLutSize(s: string): number {
   return oneOf('--lut-size', s, LUT_SIZES);
 }
 
-/** Column and window options for --calib and --eval files (docs/data-format.md). */
+/** Column and window options for --data (--calib) and --eval files (docs/data-format.md). */
 export function dataOptions(o: QuantCliOptions): DataOptions {
   const list = (v: string | undefined) => v?.split(',').map((c) => c.trim());
   return {
@@ -86,7 +91,7 @@ export function pipelineOptions(o: QuantCliOptions): PipelineOptions {
 export function quantizeFromCli(model: FloatModel, o: QuantCliOptions, io: CliIo): PipelineResult & { data: CalibData | undefined } {
   const opts = pipelineOptions(o);
   const dataOpts = dataOptions(o);
-  const data = o.calib !== undefined ? readCalibData(o.calib, model, dataOpts) : undefined;
+  const data = o.data !== undefined ? readCalibData(o.data, model, dataOpts) : undefined;
   const result = quantizeWithData(model, data, opts);
   for (const w of result.warnings) io.err(`rnnc: warning: ${w}\n`);
   return { ...result, data };

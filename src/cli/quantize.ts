@@ -1,7 +1,8 @@
 /**
- * `rnnc quantize model.json --calib data -o model.q.json [--weights int8|int16]
+ * `rnnc quantize model.json --data calib.csv -o model.q.json [--weights int8|int16]
  *  [--lut-size N] [--percentile P] [--margin M] [--eval labelled] [--json]`, plus the
- *  data-file options of `rnnc train` (--window, --features, ...) for --calib and --eval.
+ *  data-file options of `rnnc train` (--window, --features, ...) for --data (alias --calib)
+ *  and --eval.
  * Writes model.q.json, then reports per-layer error on the calibration data and, with
  * --eval, the task metric of float vs int8 vs int16 (docs/quantize.md).
  */
@@ -35,7 +36,7 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option('--eval <file>', 'labelled held-out data (training data format): task metric float vs int8 vs int16')
     .option('--json', 'print the report as one JSON object')
     .action((path: string, opts: Options) => {
-      const inputs = [path, opts.calib, opts.eval].filter((p): p is string => p !== undefined);
+      const inputs = [path, opts.data, opts.eval].filter((p): p is string => p !== undefined);
       checkOutput(opts, inputs);
       const { model, files } = loadModelFile(path, opts);
       // Check every option and read the eval file before the (slower) quantization.

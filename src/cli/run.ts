@@ -2,7 +2,7 @@
  * `rnnc run model.json --input seq.json [--json]`: the float reference on one sequence.
  * `--state STATE.json`: from a given initial state (state-file.ts).
  * `rnnc run model.q.json --input seq.json`: the fixed-point reference.
- * `rnnc run model.json --fixed [--calib data ...]`: quantize on the fly, then fixed point.
+ * `rnnc run model.json --fixed [--data calib.csv ...]`: quantize on the fly, then fixed point.
  * Fixed-point outputs are printed dequantized (int / 2^frac); --json adds the integers.
  */
 import { extname } from 'node:path';

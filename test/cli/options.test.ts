@@ -1,7 +1,7 @@
 // Numeric options, --arch and numbers in data files, through the built binary (build
 // first: npx tsc -p tsconfig.json): one decimal rule everywhere, a stated range for every
 // option, and a refused value is one line on stderr with exit 2 (src/cli/numbers.ts).
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -155,5 +155,82 @@ describe('quantizer options: the same parser in quantize, run, compile and verif
     await refused(['run', p('m.q.json'), '-i', p('seq.json'), '--stride', 'abc'], '--stride needs --window');
     await refused(['run', p('m.q.json'), '-i', p('seq.json'), '--window', '2', '--stride', '2'],
       `--window, --stride: ${p('m.q.json')} is already quantized; these options apply to float models (rnnc quantize)`);
+  });
+});
+
+describe('one name per concept: -o/--output, --data, --json; older names are aliases', () => {
+  it('compile --out is an alias of -o/--output: the same files', async () => {
+    const a = await rnnc(['compile', p('m.json'), '-o', p('out-canonical')]);
+    const b = await rnnc(['compile', p('m.json'), '--out', p('out-alias')]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    for (const f of ['net.h', 'net.c', 'CMakeLists.txt', 'net.mk']) {
+      expect(readFileSync(p(`out-alias/${f}`), 'utf8')).toBe(readFileSync(p(`out-canonical/${f}`), 'utf8'));
+    }
+  });
+  it('compile: --output and --out together are refused, whatever their order and values', async () => {
+    const line = '--output and --out are the same option (--out is an alias of --output); give only one';
+    await refused(['compile', p('m.json'), '-o', p('o1'), '--out', p('o2')], line);
+    await refused(['compile', p('m.json'), '--out', p('o1'), '--output', p('o1')], line);
+    expect(existsSync(p('o1')) || existsSync(p('o2'))).toBe(false);
+  });
+  it('compile -o - is refused (a folder, not one file) and creates nothing named -', async () => {
+    const r = await rnnc(['compile', p('m.json'), '-o', '-'], { cwd: dir });
+    expect([r.exitCode, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(/^rnnc: -o\/--output -: compile writes several files .*\n$/);
+    expect(existsSync(p('-'))).toBe(false);
+  });
+  it('compile without -o names the canonical option', () =>
+    refused(['compile', p('m.json')], "required option '-o, --output <dir>' not specified"));
+  it('compile --json prints the report that --report-json - prints', async () => {
+    const a = await rnnc(['compile', p('m.json'), '-o', p('out-json'), '--json']);
+    const b = await rnnc(['compile', p('m.json'), '-o', p('out-json'), '--report-json', '-']);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout));
+    await refused(['compile', p('m.json'), '-o', p('out-json'), '--json', '--report-json', '-'],
+      '--json and --report-json - both print the report on standard output; give one');
+  });
+  it('quantize --calib is an alias of --data: the same model', async () => {
+    writeFileSync(p('calib.csv'), 'a,b\n1,2\n3,4\n0.5,-1\n');
+    const a = await rnnc(['quantize', p('m.json'), '--data', p('calib.csv'), '-o', p('qa.json')]);
+    const b = await rnnc(['quantize', p('m.json'), '--calib', p('calib.csv'), '-o', p('qb.json')]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    expect(readFileSync(p('qb.json'), 'utf8')).toBe(readFileSync(p('qa.json'), 'utf8'));
+    expect(b.stdout.replace('qb.json', 'qa.json')).toBe(a.stdout);
+  });
+  it('--data and --calib together are refused in quantize, compile, verify, bench and run', async () => {
+    const line = '--data and --calib are the same option (--calib is an alias of --data); give only one';
+    const both = ['--data', p('calib.csv'), '--calib', p('calib.csv')];
+    await refused(['quantize', p('m.json'), ...both, '-o', p('never.q.json')], line);
+    await refused(['compile', p('m.json'), ...both, '-o', p('never-out')], line);
+    await refused(['verify', p('m.json'), '--calib', p('calib.csv'), '--data', p('calib.csv')], line);
+    await refused(['bench', p('m.json'), '-t', 'cortex-m4', ...both], line);
+    await refused(['run', p('m.json'), '-i', p('seq.json'), '--fixed', ...both], line);
+    expect(existsSync(p('never.q.json')) || existsSync(p('never-out'))).toBe(false);
+  });
+  it('run --fixed: --data and --calib give the same outputs', async () => {
+    const a = await rnnc(['run', p('m.json'), '-i', p('seq.json'), '--fixed', '--data', p('calib.csv'), '--json']);
+    const b = await rnnc(['run', p('m.json'), '-i', p('seq.json'), '--fixed', '--calib', p('calib.csv'), '--json']);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    expect(b.stdout).toBe(a.stdout);
+  });
+  it('--help names each alias beside its option', async () => {
+    for (const cmd of ['quantize', 'compile', 'verify', 'bench', 'run']) {
+      const r = await rnnc([cmd, '--help']);
+      expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/--data <file> .*\(alias: --calib\)/);
+    }
+    const r = await rnnc(['compile', '--help']);
+    expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/-o, --output <dir> .*\(alias: --out\)/);
+  });
+  it('-o - writes the one output file to standard output and never a file named -', async () => {
+    const q = await rnnc(['quantize', p('m.json'), '-o', '-'], { cwd: dir });
+    expect(q.exitCode).toBe(0);
+    expect(JSON.parse(q.stdout).format).toBe('rnnc-qmodel');
+    const t = await rnnc(['train', '--data', p('labelled.csv'), '--arch', 'gru:2,dense:2:softmax', '--epochs', '1', '-o', '-'], { cwd: dir });
+    expect(t.exitCode).toBe(0);
+    expect(JSON.parse(t.stdout).format).toBe('rnnc-model');
+    const i = await rnnc(['import', p('m.json'), '-o', '-'], { cwd: dir });
+    expect(i.exitCode).toBe(0);
+    expect(JSON.parse(i.stdout).format).toBe('rnnc-model');
+    expect(existsSync(p('-'))).toBe(false);
   });
 });
