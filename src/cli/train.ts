@@ -86,7 +86,7 @@ export function registerTrain(program: Command, io: CliIo): void {
       checkOutput(opts, inputs);
       const say = messagesIo(io, opts);
       const mode = opts.json ? 'json' : say.isTty ? 'bar' : 'lines';
-      const progress = progressHooks(say, mode, task);
+      const progress = progressHooks(say, mode, task, { epochs: settings.epochs });
       let stop = false;
       const onSigint = () => { stop = true; };
       process.once('SIGINT', onSigint);
