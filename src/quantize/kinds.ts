@@ -28,6 +28,14 @@ export interface LayerQuantizeCtx {
   range: Ranges['layers'][number] | undefined;
   /** Prefix naming the calibration file in messages ('' without one). */
   from: string;
+  /** LSTM: the cell format to use, when chosen by measured error (cells.ts). */
+  cell?: CellFormat;
+}
+
+/** An LSTM cell state's format: int16 or int32 with `frac` fractional bits. */
+export interface CellFormat {
+  bits: 16 | 32;
+  frac: number;
 }
 
 export interface QuantizedLayer {
@@ -144,8 +152,12 @@ function recurrentCommon(layer: RecurrentLayer, c: LayerQuantizeCtx) {
   };
 }
 
-/** The LSTM cell state's format: int16 when that leaves 8 fractional bits, else int32. */
-function cellFormat(layer: RecurrentLayer, c: LayerQuantizeCtx): { bits: 16 | 32; frac: number } {
+/**
+ * The LSTM cell state's format by the range rule: the finest int16 format holding the
+ * calibrated |c| with margin when that leaves 8 fractional bits, else int32. (cells.ts
+ * can choose by measured error instead.)
+ */
+export function rangeCellFormat(layer: RecurrentLayer, c: LayerQuantizeCtx): CellFormat {
   const cAbs = Math.max(c.range?.cell ?? DEFAULT_RANGES.cell, initialAbs(layer, 'initialC'));
   const m = c.range?.cell !== undefined ? c.margin : 1;
   const frac16 = fracFor(cAbs, 16, m, 15);
@@ -164,7 +176,7 @@ export const QUANTIZE_KINDS: Kinds = {
   rnn: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'rnn', ...recurrentCommon(l, c), activation: rnnActivationOf(l) }), needsExp: false }) },
   lstm: {
     quantize: (l, c) => ({
-      layer: withInitialStates(l, { type: 'lstm', ...recurrentCommon(l, c), recurrentActivation: gateActivationOf(l), cell: cellFormat(l, c) }), needsExp: false,
+      layer: withInitialStates(l, { type: 'lstm', ...recurrentCommon(l, c), recurrentActivation: gateActivationOf(l), cell: c.cell ?? rangeCellFormat(l, c) }), needsExp: false,
     }),
   },
   gru: {

@@ -8,7 +8,8 @@ import type { QuantModel } from '../ir/qmodel.js';
 import { type Calibration, calibrate } from './calibrate.js';
 import { quantizationMeta } from './meta.js';
 import { DEFAULT_RANGES } from './formats.js';
-import { quantizeModel } from './quantize.js';
+import { type QuantizeOptions, quantizeModel } from './quantize.js';
+import { type CellChoice, chooseCells } from './cells.js';
 import { initialStateWarnings } from './state.js';
 
 export interface PipelineOptions {
@@ -19,6 +20,8 @@ export interface PipelineOptions {
   /** Percentile of |x| used as each calibrated range (default 100: max-abs). */
   percentile?: number;
   producer?: string;
+  /** LSTM cell formats: chosen by measured error on the calibration data (cells.ts); default auto. */
+  cell?: CellChoice;
 }
 
 export interface CalibData {
@@ -46,14 +49,17 @@ export function quantizeWithData(model: FloatModel, data: CalibData | undefined,
     ? calibrate(model, data.sequences, opts.percentile !== undefined ? { percentile: opts.percentile } : {}, data.source)
     : undefined;
   const warnings = [...(data ? [] : [NO_CALIBRATION_WARNING]), ...initialStateWarnings(model)];
-  const q = quantizeModel(model, {
+  const qopts: QuantizeOptions = {
     ...(opts.weightBits ? { weightBits: opts.weightBits } : {}),
     ...(opts.lutSize ? { lutSize: opts.lutSize } : {}),
     ...(calibration ? { ranges: calibration.ranges } : {}),
     ...(opts.producer ? { producer: opts.producer } : {}),
     ...(data ? { rangesSource: data.source } : {}),
     margin,
-  });
-  q.meta = { ...(q.meta ?? {}), quantization: quantizationMeta(q, margin, calibration?.summary) };
+  };
+  // Without data there is nothing to measure a cell format on: the range rule decides.
+  const chosen = data ? chooseCells(model, data.sequences, qopts, opts.cell ?? 'auto') : undefined;
+  const q = quantizeModel(model, { ...qopts, ...(chosen ? { cells: chosen.cells } : {}) });
+  q.meta = { ...(q.meta ?? {}), quantization: { ...quantizationMeta(q, margin, calibration?.summary), ...(chosen?.decisions.length ? { cells: chosen.decisions } : {}) } };
   return { model: q, calibration, warnings };
 }

@@ -13,7 +13,7 @@ import { validateQuantModel } from '../ir/qio.js';
 import { inferShapes } from '../ir/shapes.js';
 import { DEFAULT_LUT_SIZE, buildExpTable, buildLuts } from '../fixed/lut.js';
 import { DEFAULT_RANGES, int16Frac } from './formats.js';
-import { quantizeKind } from './kinds.js';
+import { type CellFormat, quantizeKind } from './kinds.js';
 
 /** Largest absolute values seen on calibration data (real units, after normalisation). */
 export interface Ranges {
@@ -37,6 +37,8 @@ export interface QuantizeOptions {
   producer?: string;
   /** Where the ranges come from (the calibration file), for messages. */
   rangesSource?: string;
+  /** Per layer: an LSTM cell format chosen elsewhere (cells.ts), instead of the range rule. */
+  cells?: ReadonlyArray<CellFormat | undefined>;
 }
 
 /**
@@ -74,7 +76,8 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
   let inFrac = inputFrac;
   let needsExp = false;
   const layers = model.layers.map((layer, i): QLayer => {
-    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits, margin, range: ranges?.layers[i], from });
+    const cell = opts.cells?.[i];
+    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}) });
     inFrac = r.layer.outFrac;
     needsExp ||= r.needsExp;
     return r.layer;
