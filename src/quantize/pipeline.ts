@@ -39,9 +39,15 @@ export interface PipelineResult {
 
 export const DEFAULT_MARGIN = 1.25;
 
+/**
+ * Said by what is known: the default ranges are not "conservative" for every model (a
+ * cell or output beyond them saturates), nor always coarser (the range rule itself can
+ * be worse than a default that saturates rarely).
+ */
 export const NO_CALIBRATION_WARNING =
-  `no calibration data (--calib): using conservative default ranges (normalised input ±${DEFAULT_RANGES.input}, ` +
-  `LSTM cell ±${DEFAULT_RANGES.cell}, dense ±${DEFAULT_RANGES.dense}); precision will be lower than calibrated`;
+  `no calibration data (--calib): formats come from default ranges (normalised input ±${DEFAULT_RANGES.input}, ` +
+  `LSTM cell ±${DEFAULT_RANGES.cell}, dense ±${DEFAULT_RANGES.dense}), not from your data: values beyond them saturate, ` +
+  'much smaller ones lose resolution; pass representative sequences with --calib';
 
 export function quantizeWithData(model: FloatModel, data: CalibData | undefined, opts: PipelineOptions = {}): PipelineResult {
   const margin = opts.margin ?? DEFAULT_MARGIN;
