@@ -8,7 +8,7 @@
  *   npx tsc -p tsconfig.bench.json && node .tmp/bench/bench/calibrate.js [--sequences N]
  */
 import { runFloat } from '../src/float/model.js';
-import { prepareModel } from '../src/float/prepare.js';
+import { prepareModel } from '../src/float/kinds.js';
 import type { LayerSpec } from '../src/ir/random.js';
 import { randomModel, randomSequence } from '../src/ir/random.js';
 import { calibrate } from '../src/quantize/calibrate.js';

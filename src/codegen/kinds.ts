@@ -31,6 +31,8 @@ export interface LayerPlan {
 export interface CodegenKind<L extends QLayer> {
   /** Partial name → template file under templates/, for the partials its plans name. */
   partials: Record<string, string>;
+  /** The header comment's line for the layer (numbers and fixed words only). */
+  describe(layer: L): string;
   plan(layer: L, index: number, env: CellEnv): LayerPlan;
 }
 
@@ -39,6 +41,18 @@ type DirectionPlanner<L> = (layer: L, dir: QDirection, index: number, tag: 'f' |
 function recurrentKind<L extends QRecurrentLayer>(partials: Record<string, string>, planDirection: DirectionPlanner<L>): CodegenKind<L> {
   return {
     partials,
+    describe(l) {
+      const extra = [
+        l.bidirectional ? `bidirectional (${l.bidirectional})` : '',
+        l.reverse ? 'reverse' : '',
+        l.type === 'gru' ? `reset ${l.resetAfter ? 'after' : 'before'}` : '',
+        l.type === 'lstm' ? `c int${l.cell.bits} Q.${l.cell.frac}` : '',
+        l.returnSequences ? 'sequences' : 'last step only',
+        l.lastOutput === 'last-index' ? 'backward output at t = T-1' : '',
+        `${l.forward.x.acc}/${l.forward.h.acc} accumulators`,
+      ].filter(Boolean).join(', ');
+      return `${l.type} ${l.forward.x.cols} -> ${l.units} units, ${extra}`;
+    },
     plan(layer, index, env) {
       const dirs = layer.bidirectional && layer.backward ? [['f', layer.forward], ['b', layer.backward]] as const : [['f', layer.forward]] as const;
       const initials = dirs.map(([tag, dir]) => initialTables(env.prefix, layer, dir, index, tag));
@@ -57,6 +71,7 @@ function recurrentKind<L extends QRecurrentLayer>(partials: Record<string, strin
 
 const dense: CodegenKind<QDenseLayer> = {
   partials: { dense: 'cells/dense.c.hbs' },
+  describe: (l) => `dense ${l.mm.cols} -> ${l.units}, ${l.activation}, out Q.${l.outFrac}, ${l.mm.acc} accumulator`,
   plan(layer, index, env) {
     const d = planDense(layer, index, env);
     return { functions: [{ partial: 'dense', ctx: d.ctx }], tables: d.tables, macs: d.macs, stackBytes: d.stackBytes, state: [], initials: [] };
@@ -65,6 +80,7 @@ const dense: CodegenKind<QDenseLayer> = {
 
 const conv1d: CodegenKind<QConv1dLayer> = {
   partials: { conv: 'cells/conv.c.hbs' },
+  describe: (l) => `causal conv1d ${l.mm.cols / l.kernelSize} -> ${l.units}, kernel ${l.kernelSize}, dilation ${l.dilation}, ${l.activation}, out Q.${l.outFrac}, ${l.mm.acc} accumulator`,
   plan(layer, index, env) {
     const c = planConv(layer, index, env);
     return {

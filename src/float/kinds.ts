@@ -3,7 +3,8 @@
  * instance (conv1d: conv.ts). float/model.ts dispatches through this record only; a recurrent kind supplies
  * its cell, and recurrent.ts does the rest.
  */
-import type { LayerType, RecurrentType } from '../ir/model.js';
+import type { Conv1dLayer, DenseLayer, FloatModel, Layer, LayerType, RecurrentLayer, RecurrentType } from '../ir/model.js';
+import { inferShapes } from '../ir/shapes.js';
 import { gruCell } from './cells/gru.js';
 import { lstmCell } from './cells/lstm.js';
 import { rnnCell } from './cells/rnn.js';
@@ -11,7 +12,7 @@ import type { FloatCell } from './cells/types.js';
 import { denseForward } from './dense.js';
 import type { FloatObserver } from './observer.js';
 import { convStream, runConv } from './conv.js';
-import type { PreparedConv, PreparedDense, PreparedLayer, PreparedRecurrent } from './prepare.js';
+import { type PreparedConv, type PreparedDense, type PreparedLayer, type PreparedRecurrent, prepareConv, prepareDense, prepareRecurrent } from './prepare.js';
 import { initialCellState, runRecurrent, scratchFor } from './recurrent.js';
 
 export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell };
@@ -22,15 +23,18 @@ export interface FloatStreamLayer {
   step(x: Float64Array): Float64Array;
 }
 
-export interface FloatKind<P extends PreparedLayer> {
+export interface FloatKind<P extends PreparedLayer, L extends Layer = Layer> {
+  /** The layer with its weights flattened (prepare.ts), given its input and output widths. */
+  prepare(layer: L, inputSize: number, outputSize: number): P;
   /** Layer `i` over a whole sequence: one output per step, or one. */
   run(p: P, xs: Float64Array[], i: number, obs?: FloatObserver): Float64Array[];
   /** Streaming (forward direction only). */
   stream(p: P): FloatStreamLayer;
 }
 
-function recurrentKind(cell: FloatCell): FloatKind<PreparedRecurrent> {
+function recurrentKind(cell: FloatCell): FloatKind<PreparedRecurrent, RecurrentLayer> {
   return {
+    prepare: prepareRecurrent,
     run: (p, xs, i, obs) => runRecurrent(cell, p, xs, i, obs),
     stream(p) {
       const s = initialCellState(p.forward);
@@ -50,25 +54,36 @@ function recurrentKind(cell: FloatCell): FloatKind<PreparedRecurrent> {
   };
 }
 
-const conv1d: FloatKind<PreparedConv> = {
+const conv1d: FloatKind<PreparedConv, Conv1dLayer> = {
+  prepare: prepareConv,
   run: (p, xs, i, obs) => runConv(p, xs, obs?.dense ? (pre) => obs.dense!(i, pre) : undefined),
   stream: convStream,
 };
 
-const dense: FloatKind<PreparedDense> = {
+const dense: FloatKind<PreparedDense, DenseLayer> = {
+  prepare: prepareDense,
   run: (p, xs, i, obs) => xs.map((x) => denseForward(p, x, obs?.dense ? (pre) => obs.dense!(i, pre) : undefined)),
   stream: (p) => ({ reset() {}, step: (x) => denseForward(p, x) }),
 };
 
 type Prepared<K extends LayerType> = K extends 'dense' ? PreparedDense : K extends 'conv1d' ? PreparedConv : PreparedRecurrent;
 
-export const FLOAT_KINDS: { [K in LayerType]: FloatKind<Prepared<K>> } = {
+export const FLOAT_KINDS: { [K in LayerType]: FloatKind<Prepared<K>, Extract<Layer, { type: K }>> } = {
   rnn: recurrentKind(rnnCell),
   lstm: recurrentKind(lstmCell),
   gru: recurrentKind(gruCell),
   dense,
   conv1d,
 };
+
+/** Every layer of the model prepared by its kind, once (the float runs reuse it). */
+export function prepareModel(model: FloatModel): PreparedLayer[] {
+  const shapes = inferShapes(model);
+  return model.layers.map((layer, i) => {
+    const { inputSize, outputSize } = shapes[i]!;
+    return (FLOAT_KINDS[layer.type] as unknown as FloatKind<PreparedLayer>).prepare(layer, inputSize, outputSize);
+  });
+}
 
 /** The kind of a prepared layer, typed for it. */
 export function floatKind<P extends PreparedLayer>(p: P): FloatKind<P> {

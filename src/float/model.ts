@@ -9,9 +9,8 @@
  */
 import { RnncError } from '../errors.js';
 import type { FloatModel } from '../ir/model.js';
-import { floatKind } from './kinds.js';
 import type { FloatObserver } from './observer.js';
-import { prepareModel } from './prepare.js';
+import { floatKind, prepareModel } from './kinds.js';
 
 /** Applies the model's input normalisation, if any. */
 export function normalizeInput(model: FloatModel, x: ArrayLike<number>): Float64Array {

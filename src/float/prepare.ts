@@ -1,6 +1,5 @@
-/** Flattens a float model's nested weight arrays into typed arrays, once. */
-import { type FloatModel, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, rnnActivationOf } from '../ir/model.js';
-import { inferShapes } from '../ir/shapes.js';
+/** Each kind's float layer with its nested weight arrays flattened into typed arrays, once (float/kinds.ts prepareModel). */
+import { type Conv1dLayer, type DenseLayer, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, rnnActivationOf } from '../ir/model.js';
 import { GATE_FUNCTIONS, flatten, relu } from './math.js';
 import type { FloatCellWeights } from './cells/types.js';
 
@@ -55,26 +54,24 @@ function cellWeights(layer: RecurrentLayer, w: RecurrentWeights, inputSize: numb
   return out;
 }
 
-export function prepareModel(model: FloatModel): PreparedLayer[] {
-  const shapes = inferShapes(model);
-  return model.layers.map((layer, i): PreparedLayer => {
-    const { inputSize, outputSize } = shapes[i]!;
-    if (layer.type === 'dense') {
-      return {
-        kind: 'dense', activation: layer.activation, units: layer.units, inputSize,
-        kernel: flatten(layer.weights.kernel), bias: Float64Array.from(layer.weights.bias),
-      };
-    }
-    if (layer.type === 'conv1d') {
-      return {
-        kind: 'conv1d', activation: layer.activation, units: layer.units, inputSize, kernelSize: layer.kernelSize, dilation: dilationOf(layer),
-        kernel: flatten(layer.weights.kernel), bias: Float64Array.from(layer.weights.bias),
-      };
-    }
-    const prepared: PreparedRecurrent = {
-      kind: 'recurrent', layer, inputSize, outputSize, forward: cellWeights(layer, layer.weights, inputSize),
-    };
-    if (layer.backwardWeights) prepared.backward = cellWeights(layer, layer.backwardWeights, inputSize);
-    return prepared;
-  });
+export function prepareDense(layer: DenseLayer, inputSize: number): PreparedDense {
+  return {
+    kind: 'dense', activation: layer.activation, units: layer.units, inputSize,
+    kernel: flatten(layer.weights.kernel), bias: Float64Array.from(layer.weights.bias),
+  };
+}
+
+export function prepareConv(layer: Conv1dLayer, inputSize: number): PreparedConv {
+  return {
+    kind: 'conv1d', activation: layer.activation, units: layer.units, inputSize, kernelSize: layer.kernelSize, dilation: dilationOf(layer),
+    kernel: flatten(layer.weights.kernel), bias: Float64Array.from(layer.weights.bias),
+  };
+}
+
+export function prepareRecurrent(layer: RecurrentLayer, inputSize: number, outputSize: number): PreparedRecurrent {
+  const prepared: PreparedRecurrent = {
+    kind: 'recurrent', layer, inputSize, outputSize, forward: cellWeights(layer, layer.weights, inputSize),
+  };
+  if (layer.backwardWeights) prepared.backward = cellWeights(layer, layer.backwardWeights, inputSize);
+  return prepared;
 }

@@ -15,7 +15,7 @@
 import { RnncError } from '../errors.js';
 import { normalizeInput, runFloat } from '../float/model.js';
 import type { FloatObserver } from '../float/observer.js';
-import { prepareModel } from '../float/prepare.js';
+import { prepareModel } from '../float/kinds.js';
 import { hasState } from '../ir/kinds.js';
 import { type FloatModel, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';

@@ -9,7 +9,7 @@
 import { RnncError } from '../errors.js';
 import { runFloat } from '../float/model.js';
 import type { FloatObserver } from '../float/observer.js';
-import { prepareModel } from '../float/prepare.js';
+import { prepareModel } from '../float/kinds.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { dequantizeOutput, quantizeInput, runFixed, runFixedLayers } from '../fixed/model.js';

@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { FLOAT_CELLS } from '../../../src/float/kinds.js';
 import { matVec, sigmoid } from '../../../src/float/math.js';
-import { type PreparedRecurrent, prepareModel } from '../../../src/float/prepare.js';
+import { prepareModel } from '../../../src/float/kinds.js';
+import type { PreparedRecurrent } from '../../../src/float/prepare.js';
 import { initialCellState, scratchFor } from '../../../src/float/recurrent.js';
 import type { FloatCellWeights } from '../../../src/float/cells/types.js';
 import type { LayerSpec } from '../../../src/ir/random.js';

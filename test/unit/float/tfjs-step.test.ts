@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOAT_CELLS } from '../../../src/float/kinds.js';
 import { newCellState } from '../../../src/float/recurrent.js';
-import { type PreparedRecurrent, prepareModel } from '../../../src/float/prepare.js';
+import { prepareModel } from '../../../src/float/kinds.js';
+import type { PreparedRecurrent } from '../../../src/float/prepare.js';
 import type { RecurrentLayer } from '../../../src/ir/model.js';
 import { randomModel, randomSequence } from '../../../src/ir/random.js';
 import { maxAbsDiff, tfjsStepper, toFloat32, useTfjsCpu } from '../../helpers/keras.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { lstmCell } from '../../../src/float/cells/lstm.js';
 import { normalizeInput, runFloat } from '../../../src/float/model.js';
 import { newCellState } from '../../../src/float/recurrent.js';
-import { prepareModel } from '../../../src/float/prepare.js';
+import { prepareModel } from '../../../src/float/kinds.js';
 import { randomModel, randomSequence } from '../../../src/ir/random.js';
 import { Rng } from '../../../src/util/rng.js';
 import { calibrate } from '../../../src/quantize/calibrate.js';

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { readDataset } from '../../../src/data/read.js';
 import { runFloat } from '../../../src/float/model.js';
-import { prepareModel } from '../../../src/float/prepare.js';
+import { prepareModel } from '../../../src/float/kinds.js';
 import type { FloatModel } from '../../../src/ir/model.js';
 import { parseArch, resolveArch } from '../../../src/train/arch.js';
 import { trainModel, type TrainSettings } from '../../../src/train/train.js';
