@@ -1,10 +1,12 @@
 /**
  * `rnnc quantize model.json --data calib.csv -o model.q.json [--weights int8|int16]
- *  [--lut-size N] [--percentile P] [--margin M] [--eval labelled] [--json]`, plus the
+ *  [--lut-size N] [--percentile P] [--margin M] [--eval labelled] [--json] [--report-json FILE]`, plus the
  *  data-file options of `rnnc train` (--window, --features, ...) for --data (alias --calib)
  *  and --eval.
  * Writes model.q.json, then reports per-layer error on the calibration data and, with
- * --eval, the task metric of float vs int8 vs int16 (docs/quantize.md).
+ * --eval, the task metric of float vs int8 vs int16 (docs/quantize.md). --json prints that
+ * report as JSON on standard output; --report-json FILE writes it to a file (in the same
+ * batch as the model: both or neither), as compile does.
  */
 import type { Command } from 'commander';
 import { quantModelToJson } from '../ir/qio.js';
@@ -16,13 +18,16 @@ import type { CliIo } from './context.js';
 import { type ModelFileOptions, addModelFileOptions, loadModelFile } from './load.js';
 import { type QuantCliOptions, addQuantOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
 import { type QuantReport, formatsOf, renderQuantReport } from './quant-report.js';
-import { FORCE_HELP, checkOutput, outputName, writeOutput } from './output.js';
+import { FORCE_HELP, STDOUT, checkOutput, messagesIo, outputName } from './output.js';
+import { RnncError } from '../errors.js';
+import { checkOutputs, writeFiles } from '../util/write.js';
 
 interface Options extends QuantCliOptions, ModelFileOptions {
   output: string;
   force?: boolean;
   eval?: string;
   json?: boolean;
+  reportJson?: string;
 }
 
 export function registerQuantize(program: Command, io: CliIo): void {
@@ -34,16 +39,17 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option('--force', FORCE_HELP);
   addModelFileOptions(addQuantOptions(cmd))
     .option('--eval <file>', 'labelled held-out data (training data format): task metric float vs int8 vs int16')
-    .option('--json', 'print the report as one JSON object')
+    .option('--json', 'print the report as one JSON object on standard output')
+    .option('--report-json <file>', 'also write the report as JSON to this file (- for standard output, as --json)')
     .action((path: string, opts: Options) => {
       const inputs = [path, opts.data, opts.eval].filter((p): p is string => p !== undefined);
       checkOutput(opts, inputs);
+      const reportFile = reportFileOf(opts, inputs);
       const { model, files } = loadModelFile(path, opts);
       // Check every option and read the eval file before the (slower) quantization.
       const base = pipelineOptions(opts);
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOptions(opts)) : undefined;
       const { model: q, data } = quantizeFromCli(model, opts, io);
-      const say = writeOutput(io, opts, quantModelToJson(q), [...inputs, ...files]);
       const report: QuantReport = {
         output: outputName(opts),
         quantization: q.meta!.quantization as QuantizationMeta,
@@ -55,6 +61,28 @@ export function registerQuantize(program: Command, io: CliIo): void {
         const [int8, int16] = q.weightBits === 8 ? [q, other] : [other, q];
         report.eval = { ...evalReport(model, int8, int16, evalData), source: opts.eval! };
       }
-      say.out(opts.json ? JSON.stringify(report) + '\n' : renderQuantReport(report));
+      const json = JSON.stringify({ format: 'rnnc-quantize', ...report });
+      // The model and the report file are one batch: both are written or neither.
+      const batch = [
+        ...(opts.output === STDOUT ? [] : [{ path: opts.output, content: quantModelToJson(q) }]),
+        ...(reportFile !== undefined ? [{ path: reportFile, content: json + '\n' }] : []),
+      ];
+      writeFiles(batch, { force: opts.force === true, inputs: [...inputs, ...files] });
+      if (opts.output === STDOUT) io.out(quantModelToJson(q));
+      const say = messagesIo(io, opts);
+      say.out(opts.json || opts.reportJson === STDOUT ? json + '\n' : renderQuantReport(report));
     });
+}
+
+/** The --report-json file, checked before the work; undefined for none or standard output. */
+function reportFileOf(opts: Options, inputs: readonly string[]): string | undefined {
+  const r = opts.reportJson;
+  if (r === undefined) return undefined;
+  if (r === STDOUT) {
+    if (opts.json) throw new RnncError('usage/invalid', '--json and --report-json - both print the report on standard output; give one');
+    if (opts.output === STDOUT) throw new RnncError('usage/invalid', '-o - and --report-json - both write to standard output; give a file to one of them');
+    return undefined;
+  }
+  checkOutputs(opts.output === STDOUT ? [r] : [opts.output, r], { force: opts.force === true, inputs });
+  return r;
 }

@@ -234,3 +234,59 @@ describe('one name per concept: -o/--output, --data, --json; older names are ali
     expect(existsSync(p('-'))).toBe(false);
   });
 });
+
+describe('quantize: --json prints the report, --report-json FILE writes it', () => {
+  it('the file holds what --json prints, and a second run replaces it without --force', async () => {
+    const a = await rnnc(['quantize', p('m.json'), '--data', p('calib.csv'), '-o', p('rq.q.json'), '--json']);
+    for (let i = 0; i < 2; i++) {
+      const b = await rnnc(['quantize', p('m.json'), '--data', p('calib.csv'), '-o', p('rq.q.json'), '--report-json', p('rq.report.json')]);
+      expect([b.exitCode, b.stderr]).toEqual([0, '']);
+      expect(b.stdout).toMatch(/^wrote /);
+    }
+    expect(a.exitCode).toBe(0);
+    expect(readFileSync(p('rq.report.json'), 'utf8')).toBe(a.stdout);
+    expect(JSON.parse(a.stdout)).toMatchObject({ format: 'rnnc-quantize' });
+    const c = await rnnc(['quantize', p('m.json'), '--data', p('calib.csv'), '-o', p('rq.q.json'), '--report-json', '-']);
+    expect(c.stdout).toBe(a.stdout);
+  });
+  it('two reports, or the model and the report, on standard output are refused', async () => {
+    await refused(['quantize', p('m.json'), '-o', p('never.q.json'), '--json', '--report-json', '-'],
+      '--json and --report-json - both print the report on standard output; give one');
+    await refused(['quantize', p('m.json'), '-o', '-', '--report-json', '-'],
+      '-o - and --report-json - both write to standard output; give a file to one of them');
+    expect(existsSync(p('never.q.json'))).toBe(false);
+  });
+});
+
+describe('CSV files on the command line: quoting, delimiters, --header / --no-header', () => {
+  it('a tab-separated and a semicolon file with quoted class names train like the comma file', async () => {
+    const rows = LABELLED.trim().split('\n').map((l) => l.split(','));
+    const as = (d: string) => rows.map((r, i) => (i === 0 ? r : [...r.slice(0, 3), `"class ${r[3]}, x"`]).join(d)).join('\n') + '\n';
+    writeFileSync(p('tab.csv'), as('\t'));
+    writeFileSync(p('semi.csv'), as(';'));
+    const run = (f: string, o: string) => rnnc(['train', '--data', p(f), '--arch', 'gru:2,dense:2:softmax', '--epochs', '2', '--json', '-o', p(o)]);
+    const [a, b] = [await run('tab.csv', 'tab.json'), await run('semi.csv', 'semi.json')];
+    expect([a.exitCode, b.exitCode, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
+    const classes = (f: string) => (JSON.parse(readFileSync(p(f), 'utf8')) as { meta: { classes: string[] } }).meta.classes;
+    expect(classes('tab.json')).toEqual(['class 0, x', 'class 1, x']);
+    expect(readFileSync(p('semi.json'), 'utf8')).toBe(readFileSync(p('tab.json'), 'utf8').replace(/tab\.csv/g, 'semi.csv'));
+  });
+  it('an unclosed quote: one line with file, line and column, exit 2', async () => {
+    writeFileSync(p('quote.csv'), 'seq,a,b,label\n0,1,2,0\n0,"1,2,0\n');
+    await refused(train().map((a) => (a === p('labelled.csv') ? p('quote.csv') : a)),
+      `${p('quote.csv')}: line 3, column 2: a quoted field is not closed before the end of the file`);
+  });
+  it('run -i: an all-numeric first row is data, unless --header; --no-header reads a text row as data', async () => {
+    writeFileSync(p('num.csv'), '1,2\n3,4\n5,6\n');
+    const data = await rnnc(['run', p('m.json'), '-i', p('num.csv'), '--json']);
+    const header = await rnnc(['run', p('m.json'), '-i', p('num.csv'), '--json', '--header']);
+    expect([data.exitCode, header.exitCode]).toEqual([0, 0]);
+    writeFileSync(p('num2.csv'), '3,4\n5,6\n');
+    writeFileSync(p('num3.json'), '[[1,2],[3,4],[5,6]]');
+    expect(data.stdout).toBe((await rnnc(['run', p('m.json'), '-i', p('num3.json'), '--json'])).stdout);
+    expect(header.stdout).toBe((await rnnc(['run', p('m.json'), '-i', p('num2.csv'), '--json'])).stdout);
+    expect(header.stdout).not.toBe(data.stdout);
+    writeFileSync(p('names.csv'), 'a,b\n3,4\n');
+    await refused(['run', p('m.json'), '-i', p('names.csv'), '--no-header'], `${p('names.csv')}: line 1, column 1: expected a decimal number, got "a"`);
+  });
+});
