@@ -6,7 +6,7 @@
  * (docs/data-format.md, through src/data/read.ts) with the same column and window
  * options as `rnnc train`; calibration also takes bare sequences.
  *
- * Calibration (`--calib`), in this order:
+ * Calibration (`--data`, alias `--calib`), in this order:
  *   - with --window: one long series cut into windows (format b; targets ignored)
  *   - CSV whose header has the id column (default `seq`): labelled sequences (format a)
  *   - any other CSV: one sequence, one timestep per row
