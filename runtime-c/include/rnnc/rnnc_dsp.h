@@ -188,7 +188,7 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias
                                             const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                             int32_t cols, int32_t *out) {
   const int32_t groups = cols >> 2, tail = cols & 3;
-  int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  int32_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   const int16_t *vp = v;
   int32_t g, k;
   (void)pre_shift;
@@ -265,11 +265,11 @@ static inline void rnnc_dsp_matmul_s8_s32(const int8_t *w, const int32_t *bias, 
   const int32_t full = rows & ~3, groups = cols >> 2, tail = cols & 3;
   int32_t r, g, k;
   for (r = 0; r < full; r += 4) {
-    rnnc_dsp_block4_s8_s32(w, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+    rnnc_dsp_block4_s8_s32(w, RNNC_BIAS_AT(bias, r), mult + r, shift + r, pre_shift, v, cols, out + r);
     w += 4 * cols;
   }
   for (r = full; r < rows; r++) {
-    int32_t a = bias[r];
+    int32_t a = RNNC_BIAS(bias, r);
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
       int32_t q = RNNC_DSP_LD_S8X4(w), v01 = RNNC_DSP_LD_S16X2(vp), v23 = RNNC_DSP_LD_S16X2(vp + 2);
@@ -290,7 +290,7 @@ static inline void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias, 
   const int32_t groups = cols >> 2, tail = cols & 3;
   int32_t g, j, k;
   for (j = 0; j < 4; j += 2) {
-    int64_t a0 = bias[j], a1 = bias[j + 1];
+    int64_t a0 = RNNC_BIAS(bias, j), a1 = RNNC_BIAS(bias, j + 1);
     const int8_t *wp = w + 4 * j;
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
@@ -319,11 +319,11 @@ static inline void rnnc_dsp_matmul_s8_s64(const int8_t *w, const int32_t *bias, 
   const int32_t full = rows & ~3, groups = cols >> 2, tail = cols & 3;
   int32_t r, g, k;
   for (r = 0; r < full; r += 4) {
-    rnnc_dsp_block4_s8_s64(w, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+    rnnc_dsp_block4_s8_s64(w, RNNC_BIAS_AT(bias, r), mult + r, shift + r, pre_shift, v, cols, out + r);
     w += 4 * cols;
   }
   for (r = full; r < rows; r++) {
-    int64_t a = bias[r];
+    int64_t a = RNNC_BIAS(bias, r);
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
       int32_t q = RNNC_DSP_LD_S8X4(w), v01 = RNNC_DSP_LD_S16X2(vp), v23 = RNNC_DSP_LD_S16X2(vp + 2);
@@ -342,7 +342,7 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s32(const int16_t *w, const int32_t *bi
                                              const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                              int32_t cols, int32_t *out) {
   const int32_t groups = cols >> 1, tail = cols & 1;
-  int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  int32_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   const int16_t *vp = v;
   int32_t g;
   (void)pre_shift;
@@ -375,11 +375,11 @@ static inline void rnnc_dsp_matmul_s16_s32(const int16_t *w, const int32_t *bias
   const int32_t full = rows & ~3, groups = cols >> 1, tail = cols & 1;
   int32_t r, g;
   for (r = 0; r < full; r += 4) {
-    rnnc_dsp_block4_s16_s32(w, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+    rnnc_dsp_block4_s16_s32(w, RNNC_BIAS_AT(bias, r), mult + r, shift + r, pre_shift, v, cols, out + r);
     w += 4 * cols;
   }
   for (r = full; r < rows; r++) {
-    int32_t a = bias[r];
+    int32_t a = RNNC_BIAS(bias, r);
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
       a = RNNC_DSP_SMLAD(RNNC_DSP_LD_S16X2(w), RNNC_DSP_LD_S16X2(vp), a);
@@ -398,7 +398,7 @@ static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias
   const int32_t groups = cols >> 1, tail = cols & 1;
   int32_t g, j;
   for (j = 0; j < 4; j += 2) {
-    int64_t a0 = bias[j], a1 = bias[j + 1];
+    int64_t a0 = RNNC_BIAS(bias, j), a1 = RNNC_BIAS(bias, j + 1);
     const int16_t *wp = w + 2 * j;
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
@@ -424,11 +424,11 @@ static inline void rnnc_dsp_matmul_s16_s64(const int16_t *w, const int32_t *bias
   const int32_t full = rows & ~3, groups = cols >> 1, tail = cols & 1;
   int32_t r, g;
   for (r = 0; r < full; r += 4) {
-    rnnc_dsp_block4_s16_s64(w, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+    rnnc_dsp_block4_s16_s64(w, RNNC_BIAS_AT(bias, r), mult + r, shift + r, pre_shift, v, cols, out + r);
     w += 4 * cols;
   }
   for (r = full; r < rows; r++) {
-    int64_t a = bias[r];
+    int64_t a = RNNC_BIAS(bias, r);
     const int16_t *vp = v;
     for (g = 0; g < groups; g++) {
       a = RNNC_DSP_SMLALD(RNNC_DSP_LD_S16X2(w), RNNC_DSP_LD_S16X2(vp), a);

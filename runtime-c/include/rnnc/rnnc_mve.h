@@ -133,7 +133,7 @@ static inline int64_t rnnc_mve_vmlaldava_p_s16(int64_t acc, rnnc_mve_s16x8 x, rn
 RNNC_MVE_INLINE void rnnc_mve_block4_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
                                              const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                              int32_t cols, int32_t *out) {
-  int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  int32_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   int32_t k;
   (void)pre_shift;
   for (k = 0; k < cols; k += 8) {
@@ -156,10 +156,10 @@ static inline void rnnc_mve_matmul_s8_s32(const int8_t *w, const int32_t *bias, 
                                            int32_t rows, int32_t cols, int32_t *out) {
   const int32_t full = rows & ~3;
   int32_t r, k;
-  for (r = 0; r < full; r += 4) rnnc_mve_block4_s8_s32(w + r * cols, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+  for (r = 0; r < full; r += 4) rnnc_mve_block4_s8_s32(w + r * cols, RNNC_BIAS_AT(bias, r), mult + r, shift + r, pre_shift, v, cols, out + r);
   for (r = full; r < rows; r++) {
     const int8_t *row = w + r * cols;
-    int32_t a = bias[r];
+    int32_t a = RNNC_BIAS(bias, r);
     for (k = 0; k < cols; k += 8) {
       rnnc_mve_pred p = RNNC_MVE_VCTP16((uint32_t)(cols - k));
       a = RNNC_MVE_VMLADAVA_P_S16(a, RNNC_MVE_VLDRB_Z_S16(row + k, p), RNNC_MVE_VLDRH_Z_S16(v + k, p), p);
@@ -172,7 +172,7 @@ static inline void rnnc_mve_matmul_s8_s32(const int8_t *w, const int32_t *bias, 
 RNNC_MVE_INLINE void rnnc_mve_block4_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
                                              const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                              int32_t cols, int32_t *out) {
-  int64_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  int64_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   int32_t k;
   for (k = 0; k < cols; k += 8) {
     rnnc_mve_pred p = RNNC_MVE_VCTP16((uint32_t)(cols - k));
@@ -194,10 +194,10 @@ static inline void rnnc_mve_matmul_s8_s64(const int8_t *w, const int32_t *bias, 
                                            int32_t rows, int32_t cols, int32_t *out) {
   const int32_t full = rows & ~3;
   int32_t r, k;
-  for (r = 0; r < full; r += 4) rnnc_mve_block4_s8_s64(w + r * cols, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+  for (r = 0; r < full; r += 4) rnnc_mve_block4_s8_s64(w + r * cols, RNNC_BIAS_AT(bias, r), mult + r, shift + r, pre_shift, v, cols, out + r);
   for (r = full; r < rows; r++) {
     const int8_t *row = w + r * cols;
-    int64_t a = bias[r];
+    int64_t a = RNNC_BIAS(bias, r);
     for (k = 0; k < cols; k += 8) {
       rnnc_mve_pred p = RNNC_MVE_VCTP16((uint32_t)(cols - k));
       a = RNNC_MVE_VMLALDAVA_P_S16(a, RNNC_MVE_VLDRB_Z_S16(row + k, p), RNNC_MVE_VLDRH_Z_S16(v + k, p), p);
@@ -210,7 +210,7 @@ static inline void rnnc_mve_matmul_s8_s64(const int8_t *w, const int32_t *bias, 
 RNNC_MVE_INLINE void rnnc_mve_block4_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult,
                                              const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                              int32_t cols, int32_t *out) {
-  int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  int32_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   int32_t k;
   (void)pre_shift;
   for (k = 0; k < cols; k += 8) {
@@ -233,10 +233,10 @@ static inline void rnnc_mve_matmul_s16_s32(const int16_t *w, const int32_t *bias
                                            int32_t rows, int32_t cols, int32_t *out) {
   const int32_t full = rows & ~3;
   int32_t r, k;
-  for (r = 0; r < full; r += 4) rnnc_mve_block4_s16_s32(w + r * cols, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+  for (r = 0; r < full; r += 4) rnnc_mve_block4_s16_s32(w + r * cols, RNNC_BIAS_AT(bias, r), mult + r, shift + r, pre_shift, v, cols, out + r);
   for (r = full; r < rows; r++) {
     const int16_t *row = w + r * cols;
-    int32_t a = bias[r];
+    int32_t a = RNNC_BIAS(bias, r);
     for (k = 0; k < cols; k += 8) {
       rnnc_mve_pred p = RNNC_MVE_VCTP16((uint32_t)(cols - k));
       a = RNNC_MVE_VMLADAVA_P_S16(a, RNNC_MVE_VLDRH_Z_S16(row + k, p), RNNC_MVE_VLDRH_Z_S16(v + k, p), p);
@@ -249,7 +249,7 @@ static inline void rnnc_mve_matmul_s16_s32(const int16_t *w, const int32_t *bias
 RNNC_MVE_INLINE void rnnc_mve_block4_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
                                              const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                              int32_t cols, int32_t *out) {
-  int64_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  int64_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   int32_t k;
   for (k = 0; k < cols; k += 8) {
     rnnc_mve_pred p = RNNC_MVE_VCTP16((uint32_t)(cols - k));
@@ -271,10 +271,10 @@ static inline void rnnc_mve_matmul_s16_s64(const int16_t *w, const int32_t *bias
                                            int32_t rows, int32_t cols, int32_t *out) {
   const int32_t full = rows & ~3;
   int32_t r, k;
-  for (r = 0; r < full; r += 4) rnnc_mve_block4_s16_s64(w + r * cols, bias + r, mult + r, shift + r, pre_shift, v, cols, out + r);
+  for (r = 0; r < full; r += 4) rnnc_mve_block4_s16_s64(w + r * cols, RNNC_BIAS_AT(bias, r), mult + r, shift + r, pre_shift, v, cols, out + r);
   for (r = full; r < rows; r++) {
     const int16_t *row = w + r * cols;
-    int64_t a = bias[r];
+    int64_t a = RNNC_BIAS(bias, r);
     for (k = 0; k < cols; k += 8) {
       rnnc_mve_pred p = RNNC_MVE_VCTP16((uint32_t)(cols - k));
       a = RNNC_MVE_VMLALDAVA_P_S16(a, RNNC_MVE_VLDRH_Z_S16(row + k, p), RNNC_MVE_VLDRH_Z_S16(v + k, p), p);

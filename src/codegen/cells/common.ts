@@ -17,13 +17,17 @@ export interface CellEnv {
   log2Lut: number;
 }
 
-/** A kernel call's holes: `fn(w, b, m, s, pre, v, rows, cols, out)`. */
+/**
+ * A kernel call's holes: `fn(w, b, m, s, pre, v, rows, cols, out)`. A product without
+ * bias (every entry 0, e.g. an LSTM's recurrent product) has no `_b` table: `b` is null
+ * and the call passes NULL (the kernels start such rows from 0).
+ */
 export interface MatmulCtx {
   fn: string;
   /** The family's 4-row block function (fused cells only). */
   block: string;
   w: string;
-  b: string;
+  b: string | null;
   m: string;
   s: string;
   pre: number;
@@ -61,17 +65,19 @@ export function planMatmul(src: QMatmul, base: string, what: string, env: CellEn
   const segments = rl.segments;
   const wt = env.weightBits === 8 ? 'int8_t' : 'int16_t';
   const acc = mm.acc === 'int64' ? `int64 accumulator, pre-shift ${mm.preShift}` : 'int32 accumulator';
+  const hasBias = mm.bias.some((b) => b !== 0);
   const tables = [
     cTable(`${base}_w`, wt, env.kernels.layout(mm.weights, mm.rows, mm.cols, env.weightBits, segments),
-      `${what}: ${mm.rows}×${mm.cols} int${env.weightBits} weights, ${rl.order ? 'rows unit by unit, ' : ''}${layoutName(env)} (${acc})`,
+      `${what}: ${mm.rows}x${mm.cols} int${env.weightBits} weights${hasBias ? '' : ', no bias'}\n * ${rl.order ? 'rows unit by unit, ' : ''}${layoutName(env)}, ${acc}`,
       'weights', env.kernels.weightAttr),
-    cTable(`${base}_b`, 'int32_t', mm.bias, `${what}: int32 bias at the accumulator scale`),
+    ...(hasBias ? [cTable(`${base}_b`, 'int32_t', mm.bias, `${what}: int32 bias at the accumulator scale`)] : []),
     cTable(`${base}_m`, 'int32_t', mm.mult, `${what}: requantization multipliers in [2^30, 2^31)`),
     cTable(`${base}_s`, 'uint8_t', mm.shift, `${what}: requantization shifts`),
   ];
   return {
     ctx: {
-      fn: env.kernels.matmul(env.weightBits, mm.acc), block: env.kernels.block(env.weightBits, mm.acc), w: `${base}_w`, b: `${base}_b`, m: `${base}_m`, s: `${base}_s`,
+      fn: env.kernels.matmul(env.weightBits, mm.acc), block: env.kernels.block(env.weightBits, mm.acc),
+      w: `${base}_w`, b: hasBias ? `${base}_b` : null, m: `${base}_m`, s: `${base}_s`,
       pre: mm.preShift, rows: mm.rows, cols: mm.cols,
     },
     tables,
@@ -83,27 +89,74 @@ function layoutName(env: CellEnv): string {
   return env.kernels.family === 'dsp' ? 'dsp layout (src/codegen/pack.ts)' : 'row-major';
 }
 
-/** One direction of a recurrent layer as its partial template sees it. */
-export interface DirectionCtx {
-  partial: 'rnn' | 'lstm' | 'gru' | 'grufused';
+/** What every direction's partial template reads. */
+export interface StepCtx {
   /** The static step function: `static void fn(int16_t *h, [c,] const int16_t *x)`. */
   fn: string;
   comment: string;
   units: number;
   x: MatmulCtx;
   h: MatmulCtx;
-  sigmoid: string;
   tanh: string;
   log2: number;
-  /** The sigmoid-type gate call `gateFn(gateArgs, p)` (LSTM i, f, o; GRU r, z). */
+}
+
+/** The sigmoid-type gate call `gateFn(gateArgs, p)` (LSTM i, f, o; GRU r, z). */
+export interface GateCtx {
   gateName: string;
   gateFn: string;
   gateArgs: string;
-  [extra: string]: unknown;
 }
 
-export interface DirectionPlan {
-  ctx: DirectionCtx;
+/** templates/cells/rnn.c.hbs */
+export interface RnnCtx extends StepCtx {
+  partial: 'rnn';
+  relu: boolean;
+  /** Fractional bits of h (relu). */
+  hFrac: number;
+}
+
+/** templates/cells/lstm.c.hbs */
+export interface LstmCtx extends StepCtx, GateCtx {
+  partial: 'lstm';
+  ctype: 'int16_t' | 'int32_t';
+  /** rnnc_lstm_cell_s16 or _s32. */
+  cellSuffix: 's16' | 's32';
+  cellFrac: number;
+  igShift: number;
+  preFrac: number;
+  /** Weights of one unit's 4-row block in each product. */
+  xStride: number;
+  hStride: number;
+}
+
+/** templates/cells/gru.c.hbs */
+export interface GruCtx extends StepCtx, GateCtx {
+  partial: 'gru';
+  resetAfter: boolean;
+  /** First rows of z and n. */
+  z: number;
+  n: number;
+  /** Rows of the first recurrent call (reset before: r and z). */
+  zRows: number;
+  /** Offset of the n rows in the recurrent weights table. */
+  nWeights: number;
+}
+
+/** templates/cells/gru-fused.c.hbs */
+export interface GruFusedCtx extends StepCtx, GateCtx {
+  partial: 'grufused';
+  group: number;
+  groupRows: number;
+  /** First rows of the r, z and n 4-row blocks of a full group. */
+  blocks: readonly number[];
+}
+
+/** One direction of a recurrent layer as its partial template sees it. */
+export type DirectionCtx = RnnCtx | LstmCtx | GruCtx | GruFusedCtx;
+
+export interface DirectionPlan<C extends DirectionCtx = DirectionCtx> {
+  ctx: C;
   tables: CTable[];
   macs: number;
   /** Bytes of stack the step function's scratch arrays take. */
@@ -115,7 +168,7 @@ export interface DirectionPlan {
  * (rnnc_lut_sigmoid_q15) or the hard sigmoid with its slope multiplier
  * (rnnc_hard_sigmoid_q15, ops.ts HARD_SIGMOID_MULT).
  */
-export function gateCall(layer: { type: string; recurrentActivation?: GateActivation | undefined }, env: CellEnv): { gateName: string; gateFn: string; gateArgs: string } {
+export function gateCall(layer: { type: string; recurrentActivation?: GateActivation | undefined }, env: CellEnv): GateCtx {
   const kind = gateActivationOf(layer);
   if (kind === 'sigmoid') return { gateName: kind, gateFn: 'rnnc_lut_sigmoid_q15', gateArgs: `${env.sigmoid}, ${env.log2Lut}` };
   return { gateName: kind, gateFn: 'rnnc_hard_sigmoid_q15', gateArgs: String(HARD_SIGMOID_MULT[kind]) };

@@ -4,13 +4,13 @@
 import type { QDirection, QLstmLayer } from '../../ir/qmodel.js';
 import { PRE_FRAC } from '../../fixed/ops.js';
 import { unitGroupOrder } from '../pack.js';
-import { type CellEnv, type DirectionPlan, type RowLayout, directionBase, gateCall, planMatmul } from './common.js';
+import { type CellEnv, type DirectionPlan, type LstmCtx, type RowLayout, directionBase, gateCall, planMatmul } from './common.js';
 
 export function lstmCellType(layer: QLstmLayer): 'int16_t' | 'int32_t' {
   return layer.cell.bits === 16 ? 'int16_t' : 'int32_t';
 }
 
-export function planLstm(layer: QLstmLayer, dir: QDirection, index: number, d: 'f' | 'b', env: CellEnv): DirectionPlan {
+export function planLstm(layer: QLstmLayer, dir: QDirection, index: number, d: 'f' | 'b', env: CellEnv): DirectionPlan<LstmCtx> {
   const base = directionBase(env, index, d);
   const u = layer.units;
   // The step is fused unit by unit on every kernel family: the 4 gate rows of unit j are
@@ -22,7 +22,7 @@ export function planLstm(layer: QLstmLayer, dir: QDirection, index: number, d: '
     ctx: {
       partial: 'lstm', fn: `${base}_step`,
       comment: `layer ${index}${d === 'b' ? ' backward' : ''}: lstm, ${u} units, c int${layer.cell.bits} with ${layer.cell.frac} fractional bits`,
-      units: u, x: x.ctx, h: h.ctx, sigmoid: env.sigmoid, tanh: env.tanh, log2: env.log2Lut, ...gateCall(layer, env),
+      units: u, x: x.ctx, h: h.ctx, tanh: env.tanh, log2: env.log2Lut, ...gateCall(layer, env),
       ctype: lstmCellType(layer), cellSuffix: layer.cell.bits === 16 ? 's16' : 's32', cellFrac: layer.cell.frac,
       igShift: 30 - layer.cell.frac, preFrac: PRE_FRAC, xStride: 4 * dir.x.cols, hStride: 4 * dir.h.cols,
     },

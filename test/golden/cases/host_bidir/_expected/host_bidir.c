@@ -97,7 +97,8 @@ static const int16_t host_bidir_tanh[513] = {
   32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 input product: 4×3 int16 weights, row-major (int64 accumulator, pre-shift 1) */
+/* layer 0 input product: 4x3 int16 weights
+ * row-major, int64 accumulator, pre-shift 1 */
 static const int16_t host_bidir_l0f_x_w[12] = {
   22947, 32767, -16351, -2605, 9156, -32767, 6030, -6900, 32767, 32767, 3045, -5440
 };
@@ -117,15 +118,11 @@ static const uint8_t host_bidir_l0f_x_s[4] = {
   45, 45, 45, 45
 };
 
-/* layer 0 recurrent product: 4×4 int16 weights, row-major (int64 accumulator, pre-shift 1) */
+/* layer 0 recurrent product: 4x4 int16 weights, no bias
+ * row-major, int64 accumulator, pre-shift 1 */
 static const int16_t host_bidir_l0f_h_w[16] = {
   21804, -14454, -32767, 5277, -15707, 32767, 17454, -31474, -30487, -15110, -32767, 15875,
   14979, -31139, -32767, -928
-};
-
-/* layer 0 recurrent product: int32 bias at the accumulator scale */
-static const int32_t host_bidir_l0f_h_b[4] = {
-  0, 0, 0, 0
 };
 
 /* layer 0 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -138,7 +135,8 @@ static const uint8_t host_bidir_l0f_h_s[4] = {
   47, 47, 47, 47
 };
 
-/* layer 0 input product: 4×3 int16 weights, row-major (int64 accumulator, pre-shift 1) */
+/* layer 0 input product: 4x3 int16 weights
+ * row-major, int64 accumulator, pre-shift 1 */
 static const int16_t host_bidir_l0b_x_w[12] = {
   32329, -32767, -13777, 22330, -32767, -9871, -32767, 16458, 29033, -32767, 868, -16267
 };
@@ -158,15 +156,11 @@ static const uint8_t host_bidir_l0b_x_s[4] = {
   45, 45, 45, 45
 };
 
-/* layer 0 recurrent product: 4×4 int16 weights, row-major (int64 accumulator, pre-shift 1) */
+/* layer 0 recurrent product: 4x4 int16 weights, no bias
+ * row-major, int64 accumulator, pre-shift 1 */
 static const int16_t host_bidir_l0b_h_w[16] = {
   -24860, 1986, -32767, -19899, 32767, 15992, 21702, 23893, 3526, 29564, -17469, 32767,
   32767, 30808, 29989, 20409
-};
-
-/* layer 0 recurrent product: int32 bias at the accumulator scale */
-static const int32_t host_bidir_l0b_h_b[4] = {
-  0, 0, 0, 0
 };
 
 /* layer 0 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -199,7 +193,8 @@ static const int32_t host_bidir_l1b_c0[3] = {
   4323145, 660345, -1587608
 };
 
-/* layer 1 input product (gates i, f, g, o): 12×8 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 2) */
+/* layer 1 input product (gates i, f, g, o): 12x8 int16 weights
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 2 */
 static const int16_t host_bidir_l1f_x_w[96] = {
   27944, -21011, 20671, -32767, 15001, -6914, 2948, 20540, 20085, -15262, 6878, 32767,
   -28118, -23460, -16609, -1411, 30932, -10848, -18258, -1368, -7881, 32767, -11017, 1725,
@@ -228,17 +223,12 @@ static const uint8_t host_bidir_l1f_x_s[12] = {
   48, 47, 48, 48, 47, 48, 48, 47, 47, 48, 47, 48
 };
 
-/* layer 1 recurrent product (gates i, f, g, o): 12×3 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 1) */
+/* layer 1 recurrent product (gates i, f, g, o): 12x3 int16 weights, no bias
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 1 */
 static const int16_t host_bidir_l1f_h_w[36] = {
   9102, -27887, 32767, 1328, 32767, 23576, 32767, -32684, -11480, -5616, -32767, -21251,
   -32767, 31351, 12573, 16137, 18952, -32767, 9480, -32767, 23854, -6882, -32767, -4479,
   -15084, -790, 32767, -10418, -32767, -32284, -26032, -1919, 32767, -23440, -10354, 32767
-};
-
-/* layer 1 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t host_bidir_l1f_h_b[12] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 1 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -252,7 +242,8 @@ static const uint8_t host_bidir_l1f_h_s[12] = {
   47, 48, 47, 47, 48, 47, 47, 48, 48, 47, 48, 47
 };
 
-/* layer 1 input product (gates i, f, g, o): 12×8 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 2) */
+/* layer 1 input product (gates i, f, g, o): 12x8 int16 weights
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 2 */
 static const int16_t host_bidir_l1b_x_w[96] = {
   32767, -20833, 30921, 21487, 25801, 18801, 7898, -21975, -21134, 15640, 2968, 32767,
   -23524, -22507, -2976, -9339, 32767, -9721, -22308, -3729, -32704, 12896, -9042, 25337,
@@ -281,17 +272,12 @@ static const uint8_t host_bidir_l1b_x_s[12] = {
   47, 48, 47, 48, 48, 48, 47, 48, 47, 47, 47, 48
 };
 
-/* layer 1 recurrent product (gates i, f, g, o): 12×3 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 1) */
+/* layer 1 recurrent product (gates i, f, g, o): 12x3 int16 weights, no bias
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 1 */
 static const int16_t host_bidir_l1b_h_w[36] = {
   925, -32767, -11969, -25193, -24194, 32767, -8749, -32767, 13540, 32767, 25923, -22875,
   32767, -6918, 4442, 4766, 32767, -17927, 32767, -1804, -17012, -32767, -24930, -26599,
   21850, 5731, -32767, 8814, -32767, -26825, -32767, 31474, 28629, -18702, 19967, -32767
-};
-
-/* layer 1 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t host_bidir_l1b_h_b[12] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 1 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -305,7 +291,8 @@ static const uint8_t host_bidir_l1b_h_s[12] = {
   48, 47, 49, 48, 48, 48, 48, 48, 47, 48, 47, 48
 };
 
-/* layer 2 dense product: 2×3 int16 weights, row-major (int64 accumulator, pre-shift 1) */
+/* layer 2 dense product: 2x3 int16 weights
+ * row-major, int64 accumulator, pre-shift 1 */
 static const int16_t host_bidir_l2_w[6] = {
   32767, 27992, 15161, 21289, -32767, 5453
 };
@@ -331,8 +318,12 @@ static void host_bidir_l0f_step(int16_t *h, const int16_t *x) {
   int32_t xg[4];
   int32_t hg[4];
   int32_t j;
-  rnnc_matmul_s16_s64(host_bidir_l0f_x_w, host_bidir_l0f_x_b, host_bidir_l0f_x_m, host_bidir_l0f_x_s, 1, x, 4, 3, xg);
-  rnnc_matmul_s16_s64(host_bidir_l0f_h_w, host_bidir_l0f_h_b, host_bidir_l0f_h_m, host_bidir_l0f_h_s, 1, h, 4, 4, hg);
+  rnnc_matmul_s16_s64(host_bidir_l0f_x_w,
+      host_bidir_l0f_x_b, host_bidir_l0f_x_m, host_bidir_l0f_x_s,
+      /*pre_shift=*/1, x, /*rows=*/4, /*cols=*/3, xg);
+  rnnc_matmul_s16_s64(host_bidir_l0f_h_w,
+      NULL, host_bidir_l0f_h_m, host_bidir_l0f_h_s,
+      /*pre_shift=*/1, h, /*rows=*/4, /*cols=*/4, hg);
   for (j = 0; j < 4; j++) {
     h[j] = rnnc_lut_tanh_q15(host_bidir_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -344,8 +335,12 @@ static void host_bidir_l0b_step(int16_t *h, const int16_t *x) {
   int32_t xg[4];
   int32_t hg[4];
   int32_t j;
-  rnnc_matmul_s16_s64(host_bidir_l0b_x_w, host_bidir_l0b_x_b, host_bidir_l0b_x_m, host_bidir_l0b_x_s, 1, x, 4, 3, xg);
-  rnnc_matmul_s16_s64(host_bidir_l0b_h_w, host_bidir_l0b_h_b, host_bidir_l0b_h_m, host_bidir_l0b_h_s, 1, h, 4, 4, hg);
+  rnnc_matmul_s16_s64(host_bidir_l0b_x_w,
+      host_bidir_l0b_x_b, host_bidir_l0b_x_m, host_bidir_l0b_x_s,
+      /*pre_shift=*/1, x, /*rows=*/4, /*cols=*/3, xg);
+  rnnc_matmul_s16_s64(host_bidir_l0b_h_w,
+      NULL, host_bidir_l0b_h_m, host_bidir_l0b_h_s,
+      /*pre_shift=*/1, h, /*rows=*/4, /*cols=*/4, hg);
   for (j = 0; j < 4; j++) {
     h[j] = rnnc_lut_tanh_q15(host_bidir_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -364,8 +359,12 @@ static void host_bidir_l1f_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 3; j++) {
     int16_t i, f, g, o;
-    rnnc_block4_s16_s64(host_bidir_l1f_x_w + j * 32, host_bidir_l1f_x_b + 4 * j, host_bidir_l1f_x_m + 4 * j, host_bidir_l1f_x_s + 4 * j, 2, x, 8, xg);
-    rnnc_block4_s16_s64(host_bidir_l1f_h_w + j * 12, host_bidir_l1f_h_b + 4 * j, host_bidir_l1f_h_m + 4 * j, host_bidir_l1f_h_s + 4 * j, 1, h, 3, hg);
+    rnnc_block4_s16_s64(host_bidir_l1f_x_w + j * 32,
+        host_bidir_l1f_x_b + 4 * j, host_bidir_l1f_x_m + 4 * j, host_bidir_l1f_x_s + 4 * j,
+        /*pre_shift=*/2, x, /*cols=*/8, xg);
+    rnnc_block4_s16_s64(host_bidir_l1f_h_w + j * 12,
+        NULL, host_bidir_l1f_h_m + 4 * j, host_bidir_l1f_h_s + 4 * j,
+        /*pre_shift=*/1, h, /*cols=*/3, hg);
     i = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(host_bidir_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -389,8 +388,12 @@ static void host_bidir_l1b_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 3; j++) {
     int16_t i, f, g, o;
-    rnnc_block4_s16_s64(host_bidir_l1b_x_w + j * 32, host_bidir_l1b_x_b + 4 * j, host_bidir_l1b_x_m + 4 * j, host_bidir_l1b_x_s + 4 * j, 2, x, 8, xg);
-    rnnc_block4_s16_s64(host_bidir_l1b_h_w + j * 12, host_bidir_l1b_h_b + 4 * j, host_bidir_l1b_h_m + 4 * j, host_bidir_l1b_h_s + 4 * j, 1, h, 3, hg);
+    rnnc_block4_s16_s64(host_bidir_l1b_x_w + j * 32,
+        host_bidir_l1b_x_b + 4 * j, host_bidir_l1b_x_m + 4 * j, host_bidir_l1b_x_s + 4 * j,
+        /*pre_shift=*/2, x, /*cols=*/8, xg);
+    rnnc_block4_s16_s64(host_bidir_l1b_h_w + j * 12,
+        NULL, host_bidir_l1b_h_m + 4 * j, host_bidir_l1b_h_s + 4 * j,
+        /*pre_shift=*/1, h, /*cols=*/3, hg);
     i = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(host_bidir_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(host_bidir_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -405,7 +408,9 @@ static void host_bidir_l1b_step(int16_t *h, int32_t *c, const int16_t *x) {
 static void host_bidir_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
   int32_t j;
-  rnnc_matmul_s16_s64(host_bidir_l2_w, host_bidir_l2_b, host_bidir_l2_m, host_bidir_l2_s, 1, x, 2, 3, acc);
+  rnnc_matmul_s16_s64(host_bidir_l2_w,
+      host_bidir_l2_b, host_bidir_l2_m, host_bidir_l2_s,
+      /*pre_shift=*/1, x, /*rows=*/2, /*cols=*/3, acc);
   for (j = 0; j < 2; j++) y[j] = rnnc_sat_s16(acc[j]);
 }
 

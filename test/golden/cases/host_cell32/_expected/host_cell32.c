@@ -55,7 +55,8 @@ static const int16_t host_cell32_tanh[257] = {
   32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 input product (gates i, f, g, o): 20×2 int8 weights, rows unit by unit, row-major (int32 accumulator) */
+/* layer 0 input product (gates i, f, g, o): 20x2 int8 weights
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t host_cell32_l0f_x_w[40] = {
   127, 86, -127, -116, -127, 43, 127, -125, 127, -109, -48, -127, 127, 126, -127, 27,
   79, -127, -48, 127, -127, 88, 127, -96, -127, 103, -127, 112, -127, 118, 17, -127,
@@ -82,7 +83,8 @@ static const uint8_t host_cell32_l0f_x_s[20] = {
   39, 38, 39, 39
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 20×5 int8 weights, rows unit by unit, row-major (int32 accumulator) */
+/* layer 0 recurrent product (gates i, f, g, o): 20x5 int8 weights, no bias
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t host_cell32_l0f_h_w[100] = {
   -127, -55, 5, 87, -72, 96, -43, 44, 70, -127, -113, 9, -47, -127, -95, -47,
   -127, -3, 121, -117, 87, -111, 127, 117, -54, 78, -109, -4, 61, 127, 96, -36,
@@ -91,13 +93,6 @@ static const int8_t host_cell32_l0f_h_w[100] = {
   93, 127, 14, 52, -122, 73, -45, -127, 17, -39, 84, 127, 48, 95, 32, 65,
   -62, -2, 118, -127, -38, 63, 127, -28, 79, 9, -16, -127, 44, 29, 112, -73,
   -127, 13, 100, 101
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t host_cell32_l0f_h_b[20] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -113,7 +108,8 @@ static const uint8_t host_cell32_l0f_h_s[20] = {
   41, 41, 41, 41
 };
 
-/* layer 1 dense product: 2×5 int8 weights, row-major (int32 accumulator) */
+/* layer 1 dense product: 2x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_cell32_l1_w[10] = {
   -12, -115, -54, -102, -127, -127, -2, -1, -3, 112
 };
@@ -146,8 +142,12 @@ static void host_cell32_l0f_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 5; j++) {
     int16_t i, f, g, o;
-    rnnc_block4_s8_s32(host_cell32_l0f_x_w + j * 8, host_cell32_l0f_x_b + 4 * j, host_cell32_l0f_x_m + 4 * j, host_cell32_l0f_x_s + 4 * j, 0, x, 2, xg);
-    rnnc_block4_s8_s32(host_cell32_l0f_h_w + j * 20, host_cell32_l0f_h_b + 4 * j, host_cell32_l0f_h_m + 4 * j, host_cell32_l0f_h_s + 4 * j, 0, h, 5, hg);
+    rnnc_block4_s8_s32(host_cell32_l0f_x_w + j * 8,
+        host_cell32_l0f_x_b + 4 * j, host_cell32_l0f_x_m + 4 * j, host_cell32_l0f_x_s + 4 * j,
+        /*pre_shift=*/0, x, /*cols=*/2, xg);
+    rnnc_block4_s8_s32(host_cell32_l0f_h_w + j * 20,
+        NULL, host_cell32_l0f_h_m + 4 * j, host_cell32_l0f_h_s + 4 * j,
+        /*pre_shift=*/0, h, /*cols=*/5, hg);
     i = rnnc_lut_sigmoid_q15(host_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(host_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(host_cell32_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -162,7 +162,9 @@ static void host_cell32_l0f_step(int16_t *h, int32_t *c, const int16_t *x) {
 static void host_cell32_l1_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
   int32_t j;
-  rnnc_matmul_s8_s32(host_cell32_l1_w, host_cell32_l1_b, host_cell32_l1_m, host_cell32_l1_s, 0, x, 2, 5, acc);
+  rnnc_matmul_s8_s32(host_cell32_l1_w,
+      host_cell32_l1_b, host_cell32_l1_m, host_cell32_l1_s,
+      /*pre_shift=*/0, x, /*rows=*/2, /*cols=*/5, acc);
   for (j = 0; j < 2; j++) y[j] = rnnc_relu_s16(rnnc_sat_s16(acc[j]));
 }
 

@@ -8,7 +8,7 @@
  * layer 1: dense 5 -> 2, relu, out Q.7, int32 accumulator
  * Quantization: int8 weights (per-row scale), LUT size 256, input Q.12, output Q.7
  * Target: host (portable kernels)
- * Flash: weights 528 B, LUTs 1028 B (code: see rnnc compile's report)
+ * Flash: weights 448 B, LUTs 1028 B (code: see rnnc compile's report)
  * RAM: state 30 B, static scratch 160 B, stack scratch about 50 B
  * MACs per timestep: 150
  *

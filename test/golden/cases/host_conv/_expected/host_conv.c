@@ -55,7 +55,8 @@ static const int16_t host_conv_tanh[257] = {
   32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 dense product: 4×9 int8 weights, row-major (int32 accumulator) */
+/* layer 0 dense product: 4x9 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_conv_l0_w[36] = {
   83, -124, 0, -53, 70, 127, 94, 99, 97, 29, -12, -68, -66, -87, -51, -11,
   127, 125, -115, -38, -37, -127, -94, 7, -85, -10, 35, 126, 57, -127, 12, 74,
@@ -77,7 +78,8 @@ static const uint8_t host_conv_l0_s[4] = {
   41, 41, 41, 41
 };
 
-/* layer 1 input product (gates r, z, n): 15×4 int8 weights, row-major (int32 accumulator) */
+/* layer 1 input product (gates r, z, n): 15x4 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_conv_l1f_x_w[60] = {
   -99, -33, -80, 127, 27, -4, -108, -127, 127, 62, -118, 35, 120, -126, 67, -127,
   -127, -38, 116, 107, -46, -70, 127, 32, -101, -127, -123, 94, -14, -64, -67, 127,
@@ -102,7 +104,8 @@ static const uint8_t host_conv_l1f_x_s[15] = {
   36, 35, 35, 35, 36, 35, 36, 37, 35, 36, 36, 35, 36, 36, 36
 };
 
-/* layer 1 recurrent product (gates r, z, n): 15×5 int8 weights, row-major (int32 accumulator) */
+/* layer 1 recurrent product (gates r, z, n): 15x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_conv_l1f_h_w[75] = {
   -115, -75, 127, -15, 13, -84, 28, -127, 18, 112, 127, 78, -124, 74, 7, 34,
   127, 119, -55, 102, 106, -121, -120, -127, -70, 10, -91, -127, -80, -67, -127, -80,
@@ -128,7 +131,8 @@ static const uint8_t host_conv_l1f_h_s[15] = {
   41, 41, 41, 40, 40, 41, 41, 41, 40, 41, 41, 41, 41, 41, 41
 };
 
-/* layer 2 dense product: 2×5 int8 weights, row-major (int32 accumulator) */
+/* layer 2 dense product: 2x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_conv_l2_w[10] = {
   -33, -108, 55, -127, 59, 54, 25, -127, 117, -38
 };
@@ -152,7 +156,9 @@ static const uint8_t host_conv_l2_s[2] = {
 static void host_conv_l0_dense(const int16_t *x, int16_t *y) {
   int32_t acc[4];
   int32_t j;
-  rnnc_matmul_s8_s32(host_conv_l0_w, host_conv_l0_b, host_conv_l0_m, host_conv_l0_s, 0, x, 4, 9, acc);
+  rnnc_matmul_s8_s32(host_conv_l0_w,
+      host_conv_l0_b, host_conv_l0_m, host_conv_l0_s,
+      /*pre_shift=*/0, x, /*rows=*/4, /*cols=*/9, acc);
   for (j = 0; j < 4; j++) y[j] = rnnc_relu_s16(rnnc_sat_s16(acc[j]));
 }
 
@@ -184,8 +190,12 @@ static void host_conv_l1f_step(int16_t *h, const int16_t *x) {
   int32_t xg[15];
   int32_t hg[15];
   int32_t j;
-  rnnc_matmul_s8_s32(host_conv_l1f_x_w, host_conv_l1f_x_b, host_conv_l1f_x_m, host_conv_l1f_x_s, 0, x, 15, 4, xg);
-  rnnc_matmul_s8_s32(host_conv_l1f_h_w, host_conv_l1f_h_b, host_conv_l1f_h_m, host_conv_l1f_h_s, 0, h, 15, 5, hg);
+  rnnc_matmul_s8_s32(host_conv_l1f_x_w,
+      host_conv_l1f_x_b, host_conv_l1f_x_m, host_conv_l1f_x_s,
+      /*pre_shift=*/0, x, /*rows=*/15, /*cols=*/4, xg);
+  rnnc_matmul_s8_s32(host_conv_l1f_h_w,
+      host_conv_l1f_h_b, host_conv_l1f_h_m, host_conv_l1f_h_s,
+      /*pre_shift=*/0, h, /*rows=*/15, /*cols=*/5, hg);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 5; j++) {
     int16_t z = rnnc_lut_sigmoid_q15(host_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[5 + j], hg[5 + j])));
@@ -200,7 +210,9 @@ static void host_conv_l1f_step(int16_t *h, const int16_t *x) {
 static void host_conv_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
   int32_t j;
-  rnnc_matmul_s8_s32(host_conv_l2_w, host_conv_l2_b, host_conv_l2_m, host_conv_l2_s, 0, x, 2, 5, acc);
+  rnnc_matmul_s8_s32(host_conv_l2_w,
+      host_conv_l2_b, host_conv_l2_m, host_conv_l2_s,
+      /*pre_shift=*/0, x, /*rows=*/2, /*cols=*/5, acc);
   for (j = 0; j < 2; j++) y[j] = rnnc_sat_s16(acc[j]);
 }
 

@@ -86,7 +86,8 @@ static const int16_t host_gru_l0f_h0[5] = {
   2944, -28221, -21269, 8546, 17639
 };
 
-/* layer 0 input product (gates r, z, n): 15×3 int8 weights, row-major (int32 accumulator) */
+/* layer 0 input product (gates r, z, n): 15x3 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_gru_l0f_x_w[45] = {
   -31, 127, -74, -127, 36, -85, -6, -48, 127, -127, -70, 108, 83, 127, 40, -9,
   124, -127, 127, -57, -93, 127, -18, 60, 102, -127, 40, 127, 16, 40, -127, 31,
@@ -110,7 +111,8 @@ static const uint8_t host_gru_l0f_x_s[15] = {
   39, 38, 38, 38, 38, 38, 38, 38, 39, 40, 38, 40, 39, 38, 38
 };
 
-/* layer 0 recurrent product (gates r, z, n): 15×5 int8 weights, row-major (int32 accumulator) */
+/* layer 0 recurrent product (gates r, z, n): 15x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_gru_l0f_h_w[75] = {
   11, 19, 89, -120, -127, -127, -98, -4, -120, 65, 25, 44, 116, -127, 18, 29,
   60, -72, -127, -4, 24, -96, 70, 127, 90, -53, 81, 127, 84, -25, -77, 127,
@@ -136,7 +138,8 @@ static const uint8_t host_gru_l0f_h_s[15] = {
   41, 41, 41, 41, 41, 41, 41, 40, 40, 41, 41, 41, 40, 41, 41
 };
 
-/* layer 1 input product (gates r, z, n): 12×5 int8 weights, row-major (int32 accumulator) */
+/* layer 1 input product (gates r, z, n): 12x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_gru_l1f_x_w[60] = {
   34, -53, 127, -53, 71, -12, -78, -127, -20, -58, -127, 113, 68, 93, -11, -66,
   111, -38, -127, -34, -67, 114, -127, -77, -98, 101, -1, -88, -78, 127, 127, 63,
@@ -161,17 +164,12 @@ static const uint8_t host_gru_l1f_x_s[12] = {
   41, 41, 41, 41, 41, 41, 41, 42, 42, 42, 42, 42
 };
 
-/* layer 1 recurrent product (gates r, z, n): 12×4 int8 weights, row-major (int32 accumulator) */
+/* layer 1 recurrent product (gates r, z, n): 12x4 int8 weights, no bias
+ * row-major, int32 accumulator */
 static const int8_t host_gru_l1f_h_w[48] = {
   -94, 127, 0, 118, -127, -76, 79, 56, 106, 127, -31, 72, -4, 127, -108, 118,
   -54, -117, -55, 127, 124, 50, -103, -127, -51, 115, 127, 31, 9, -127, -123, -39,
   -112, 82, 67, 127, 110, 50, -32, 127, 50, -127, 9, 58, 31, -27, -42, -127
-};
-
-/* layer 1 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
-static const int32_t host_gru_l1f_h_b[12] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 1 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
@@ -185,7 +183,8 @@ static const uint8_t host_gru_l1f_h_s[12] = {
   41, 40, 40, 41, 40, 40, 40, 40, 40, 41, 40, 40
 };
 
-/* layer 2 dense product: 3×4 int8 weights, row-major (int32 accumulator) */
+/* layer 2 dense product: 3x4 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_gru_l2_w[12] = {
   -86, 127, 77, -90, -97, -85, -127, 67, -8, -127, -46, 62
 };
@@ -214,8 +213,12 @@ static void host_gru_l0f_step(int16_t *h, const int16_t *x) {
   int32_t xg[15];
   int32_t hg[15];
   int32_t j;
-  rnnc_matmul_s8_s32(host_gru_l0f_x_w, host_gru_l0f_x_b, host_gru_l0f_x_m, host_gru_l0f_x_s, 0, x, 15, 3, xg);
-  rnnc_matmul_s8_s32(host_gru_l0f_h_w, host_gru_l0f_h_b, host_gru_l0f_h_m, host_gru_l0f_h_s, 0, h, 15, 5, hg);
+  rnnc_matmul_s8_s32(host_gru_l0f_x_w,
+      host_gru_l0f_x_b, host_gru_l0f_x_m, host_gru_l0f_x_s,
+      /*pre_shift=*/0, x, /*rows=*/15, /*cols=*/3, xg);
+  rnnc_matmul_s8_s32(host_gru_l0f_h_w,
+      host_gru_l0f_h_b, host_gru_l0f_h_m, host_gru_l0f_h_s,
+      /*pre_shift=*/0, h, /*rows=*/15, /*cols=*/5, hg);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 5; j++) {
     int16_t z = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[5 + j], hg[5 + j])));
@@ -236,12 +239,19 @@ static void host_gru_l1f_step(int16_t *h, const int16_t *x) {
   int32_t hg[12];
   int16_t rh[4];
   int32_t j;
-  rnnc_matmul_s8_s32(host_gru_l1f_x_w, host_gru_l1f_x_b, host_gru_l1f_x_m, host_gru_l1f_x_s, 0, x, 12, 5, xg);
-  rnnc_matmul_s8_s32(host_gru_l1f_h_w, host_gru_l1f_h_b, host_gru_l1f_h_m, host_gru_l1f_h_s, 0, h, 8, 4, hg);
+  rnnc_matmul_s8_s32(host_gru_l1f_x_w,
+      host_gru_l1f_x_b, host_gru_l1f_x_m, host_gru_l1f_x_s,
+      /*pre_shift=*/0, x, /*rows=*/12, /*cols=*/5, xg);
+  rnnc_matmul_s8_s32(host_gru_l1f_h_w,
+      NULL, host_gru_l1f_h_m, host_gru_l1f_h_s,
+      /*pre_shift=*/0, h, /*rows=*/8, /*cols=*/4, hg);
   for (j = 0; j < 4; j++) {
-    rh[j] = rnnc_mul_rshr_s16(rnnc_lut_sigmoid_q15(host_gru_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]))), h[j], 15);
+    int16_t r = rnnc_lut_sigmoid_q15(host_gru_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
+    rh[j] = rnnc_mul_rshr_s16(r, h[j], 15);
   }
-  rnnc_matmul_s8_s32(host_gru_l1f_h_w + 32, host_gru_l1f_h_b + 8, host_gru_l1f_h_m + 8, host_gru_l1f_h_s + 8, 0, rh, 4, 4, hg + 8);
+  rnnc_matmul_s8_s32(host_gru_l1f_h_w + 32,
+      NULL, host_gru_l1f_h_m + 8, host_gru_l1f_h_s + 8,
+      /*pre_shift=*/0, rh, /*rows=*/4, /*cols=*/4, hg + 8);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 4; j++) {
     int16_t z = rnnc_lut_sigmoid_q15(host_gru_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + j], hg[4 + j])));
@@ -254,7 +264,9 @@ static void host_gru_l1f_step(int16_t *h, const int16_t *x) {
 /* layer 2: dense, 3 units, softmax, output with 15 fractional bits */
 static void host_gru_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[3];
-  rnnc_matmul_s8_s32(host_gru_l2_w, host_gru_l2_b, host_gru_l2_m, host_gru_l2_s, 0, x, 3, 4, acc);
+  rnnc_matmul_s8_s32(host_gru_l2_w,
+      host_gru_l2_b, host_gru_l2_m, host_gru_l2_s,
+      /*pre_shift=*/0, x, /*rows=*/3, /*cols=*/4, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
   rnnc_softmax_q15(host_gru_exp, 8, acc, y, 3, 9, 11);

@@ -107,7 +107,8 @@ static const int16_t host_lstm_l0f_c0[6] = {
   -6028, 3266, 4913, 4886, -2921, -4417
 };
 
-/* layer 0 input product (gates i, f, g, o): 24×4 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 1) */
+/* layer 0 input product (gates i, f, g, o): 24x4 int16 weights
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 1 */
 static const int16_t host_lstm_l0f_x_w[96] = {
   19547, 25116, 5240, -32767, -9502, 32767, -19766, -2997, -2651, 29644, -32767, -7914,
   -5927, 32767, -13223, -13132, 11659, 2401, 22740, 32767, 32767, 32363, 5588, -15241,
@@ -139,7 +140,8 @@ static const uint8_t host_lstm_l0f_x_s[24] = {
   46, 46, 46, 46, 46, 46, 46, 46
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 24×6 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 2) */
+/* layer 0 recurrent product (gates i, f, g, o): 24x6 int16 weights, no bias
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 2 */
 static const int16_t host_lstm_l0f_h_w[144] = {
   9305, -15885, -23755, -24272, -32767, 25463, 5998, -32767, -5204, -28944, 23342, -12360,
   -688, 4237, 32767, -30556, -23704, 16987, 22281, 14555, 32767, -13096, -19767, -5762,
@@ -155,13 +157,6 @@ static const int16_t host_lstm_l0f_h_w[144] = {
   -14762, 27714, -32767, -20533, -17530, -23019, -8479, 491, 12977, 32767, 8244, -22516
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t host_lstm_l0f_h_b[24] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
 static const int32_t host_lstm_l0f_h_m[24] = {
   1773898752, 1888459822, 1454531860, 1666177524, 1440058289, 1853431502, 1641356379, 1770404747,
@@ -175,7 +170,8 @@ static const uint8_t host_lstm_l0f_h_s[24] = {
   47, 47, 47, 47, 47, 47, 47, 47
 };
 
-/* layer 1 dense product: 3×6 int16 weights, row-major (int64 accumulator, pre-shift 2) */
+/* layer 1 dense product: 3x6 int16 weights
+ * row-major, int64 accumulator, pre-shift 2 */
 static const int16_t host_lstm_l1_w[18] = {
   -24438, -32767, -30559, -18709, -24174, -12162, -25421, -1374, -31451, 19725, 32767, -9995,
   26702, -25937, -24762, -1669, 15121, 32767
@@ -209,8 +205,12 @@ static void host_lstm_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 6; j++) {
     int16_t i, f, g, o;
-    rnnc_block4_s16_s64(host_lstm_l0f_x_w + j * 16, host_lstm_l0f_x_b + 4 * j, host_lstm_l0f_x_m + 4 * j, host_lstm_l0f_x_s + 4 * j, 1, x, 4, xg);
-    rnnc_block4_s16_s64(host_lstm_l0f_h_w + j * 24, host_lstm_l0f_h_b + 4 * j, host_lstm_l0f_h_m + 4 * j, host_lstm_l0f_h_s + 4 * j, 2, h, 6, hg);
+    rnnc_block4_s16_s64(host_lstm_l0f_x_w + j * 16,
+        host_lstm_l0f_x_b + 4 * j, host_lstm_l0f_x_m + 4 * j, host_lstm_l0f_x_s + 4 * j,
+        /*pre_shift=*/1, x, /*cols=*/4, xg);
+    rnnc_block4_s16_s64(host_lstm_l0f_h_w + j * 24,
+        NULL, host_lstm_l0f_h_m + 4 * j, host_lstm_l0f_h_s + 4 * j,
+        /*pre_shift=*/2, h, /*cols=*/6, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(host_lstm_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -225,7 +225,9 @@ static void host_lstm_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
 static void host_lstm_l1_dense(const int16_t *x, int16_t *y) {
   int32_t acc[3];
   int32_t j;
-  rnnc_matmul_s16_s64(host_lstm_l1_w, host_lstm_l1_b, host_lstm_l1_m, host_lstm_l1_s, 2, x, 3, 6, acc);
+  rnnc_matmul_s16_s64(host_lstm_l1_w,
+      host_lstm_l1_b, host_lstm_l1_m, host_lstm_l1_s,
+      /*pre_shift=*/2, x, /*rows=*/3, /*cols=*/6, acc);
   for (j = 0; j < 3; j++) y[j] = rnnc_lut_sigmoid_q15(host_lstm_sigmoid, 9, rnnc_sat_s16(acc[j]));
 }
 

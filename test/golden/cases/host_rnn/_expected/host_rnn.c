@@ -29,7 +29,8 @@ static const int16_t host_rnn_tanh[257] = {
   32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 input product: 5×3 int8 weights, row-major (int32 accumulator) */
+/* layer 0 input product: 5x3 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_rnn_l0f_x_w[15] = {
   -127, -119, 6, 120, -96, -127, -127, -75, 66, -74, -77, 127, -62, 127, 71
 };
@@ -49,15 +50,11 @@ static const uint8_t host_rnn_l0f_x_s[5] = {
   38, 38, 38, 38, 38
 };
 
-/* layer 0 recurrent product: 5×5 int8 weights, row-major (int32 accumulator) */
+/* layer 0 recurrent product: 5x5 int8 weights, no bias
+ * row-major, int32 accumulator */
 static const int8_t host_rnn_l0f_h_w[25] = {
   127, 34, -45, -122, -118, -127, -75, -17, -98, 74, -124, -1, 14, 39, 127, 121,
   -120, 127, 107, -109, -104, 49, -127, -23, -79
-};
-
-/* layer 0 recurrent product: int32 bias at the accumulator scale */
-static const int32_t host_rnn_l0f_h_b[5] = {
-  0, 0, 0, 0, 0
 };
 
 /* layer 0 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -75,7 +72,8 @@ static const int16_t host_rnn_l1f_h0[4] = {
   424, 475, 328, -421
 };
 
-/* layer 1 input product: 4×5 int8 weights, row-major (int32 accumulator) */
+/* layer 1 input product: 4x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_rnn_l1f_x_w[20] = {
   -36, 127, 50, -87, 122, -50, 80, -23, 25, 127, -121, 117, -86, -127, 14, 62,
   -25, -127, -14, 85
@@ -96,14 +94,10 @@ static const uint8_t host_rnn_l1f_x_s[4] = {
   44, 44, 44, 44
 };
 
-/* layer 1 recurrent product: 4×4 int8 weights, row-major (int32 accumulator) */
+/* layer 1 recurrent product: 4x4 int8 weights, no bias
+ * row-major, int32 accumulator */
 static const int8_t host_rnn_l1f_h_w[16] = {
   -127, -16, -99, 95, 96, -78, 118, 127, -106, -127, -58, 12, 41, 68, 127, -27
-};
-
-/* layer 1 recurrent product: int32 bias at the accumulator scale */
-static const int32_t host_rnn_l1f_h_b[4] = {
-  0, 0, 0, 0
 };
 
 /* layer 1 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -116,7 +110,8 @@ static const uint8_t host_rnn_l1f_h_s[4] = {
   37, 37, 37, 37
 };
 
-/* layer 2 dense product: 3×4 int8 weights, row-major (int32 accumulator) */
+/* layer 2 dense product: 3x4 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t host_rnn_l2_w[12] = {
   -82, 123, 55, -127, -84, 14, -70, 127, -116, 17, 127, 89
 };
@@ -142,8 +137,12 @@ static void host_rnn_l0f_step(int16_t *h, const int16_t *x) {
   int32_t xg[5];
   int32_t hg[5];
   int32_t j;
-  rnnc_matmul_s8_s32(host_rnn_l0f_x_w, host_rnn_l0f_x_b, host_rnn_l0f_x_m, host_rnn_l0f_x_s, 0, x, 5, 3, xg);
-  rnnc_matmul_s8_s32(host_rnn_l0f_h_w, host_rnn_l0f_h_b, host_rnn_l0f_h_m, host_rnn_l0f_h_s, 0, h, 5, 5, hg);
+  rnnc_matmul_s8_s32(host_rnn_l0f_x_w,
+      host_rnn_l0f_x_b, host_rnn_l0f_x_m, host_rnn_l0f_x_s,
+      /*pre_shift=*/0, x, /*rows=*/5, /*cols=*/3, xg);
+  rnnc_matmul_s8_s32(host_rnn_l0f_h_w,
+      NULL, host_rnn_l0f_h_m, host_rnn_l0f_h_s,
+      /*pre_shift=*/0, h, /*rows=*/5, /*cols=*/5, hg);
   for (j = 0; j < 5; j++) {
     h[j] = rnnc_lut_tanh_q15(host_rnn_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -155,8 +154,12 @@ static void host_rnn_l1f_step(int16_t *h, const int16_t *x) {
   int32_t xg[4];
   int32_t hg[4];
   int32_t j;
-  rnnc_matmul_s8_s32(host_rnn_l1f_x_w, host_rnn_l1f_x_b, host_rnn_l1f_x_m, host_rnn_l1f_x_s, 0, x, 4, 5, xg);
-  rnnc_matmul_s8_s32(host_rnn_l1f_h_w, host_rnn_l1f_h_b, host_rnn_l1f_h_m, host_rnn_l1f_h_s, 0, h, 4, 4, hg);
+  rnnc_matmul_s8_s32(host_rnn_l1f_x_w,
+      host_rnn_l1f_x_b, host_rnn_l1f_x_m, host_rnn_l1f_x_s,
+      /*pre_shift=*/0, x, /*rows=*/4, /*cols=*/5, xg);
+  rnnc_matmul_s8_s32(host_rnn_l1f_h_w,
+      NULL, host_rnn_l1f_h_m, host_rnn_l1f_h_s,
+      /*pre_shift=*/0, h, /*rows=*/4, /*cols=*/4, hg);
   for (j = 0; j < 4; j++) {
     h[j] = rnnc_relu_s16(rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -166,7 +169,9 @@ static void host_rnn_l1f_step(int16_t *h, const int16_t *x) {
 static void host_rnn_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[3];
   int32_t j;
-  rnnc_matmul_s8_s32(host_rnn_l2_w, host_rnn_l2_b, host_rnn_l2_m, host_rnn_l2_s, 0, x, 3, 4, acc);
+  rnnc_matmul_s8_s32(host_rnn_l2_w,
+      host_rnn_l2_b, host_rnn_l2_m, host_rnn_l2_s,
+      /*pre_shift=*/0, x, /*rows=*/3, /*cols=*/4, acc);
   for (j = 0; j < 3; j++) y[j] = rnnc_lut_tanh_q15(host_rnn_tanh, 8, rnnc_sat_s16(acc[j]));
 }
 

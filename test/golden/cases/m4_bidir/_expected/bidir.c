@@ -81,7 +81,8 @@ static const int16_t bidir_exp[257] = {
   0, 0, 0, 0, 0
 };
 
-/* layer 0 input product (gates r, z, n): 6×2 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 input product (gates r, z, n): 6x2 int8 weights
+ * dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t bidir_l0f_x_w[12] RNNC_DSP_ALIGNED = {
   -13, 127, -117, 127, 93, 127, -127, 66, -127, 57, -8, 127
 };
@@ -101,14 +102,10 @@ static const uint8_t bidir_l0f_x_s[6] = {
   40, 38, 38, 39, 38, 38
 };
 
-/* layer 0 recurrent product (gates r, z, n): 6×2 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 recurrent product (gates r, z, n): 6x2 int8 weights, no bias
+ * dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t bidir_l0f_h_w[12] RNNC_DSP_ALIGNED = {
   -127, 37, -127, -119, -127, -81, -127, -63, -2, 127, 127, -2
-};
-
-/* layer 0 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
-static const int32_t bidir_l0f_h_b[6] = {
-  0, 0, 0, 0, 0, 0
 };
 
 /* layer 0 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
@@ -121,7 +118,8 @@ static const uint8_t bidir_l0f_h_s[6] = {
   41, 40, 40, 41, 41, 41
 };
 
-/* layer 0 input product (gates r, z, n): 6×2 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 input product (gates r, z, n): 6x2 int8 weights
+ * dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t bidir_l0b_x_w[12] RNNC_DSP_ALIGNED = {
   -127, 117, -22, -127, -114, 127, -109, 127, -25, 127, -39, -127
 };
@@ -141,14 +139,10 @@ static const uint8_t bidir_l0b_x_s[6] = {
   39, 39, 40, 40, 38, 39
 };
 
-/* layer 0 recurrent product (gates r, z, n): 6×2 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 recurrent product (gates r, z, n): 6x2 int8 weights, no bias
+ * dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t bidir_l0b_h_w[12] RNNC_DSP_ALIGNED = {
   111, -127, 127, -77, 127, 90, 127, -4, 127, -33, -97, 127
-};
-
-/* layer 0 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
-static const int32_t bidir_l0b_h_b[6] = {
-  0, 0, 0, 0, 0, 0
 };
 
 /* layer 0 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
@@ -161,7 +155,8 @@ static const uint8_t bidir_l0b_h_s[6] = {
   40, 40, 40, 40, 40, 40
 };
 
-/* layer 1 dense product: 2×4 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 1 dense product: 2x4 int8 weights
+ * dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t bidir_l1_w[8] RNNC_DSP_ALIGNED = {
   127, -123, -106, 54, -104, -1, -76, -127
 };
@@ -191,12 +186,19 @@ static void bidir_l0f_step(int16_t *h, const int16_t *x) {
   int32_t hg[6];
   int16_t rh[2];
   int32_t j;
-  rnnc_dsp_matmul_s8_s32(bidir_l0f_x_w, bidir_l0f_x_b, bidir_l0f_x_m, bidir_l0f_x_s, 0, x, 6, 2, xg);
-  rnnc_dsp_matmul_s8_s32(bidir_l0f_h_w, bidir_l0f_h_b, bidir_l0f_h_m, bidir_l0f_h_s, 0, h, 4, 2, hg);
+  rnnc_dsp_matmul_s8_s32(bidir_l0f_x_w,
+      bidir_l0f_x_b, bidir_l0f_x_m, bidir_l0f_x_s,
+      /*pre_shift=*/0, x, /*rows=*/6, /*cols=*/2, xg);
+  rnnc_dsp_matmul_s8_s32(bidir_l0f_h_w,
+      NULL, bidir_l0f_h_m, bidir_l0f_h_s,
+      /*pre_shift=*/0, h, /*rows=*/4, /*cols=*/2, hg);
   for (j = 0; j < 2; j++) {
-    rh[j] = rnnc_mul_rshr_s16(rnnc_lut_sigmoid_q15(bidir_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]))), h[j], 15);
+    int16_t r = rnnc_lut_sigmoid_q15(bidir_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
+    rh[j] = rnnc_mul_rshr_s16(r, h[j], 15);
   }
-  rnnc_dsp_matmul_s8_s32(bidir_l0f_h_w + 8, bidir_l0f_h_b + 4, bidir_l0f_h_m + 4, bidir_l0f_h_s + 4, 0, rh, 2, 2, hg + 4);
+  rnnc_dsp_matmul_s8_s32(bidir_l0f_h_w + 8,
+      NULL, bidir_l0f_h_m + 4, bidir_l0f_h_s + 4,
+      /*pre_shift=*/0, rh, /*rows=*/2, /*cols=*/2, hg + 4);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 2; j++) {
     int16_t z = rnnc_lut_sigmoid_q15(bidir_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2 + j], hg[2 + j])));
@@ -216,12 +218,19 @@ static void bidir_l0b_step(int16_t *h, const int16_t *x) {
   int32_t hg[6];
   int16_t rh[2];
   int32_t j;
-  rnnc_dsp_matmul_s8_s32(bidir_l0b_x_w, bidir_l0b_x_b, bidir_l0b_x_m, bidir_l0b_x_s, 0, x, 6, 2, xg);
-  rnnc_dsp_matmul_s8_s32(bidir_l0b_h_w, bidir_l0b_h_b, bidir_l0b_h_m, bidir_l0b_h_s, 0, h, 4, 2, hg);
+  rnnc_dsp_matmul_s8_s32(bidir_l0b_x_w,
+      bidir_l0b_x_b, bidir_l0b_x_m, bidir_l0b_x_s,
+      /*pre_shift=*/0, x, /*rows=*/6, /*cols=*/2, xg);
+  rnnc_dsp_matmul_s8_s32(bidir_l0b_h_w,
+      NULL, bidir_l0b_h_m, bidir_l0b_h_s,
+      /*pre_shift=*/0, h, /*rows=*/4, /*cols=*/2, hg);
   for (j = 0; j < 2; j++) {
-    rh[j] = rnnc_mul_rshr_s16(rnnc_lut_sigmoid_q15(bidir_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]))), h[j], 15);
+    int16_t r = rnnc_lut_sigmoid_q15(bidir_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
+    rh[j] = rnnc_mul_rshr_s16(r, h[j], 15);
   }
-  rnnc_dsp_matmul_s8_s32(bidir_l0b_h_w + 8, bidir_l0b_h_b + 4, bidir_l0b_h_m + 4, bidir_l0b_h_s + 4, 0, rh, 2, 2, hg + 4);
+  rnnc_dsp_matmul_s8_s32(bidir_l0b_h_w + 8,
+      NULL, bidir_l0b_h_m + 4, bidir_l0b_h_s + 4,
+      /*pre_shift=*/0, rh, /*rows=*/2, /*cols=*/2, hg + 4);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 2; j++) {
     int16_t z = rnnc_lut_sigmoid_q15(bidir_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2 + j], hg[2 + j])));
@@ -234,7 +243,9 @@ static void bidir_l0b_step(int16_t *h, const int16_t *x) {
 /* layer 1: dense, 2 units, softmax, output with 15 fractional bits */
 static void bidir_l1_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
-  rnnc_dsp_matmul_s8_s32(bidir_l1_w, bidir_l1_b, bidir_l1_m, bidir_l1_s, 0, x, 2, 4, acc);
+  rnnc_dsp_matmul_s8_s32(bidir_l1_w,
+      bidir_l1_b, bidir_l1_m, bidir_l1_s,
+      /*pre_shift=*/0, x, /*rows=*/2, /*cols=*/4, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
   rnnc_softmax_q15(bidir_exp, 8, acc, y, 2, 9, 11);

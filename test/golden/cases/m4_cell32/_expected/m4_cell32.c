@@ -107,7 +107,8 @@ static const int32_t m4_cell32_l0f_c0[6] = {
   -1570859, 288877, -779302, 112670, 1480488, -1060375
 };
 
-/* layer 0 input product (gates i, f, g, o): 24×2 int16 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 0 input product (gates i, f, g, o): 24x2 int16 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_cell32_l0f_x_w[48] RNNC_DSP_ALIGNED = {
   -1770, -32767, 24577, -32767, -32767, 16386, -28262, 32767, -32767, -5128, -19149, 32767,
   20866, 32767, 32767, 30608, 32767, 28237, -29079, 32767, -1102, 32767, 2505, 32767,
@@ -135,7 +136,8 @@ static const uint8_t m4_cell32_l0f_x_s[24] = {
   46, 46, 46, 46, 46, 46, 46, 46
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 24×6 int16 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 0 recurrent product (gates i, f, g, o): 24x6 int16 weights, no bias
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_cell32_l0f_h_w[144] RNNC_DSP_ALIGNED = {
   -8109, 18027, 28846, 9892, -19587, 29307, 32234, -17762, -32767, 14544, 27177, 24870,
   26354, -14088, 30710, -32767, 9724, -22224, -24712, 32767, 32767, 30151, -17184, -9019,
@@ -151,13 +153,6 @@ static const int16_t m4_cell32_l0f_h_w[144] RNNC_DSP_ALIGNED = {
   14083, -18775, 23709, 22993, 21544, -12227, 23579, -379, 13696, 32767, -23672, -3375
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_cell32_l0f_h_b[24] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
 static const int32_t m4_cell32_l0f_h_m[24] = {
   1661665195, 1824456339, 1603516014, 1694422376, 1691229374, 1574327200, 1608838897, 2053264335,
@@ -171,7 +166,8 @@ static const uint8_t m4_cell32_l0f_h_s[24] = {
   47, 47, 47, 47, 47, 47, 47, 47
 };
 
-/* layer 1 dense product: 1×6 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 1 dense product: 1x6 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_cell32_l1_w[6] RNNC_DSP_ALIGNED = {
   -32767, 22938, 5736, 14567, -27890, -5855
 };
@@ -204,8 +200,12 @@ static void m4_cell32_l0f_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 6; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s16_s64(m4_cell32_l0f_x_w + j * 8, m4_cell32_l0f_x_b + 4 * j, m4_cell32_l0f_x_m + 4 * j, m4_cell32_l0f_x_s + 4 * j, 1, x, 2, xg);
-    rnnc_dsp_block4_s16_s64(m4_cell32_l0f_h_w + j * 24, m4_cell32_l0f_h_b + 4 * j, m4_cell32_l0f_h_m + 4 * j, m4_cell32_l0f_h_s + 4 * j, 2, h, 6, hg);
+    rnnc_dsp_block4_s16_s64(m4_cell32_l0f_x_w + j * 8,
+        m4_cell32_l0f_x_b + 4 * j, m4_cell32_l0f_x_m + 4 * j, m4_cell32_l0f_x_s + 4 * j,
+        /*pre_shift=*/1, x, /*cols=*/2, xg);
+    rnnc_dsp_block4_s16_s64(m4_cell32_l0f_h_w + j * 24,
+        NULL, m4_cell32_l0f_h_m + 4 * j, m4_cell32_l0f_h_s + 4 * j,
+        /*pre_shift=*/2, h, /*cols=*/6, hg);
     i = rnnc_lut_sigmoid_q15(m4_cell32_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(m4_cell32_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_cell32_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -220,7 +220,9 @@ static void m4_cell32_l0f_step(int16_t *h, int32_t *c, const int16_t *x) {
 static void m4_cell32_l1_dense(const int16_t *x, int16_t *y) {
   int32_t acc[1];
   int32_t j;
-  rnnc_dsp_matmul_s16_s64(m4_cell32_l1_w, m4_cell32_l1_b, m4_cell32_l1_m, m4_cell32_l1_s, 1, x, 1, 6, acc);
+  rnnc_dsp_matmul_s16_s64(m4_cell32_l1_w,
+      m4_cell32_l1_b, m4_cell32_l1_m, m4_cell32_l1_s,
+      /*pre_shift=*/1, x, /*rows=*/1, /*cols=*/6, acc);
   for (j = 0; j < 1; j++) y[j] = rnnc_sat_s16(acc[j]);
 }
 

@@ -144,7 +144,8 @@ static const int16_t m4_conv_exp[513] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 
-/* layer 0 dense product: 6×16 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 3) */
+/* layer 0 dense product: 6x16 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 3 */
 static const int16_t m4_conv_l0_w[96] RNNC_DSP_ALIGNED = {
   -5957, 3137, -19617, 2861, 30418, 21444, -21094, 18606, 22725, -27737, 29536, 32002,
   -24974, 17349, 16277, -3493, 32767, 11076, -32767, -31288, -28316, -6642, -14790, -20377,
@@ -171,7 +172,8 @@ static const uint8_t m4_conv_l0_s[6] = {
   43, 43, 44, 43, 43, 44
 };
 
-/* layer 1 dense product: 3×6 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 1 dense product: 3x6 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_conv_l1_w[18] RNNC_DSP_ALIGNED = {
   -14804, 32767, 13182, 30441, -11282, 32750, -1500, -15347, 16045, -32767, 30062, 24469,
   32767, 415, 15964, 2982, -17932, 8363
@@ -192,7 +194,8 @@ static const uint8_t m4_conv_l1_s[3] = {
   47, 47, 47
 };
 
-/* layer 2 input product (gates i, f, g, o): 16×3 int16 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 2 input product (gates i, f, g, o): 16x3 int16 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_conv_l2f_x_w[48] RNNC_DSP_ALIGNED = {
   -24520, 32767, 7713, -17277, -29721, -11633, -3557, 17654, -12814, 32767, 32767, 32767,
   -6169, -32767, -16580, 32767, 25387, -32767, -2721, 26404, -1602, 2371, 14809, -32767,
@@ -217,7 +220,8 @@ static const uint8_t m4_conv_l2f_x_s[16] = {
   49, 48, 49, 49, 49, 48, 50, 49, 48, 48, 49, 49, 49, 49, 49, 49
 };
 
-/* layer 2 recurrent product (gates i, f, g, o): 16×4 int16 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 2 recurrent product (gates i, f, g, o): 16x4 int16 weights, no bias
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_conv_l2f_h_w[64] RNNC_DSP_ALIGNED = {
   10052, 32767, -32008, 23796, -20895, 22012, 6021, -32767, 10849, -11262, 32767, 29051,
   19406, -32767, -17683, -24846, -32076, 5705, -29245, -32767, 32767, 30461, -11944, -32767,
@@ -225,12 +229,6 @@ static const int16_t m4_conv_l2f_h_w[64] RNNC_DSP_ALIGNED = {
   -29016, -22944, 19907, -24038, -32767, 2169, -32767, -1199, -32767, 27205, 28386, 32767,
   16444, 32767, -11344, 32767, 20333, -32767, 29024, -32767, -10496, -7394, 6326, -31367,
   8745, 10078, -15976, 1885
-};
-
-/* layer 2 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_conv_l2f_h_b[16] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0
 };
 
 /* layer 2 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -244,7 +242,8 @@ static const uint8_t m4_conv_l2f_h_s[16] = {
   48, 47, 47, 47, 48, 47, 47, 47, 47, 47, 48, 47, 48, 48, 48, 48
 };
 
-/* layer 3 dense product: 3×4 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 3 dense product: 3x4 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_conv_l3_w[12] RNNC_DSP_ALIGNED = {
   21585, -13924, 32767, 13896, 32767, 30975, 4339, 5556, 19492, 2138, -32767, 14846
 };
@@ -268,7 +267,9 @@ static const uint8_t m4_conv_l3_s[3] = {
 static void m4_conv_l0_dense(const int16_t *x, int16_t *y) {
   int32_t acc[6];
   int32_t j;
-  rnnc_dsp_matmul_s16_s64(m4_conv_l0_w, m4_conv_l0_b, m4_conv_l0_m, m4_conv_l0_s, 3, x, 6, 16, acc);
+  rnnc_dsp_matmul_s16_s64(m4_conv_l0_w,
+      m4_conv_l0_b, m4_conv_l0_m, m4_conv_l0_s,
+      /*pre_shift=*/3, x, /*rows=*/6, /*cols=*/16, acc);
   for (j = 0; j < 6; j++) y[j] = rnnc_lut_tanh_q15(m4_conv_tanh, 9, rnnc_sat_s16(acc[j]));
 }
 
@@ -295,7 +296,9 @@ static void m4_conv_l0_conv(int16_t *hist, int16_t *pos, const int16_t *x, int16
 static void m4_conv_l1_dense(const int16_t *x, int16_t *y) {
   int32_t acc[3];
   int32_t j;
-  rnnc_dsp_matmul_s16_s64(m4_conv_l1_w, m4_conv_l1_b, m4_conv_l1_m, m4_conv_l1_s, 2, x, 3, 6, acc);
+  rnnc_dsp_matmul_s16_s64(m4_conv_l1_w,
+      m4_conv_l1_b, m4_conv_l1_m, m4_conv_l1_s,
+      /*pre_shift=*/2, x, /*rows=*/3, /*cols=*/6, acc);
   for (j = 0; j < 3; j++) y[j] = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(acc[j]));
 }
 
@@ -320,8 +323,12 @@ static void m4_conv_l2f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s16_s64(m4_conv_l2f_x_w + j * 12, m4_conv_l2f_x_b + 4 * j, m4_conv_l2f_x_m + 4 * j, m4_conv_l2f_x_s + 4 * j, 1, x, 3, xg);
-    rnnc_dsp_block4_s16_s64(m4_conv_l2f_h_w + j * 16, m4_conv_l2f_h_b + 4 * j, m4_conv_l2f_h_m + 4 * j, m4_conv_l2f_h_s + 4 * j, 1, h, 4, hg);
+    rnnc_dsp_block4_s16_s64(m4_conv_l2f_x_w + j * 12,
+        m4_conv_l2f_x_b + 4 * j, m4_conv_l2f_x_m + 4 * j, m4_conv_l2f_x_s + 4 * j,
+        /*pre_shift=*/1, x, /*cols=*/3, xg);
+    rnnc_dsp_block4_s16_s64(m4_conv_l2f_h_w + j * 16,
+        NULL, m4_conv_l2f_h_m + 4 * j, m4_conv_l2f_h_s + 4 * j,
+        /*pre_shift=*/1, h, /*cols=*/4, hg);
     i = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_conv_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -335,7 +342,9 @@ static void m4_conv_l2f_step(int16_t *h, int16_t *c, const int16_t *x) {
 /* layer 3: dense, 3 units, softmax, output with 15 fractional bits */
 static void m4_conv_l3_dense(const int16_t *x, int16_t *y) {
   int32_t acc[3];
-  rnnc_dsp_matmul_s16_s64(m4_conv_l3_w, m4_conv_l3_b, m4_conv_l3_m, m4_conv_l3_s, 1, x, 3, 4, acc);
+  rnnc_dsp_matmul_s16_s64(m4_conv_l3_w,
+      m4_conv_l3_b, m4_conv_l3_m, m4_conv_l3_s,
+      /*pre_shift=*/1, x, /*rows=*/3, /*cols=*/4, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
   rnnc_softmax_q15(m4_conv_exp, 9, acc, y, 3, 9, 11);

@@ -149,7 +149,8 @@ static const int16_t m4_gru_l0f_h0[5] = {
   4243, 2886, 19647, -17308, -15822
 };
 
-/* layer 0 input product (gates r, z, n): 15×3 int16 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 0 input product (gates r, z, n): 15x3 int16 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_gru_l0f_x_w[46] RNNC_DSP_ALIGNED = {
   -6179, -21459, -14586, 32767, 5469, -20557, -23426, -28682, -32767, -340, 32767, -32767,
   -27441, -20630, -24481, -18955, 9863, 15690, -24168, -31719, 32767, -32767, 32767, 32767,
@@ -174,7 +175,8 @@ static const uint8_t m4_gru_l0f_x_s[15] = {
   45, 45, 46, 46, 47, 47, 46, 45, 46, 46, 45, 45, 45, 45, 45
 };
 
-/* layer 0 recurrent product (gates r, z, n): 15×5 int16 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 0 recurrent product (gates r, z, n): 15x5 int16 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_gru_l0f_h_w[76] RNNC_DSP_ALIGNED = {
   27874, -32767, 12708, -2295, 4347, 30727, -19056, -32767, -843, -13198, 31884, 32767,
   32428, -32767, -14540, -7579, -20827, -13083, 11139, 21682, -4669, 1652, 18331, -32767,
@@ -202,7 +204,8 @@ static const uint8_t m4_gru_l0f_h_s[15] = {
   46, 47, 47, 46, 47, 46, 47, 47, 47, 46, 46, 47, 46, 47, 47
 };
 
-/* layer 1 input product (gates r, z, n): 18×5 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 1 input product (gates r, z, n): 18x5 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_gru_l1f_x_w[90] RNNC_DSP_ALIGNED = {
   30519, -4170, -24250, 17564, -16341, -2050, 22, 21940, -32767, -31191, 32767, 30293,
   -30124, -32767, 22460, 32767, -7957, -30735, -1114, -31110, 19475, -2048, -8883, -8625,
@@ -234,7 +237,8 @@ static const uint8_t m4_gru_l1f_x_s[18] = {
   48, 48
 };
 
-/* layer 1 recurrent product (gates r, z, n): 18×6 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 1 recurrent product (gates r, z, n): 18x6 int16 weights, no bias
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_gru_l1f_h_w[108] RNNC_DSP_ALIGNED = {
   -25029, -9027, 3470, -23941, 1441, -30195, -27552, -7190, -1045, -10279, 10770, -32767,
   -32767, -3418, -32767, -25492, 24763, -32767, -7612, 31736, -18178, 13968, 11943, 5663,
@@ -245,13 +249,6 @@ static const int16_t m4_gru_l1f_h_w[108] RNNC_DSP_ALIGNED = {
   23066, -4954, 29347, 2376, 32767, 25631, -9141, 6358, -6511, 18381, 31018, 21569,
   2165, 11901, 6475, -18732, -8152, 32767, 32767, 32724, -16118, -411, -32767, 2150,
   2491, 6487, 20343, -23429, 6949, 32767, -31557, 32767, -16998, 18414, 16658, 24458
-};
-
-/* layer 1 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
-static const int32_t m4_gru_l1f_h_b[18] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0
 };
 
 /* layer 1 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
@@ -267,7 +264,8 @@ static const uint8_t m4_gru_l1f_h_s[18] = {
   47, 47
 };
 
-/* layer 2 dense product: 4×6 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 2 dense product: 4x6 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_gru_l2_w[24] RNNC_DSP_ALIGNED = {
   32767, 11465, -28335, -2894, -16054, 32767, -19764, -18770, 23654, -21407, -32767, 15835,
   -10966, 17778, -32767, -7746, -16294, 8309, -13054, 7992, 1951, 28269, 24325, -19219
@@ -304,15 +302,31 @@ static void m4_gru_l0f_step(int16_t *h, const int16_t *x) {
     n = 5 - j < 4 ? 5 - j : 4;
     if (n == 4) {
       /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 0) * 3, m4_gru_l0f_x_b + 3 * j + 0, m4_gru_l0f_x_m + 3 * j + 0, m4_gru_l0f_x_s + 3 * j + 0, 1, x, 3, xg + 0);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 0) * 5, m4_gru_l0f_h_b + 3 * j + 0, m4_gru_l0f_h_m + 3 * j + 0, m4_gru_l0f_h_s + 3 * j + 0, 2, h, 5, hg + 0);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 4) * 3, m4_gru_l0f_x_b + 3 * j + 4, m4_gru_l0f_x_m + 3 * j + 4, m4_gru_l0f_x_s + 3 * j + 4, 1, x, 3, xg + 4);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 4) * 5, m4_gru_l0f_h_b + 3 * j + 4, m4_gru_l0f_h_m + 3 * j + 4, m4_gru_l0f_h_s + 3 * j + 4, 2, h, 5, hg + 4);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 8) * 3, m4_gru_l0f_x_b + 3 * j + 8, m4_gru_l0f_x_m + 3 * j + 8, m4_gru_l0f_x_s + 3 * j + 8, 1, x, 3, xg + 8);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 8) * 5, m4_gru_l0f_h_b + 3 * j + 8, m4_gru_l0f_h_m + 3 * j + 8, m4_gru_l0f_h_s + 3 * j + 8, 2, h, 5, hg + 8);
+      rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 0) * 3,
+          m4_gru_l0f_x_b + 3 * j + 0, m4_gru_l0f_x_m + 3 * j + 0, m4_gru_l0f_x_s + 3 * j + 0,
+          /*pre_shift=*/1, x, /*cols=*/3, xg + 0);
+      rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 0) * 5,
+          m4_gru_l0f_h_b + 3 * j + 0, m4_gru_l0f_h_m + 3 * j + 0, m4_gru_l0f_h_s + 3 * j + 0,
+          /*pre_shift=*/2, h, /*cols=*/5, hg + 0);
+      rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 4) * 3,
+          m4_gru_l0f_x_b + 3 * j + 4, m4_gru_l0f_x_m + 3 * j + 4, m4_gru_l0f_x_s + 3 * j + 4,
+          /*pre_shift=*/1, x, /*cols=*/3, xg + 4);
+      rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 4) * 5,
+          m4_gru_l0f_h_b + 3 * j + 4, m4_gru_l0f_h_m + 3 * j + 4, m4_gru_l0f_h_s + 3 * j + 4,
+          /*pre_shift=*/2, h, /*cols=*/5, hg + 4);
+      rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 8) * 3,
+          m4_gru_l0f_x_b + 3 * j + 8, m4_gru_l0f_x_m + 3 * j + 8, m4_gru_l0f_x_s + 3 * j + 8,
+          /*pre_shift=*/1, x, /*cols=*/3, xg + 8);
+      rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 8) * 5,
+          m4_gru_l0f_h_b + 3 * j + 8, m4_gru_l0f_h_m + 3 * j + 8, m4_gru_l0f_h_s + 3 * j + 8,
+          /*pre_shift=*/2, h, /*cols=*/5, hg + 8);
     } else {
-      rnnc_dsp_matmul_s16_s64(m4_gru_l0f_x_w + 3 * j * 3, m4_gru_l0f_x_b + 3 * j, m4_gru_l0f_x_m + 3 * j, m4_gru_l0f_x_s + 3 * j, 1, x, 3 * n, 3, xg);
-      rnnc_dsp_matmul_s16_s64(m4_gru_l0f_h_w + 3 * j * 5, m4_gru_l0f_h_b + 3 * j, m4_gru_l0f_h_m + 3 * j, m4_gru_l0f_h_s + 3 * j, 2, h, 3 * n, 5, hg);
+      rnnc_dsp_matmul_s16_s64(m4_gru_l0f_x_w + 3 * j * 3,
+          m4_gru_l0f_x_b + 3 * j, m4_gru_l0f_x_m + 3 * j, m4_gru_l0f_x_s + 3 * j,
+          /*pre_shift=*/1, x, /*rows=*/3 * n, /*cols=*/3, xg);
+      rnnc_dsp_matmul_s16_s64(m4_gru_l0f_h_w + 3 * j * 5,
+          m4_gru_l0f_h_b + 3 * j, m4_gru_l0f_h_m + 3 * j, m4_gru_l0f_h_s + 3 * j,
+          /*pre_shift=*/2, h, /*rows=*/3 * n, /*cols=*/5, hg);
     }
     for (u = 0; u < n; u++) {
       int16_t r = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
@@ -335,12 +349,19 @@ static void m4_gru_l1f_step(int16_t *h, const int16_t *x) {
   int32_t hg[18];
   int16_t rh[6];
   int32_t j;
-  rnnc_dsp_matmul_s16_s64(m4_gru_l1f_x_w, m4_gru_l1f_x_b, m4_gru_l1f_x_m, m4_gru_l1f_x_s, 2, x, 18, 5, xg);
-  rnnc_dsp_matmul_s16_s64(m4_gru_l1f_h_w, m4_gru_l1f_h_b, m4_gru_l1f_h_m, m4_gru_l1f_h_s, 2, h, 12, 6, hg);
+  rnnc_dsp_matmul_s16_s64(m4_gru_l1f_x_w,
+      m4_gru_l1f_x_b, m4_gru_l1f_x_m, m4_gru_l1f_x_s,
+      /*pre_shift=*/2, x, /*rows=*/18, /*cols=*/5, xg);
+  rnnc_dsp_matmul_s16_s64(m4_gru_l1f_h_w,
+      NULL, m4_gru_l1f_h_m, m4_gru_l1f_h_s,
+      /*pre_shift=*/2, h, /*rows=*/12, /*cols=*/6, hg);
   for (j = 0; j < 6; j++) {
-    rh[j] = rnnc_mul_rshr_s16(rnnc_lut_sigmoid_q15(m4_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]))), h[j], 15);
+    int16_t r = rnnc_lut_sigmoid_q15(m4_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
+    rh[j] = rnnc_mul_rshr_s16(r, h[j], 15);
   }
-  rnnc_dsp_matmul_s16_s64(m4_gru_l1f_h_w + 72, m4_gru_l1f_h_b + 12, m4_gru_l1f_h_m + 12, m4_gru_l1f_h_s + 12, 2, rh, 6, 6, hg + 12);
+  rnnc_dsp_matmul_s16_s64(m4_gru_l1f_h_w + 72,
+      NULL, m4_gru_l1f_h_m + 12, m4_gru_l1f_h_s + 12,
+      /*pre_shift=*/2, rh, /*rows=*/6, /*cols=*/6, hg + 12);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 6; j++) {
     int16_t z = rnnc_lut_sigmoid_q15(m4_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[6 + j], hg[6 + j])));
@@ -353,7 +374,9 @@ static void m4_gru_l1f_step(int16_t *h, const int16_t *x) {
 /* layer 2: dense, 4 units, softmax, output with 15 fractional bits */
 static void m4_gru_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[4];
-  rnnc_dsp_matmul_s16_s64(m4_gru_l2_w, m4_gru_l2_b, m4_gru_l2_m, m4_gru_l2_s, 2, x, 4, 6, acc);
+  rnnc_dsp_matmul_s16_s64(m4_gru_l2_w,
+      m4_gru_l2_b, m4_gru_l2_m, m4_gru_l2_s,
+      /*pre_shift=*/2, x, /*rows=*/4, /*cols=*/6, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
   rnnc_softmax_q15(m4_gru_exp, 9, acc, y, 4, 9, 11);

@@ -9,7 +9,7 @@
  * layer 2: dense 6 -> 4, softmax, out Q.15, int64 accumulator
  * Quantization: int16 weights (per-row scale), LUT size 512, input Q.12, output Q.15
  * Target: cortex-m4 (dsp kernels)
- * Flash: weights 1328 B, LUTs 3078 B (code: see rnnc compile's report)
+ * Flash: weights 1256 B, LUTs 3078 B (code: see rnnc compile's report)
  * RAM: state 22 B, static scratch 0 B, stack scratch about 172 B
  * MACs per timestep: 342
  *

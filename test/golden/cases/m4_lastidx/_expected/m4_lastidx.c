@@ -55,7 +55,8 @@ static const int16_t m4_lastidx_tanh[257] = {
   32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 input product (gates i, f, g, o): 16×3 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 input product (gates i, f, g, o): 16x3 int8 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l0f_x_w[48] RNNC_DSP_ALIGNED = {
   -127, -7, -66, -59, -68, 127, -52, -38, -127, 13, 36, -127, 127, 120, -82, 124,
   36, 127, -47, 127, -96, -76, 127, -10, 49, -127, 8, -127, -117, 24, 19, 83,
@@ -79,18 +80,13 @@ static const uint8_t m4_lastidx_l0f_x_s[16] = {
   39, 41, 39, 39, 39, 39, 40, 39, 38, 39, 39, 38, 39, 39, 38, 39
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 16×4 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 recurrent product (gates i, f, g, o): 16x4 int8 weights, no bias
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l0f_h_w[64] RNNC_DSP_ALIGNED = {
   -65, 127, 78, -108, -19, -42, -37, -127, 109, 127, -18, 92, -74, -64, 69, 127,
   121, -117, 127, 37, 37, 127, 62, -108, 118, -127, -32, 25, 16, 88, -127, -28,
   125, -127, 47, -93, 7, -127, -66, 23, 30, 2, -127, 20, 125, -25, 70, -127,
   -127, -99, 35, 33, -42, -5, 8, -127, 108, 111, 127, -94, 59, 5, 6, -127
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lastidx_l0f_h_b[16] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -104,7 +100,8 @@ static const uint8_t m4_lastidx_l0f_h_s[16] = {
   43, 40, 40, 42, 41, 40, 41, 41, 40, 42, 41, 41, 41, 41, 41, 41
 };
 
-/* layer 0 input product (gates i, f, g, o): 16×3 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 input product (gates i, f, g, o): 16x3 int8 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l0b_x_w[48] RNNC_DSP_ALIGNED = {
   98, -127, -103, -80, 127, 86, -127, -90, 35, -122, 127, 60, -127, -107, 89, 29,
   6, 127, -35, -127, -3, 77, 47, -127, 127, -103, -122, -127, 37, -101, -9, -127,
@@ -128,18 +125,13 @@ static const uint8_t m4_lastidx_l0b_x_s[16] = {
   39, 39, 39, 39, 39, 39, 38, 38, 39, 39, 39, 39, 39, 39, 39, 39
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 16×4 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 recurrent product (gates i, f, g, o): 16x4 int8 weights, no bias
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l0b_h_w[64] RNNC_DSP_ALIGNED = {
   -17, 36, 14, -127, -83, 127, 116, 114, 31, 127, 12, -101, 127, 108, 65, 120,
   -49, 52, -127, -16, -14, 54, 40, -127, -30, 44, -7, -127, -21, 99, -127, 82,
   -36, 115, -127, 14, -127, 63, -7, -10, 48, 47, -127, -42, 111, -123, -53, 127,
   4, -3, -88, -127, 1, 98, 83, -127, -41, -36, -75, 127, -127, -32, -56, -51
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lastidx_l0b_h_b[16] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -153,7 +145,8 @@ static const uint8_t m4_lastidx_l0b_h_s[16] = {
   40, 40, 41, 40, 40, 41, 41, 42, 41, 40, 41, 41, 41, 41, 41, 40
 };
 
-/* layer 1 input product (gates r, z, n): 9×8 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 1 input product (gates r, z, n): 9x8 int8 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l1f_x_w[72] RNNC_DSP_ALIGNED = {
   127, 61, -18, 119, -11, -38, -34, -8, 23, 7, 34, -127, -127, -116, -85, -31,
   100, 103, 103, -47, -127, 124, -24, -41, -61, -13, 19, -108, 46, 59, 77, 82,
@@ -179,7 +172,8 @@ static const uint8_t m4_lastidx_l1f_x_s[9] = {
   41, 41, 41, 41, 41, 41, 41, 41, 41
 };
 
-/* layer 1 recurrent product (gates r, z, n): 9×3 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 1 recurrent product (gates r, z, n): 9x3 int8 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l1f_h_w[28] RNNC_DSP_ALIGNED = {
   -21, 127, 86, -127, -32, -84, -42, 127, 13, -127, -61, -127, -112, -110, -127, 26,
   25, -127, -38, -127, 99, -127, 64, 63, 119, 120, 127, 0
@@ -202,7 +196,8 @@ static const uint8_t m4_lastidx_l1f_h_s[9] = {
   41, 40, 40, 40, 41, 40, 41, 40, 40
 };
 
-/* layer 1 input product (gates r, z, n): 9×8 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 1 input product (gates r, z, n): 9x8 int8 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l1b_x_w[72] RNNC_DSP_ALIGNED = {
   28, -118, -75, -127, 1, -112, 21, 92, -55, -54, 112, 121, -68, -59, 52, 14,
   -125, -14, 77, -51, -127, 17, -70, -53, 127, -43, 81, 86, 51, -59, -110, -127,
@@ -228,7 +223,8 @@ static const uint8_t m4_lastidx_l1b_x_s[9] = {
   41, 41, 41, 41, 42, 41, 41, 41, 41
 };
 
-/* layer 1 recurrent product (gates r, z, n): 9×3 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 1 recurrent product (gates r, z, n): 9x3 int8 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l1b_h_w[28] RNNC_DSP_ALIGNED = {
   -44, -105, -127, -63, 127, 65, 127, 104, 51, 127, 95, 97, -127, 119, 67, 127,
   -54, -127, 76, -127, 33, -127, 101, 59, 127, -27, 118, 0
@@ -251,7 +247,8 @@ static const uint8_t m4_lastidx_l1b_h_s[9] = {
   41, 40, 40, 41, 40, 40, 42, 40, 41
 };
 
-/* layer 2 dense product: 2×3 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 2 dense product: 2x3 int8 weights
+ * dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l2_w[8] RNNC_DSP_ALIGNED = {
   -92, -127, -32, -66, -127, -63, 0, 0
 };
@@ -284,8 +281,12 @@ static void m4_lastidx_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_x_w + j * 12, m4_lastidx_l0f_x_b + 4 * j, m4_lastidx_l0f_x_m + 4 * j, m4_lastidx_l0f_x_s + 4 * j, 0, x, 3, xg);
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_h_w + j * 16, m4_lastidx_l0f_h_b + 4 * j, m4_lastidx_l0f_h_m + 4 * j, m4_lastidx_l0f_h_s + 4 * j, 0, h, 4, hg);
+    rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_x_w + j * 12,
+        m4_lastidx_l0f_x_b + 4 * j, m4_lastidx_l0f_x_m + 4 * j, m4_lastidx_l0f_x_s + 4 * j,
+        /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_h_w + j * 16,
+        NULL, m4_lastidx_l0f_h_m + 4 * j, m4_lastidx_l0f_h_s + 4 * j,
+        /*pre_shift=*/0, h, /*cols=*/4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -309,8 +310,12 @@ static void m4_lastidx_l0b_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_x_w + j * 12, m4_lastidx_l0b_x_b + 4 * j, m4_lastidx_l0b_x_m + 4 * j, m4_lastidx_l0b_x_s + 4 * j, 0, x, 3, xg);
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_h_w + j * 16, m4_lastidx_l0b_h_b + 4 * j, m4_lastidx_l0b_h_m + 4 * j, m4_lastidx_l0b_h_s + 4 * j, 0, h, 4, hg);
+    rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_x_w + j * 12,
+        m4_lastidx_l0b_x_b + 4 * j, m4_lastidx_l0b_x_m + 4 * j, m4_lastidx_l0b_x_s + 4 * j,
+        /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_h_w + j * 16,
+        NULL, m4_lastidx_l0b_h_m + 4 * j, m4_lastidx_l0b_h_s + 4 * j,
+        /*pre_shift=*/0, h, /*cols=*/4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -337,15 +342,31 @@ static void m4_lastidx_l1f_step(int16_t *h, const int16_t *x) {
     n = 3 - j < 4 ? 3 - j : 4;
     if (n == 4) {
       /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 0) * 8, m4_lastidx_l1f_x_b + 3 * j + 0, m4_lastidx_l1f_x_m + 3 * j + 0, m4_lastidx_l1f_x_s + 3 * j + 0, 0, x, 8, xg + 0);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 0) * 3, m4_lastidx_l1f_h_b + 3 * j + 0, m4_lastidx_l1f_h_m + 3 * j + 0, m4_lastidx_l1f_h_s + 3 * j + 0, 0, h, 3, hg + 0);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 4) * 8, m4_lastidx_l1f_x_b + 3 * j + 4, m4_lastidx_l1f_x_m + 3 * j + 4, m4_lastidx_l1f_x_s + 3 * j + 4, 0, x, 8, xg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 4) * 3, m4_lastidx_l1f_h_b + 3 * j + 4, m4_lastidx_l1f_h_m + 3 * j + 4, m4_lastidx_l1f_h_s + 3 * j + 4, 0, h, 3, hg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 8) * 8, m4_lastidx_l1f_x_b + 3 * j + 8, m4_lastidx_l1f_x_m + 3 * j + 8, m4_lastidx_l1f_x_s + 3 * j + 8, 0, x, 8, xg + 8);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 8) * 3, m4_lastidx_l1f_h_b + 3 * j + 8, m4_lastidx_l1f_h_m + 3 * j + 8, m4_lastidx_l1f_h_s + 3 * j + 8, 0, h, 3, hg + 8);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 0) * 8,
+          m4_lastidx_l1f_x_b + 3 * j + 0, m4_lastidx_l1f_x_m + 3 * j + 0, m4_lastidx_l1f_x_s + 3 * j + 0,
+          /*pre_shift=*/0, x, /*cols=*/8, xg + 0);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 0) * 3,
+          m4_lastidx_l1f_h_b + 3 * j + 0, m4_lastidx_l1f_h_m + 3 * j + 0, m4_lastidx_l1f_h_s + 3 * j + 0,
+          /*pre_shift=*/0, h, /*cols=*/3, hg + 0);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 4) * 8,
+          m4_lastidx_l1f_x_b + 3 * j + 4, m4_lastidx_l1f_x_m + 3 * j + 4, m4_lastidx_l1f_x_s + 3 * j + 4,
+          /*pre_shift=*/0, x, /*cols=*/8, xg + 4);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 4) * 3,
+          m4_lastidx_l1f_h_b + 3 * j + 4, m4_lastidx_l1f_h_m + 3 * j + 4, m4_lastidx_l1f_h_s + 3 * j + 4,
+          /*pre_shift=*/0, h, /*cols=*/3, hg + 4);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 8) * 8,
+          m4_lastidx_l1f_x_b + 3 * j + 8, m4_lastidx_l1f_x_m + 3 * j + 8, m4_lastidx_l1f_x_s + 3 * j + 8,
+          /*pre_shift=*/0, x, /*cols=*/8, xg + 8);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 8) * 3,
+          m4_lastidx_l1f_h_b + 3 * j + 8, m4_lastidx_l1f_h_m + 3 * j + 8, m4_lastidx_l1f_h_s + 3 * j + 8,
+          /*pre_shift=*/0, h, /*cols=*/3, hg + 8);
     } else {
-      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_x_w + 3 * j * 8, m4_lastidx_l1f_x_b + 3 * j, m4_lastidx_l1f_x_m + 3 * j, m4_lastidx_l1f_x_s + 3 * j, 0, x, 3 * n, 8, xg);
-      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_h_w + 3 * j * 3, m4_lastidx_l1f_h_b + 3 * j, m4_lastidx_l1f_h_m + 3 * j, m4_lastidx_l1f_h_s + 3 * j, 0, h, 3 * n, 3, hg);
+      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_x_w + 3 * j * 8,
+          m4_lastidx_l1f_x_b + 3 * j, m4_lastidx_l1f_x_m + 3 * j, m4_lastidx_l1f_x_s + 3 * j,
+          /*pre_shift=*/0, x, /*rows=*/3 * n, /*cols=*/8, xg);
+      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_h_w + 3 * j * 3,
+          m4_lastidx_l1f_h_b + 3 * j, m4_lastidx_l1f_h_m + 3 * j, m4_lastidx_l1f_h_s + 3 * j,
+          /*pre_shift=*/0, h, /*rows=*/3 * n, /*cols=*/3, hg);
     }
     for (u = 0; u < n; u++) {
       int16_t r = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
@@ -374,15 +395,31 @@ static void m4_lastidx_l1b_step(int16_t *h, const int16_t *x) {
     n = 3 - j < 4 ? 3 - j : 4;
     if (n == 4) {
       /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 0) * 8, m4_lastidx_l1b_x_b + 3 * j + 0, m4_lastidx_l1b_x_m + 3 * j + 0, m4_lastidx_l1b_x_s + 3 * j + 0, 0, x, 8, xg + 0);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 0) * 3, m4_lastidx_l1b_h_b + 3 * j + 0, m4_lastidx_l1b_h_m + 3 * j + 0, m4_lastidx_l1b_h_s + 3 * j + 0, 0, h, 3, hg + 0);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 4) * 8, m4_lastidx_l1b_x_b + 3 * j + 4, m4_lastidx_l1b_x_m + 3 * j + 4, m4_lastidx_l1b_x_s + 3 * j + 4, 0, x, 8, xg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 4) * 3, m4_lastidx_l1b_h_b + 3 * j + 4, m4_lastidx_l1b_h_m + 3 * j + 4, m4_lastidx_l1b_h_s + 3 * j + 4, 0, h, 3, hg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 8) * 8, m4_lastidx_l1b_x_b + 3 * j + 8, m4_lastidx_l1b_x_m + 3 * j + 8, m4_lastidx_l1b_x_s + 3 * j + 8, 0, x, 8, xg + 8);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 8) * 3, m4_lastidx_l1b_h_b + 3 * j + 8, m4_lastidx_l1b_h_m + 3 * j + 8, m4_lastidx_l1b_h_s + 3 * j + 8, 0, h, 3, hg + 8);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 0) * 8,
+          m4_lastidx_l1b_x_b + 3 * j + 0, m4_lastidx_l1b_x_m + 3 * j + 0, m4_lastidx_l1b_x_s + 3 * j + 0,
+          /*pre_shift=*/0, x, /*cols=*/8, xg + 0);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 0) * 3,
+          m4_lastidx_l1b_h_b + 3 * j + 0, m4_lastidx_l1b_h_m + 3 * j + 0, m4_lastidx_l1b_h_s + 3 * j + 0,
+          /*pre_shift=*/0, h, /*cols=*/3, hg + 0);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 4) * 8,
+          m4_lastidx_l1b_x_b + 3 * j + 4, m4_lastidx_l1b_x_m + 3 * j + 4, m4_lastidx_l1b_x_s + 3 * j + 4,
+          /*pre_shift=*/0, x, /*cols=*/8, xg + 4);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 4) * 3,
+          m4_lastidx_l1b_h_b + 3 * j + 4, m4_lastidx_l1b_h_m + 3 * j + 4, m4_lastidx_l1b_h_s + 3 * j + 4,
+          /*pre_shift=*/0, h, /*cols=*/3, hg + 4);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 8) * 8,
+          m4_lastidx_l1b_x_b + 3 * j + 8, m4_lastidx_l1b_x_m + 3 * j + 8, m4_lastidx_l1b_x_s + 3 * j + 8,
+          /*pre_shift=*/0, x, /*cols=*/8, xg + 8);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 8) * 3,
+          m4_lastidx_l1b_h_b + 3 * j + 8, m4_lastidx_l1b_h_m + 3 * j + 8, m4_lastidx_l1b_h_s + 3 * j + 8,
+          /*pre_shift=*/0, h, /*cols=*/3, hg + 8);
     } else {
-      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_x_w + 3 * j * 8, m4_lastidx_l1b_x_b + 3 * j, m4_lastidx_l1b_x_m + 3 * j, m4_lastidx_l1b_x_s + 3 * j, 0, x, 3 * n, 8, xg);
-      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_h_w + 3 * j * 3, m4_lastidx_l1b_h_b + 3 * j, m4_lastidx_l1b_h_m + 3 * j, m4_lastidx_l1b_h_s + 3 * j, 0, h, 3 * n, 3, hg);
+      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_x_w + 3 * j * 8,
+          m4_lastidx_l1b_x_b + 3 * j, m4_lastidx_l1b_x_m + 3 * j, m4_lastidx_l1b_x_s + 3 * j,
+          /*pre_shift=*/0, x, /*rows=*/3 * n, /*cols=*/8, xg);
+      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_h_w + 3 * j * 3,
+          m4_lastidx_l1b_h_b + 3 * j, m4_lastidx_l1b_h_m + 3 * j, m4_lastidx_l1b_h_s + 3 * j,
+          /*pre_shift=*/0, h, /*rows=*/3 * n, /*cols=*/3, hg);
     }
     for (u = 0; u < n; u++) {
       int16_t r = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
@@ -399,7 +436,9 @@ static void m4_lastidx_l1b_step(int16_t *h, const int16_t *x) {
 static void m4_lastidx_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
   int32_t j;
-  rnnc_dsp_matmul_s8_s32(m4_lastidx_l2_w, m4_lastidx_l2_b, m4_lastidx_l2_m, m4_lastidx_l2_s, 0, x, 2, 3, acc);
+  rnnc_dsp_matmul_s8_s32(m4_lastidx_l2_w,
+      m4_lastidx_l2_b, m4_lastidx_l2_m, m4_lastidx_l2_s,
+      /*pre_shift=*/0, x, /*rows=*/2, /*cols=*/3, acc);
   for (j = 0; j < 2; j++) y[j] = rnnc_relu_s16(rnnc_sat_s16(acc[j]));
 }
 

@@ -55,7 +55,8 @@ static const int16_t m4_lstm_tanh[257] = {
   32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 input product (gates i, f, g, o): 28×3 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 input product (gates i, f, g, o): 28x3 int8 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lstm_l0f_x_w[84] RNNC_DSP_ALIGNED = {
   -127, 82, -105, 100, -90, -127, 127, -53, -78, 82, 88, 127, -30, 127, -28, -86,
   127, -7, -73, -127, -123, -127, -15, -70, 127, -68, 59, 57, 13, -127, 80, -127,
@@ -87,7 +88,8 @@ static const uint8_t m4_lstm_l0f_x_s[28] = {
   39, 39, 39, 40, 39, 39, 39, 39, 39, 39, 39, 39
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 28×7 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 recurrent product (gates i, f, g, o): 28x7 int8 weights, no bias
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lstm_l0f_h_w[196] RNNC_DSP_ALIGNED = {
   36, 28, -60, 41, 77, 127, -87, 113, 64, -120, 127, 17, -118, 104, -114, -127,
   -26, 127, 90, -116, -109, -2, -87, -53, 36, -119, 40, 46, 44, 65, 17, -127,
@@ -102,14 +104,6 @@ static const int8_t m4_lstm_l0f_h_w[196] RNNC_DSP_ALIGNED = {
   -127, -50, -68, -49, 61, 105, -79, -58, 82, -119, 31, 124, -57, 17, 119, 56,
   32, -127, 78, -8, 31, 127, -10, -104, 127, -101, -10, -5, 127, -112, -79, 115,
   56, -60, -52, 41
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lstm_l0f_h_b[28] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -136,7 +130,8 @@ static const int16_t m4_lstm_l1f_c0[4] = {
   4019, -4919, -1754, -662
 };
 
-/* layer 1 input product (gates i, f, g, o): 16×7 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 1 input product (gates i, f, g, o): 16x7 int8 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lstm_l1f_x_w[112] RNNC_DSP_ALIGNED = {
   -62, -87, -127, -82, -33, -37, 127, -87, 74, 127, -16, -22, -4, 51, 6, -86,
   -15, -121, -59, 62, 21, -81, 55, -60, 122, 59, 122, 127, 119, 127, 33, -39,
@@ -164,18 +159,13 @@ static const uint8_t m4_lstm_l1f_x_s[16] = {
   42, 42, 42, 42, 42, 41, 42, 42, 42, 41, 42, 42, 42, 42, 42, 42
 };
 
-/* layer 1 recurrent product (gates i, f, g, o): 16×4 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 1 recurrent product (gates i, f, g, o): 16x4 int8 weights, no bias
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lstm_l1f_h_w[64] RNNC_DSP_ALIGNED = {
   -92, 101, -127, -16, -127, -46, 26, -98, -102, 127, 113, -15, -127, -111, 75, 103,
   -40, 127, 70, -77, 8, -101, 127, -61, 54, 127, -61, 33, 74, -93, 127, 81,
   -102, -12, -127, -68, -127, -36, 37, -110, 26, 127, -58, 29, -127, -119, 56, -95,
   -15, 34, -122, -127, -127, 17, 124, -4, -23, -127, 9, -119, -3, 127, 111, -81
-};
-
-/* layer 1 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lstm_l1f_h_b[16] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0
 };
 
 /* layer 1 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -189,7 +179,8 @@ static const uint8_t m4_lstm_l1f_h_s[16] = {
   41, 41, 40, 41, 40, 41, 41, 41, 41, 41, 41, 41, 41, 41, 40, 41
 };
 
-/* layer 2 dense product: 3×4 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 2 dense product: 3x4 int8 weights
+ * dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lstm_l2_w[12] RNNC_DSP_ALIGNED = {
   22, 19, -127, 34, 116, 127, 89, 83, -78, -90, 78, -127
 };
@@ -222,8 +213,12 @@ static void m4_lstm_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 7; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lstm_l0f_x_w + j * 12, m4_lstm_l0f_x_b + 4 * j, m4_lstm_l0f_x_m + 4 * j, m4_lstm_l0f_x_s + 4 * j, 0, x, 3, xg);
-    rnnc_dsp_block4_s8_s32(m4_lstm_l0f_h_w + j * 28, m4_lstm_l0f_h_b + 4 * j, m4_lstm_l0f_h_m + 4 * j, m4_lstm_l0f_h_s + 4 * j, 0, h, 7, hg);
+    rnnc_dsp_block4_s8_s32(m4_lstm_l0f_x_w + j * 12,
+        m4_lstm_l0f_x_b + 4 * j, m4_lstm_l0f_x_m + 4 * j, m4_lstm_l0f_x_s + 4 * j,
+        /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_dsp_block4_s8_s32(m4_lstm_l0f_h_w + j * 28,
+        NULL, m4_lstm_l0f_h_m + 4 * j, m4_lstm_l0f_h_s + 4 * j,
+        /*pre_shift=*/0, h, /*cols=*/7, hg);
     i = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lstm_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -247,8 +242,12 @@ static void m4_lstm_l1f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lstm_l1f_x_w + j * 28, m4_lstm_l1f_x_b + 4 * j, m4_lstm_l1f_x_m + 4 * j, m4_lstm_l1f_x_s + 4 * j, 0, x, 7, xg);
-    rnnc_dsp_block4_s8_s32(m4_lstm_l1f_h_w + j * 16, m4_lstm_l1f_h_b + 4 * j, m4_lstm_l1f_h_m + 4 * j, m4_lstm_l1f_h_s + 4 * j, 0, h, 4, hg);
+    rnnc_dsp_block4_s8_s32(m4_lstm_l1f_x_w + j * 28,
+        m4_lstm_l1f_x_b + 4 * j, m4_lstm_l1f_x_m + 4 * j, m4_lstm_l1f_x_s + 4 * j,
+        /*pre_shift=*/0, x, /*cols=*/7, xg);
+    rnnc_dsp_block4_s8_s32(m4_lstm_l1f_h_w + j * 16,
+        NULL, m4_lstm_l1f_h_m + 4 * j, m4_lstm_l1f_h_s + 4 * j,
+        /*pre_shift=*/0, h, /*cols=*/4, hg);
     i = rnnc_lut_sigmoid_q15(m4_lstm_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(m4_lstm_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lstm_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -263,7 +262,9 @@ static void m4_lstm_l1f_step(int16_t *h, int16_t *c, const int16_t *x) {
 static void m4_lstm_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[3];
   int32_t j;
-  rnnc_dsp_matmul_s8_s32(m4_lstm_l2_w, m4_lstm_l2_b, m4_lstm_l2_m, m4_lstm_l2_s, 0, x, 3, 4, acc);
+  rnnc_dsp_matmul_s8_s32(m4_lstm_l2_w,
+      m4_lstm_l2_b, m4_lstm_l2_m, m4_lstm_l2_s,
+      /*pre_shift=*/0, x, /*rows=*/3, /*cols=*/4, acc);
   for (j = 0; j < 3; j++) y[j] = rnnc_lut_tanh_q15(m4_lstm_tanh, 8, rnnc_sat_s16(acc[j]));
 }
 

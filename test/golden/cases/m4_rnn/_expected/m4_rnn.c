@@ -97,7 +97,8 @@ static const int16_t m4_rnn_tanh[513] = {
   32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 dense product: 6×4 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 0 dense product: 6x4 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_rnn_l0_w[24] RNNC_DSP_ALIGNED = {
   -32767, -15399, 32767, 1807, 25144, -32767, -3384, -32767, 26669, -15544, -22158, -16306,
   5989, -31331, 14577, -9332, 32767, 23305, -14939, -28728, 32523, -32767, -27371, -4768
@@ -128,7 +129,8 @@ static const int16_t m4_rnn_l1b_h0[5] = {
   163, -267, 415, -29, 338
 };
 
-/* layer 1 input product: 5×6 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 1 input product: 5x6 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_rnn_l1f_x_w[30] RNNC_DSP_ALIGNED = {
   -32767, -19015, -26530, -18152, -14009, 9468, -25539, 5292, 22212, 31224, -32767, -26845,
   -32767, 17865, 19323, 11345, 2284, -31585, -2982, -7957, -31820, -31284, -25311, -32767,
@@ -150,16 +152,12 @@ static const uint8_t m4_rnn_l1f_x_s[5] = {
   44, 44, 44, 44, 44
 };
 
-/* layer 1 recurrent product: 5×5 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 1 recurrent product: 5x5 int16 weights, no bias
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_rnn_l1f_h_w[26] RNNC_DSP_ALIGNED = {
   -16985, -12391, 14245, 32072, -30398, 27721, 4804, 1732, -27850, -24575, -25389, 25097,
   -30697, 29663, 32767, 20348, 32767, -32767, 32767, -23545, 30873, 32767, 16841, 10095,
   -24157, 0
-};
-
-/* layer 1 recurrent product: int32 bias at the accumulator scale */
-static const int32_t m4_rnn_l1f_h_b[5] = {
-  0, 0, 0, 0, 0
 };
 
 /* layer 1 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -172,7 +170,8 @@ static const uint8_t m4_rnn_l1f_h_s[5] = {
   43, 43, 43, 43, 43
 };
 
-/* layer 1 input product: 5×6 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 1 input product: 5x6 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_rnn_l1b_x_w[30] RNNC_DSP_ALIGNED = {
   17933, -2565, -21917, 32516, 23910, 21376, -9412, 28424, 16625, 32767, 26331, -28946,
   -22425, -17597, -6581, 32767, -19341, -29737, 32767, -32668, -32767, 29626, -29582, 17570,
@@ -194,16 +193,12 @@ static const uint8_t m4_rnn_l1b_x_s[5] = {
   45, 44, 44, 44, 44
 };
 
-/* layer 1 recurrent product: 5×5 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 1 recurrent product: 5x5 int16 weights, no bias
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_rnn_l1b_h_w[26] RNNC_DSP_ALIGNED = {
   -14266, 6954, 32767, 32479, 32767, -31717, -16039, -32767, 12952, -26662, -24253, -12345,
   16351, 2686, 23225, -7019, -32767, 4166, -31292, 708, -15458, 23860, -16426, -15931,
   -32767, 0
-};
-
-/* layer 1 recurrent product: int32 bias at the accumulator scale */
-static const int32_t m4_rnn_l1b_h_b[5] = {
-  0, 0, 0, 0, 0
 };
 
 /* layer 1 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -216,7 +211,8 @@ static const uint8_t m4_rnn_l1b_h_s[5] = {
   44, 44, 44, 44, 44
 };
 
-/* layer 2 input product: 4×10 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 2) */
+/* layer 2 input product: 4x10 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_rnn_l2f_x_w[40] RNNC_DSP_ALIGNED = {
   8321, 26280, 29221, 30341, 30137, -32767, -29218, -25059, 8445, -2650, -14573, 27553,
   29104, -28647, 10896, 7492, 27753, 32767, 7881, -2383, 32228, 291, 5563, -24505,
@@ -239,15 +235,11 @@ static const uint8_t m4_rnn_l2f_x_s[4] = {
   41, 41, 41, 41
 };
 
-/* layer 2 recurrent product: 4×4 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 2 recurrent product: 4x4 int16 weights, no bias
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_rnn_l2f_h_w[16] RNNC_DSP_ALIGNED = {
   -22270, -25557, -3269, -28449, 16436, 32767, 15371, -1809, -32767, -12938, -5956, 32767,
   24444, 4007, 18588, 32767
-};
-
-/* layer 2 recurrent product: int32 bias at the accumulator scale */
-static const int32_t m4_rnn_l2f_h_b[4] = {
-  0, 0, 0, 0
 };
 
 /* layer 2 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -260,7 +252,8 @@ static const uint8_t m4_rnn_l2f_h_s[4] = {
   47, 47, 47, 47
 };
 
-/* layer 3 dense product: 2×4 int16 weights, dsp layout (src/codegen/pack.ts) (int64 accumulator, pre-shift 1) */
+/* layer 3 dense product: 2x4 int16 weights
+ * dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_rnn_l3_w[8] RNNC_DSP_ALIGNED = {
   -13630, 32767, 14305, 15219, 10078, 18762, -32767, -600
 };
@@ -284,7 +277,9 @@ static const uint8_t m4_rnn_l3_s[2] = {
 static void m4_rnn_l0_dense(const int16_t *x, int16_t *y) {
   int32_t acc[6];
   int32_t j;
-  rnnc_dsp_matmul_s16_s64(m4_rnn_l0_w, m4_rnn_l0_b, m4_rnn_l0_m, m4_rnn_l0_s, 1, x, 6, 4, acc);
+  rnnc_dsp_matmul_s16_s64(m4_rnn_l0_w,
+      m4_rnn_l0_b, m4_rnn_l0_m, m4_rnn_l0_s,
+      /*pre_shift=*/1, x, /*rows=*/6, /*cols=*/4, acc);
   for (j = 0; j < 6; j++) y[j] = rnnc_relu_s16(rnnc_sat_s16(acc[j]));
 }
 
@@ -294,8 +289,12 @@ static void m4_rnn_l1f_step(int16_t *h, const int16_t *x) {
   int32_t xg[5];
   int32_t hg[5];
   int32_t j;
-  rnnc_dsp_matmul_s16_s64(m4_rnn_l1f_x_w, m4_rnn_l1f_x_b, m4_rnn_l1f_x_m, m4_rnn_l1f_x_s, 2, x, 5, 6, xg);
-  rnnc_dsp_matmul_s16_s64(m4_rnn_l1f_h_w, m4_rnn_l1f_h_b, m4_rnn_l1f_h_m, m4_rnn_l1f_h_s, 2, h, 5, 5, hg);
+  rnnc_dsp_matmul_s16_s64(m4_rnn_l1f_x_w,
+      m4_rnn_l1f_x_b, m4_rnn_l1f_x_m, m4_rnn_l1f_x_s,
+      /*pre_shift=*/2, x, /*rows=*/5, /*cols=*/6, xg);
+  rnnc_dsp_matmul_s16_s64(m4_rnn_l1f_h_w,
+      NULL, m4_rnn_l1f_h_m, m4_rnn_l1f_h_s,
+      /*pre_shift=*/2, h, /*rows=*/5, /*cols=*/5, hg);
   for (j = 0; j < 5; j++) {
     h[j] = rnnc_relu_s16(rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -307,8 +306,12 @@ static void m4_rnn_l1b_step(int16_t *h, const int16_t *x) {
   int32_t xg[5];
   int32_t hg[5];
   int32_t j;
-  rnnc_dsp_matmul_s16_s64(m4_rnn_l1b_x_w, m4_rnn_l1b_x_b, m4_rnn_l1b_x_m, m4_rnn_l1b_x_s, 2, x, 5, 6, xg);
-  rnnc_dsp_matmul_s16_s64(m4_rnn_l1b_h_w, m4_rnn_l1b_h_b, m4_rnn_l1b_h_m, m4_rnn_l1b_h_s, 1, h, 5, 5, hg);
+  rnnc_dsp_matmul_s16_s64(m4_rnn_l1b_x_w,
+      m4_rnn_l1b_x_b, m4_rnn_l1b_x_m, m4_rnn_l1b_x_s,
+      /*pre_shift=*/2, x, /*rows=*/5, /*cols=*/6, xg);
+  rnnc_dsp_matmul_s16_s64(m4_rnn_l1b_h_w,
+      NULL, m4_rnn_l1b_h_m, m4_rnn_l1b_h_s,
+      /*pre_shift=*/1, h, /*rows=*/5, /*cols=*/5, hg);
   for (j = 0; j < 5; j++) {
     h[j] = rnnc_relu_s16(rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -320,8 +323,12 @@ static void m4_rnn_l2f_step(int16_t *h, const int16_t *x) {
   int32_t xg[4];
   int32_t hg[4];
   int32_t j;
-  rnnc_dsp_matmul_s16_s64(m4_rnn_l2f_x_w, m4_rnn_l2f_x_b, m4_rnn_l2f_x_m, m4_rnn_l2f_x_s, 2, x, 4, 10, xg);
-  rnnc_dsp_matmul_s16_s64(m4_rnn_l2f_h_w, m4_rnn_l2f_h_b, m4_rnn_l2f_h_m, m4_rnn_l2f_h_s, 1, h, 4, 4, hg);
+  rnnc_dsp_matmul_s16_s64(m4_rnn_l2f_x_w,
+      m4_rnn_l2f_x_b, m4_rnn_l2f_x_m, m4_rnn_l2f_x_s,
+      /*pre_shift=*/2, x, /*rows=*/4, /*cols=*/10, xg);
+  rnnc_dsp_matmul_s16_s64(m4_rnn_l2f_h_w,
+      NULL, m4_rnn_l2f_h_m, m4_rnn_l2f_h_s,
+      /*pre_shift=*/1, h, /*rows=*/4, /*cols=*/4, hg);
   for (j = 0; j < 4; j++) {
     h[j] = rnnc_lut_tanh_q15(m4_rnn_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -331,7 +338,9 @@ static void m4_rnn_l2f_step(int16_t *h, const int16_t *x) {
 static void m4_rnn_l3_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
   int32_t j;
-  rnnc_dsp_matmul_s16_s64(m4_rnn_l3_w, m4_rnn_l3_b, m4_rnn_l3_m, m4_rnn_l3_s, 1, x, 2, 4, acc);
+  rnnc_dsp_matmul_s16_s64(m4_rnn_l3_w,
+      m4_rnn_l3_b, m4_rnn_l3_m, m4_rnn_l3_s,
+      /*pre_shift=*/1, x, /*rows=*/2, /*cols=*/4, acc);
   for (j = 0; j < 2; j++) y[j] = rnnc_lut_sigmoid_q15(m4_rnn_sigmoid, 9, rnnc_sat_s16(acc[j]));
 }
 

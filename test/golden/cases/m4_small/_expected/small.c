@@ -55,7 +55,8 @@ static const int16_t small_tanh[257] = {
   32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 input product (gates i, f, g, o): 12×2 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 input product (gates i, f, g, o): 12x2 int8 weights
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t small_l0f_x_w[24] RNNC_DSP_ALIGNED = {
   -127, 112, 127, -111, 127, 96, -127, 41, -127, 1, -127, -37, 37, 127, 51, -127,
   -46, -127, -127, -67, 127, 87, 127, -105
@@ -78,17 +79,12 @@ static const uint8_t small_l0f_x_s[12] = {
   38, 38, 39, 39, 40, 39, 39, 38, 38, 40, 38, 38
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 12×3 int8 weights, rows unit by unit, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 0 recurrent product (gates i, f, g, o): 12x3 int8 weights, no bias
+ * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t small_l0f_h_w[36] RNNC_DSP_ALIGNED = {
   -95, -6, 127, -88, -5, -127, -127, 55, -118, 127, -29, -108, 127, -59, 57, 127,
   -114, -107, -127, 39, 52, 72, 127, -73, 127, -43, 49, -127, 90, 123, -127, 32,
   31, 127, 124, 9
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t small_l0f_h_b[12] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -102,7 +98,8 @@ static const uint8_t small_l0f_h_s[12] = {
   40, 41, 41, 41, 41, 41, 41, 41, 40, 40, 40, 40
 };
 
-/* layer 1 dense product: 2×3 int8 weights, dsp layout (src/codegen/pack.ts) (int32 accumulator) */
+/* layer 1 dense product: 2x3 int8 weights
+ * dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t small_l1_w[8] RNNC_DSP_ALIGNED = {
   83, 127, -37, -69, -127, 69, 0, 0
 };
@@ -135,8 +132,12 @@ static void small_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 3; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(small_l0f_x_w + j * 8, small_l0f_x_b + 4 * j, small_l0f_x_m + 4 * j, small_l0f_x_s + 4 * j, 0, x, 2, xg);
-    rnnc_dsp_block4_s8_s32(small_l0f_h_w + j * 12, small_l0f_h_b + 4 * j, small_l0f_h_m + 4 * j, small_l0f_h_s + 4 * j, 0, h, 3, hg);
+    rnnc_dsp_block4_s8_s32(small_l0f_x_w + j * 8,
+        small_l0f_x_b + 4 * j, small_l0f_x_m + 4 * j, small_l0f_x_s + 4 * j,
+        /*pre_shift=*/0, x, /*cols=*/2, xg);
+    rnnc_dsp_block4_s8_s32(small_l0f_h_w + j * 12,
+        NULL, small_l0f_h_m + 4 * j, small_l0f_h_s + 4 * j,
+        /*pre_shift=*/0, h, /*cols=*/3, hg);
     i = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(small_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -151,7 +152,9 @@ static void small_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
 static void small_l1_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
   int32_t j;
-  rnnc_dsp_matmul_s8_s32(small_l1_w, small_l1_b, small_l1_m, small_l1_s, 0, x, 2, 3, acc);
+  rnnc_dsp_matmul_s8_s32(small_l1_w,
+      small_l1_b, small_l1_m, small_l1_s,
+      /*pre_shift=*/0, x, /*rows=*/2, /*cols=*/3, acc);
   for (j = 0; j < 2; j++) y[j] = rnnc_sat_s16(acc[j]);
 }
 

@@ -55,7 +55,8 @@ static const int16_t m55_cell32_tanh[257] = {
   32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 input product (gates i, f, g, o): 20×3 int8 weights, rows unit by unit, row-major (int32 accumulator) */
+/* layer 0 input product (gates i, f, g, o): 20x3 int8 weights
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t m55_cell32_l0f_x_w[60] = {
   -109, -127, 126, -24, 127, -46, -125, 22, 127, -77, 127, -78, -96, -127, -103, -69,
   59, 127, -109, 127, 127, 127, 115, 22, 82, -127, 52, -29, 37, 127, -127, -93,
@@ -83,7 +84,8 @@ static const uint8_t m55_cell32_l0f_x_s[20] = {
   39, 39, 39, 38
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 20×5 int8 weights, rows unit by unit, row-major (int32 accumulator) */
+/* layer 0 recurrent product (gates i, f, g, o): 20x5 int8 weights, no bias
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t m55_cell32_l0f_h_w[100] = {
   -127, 17, -13, 9, 121, -127, 73, -46, -37, 28, 42, -41, 127, -58, 80, -127,
   -114, -55, -59, -1, -75, -104, 127, -115, -72, 96, 127, -12, 118, -37, 8, -127,
@@ -92,13 +94,6 @@ static const int8_t m55_cell32_l0f_h_w[100] = {
   -16, -6, 52, 120, 127, 51, -127, 32, 80, 54, 66, -3, 127, 97, 49, 32,
   -122, -57, 127, 110, -23, -74, -35, -93, 127, -120, 79, 127, -18, 115, -117, 42,
   -127, -25, 119, -1
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m55_cell32_l0f_h_b[20] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -114,7 +109,8 @@ static const uint8_t m55_cell32_l0f_h_s[20] = {
   41, 41, 41, 41
 };
 
-/* layer 0 input product (gates i, f, g, o): 20×3 int8 weights, rows unit by unit, row-major (int32 accumulator) */
+/* layer 0 input product (gates i, f, g, o): 20x3 int8 weights
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t m55_cell32_l0b_x_w[60] = {
   -127, -72, 61, 127, -117, 50, 127, -84, -2, 57, -127, 23, 127, -23, 79, 74,
   127, 85, -91, 127, 16, -127, -48, 3, -127, 68, 69, 127, -83, 36, -97, -127,
@@ -142,7 +138,8 @@ static const uint8_t m55_cell32_l0b_x_s[20] = {
   39, 39, 39, 39
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 20×5 int8 weights, rows unit by unit, row-major (int32 accumulator) */
+/* layer 0 recurrent product (gates i, f, g, o): 20x5 int8 weights, no bias
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t m55_cell32_l0b_h_w[100] = {
   -42, -109, -127, -1, -13, -127, -101, -69, 73, 64, 9, -26, -127, -30, -35, 49,
   34, 127, -109, 75, 98, -127, -115, 79, -19, -94, 94, -127, -9, -114, 8, 117,
@@ -151,13 +148,6 @@ static const int8_t m55_cell32_l0b_h_w[100] = {
   -20, -127, -71, 65, -9, -52, -90, 27, -127, 24, 19, 38, 37, -92, -51, 127,
   -23, 66, -18, -127, -90, -15, 89, -127, 14, 113, 127, -31, 105, -61, 122, 127,
   -123, -2, -25, -91
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m55_cell32_l0b_h_b[20] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
@@ -173,7 +163,8 @@ static const uint8_t m55_cell32_l0b_h_s[20] = {
   41, 41, 41, 41
 };
 
-/* layer 1 dense product: 2×10 int8 weights, row-major (int32 accumulator) */
+/* layer 1 dense product: 2x10 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t m55_cell32_l1_w[20] = {
   30, -90, -60, -127, -43, -117, 34, -89, -42, -97, 58, -86, -33, -86, -91, 101,
   107, -127, 75, 87
@@ -207,8 +198,12 @@ static void m55_cell32_l0f_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 5; j++) {
     int16_t i, f, g, o;
-    rnnc_mve_block4_s8_s32(m55_cell32_l0f_x_w + j * 12, m55_cell32_l0f_x_b + 4 * j, m55_cell32_l0f_x_m + 4 * j, m55_cell32_l0f_x_s + 4 * j, 0, x, 3, xg);
-    rnnc_mve_block4_s8_s32(m55_cell32_l0f_h_w + j * 20, m55_cell32_l0f_h_b + 4 * j, m55_cell32_l0f_h_m + 4 * j, m55_cell32_l0f_h_s + 4 * j, 0, h, 5, hg);
+    rnnc_mve_block4_s8_s32(m55_cell32_l0f_x_w + j * 12,
+        m55_cell32_l0f_x_b + 4 * j, m55_cell32_l0f_x_m + 4 * j, m55_cell32_l0f_x_s + 4 * j,
+        /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_mve_block4_s8_s32(m55_cell32_l0f_h_w + j * 20,
+        NULL, m55_cell32_l0f_h_m + 4 * j, m55_cell32_l0f_h_s + 4 * j,
+        /*pre_shift=*/0, h, /*cols=*/5, hg);
     i = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m55_cell32_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -232,8 +227,12 @@ static void m55_cell32_l0b_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 5; j++) {
     int16_t i, f, g, o;
-    rnnc_mve_block4_s8_s32(m55_cell32_l0b_x_w + j * 12, m55_cell32_l0b_x_b + 4 * j, m55_cell32_l0b_x_m + 4 * j, m55_cell32_l0b_x_s + 4 * j, 0, x, 3, xg);
-    rnnc_mve_block4_s8_s32(m55_cell32_l0b_h_w + j * 20, m55_cell32_l0b_h_b + 4 * j, m55_cell32_l0b_h_m + 4 * j, m55_cell32_l0b_h_s + 4 * j, 0, h, 5, hg);
+    rnnc_mve_block4_s8_s32(m55_cell32_l0b_x_w + j * 12,
+        m55_cell32_l0b_x_b + 4 * j, m55_cell32_l0b_x_m + 4 * j, m55_cell32_l0b_x_s + 4 * j,
+        /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_mve_block4_s8_s32(m55_cell32_l0b_h_w + j * 20,
+        NULL, m55_cell32_l0b_h_m + 4 * j, m55_cell32_l0b_h_s + 4 * j,
+        /*pre_shift=*/0, h, /*cols=*/5, hg);
     i = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_lut_sigmoid_q15(m55_cell32_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m55_cell32_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -248,7 +247,9 @@ static void m55_cell32_l0b_step(int16_t *h, int32_t *c, const int16_t *x) {
 static void m55_cell32_l1_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
   int32_t j;
-  rnnc_mve_matmul_s8_s32(m55_cell32_l1_w, m55_cell32_l1_b, m55_cell32_l1_m, m55_cell32_l1_s, 0, x, 2, 10, acc);
+  rnnc_mve_matmul_s8_s32(m55_cell32_l1_w,
+      m55_cell32_l1_b, m55_cell32_l1_m, m55_cell32_l1_s,
+      /*pre_shift=*/0, x, /*rows=*/2, /*cols=*/10, acc);
   for (j = 0; j < 2; j++) y[j] = rnnc_sat_s16(acc[j]);
 }
 

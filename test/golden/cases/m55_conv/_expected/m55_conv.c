@@ -55,7 +55,8 @@ static const int16_t m55_conv_tanh[257] = {
   32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 dense product: 5×4 int8 weights, row-major (int32 accumulator) */
+/* layer 0 dense product: 5x4 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t m55_conv_l0_w[20] = {
   -30, 70, 17, -127, 106, 22, 50, -127, -127, -87, -69, 90, -75, 57, -30, -127,
   34, -112, -19, 127
@@ -76,7 +77,8 @@ static const uint8_t m55_conv_l0_s[5] = {
   41, 41, 42, 41, 41
 };
 
-/* layer 1 input product (gates r, z, n): 12×5 int8 weights, row-major (int32 accumulator) */
+/* layer 1 input product (gates r, z, n): 12x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t m55_conv_l1f_x_w[60] = {
   -10, -52, -34, 127, -86, 77, 28, -20, -127, -69, 18, 89, -3, -29, -127, -2,
   20, -86, -127, -110, -48, 127, 117, -13, -111, 112, 113, -127, 16, -114, 105, -45,
@@ -101,17 +103,12 @@ static const uint8_t m55_conv_l1f_x_s[12] = {
   35, 36, 35, 36, 35, 35, 35, 35, 35, 35, 36, 36
 };
 
-/* layer 1 recurrent product (gates r, z, n): 12×4 int8 weights, row-major (int32 accumulator) */
+/* layer 1 recurrent product (gates r, z, n): 12x4 int8 weights, no bias
+ * row-major, int32 accumulator */
 static const int8_t m55_conv_l1f_h_w[48] = {
   -127, -83, -29, 71, -81, -16, 105, 127, 72, 127, -70, -53, 121, 127, 18, 62,
   28, 0, -127, 61, 58, 60, 46, -127, -4, -24, -55, -127, 53, -127, 60, -8,
   23, -127, 52, -56, -88, -127, 17, -11, -36, 127, 34, 124, 71, 13, -127, 28
-};
-
-/* layer 1 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
-static const int32_t m55_conv_l1f_h_b[12] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 1 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
@@ -125,7 +122,8 @@ static const uint8_t m55_conv_l1f_h_s[12] = {
   41, 40, 40, 40, 41, 41, 40, 41, 41, 40, 40, 41
 };
 
-/* layer 1 input product (gates r, z, n): 12×5 int8 weights, row-major (int32 accumulator) */
+/* layer 1 input product (gates r, z, n): 12x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t m55_conv_l1b_x_w[60] = {
   71, -47, 83, -89, 127, -90, -66, -34, -32, -127, 72, -30, 127, -97, 118, 127,
   80, 69, -120, 59, 89, 87, -65, 50, 127, -90, -83, -70, 92, -127, 127, -77,
@@ -150,17 +148,12 @@ static const uint8_t m55_conv_l1b_x_s[12] = {
   36, 36, 35, 35, 35, 36, 35, 35, 35, 35, 35, 35
 };
 
-/* layer 1 recurrent product (gates r, z, n): 12×4 int8 weights, row-major (int32 accumulator) */
+/* layer 1 recurrent product (gates r, z, n): 12x4 int8 weights, no bias
+ * row-major, int32 accumulator */
 static const int8_t m55_conv_l1b_h_w[48] = {
   -113, 54, -108, 127, -20, 53, -127, 120, 1, -7, -118, 127, 111, 77, 112, 127,
   30, 96, -100, -127, -64, 36, -127, 12, 111, 36, 127, -76, -73, -127, 42, -109,
   21, 127, -28, 37, 125, 101, 2, 127, 127, 82, -44, -98, 20, -23, 36, -127
-};
-
-/* layer 1 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
-static const int32_t m55_conv_l1b_h_b[12] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0
 };
 
 /* layer 1 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
@@ -174,7 +167,8 @@ static const uint8_t m55_conv_l1b_h_s[12] = {
   40, 40, 40, 41, 40, 41, 40, 40, 40, 41, 41, 41
 };
 
-/* layer 2 dense product: 2×8 int8 weights, row-major (int32 accumulator) */
+/* layer 2 dense product: 2x8 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t m55_conv_l2_w[16] = {
   -64, 3, 90, 113, -127, -56, 10, 123, -121, 68, 127, 33, -84, -107, 105, -17
 };
@@ -198,7 +192,9 @@ static const uint8_t m55_conv_l2_s[2] = {
 static void m55_conv_l0_dense(const int16_t *x, int16_t *y) {
   int32_t acc[5];
   int32_t j;
-  rnnc_mve_matmul_s8_s32(m55_conv_l0_w, m55_conv_l0_b, m55_conv_l0_m, m55_conv_l0_s, 0, x, 5, 4, acc);
+  rnnc_mve_matmul_s8_s32(m55_conv_l0_w,
+      m55_conv_l0_b, m55_conv_l0_m, m55_conv_l0_s,
+      /*pre_shift=*/0, x, /*rows=*/5, /*cols=*/4, acc);
   for (j = 0; j < 5; j++) y[j] = rnnc_sat_s16(acc[j]);
 }
 
@@ -231,12 +227,19 @@ static void m55_conv_l1f_step(int16_t *h, const int16_t *x) {
   int32_t hg[12];
   int16_t rh[4];
   int32_t j;
-  rnnc_mve_matmul_s8_s32(m55_conv_l1f_x_w, m55_conv_l1f_x_b, m55_conv_l1f_x_m, m55_conv_l1f_x_s, 0, x, 12, 5, xg);
-  rnnc_mve_matmul_s8_s32(m55_conv_l1f_h_w, m55_conv_l1f_h_b, m55_conv_l1f_h_m, m55_conv_l1f_h_s, 0, h, 8, 4, hg);
+  rnnc_mve_matmul_s8_s32(m55_conv_l1f_x_w,
+      m55_conv_l1f_x_b, m55_conv_l1f_x_m, m55_conv_l1f_x_s,
+      /*pre_shift=*/0, x, /*rows=*/12, /*cols=*/5, xg);
+  rnnc_mve_matmul_s8_s32(m55_conv_l1f_h_w,
+      NULL, m55_conv_l1f_h_m, m55_conv_l1f_h_s,
+      /*pre_shift=*/0, h, /*rows=*/8, /*cols=*/4, hg);
   for (j = 0; j < 4; j++) {
-    rh[j] = rnnc_mul_rshr_s16(rnnc_lut_sigmoid_q15(m55_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]))), h[j], 15);
+    int16_t r = rnnc_lut_sigmoid_q15(m55_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
+    rh[j] = rnnc_mul_rshr_s16(r, h[j], 15);
   }
-  rnnc_mve_matmul_s8_s32(m55_conv_l1f_h_w + 32, m55_conv_l1f_h_b + 8, m55_conv_l1f_h_m + 8, m55_conv_l1f_h_s + 8, 0, rh, 4, 4, hg + 8);
+  rnnc_mve_matmul_s8_s32(m55_conv_l1f_h_w + 32,
+      NULL, m55_conv_l1f_h_m + 8, m55_conv_l1f_h_s + 8,
+      /*pre_shift=*/0, rh, /*rows=*/4, /*cols=*/4, hg + 8);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 4; j++) {
     int16_t z = rnnc_lut_sigmoid_q15(m55_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + j], hg[4 + j])));
@@ -256,12 +259,19 @@ static void m55_conv_l1b_step(int16_t *h, const int16_t *x) {
   int32_t hg[12];
   int16_t rh[4];
   int32_t j;
-  rnnc_mve_matmul_s8_s32(m55_conv_l1b_x_w, m55_conv_l1b_x_b, m55_conv_l1b_x_m, m55_conv_l1b_x_s, 0, x, 12, 5, xg);
-  rnnc_mve_matmul_s8_s32(m55_conv_l1b_h_w, m55_conv_l1b_h_b, m55_conv_l1b_h_m, m55_conv_l1b_h_s, 0, h, 8, 4, hg);
+  rnnc_mve_matmul_s8_s32(m55_conv_l1b_x_w,
+      m55_conv_l1b_x_b, m55_conv_l1b_x_m, m55_conv_l1b_x_s,
+      /*pre_shift=*/0, x, /*rows=*/12, /*cols=*/5, xg);
+  rnnc_mve_matmul_s8_s32(m55_conv_l1b_h_w,
+      NULL, m55_conv_l1b_h_m, m55_conv_l1b_h_s,
+      /*pre_shift=*/0, h, /*rows=*/8, /*cols=*/4, hg);
   for (j = 0; j < 4; j++) {
-    rh[j] = rnnc_mul_rshr_s16(rnnc_lut_sigmoid_q15(m55_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]))), h[j], 15);
+    int16_t r = rnnc_lut_sigmoid_q15(m55_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
+    rh[j] = rnnc_mul_rshr_s16(r, h[j], 15);
   }
-  rnnc_mve_matmul_s8_s32(m55_conv_l1b_h_w + 32, m55_conv_l1b_h_b + 8, m55_conv_l1b_h_m + 8, m55_conv_l1b_h_s + 8, 0, rh, 4, 4, hg + 8);
+  rnnc_mve_matmul_s8_s32(m55_conv_l1b_h_w + 32,
+      NULL, m55_conv_l1b_h_m + 8, m55_conv_l1b_h_s + 8,
+      /*pre_shift=*/0, rh, /*rows=*/4, /*cols=*/4, hg + 8);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 4; j++) {
     int16_t z = rnnc_lut_sigmoid_q15(m55_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + j], hg[4 + j])));
@@ -275,7 +285,9 @@ static void m55_conv_l1b_step(int16_t *h, const int16_t *x) {
 static void m55_conv_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
   int32_t j;
-  rnnc_mve_matmul_s8_s32(m55_conv_l2_w, m55_conv_l2_b, m55_conv_l2_m, m55_conv_l2_s, 0, x, 2, 8, acc);
+  rnnc_mve_matmul_s8_s32(m55_conv_l2_w,
+      m55_conv_l2_b, m55_conv_l2_m, m55_conv_l2_s,
+      /*pre_shift=*/0, x, /*rows=*/2, /*cols=*/8, acc);
   for (j = 0; j < 2; j++) y[j] = rnnc_sat_s16(acc[j]);
 }
 

@@ -97,7 +97,8 @@ static const int16_t m55_gru_tanh[513] = {
   32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767
 };
 
-/* layer 0 dense product: 4×3 int16 weights, row-major (int32 accumulator) */
+/* layer 0 dense product: 4x3 int16 weights
+ * row-major, int32 accumulator */
 static const int16_t m55_gru_l0_w[12] = {
   -32767, -17824, -189, -19135, -32767, 9776, 9381, -32767, -17744, 16823, 4498, 32767
 };
@@ -122,7 +123,8 @@ static const int16_t m55_gru_l1f_h0[6] = {
   9922, -2385, -8312, -24434, 26989, 11520
 };
 
-/* layer 1 input product (gates r, z, n): 18×4 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 2) */
+/* layer 1 input product (gates r, z, n): 18x4 int16 weights
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 2 */
 static const int16_t m55_gru_l1f_x_w[72] = {
   -21496, -23408, -12672, -32767, -27438, 24645, 32368, 32767, -1673, -1287, 24201, -32767,
   -21564, 32767, 28402, -20617, -29174, -17643, -32767, 7771, -10048, 21383, 32767, 6132,
@@ -152,7 +154,8 @@ static const uint8_t m55_gru_l1f_x_s[18] = {
   48, 47
 };
 
-/* layer 1 recurrent product (gates r, z, n): 18×6 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 2) */
+/* layer 1 recurrent product (gates r, z, n): 18x6 int16 weights
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 2 */
 static const int16_t m55_gru_l1f_h_w[108] = {
   -31861, -17643, -8219, -22043, 32767, 16142, 19996, 10430, 32767, 24227, 18029, 8799,
   12916, -9003, 32767, 28529, 5588, 30587, -233, -17499, 32767, -24835, 20377, 14230,
@@ -185,7 +188,8 @@ static const uint8_t m55_gru_l1f_h_s[18] = {
   47, 47
 };
 
-/* layer 2 input product (gates r, z, n): 15×6 int16 weights, row-major (int64 accumulator, pre-shift 2) */
+/* layer 2 input product (gates r, z, n): 15x6 int16 weights
+ * row-major, int64 accumulator, pre-shift 2 */
 static const int16_t m55_gru_l2f_x_w[90] = {
   6863, 30506, 26829, 22002, 32767, 31659, 30233, -5758, -4352, -14380, -32767, 25203,
   -32767, 17289, 22551, -3138, 28994, -21978, -32767, -18837, 14266, -3064, 14279, -20615,
@@ -214,7 +218,8 @@ static const uint8_t m55_gru_l2f_x_s[15] = {
   47, 47, 48, 48, 48, 48, 48, 48, 47, 48, 48, 48, 48, 47, 48
 };
 
-/* layer 2 recurrent product (gates r, z, n): 15×5 int16 weights, row-major (int64 accumulator, pre-shift 1) */
+/* layer 2 recurrent product (gates r, z, n): 15x5 int16 weights, no bias
+ * row-major, int64 accumulator, pre-shift 1 */
 static const int16_t m55_gru_l2f_h_w[75] = {
   3029, 12912, -15178, 3594, -32767, 2581, 24715, -32150, 32767, 25015, -25357, 19090,
   11161, 32767, -24839, 18647, -32767, 16803, 30704, 18093, -32767, 15878, 24142, 29306,
@@ -223,12 +228,6 @@ static const int16_t m55_gru_l2f_h_w[75] = {
   -3639, -11533, 20079, -9005, 10095, -32767, -22786, 32767, 26875, -8220, -5461, 13175,
   -22326, 32767, -20512, -10574, 5532, 17624, -148, -28259, 32767, 32351, -24832, -962,
   -32767, 25517, 13698
-};
-
-/* layer 2 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
-static const int32_t m55_gru_l2f_h_b[15] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0
 };
 
 /* layer 2 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
@@ -242,7 +241,8 @@ static const uint8_t m55_gru_l2f_h_s[15] = {
   48, 47, 48, 48, 47, 48, 47, 48, 48, 48, 47, 48, 48, 48, 48
 };
 
-/* layer 2 input product (gates r, z, n): 15×6 int16 weights, row-major (int64 accumulator, pre-shift 2) */
+/* layer 2 input product (gates r, z, n): 15x6 int16 weights
+ * row-major, int64 accumulator, pre-shift 2 */
 static const int16_t m55_gru_l2b_x_w[90] = {
   -32767, 6413, -18327, 31974, -14677, 1587, -6869, -32767, -12097, -7469, 2337, 26823,
   -14107, -31961, 15189, 32767, -23833, -10186, 28292, 6256, 15246, 32767, 26499, 30346,
@@ -271,7 +271,8 @@ static const uint8_t m55_gru_l2b_x_s[15] = {
   48, 47, 48, 48, 48, 47, 48, 48, 47, 47, 47, 47, 47, 48, 47
 };
 
-/* layer 2 recurrent product (gates r, z, n): 15×5 int16 weights, row-major (int64 accumulator, pre-shift 2) */
+/* layer 2 recurrent product (gates r, z, n): 15x5 int16 weights, no bias
+ * row-major, int64 accumulator, pre-shift 2 */
 static const int16_t m55_gru_l2b_h_w[75] = {
   -16399, -32767, 24780, 32172, -29583, 20144, 27423, -32767, -7774, -4891, -4818, 2341,
   -31280, -1800, -32767, -9429, -6287, 29108, -32767, 23821, -22039, -27939, -32767, -24360,
@@ -280,12 +281,6 @@ static const int16_t m55_gru_l2b_h_w[75] = {
   29236, 20738, -29320, 29577, 32767, 30424, 25418, -32767, -22209, 7484, 2269, 15500,
   -32767, -20579, 2961, 5981, -7968, -14428, 16975, -32767, 22626, -24790, -24633, -31490,
   30415, -32767, -10634
-};
-
-/* layer 2 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
-static const int32_t m55_gru_l2b_h_b[15] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0
 };
 
 /* layer 2 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
@@ -299,7 +294,8 @@ static const uint8_t m55_gru_l2b_h_s[15] = {
   46, 46, 46, 47, 47, 47, 47, 47, 47, 47, 47, 47, 47, 47, 47
 };
 
-/* layer 3 dense product: 3×10 int16 weights, row-major (int64 accumulator, pre-shift 2) */
+/* layer 3 dense product: 3x10 int16 weights
+ * row-major, int64 accumulator, pre-shift 2 */
 static const int16_t m55_gru_l3_w[30] = {
   6847, 32338, -30458, -2317, -4131, -21367, -23059, -2888, -32767, -21010, -32722, -7829,
   32767, -16013, 21996, 11788, -24186, -20708, 1024, 29797, 12819, -23824, 17144, 1342,
@@ -325,7 +321,9 @@ static const uint8_t m55_gru_l3_s[3] = {
 static void m55_gru_l0_dense(const int16_t *x, int16_t *y) {
   int32_t acc[4];
   int32_t j;
-  rnnc_mve_matmul_s16_s32(m55_gru_l0_w, m55_gru_l0_b, m55_gru_l0_m, m55_gru_l0_s, 0, x, 4, 3, acc);
+  rnnc_mve_matmul_s16_s32(m55_gru_l0_w,
+      m55_gru_l0_b, m55_gru_l0_m, m55_gru_l0_s,
+      /*pre_shift=*/0, x, /*rows=*/4, /*cols=*/3, acc);
   for (j = 0; j < 4; j++) y[j] = rnnc_lut_tanh_q15(m55_gru_tanh, 9, rnnc_sat_s16(acc[j]));
 }
 
@@ -345,15 +343,31 @@ static void m55_gru_l1f_step(int16_t *h, const int16_t *x) {
     n = 6 - j < 4 ? 6 - j : 4;
     if (n == 4) {
       /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 0) * 4, m55_gru_l1f_x_b + 3 * j + 0, m55_gru_l1f_x_m + 3 * j + 0, m55_gru_l1f_x_s + 3 * j + 0, 2, x, 4, xg + 0);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 0) * 6, m55_gru_l1f_h_b + 3 * j + 0, m55_gru_l1f_h_m + 3 * j + 0, m55_gru_l1f_h_s + 3 * j + 0, 2, h, 6, hg + 0);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 4) * 4, m55_gru_l1f_x_b + 3 * j + 4, m55_gru_l1f_x_m + 3 * j + 4, m55_gru_l1f_x_s + 3 * j + 4, 2, x, 4, xg + 4);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 4) * 6, m55_gru_l1f_h_b + 3 * j + 4, m55_gru_l1f_h_m + 3 * j + 4, m55_gru_l1f_h_s + 3 * j + 4, 2, h, 6, hg + 4);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 8) * 4, m55_gru_l1f_x_b + 3 * j + 8, m55_gru_l1f_x_m + 3 * j + 8, m55_gru_l1f_x_s + 3 * j + 8, 2, x, 4, xg + 8);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 8) * 6, m55_gru_l1f_h_b + 3 * j + 8, m55_gru_l1f_h_m + 3 * j + 8, m55_gru_l1f_h_s + 3 * j + 8, 2, h, 6, hg + 8);
+      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 0) * 4,
+          m55_gru_l1f_x_b + 3 * j + 0, m55_gru_l1f_x_m + 3 * j + 0, m55_gru_l1f_x_s + 3 * j + 0,
+          /*pre_shift=*/2, x, /*cols=*/4, xg + 0);
+      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 0) * 6,
+          m55_gru_l1f_h_b + 3 * j + 0, m55_gru_l1f_h_m + 3 * j + 0, m55_gru_l1f_h_s + 3 * j + 0,
+          /*pre_shift=*/2, h, /*cols=*/6, hg + 0);
+      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 4) * 4,
+          m55_gru_l1f_x_b + 3 * j + 4, m55_gru_l1f_x_m + 3 * j + 4, m55_gru_l1f_x_s + 3 * j + 4,
+          /*pre_shift=*/2, x, /*cols=*/4, xg + 4);
+      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 4) * 6,
+          m55_gru_l1f_h_b + 3 * j + 4, m55_gru_l1f_h_m + 3 * j + 4, m55_gru_l1f_h_s + 3 * j + 4,
+          /*pre_shift=*/2, h, /*cols=*/6, hg + 4);
+      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 8) * 4,
+          m55_gru_l1f_x_b + 3 * j + 8, m55_gru_l1f_x_m + 3 * j + 8, m55_gru_l1f_x_s + 3 * j + 8,
+          /*pre_shift=*/2, x, /*cols=*/4, xg + 8);
+      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 8) * 6,
+          m55_gru_l1f_h_b + 3 * j + 8, m55_gru_l1f_h_m + 3 * j + 8, m55_gru_l1f_h_s + 3 * j + 8,
+          /*pre_shift=*/2, h, /*cols=*/6, hg + 8);
     } else {
-      rnnc_mve_matmul_s16_s64(m55_gru_l1f_x_w + 3 * j * 4, m55_gru_l1f_x_b + 3 * j, m55_gru_l1f_x_m + 3 * j, m55_gru_l1f_x_s + 3 * j, 2, x, 3 * n, 4, xg);
-      rnnc_mve_matmul_s16_s64(m55_gru_l1f_h_w + 3 * j * 6, m55_gru_l1f_h_b + 3 * j, m55_gru_l1f_h_m + 3 * j, m55_gru_l1f_h_s + 3 * j, 2, h, 3 * n, 6, hg);
+      rnnc_mve_matmul_s16_s64(m55_gru_l1f_x_w + 3 * j * 4,
+          m55_gru_l1f_x_b + 3 * j, m55_gru_l1f_x_m + 3 * j, m55_gru_l1f_x_s + 3 * j,
+          /*pre_shift=*/2, x, /*rows=*/3 * n, /*cols=*/4, xg);
+      rnnc_mve_matmul_s16_s64(m55_gru_l1f_h_w + 3 * j * 6,
+          m55_gru_l1f_h_b + 3 * j, m55_gru_l1f_h_m + 3 * j, m55_gru_l1f_h_s + 3 * j,
+          /*pre_shift=*/2, h, /*rows=*/3 * n, /*cols=*/6, hg);
     }
     for (u = 0; u < n; u++) {
       int16_t r = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
@@ -376,12 +390,19 @@ static void m55_gru_l2f_step(int16_t *h, const int16_t *x) {
   int32_t hg[15];
   int16_t rh[5];
   int32_t j;
-  rnnc_mve_matmul_s16_s64(m55_gru_l2f_x_w, m55_gru_l2f_x_b, m55_gru_l2f_x_m, m55_gru_l2f_x_s, 2, x, 15, 6, xg);
-  rnnc_mve_matmul_s16_s64(m55_gru_l2f_h_w, m55_gru_l2f_h_b, m55_gru_l2f_h_m, m55_gru_l2f_h_s, 1, h, 10, 5, hg);
+  rnnc_mve_matmul_s16_s64(m55_gru_l2f_x_w,
+      m55_gru_l2f_x_b, m55_gru_l2f_x_m, m55_gru_l2f_x_s,
+      /*pre_shift=*/2, x, /*rows=*/15, /*cols=*/6, xg);
+  rnnc_mve_matmul_s16_s64(m55_gru_l2f_h_w,
+      NULL, m55_gru_l2f_h_m, m55_gru_l2f_h_s,
+      /*pre_shift=*/1, h, /*rows=*/10, /*cols=*/5, hg);
   for (j = 0; j < 5; j++) {
-    rh[j] = rnnc_mul_rshr_s16(rnnc_lut_sigmoid_q15(m55_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]))), h[j], 15);
+    int16_t r = rnnc_lut_sigmoid_q15(m55_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
+    rh[j] = rnnc_mul_rshr_s16(r, h[j], 15);
   }
-  rnnc_mve_matmul_s16_s64(m55_gru_l2f_h_w + 50, m55_gru_l2f_h_b + 10, m55_gru_l2f_h_m + 10, m55_gru_l2f_h_s + 10, 1, rh, 5, 5, hg + 10);
+  rnnc_mve_matmul_s16_s64(m55_gru_l2f_h_w + 50,
+      NULL, m55_gru_l2f_h_m + 10, m55_gru_l2f_h_s + 10,
+      /*pre_shift=*/1, rh, /*rows=*/5, /*cols=*/5, hg + 10);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 5; j++) {
     int16_t z = rnnc_lut_sigmoid_q15(m55_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[5 + j], hg[5 + j])));
@@ -401,12 +422,19 @@ static void m55_gru_l2b_step(int16_t *h, const int16_t *x) {
   int32_t hg[15];
   int16_t rh[5];
   int32_t j;
-  rnnc_mve_matmul_s16_s64(m55_gru_l2b_x_w, m55_gru_l2b_x_b, m55_gru_l2b_x_m, m55_gru_l2b_x_s, 2, x, 15, 6, xg);
-  rnnc_mve_matmul_s16_s64(m55_gru_l2b_h_w, m55_gru_l2b_h_b, m55_gru_l2b_h_m, m55_gru_l2b_h_s, 2, h, 10, 5, hg);
+  rnnc_mve_matmul_s16_s64(m55_gru_l2b_x_w,
+      m55_gru_l2b_x_b, m55_gru_l2b_x_m, m55_gru_l2b_x_s,
+      /*pre_shift=*/2, x, /*rows=*/15, /*cols=*/6, xg);
+  rnnc_mve_matmul_s16_s64(m55_gru_l2b_h_w,
+      NULL, m55_gru_l2b_h_m, m55_gru_l2b_h_s,
+      /*pre_shift=*/2, h, /*rows=*/10, /*cols=*/5, hg);
   for (j = 0; j < 5; j++) {
-    rh[j] = rnnc_mul_rshr_s16(rnnc_lut_sigmoid_q15(m55_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j]))), h[j], 15);
+    int16_t r = rnnc_lut_sigmoid_q15(m55_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
+    rh[j] = rnnc_mul_rshr_s16(r, h[j], 15);
   }
-  rnnc_mve_matmul_s16_s64(m55_gru_l2b_h_w + 50, m55_gru_l2b_h_b + 10, m55_gru_l2b_h_m + 10, m55_gru_l2b_h_s + 10, 2, rh, 5, 5, hg + 10);
+  rnnc_mve_matmul_s16_s64(m55_gru_l2b_h_w + 50,
+      NULL, m55_gru_l2b_h_m + 10, m55_gru_l2b_h_s + 10,
+      /*pre_shift=*/2, rh, /*rows=*/5, /*cols=*/5, hg + 10);
   /* All of h is read above before any of it is written below. */
   for (j = 0; j < 5; j++) {
     int16_t z = rnnc_lut_sigmoid_q15(m55_gru_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[5 + j], hg[5 + j])));
@@ -420,7 +448,9 @@ static void m55_gru_l2b_step(int16_t *h, const int16_t *x) {
 static void m55_gru_l3_dense(const int16_t *x, int16_t *y) {
   int32_t acc[3];
   int32_t j;
-  rnnc_mve_matmul_s16_s64(m55_gru_l3_w, m55_gru_l3_b, m55_gru_l3_m, m55_gru_l3_s, 2, x, 3, 10, acc);
+  rnnc_mve_matmul_s16_s64(m55_gru_l3_w,
+      m55_gru_l3_b, m55_gru_l3_m, m55_gru_l3_s,
+      /*pre_shift=*/2, x, /*rows=*/3, /*cols=*/10, acc);
   for (j = 0; j < 3; j++) y[j] = rnnc_lut_sigmoid_q15(m55_gru_sigmoid, 9, rnnc_sat_s16(acc[j]));
 }
 

@@ -60,7 +60,8 @@ static const int16_t m55_lstm_l0f_c0[8] = {
   -4539, 5157, 5179, -5621, -2217, 3159, 875, -5539
 };
 
-/* layer 0 input product (gates i, f, g, o): 32×4 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 1) */
+/* layer 0 input product (gates i, f, g, o): 32x4 int16 weights
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 1 */
 static const int16_t m55_lstm_l0f_x_w[128] = {
   15446, 15520, -32767, 26721, -5742, -32767, 24002, 32206, -24557, -23009, -32767, -8244,
   25385, -23163, -12618, 32767, -30262, -17206, -32767, -11449, -19515, -20268, -9564, -32767,
@@ -97,7 +98,8 @@ static const uint8_t m55_lstm_l0f_x_s[32] = {
   46, 46, 46, 46, 46, 46, 46, 47, 46, 46, 46, 46, 46, 47, 46, 46
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): 32×8 int16 weights, rows unit by unit, row-major (int64 accumulator, pre-shift 2) */
+/* layer 0 recurrent product (gates i, f, g, o): 32x8 int16 weights, no bias
+ * rows unit by unit, row-major, int64 accumulator, pre-shift 2 */
 static const int16_t m55_lstm_l0f_h_w[256] = {
   -12707, 24144, 12070, -9460, 24363, 32767, 25689, -18226, 28505, -24217, -19090, 23149,
   -23672, 7872, 32767, 9603, 28054, -28622, -32767, 25556, -28392, 28279, 5815, 18136,
@@ -123,14 +125,6 @@ static const int16_t m55_lstm_l0f_h_w[256] = {
   14060, 26118, 21315, -32767
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m55_lstm_l0f_h_b[32] = {
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
 static const int32_t m55_lstm_l0f_h_m[32] = {
   1450937653, 1579800405, 1523637519, 1401026461, 1547461606, 1539613320, 1609670923, 1637703139,
@@ -145,7 +139,8 @@ static const uint8_t m55_lstm_l0f_h_s[32] = {
   47, 47, 47, 47, 48, 47, 47, 47, 47, 47, 47, 47, 47, 47, 47, 47
 };
 
-/* layer 1 dense product: 4×8 int16 weights, row-major (int64 accumulator, pre-shift 2) */
+/* layer 1 dense product: 4x8 int16 weights
+ * row-major, int64 accumulator, pre-shift 2 */
 static const int16_t m55_lstm_l1_w[32] = {
   29538, -7823, 28615, -32767, -15592, -31962, -2680, 2322, -9290, -23071, 28544, -29437,
   -3800, 18401, -32767, -23764, -32216, 11088, 27158, 32767, -30286, -32578, -12399, 26994,
@@ -180,8 +175,12 @@ static void m55_lstm_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 8; j++) {
     int16_t i, f, g, o;
-    rnnc_mve_block4_s16_s64(m55_lstm_l0f_x_w + j * 16, m55_lstm_l0f_x_b + 4 * j, m55_lstm_l0f_x_m + 4 * j, m55_lstm_l0f_x_s + 4 * j, 1, x, 4, xg);
-    rnnc_mve_block4_s16_s64(m55_lstm_l0f_h_w + j * 32, m55_lstm_l0f_h_b + 4 * j, m55_lstm_l0f_h_m + 4 * j, m55_lstm_l0f_h_s + 4 * j, 2, h, 8, hg);
+    rnnc_mve_block4_s16_s64(m55_lstm_l0f_x_w + j * 16,
+        m55_lstm_l0f_x_b + 4 * j, m55_lstm_l0f_x_m + 4 * j, m55_lstm_l0f_x_s + 4 * j,
+        /*pre_shift=*/1, x, /*cols=*/4, xg);
+    rnnc_mve_block4_s16_s64(m55_lstm_l0f_h_w + j * 32,
+        NULL, m55_lstm_l0f_h_m + 4 * j, m55_lstm_l0f_h_s + 4 * j,
+        /*pre_shift=*/2, h, /*cols=*/8, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m55_lstm_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -196,7 +195,9 @@ static void m55_lstm_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
 static void m55_lstm_l1_dense(const int16_t *x, int16_t *y) {
   int32_t acc[4];
   int32_t j;
-  rnnc_mve_matmul_s16_s64(m55_lstm_l1_w, m55_lstm_l1_b, m55_lstm_l1_m, m55_lstm_l1_s, 2, x, 4, 8, acc);
+  rnnc_mve_matmul_s16_s64(m55_lstm_l1_w,
+      m55_lstm_l1_b, m55_lstm_l1_m, m55_lstm_l1_s,
+      /*pre_shift=*/2, x, /*rows=*/4, /*cols=*/8, acc);
   for (j = 0; j < 4; j++) y[j] = rnnc_relu_s16(rnnc_sat_s16(acc[j]));
 }
 

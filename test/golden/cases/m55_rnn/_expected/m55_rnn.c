@@ -65,7 +65,8 @@ static const int16_t m55_rnn_l0b_h0[6] = {
   -29850, -22871, -17518, 23569, 3269, -28879
 };
 
-/* layer 0 input product: 6×5 int8 weights, row-major (int32 accumulator) */
+/* layer 0 input product: 6x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t m55_rnn_l0f_x_w[30] = {
   108, -35, 127, 107, 57, -127, -91, -94, -67, 38, -5, -42, -98, 127, 121, 54,
   59, 38, -127, -47, 127, 109, -58, -40, -62, -58, -35, 16, 127, -48
@@ -86,16 +87,12 @@ static const uint8_t m55_rnn_l0f_x_s[6] = {
   38, 38, 38, 38, 38, 38
 };
 
-/* layer 0 recurrent product: 6×6 int8 weights, row-major (int32 accumulator) */
+/* layer 0 recurrent product: 6x6 int8 weights, no bias
+ * row-major, int32 accumulator */
 static const int8_t m55_rnn_l0f_h_w[36] = {
   -126, 50, -111, -127, -89, -115, 57, 93, 60, -26, 101, 127, 29, 2, 127, 74,
   112, 11, -22, 25, 24, 95, 20, 127, -127, -57, -66, -106, 80, -91, -31, 0,
   127, 45, 74, 88
-};
-
-/* layer 0 recurrent product: int32 bias at the accumulator scale */
-static const int32_t m55_rnn_l0f_h_b[6] = {
-  0, 0, 0, 0, 0, 0
 };
 
 /* layer 0 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -108,7 +105,8 @@ static const uint8_t m55_rnn_l0f_h_s[6] = {
   40, 40, 40, 40, 40, 40
 };
 
-/* layer 0 input product: 6×5 int8 weights, row-major (int32 accumulator) */
+/* layer 0 input product: 6x5 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t m55_rnn_l0b_x_w[30] = {
   20, -77, 127, 44, -110, 127, -80, -34, -20, 79, 110, 110, -127, -94, -49, 127,
   -18, -47, 90, 110, 86, 127, 32, -37, 123, 127, -61, -30, 9, -87
@@ -129,16 +127,12 @@ static const uint8_t m55_rnn_l0b_x_s[6] = {
   38, 39, 38, 38, 38, 39
 };
 
-/* layer 0 recurrent product: 6×6 int8 weights, row-major (int32 accumulator) */
+/* layer 0 recurrent product: 6x6 int8 weights, no bias
+ * row-major, int32 accumulator */
 static const int8_t m55_rnn_l0b_h_w[36] = {
   56, -86, -58, 127, 116, -20, 29, -119, 59, 97, -89, 127, -99, -127, -83, -54,
   13, 38, 100, -52, -49, -127, -37, -47, 102, -127, 85, 34, -18, 115, 1, 127,
   125, -1, -16, 58
-};
-
-/* layer 0 recurrent product: int32 bias at the accumulator scale */
-static const int32_t m55_rnn_l0b_h_b[6] = {
-  0, 0, 0, 0, 0, 0
 };
 
 /* layer 0 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -151,7 +145,8 @@ static const uint8_t m55_rnn_l0b_h_s[6] = {
   40, 40, 40, 40, 40, 40
 };
 
-/* layer 1 input product: 3×6 int8 weights, row-major (int32 accumulator) */
+/* layer 1 input product: 3x6 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t m55_rnn_l1f_x_w[18] = {
   127, 115, -15, 31, -12, 38, -101, -29, -46, 118, -127, 66, -31, -62, -74, -54,
   127, -4
@@ -172,14 +167,10 @@ static const uint8_t m55_rnn_l1f_x_s[3] = {
   43, 43, 43
 };
 
-/* layer 1 recurrent product: 3×3 int8 weights, row-major (int32 accumulator) */
+/* layer 1 recurrent product: 3x3 int8 weights, no bias
+ * row-major, int32 accumulator */
 static const int8_t m55_rnn_l1f_h_w[9] = {
   38, 127, -79, -105, 95, 127, 115, -51, 127
-};
-
-/* layer 1 recurrent product: int32 bias at the accumulator scale */
-static const int32_t m55_rnn_l1f_h_b[3] = {
-  0, 0, 0
 };
 
 /* layer 1 recurrent product: requantization multipliers in [2^30, 2^31) */
@@ -192,7 +183,8 @@ static const uint8_t m55_rnn_l1f_h_s[3] = {
   37, 36, 38
 };
 
-/* layer 2 dense product: 2×3 int8 weights, row-major (int32 accumulator) */
+/* layer 2 dense product: 2x3 int8 weights
+ * row-major, int32 accumulator */
 static const int8_t m55_rnn_l2_w[6] = {
   50, -127, -74, 27, 127, 50
 };
@@ -218,8 +210,12 @@ static void m55_rnn_l0f_step(int16_t *h, const int16_t *x) {
   int32_t xg[6];
   int32_t hg[6];
   int32_t j;
-  rnnc_mve_matmul_s8_s32(m55_rnn_l0f_x_w, m55_rnn_l0f_x_b, m55_rnn_l0f_x_m, m55_rnn_l0f_x_s, 0, x, 6, 5, xg);
-  rnnc_mve_matmul_s8_s32(m55_rnn_l0f_h_w, m55_rnn_l0f_h_b, m55_rnn_l0f_h_m, m55_rnn_l0f_h_s, 0, h, 6, 6, hg);
+  rnnc_mve_matmul_s8_s32(m55_rnn_l0f_x_w,
+      m55_rnn_l0f_x_b, m55_rnn_l0f_x_m, m55_rnn_l0f_x_s,
+      /*pre_shift=*/0, x, /*rows=*/6, /*cols=*/5, xg);
+  rnnc_mve_matmul_s8_s32(m55_rnn_l0f_h_w,
+      NULL, m55_rnn_l0f_h_m, m55_rnn_l0f_h_s,
+      /*pre_shift=*/0, h, /*rows=*/6, /*cols=*/6, hg);
   for (j = 0; j < 6; j++) {
     h[j] = rnnc_lut_tanh_q15(m55_rnn_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -231,8 +227,12 @@ static void m55_rnn_l0b_step(int16_t *h, const int16_t *x) {
   int32_t xg[6];
   int32_t hg[6];
   int32_t j;
-  rnnc_mve_matmul_s8_s32(m55_rnn_l0b_x_w, m55_rnn_l0b_x_b, m55_rnn_l0b_x_m, m55_rnn_l0b_x_s, 0, x, 6, 5, xg);
-  rnnc_mve_matmul_s8_s32(m55_rnn_l0b_h_w, m55_rnn_l0b_h_b, m55_rnn_l0b_h_m, m55_rnn_l0b_h_s, 0, h, 6, 6, hg);
+  rnnc_mve_matmul_s8_s32(m55_rnn_l0b_x_w,
+      m55_rnn_l0b_x_b, m55_rnn_l0b_x_m, m55_rnn_l0b_x_s,
+      /*pre_shift=*/0, x, /*rows=*/6, /*cols=*/5, xg);
+  rnnc_mve_matmul_s8_s32(m55_rnn_l0b_h_w,
+      NULL, m55_rnn_l0b_h_m, m55_rnn_l0b_h_s,
+      /*pre_shift=*/0, h, /*rows=*/6, /*cols=*/6, hg);
   for (j = 0; j < 6; j++) {
     h[j] = rnnc_lut_tanh_q15(m55_rnn_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -244,8 +244,12 @@ static void m55_rnn_l1f_step(int16_t *h, const int16_t *x) {
   int32_t xg[3];
   int32_t hg[3];
   int32_t j;
-  rnnc_mve_matmul_s8_s32(m55_rnn_l1f_x_w, m55_rnn_l1f_x_b, m55_rnn_l1f_x_m, m55_rnn_l1f_x_s, 0, x, 3, 6, xg);
-  rnnc_mve_matmul_s8_s32(m55_rnn_l1f_h_w, m55_rnn_l1f_h_b, m55_rnn_l1f_h_m, m55_rnn_l1f_h_s, 0, h, 3, 3, hg);
+  rnnc_mve_matmul_s8_s32(m55_rnn_l1f_x_w,
+      m55_rnn_l1f_x_b, m55_rnn_l1f_x_m, m55_rnn_l1f_x_s,
+      /*pre_shift=*/0, x, /*rows=*/3, /*cols=*/6, xg);
+  rnnc_mve_matmul_s8_s32(m55_rnn_l1f_h_w,
+      NULL, m55_rnn_l1f_h_m, m55_rnn_l1f_h_s,
+      /*pre_shift=*/0, h, /*rows=*/3, /*cols=*/3, hg);
   for (j = 0; j < 3; j++) {
     h[j] = rnnc_relu_s16(rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
   }
@@ -254,7 +258,9 @@ static void m55_rnn_l1f_step(int16_t *h, const int16_t *x) {
 /* layer 2: dense, 2 units, softmax, output with 15 fractional bits */
 static void m55_rnn_l2_dense(const int16_t *x, int16_t *y) {
   int32_t acc[2];
-  rnnc_mve_matmul_s8_s32(m55_rnn_l2_w, m55_rnn_l2_b, m55_rnn_l2_m, m55_rnn_l2_s, 0, x, 2, 3, acc);
+  rnnc_mve_matmul_s8_s32(m55_rnn_l2_w,
+      m55_rnn_l2_b, m55_rnn_l2_m, m55_rnn_l2_s,
+      /*pre_shift=*/0, x, /*rows=*/2, /*cols=*/3, acc);
   /* z = sat16(acc) with 9 fractional bits; e = exp(-(max - z)) from the exp table
    * (input Q4.11); y = e / sum(e) in Q0.15, by restoring division. */
   rnnc_softmax_q15(m55_rnn_exp, 8, acc, y, 2, 9, 11);
