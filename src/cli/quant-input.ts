@@ -47,7 +47,7 @@ export function quantizerOptionsGiven(o: QuantCliOptions): string[] {
   dataOptions(o);
   const given: Array<[string, boolean]> = [
     [o.calib !== undefined ? '--calib' : '--data', o.data !== undefined], ['--weights', o.weights !== 'int8'], ['--lut-size', o.lutSize !== undefined],
-    ['--percentile', pipeline.percentile !== 100], ['--margin', pipeline.margin !== DEFAULT_MARGIN],
+    ['--percentile', pipeline.percentile !== 100], ['--margin', pipeline.margin !== DEFAULT_MARGIN], ['--cell', pipeline.cell !== 'auto'],
     ['--window', o.window !== undefined], ['--horizon', o.horizon !== undefined], ['--stride', o.stride !== undefined],
     ['--id-column', o.idColumn !== undefined], ['--label-column', o.labelColumn !== undefined], ['--features', o.features !== undefined],
   ];

@@ -10,6 +10,7 @@ import { type CalibData, DEFAULT_MARGIN, type PipelineOptions, type PipelineResu
 import type { CliIo } from './context.js';
 import { RANGES, oneOf, rangeText, real, windowOptions } from './numbers.js';
 import { VERSION } from './version.js';
+import { CELL_CHOICES, type CellChoice } from '../quantize/cells.js';
 
 export interface QuantCliOptions {
   /** --data (or its alias --calib): calibration data. */
@@ -27,6 +28,8 @@ export interface QuantCliOptions {
   lutSize?: string;
   percentile: string;
   margin: string;
+  /** LSTM cell format: int16, int32 or auto (chosen by measured error with --data). */
+  cell: string;
 }
 
 /** Adds --data (alias --calib), --weights, --lut-size, --percentile, --margin and the data-file options to a command. */
@@ -38,6 +41,7 @@ export function addQuantOptions(cmd: Command): Command {
     .option('--lut-size <n>', `sigmoid/tanh table entries: ${LUT_SIZES.join(', ')} (default ${defaultLutSize(8)} with int8, ${defaultLutSize(16)} with int16)`)
     .option('--percentile <p>', `calibrated range = this percentile of |x|, in ${rangeText(RANGES.percentile)} (100: max-abs)`, '100')
     .option('--margin <m>', `headroom factor over calibrated ranges, in ${rangeText(RANGES.margin)}`, String(DEFAULT_MARGIN))
+    .option('--cell <type>', `LSTM cell state: ${CELL_CHOICES.join(', ')} (auto: the format with the least measured error on --data; docs/quantize.md)`, 'auto')
     .option('--window <n>', `data files: cut one long series into windows of n steps, ${rangeText(RANGES.window)} (as rnnc train)`)
     .option('--horizon <n>', `with --window: target this many rows after the window, ${rangeText(RANGES.horizon)}`)
     .option('--stride <n>', `with --window: rows between window starts, ${rangeText(RANGES.stride)} (default 1)`)
@@ -64,6 +68,10 @@ export function parseWeights(s: string): 8 | 16 {
   return usage(`--weights: expected int8 or int16, got '${s}'`);
 }
 
+export function parseCell(s: string): CellChoice {
+  return (CELL_CHOICES as readonly string[]).includes(s) ? s as CellChoice : usage(`--cell: expected ${CELL_CHOICES.join(', ')}, got '${s}'`);
+}
+
 export function parseLutSize(s: string): number {
   return oneOf('--lut-size', s, LUT_SIZES);
 }
@@ -83,6 +91,7 @@ export function pipelineOptions(o: QuantCliOptions): PipelineOptions {
     ...(o.lutSize !== undefined ? { lutSize: parseLutSize(o.lutSize) } : {}),
     percentile: real('--percentile', o.percentile, RANGES.percentile),
     margin: real('--margin', o.margin, RANGES.margin),
+    cell: parseCell(o.cell),
     producer: `rnnc ${VERSION}`,
   };
 }

@@ -45,9 +45,9 @@ export const DEFAULT_MARGIN = 1.25;
  * be worse than a default that saturates rarely).
  */
 export const NO_CALIBRATION_WARNING =
-  `no calibration data (--calib): formats come from default ranges (normalised input ±${DEFAULT_RANGES.input}, ` +
+  `no calibration data (--data): formats come from default ranges (normalised input ±${DEFAULT_RANGES.input}, ` +
   `LSTM cell ±${DEFAULT_RANGES.cell}, dense ±${DEFAULT_RANGES.dense}), not from your data: values beyond them saturate, ` +
-  'much smaller ones lose resolution; pass representative sequences with --calib';
+  'much smaller ones lose resolution; pass representative sequences with --data';
 
 export function quantizeWithData(model: FloatModel, data: CalibData | undefined, opts: PipelineOptions = {}): PipelineResult {
   const margin = opts.margin ?? DEFAULT_MARGIN;

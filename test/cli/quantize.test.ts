@@ -46,6 +46,22 @@ describe('rnnc quantize', () => {
     expect(q.meta.quantization.calibration).toMatchObject({ sequences: 3, timesteps: 36 });
   });
 
+  it('--cell: int32 and int16 fix the LSTM cell type; auto records the measured candidates; a bad value exits 2', async () => {
+    const cellOf = (f: string) => (JSON.parse(readFileSync(p(f), 'utf8')) as { layers: Array<{ cell?: { bits: number } }> }).layers[0]!.cell!.bits;
+    for (const [cell, bits] of [['int32', 32], ['int16', 16]] as const) {
+      const r = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p(`cell-${cell}.q.json`), '--cell', cell);
+      expect(r.exitCode).toBe(0);
+      expect(cellOf(`cell-${cell}.q.json`)).toBe(bits);
+    }
+    expect((await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('cell-auto.q.json'))).exitCode).toBe(0);
+    const auto = JSON.parse(readFileSync(p('cell-auto.q.json'), 'utf8')) as { meta: { quantization: { cells: Array<{ layer: number; candidates: unknown[] }> } } };
+    expect(auto.meta.quantization.cells.map((d) => d.layer)).toEqual([0]);
+    expect(auto.meta.quantization.cells[0]!.candidates.length).toBeGreaterThan(2);
+    const bad = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('bad.q.json'), '--cell', 'int8');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toBe("rnnc: --cell: expected int16, int32, auto, got 'int8'");
+  });
+
   it('int16 weights, --json report, --eval JSON and CSV', async () => {
     const r = await rnnc('quantize', p('m.json'), '--calib', p('calib.json'), '-o', p('m16.q.json'), '--weights', 'int16', '--eval', p('eval.json'), '--json');
     expect(r.exitCode).toBe(0);
