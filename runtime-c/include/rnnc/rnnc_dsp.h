@@ -182,7 +182,7 @@ RNNC_DSP_INLINE int32_t rnnc_dsp_requant_s32(int32_t acc, int32_t m, int t) {
   acc = RNNC_DSP_SMLALD(RNNC_DSP_SXTB16_ROR8(q), v23, acc)
 
 /** One 4-row block of int8 weights (dsp packing, 4 * cols bytes at w), int32
- *  accumulators: out[0..3] for rows bias[0..3]. Always inlined so fused cells keep
+ *  accumulators: out[0..3] for rows bias[0..3] (from 0 when bias is NULL). Always inlined so fused cells keep
  *  their pointers in registers. */
 RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
                                             const uint8_t *shift, int32_t pre_shift, const int16_t *v,

@@ -148,8 +148,8 @@ export interface GruFusedCtx extends StepCtx, GateCtx {
   partial: 'grufused';
   group: number;
   groupRows: number;
-  /** First rows of the r, z and n 4-row blocks of a full group. */
-  blocks: readonly number[];
+  /** The r, z and n 4-row blocks of a full group: first row (C expression), offset in xg/hg. */
+  blocks: ReadonlyArray<{ row: string; out: string }>;
 }
 
 /** One direction of a recurrent layer as its partial template sees it. */

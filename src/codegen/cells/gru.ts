@@ -28,7 +28,7 @@ export function planGru(layer: QGruLayer, dir: QDirection, index: number, d: 'f'
     units: u, x: x.ctx, h: h.ctx, tanh: env.tanh, log2: env.log2Lut, ...gateCall(layer, env),
   };
   const ctx: GruCtx | GruFusedCtx = fused
-    ? { partial: 'grufused', ...step, group: GROUP, groupRows: 3 * GROUP, blocks: [0, 4, 8] }
+    ? { partial: 'grufused', ...step, group: GROUP, groupRows: 3 * GROUP, blocks: [0, 4, 8].map((k) => ({ row: k ? `3 * j + ${k}` : '3 * j', out: k ? ` + ${k}` : '' })) }
     : { partial: 'gru', ...step, resetAfter: layer.resetAfter, z: u, n: 2 * u, zRows: 2 * u, nWeights: env.kernels.segmentOffset(2 * u, u, env.weightBits) };
   return {
     ctx,

@@ -342,12 +342,12 @@ static void m4_lastidx_l1f_step(int16_t *h, const int16_t *x) {
     n = 3 - j < 4 ? 3 - j : 4;
     if (n == 4) {
       /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 0) * 8,
-          m4_lastidx_l1f_x_b + 3 * j + 0, m4_lastidx_l1f_x_m + 3 * j + 0, m4_lastidx_l1f_x_s + 3 * j + 0,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 0);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 0) * 3,
-          m4_lastidx_l1f_h_b + 3 * j + 0, m4_lastidx_l1f_h_m + 3 * j + 0, m4_lastidx_l1f_h_s + 3 * j + 0,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 0);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j) * 8,
+          m4_lastidx_l1f_x_b + 3 * j, m4_lastidx_l1f_x_m + 3 * j, m4_lastidx_l1f_x_s + 3 * j,
+          /*pre_shift=*/0, x, /*cols=*/8, xg);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j) * 3,
+          m4_lastidx_l1f_h_b + 3 * j, m4_lastidx_l1f_h_m + 3 * j, m4_lastidx_l1f_h_s + 3 * j,
+          /*pre_shift=*/0, h, /*cols=*/3, hg);
       rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 4) * 8,
           m4_lastidx_l1f_x_b + 3 * j + 4, m4_lastidx_l1f_x_m + 3 * j + 4, m4_lastidx_l1f_x_s + 3 * j + 4,
           /*pre_shift=*/0, x, /*cols=*/8, xg + 4);
@@ -395,12 +395,12 @@ static void m4_lastidx_l1b_step(int16_t *h, const int16_t *x) {
     n = 3 - j < 4 ? 3 - j : 4;
     if (n == 4) {
       /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 0) * 8,
-          m4_lastidx_l1b_x_b + 3 * j + 0, m4_lastidx_l1b_x_m + 3 * j + 0, m4_lastidx_l1b_x_s + 3 * j + 0,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 0);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 0) * 3,
-          m4_lastidx_l1b_h_b + 3 * j + 0, m4_lastidx_l1b_h_m + 3 * j + 0, m4_lastidx_l1b_h_s + 3 * j + 0,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 0);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j) * 8,
+          m4_lastidx_l1b_x_b + 3 * j, m4_lastidx_l1b_x_m + 3 * j, m4_lastidx_l1b_x_s + 3 * j,
+          /*pre_shift=*/0, x, /*cols=*/8, xg);
+      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j) * 3,
+          m4_lastidx_l1b_h_b + 3 * j, m4_lastidx_l1b_h_m + 3 * j, m4_lastidx_l1b_h_s + 3 * j,
+          /*pre_shift=*/0, h, /*cols=*/3, hg);
       rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 4) * 8,
           m4_lastidx_l1b_x_b + 3 * j + 4, m4_lastidx_l1b_x_m + 3 * j + 4, m4_lastidx_l1b_x_s + 3 * j + 4,
           /*pre_shift=*/0, x, /*cols=*/8, xg + 4);

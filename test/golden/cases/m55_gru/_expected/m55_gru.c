@@ -343,12 +343,12 @@ static void m55_gru_l1f_step(int16_t *h, const int16_t *x) {
     n = 6 - j < 4 ? 6 - j : 4;
     if (n == 4) {
       /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 0) * 4,
-          m55_gru_l1f_x_b + 3 * j + 0, m55_gru_l1f_x_m + 3 * j + 0, m55_gru_l1f_x_s + 3 * j + 0,
-          /*pre_shift=*/2, x, /*cols=*/4, xg + 0);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 0) * 6,
-          m55_gru_l1f_h_b + 3 * j + 0, m55_gru_l1f_h_m + 3 * j + 0, m55_gru_l1f_h_s + 3 * j + 0,
-          /*pre_shift=*/2, h, /*cols=*/6, hg + 0);
+      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j) * 4,
+          m55_gru_l1f_x_b + 3 * j, m55_gru_l1f_x_m + 3 * j, m55_gru_l1f_x_s + 3 * j,
+          /*pre_shift=*/2, x, /*cols=*/4, xg);
+      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j) * 6,
+          m55_gru_l1f_h_b + 3 * j, m55_gru_l1f_h_m + 3 * j, m55_gru_l1f_h_s + 3 * j,
+          /*pre_shift=*/2, h, /*cols=*/6, hg);
       rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 4) * 4,
           m55_gru_l1f_x_b + 3 * j + 4, m55_gru_l1f_x_m + 3 * j + 4, m55_gru_l1f_x_s + 3 * j + 4,
           /*pre_shift=*/2, x, /*cols=*/4, xg + 4);
