@@ -5,7 +5,7 @@
 //            (input Q4.11 of −(z_j − max), 16 units of range);  y_j = divQ15(e_j, Σ e)  Q0.15
 import type { QDenseLayer } from '../ir/qmodel.js';
 import { matmul } from './matmul.js';
-import { divQ15, lutLookup, lutSigmoid, lutTanh, rescaleS16, satS16 } from './ops.js';
+import { lutSigmoid, lutTanh, reluS16, satS16, softmaxQ15 } from './ops.js';
 import type { FixedContext } from './cells/types.js';
 
 /** Fractional bits of the exp table's input (Q4.11: 0 to 16). */
@@ -21,7 +21,7 @@ export function denseFixed(layer: QDenseLayer, x: ArrayLike<number>, ctx: FixedC
       for (let j = 0; j < y.length; j++) y[j] = satS16(acc[j]!);
       break;
     case 'relu':
-      for (let j = 0; j < y.length; j++) y[j] = Math.max(0, satS16(acc[j]!));
+      for (let j = 0; j < y.length; j++) y[j] = reluS16(satS16(acc[j]!));
       break;
     case 'tanh':
       for (let j = 0; j < y.length; j++) y[j] = lutTanh(tanh, ctx.log2Lut, satS16(acc[j]!));
@@ -31,14 +31,7 @@ export function denseFixed(layer: QDenseLayer, x: ArrayLike<number>, ctx: FixedC
       break;
     case 'softmax': {
       if (!expTable || layer.logitFrac === undefined) throw new Error('softmax layer without exp table or logitFrac');
-      let max = -32768;
-      for (let j = 0; j < y.length; j++) { acc[j] = satS16(acc[j]!); if (acc[j]! > max) max = acc[j]!; }
-      let sum = 0;
-      for (let j = 0; j < y.length; j++) {
-        acc[j] = lutLookup(expTable, ctx.log2Lut, rescaleS16(max - acc[j]!, layer.logitFrac, EXP_FRAC));
-        sum += acc[j]!;
-      }
-      for (let j = 0; j < y.length; j++) y[j] = divQ15(acc[j]!, sum);
+      softmaxQ15(expTable, ctx.log2Lut, acc, y, layer.logitFrac, EXP_FRAC);
       break;
     }
   }

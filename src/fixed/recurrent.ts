@@ -12,7 +12,7 @@
 import type { QDirection, QRecurrentLayer } from '../ir/qmodel.js';
 import { lastOutputOf } from '../ir/model.js';
 import type { FixedCellSpec, FixedCellState, FixedContext, FixedScratch } from './cells/types.js';
-import { rshrS32 } from './ops.js';
+import { avgS16 } from './ops.js';
 
 /** A direction's state before its first step: its initial state h0 / c0, or zeros. */
 export function initialState(units: number, dir: QDirection): FixedCellState {
@@ -29,7 +29,7 @@ export function newScratch(layer: QRecurrentLayer): FixedScratch {
 
 /** Bidirectional merge: concat keeps Q0.15; sum is rshr(a + b, 1) in Q1.14. */
 function merge(a: Int16Array, b: Int16Array, mode: 'concat' | 'sum'): Int16Array {
-  if (mode === 'sum') return a.map((v, i) => rshrS32(v + b[i]!, 1));
+  if (mode === 'sum') return a.map((v, i) => avgS16(v, b[i]!));
   const out = new Int16Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);

@@ -83,6 +83,8 @@ describe('golden emitted C', () => {
     it(name, async () => {
       const c = getCase(name);
       for (const f of c.files) await expect(f.content).toMatchFileSnapshot(join(CASES, name, '_expected', f.name));
+      // The emitted C is ASCII: a toolchain's source charset must not matter.
+      for (const f of c.files) expect(f.content.match(/[^\x00-\x7f]/g) ?? [], f.name).toEqual([]);
       // A renamed model or case leaves no stale file behind.
       const dir = join(CASES, name, '_expected');
       const stale = existsSync(dir) ? readdirSync(dir).filter((f) => !c.files.some((x) => x.name === f)) : [];
