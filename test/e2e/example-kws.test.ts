@@ -64,7 +64,7 @@ describe('conv1d → GRU → dense on the generated data', () => {
     expect(model.layers[0]!.kernelSize).toBe(3);
     expect(model.meta.classes).toEqual(CLASSES);
 
-    const q = await rnnc(['quantize', p('kws.json'), '--calib', p('train.csv'), '--eval', p('test.csv'), '--json', '-o', p('kws.q.json')]);
+    const q = await rnnc(['quantize', p('kws.json'), '--data', p('train.csv'), '--eval', p('test.csv'), '--json', '-o', p('kws.q.json')]);
     expect(q.exitCode, q.stderr).toBe(0);
     const report = JSON.parse(q.stdout) as { eval: { metric: string; examples: number; float: number; int8: number } };
     expect(report.eval).toMatchObject({ metric: 'accuracy', examples: 300 });
