@@ -25,7 +25,7 @@ rnnc train --data "$out/gestures.csv" --arch "lstm:16,dense:4:softmax" --epochs 
 rnnc inspect "$out/gesture.json"
 
 step "3. quantize: int8 weights, calibrated on the training data; accuracy on held-out data"
-rnnc quantize "$out/gesture.json" --calib "$out/gestures.csv" --eval "$out/gestures-test.csv" -o "$out/gesture.q.json"
+rnnc quantize "$out/gesture.json" --data "$out/gestures.csv" --eval "$out/gestures-test.csv" -o "$out/gesture.q.json"
 
 step "4. compile for the host, build with gcc, run the conformance test"
 rnnc compile "$out/gesture.q.json" --target host -o "$out/host" --emit-test
