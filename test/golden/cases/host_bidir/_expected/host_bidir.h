@@ -19,7 +19,7 @@
  * host_bidir_dequantize_output do this in float; define HOST_BIDIR_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * host_bidir_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/host_bidir_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef HOST_BIDIR_H
 #define HOST_BIDIR_H

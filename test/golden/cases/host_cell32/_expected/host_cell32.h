@@ -18,7 +18,7 @@
  * host_cell32_dequantize_output do this in float; define HOST_CELL32_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * host_cell32_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/host_cell32_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef HOST_CELL32_H
 #define HOST_CELL32_H

@@ -19,7 +19,7 @@
  * host_conv_dequantize_output do this in float; define HOST_CONV_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * host_conv_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/host_conv_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef HOST_CONV_H
 #define HOST_CONV_H

@@ -19,7 +19,7 @@
  * host_gru_dequantize_output do this in float; define HOST_GRU_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * host_gru_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/host_gru_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef HOST_GRU_H
 #define HOST_GRU_H

@@ -18,7 +18,7 @@
  * host_lstm_dequantize_output do this in float; define HOST_LSTM_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * host_lstm_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/host_lstm_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef HOST_LSTM_H
 #define HOST_LSTM_H

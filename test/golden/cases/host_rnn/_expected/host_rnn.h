@@ -19,7 +19,7 @@
  * host_rnn_dequantize_output do this in float; define HOST_RNN_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * host_rnn_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/host_rnn_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef HOST_RNN_H
 #define HOST_RNN_H

@@ -18,7 +18,7 @@
  * bidir_dequantize_output do this in float; define BIDIR_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * bidir_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/bidir_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef BIDIR_H
 #define BIDIR_H

@@ -20,7 +20,7 @@
  * m4_conv_dequantize_output do this in float; define M4_CONV_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * m4_conv_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/m4_conv_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef M4_CONV_H
 #define M4_CONV_H

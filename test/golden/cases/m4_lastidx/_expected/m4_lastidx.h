@@ -19,7 +19,7 @@
  * m4_lastidx_dequantize_output do this in float; define M4_LASTIDX_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * m4_lastidx_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/m4_lastidx_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef M4_LASTIDX_H
 #define M4_LASTIDX_H

@@ -20,7 +20,7 @@
  * m4_rnn_dequantize_output do this in float; define M4_RNN_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * m4_rnn_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/m4_rnn_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef M4_RNN_H
 #define M4_RNN_H

@@ -18,7 +18,7 @@
  * small_dequantize_output do this in float; define SMALL_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * small_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/small_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef SMALL_H
 #define SMALL_H

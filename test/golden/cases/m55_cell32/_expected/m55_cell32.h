@@ -18,7 +18,7 @@
  * m55_cell32_dequantize_output do this in float; define M55_CELL32_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * m55_cell32_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/m55_cell32_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef M55_CELL32_H
 #define M55_CELL32_H

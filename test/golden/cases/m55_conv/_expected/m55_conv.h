@@ -19,7 +19,7 @@
  * m55_conv_dequantize_output do this in float; define M55_CONV_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * m55_conv_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/m55_conv_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef M55_CONV_H
 #define M55_CONV_H

@@ -20,7 +20,7 @@
  * m55_gru_dequantize_output do this in float; define M55_GRU_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * m55_gru_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/m55_gru_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef M55_GRU_H
 #define M55_GRU_H

@@ -18,7 +18,7 @@
  * m55_lstm_dequantize_output do this in float; define M55_LSTM_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * m55_lstm_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/m55_lstm_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef M55_LSTM_H
 #define M55_LSTM_H

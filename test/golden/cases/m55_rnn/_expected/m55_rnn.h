@@ -19,7 +19,7 @@
  * m55_rnn_dequantize_output do this in float; define M55_RNN_NO_FLOAT to leave them out.
  *
  * Results are bit-identical to the rnnc fixed-point reference on every target;
- * m55_rnn_test.c (rnnc compile --emit-test) checks it on your board.
+ * test/m55_rnn_test.c (rnnc compile --emit-test) checks it on your board.
  */
 #ifndef M55_RNN_H
 #define M55_RNN_H
