@@ -34,15 +34,19 @@ const bad = (path: string, why: string): never => {
   throw new RnncError('data/invalid', `${path}: ${why}`);
 };
 
+/** Deepest nesting a state value may have (an exporter's state is rank 3 or 4). */
+const MAX_RANK = 8;
+
 /** A nested array of numbers: its dimensions and values, row-major; `at` names it in messages. */
-function tensor(v: unknown, file: string, at: string): { dims: number[]; data: number[] } {
+function tensor(v: unknown, file: string, at: string, depth = 0): { dims: number[]; data: number[] } {
+  if (depth > MAX_RANK) bad(file, `${at}: arrays nested deeper than ${MAX_RANK} levels; a state has at most ${MAX_RANK} axes`);
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) bad(file, `${at}: expected a finite number, got ${v}`);
     return { dims: [], data: [v] };
   }
   if (!Array.isArray(v)) return bad(file, `${at}: expected a number or an array of numbers, got ${v === null ? 'null' : typeof v === 'string' ? quote(v) : typeof v}`);
   if (v.length === 0) return bad(file, `${at}: expected values, got an empty array`);
-  const parts = v.map((x, i) => tensor(x, file, `${at}[${i}]`));
+  const parts = v.map((x, i) => tensor(x, file, `${at}[${i}]`, depth + 1));
   const inner = parts[0]!.dims;
   parts.forEach((p, i) => {
     if (p.dims.join() !== inner.join()) bad(file, `${at}[${i}]: has shape [${p.dims.join(', ')}], but ${at}[0] has [${inner.join(', ')}]: arrays must be rectangular`);

@@ -6,6 +6,7 @@
  * every field's arithmetic.
  */
 import { z } from 'zod';
+import { KINDS } from './kinds.js';
 import { CONV_ACTIVATIONS, DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RNN_ACTIVATIONS, type RecurrentType, stateInputSchema } from './model.js';
 
 const int = z.number().int();
@@ -189,5 +190,5 @@ export function hiddenFrac(layer: QRecurrentLayer): number {
 
 /** Whether a quantized layer is recurrent (has directions, state, returnSequences). */
 export function isQRecurrent(layer: QLayer): layer is QRecurrentLayer {
-  return layer.type === 'rnn' || layer.type === 'lstm' || layer.type === 'gru';
+  return KINDS[layer.type].recurrent;
 }

@@ -15,8 +15,7 @@
 import { dequantizeOutput, quantizeInput, runFixed } from '../fixed/model.js';
 import { runFloat } from '../float/model.js';
 import { type FloatModel } from '../ir/model.js';
-import type { CellFormat } from './kinds.js';
-import { fracFor } from './formats.js';
+import { type CellFormat, cellRangeFormats } from './kinds.js';
 import { type QuantizeOptions, quantizeModel } from './quantize.js';
 
 /** `--cell`: int16 or int32 only, or the best of both. */
@@ -73,12 +72,10 @@ export function chooseCells(model: FloatModel, seqs: readonly number[][][], opts
     const ruled = base.layers[i]!;
     if (ruled.type !== 'lstm') return;
     const rangeRule: CellFormat = { ...ruled.cell };
-    const margin = opts.margin ?? 1.25;
-    const cAbs = opts.ranges?.layers[i]?.cell ?? 0;
-    const frac16 = fracFor(cAbs, 16, margin, 15);
+    const ranged = cellRangeFormats(layer, { range: opts.ranges?.layers[i], margin: opts.margin ?? 1.25 });
     const candidates: CellFormat[] = [];
-    if (choice !== 'int32') for (let n = Math.max(0, frac16 - 2); n <= 15 && candidates.length < 10; n++) candidates.push({ bits: 16, frac: n });
-    if (choice !== 'int16') candidates.push({ bits: 32, frac: Math.max(0, Math.min(24, fracFor(cAbs, 32, margin, 24))) });
+    if (choice !== 'int32') for (let n = Math.max(0, ranged.int16.frac - 2); n <= 15 && candidates.length < 10; n++) candidates.push({ bits: 16, frac: n });
+    if (choice !== 'int16') candidates.push(ranged.int32);
     const measured = candidates.map((format) => {
       const trial = cells.slice();
       trial[i] = format;

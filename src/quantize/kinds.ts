@@ -153,16 +153,26 @@ function recurrentCommon(layer: RecurrentLayer, c: LayerQuantizeCtx) {
 }
 
 /**
+ * The finest int16 and int32 formats holding the cell's range (calibrated |c| with the
+ * margin, or the default; and the initial c): the range rule picks one, cells.ts
+ * measures around them.
+ */
+export function cellRangeFormats(layer: RecurrentLayer, c: Pick<LayerQuantizeCtx, 'range' | 'margin'>): { int16: CellFormat; int32: CellFormat } {
+  const cAbs = Math.max(c.range?.cell ?? DEFAULT_RANGES.cell, initialAbs(layer, 'initialC'));
+  const m = c.range?.cell !== undefined ? c.margin : 1;
+  return { int16: { bits: 16, frac: fracFor(cAbs, 16, m, 15) }, int32: { bits: 32, frac: Math.min(24, fracFor(cAbs, 32, m, 24)) } };
+}
+
+/**
  * The LSTM cell state's format by the range rule: the finest int16 format holding the
  * calibrated |c| with margin when that leaves 8 fractional bits, else int32. (cells.ts
  * can choose by measured error instead.)
  */
 export function rangeCellFormat(layer: RecurrentLayer, c: LayerQuantizeCtx): CellFormat {
-  const cAbs = Math.max(c.range?.cell ?? DEFAULT_RANGES.cell, initialAbs(layer, 'initialC'));
-  const m = c.range?.cell !== undefined ? c.margin : 1;
-  const frac16 = fracFor(cAbs, 16, m, 15);
+  const { int16, int32 } = cellRangeFormats(layer, c);
   // Below 8 fractional bits int16 loses too much precision: widen to int32 instead.
-  const cell = frac16 >= 8 ? { bits: 16 as const, frac: frac16 } : { bits: 32 as const, frac: Math.min(24, fracFor(cAbs, 32, m, 24)) };
+  const cell = int16.frac >= 8 ? int16 : int32;
+  const cAbs = Math.max(c.range?.cell ?? DEFAULT_RANGES.cell, initialAbs(layer, 'initialC'));
   if (!(cell.frac >= 0)) {
     // |c| grows by at most 1 per step: only a sequence of about 2^31 steps gets here.
     throw new RnncError('quantize/range_overflow', `${c.from}layers[${c.index}] (lstm): the cell state reaches ${cAbs.toPrecision(3)}, beyond the ±2^31 an int32 cell spans`);

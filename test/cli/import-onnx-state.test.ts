@@ -153,6 +153,7 @@ describe('rnnc run --state', () => {
     ['empty', {}, /names no state; expected some of 'h0'/],
     ['a field the model lacks', { l2_h: [1, 2] }, /'l2_h': is not a state of this model/],
     ['not JSON', '{"h0": [1,', /JSON/],
+    ['nested 5000 deep', `{"h0": ${'['.repeat(5000)}1${']'.repeat(5000)}}`, /'h0'(\[0\]){9}: arrays nested deeper than 8 levels/],
   ])('%s: exit 2, one line', async (what, content, message) => {
     const input = write(`bad-in-${what}.json`, fixture('lstm2_given').input);
     const r = await rnnc(['run', `${dir}lstm2_given.onnx`, '--input', input, '--state', write(`bad-${what}.json`, content)]);
