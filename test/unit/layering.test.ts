@@ -13,10 +13,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SRC = join(ROOT, 'src');
 
 /** Lowest first. `errors` is src/errors.ts; every other layer is a folder of src/. */
-const LAYERS = ['errors', 'util', 'ir', 'import', 'data', 'float', 'fixed', 'train', 'quantize', 'codegen', 'target', 'verify', 'bench', 'cli'];
+const LAYERS = ['errors', 'util', 'ir', 'import', 'data', 'float', 'fixed', 'train', 'quantize', 'codegen', 'twin', 'target', 'verify', 'bench', 'report', 'cli'];
 
 /** The phases that work in memory: their callers read and write the files. */
-const PURE = ['ir', 'float', 'fixed', 'quantize', 'codegen'];
+const PURE = ['ir', 'float', 'fixed', 'quantize', 'codegen', 'twin'];
 const IO_MODULES = ['node:fs', 'node:fs/promises', 'fs', 'fs/promises', 'node:child_process', 'child_process', 'execa', 'util/fs.ts', 'util/write.ts'];
 /** The exceptions, each with its reason. */
 const IO_ALLOWED: Readonly<Record<string, string>> = {
