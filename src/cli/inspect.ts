@@ -1,7 +1,8 @@
 /** `rnnc inspect model.json [--json]`: layers, shapes, parameters, MACs per timestep. */
 import type { Command } from 'commander';
 import { summarize } from '../ir/shapes.js';
-import { dilationOf, isRecurrent } from '../ir/model.js';
+import { wholeSequenceOnly } from '../ir/kinds.js';
+import { dilationOf, isRecurrent, lookaheadOf } from '../ir/model.js';
 import { quote } from '../util/text.js';
 import type { CliIo } from './context.js';
 import { table, thousands } from './format.js';
@@ -16,6 +17,7 @@ export function registerInspect(program: Command, io: CliIo): void {
   addModelFileOptions(cmd)
     .action((path: string, opts: ModelFileOptions & { json?: boolean }) => {
       const model = loadFloatModel(path, opts);
+      const whole = wholeSequenceOnly(model.layers);
       const s = summarize(model);
       if (opts.json) {
         io.out(JSON.stringify({ ...s, normalization: model.normalization !== undefined, ...(model.stateInputs ? { stateInputs: model.stateInputs.map(({ name, shape, targets }) => ({ name, shape, sets: targets.map(({ layer, direction, state }) => ({ layer, direction, state })) })) } : {}) }) + '\n');
@@ -30,11 +32,11 @@ export function registerInspect(program: Command, io: CliIo): void {
             layer.type === 'rnn' && layer.activation === 'relu' ? 'relu' : '',
             [layer.weights, layer.backwardWeights].some((w) => w?.initialH || w?.initialC) ? 'initial-state' : '',
             layer.returnSequences ? 'sequences' : layer.lastOutput === 'last-index' ? 'last-index' : 'last'].filter(Boolean).join(' ')
-          : layer.type === 'conv1d' ? `causal k=${layer.kernelSize} d=${dilationOf(layer)} ${layer.activation}` : layer.activation;
+          : layer.type === 'conv1d' ? `${lookaheadOf(layer) > 0 ? `centred lookahead=${lookaheadOf(layer)}` : 'causal'} k=${layer.kernelSize} d=${dilationOf(layer)} ${layer.activation}` : layer.activation;
         return [String(l.index), l.type, String(layer.units), `${l.inputSize} -> ${l.outputSize}`, detail, thousands(l.params), thousands(l.macsPerStep)];
       });
       io.out(`model ${s.name}: ${s.inputSize} inputs -> ${s.outputSize} outputs ${s.sequenceOutput ? 'per timestep' : 'per sequence'}` +
-        `${model.normalization ? ', input normalisation' : ''}${s.bidirectional ? ', bidirectional (whole sequences only)' : model.layers.some((l) => isRecurrent(l) && l.reverse) ? ', reverse (whole sequences only)' : ''}\n`);
+        `${model.normalization ? ', input normalisation' : ''}${whole ? `, ${whole.word} (whole sequences only)` : ''}\n`);
       io.out(table(rows, ['#', 'layer', 'units', 'shape', 'detail', 'params', 'MACs/step']));
       io.out(`total: ${thousands(s.params)} parameters, ${thousands(s.macsPerStep)} MACs per timestep\n`);
       // Where the exported model's state inputs went: the names `rnnc run --state` takes.

@@ -8,7 +8,7 @@ import type { LayerType } from '../ir/model.js';
 import type { QConv1dLayer, QDenseLayer, QDirection, QLayer, QRecurrentLayer } from '../ir/qmodel.js';
 import type { CTable } from './ctables.js';
 import type { CellEnv, DirectionPlan } from './cells/common.js';
-import { planConv } from './cells/conv.js';
+import { convWord, planConv } from './cells/conv.js';
 import { planDense } from './cells/dense.js';
 import { planGru } from './cells/gru.js';
 import { planLstm } from './cells/lstm.js';
@@ -80,7 +80,7 @@ const dense: CodegenKind<QDenseLayer> = {
 
 const conv1d: CodegenKind<QConv1dLayer> = {
   partials: { conv: 'cells/conv.c.hbs' },
-  describe: (l) => `causal conv1d ${l.mm.cols / l.kernelSize} -> ${l.units}, kernel ${l.kernelSize}, dilation ${l.dilation}, ${l.activation}, out Q.${l.outFrac}, ${l.mm.acc} accumulator`,
+  describe: (l) => `${convWord(l)} ${l.mm.cols / l.kernelSize} -> ${l.units}, kernel ${l.kernelSize}, dilation ${l.dilation}, ${l.activation}, out Q.${l.outFrac}, ${l.mm.acc} accumulator`,
   plan(layer, index, env) {
     const c = planConv(layer, index, env);
     return {

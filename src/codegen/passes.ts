@@ -39,6 +39,11 @@ export interface PassCtx {
   /** conv1d: its wrapper runs over the n steps from a zeroed local history of `hist` values (0: none). */
   conv: boolean;
   hist: number;
+  /**
+   * conv1d lookahead a: the wrapper runs a more steps on zeros, and its output at step s
+   * is y_{s−a} (the first a outputs go to a scratch row).
+   */
+  lookahead: number;
 }
 
 export function seqWidth(q: QuantModel): number {
@@ -68,7 +73,7 @@ export function buildPasses(q: QuantModel, initials: ReadonlyMap<number, readonl
       lastIndex: rec !== undefined && !rec.returnSequences && lastOutputOf(rec) === 'last-index',
       reverse: rec?.reverse === true,
       concat: rec?.bidirectional === 'concat', sum: rec?.bidirectional === 'sum', index: i,
-      conv: l.type === 'conv1d', hist,
+      conv: l.type === 'conv1d', hist, lookahead: l.type === 'conv1d' ? l.lookahead ?? 0 : 0,
     };
     width = outW;
     return p;

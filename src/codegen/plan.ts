@@ -5,6 +5,7 @@
  */
 import { RnncError } from '../errors.js';
 import { lutLog2 } from '../fixed/lut.js';
+import { wholeSequenceOnly } from '../ir/kinds.js';
 import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import { gateActivationOf } from '../ir/model.js';
 import { nameProblem } from '../ir/names.js';
@@ -111,8 +112,8 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   });
   // int32 arrays first: no padding between fields.
   stateFields.sort((a, b) => (a.ctype === b.ctype ? 0 : a.ctype === 'int32_t' ? -1 : 1));
-  // A bidirectional or reverse layer needs the whole sequence before its first output.
-  const streaming = !q.layers.some((l) => isQRecurrent(l) && (l.bidirectional || l.reverse));
+  // A bidirectional, reverse or centred layer needs the whole sequence before its first output.
+  const streaming = wholeSequenceOnly(q.layers) === undefined;
   const L = q.layers.length;
   const k = firstLastOnly(q);
   const step = buildChain(q, 0, L, 'x', 'y', 's');

@@ -1,5 +1,6 @@
 /** The header comment's model summary: built only from numbers and fixed words. */
-import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
+import { wholeSequenceOnly } from '../ir/kinds.js';
+import type { QuantModel } from '../ir/qmodel.js';
 import { codegenKind } from './kinds.js';
 import type { MemoryFigures } from './memory.js';
 import type { Target } from './targets.js';
@@ -7,7 +8,7 @@ import type { Target } from './targets.js';
 export function summaryLines(q: QuantModel, target: Target, kernel: string, m: MemoryFigures, maxSeq: number, streaming: boolean): string[] {
   return [
     `Model: ${q.inputSize} inputs -> ${q.outputSize} outputs ${q.output.sequence ? 'per timestep' : 'per sequence'}` +
-      `${streaming ? '' : `, ${q.layers.some((l) => isQRecurrent(l) && l.bidirectional) ? 'bidirectional' : 'reverse'}: whole sequences of at most ${maxSeq} steps`}`,
+      `${streaming ? '' : `, ${wholeSequenceOnly(q.layers)?.word ?? ''}: whole sequences of at most ${maxSeq} steps`}`,
     ...q.layers.map((l, i) => `layer ${i}: ${codegenKind(l).describe(l)}`),
     `Quantization: int${q.weightBits} weights (per-row scale), LUT size ${q.lut.size}, input Q.${q.input.frac}, output Q.${q.output.frac}`,
     `Target: ${target.name} (${kernel} kernels)`,

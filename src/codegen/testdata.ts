@@ -5,8 +5,9 @@
  * (runFixed) and, for streaming models, step by step through NAME_step (streamFixed).
  */
 import { RnncError } from '../errors.js';
+import { wholeSequenceOnly } from '../ir/kinds.js';
 import { runFixed, streamFixed } from '../fixed/model.js';
-import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
+import type { QuantModel } from '../ir/qmodel.js';
 import { Rng } from '../util/rng.js';
 import { cArrayBody } from './ctables.js';
 
@@ -52,7 +53,7 @@ export function goldenCases(q: QuantModel, opts: GoldenOptions): GoldenCase[] {
   }
   seqs.push({ label: 'zeros', xs: Array.from({ length: Math.min(3, opts.steps) }, () => new Int16Array(q.inputSize)) });
   (opts.extra ?? []).forEach((xs, i) => seqs.push({ label: `calibration ${i}`, xs }));
-  const streaming = !q.layers.some((l) => isQRecurrent(l) && (l.bidirectional || l.reverse));
+  const streaming = wholeSequenceOnly(q.layers) === undefined;
   const cases: GoldenCase[] = [];
   for (const s of seqs) {
     cases.push({ label: `${s.label}, run`, mode: 0, inputs: s.xs, expected: runFixed(q, s.xs) });

@@ -7,7 +7,8 @@
  * float reference's semantics; streaming emits the model output at every step.
  */
 import { RnncError } from '../errors.js';
-import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
+import { wholeSequenceOnly } from '../ir/kinds.js';
+import type { QuantModel } from '../ir/qmodel.js';
 import { lutLog2 } from './lut.js';
 import type { FixedContext } from './cells/types.js';
 import { type FixedEnv, fixedKind } from './kinds.js';
@@ -51,14 +52,10 @@ export interface FixedStream {
   step(x: ArrayLike<number>): Int16Array;
 }
 
-/** Streaming inference; bidirectional models cannot stream. */
+/** Streaming inference; a model that reads whole sequences (ir/kinds.ts wholeSequenceOnly) cannot stream. */
 export function streamFixed(model: QuantModel): FixedStream {
-  if (model.layers.some((l) => isQRecurrent(l) && l.bidirectional)) {
-    throw new RnncError('unsupported/feature', 'a bidirectional model cannot be streamed one step at a time; run whole sequences');
-  }
-  if (model.layers.some((l) => isQRecurrent(l) && l.reverse)) {
-    throw new RnncError('unsupported/feature', 'a model with a reverse layer cannot be streamed one step at a time; run whole sequences');
-  }
+  const whole = wholeSequenceOnly(model.layers);
+  if (whole) throw new RnncError('unsupported/feature', `a model with ${whole.phrase} cannot be streamed one step at a time; run whole sequences`);
   const env: FixedEnv = { ctx: fixedContext(model), model };
   const layers = model.layers.map((layer) => fixedKind(layer).stream(layer, env));
   return {

@@ -8,6 +8,7 @@
  * whole-sequence output.
  */
 import { RnncError } from '../errors.js';
+import { wholeSequenceOnly } from '../ir/kinds.js';
 import type { FloatModel } from '../ir/model.js';
 import type { FloatObserver } from './observer.js';
 import { floatKind, prepareModel } from './kinds.js';
@@ -54,15 +55,10 @@ export interface FloatStream {
   step(x: ArrayLike<number>): Float64Array;
 }
 
-/** Streaming inference, one timestep at a time. Bidirectional models cannot stream. */
+/** Streaming inference, one timestep at a time; a model that reads whole sequences (ir/kinds.ts wholeSequenceOnly) cannot stream. */
 export function streamFloat(model: FloatModel, prepared = prepareModel(model)): FloatStream {
-  const bi = prepared.find((p) => p.kind === 'recurrent' && p.backward);
-  if (bi) {
-    throw new RnncError('unsupported/feature', 'a bidirectional model cannot be streamed one step at a time; run whole sequences');
-  }
-  if (prepared.some((p) => p.kind === 'recurrent' && p.layer.reverse)) {
-    throw new RnncError('unsupported/feature', 'a model with a reverse layer cannot be streamed one step at a time; run whole sequences');
-  }
+  const whole = wholeSequenceOnly(model.layers);
+  if (whole) throw new RnncError('unsupported/feature', `a model with ${whole.phrase} cannot be streamed one step at a time; run whole sequences`);
   const layers = prepared.map((p) => floatKind(p).stream(p));
   return {
     reset() {

@@ -1,5 +1,5 @@
 /** Each kind's float layer with its nested weight arrays flattened into typed arrays, once (float/kinds.ts prepareModel). */
-import { type Conv1dLayer, type DenseLayer, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, rnnActivationOf } from '../ir/model.js';
+import { type Conv1dLayer, type DenseLayer, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, lookaheadOf, rnnActivationOf } from '../ir/model.js';
 import { GATE_FUNCTIONS, flatten, relu } from './math.js';
 import type { FloatCellWeights } from './cells/types.js';
 
@@ -29,6 +29,8 @@ export interface PreparedConv {
   inputSize: number;
   kernelSize: number;
   dilation: number;
+  /** Future inputs each output reads (0: causal). */
+  lookahead: number;
   /** units × (kernelSize·inputSize), taps oldest first. */
   kernel: Float64Array;
   bias: Float64Array;
@@ -63,7 +65,7 @@ export function prepareDense(layer: DenseLayer, inputSize: number): PreparedDens
 
 export function prepareConv(layer: Conv1dLayer, inputSize: number): PreparedConv {
   return {
-    kind: 'conv1d', activation: layer.activation, units: layer.units, inputSize, kernelSize: layer.kernelSize, dilation: dilationOf(layer),
+    kind: 'conv1d', activation: layer.activation, units: layer.units, inputSize, kernelSize: layer.kernelSize, dilation: dilationOf(layer), lookahead: lookaheadOf(layer),
     kernel: flatten(layer.weights.kernel), bias: Float64Array.from(layer.weights.bias),
   };
 }

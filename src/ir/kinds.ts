@@ -39,3 +39,30 @@ export function hasState(type: LayerType, s: StateKind): boolean {
 export function gateCount(type: LayerType): number {
   return KINDS[type].gates.length;
 }
+
+/** What `wholeSequenceOnly` reads of a layer, in either model format. */
+export interface SequenceLayer {
+  type: LayerType;
+  bidirectional?: unknown;
+  reverse?: boolean | undefined;
+  lookahead?: number | undefined;
+}
+
+/** Why a model reads whole sequences: a short word, and the phrase "a model with …" completes. */
+export interface WholeSequenceReason {
+  word: 'bidirectional' | 'reverse' | 'centred conv1d';
+  phrase: string;
+}
+
+/**
+ * Why a model must read a whole sequence before its first output (undefined: it streams
+ * one step at a time). A bidirectional or reverse layer reads the sequence backwards; a
+ * conv1d with lookahead reads future inputs.
+ */
+export function wholeSequenceOnly(layers: readonly SequenceLayer[]): WholeSequenceReason | undefined {
+  if (layers.some((l) => KINDS[l.type].recurrent && l.bidirectional)) return { word: 'bidirectional', phrase: 'a bidirectional layer' };
+  if (layers.some((l) => KINDS[l.type].recurrent && l.reverse)) return { word: 'reverse', phrase: 'a reverse layer' };
+  const a = layers.find((l) => l.type === 'conv1d' && (l.lookahead ?? 0) > 0)?.lookahead;
+  if (a) return { word: 'centred conv1d', phrase: `a centred conv1d (it reads ${a} future ${a === 1 ? 'input' : 'inputs'})` };
+  return undefined;
+}

@@ -134,11 +134,14 @@ const denseLayer = z.strictObject({
 });
 
 /**
- * A causal 1-D convolution over time, streamed one step at a time: with k = kernelSize,
- * d = dilation and I inputs,
- *   y_t = act(b + Σ_{j=0}^{k−1} W_j x_{t−(k−1−j)·d}),  x_t = 0 for t < 0,
- * which is PyTorch's Conv1d with (k−1)·d zeros of left padding (Keras Conv1D
- * padding="causal"). One output per step; the C keeps the last (k−1)·d inputs.
+ * A 1-D convolution over time: with k = kernelSize, d = dilation, a = lookahead and I inputs,
+ *   y_t = act(b + Σ_{j=0}^{k−1} W_j x_{t+a−(k−1−j)·d}),  x_s = 0 outside 0 ≤ s < T,
+ * one output per input step. a = 0 (the default) is causal, PyTorch's Conv1d with (k−1)·d
+ * zeros of left padding (Keras Conv1D padding="causal"): it streams, and the C keeps the
+ * last (k−1)·d inputs. 0 < a ≤ (k−1)·d reads a future inputs, the padding split as
+ * (k−1)·d − a zeros before the sequence and a after (PyTorch padding=p with 2p = (k−1)·d:
+ * a = p; Keras padding="same": a = ⌈(k−1)·d / 2⌉): such a model runs whole sequences only,
+ * like a bidirectional one.
  */
 const conv1dLayer = z.strictObject({
   type: z.literal('conv1d'),
@@ -147,6 +150,8 @@ const conv1dLayer = z.strictObject({
   kernelSize: z.number().int(),
   /** Absent = 1. */
   dilation: z.number().int().optional(),
+  /** Future inputs each output reads, 0 … (kernelSize−1)·dilation; absent = 0 (causal). */
+  lookahead: z.number().int().optional(),
   activation: z.enum(CONV_ACTIVATIONS),
   weights: z.strictObject({
     /**
@@ -216,6 +221,11 @@ export function isRecurrent(layer: Layer): layer is RecurrentLayer {
 /** A conv1d layer's dilation (1 when unset). */
 export function dilationOf(layer: { dilation?: number | undefined }): number {
   return layer.dilation ?? 1;
+}
+
+/** A conv1d layer's lookahead (0 when unset: causal). */
+export function lookaheadOf(layer: { lookahead?: number | undefined }): number {
+  return layer.lookahead ?? 0;
 }
 
 /** Where a layer's non-sequence output takes each direction's output from ("final" when unset). */

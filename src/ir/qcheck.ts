@@ -87,7 +87,7 @@ export function checkQuantModel(q: QuantModel, source: string): void {
   const chain = checkChain(q.inputSize, q.layers.map((l) => ({
     type: l.type, units: l.units,
     ...(isQRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backward !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
-    ...(l.type === 'conv1d' ? { kernelSize: l.kernelSize, dilation: l.dilation } : {}),
+    ...(l.type === 'conv1d' ? { kernelSize: l.kernelSize, dilation: l.dilation, lookahead: l.lookahead ?? 0 } : {}),
   })), 'backward', problems);
   if (q.input.normalization) {
     // The float helper stores mean and std as float32 and divides by std in float32.

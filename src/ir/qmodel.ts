@@ -127,11 +127,13 @@ export const qLayerSchema = z.discriminatedUnion('type', [
     units: int,
     kernelSize: int,
     dilation: int,
+    /** Future inputs each output reads (ir/model.ts); absent = 0, causal. */
+    lookahead: int.optional(),
     activation: z.enum(CONV_ACTIVATIONS),
     inFrac: int,
     /** As a dense layer's: 15 for tanh/sigmoid, calibrated for linear/relu. */
     outFrac: int,
-    /** A dense product over the window [x_{t−(k−1)·d}, …, x_{t−d}, x_t] (units × kernelSize·inputs). */
+    /** A dense product over the window [x_{t+a−(k−1)·d}, …, x_{t+a−d}, x_{t+a}] (units × kernelSize·inputs). */
     mm: qMatmulSchema,
   }),
 ]);

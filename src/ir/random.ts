@@ -20,7 +20,7 @@ export type LayerSpec =
     initialState?: boolean;
   }
   | { type: 'dense'; units: number; activation: DenseActivation }
-  | { type: 'conv1d'; units: number; kernelSize: number; dilation?: number; activation: ConvActivation };
+  | { type: 'conv1d'; units: number; kernelSize: number; dilation?: number; lookahead?: number; activation: ConvActivation };
 
 export interface RandomModelSpec {
   name?: string;
@@ -75,7 +75,8 @@ export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
       layer = { type: 'dense', units: l.units, activation: l.activation, weights: { kernel: matrix(rng, l.units, inputSize, scale), bias: vector(rng, l.units, scale) } };
     } else if (l.type === 'conv1d') {
       layer = {
-        type: 'conv1d', units: l.units, kernelSize: l.kernelSize, ...(l.dilation && l.dilation !== 1 ? { dilation: l.dilation } : {}), activation: l.activation,
+        type: 'conv1d', units: l.units, kernelSize: l.kernelSize, ...(l.dilation && l.dilation !== 1 ? { dilation: l.dilation } : {}),
+        ...(l.lookahead ? { lookahead: l.lookahead } : {}), activation: l.activation,
         weights: { kernel: matrix(rng, l.units, l.kernelSize * inputSize, scale), bias: vector(rng, l.units, scale) },
       };
     } else {

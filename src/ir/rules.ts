@@ -16,6 +16,8 @@ export interface ChainLayer {
   /** conv1d: taps and their spacing (both from 1). */
   kernelSize?: number;
   dilation?: number;
+  /** conv1d: future inputs read, 0 … (kernelSize−1)·dilation. */
+  lookahead?: number;
   /** Recurrent layers: whether they emit one output per timestep. */
   returnSequences?: boolean;
   bidirectional?: MergeMode | undefined;
@@ -76,6 +78,11 @@ export function checkChain(inputSize: number, layers: readonly ChainLayer[], bac
     if (layer.type === 'conv1d') {
       sizesOk = checkRange(problems, `${at}.kernelSize`, layer.kernelSize ?? 0, LIMITS.kernelSize) && sizesOk;
       sizesOk = checkRange(problems, `${at}.dilation`, layer.dilation ?? 1, LIMITS.dilation) && sizesOk;
+      const span = ((layer.kernelSize ?? 1) - 1) * (layer.dilation ?? 1);
+      const a = layer.lookahead ?? 0;
+      if (!(Number.isInteger(a) && a >= 0 && a <= span)) {
+        problems.push(`${at}.lookahead: expected an integer from 0 to ${span} ((kernelSize − 1) · dilation), got ${a}`);
+      }
     }
     if (!KINDS[layer.type].recurrent) return;
     if (layer.bidirectional && !layer.hasBackward) {

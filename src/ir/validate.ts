@@ -165,7 +165,7 @@ function checkModel(model: FloatModel): string[] {
   const chain = checkChain(model.inputSize, model.layers.map((l) => ({
     type: l.type, units: l.units,
     ...(isRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backwardWeights !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
-    ...(l.type === 'conv1d' ? { kernelSize: l.kernelSize, dilation: l.dilation ?? 1 } : {}),
+    ...(l.type === 'conv1d' ? { kernelSize: l.kernelSize, dilation: l.dilation ?? 1, lookahead: l.lookahead ?? 0 } : {}),
   })), 'backwardWeights', problems);
   if (chain.sizesOk) checkShapes(model, chain.inputs, problems);
   if (model.stateInputs) {

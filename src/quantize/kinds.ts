@@ -8,7 +8,7 @@
  */
 import { RnncError } from '../errors.js';
 import {
-  type Conv1dLayer, type DenseLayer, type Layer, type LayerType, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, rnnActivationOf,
+  type Conv1dLayer, type DenseLayer, type Layer, type LayerType, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, lookaheadOf, rnnActivationOf,
 } from '../ir/model.js';
 import { FRAC_RANGE, type QConv1dLayer, type QDenseLayer, type QDirection, type QLayer, type QMatmul, type QRecurrentLayer } from '../ir/qmodel.js';
 import { PRE_FRAC, Q15_FRAC } from '../fixed/ops.js';
@@ -117,7 +117,8 @@ function quantizeDense(layer: DenseLayer, c: LayerQuantizeCtx): QuantizedLayer {
 function quantizeConv(layer: Conv1dLayer, c: LayerQuantizeCtx): QuantizedLayer {
   const { mm, outFrac } = quantizeProduct(layer, c);
   const q: QConv1dLayer = {
-    type: 'conv1d', units: layer.units, kernelSize: layer.kernelSize, dilation: dilationOf(layer), activation: layer.activation, inFrac: c.inFrac, outFrac, mm,
+    type: 'conv1d', units: layer.units, kernelSize: layer.kernelSize, dilation: dilationOf(layer), ...(lookaheadOf(layer) > 0 ? { lookahead: lookaheadOf(layer) } : {}),
+    activation: layer.activation, inFrac: c.inFrac, outFrac, mm,
   };
   return { layer: q, needsExp: false };
 }

@@ -6,11 +6,12 @@
  *       (gru only: reset-before; lstm and gru: the hard sigmoid gates; rnn only: relu;
  *       each modifier at most once)
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
- *     conv1d:UNITS:k=K[:d=D][:linear|relu|tanh|sigmoid]        (causal; D default 1, activation linear)
+ *     conv1d:UNITS:k=K[:d=D][:a=A][:linear|relu|tanh|sigmoid]  (D default 1; A, the future inputs each output
+ *       reads, default 0: causal; A > 0, up to (K−1)·D, needs whole sequences; Keras padding='same' is A = ⌈(K−1)·D/2⌉)
  * - or a JSON file: {"inputSize": 6 (optional), "layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
  *   "resetAfter": false, "returnSequences": true, "recurrentActivation": "hard_sigmoid"}, {"type": "dense", "units": 4,
  *   "activation": "softmax"}]}; a conv1d entry is {"type": "conv1d", "units": 16, "kernelSize": 3, "dilation": 2
- *   (optional), "activation": "relu" (optional, default linear)}.
+ *   (optional), "lookahead": 1 (optional, default 0), "activation": "relu" (optional, default linear)}.
  * Numbers are integers in decimal (src/util/decimal.ts): no hex, no exponent, no fraction.
  * A recurrent layer returns sequences when a layer reading sequences (recurrent or conv1d)
  * follows it, when the task has a target per timestep, or when asked to (`seq`). A conv1d
@@ -63,28 +64,31 @@ function count(part: string, max: number, what: string, text: string): number {
 }
 
 /**
- * conv1d:UNITS:k=K[:d=D][:ACTIVATION]: the kernel size is required (as in Keras' Conv1D),
- * the dilation defaults to 1, the activation to linear; each at most once.
+ * conv1d:UNITS:k=K[:d=D][:a=A][:ACTIVATION]: the kernel size is required (as in Keras' Conv1D),
+ * the dilation defaults to 1, the lookahead to 0 (causal), the activation to linear; each at most once.
  */
 function parseConv(item: string, units: string, opts: string[]): Conv1dSpec {
-  const layer: Conv1dSpec = { type: 'conv1d', units: count(units, LIMITS.units, 'units', item), kernelSize: 0, dilation: 1, activation: 'linear' };
+  const layer: Conv1dSpec = { type: 'conv1d', units: count(units, LIMITS.units, 'units', item), kernelSize: 0, dilation: 1, lookahead: 0, activation: 'linear' };
   const setBy = new Map<string, string>();
   for (const o of opts) {
     const eq = o.indexOf('=');
     const name = eq < 0 ? undefined : o.slice(0, eq).trim(), value = eq < 0 ? '' : o.slice(eq + 1).trim();
-    const property = name === 'k' ? 'kernel size' : name === 'd' ? 'dilation' : name === undefined && (CONV_ACTIVATIONS as readonly string[]).includes(o) ? 'activation' : undefined;
+    const property = name === 'k' ? 'kernel size' : name === 'd' ? 'dilation' : name === 'a' ? 'lookahead' : name === undefined && (CONV_ACTIVATIONS as readonly string[]).includes(o) ? 'activation' : undefined;
     if (property === undefined) {
       if (o === 'softmax') bad(item, 'a conv1d layer has no softmax; end a classifier with dense:CLASSES:softmax');
-      bad(item, `unknown option ${quote(o)}; supported: k=K, d=D, ${CONV_ACTIVATIONS.join(', ')}`);
+      bad(item, `unknown option ${quote(o)}; supported: k=K, d=D, a=A, ${CONV_ACTIVATIONS.join(', ')}`);
     }
     const before = setBy.get(property);
     if (before !== undefined) bad(item, before === o ? `${quote(o)} is given twice` : `${quote(o)} conflicts with ${quote(before)}`);
     setBy.set(property, o);
     if (name === 'k') layer.kernelSize = count(value, LIMITS.kernelSize, 'k', item);
     else if (name === 'd') layer.dilation = count(value, LIMITS.dilation, 'd', item);
+    else if (name === 'a') layer.lookahead = count(value, LIMITS.kernelSize * LIMITS.dilation, 'a', item);
     else layer.activation = o as ConvActivation;
   }
   if (layer.kernelSize === 0) bad(item, 'a conv1d layer needs its kernel size, e.g. conv1d:16:k=3');
+  const span = (layer.kernelSize - 1) * layer.dilation;
+  if (layer.lookahead > span) bad(item, `a=${layer.lookahead} reads past the kernel: the lookahead is at most (k−1)·d = ${span}`);
   return layer;
 }
 
@@ -145,7 +149,8 @@ const fileSchema = z.strictObject({
     z.strictObject({ type: z.literal('dense'), units, activation: z.enum(DENSE_ACTIVATIONS).default('linear') }),
     z.strictObject({
       type: z.literal('conv1d'), units, kernelSize: z.number().int().min(1).max(LIMITS.kernelSize),
-      dilation: z.number().int().min(1).max(LIMITS.dilation).optional(), activation: z.enum(CONV_ACTIVATIONS).default('linear'),
+      dilation: z.number().int().min(1).max(LIMITS.dilation).optional(), lookahead: z.number().int().min(0).max(LIMITS.kernelSize * LIMITS.dilation).optional(),
+      activation: z.enum(CONV_ACTIVATIONS).default('linear'),
     }),
   ])).min(1),
 });
@@ -159,8 +164,11 @@ export function parseArchFile(path: string): Arch {
     throw new RnncError('arch/invalid', `${path}: ${at}: ${why}`, path);
   }
   const layers = parsed.data.layers.map((l): ArchLayer => (
-    l.type === 'dense' ? l : l.type === 'conv1d' ? { ...l, dilation: l.dilation ?? 1 } : { ...l, resetAfter: l.resetAfter ?? true }));
+    l.type === 'dense' ? l : l.type === 'conv1d' ? { ...l, dilation: l.dilation ?? 1, lookahead: l.lookahead ?? 0 } : { ...l, resetAfter: l.resetAfter ?? true }));
   layers.forEach((l, i) => {
+    if (l.type === 'conv1d' && l.lookahead > (l.kernelSize - 1) * l.dilation) {
+      throw new RnncError('arch/invalid', `${path}: layers[${i}].lookahead: ${l.lookahead} reads past the kernel; at most (kernelSize − 1) · dilation = ${(l.kernelSize - 1) * l.dilation}`, path);
+    }
     if (!isRecurrentSpec(l)) return;
     // Checked before training, not when the trained model is saved.
     if (l.lastOutput === 'last-index' && (!l.bidirectional || l.returnSequences)) {
@@ -217,7 +225,7 @@ export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLaye
 export function archText(layers: ResolvedLayer[]): string {
   return layers.map((l) => {
     if (l.type === 'dense') return `dense:${l.units}:${l.activation}`;
-    if (l.type === 'conv1d') return [`conv1d:${l.units}:k=${l.kernelSize}`, ...(l.dilation !== 1 ? [`d=${l.dilation}`] : []), l.activation].join(':');
+    if (l.type === 'conv1d') return [`conv1d:${l.units}:k=${l.kernelSize}`, ...(l.dilation !== 1 ? [`d=${l.dilation}`] : []), ...(l.lookahead > 0 ? [`a=${l.lookahead}`] : []), l.activation].join(':');
     const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : l.reverse ? 'reverse' : '',
       l.lastOutput === 'last-index' ? 'last-index' : '', l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : '',
       l.recurrentActivation && l.recurrentActivation !== 'sigmoid' ? l.recurrentActivation.replace(/_/g, '-') : '',

@@ -1,12 +1,12 @@
-// Causal 1-D convolution over time (ir/model.ts conv1d) for training. With k taps spaced
-// d apart and P = (k−1)·d, the output at step t is a dense layer over the window
-//   w_t = [x_{t−(k−1)d}, …, x_{t−d}, x_t]   (k·I values, oldest first: the kernel's row layout),
-//   y_t = act(W·w_t + b),  x_s = 0 for s < 0,
+// 1-D convolution over time (ir/model.ts conv1d) for training. With k taps spaced d apart,
+// lookahead a and P = (k−1)·d, the output at step t is a dense layer over the window
+//   w_t = [x_{t+a−(k−1)d}, …, x_{t+a−d}, x_{t+a}]   (k·I values, oldest first: the kernel's row layout),
+//   y_t = act(W·w_t + b),  x_s = 0 outside 0 ≤ s < T,
 // or, when carrying (truncated BPTT), x_s for s < 0 is the previous call's last P inputs.
 // Forward: the T·B windows are gathered into one n × k·I matrix, then one product
 // (gemmNT). Backward: da = dy⊙act'(a); dW += daᵀ·win (gemmTN, already in the kernel's
 // layout), db += Σ da, dwin = da·W (gemmNN), and every tap of every window is added back
-// onto the input it was copied from: dx_s = Σ_j dwin_{s+(k−1−j)d, j}. Inputs carried from
+// onto the input it was copied from: dx_s = Σ_j dwin_{s−a+(k−1−j)d, j}. Inputs carried from
 // the previous call get no gradient (the truncation).
 import type { ConvActivation, Layer } from '../ir/model.js';
 import type { Rng } from '../util/rng.js';
@@ -23,6 +23,8 @@ export interface Conv1dSpec {
   kernelSize: number;
   /** Steps between taps (1: adjacent). */
   dilation: number;
+  /** Future inputs each output reads (0: causal; whole sequences only, so never carried). */
+  lookahead: number;
   activation: ConvActivation;
 }
 
@@ -62,7 +64,7 @@ export class Conv1dLayer implements TrainLayer {
   }
 
   forward(x: Float64Array, steps: number, batch: number): number {
-    const { units: u, kernelSize: k, dilation: d } = this.spec, I = this.inputSize, wI = k * I, n = steps * batch;
+    const { units: u, kernelSize: k, dilation: d, lookahead: a } = this.spec, I = this.inputSize, wI = k * I, n = steps * batch;
     const P = (k - 1) * d;
     const usePast = this.carry && P > 0 && this.pastBatch === batch;
     this.steps = steps; this.batch = batch;
@@ -74,8 +76,9 @@ export class Conv1dLayer implements TrainLayer {
       for (let b = 0; b < batch; b++) {
         const row = (t * batch + b) * wI;
         for (let j = 0; j < k; j++) {
-          const s = t - (k - 1 - j) * d, dst = row + j * I;
-          if (s >= 0) copy(x, (s * batch + b) * I, win, dst, I);
+          const s = t + a - (k - 1 - j) * d, dst = row + j * I;
+          if (s >= 0 && s < steps) copy(x, (s * batch + b) * I, win, dst, I);
+          else if (s >= steps) win.fill(0, dst, dst + I);
           else if (usePast) copy(past, ((P + s) * batch + b) * I, win, dst, I);
           else win.fill(0, dst, dst + I);
         }
@@ -111,7 +114,7 @@ export class Conv1dLayer implements TrainLayer {
   }
 
   backward(dout: Float64Array, needInput: boolean): Float64Array | undefined {
-    const { units: u, kernelSize: k, dilation: d, activation } = this.spec, I = this.inputSize, wI = k * I;
+    const { units: u, kernelSize: k, dilation: d, lookahead: a, activation } = this.spec, I = this.inputSize, wI = k * I;
     const { steps, batch } = this, n = steps * batch;
     let da = dout;
     if (activation !== 'linear') {
@@ -131,8 +134,8 @@ export class Conv1dLayer implements TrainLayer {
       for (let b = 0; b < batch; b++) {
         const row = (t * batch + b) * wI;
         for (let j = 0; j < k; j++) {
-          const s = t - (k - 1 - j) * d;
-          if (s < 0) continue;
+          const s = t + a - (k - 1 - j) * d;
+          if (s < 0 || s >= steps) continue;
           const src = row + j * I, dst = (s * batch + b) * I;
           for (let c = 0; c < I; c++) dx[dst + c] = dx[dst + c]! + dwin[src + c]!;
         }
@@ -142,9 +145,9 @@ export class Conv1dLayer implements TrainLayer {
   }
 
   toIr(): Layer {
-    const { units, kernelSize, dilation, activation } = this.spec;
+    const { units, kernelSize, dilation, lookahead, activation } = this.spec;
     return {
-      type: 'conv1d', units, kernelSize, ...(dilation !== 1 ? { dilation } : {}), activation,
+      type: 'conv1d', units, kernelSize, ...(dilation !== 1 ? { dilation } : {}), ...(lookahead > 0 ? { lookahead } : {}), activation,
       weights: { kernel: toRows(this.kernel.w, units, kernelSize * this.inputSize), bias: Array.from(this.bias.w) },
     };
   }

@@ -12,8 +12,9 @@ import type { Dataset } from '../data/dataset.js';
 import { applyStats, columnStats, type Stats } from '../data/normalize.js';
 import { splitDataset } from '../data/split.js';
 import { RnncError } from '../errors.js';
+import { wholeSequenceOnly } from '../ir/kinds.js';
 import type { DenseLayer as IrDense, FloatModel } from '../ir/model.js';
-import { type ResolvedLayer, archText, isRecurrentSpec } from './arch.js';
+import { type ResolvedLayer, archText } from './arch.js';
 import type { TrainData } from './batches.js';
 import { type LoopConfig, type LoopHooks, type LoopResult, trainLoop } from './loop.js';
 import { Net } from './net.js';
@@ -37,9 +38,8 @@ export function checkArchForTask(arch: ResolvedLayer[], ds: Pick<Dataset, 'task'
   if (ds.task === 'classification' && (last.type !== 'dense' || last.activation !== 'softmax')) {
     throw new RnncError('arch/invalid', '--arch: classification needs a final dense:CLASSES:softmax layer');
   }
-  if (tbptt > 0 && arch.some((l) => isRecurrentSpec(l) && (l.bidirectional || l.reverse))) {
-    throw new RnncError('usage/invalid', `--tbptt: a ${arch.some((l) => isRecurrentSpec(l) && l.bidirectional) ? 'bidirectional' : 'reverse'} layer needs the whole sequence; drop --tbptt or that layer`);
-  }
+  const whole = wholeSequenceOnly(arch);
+  if (tbptt > 0 && whole) throw new RnncError('usage/invalid', `--tbptt: ${whole.phrase} needs the whole sequence; drop --tbptt or that layer`);
 }
 
 function foldTargetScaling(model: FloatModel, s: Stats): void {

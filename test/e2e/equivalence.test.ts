@@ -26,14 +26,14 @@ describe('C equivalence with the fixed-point reference', () => {
     const features = new Set(batches.flat().flatMap(({ model: q }) => [
       `int${q.weightBits}`, `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
       ...q.layers.flatMap((l) => !isQRecurrent(l)
-        ? [l.activation, `acc-${l.mm.acc}`, l.type]
+        ? [l.activation, `acc-${l.mm.acc}`, l.type, l.type === 'conv1d' && l.lookahead ? 'conv1d-centred' : '']
         : [`acc-${l.forward.x.acc}`, `acc-${l.forward.h.acc}`, l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir',
           l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.units === 128 ? 'units128' : '',
           l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]),
     ]));
     for (const f of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'acc-int32', 'acc-int64',
       'bidir-concat', 'bidir-sum', 'unidir', 'cell16', 'cell32', 'units128',
-      'lstm-hard_sigmoid', 'lstm-hard_sigmoid_v3', 'gru-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu', 'conv1d']) expect(features).toContain(f);
+      'lstm-hard_sigmoid', 'lstm-hard_sigmoid_v3', 'gru-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu', 'conv1d', 'conv1d-centred']) expect(features).toContain(f);
     expect(Math.max(...batches.flat().map((m) => m.model.inputSize))).toBe(64);
     // Both many-to-one bidirectional outputs (backward at t = 0 or T−1), with both merges.
     const lastOutputs = new Set(batches.flat().flatMap(({ model: q }) => q.layers.flatMap((l) => (

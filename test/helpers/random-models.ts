@@ -57,6 +57,11 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
   const convRng = new Rng(seed ^ 0xc0ff);
   if (convRng.next() < 1 / 4) {
     layers.unshift({ type: 'conv1d', units: size(convRng, 24), kernelSize: convRng.int(1, 4), dilation: convRng.int(1, 3), activation: convRng.pick(CONV_ACTIVATIONS) });
+    // A third of them centred (whole sequences only): a lookahead from 1 to (k−1)·d.
+    const conv = layers[0] as { kernelSize: number; dilation: number; lookahead?: number };
+    const span = (conv.kernelSize - 1) * conv.dilation;
+    const aheadRng = new Rng(seed ^ 0xa4ead);
+    if (span > 0 && aheadRng.next() < 1 / 3) conv.lookahead = aheadRng.int(1, span);
   }
   const dense = rng.int(0, 2);
   for (let k = 0; k < dense; k++) layers.push({ type: 'dense', units: size(rng, 32), activation: rng.pick(DENSE_ACTIVATIONS) });

@@ -36,10 +36,10 @@ const SPECS: Spec[] = [
   { tag: 'gruw', inputSize: 16, layers: [{ type: 'gru', units: 32, returnSequences: true, resetAfter: true }] },
   { tag: 'rnn', inputSize: 1, layers: [{ type: 'rnn', units: 5, returnSequences: true }, { type: 'dense', units: 2, activation: 'tanh' }] },
   // A causal conv1d front end streaming (its history in the state; int8 only, for the M55's
-  // ITCM); 'bisum' has one in a whole-sequence pass.
+  // ITCM); 'bisum' has a centred one (lookahead 1) in a whole-sequence pass.
   { tag: 'conv', inputSize: 3, layers: [{ type: 'conv1d', units: 5, kernelSize: 3, dilation: 2, activation: 'relu' }, { type: 'gru', units: 6, returnSequences: true, resetAfter: true }, { type: 'dense', units: 2, activation: 'linear' }], bits: [8] },
   { tag: 'bicat', inputSize: 4, layers: [{ type: 'lstm', units: 6, bidirectional: 'concat', initialState: true }, { type: 'dense', units: 3, activation: 'sigmoid' }] },
-  { tag: 'bisum', inputSize: 6, layers: [{ type: 'conv1d', units: 4, kernelSize: 2, activation: 'tanh' }, { type: 'gru', units: 5, bidirectional: 'sum', returnSequences: true, resetAfter: false }, { type: 'rnn', units: 4 }] },
+  { tag: 'bisum', inputSize: 6, layers: [{ type: 'conv1d', units: 4, kernelSize: 3, lookahead: 1, activation: 'tanh' }, { type: 'gru', units: 5, bidirectional: 'sum', returnSequences: true, resetAfter: false }, { type: 'rnn', units: 4 }] },
   {
     tag: 'deep', inputSize: 8, layers: [
       { type: 'rnn', units: 16, returnSequences: true }, { type: 'gru', units: 12, returnSequences: true, resetAfter: false },

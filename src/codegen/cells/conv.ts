@@ -5,6 +5,8 @@
  * slot p of the oldest, x_{t−L}. Tap j < k−1 is x_{t−(k−1−j)·d}, at slot (p + j·d) mod L;
  * tap k−1 is x. Then x overwrites slot p and p advances: no copying of the history
  * (a shifting copy becomes memmove, which the C must not need).
+ * A centred conv (lookahead a > 0, whole sequences only) is the same function: y_t is the
+ * causal output at step t + a of the sequence followed by a zero steps (passes.ts).
  */
 import type { QConv1dLayer } from '../../ir/qmodel.js';
 import { windowDense } from '../../fixed/conv.js';
@@ -35,6 +37,11 @@ export interface ConvPlan {
   ctx: ConvCtx;
 }
 
+/** "causal conv1d", or "centred conv1d (lookahead a)" for one that reads a future inputs. */
+export function convWord(layer: QConv1dLayer): string {
+  return layer.lookahead ? `centred conv1d (lookahead ${layer.lookahead})` : 'causal conv1d';
+}
+
 export function planConv(layer: QConv1dLayer, index: number, env: CellEnv): ConvPlan {
   const dense = planDense(windowDense(layer), index, env);
   const k = layer.kernelSize;
@@ -44,7 +51,7 @@ export function planConv(layer: QConv1dLayer, index: number, env: CellEnv): Conv
     dense,
     ctx: {
       fn: `${env.prefix}_l${index}_conv`,
-      comment: `layer ${index}: causal conv1d, ${inputs} -> ${layer.units} channels, kernel ${k}, dilation ${layer.dilation}, ${layer.activation}`,
+      comment: `layer ${index}: ${convWord(layer)}, ${inputs} -> ${layer.units} channels, kernel ${k}, dilation ${layer.dilation}, ${layer.activation}`,
       dense: dense.ctx.fn, inputs, window: k * inputs, hist, slots: (k - 1) * layer.dilation, dilation: layer.dilation, pastTaps: k - 1,
       lastOffset: (k - 1) * inputs,
     },

@@ -40,8 +40,10 @@ describe('trained conv1d forward equals runFloat on the written model.json', () 
     'conv1d:6:k=1,dense:3:softmax', 'conv1d:6:k=3:relu,dense:2', 'conv1d:5:k=3:d=2:tanh', 'conv1d:5:k=2:d=4:sigmoid,conv1d:3:k=3:d=2',
     // (k−1)·d = 10 > T = 9: the first taps never see data.
     'conv1d:4:k=3:d=5:relu,dense:2',
+    // Centred: future taps, zeros past T − 1 (and with (k−1)·d = 10 > T = 9, on both sides).
+    'conv1d:5:k=3:d=2:a=3:tanh', 'conv1d:4:k=3:d=5:a=5:relu,conv1d:3:k=2:a=1',
   ];
-  const anyTask = ['conv1d:6:k=3:d=2:relu,gru:4,dense:3:softmax', 'dense:4:tanh,conv1d:5:k=2,lstm:4:bi,dense:2', 'gru:4,conv1d:4:k=3:d=3:tanh,rnn:3'];
+  const anyTask = ['conv1d:6:k=3:d=2:relu,gru:4,dense:3:softmax', 'conv1d:6:k=4:a=2:relu,gru:4:bi,dense:3:softmax', 'dense:4:tanh,conv1d:5:k=2,lstm:4:bi,dense:2', 'gru:4,conv1d:4:k=3:d=3:tanh,rnn:3'];
   for (const [i, arch] of perStep.entries()) {
     it(`${arch}, per step`, () => {
       expect(maxForwardGap(arch, true, 9, 50 + i)).toBeLessThan(1e-9);
@@ -138,15 +140,15 @@ describe('conv1d carrying its last inputs (truncated BPTT)', () => {
 });
 
 describe('--arch: conv1d', () => {
-  it('conv1d:UNITS:k=K[:d=D][:ACTIVATION], written back in the same form', () => {
-    const { layers } = parseArch('in:3, conv1d:16:k=3:d=2:relu, conv1d:8:relu:k=5, conv1d:4:k = 1 ,gru:8,dense:2');
+  it('conv1d:UNITS:k=K[:d=D][:a=A][:ACTIVATION], written back in the same form', () => {
+    const { layers } = parseArch('in:3, conv1d:16:k=3:d=2:relu, conv1d:8:relu:a=2:k=5, conv1d:4:k = 1 ,gru:8,dense:2');
     expect(layers.slice(0, 3)).toEqual([
-      { type: 'conv1d', units: 16, kernelSize: 3, dilation: 2, activation: 'relu' },
-      { type: 'conv1d', units: 8, kernelSize: 5, dilation: 1, activation: 'relu' },
-      { type: 'conv1d', units: 4, kernelSize: 1, dilation: 1, activation: 'linear' },
+      { type: 'conv1d', units: 16, kernelSize: 3, dilation: 2, lookahead: 0, activation: 'relu' },
+      { type: 'conv1d', units: 8, kernelSize: 5, dilation: 1, lookahead: 2, activation: 'relu' },
+      { type: 'conv1d', units: 4, kernelSize: 1, dilation: 1, lookahead: 0, activation: 'linear' },
     ]);
     const resolved = resolveArch(layers, false);
-    expect(archText(resolved)).toBe('conv1d:16:k=3:d=2:relu,conv1d:8:k=5:relu,conv1d:4:k=1:linear,gru:8,dense:2:linear');
+    expect(archText(resolved)).toBe('conv1d:16:k=3:d=2:relu,conv1d:8:k=5:a=2:relu,conv1d:4:k=1:linear,gru:8,dense:2:linear');
     expect(archText(resolveArch(parseArch(archText(resolved)).layers, false))).toBe(archText(resolved));
     expect(outputUnits(resolveArch(parseArch('conv1d:7:k=2').layers, true))).toBe(7);
   });
@@ -172,9 +174,11 @@ describe('--arch: conv1d', () => {
     ['conv1d:8:k=3:k=5', "--arch: 'k=5' conflicts with 'k=3' in \"conv1d:8:k=3:k=5\""],
     ['conv1d:8:k=3:relu:tanh', "--arch: 'tanh' conflicts with 'relu' in \"conv1d:8:k=3:relu:tanh\""],
     ['conv1d:8:k=3:softmax', "--arch: a conv1d layer has no softmax; end a classifier with dense:CLASSES:softmax in \"conv1d:8:k=3:softmax\""],
-    ['conv1d:8:3', "--arch: unknown option '3'; supported: k=K, d=D, linear, relu, tanh, sigmoid in \"conv1d:8:3\""],
-    ['conv1d:8:k=3:s=2', "--arch: unknown option 's=2'; supported: k=K, d=D, linear, relu, tanh, sigmoid in \"conv1d:8:k=3:s=2\""],
-    ['conv1d:8:k=3:bi', "--arch: unknown option 'bi'; supported: k=K, d=D, linear, relu, tanh, sigmoid in \"conv1d:8:k=3:bi\""],
+    ['conv1d:8:3', "--arch: unknown option '3'; supported: k=K, d=D, a=A, linear, relu, tanh, sigmoid in \"conv1d:8:3\""],
+    ['conv1d:8:k=3:s=2', "--arch: unknown option 's=2'; supported: k=K, d=D, a=A, linear, relu, tanh, sigmoid in \"conv1d:8:k=3:s=2\""],
+    ['conv1d:8:k=3:bi', "--arch: unknown option 'bi'; supported: k=K, d=D, a=A, linear, relu, tanh, sigmoid in \"conv1d:8:k=3:bi\""],
+    ['conv1d:8:k=3:a=3', "--arch: a=3 reads past the kernel: the lookahead is at most (k−1)·d = 2 in \"conv1d:8:k=3:a=3\""],
+    ['conv1d:8:k=3:a=0', "--arch: a must be an integer from 1 to 4096, got '0' in \"conv1d:8:k=3:a=0\""],
     ['conv2d:8', "--arch: unknown layer 'conv2d'; supported: rnn, lstm, gru, dense, conv1d in \"conv2d:8\""],
   ])('%s is refused with one line', (text, message) => {
     let thrown: unknown;
@@ -186,13 +190,13 @@ describe('--arch: conv1d', () => {
 describe('architecture files: conv1d', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnc-arch-conv-'));
   const file = (name: string, body: unknown) => { const p = join(dir, name); writeFileSync(p, JSON.stringify(body)); return p; };
-  it('reads kernelSize, dilation (default 1) and activation (default linear)', () => {
+  it('reads kernelSize, dilation (default 1), lookahead (default 0) and activation (default linear)', () => {
     const p = file('ok.json', { inputSize: 3, layers: [
-      { type: 'conv1d', units: 8, kernelSize: 3, dilation: 4, activation: 'tanh' }, { type: 'conv1d', units: 4, kernelSize: 2 }, { type: 'gru', units: 4 },
+      { type: 'conv1d', units: 8, kernelSize: 3, dilation: 4, lookahead: 8, activation: 'tanh' }, { type: 'conv1d', units: 4, kernelSize: 2 }, { type: 'gru', units: 4 },
     ] });
     expect(parseArch(p)).toEqual({ inputs: 3, layers: [
-      { type: 'conv1d', units: 8, kernelSize: 3, dilation: 4, activation: 'tanh' },
-      { type: 'conv1d', units: 4, kernelSize: 2, dilation: 1, activation: 'linear' },
+      { type: 'conv1d', units: 8, kernelSize: 3, dilation: 4, lookahead: 8, activation: 'tanh' },
+      { type: 'conv1d', units: 4, kernelSize: 2, dilation: 1, lookahead: 0, activation: 'linear' },
       { type: 'gru', units: 4, resetAfter: true },
     ] });
   });
@@ -200,6 +204,7 @@ describe('architecture files: conv1d', () => {
     ['no-k.json', { type: 'conv1d', units: 8 }, /layers\[0\]\.kernelSize: /],
     ['big-d.json', { type: 'conv1d', units: 8, kernelSize: 3, dilation: 65 }, /layers\[0\]\.dilation: /],
     ['softmax.json', { type: 'conv1d', units: 8, kernelSize: 3, activation: 'softmax' }, /layers\[0\]\.activation: /],
+    ['ahead.json', { type: 'conv1d', units: 8, kernelSize: 3, dilation: 2, lookahead: 5 }, /layers\[0\]\.lookahead: 5 reads past the kernel; at most \(kernelSize − 1\) · dilation = 4$/],
     ['seq.json', { type: 'conv1d', units: 8, kernelSize: 3, returnSequences: true }, /layers\[0\]: /],
     ['type.json', { type: 'conv2d', units: 8 }, /layers\[0\]\.type: unknown layer type; supported: rnn, lstm, gru, dense, conv1d$/],
   ])('%s is refused', (name, layer, message) => {

@@ -144,8 +144,8 @@ describe('gradient check: reverse layers (one direction reading x_{T−1} … x_
 
 describe('gradient check: causal conv1d (k taps spaced d apart, zeros before t = 0)', () => {
   // T = 5: with k = 3, d = 2 the first taps read before the start for t < 4.
-  const conv = (k: number, d: number, activation: 'linear' | 'relu' | 'tanh' | 'sigmoid'): ArchLayer => (
-    { type: 'conv1d', units: 4, kernelSize: k, dilation: d, activation });
+  const conv = (k: number, d: number, activation: 'linear' | 'relu' | 'tanh' | 'sigmoid', lookahead = 0): ArchLayer => (
+    { type: 'conv1d', units: 4, kernelSize: k, dilation: d, lookahead, activation });
   for (const k of [1, 3]) {
     for (const d of [1, 2]) {
       it(`conv1d k=${k} d=${d} alone, each activation, MSE per step`, () => {
@@ -166,6 +166,14 @@ describe('gradient check: causal conv1d (k taps spaced d apart, zeros before t =
         expect(relativeError([...layers, linear2], true, 'mse', 10)).toBeLessThan(1e-6);
       });
     }
+  }
+  // A centred conv reads future inputs (zeros past t = T − 1): its gradient reaches them.
+  for (const [k, d, a] of [[3, 1, 1], [3, 2, 4], [4, 1, 2]] as const) {
+    it(`centred conv1d k=${k} d=${d} lookahead ${a}: alone per step, and → lstm (bi) → dense many-to-one`, () => {
+      expect(relativeError([{ ...conv(k, d, 'tanh', a), units: 2 } as ArchLayer], true, 'mse', 40 + a)).toBeLessThan(1e-6);
+      const layers: ArchLayer[] = [{ type: 'dense', units: 3, activation: 'tanh' }, conv(k, d, 'relu', a), { type: 'lstm', units: 3, bidirectional: 'concat', resetAfter: true }];
+      expect(relativeError([...layers, softmax4], false, 'ce', 50 + a)).toBeLessThan(1e-6);
+    });
   }
   it('relu conv1d between recurrent layers, stacked convs, softmax head per step', () => {
     const layers: ArchLayer[] = [
