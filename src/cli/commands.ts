@@ -6,6 +6,7 @@ import { registerCompile } from './compile.js';
 import { registerImport } from './import.js';
 import { registerInspect } from './inspect.js';
 import { registerQuantize } from './quantize.js';
+import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerTrain } from './train.js';
 import { registerVerify } from './verify.js';
@@ -18,5 +19,6 @@ export const COMMANDS: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   registerCompile,
   registerVerify,
   registerBench,
+  registerReport,
   registerRun,
 ];

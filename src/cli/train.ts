@@ -14,6 +14,8 @@ import type { CliIo } from './context.js';
 import { num } from './format.js';
 import { progressHooks } from './train-progress.js';
 import { RANGES, int, rangeText, real, windowOptions } from './numbers.js';
+import { shellLine } from '../report/shell.js';
+import { givenArgs } from './given-args.js';
 import { FORCE_HELP, checkOutput, messagesIo, outputName, writeOutput } from './output.js';
 
 interface TrainOpts {
@@ -21,6 +23,18 @@ interface TrainOpts {
   val: string; patience: string; seed: string; optimizer: OptimizerName; momentum: string; schedule: string;
   tbptt: string; task?: Task; perStep?: boolean; window?: string; horizon?: string; stride?: string;
   idColumn?: string; labelColumn?: string; features?: string; header?: boolean; json?: boolean; force?: boolean;
+}
+
+/** Options that change where or how the model is written, not the model: left out of the recorded command. */
+const NOT_RECORDED = new Set(['output', 'force', 'json']);
+
+/**
+ * The command that trains this model again, as the user gave it (options at their default
+ * left out), without -o: recorded in meta.training.command for `rnnc report`'s training
+ * figure. The output path stays out so the same data and seed still give the same bytes.
+ */
+export function trainCommand(cmd: Command): string {
+  return shellLine(['rnnc', 'train', ...givenArgs(cmd, NOT_RECORDED)]);
 }
 
 const list = (value: string | undefined) => value?.split(',').map((s) => s.trim());
@@ -56,7 +70,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--json', 'one JSON line per epoch')
     .option('--header', 'CSV data: the first row is a header even if every field is a number')
     .option('--no-header', 'CSV data: the first row is data (default: a header when none of its fields is a number)')
-    .action(async (opts: TrainOpts) => {
+    .action(async (opts: TrainOpts, cmd: Command) => {
       const badName = nameProblem(opts.name);
       if (badName) throw new RnncError('names/invalid', `--name: ${badName}`);
       const arch = parseArch(opts.arch);
@@ -98,6 +112,7 @@ export function registerTrain(program: Command, io: CliIo): void {
         progress.close();
       }
       const { model, result } = outcome;
+      model.meta = { ...model.meta, training: { command: trainCommand(cmd), ...(model.meta?.training as object) } };
       if (result.bestEpoch === 0) throw new RnncError('train/interrupted', 'interrupted before the first epoch finished; no model written');
       // The written file must load back: validate the IR (shapes, finiteness) first.
       const text = modelToJson(model);

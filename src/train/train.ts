@@ -16,7 +16,7 @@ import { wholeSequenceOnly } from '../ir/kinds.js';
 import type { DenseLayer as IrDense, FloatModel } from '../ir/model.js';
 import { type ResolvedLayer, archText } from './arch.js';
 import type { TrainData } from './batches.js';
-import { type LoopConfig, type LoopHooks, type LoopResult, trainLoop } from './loop.js';
+import { type EpochReport, type LoopConfig, type LoopHooks, type LoopResult, trainLoop } from './loop.js';
 import { Net } from './net.js';
 
 export interface TrainSettings extends LoopConfig {
@@ -46,6 +46,31 @@ function foldTargetScaling(model: FloatModel, s: Stats): void {
   const last = model.layers[model.layers.length - 1] as IrDense;
   last.weights.kernel.forEach((row, k) => { for (let c = 0; c < row.length; c++) row[c] = row[c]! * s.std[k]!; });
   last.weights.bias = last.weights.bias.map((b, k) => b * s.std[k]! + s.mean[k]!);
+}
+
+/** Six significant digits: enough for a curve, and the history stays a few hundred bytes. */
+function sig6(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+/**
+ * The per-epoch history as the model records it (`meta.training.history`, docs/model-format.md),
+ * column by column so it stays compact: `rnnc report` draws the training curves from it.
+ * Deterministic like the rest of the meta (no times), so the same data and seed still give
+ * the same bytes.
+ */
+export function historyMeta(history: readonly EpochReport[], task: Dataset['task']): Record<string, number[]> {
+  const out: Record<string, number[]> = {
+    epoch: history.map((h) => h.epoch),
+    lr: history.map((h) => sig6(h.lr)),
+    trainLoss: history.map((h) => sig6(h.trainLoss)),
+  };
+  // Validation columns only when every epoch was validated (--val 0 validates none).
+  if (history.length > 0 && history.every((h) => h.val)) {
+    out.valLoss = history.map((h) => sig6(h.val!.loss));
+    out[task === 'classification' ? 'valAccuracy' : 'valRmse'] = history.map((h) => sig6(h.val!.metric));
+  }
+  return out;
 }
 
 export async function trainModel(ds: Dataset, arch: ResolvedLayer[], settings: TrainSettings, hooks: LoopHooks = {}): Promise<TrainOutcome> {
@@ -82,6 +107,7 @@ export async function trainModel(ds: Dataset, arch: ResolvedLayer[], settings: T
     seed: settings.seed,
     epochs: result.bestEpoch,
     ...(best?.val ? { validation: { loss: best.val.loss, [ds.task === 'classification' ? 'accuracy' : 'rmse']: best.val.metric } } : {}),
+    training: { history: historyMeta(result.history, ds.task) },
   };
   const model = net.toModel(settings.name, { normalization: inputStats, meta });
   if (targetStats) foldTargetScaling(model, targetStats);
