@@ -8,7 +8,8 @@
 #   host: gcc (with its sanitizer runtimes), the C library, make, binutils, clang (with its
 #         runtimes), cmake (the build-integration tests build compile's output folder with it)
 #   demo: gcc and the C library, Arm cross compiler, newlib and qemu-system-arm
-#   all:  host, Arm and RISC-V cross compilers with their C libraries, QEMU (the default)
+#   all:  host, Arm and RISC-V cross compilers with their C libraries, QEMU, and Chromium
+#         (the browser test opens rnnc report's page in it, headless) (the default)
 #
 # Why files and not just commands: a compiler can be on PATH while what it links is not
 # (clang without libclang-rt-N-dev cannot link -fsanitize=address; arm-none-eabi-gcc
@@ -221,6 +222,13 @@ check_cmake() {
   need_cmd cmake cmake
 }
 
+# Chromium, headless: the browser test opens the page rnnc report writes and checks that
+# every chart renders without a console error (driven by playwright-core, which never
+# downloads a browser of its own here).
+check_browser() {
+  need_cmd chromium chromium
+}
+
 check_arm() {
   local flags f
   need_cmd gcc-arm-none-eabi arm-none-eabi-gcc
@@ -253,7 +261,7 @@ check_all() {
   case "$group" in
     host) check_sanitizers; check_cmake ;;
     demo) check_arm ;;
-    all) check_sanitizers; check_cmake; check_arm; check_riscv ;;
+    all) check_sanitizers; check_cmake; check_arm; check_riscv; check_browser ;;
   esac
 }
 

@@ -20,6 +20,24 @@ function toolchain(args: string[], path = process.env.PATH ?? '') {
   return execa(BASH, [SCRIPT, ...args], { reject: false, env: { PATH: path }, extendEnv: false });
 }
 
+/** PATH as it is, but every folder holding a command starting with `prefix` replaced by links to all of its other files. */
+function pathWithout(prefix: string, name: string): string {
+  const dir = tempDir(name);
+  return (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '').map((d, i) => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return d;
+    }
+    if (!names.some((n) => n.startsWith(prefix))) return d;
+    const shadow = join(dir, String(i));
+    mkdirSync(shadow, { recursive: true });
+    for (const n of names) if (!n.startsWith(prefix)) symlinkSync(join(d, n), join(shadow, n));
+    return shadow;
+  }).join(delimiter);
+}
+
 describe('scripts/toolchain.sh --check', () => {
   it('lists nothing missing on this machine (all)', async () => {
     const r = await toolchain(['--check', 'all']);
@@ -37,6 +55,8 @@ describe('scripts/toolchain.sh --check', () => {
     const ok = (what: string) => lines.some((l) => l.startsWith(`ok       ${what}: /`));
     expect(ok("gcc's ASan and UBSan runtimes")).toBe(true);
     expect(ok("clang's ASan and UBSan runtimes")).toBe(true);
+    // The browser the report test opens rnnc report's page in.
+    expect(ok('chromium')).toBe(true);
     for (const t of TARGETS) {
       if (!t.qemu) continue;
       // The board's link flags that select files (start files, C library), not its paths.
@@ -49,26 +69,20 @@ describe('scripts/toolchain.sh --check', () => {
   });
 
   it('names the clang package when clang is not on PATH', async () => {
-    // PATH as it is, but every folder holding clang replaced by links to all of its other files.
-    const dir = tempDir('toolchain-noclang');
-    const path = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '').map((d, i) => {
-      let names: string[];
-      try {
-        names = readdirSync(d);
-      } catch {
-        return d;
-      }
-      if (!names.some((n) => n.startsWith('clang'))) return d;
-      const shadow = join(dir, String(i));
-      mkdirSync(shadow, { recursive: true });
-      for (const n of names) if (!n.startsWith('clang')) symlinkSync(join(d, n), join(shadow, n));
-      return shadow;
-    }).join(delimiter);
-    const r = await toolchain(['--check', 'all'], path);
+    const r = await toolchain(['--check', 'all'], pathWithout('clang', 'toolchain-noclang'));
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('toolchain: missing clang: clang is not on PATH\n');
     expect(r.stderr).toMatch(/^toolchain: all: install as root with: apt-get install clang \(scripts\/toolchain.sh all does\)$/m);
+  });
+
+  it('names the chromium package when chromium is not on PATH (all; host does not need it)', async () => {
+    const path = pathWithout('chromium', 'toolchain-nochromium');
+    const r = await toolchain(['--check', 'all'], path);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('toolchain: missing chromium: chromium is not on PATH\n'
+      + 'toolchain: all: install as root with: apt-get install chromium (scripts/toolchain.sh all does)');
+    expect((await toolchain(['--check', 'host'], path)).exitCode).toBe(0);
   });
 
   it("names libclang-rt-N-dev when clang's sanitizer runtime is not installed", async () => {
