@@ -2,8 +2,8 @@
  * The common PyTorch export patterns (test/fixtures/onnx/patterns, made by
  * make_onnx_patterns.py), through the real CLI: each accepted pattern imports, its float
  * reference matches torch within 1e-5 and `rnnc verify` is bit-exact on the host; each
- * refused pattern exits 2 with one line that says what to do. Causal Conv1d front ends
- * (CONV_ACCEPTED) also verify on a Cortex-M4 (QEMU).
+ * refused pattern exits 2 with one line that says what to do. Conv1d front ends, causal
+ * and centred (CONV_ACCEPTED), also verify on a Cortex-M4 (QEMU).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,9 +38,13 @@ const ACCEPTED: Record<string, { args?: string[]; layers: string }> = {
 };
 
 /**
- * Causal Conv1d front ends (make_onnx_patterns.py conv): import, float, verify on host and QEMU.
+ * Conv1d front ends (make_onnx_patterns.py conv and centred): import, float, verify on host
+ * and QEMU. The centred ones (conv_gru: padding=1 with k = 3) run whole sequences only.
  */
 const CONV_ACCEPTED: Record<string, string> = {
+  conv_gru: 'conv1d -> gru -> dense',
+  centred_sym_lstm: 'conv1d -> lstm -> dense',
+  centred_same_bigru: 'conv1d -> gru -> dense',
   conv_gru_pad: 'conv1d -> gru -> dense',
   conv_gru_slice: 'conv1d -> gru -> dense',
   conv_relu_lstm: 'conv1d -> lstm -> dense',
@@ -74,7 +78,7 @@ describe('accepted PyTorch export patterns', () => {
   });
 });
 
-describe('accepted causal Conv1d front ends', () => {
+describe('accepted Conv1d front ends', () => {
   it.concurrent.each(Object.keys(CONV_ACCEPTED))('%s: imports, float within 1e-5 of torch, verify bit-exact on the host and a Cortex-M4', async (name) => {
     const out = join(tmp, `${name}.json`);
     const imp = await rnnc(['import', `${dir}${name}.onnx`, '-o', out]);
@@ -163,9 +167,7 @@ const REFUSED: Record<string, RegExp> = {
   layernorm_gru13: /node '\/ln\/ReduceMean' \(ReduceMean\) starts a LayerNorm exported as ReduceMean\/Sub\/Pow\/Sqrt\/Div: LayerNorm is not supported.*retrain without it/,
   layernorm_gru17: /node '\/ln\/LayerNormalization' \(LayerNormalization\): LayerNorm is not supported.*retrain without it/,
   embedding_lstm: /an Embedding \(rows of 'emb\.weight' picked by the integer input 'tokens'\) is not supported; export the model after the embedding/,
-  // nn.Conv1d(padding=1), k = 3: symmetric padding, output t reads x_{t+1}.
-  conv_gru: /node '\/conv\/Conv' \(Conv\): .*output t reads inputs up to t\+1: the convolution is not causal.*pad 2 on the left only: F\.pad\(x, \(2, 0\)\) with padding=0, or padding=2 and drop the last 2 outputs/,
-  conv_noslice: /node '\/rnn\/GRU' \(GRU\): the time axis still holds the last 2 outputs of '\/convs\/convs\.0\/conv\/Conv'.*not causal.*drop them \(y\[\.\.\., :-2\]\)/,
+  conv_noslice: /node '\/rnn\/GRU' \(GRU\): the time axis still holds the last 2 outputs of '\/convs\/convs\.0\/conv\/Conv', computed past the end of the input.*drop them \(y\[\.\.\., :-2\]\)/,
   conv_stride2: /\(Conv\): stride 2 is not supported; rnnc's conv1d emits one output per input step \(stride 1\)$/,
   conv_depthwise: /\(Conv\): groups 3 \(a grouped or depthwise convolution\) is not supported/,
 };

@@ -90,10 +90,11 @@ function denseLayer(node: DenseNode): Layer {
   return { type: 'dense', units: node.units, activation: node.activation, weights: { kernel: node.kernel, bias: node.bias } };
 }
 
-/** A causal Conv: the IR's conv1d (dilation left out when 1, as the IR reads its absence). */
+/** A Conv: the IR's conv1d (dilation 1 and lookahead 0 left out, as the IR reads their absence). */
 function convLayer(node: ConvNode): Layer {
   return {
     type: 'conv1d', units: node.units, kernelSize: node.kernelSize, ...(node.dilation !== 1 ? { dilation: node.dilation } : {}),
+    ...(node.lookahead > 0 ? { lookahead: node.lookahead } : {}),
     activation: node.activation, weights: { kernel: node.kernel, bias: node.bias },
   };
 }

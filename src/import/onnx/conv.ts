@@ -3,15 +3,18 @@
  * two ways practitioners write it:
  *   (a) F.pad(x, (p, 0)) then Conv1d(padding=0):   Pad(time: p before) → Conv
  *   (b) Conv1d(padding=p) then y[..., :-p]:        Conv(pads p, p) → Slice(time: [0, −p))
- * with p = (k−1)·d, an activation node (Relu, Tanh, Sigmoid) before or after the Slice.
- * Both are the IR's conv1d (ir/model.ts): y_t = act(b + Σ_j W_j x_{t−(k−1−j)·d}).
+ * with p = (k−1)·d, an activation node (Relu, Tanh, Sigmoid) before or after the Slice;
+ * or centred, for whole-sequence models: Conv1d(padding=p) with 2p = (k−1)·d, or
+ * F.pad(x, (L, R)) with L + R = (k−1)·d ('same' padding).
+ * All are the IR's conv1d (ir/model.ts): y_t = act(b + Σ_j W_j x_{t+a−(k−1−j)·d}).
  *
  * The steps a Pad adds and the outputs a Conv computes beyond the sequence travel with the
  * value as ExtraSteps (values.ts): with L steps of padding before the input and R after,
- * output i of the Conv reads inputs i − L … i − L + (k−1)·d, so it is the causal y_{i−o}
- * with o = L − (k−1)·d. o < 0 reads the future: not causal, refused at the Conv. Else the
- * o outputs before and the R after y_0 … y_{T−1} must be sliced off before anything else
- * reads the value; what reaches another operator with them is refused (extraProblem).
+ * output i of the Conv reads inputs i − L … i − L + (k−1)·d. When L ≥ (k−1)·d it is the
+ * causal y_{i−o} with o = L − (k−1)·d; else it is y_i of the conv with lookahead
+ * a = (k−1)·d − L, and needs R ≥ a (else the Conv has fewer outputs than inputs). The o
+ * outputs before and the R − a after y_0 … y_{T−1} must be sliced off before anything
+ * else reads the value; what reaches another operator with them is refused (extraProblem).
  */
 import type { ConvActivation } from '../../ir/model.js';
 import { quote } from '../quote.js';
@@ -32,11 +35,11 @@ function plural(n: number, what: string): string {
 /** Why a value still holding extra steps cannot be read by another operator; one sentence. */
 export function extraProblem(e: ExtraSteps): string {
   if (e.zeros) {
-    return `the ${plural(e.before + e.after, 'zero')} ${quote(e.node)} pads the sequence with are supported only as a Conv's padding (a causal convolution's left padding)`;
+    return `the ${plural(e.before + e.after, 'zero')} ${quote(e.node)} pads the sequence with are supported only as a Conv's padding`;
   }
   if (e.after > 0) {
-    return `the time axis still holds the last ${plural(e.after, 'output')} of ${quote(e.node)}, which read past the end of the input (padding after the sequence), `
-      + `so the model is not causal; rnnc streams causal convolutions: drop them (y[..., :-${e.after}]) or pad on the left only`;
+    return `the time axis still holds the last ${plural(e.after, 'output')} of ${quote(e.node)}, computed past the end of the input (more padding than one output per step needs); `
+      + `drop them (y[..., :-${e.after}]), or pad (k−1)·d steps in all (on the left only for a causal, streaming convolution)`;
   }
   return `the time axis still holds the first ${plural(e.before, 'output')} of ${quote(e.node)}, computed from its padding alone; drop them (y[..., ${e.before}:])`;
 }
@@ -129,10 +132,13 @@ export function convSym(name: string, x: SymValue, w: ConstValue, b: ConstValue 
   const [padBefore, padAfter] = convPads(a, span);
   const before = (x.extra?.before ?? 0) + padBefore;
   const after = (x.extra?.after ?? 0) + padAfter;
-  const offset = before - span;
-  if (offset < 0) {
-    fail(`with ${plural(before, 'step')} of padding before the sequence and ${after} after, output t reads inputs up to t+${-offset}: the convolution is not causal, `
-      + `and rnnc streams causal ones; pad ${span} on the left only: F.pad(x, (${span}, 0)) with padding=0, or padding=${span} and drop the last ${span} outputs (y[..., :-${span}])`);
+  // Output i reads inputs i − before … i − before + span (header).
+  const lookahead = Math.max(0, span - before);
+  const offset = before + lookahead - span;
+  if (after < lookahead) {
+    fail(`with ${plural(before, 'step')} of padding before the sequence and ${after} after, the convolution gives ${lookahead - after} fewer outputs than input steps; `
+      + `rnnc's conv1d gives one per step: pad ${span} steps in all, on the left only for a causal, streaming convolution (F.pad(x, (${span}, 0))), `
+      + `or ${Math.floor(span / 2)} before and ${span - Math.floor(span / 2)} after for a centred one (whole sequences only)`);
   }
   // W[o][c][j] → row o, column j·channels + c (taps oldest first).
   const kernel = Array.from({ length: units }, (_, o) => {
@@ -145,10 +151,10 @@ export function convSym(name: string, x: SymValue, w: ConstValue, b: ConstValue 
     if (b.data.length !== units) fail(`bias has ${b.data.length} values for ${units} output channels`);
     bias = Array.from(b.data);
   }
-  const node: ConvNode = { name, units, kernelSize: k, dilation: d, kernel, bias, activation: 'linear', input };
+  const node: ConvNode = { name, units, kernelSize: k, dilation: d, lookahead, kernel, bias, activation: 'linear', input };
   const n = x.sizes[2]! + padBefore + padAfter - span;
   if (n < 1) fail('the convolution has no output step');
-  return withExtra(sym([x.axes[0]!, 'F', 'T'], [x.sizes[0]!, units, n], [[{ kind: 'conv', node, time: 'seq' }]]), { before: offset, after, zeros: false, node: name });
+  return withExtra(sym([x.axes[0]!, 'F', 'T'], [x.sizes[0]!, units, n], [[{ kind: 'conv', node, time: 'seq' }]]), { before: offset, after: after - lookahead, zeros: false, node: name });
 }
 
 /** The one fresh conv piece of `v`, if `v` is a Conv's output. */

@@ -61,7 +61,7 @@ export interface DenseNode {
 }
 
 /**
- * Conv (a Conv1d, conv.ts) on a whole sequence, made causal by its padding: IR conv1d
+ * Conv (a Conv1d, conv.ts) on a whole sequence, causal or centred by its padding: IR conv1d
  * layout (kernel units × (kernelSize·inputs), taps oldest first), with an optional
  * activation node after it.
  */
@@ -70,6 +70,8 @@ export interface ConvNode {
   units: number;
   kernelSize: number;
   dilation: number;
+  /** Future inputs each output reads (0: causal). */
+  lookahead: number;
   kernel: number[][];
   bias: number[];
   activation: ConvActivation;

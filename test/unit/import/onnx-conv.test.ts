@@ -1,9 +1,10 @@
 /**
- * Causal nn.Conv1d front ends from PyTorch (test/fixtures/onnx/patterns/conv_*, made by
- * make_onnx_patterns.py conv): F.pad + Conv and Conv(padding) + Slice import as the IR's
- * conv1d, the float reference matches torch, the weights land in the IR layout; the
- * non-causal forms and the convolutions conv1d is not are refused in one line. Edge cases
- * are edited in memory.
+ * nn.Conv1d front ends from PyTorch (test/fixtures/onnx/patterns/conv_* and centred_*,
+ * made by make_onnx_patterns.py conv / centred): F.pad + Conv and Conv(padding) + Slice
+ * import as the IR's causal conv1d, Conv(padding=p) and F.pad(x, (L, R)) + Conv over a
+ * whole sequence as a centred one (lookahead), the float reference matches torch, the
+ * weights land in the IR layout; the paddings that do not give one output per step and
+ * the convolutions conv1d is not are refused in one line. Edge cases are edited in memory.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -41,9 +42,11 @@ function expected(name: string): { input: number[][]; output: number[][] } {
   return JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as { input: number[][]; output: number[][] };
 }
 
-/** The layers as "conv1d(k3,d2,relu) -> gru -> dense" (conv1d only spelled out). */
+/** The layers as "conv1d(k3,d2,relu) -> gru -> dense" (conv1d only spelled out, with a<lookahead> when centred). */
 function chain(m: FloatModel): string {
-  return m.layers.map((l) => (l.type === 'conv1d' ? `conv1d(k${l.kernelSize},d${l.dilation ?? 1},${l.activation})` : l.type)).join(' -> ');
+  return m.layers.map((l) => (l.type === 'conv1d'
+    ? `conv1d(k${l.kernelSize},d${l.dilation ?? 1}${l.lookahead ? `,a${l.lookahead}` : ''},${l.activation})`
+    : l.type === 'gru' || l.type === 'lstm' || l.type === 'rnn' ? `${l.type}${l.bidirectional ? '(bi)' : ''}` : l.type)).join(' -> ');
 }
 
 const byOp = (m: ModelProto, op: string, k = 0) => m.graph!.node!.filter((n) => n.opType === op)[k]!;
@@ -59,6 +62,10 @@ const ACCEPTED: Record<string, string> = {
   conv_relu_lstm: 'conv1d(k2,d1,relu) -> lstm -> dense',
   bn_conv_tanh_gru11: 'conv1d(k3,d3,tanh) -> gru -> dense',
   conv2_rnn9: 'conv1d(k2,d1,sigmoid) -> conv1d(k3,d2,linear) -> rnn -> dense',
+  // Centred, whole sequences only: padding=1 with k = 3; padding=2 with k = 3, d = 2; F.pad(x, (1, 2)) with k = 4.
+  conv_gru: 'conv1d(k3,d1,a1,linear) -> gru -> dense',
+  centred_sym_lstm: 'conv1d(k3,d2,a2,tanh) -> lstm -> dense',
+  centred_same_bigru: 'conv1d(k4,d1,a2,relu) -> gru(bi) -> dense',
 };
 
 describe('causal Conv1d front ends from torch.onnx.export', () => {
@@ -145,22 +152,18 @@ describe('refused: one line saying what to do', () => {
     return e.message;
   };
 
-  it('symmetric padding (padding=1, k=3): not causal, how to make it so', () => {
-    expect(oneLine(importError('conv_gru'))).toBe("conv_gru.onnx: node '/conv/Conv' (Conv): with 1 step of padding before the sequence and 1 after, "
-      + "output t reads inputs up to t+1: the convolution is not causal, and rnnc streams causal ones; pad 2 on the left only: "
-      + 'F.pad(x, (2, 0)) with padding=0, or padding=2 and drop the last 2 outputs (y[..., :-2])');
+  it('padding=(k−1)·d on both sides without the slice: the outputs past the end reach the GRU', () => {
+    expect(oneLine(importError('conv_noslice'))).toBe("conv_noslice.onnx: node '/rnn/GRU' (GRU): the time axis still holds the last 2 outputs of '/convs/convs.0/conv/Conv', "
+      + 'computed past the end of the input (more padding than one output per step needs); drop them (y[..., :-2]), or pad (k−1)·d steps in all (on the left only for a causal, streaming convolution)');
   });
 
-  it('padding=(k−1)·d without the slice: the outputs past the end reach the GRU', () => {
-    expect(oneLine(importError('conv_noslice'))).toMatch(/node '\/rnn\/GRU' \(GRU\): the time axis still holds the last 2 outputs of '\/convs\/convs\.0\/conv\/Conv', which read past the end of the input .*not causal.*drop them \(y\[\.\.\., :-2\]\) or pad on the left only/);
-  });
-
-  it('no padding at all (a valid convolution) is not causal either', () => {
+  it('no padding at all (a valid convolution): fewer outputs than steps', () => {
     const e = importError('conv_gru_pad', (m) => {
       const conv = byOp(m, 'Conv');
       conv.input![0] = byOp(m, 'Pad').input![0]!;
     });
-    expect(oneLine(e)).toMatch(/with 0 steps of padding before the sequence and 0 after, output t reads inputs up to t\+2: the convolution is not causal/);
+    expect(oneLine(e)).toBe("conv_gru_pad.onnx: node '/convs/convs.0/conv/Conv' (Conv): with 0 steps of padding before the sequence and 0 after, the convolution gives 2 fewer outputs than input steps; "
+      + "rnnc's conv1d gives one per step: pad 2 steps in all, on the left only for a causal, streaming convolution (F.pad(x, (2, 0))), or 1 before and 1 after for a centred one (whole sequences only)");
   });
 
   it('stride 2 and groups > 1', () => {
