@@ -62,6 +62,8 @@ describe('accepted patterns: rnnc import, float vs tfjs predict within 1e-5', ()
     tfjs_defaults: { layers: ['lstm*', 'gru', 'dense'], normalized: false },
     rnn_relu: { layers: ['rnn*', 'dense'], normalized: false },
     conv_causal_gru: { layers: ['conv1d', 'gru', 'dense'], normalized: false },
+    conv_same_bigru: { layers: ['conv1d', 'gru', 'dense'], normalized: false },
+    conv_same_dilated_lstm: { layers: ['conv1d', 'lstm*', 'dense'], normalized: false },
     conv_activation_lstm: { layers: ['conv1d', 'conv1d', 'lstm*', 'dense'], normalized: false },
   };
   for (const name of [...Object.keys(ACCEPTED), ...Object.keys(CONV_ACCEPTED)]) {
@@ -155,7 +157,7 @@ describe('functional models exporting recurrent states (return_state): the state
 
 describe('rnnc verify: bit-exact from the Keras files', () => {
   it.concurrent.each(['dropout_time_distributed', 'bn_input_gru', 'bn_functional_bi', 'lstm_state_dense', 'tfjs_defaults', 'rnn_relu',
-    'conv_causal_gru', 'conv_activation_lstm'])('%s', async (name) => {
+    'conv_causal_gru', 'conv_activation_lstm', 'conv_same_bigru', 'conv_same_dilated_lstm'])('%s', async (name) => {
     const r = await rnnc(['verify', join(fixtures.get(name)!.dir, 'model.json'), '--cases', '3']);
     expect(r.stderr).not.toMatch(/mismatch|internal error/);
     expect(r.exitCode).toBe(0);

@@ -50,6 +50,17 @@ export const ACCEPTED: Record<string, () => tf.LayersModel> = {
     tf.layers.simpleRNN({ units: 4 }),
     tf.layers.dense({ units: 2, activation: 'sigmoid' }),
   ]),
+  // Conv1D(padding='same'): centred (lookahead ⌈(k−1)·d/2⌉, whole sequences only), which TF.js runs itself.
+  conv_same_bigru: () => S([
+    tf.layers.conv1d({ filters: 5, kernelSize: 4, padding: 'same', activation: 'relu', inputShape: [T, F] }),
+    tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3, ...sig }) as tf.layers.RNN }),
+    tf.layers.dense({ units: 2 }),
+  ]),
+  conv_same_dilated_lstm: () => S([
+    tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same', dilationRate: 2, activation: 'tanh', inputShape: [T, F] }),
+    tf.layers.lstm({ units: 3, ...sig, returnSequences: true }),
+    tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }),
+  ]),
   // A relu SimpleRNN: h in a calibrated format instead of Q0.15.
   rnn_relu: () => S([
     tf.layers.simpleRNN({ units: 4, activation: 'relu', returnSequences: true, inputShape: [T, F] }),
@@ -101,11 +112,7 @@ export const REFUSED: Record<string, [() => tf.LayersModel, RegExp]> = {
   conv1d: [() => S([
     tf.layers.conv1d({ filters: 4, kernelSize: 3, inputShape: [T, F] }),
     tf.layers.gru({ units: 3, ...sig }),
-  ]), /\(Conv1D\): padding 'valid' is not supported; rnnc's conv1d is causal .*use padding='causal'/],
-  conv1d_same: [() => S([
-    tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same', inputShape: [T, F] }),
-    tf.layers.gru({ units: 3, ...sig }),
-  ]), /\(Conv1D\): padding 'same' is not supported; rnnc's conv1d is causal .*use padding='causal'/],
+  ]), /\(Conv1D\): padding 'valid' is not supported; rnnc's conv1d gives one output per step: use padding='causal' \(streams\) or 'same' \(whole sequences only\)/],
   conv1d_strides: [() => S([
     tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'causal', strides: 2, inputShape: [T, F] }),
     tf.layers.gru({ units: 3, ...sig }),

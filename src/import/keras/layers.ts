@@ -191,17 +191,19 @@ function single(v: unknown): number | undefined {
 }
 
 /**
- * Conv1D(padding='causal') is the IR's conv1d: y_t = act(b + Σ_j K[j]ᵀ x_{t−(k−1−j)·d})
- * (Keras pads (k−1)·d zeros on the left). 'valid' and 'same' read other inputs (and
- * 'same' the future): refused, saying to use 'causal'.
+ * Conv1D is the IR's conv1d, y_t = act(b + Σ_j K[j]ᵀ x_{t+a−(k−1−j)·d}): padding='causal'
+ * pads (k−1)·d zeros on the left (a = 0, streams); padding='same' pads ⌊(k−1)·d/2⌋ on the
+ * left and the rest on the right, so a = ⌈(k−1)·d/2⌉ (centred, whole sequences only).
+ * 'valid' gives (k−1)·d fewer outputs than steps: refused.
  */
 function convertConv1D(p: Problems, weights: Weights, l: KerasLayer, inputSize: number): Layer | undefined {
   const c = l.config;
   const at = `layer ${quote(l.name)} (Conv1D)`;
   const before = p.unsupported.length;
   const padding = c.padding ?? 'valid';
-  if (padding !== 'causal') {
-    p.unsupported.push(`${at}: padding ${typeof padding === 'string' ? quote(padding) : shown(padding)} is not supported; rnnc's conv1d is causal (output t from inputs up to t, streamed): use padding='causal'`);
+  if (padding !== 'causal' && padding !== 'same') {
+    p.unsupported.push(`${at}: padding ${typeof padding === 'string' ? quote(padding) : shown(padding)} is not supported; rnnc's conv1d gives one output per step: `
+      + `use padding='causal' (streams) or 'same' (whole sequences only)`);
   }
   const strides = single(c.strides ?? 1);
   if (strides !== 1) p.unsupported.push(`${at}: strides ${strides ?? shown(c.strides)} is not supported; rnnc's conv1d emits one output per input step: use strides=1`);
@@ -227,8 +229,9 @@ function convertConv1D(p: Problems, weights: Weights, l: KerasLayer, inputSize: 
   const bias = c.use_bias === false || !kernel ? undefined : tensor(p, weights, l.name, 'bias', [units]);
   if (!kernel || (c.use_bias !== false && !bias)) return undefined;
   // K[j][i][o] at (j·inputs + i)·units + o → row o, column j·inputs + i: the transpose of the flat (k·inputs) × units matrix.
+  const lookahead = padding === 'same' ? Math.ceil(((k - 1) * d) / 2) : 0;
   return {
-    type: 'conv1d', units, kernelSize: k, ...(d !== 1 ? { dilation: d } : {}), activation: act as ConvActivation,
+    type: 'conv1d', units, kernelSize: k, ...(d !== 1 ? { dilation: d } : {}), ...(lookahead > 0 ? { lookahead } : {}), activation: act as ConvActivation,
     weights: { kernel: transposed(kernel.data, k * inputSize, units), bias: bias ? Array.from(bias.data) : new Array<number>(units).fill(0) },
   };
 }

@@ -1,8 +1,9 @@
 /**
- * Keras / TF.js Conv1D(padding='causal') → the IR's conv1d: TF.js builds the models
+ * Keras / TF.js Conv1D(padding='causal') → the IR's conv1d ('same', centred, is in
+ * test/cli/import-keras-patterns.test.ts, where TF.js runs it itself): TF.js builds the models
  * (test/helpers/keras-patterns.ts), the float reference matches tfjs predict within 1e-5,
  * the kernel [k, inputs, filters] lands in the IR row layout, an Activation layer after
- * a linear Conv1D is its activation; padding 'valid' / 'same', strides ≠ 1, groups and
+ * a linear Conv1D is its activation; padding 'valid', strides ≠ 1, groups and
  * channels_first are refused in one line. The CLI side is
  * test/cli/import-keras-patterns.test.ts.
  */
@@ -25,7 +26,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'rnnc-keras-conv-'));
   let seed = 700;
   for (const name of CONV) fixtures.set(name, await makePattern(CONV_ACCEPTED[name]!, join(root, name), seed++));
-  for (const name of ['conv1d', 'conv1d_same', 'conv1d_strides']) await saveLayersModel(REFUSED[name]![0](), join(root, name));
+  for (const name of ['conv1d', 'conv1d_strides']) await saveLayersModel(REFUSED[name]![0](), join(root, name));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -100,7 +101,7 @@ describe('refused Conv1D: one line saying what to do', () => {
     return e.message;
   };
 
-  it.each(['conv1d', 'conv1d_same', 'conv1d_strides'])('%s', (name) => {
+  it.each(['conv1d', 'conv1d_strides'])('%s', (name) => {
     expect(oneLine(importError(join(root, name)))).toMatch(REFUSED[name]![1]);
   });
 
