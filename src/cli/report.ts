@@ -8,8 +8,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RnncError } from '../errors.js';
-import { buildReport } from '../report/build.js';
-import { isReportHtml, reportHtml } from '../report/html.js';
+import { isReportHtml } from '../report/banner.js';
 import { shellLine } from '../report/shell.js';
 import { FIGURE_ORDER } from '../report/types.js';
 import { TARGET_NAMES, getTarget } from '../target/targets.js';
@@ -87,6 +86,9 @@ export function registerReport(program: Command, io: CliIo): void {
       const dataOpts = dataOptions(opts);
       const calib = opts.data !== undefined ? readCalibData(opts.data, model, dataOpts) : undefined;
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOpts) : undefined;
+      // Loaded here, not at startup: the charting library would slow every other command.
+      const { buildReport } = await import('../report/build.js');
+      const { reportHtml } = await import('../report/html.js');
       const { data, warnings } = await buildReport({
         model, modelPath: path, ...(calib ? { calib } : {}), ...(evalData ? { evalData } : {}), target, opt, pipeline,
         extraArgs: givenArgs(self, NOT_FOR_FIGURES), version: VERSION,

@@ -213,7 +213,7 @@ export function taskChart(d: TaskData): TopLevelSpec {
         y: { field: 'predicted', type: 'quantitative', title: 'predicted', scale: { zero: false } },
       },
       layer: [
-        { transform: [{ filter: '!datum.line' }], mark: { type: 'point', size: 10, opacity: 0.4, filled: true } },
+        { transform: [{ filter: '!datum.line' }], mark: { type: 'point', size: 18, opacity: 0.6, filled: true } },
         { transform: [{ filter: 'datum.line' }], mark: { type: 'line', color: '#e45756' } },
       ],
     },
