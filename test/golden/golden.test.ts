@@ -31,7 +31,7 @@ const layerSpec = z.union([
     recurrentActivation: z.enum(GATE_ACTIVATIONS).optional(), activation: z.enum(RNN_ACTIVATIONS).optional(), initialState: z.boolean().optional(),
   }),
   z.strictObject({ type: z.literal('dense'), units: int, activation: z.enum(DENSE_ACTIVATIONS) }),
-  z.strictObject({ type: z.literal('conv1d'), units: int, kernelSize: int, dilation: int.optional(), activation: z.enum(CONV_ACTIVATIONS) }),
+  z.strictObject({ type: z.literal('conv1d'), units: int, kernelSize: int, dilation: int.optional(), lookahead: int.optional(), activation: z.enum(CONV_ACTIVATIONS) }),
 ]);
 const configSchema = z.strictObject({
   /** A row of src/target/targets.ts; its kernel family is what the case covers. */
@@ -96,7 +96,7 @@ describe('golden emitted C', () => {
 /** What a layer exercises, as the README table writes it. */
 function layerText(l: FloatModel['layers'][number]): string {
   if (l.type === 'dense') return `dense(${l.units}, ${l.activation})`;
-  if (l.type === 'conv1d') return `conv1d(${l.units}, k=${l.kernelSize}, d=${l.dilation ?? 1}, ${l.activation})`;
+  if (l.type === 'conv1d') return `conv1d(${l.units}, k=${l.kernelSize}, d=${l.dilation ?? 1}, ${l.lookahead ? `a=${l.lookahead}, ` : ''}${l.activation})`;
   const parts = [String(l.units)];
   if (l.type === 'rnn') parts.push(l.activation ?? 'tanh');
   if (l.type === 'gru') parts.push(l.resetAfter ? 'ra' : 'rb');
@@ -127,7 +127,7 @@ function row(c: Case): string[] {
 /** The features a family must show at least once: every layer kind and option, both weight sizes and cells. */
 const REQUIRED = [
   'rnn-tanh', 'rnn-relu', 'lstm', 'gru-ra', 'gru-rb', ...DENSE_ACTIVATIONS.map((a) => `dense-${a}`),
-  'conv1d', 'bi-concat', 'bi-sum', 'reverse', 'last-index', 'hard_sigmoid', 'hard_sigmoid_v3', 'h0',
+  'conv1d', 'conv1d-centred', 'bi-concat', 'bi-sum', 'reverse', 'last-index', 'hard_sigmoid', 'hard_sigmoid_v3', 'h0',
   'weights-int8', 'weights-int16', 'acc-int32', 'acc-int64', 'cell-int16', 'cell-int32',
 ];
 
@@ -139,7 +139,7 @@ function features(c: Case): string[] {
       continue;
     }
     if (l.type === 'conv1d') {
-      out.push('conv1d');
+      out.push(l.lookahead ? 'conv1d-centred' : 'conv1d');
       continue;
     }
     out.push(l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'gru' ? `gru-${l.resetAfter ? 'ra' : 'rb'}` : 'lstm');
