@@ -259,7 +259,7 @@ export function instructionsChart(d: InstructionData): TopLevelSpec {
     width: 420, height: 220,
     data: { values: rows },
     encoding: {
-      x: { field: 'weights', type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 0 } },
+      x: { field: 'weights', type: 'nominal', title: null, sort: null, axis: { labelAngle: 0, labelLimit: 0 } },
       xOffset: { field: 'measure', type: 'nominal', sort: null },
       y: { field: 'value', type: 'quantitative', title: 'instructions per step' },
     },
