@@ -1,0 +1,478 @@
+/**
+ * The runtime of the TypeScript twin (`rnnc compile --target typescript`): the integer
+ * primitives, matrix product, cells and sequence passes that every emitted NAME.ts
+ * embeds (only the declarations a model reaches, copied by src/twin/ through ts-morph).
+ *
+ * Why a runtime file of its own, and not src/fixed/ itself: the emitted module must be
+ * one dependency-free file that runs in a browser, and its step must not allocate or use
+ * BigInt, which the reference does (src/fixed/ops.ts requantS32 for shifts below 17, the
+ * per-call arrays of fixed/dense.ts). This file is to src/fixed/ what runtime-c/ is:
+ * a twin of the same rules, tied to the one definition by exact tests:
+ * test/parity/twin-runtime.parity.test.ts runs every primitive here and its namesake in
+ * src/fixed/ops.ts (and quantizeInputF32 against fixed/model.ts quantizeInput) on
+ * exhaustive and random inputs with every edge, and test/e2e/twin.test.ts runs whole
+ * emitted models against the reference, bit for bit. The primitives are copied from
+ * ops.ts as they are, except requantS32 (no BigInt) and softmaxQ15 (offsets).
+ *
+ * No imports, no Node APIs, no allocation in any function a step calls: scratch comes in.
+ * Everything is exported for the parity test; the emitted copies are module-private.
+ */
+
+/** Clamp to int16. Reference: ops.ts satS16. */
+export function satS16(x: number): number {
+  return x < -32768 ? -32768 : x > 32767 ? 32767 : x;
+}
+
+/** Clamp to int32. Reference: ops.ts satS32. */
+export function satS32(x: number): number {
+  return x < -2147483648 ? -2147483648 : x > 2147483647 ? 2147483647 : x;
+}
+
+/** Rounding arithmetic right shift (round half up), s in [0, 31]. Reference: ops.ts rshrS32. */
+export function rshrS32(x: number, s: number): number {
+  if (s === 0) return x;
+  return (x >> s) + ((x >> (s - 1)) & 1);
+}
+
+/** sat16(rshr(a·b, s)) of two int16, s in [1, 31]. Reference: ops.ts mulRshrS16. */
+export function mulRshrS16(a: number, b: number, s: number): number {
+  return satS16(rshrS32(a * b, s));
+}
+
+/** floor((a·b + 2^14) / 2^15), a in [0, 32767], b int32: |a·b| < 2^47, exact in a double. Reference: ops.ts mulQ15S32. */
+export function mulQ15S32(a: number, b: number): number {
+  return Math.floor((a * b + 16384) / 32768);
+}
+
+/** min(32767, floor((num·2^16 + den) / (2·den))), 0 <= num <= den < 2^27. Reference: ops.ts divQ15. */
+export function divQ15(num: number, den: number): number {
+  return Math.min(32767, Math.floor((num * 65536 + den) / (2 * den)));
+}
+
+/**
+ * sat32(round(acc·m / 2^t)), round half up, acc int32, m in [2^30, 2^31) or 0, t in
+ * [1, 62], without BigInt. Reference: ops.ts requantS32 (exact, BigInt below t = 17).
+ * With hi = acc·floor(m / 2^16) (|hi| < 2^46) and lo = acc·(m mod 2^16) (|lo| < 2^47),
+ * both exact, acc·m = hi·2^16 + lo:
+ *   t >= 17: lo = ql·2^16 + rl (0 <= rl < 2^16), so floor((acc·m + 2^(t−1)) / 2^t)
+ *            = floor((hi + ql + 2^(t−17)) / 2^(t−16)); the sum is < 2^48, exact.
+ *   t <= 16: hi·2^16 is a multiple of 2^t, so the result is
+ *            hi·2^(16−t) + floor((lo + 2^(t−1)) / 2^t): each term exact (< 2^62 and
+ *            < 2^47). Their sum is exact below 2^53; above, it rounds, but rounding is
+ *            monotonic and ±2^31 are doubles, so it saturates exactly as the exact sum.
+ */
+export function requantS32(acc: number, m: number, t: number): number {
+  const hi = acc * Math.floor(m / 65536);
+  const lo = acc * (m % 65536);
+  if (t >= 17) return satS32(Math.floor((hi + Math.floor(lo / 65536) + 2 ** (t - 17)) / 2 ** (t - 16)));
+  return satS32(hi * 2 ** (16 - t) + Math.floor((lo + 2 ** (t - 1)) / 2 ** t));
+}
+
+/**
+ * An int64 accumulator narrowed by a rounding right shift k in [1, 62], saturated to
+ * int32; exact for |acc| < 2^52, which the quantizer's bound guarantees (src/ir/qcheck.ts
+ * recomputes it from the weights). Reference: ops.ts rshrSatS64.
+ */
+export function rshrSatS64(acc: number, k: number): number {
+  const p = 2 ** k;
+  return satS32(Math.floor((acc + p / 2) / p));
+}
+
+/** Interpolated table lookup on |x|, Q3.12 in, Q0.15 out (N + 1 entries, N = 2^n). Reference: ops.ts lutLookup. */
+export function lutLookup(table: Int16Array, log2Size: number, x: number): number {
+  const ux = x < 0 ? -x : x;
+  const s = 15 - log2Size;
+  const idx = ux >> s;
+  const size = 1 << log2Size;
+  if (idx >= size) return table[size]!;
+  const lo = table[idx]!;
+  const frac = ux & ((1 << s) - 1);
+  return lo + rshrS32((table[idx + 1]! - lo) * frac, s);
+}
+
+/** tanh, Q3.12 → Q0.15. Reference: ops.ts lutTanh. */
+export function lutTanh(table: Int16Array, log2Size: number, x: number): number {
+  const y = lutLookup(table, log2Size, x);
+  return x < 0 ? -y : y;
+}
+
+/** sigmoid, Q3.12 → Q0.15. Reference: ops.ts lutSigmoid. */
+export function lutSigmoid(table: Int16Array, log2Size: number, x: number): number {
+  const y = lutLookup(table, log2Size, x);
+  return x < 0 ? 32768 - y : y;
+}
+
+/** clamp(16384 + rshr(clamp(x, ±16384)·m, 16), 0, 32767). Reference: ops.ts hardSigmoidQ15. */
+export function hardSigmoidQ15(m: number, x: number): number {
+  const xc = x < -16384 ? -16384 : x > 16384 ? 16384 : x;
+  const y = 16384 + rshrS32(xc * m, 16);
+  return y < 0 ? 0 : y > 32767 ? 32767 : y;
+}
+
+/** An int32 from `from` to `to` fractional bits, saturated to int16. Reference: ops.ts rescaleS16. */
+export function rescaleS16(x: number, from: number, to: number): number {
+  if (from >= to) return satS16(rshrS32(x, from - to));
+  return satS16(x * 2 ** (to - from));
+}
+
+/** max(x, 0). Reference: ops.ts reluS16. */
+export function reluS16(x: number): number {
+  return x > 0 ? x : 0;
+}
+
+/** rshr(a + b, 1): the bidirectional sum merge, Q0.15 + Q0.15 → Q1.14. Reference: ops.ts avgS16. */
+export function avgS16(a: number, b: number): number {
+  return rshrS32(a + b, 1);
+}
+
+/** The GRU update sat16(n + rshr(z·(h − n), 15)). Reference: ops.ts lerpQ15. */
+export function lerpQ15(z: number, h: number, n: number): number {
+  return satS16(n + mulQ15S32(z, h - n));
+}
+
+/** sat16(rshr(f·c, 15) + rshr(i·g, s)): the LSTM update of an int16 cell. Reference: ops.ts lstmCellS16. */
+export function lstmCellS16(f: number, c: number, i: number, g: number, s: number): number {
+  return satS16(mulQ15S32(f, c) + rshrS32(i * g, s));
+}
+
+/** sat32(rshr(f·c, 15) + rshr(i·g, s)): the LSTM update of an int32 cell. Reference: ops.ts lstmCellS32. */
+export function lstmCellS32(f: number, c: number, i: number, g: number, s: number): number {
+  return satS32(mulQ15S32(f, c) + rshrS32(i * g, s));
+}
+
+/** A gate's Q3.12 input sat16(sat32(xg + hg)). Reference: fixed/cells/gate.ts gateInput. */
+export function gateInput(xg: number, hg: number): number {
+  return satS16(satS32(xg + hg));
+}
+
+/**
+ * Softmax of acc[0..n) (logitFrac fractional bits) into y[yOff..yOff + n), Q0.15; acc is
+ * overwritten with e. Reference: ops.ts softmaxQ15 (which takes whole arrays):
+ *   z_j = sat16(acc_j), m = max z, e_j = lut(rescale(m − z_j, logitFrac → expFrac)),
+ *   y_j = divQ15(e_j, Σ e)
+ */
+export function softmaxQ15(table: Int16Array, log2Size: number, acc: Int32Array, n: number, y: Int16Array, yOff: number, logitFrac: number, expFrac: number): void {
+  let max = -32768;
+  for (let j = 0; j < n; j++) { acc[j] = satS16(acc[j]!); if (acc[j]! > max) max = acc[j]!; }
+  let sum = 0;
+  for (let j = 0; j < n; j++) {
+    acc[j] = lutLookup(table, log2Size, rescaleS16(max - acc[j]!, logitFrac, expFrac));
+    sum += acc[j]!;
+  }
+  for (let j = 0; j < n; j++) y[yOff + j] = divQ15(acc[j]!, sum);
+}
+
+/**
+ * One step of the float input helper, NAME_quantize_input's twin operation by operation in
+ * float32 (Math.fround after every operation), as fixed/model.ts quantizeInput:
+ *   v = f32(f32(f32(x − mean) / std) · scale) + 0.5   (without normalisation: f32(x · scale) + 0.5)
+ *   q = 32767 if v >= 32767, floor(v) if v > −32768, else −32768 (NaN included)
+ */
+export function quantizeInputF32(x: ArrayLike<number>, mean: Float32Array | null, std: Float32Array | null, scale: number, xq: Int16Array, n: number): void {
+  const f32 = Math.fround;
+  for (let i = 0; i < n; i++) {
+    const xi = f32(x[i]!);
+    const z = mean !== null && std !== null ? f32(f32(xi - mean[i]!) / std[i]!) : xi;
+    const v = f32(f32(z * scale) + 0.5);
+    xq[i] = v >= 32767 ? 32767 : v > -32768 ? Math.floor(v) : -32768;
+  }
+}
+
+/**
+ * One quantized matrix product (QMatmul of src/ir/qmodel.ts): row-major weights, bias at
+ * the accumulator scale (null: all zero), per-row multiplier and shift.
+ */
+export interface Mat {
+  readonly rows: number;
+  readonly cols: number;
+  readonly w: Int8Array | Int16Array;
+  readonly bias: Int32Array | null;
+  readonly mult: Int32Array;
+  readonly shift: Uint8Array;
+  /** 0: an int32 accumulator; k >= 1: an int64 one, narrowed by rshrSatS64(acc, k). */
+  readonly preShift: number;
+}
+
+/**
+ * Rows [r0, r1) of W·v + bias, requantized, into out[outOff + r − r0]; v read from vOff.
+ * Reference: fixed/matmul.ts matmulRows. The accumulator is a double: every partial sum
+ * bias_r + Σ_{k<K} W[r,k]·v[k] is bounded by |bias_r| + Σ_k |W[r,k]|·32768 = the row's
+ * accBound < 2^52 (for any int16 v; qcheck recomputes the bound from the weights), and
+ * each product is an integer below 2^31, so every addition is exact: the int32 and the
+ * int64 accumulator of the C are both emulated exactly, without BigInt.
+ */
+export function matmulRows(m: Mat, v: Int16Array, vOff: number, r0: number, r1: number, out: Int32Array, outOff: number): void {
+  const w = m.w;
+  const cols = m.cols;
+  const bias = m.bias;
+  const pre = m.preShift;
+  for (let r = r0; r < r1; r++) {
+    let acc = bias === null ? 0 : bias[r]!;
+    const base = r * cols;
+    for (let k = 0; k < cols; k++) acc += w[base + k]! * v[vOff + k]!;
+    out[outOff + r - r0] = requantS32(pre === 0 ? acc : rshrSatS64(acc, pre), m.mult[r]!, m.shift[r]!);
+  }
+}
+
+/** Scratch of one step, preallocated (createState / the run buffers), sized for the model's largest layer. */
+export interface Scratch {
+  /** Gate pre-activations of the input and recurrent products (rows of the largest layer). */
+  readonly xg: Int32Array;
+  readonly hg: Int32Array;
+  /** GRU reset before: r⊙h, the input of the n rows of the recurrent product. */
+  readonly rh: Int16Array;
+  /** Dense and conv accumulators. */
+  readonly acc: Int32Array;
+  /** A conv's window [x_{t−(k−1)d}, …, x_t]. */
+  readonly win: Int16Array;
+}
+
+/** The activation tables a layer reads (an unused one is empty). */
+export interface Luts {
+  readonly sigmoid: Int16Array;
+  readonly tanh: Int16Array;
+  readonly log2: number;
+}
+
+/** One direction of a recurrent layer; the initial state h0 / c0 is null for zeros. */
+export interface DirBase extends Luts {
+  readonly units: number;
+  readonly x: Mat;
+  readonly h: Mat;
+  readonly h0: Int16Array | null;
+  /** The sigmoid gates: 0 the table, else the hard sigmoid's multiplier (ops.ts HARD_SIGMOID_MULT). */
+  readonly gate: number;
+}
+
+export interface RnnDir extends DirBase {
+  readonly kind: 'rnn';
+  /** relu: h' = max(0, sat16(X + H)) in h's own format; else tanh. */
+  readonly relu: boolean;
+}
+
+export interface LstmDir extends DirBase {
+  readonly kind: 'lstm';
+  readonly cellBits: 16 | 32;
+  readonly cellFrac: number;
+  readonly c0: Int32Array | null;
+}
+
+export interface GruDir extends DirBase {
+  readonly kind: 'gru';
+  readonly resetAfter: boolean;
+}
+
+export type Dir = RnnDir | LstmDir | GruDir;
+
+/** A dense layer (or a conv's product over its window). */
+export interface DenseP extends Luts {
+  readonly units: number;
+  readonly mm: Mat;
+  readonly act: 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'softmax';
+  /** softmax: the exp table, the logits' fractional bits and the table input's (fixed/dense.ts EXP_FRAC). */
+  readonly exp: Int16Array;
+  readonly logitFrac: number;
+  readonly expFrac: number;
+}
+
+/** A causal conv1d: its product over the window of kernel inputs, dilation apart. */
+export interface ConvP extends DenseP {
+  readonly inputs: number;
+  readonly kernel: number;
+  readonly dilation: number;
+}
+
+/** σ of a gate input: the sigmoid table or the hard sigmoid. Reference: fixed/cells/gate.ts gateFn. */
+export function gate(d: DirBase, p: number): number {
+  return d.gate === 0 ? lutSigmoid(d.sigmoid, d.log2, p) : hardSigmoidQ15(d.gate, p);
+}
+
+/**
+ * Elman RNN step, h updated in place. Reference: fixed/cells/rnn.ts.
+ *   tanh: h' = tanh(sat16(X + H));  relu: h' = max(0, sat16(X + H))
+ */
+export function rnnStep(d: RnnDir, x: Int16Array, xOff: number, h: Int16Array, sc: Scratch): void {
+  const u = d.units;
+  matmulRows(d.x, x, xOff, 0, d.x.rows, sc.xg, 0);
+  matmulRows(d.h, h, 0, 0, d.h.rows, sc.hg, 0);
+  if (d.relu) {
+    for (let j = 0; j < u; j++) h[j] = reluS16(gateInput(sc.xg[j]!, sc.hg[j]!));
+    return;
+  }
+  for (let j = 0; j < u; j++) h[j] = lutTanh(d.tanh, d.log2, gateInput(sc.xg[j]!, sc.hg[j]!));
+}
+
+/**
+ * LSTM step (gates i, f, g, o at rows k·U + j), h and c updated in place. Reference:
+ * fixed/cells/lstm.ts:
+ *   c' = sat(rshr(f·c, 15) + rshr(i·g, 30 − fc)),  h' = rshr(o·tanh(rescale(c', fc → 12)), 15)
+ */
+export function lstmStep(d: LstmDir, x: Int16Array, xOff: number, h: Int16Array, c: Int16Array | Int32Array, sc: Scratch): void {
+  const u = d.units;
+  const xg = sc.xg;
+  const hg = sc.hg;
+  const s = 30 - d.cellFrac;
+  matmulRows(d.x, x, xOff, 0, d.x.rows, xg, 0);
+  matmulRows(d.h, h, 0, 0, d.h.rows, hg, 0);
+  for (let j = 0; j < u; j++) {
+    const i = gate(d, gateInput(xg[j]!, hg[j]!));
+    const f = gate(d, gateInput(xg[u + j]!, hg[u + j]!));
+    const g = lutTanh(d.tanh, d.log2, gateInput(xg[2 * u + j]!, hg[2 * u + j]!));
+    const o = gate(d, gateInput(xg[3 * u + j]!, hg[3 * u + j]!));
+    const cv = d.cellBits === 16 ? lstmCellS16(f, c[j]!, i, g, s) : lstmCellS32(f, c[j]!, i, g, s);
+    c[j] = cv;
+    // 12: the tables' input format Q3.12 (ops.ts PRE_FRAC).
+    h[j] = mulRshrS16(o, lutTanh(d.tanh, d.log2, rescaleS16(cv, d.cellFrac, 12)), 15);
+  }
+}
+
+/**
+ * GRU step (gates r, z, n), h updated in place. Reference: fixed/cells/gru.ts:
+ *   resetAfter: n = tanh(sat16(X_n + rshr(r·H_n, 15)));  else n = tanh(sat16(X_n + U_n·rshr(r·h, 15)))
+ *   h' = sat16(n + rshr(z·(h − n), 15))
+ */
+export function gruStep(d: GruDir, x: Int16Array, xOff: number, h: Int16Array, sc: Scratch): void {
+  const u = d.units;
+  const xg = sc.xg;
+  const hg = sc.hg;
+  matmulRows(d.x, x, xOff, 0, d.x.rows, xg, 0);
+  if (d.resetAfter) {
+    matmulRows(d.h, h, 0, 0, d.h.rows, hg, 0);
+  } else {
+    matmulRows(d.h, h, 0, 0, 2 * u, hg, 0);
+    for (let j = 0; j < u; j++) sc.rh[j] = mulRshrS16(gate(d, gateInput(xg[j]!, hg[j]!)), h[j]!, 15);
+    matmulRows(d.h, sc.rh, 0, 2 * u, 3 * u, hg, 2 * u);
+  }
+  // All of h is read above before any of it is written below.
+  for (let j = 0; j < u; j++) {
+    const z = gate(d, gateInput(xg[u + j]!, hg[u + j]!));
+    const pn = d.resetAfter
+      ? gateInput(xg[2 * u + j]!, mulQ15S32(gate(d, gateInput(xg[j]!, hg[j]!)), hg[2 * u + j]!))
+      : gateInput(xg[2 * u + j]!, hg[2 * u + j]!);
+    h[j] = lerpQ15(z, h[j]!, lutTanh(d.tanh, d.log2, pn));
+  }
+}
+
+/** One step of any direction (the sequence passes; the streaming step calls the cells directly). */
+export function stepDir(d: Dir, x: Int16Array, xOff: number, h: Int16Array, c: Int32Array, sc: Scratch): void {
+  if (d.kind === 'lstm') lstmStep(d, x, xOff, h, c, sc);
+  else if (d.kind === 'gru') gruStep(d, x, xOff, h, sc);
+  else rnnStep(d, x, xOff, h, sc);
+}
+
+/** A direction's state before its first step: h0 / c0, or zeros. */
+export function startDir(d: Dir, h: Int16Array, c: Int32Array): void {
+  h.fill(0, 0, d.units);
+  c.fill(0, 0, d.units);
+  if (d.h0 !== null) h.set(d.h0);
+  if (d.kind === 'lstm' && d.c0 !== null) c.set(d.c0);
+}
+
+/**
+ * y = act(W x + b) into y[yOff..], x read from xOff. Reference: fixed/dense.ts:
+ *   linear sat16(acc), relu max(0, sat16(acc)), tanh / sigmoid lut(sat16(acc)), softmax softmaxQ15
+ */
+export function dense(d: DenseP, x: Int16Array, xOff: number, y: Int16Array, yOff: number, acc: Int32Array): void {
+  const n = d.units;
+  matmulRows(d.mm, x, xOff, 0, n, acc, 0);
+  switch (d.act) {
+    case 'linear':
+      for (let j = 0; j < n; j++) y[yOff + j] = satS16(acc[j]!);
+      break;
+    case 'relu':
+      for (let j = 0; j < n; j++) y[yOff + j] = reluS16(satS16(acc[j]!));
+      break;
+    case 'tanh':
+      for (let j = 0; j < n; j++) y[yOff + j] = lutTanh(d.tanh, d.log2, satS16(acc[j]!));
+      break;
+    case 'sigmoid':
+      for (let j = 0; j < n; j++) y[yOff + j] = lutSigmoid(d.sigmoid, d.log2, satS16(acc[j]!));
+      break;
+    case 'softmax':
+      softmaxQ15(d.exp, d.log2, acc, n, y, yOff, d.logitFrac, d.expFrac);
+      break;
+  }
+}
+
+/**
+ * A causal conv1d step with kernel >= 2: the dense product over the window
+ * [x_{t−(k−1)d}, …, x_{t−d}, x_t] (zeros before the first step). Reference: fixed/conv.ts.
+ * ring holds the last (k−1)·d inputs, slot pos[0] the oldest: the input s steps back
+ * (1 <= s <= slots) is in slot (pos + slots − s) mod slots. After the product x replaces
+ * the oldest, so a step reads every input before overwriting one.
+ */
+export function convStep(d: ConvP, x: Int16Array, xOff: number, ring: Int16Array, pos: Int16Array, sc: Scratch, y: Int16Array, yOff: number): void {
+  const n = d.inputs;
+  const k = d.kernel;
+  const slots = (k - 1) * d.dilation;
+  const p = pos[0]!;
+  const win = sc.win;
+  for (let j = 0; j < k - 1; j++) {
+    const from = ((p + slots - (k - 1 - j) * d.dilation) % slots) * n;
+    for (let i = 0; i < n; i++) win[j * n + i] = ring[from + i]!;
+  }
+  for (let i = 0; i < n; i++) win[(k - 1) * n + i] = x[xOff + i]!;
+  dense(d, win, 0, y, yOff, sc.acc);
+  for (let i = 0; i < n; i++) ring[p * n + i] = x[xOff + i]!;
+  pos[0] = p + 1 === slots ? 0 : p + 1;
+}
+
+/** A dense layer over a sequence of n steps: in[t·inW..] → out[t·outW..]. */
+export function seqDense(d: DenseP, inp: Int16Array, inW: number, n: number, out: Int16Array, outW: number, sc: Scratch): void {
+  for (let t = 0; t < n; t++) dense(d, inp, t * inW, out, t * outW, sc.acc);
+}
+
+/** A conv1d (kernel >= 2) over a sequence, from a zeroed history. */
+export function seqConv(d: ConvP, inp: Int16Array, inW: number, n: number, out: Int16Array, outW: number, ring: Int16Array, pos: Int16Array, sc: Scratch): void {
+  ring.fill(0);
+  pos[0] = 0;
+  for (let t = 0; t < n; t++) convStep(d, inp, t * inW, ring, pos, sc, out, t * outW);
+}
+
+/** Copies h[0..u) to out[off..]. */
+export function putH(h: Int16Array, u: number, out: Int16Array, off: number): void {
+  for (let j = 0; j < u; j++) out[off + j] = h[j]!;
+}
+
+/** Merges h[0..u) into out[off..]: the bidirectional sum rshr(fwd + bwd, 1). */
+export function sumH(h: Int16Array, u: number, out: Int16Array, off: number): void {
+  for (let j = 0; j < u; j++) out[off + j] = avgS16(out[off + j]!, h[j]!);
+}
+
+/**
+ * A recurrent layer over a whole sequence of n steps, as fixed/recurrent.ts runRecurrent:
+ * returns the length of its output (n, or 1 without returnSequences). f: the forward (or,
+ * `reverse`, the one backward-reading) direction; b: the backward one of a bidirectional
+ * layer (merge 'concat' [fwd_t, bwd_t], 'sum' rshr(fwd_t + bwd_t, 1)), null otherwise.
+ * Without returnSequences: fwd at T−1 (reverse: at t = 0) merged with bwd at t = 0, or,
+ * lastIndex, with the backward direction's one step on x_{T−1}. h, c: one direction's
+ * state, reused; each direction starts from its initial state.
+ */
+export function seqRecurrent(
+  f: Dir, b: Dir | null, merge: 'concat' | 'sum' | null, returnSequences: boolean, lastIndex: boolean, reverse: boolean,
+  inp: Int16Array, inW: number, n: number, out: Int16Array, outW: number, h: Int16Array, c: Int32Array, sc: Scratch,
+): number {
+  const u = f.units;
+  startDir(f, h, c);
+  for (let k = 0; k < n; k++) {
+    const t = reverse ? n - 1 - k : k;
+    stepDir(f, inp, t * inW, h, c, sc);
+    if (returnSequences) putH(h, u, out, t * outW);
+  }
+  if (!returnSequences) putH(h, u, out, 0);
+  if (b === null) return returnSequences ? n : 1;
+  startDir(b, h, c);
+  if (!returnSequences) {
+    if (lastIndex) stepDir(b, inp, (n - 1) * inW, h, c, sc);
+    else for (let t = n - 1; t >= 0; t--) stepDir(b, inp, t * inW, h, c, sc);
+    if (merge === 'concat') putH(h, u, out, u);
+    else sumH(h, u, out, 0);
+    return 1;
+  }
+  for (let t = n - 1; t >= 0; t--) {
+    stepDir(b, inp, t * inW, h, c, sc);
+    if (merge === 'concat') putH(h, u, out, t * outW + u);
+    else sumH(h, u, out, t * outW);
+  }
+  return n;
+}

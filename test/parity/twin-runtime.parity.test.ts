@@ -1,0 +1,135 @@
+// The TypeScript twin's runtime (runtime-ts/rnnc_twin.ts, embedded in every emitted NAME.ts)
+// against the one definition of the fixed-point rules, src/fixed/ops.ts (and the cells'
+// gate input, and fixed/model.ts quantizeInput): the same inputs, exhaustive where the
+// domain is int16 (every table lookup and hard sigmoid input), seeded random plus every edge
+// elsewhere, compared exactly. requantS32 is the one rewritten primitive (no BigInt): every
+// shift 1..62 with the edges of acc and the multiplier.
+import { describe, expect, it } from 'vitest';
+import * as ops from '../../src/fixed/ops.js';
+import { gateInput } from '../../src/fixed/cells/gate.js';
+import { LUT_SIZES, buildExpTable, buildLuts } from '../../src/fixed/lut.js';
+import { quantizeInput } from '../../src/fixed/model.js';
+import type { QuantModel } from '../../src/ir/qmodel.js';
+import { Rng } from '../../src/util/rng.js';
+import * as rt from '../../runtime-ts/rnnc_twin.js';
+
+const I16 = [-32768, -32767, -16385, -16384, -1, 0, 1, 16383, 16384, 32766, 32767];
+const I32 = [-2147483648, -2147483647, -1073741824, -65536, -32769, -32768, -1, 0, 1, 32767, 32768, 65535, 1073741823, 2147483646, 2147483647];
+const rng = new Rng(20261129);
+const N = 20_000;
+const r32 = () => rng.int(-2147483648, 2147483647);
+const r16 = () => rng.int(-32768, 32767);
+const gate = () => (rng.next() < 0.1 ? rng.pick([0, 1, 16384, 32766, 32767]) : rng.int(0, 32767));
+
+/** Calls `a` and `b` on every argument list and returns the first that differs. */
+function firstDiff(args: number[][], a: (...x: number[]) => number, b: (...x: number[]) => number): string | undefined {
+  for (const x of args) {
+    const ra = a(...x);
+    const rb = b(...x);
+    if (!Object.is(ra, rb)) return `(${x.join(', ')}): twin ${ra}, reference ${rb}`;
+  }
+  return undefined;
+}
+
+function cases(n: number, draw: () => number[], edges: number[][] = []): number[][] {
+  return [...edges, ...Array.from({ length: n }, draw)];
+}
+
+function cross(...sets: number[][]): number[][] {
+  return sets.reduce<number[][]>((acc, set) => acc.flatMap((a) => set.map((v) => [...a, v])), [[]]);
+}
+
+describe('twin runtime = src/fixed/ops.ts', () => {
+  it('has a twin of every primitive of ops.ts (addSatS32 is inside gateInput, its one use)', () => {
+    const missing = Object.entries(ops).filter(([name, v]) => typeof v === 'function' && name !== 'addSatS32' && !(name in rt)).map(([n]) => n);
+    expect(missing).toEqual([]);
+  });
+
+  it('clamps, shifts, products, division', () => {
+    expect(firstDiff(cases(N, () => [Math.round(rng.uniform(-(2 ** 40), 2 ** 40))], [...I32.map((v) => [v]), [2 ** 40], [-(2 ** 40)]]), rt.satS16, ops.satS16)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [Math.round(rng.uniform(-1, 1) * 2 ** 40)], [...I32.map((v) => [v]), [2 ** 33], [-(2 ** 33)]]), rt.satS32, ops.satS32)).toBeUndefined();
+    const shifts = Array.from({ length: 32 }, (_, s) => s);
+    expect(firstDiff(cases(N, () => [r32(), rng.int(0, 31)], cross(I32, shifts)), rt.rshrS32, ops.rshrS32)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [r16(), r16(), rng.int(1, 31)], cross(I16, I16, shifts.slice(1))), rt.mulRshrS16, ops.mulRshrS16)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [gate(), r32()], cross([0, 1, 16384, 32767], I32)), rt.mulQ15S32, ops.mulQ15S32)).toBeUndefined();
+    expect(firstDiff(cases(N, () => { const d = rng.int(1, 2 ** 27 - 1); return [rng.int(0, d), d]; }, [[0, 1], [1, 1], [2 ** 27 - 1, 2 ** 27 - 1], [1, 2 ** 27 - 1]]),
+      rt.divQ15, ops.divQ15)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [Math.round(rng.uniform(-1, 1) * 2 ** rng.int(0, 51)) + 0, rng.int(1, 62)],
+      cross([0, 1, -1, 2 ** 52 - 1, -(2 ** 52 - 1), 2 ** 31, -(2 ** 31)], [1, 2, 15, 16, 17, 31, 32, 52, 61, 62])), rt.rshrSatS64, ops.rshrSatS64)).toBeUndefined();
+  });
+
+  it('requantS32 without BigInt: every shift 1..62 with the edges of acc and m, and random', () => {
+    const mults = [0, 2 ** 30, 2 ** 30 + 1, 2 ** 30 + 65535, 2 ** 30 + 65536, 1518500250, 2 ** 31 - 65536, 2 ** 31 - 1];
+    const ts = Array.from({ length: 62 }, (_, i) => i + 1);
+    const m = () => (rng.next() < 0.05 ? 0 : rng.int(2 ** 30, 2 ** 31 - 1));
+    expect(firstDiff(cross(I32, mults, ts), rt.requantS32, ops.requantS32)).toBeUndefined();
+    expect(firstDiff(cases(5 * N, () => [r32(), m(), rng.int(1, 62)]), rt.requantS32, ops.requantS32)).toBeUndefined();
+    // Small accumulators with small shifts: the results that do not saturate.
+    expect(firstDiff(cases(5 * N, () => [rng.int(-70000, 70000), m(), rng.int(1, 16)]), rt.requantS32, ops.requantS32)).toBeUndefined();
+  });
+
+  it('tables and gates on every int16 input, every table size', () => {
+    const xs = Array.from({ length: 65536 }, (_, i) => [i - 32768]);
+    for (const size of LUT_SIZES) {
+      const l = buildLuts(size);
+      const sig = Int16Array.from(l.sigmoid);
+      const tanh = Int16Array.from(l.tanh);
+      const expRef = buildExpTable(size);
+      const exp = Int16Array.from(expRef);
+      expect(firstDiff(xs, (x) => rt.lutTanh(tanh, l.log2Size, x), (x) => ops.lutTanh(l.tanh, l.log2Size, x)), `tanh ${size}`).toBeUndefined();
+      expect(firstDiff(xs, (x) => rt.lutSigmoid(sig, l.log2Size, x), (x) => ops.lutSigmoid(l.sigmoid, l.log2Size, x)), `sigmoid ${size}`).toBeUndefined();
+      expect(firstDiff(xs, (x) => rt.lutLookup(exp, l.log2Size, x), (x) => ops.lutLookup(expRef, l.log2Size, x)), `exp ${size}`).toBeUndefined();
+    }
+    for (const m of Object.values(ops.HARD_SIGMOID_MULT)) {
+      expect(firstDiff(xs, (x) => rt.hardSigmoidQ15(m, x), (x) => ops.hardSigmoidQ15(m, x)), `hard sigmoid ${m}`).toBeUndefined();
+    }
+  });
+
+  it('rescale, relu, merge, GRU and LSTM updates, gate input', () => {
+    const fr = () => rng.int(0, 24);
+    expect(firstDiff(cases(N, () => [r32(), fr(), fr()], cross(I32, [0, 8, 12, 24], [0, 12, 15])), rt.rescaleS16, ops.rescaleS16)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [r16()], I16.map((v) => [v])), rt.reluS16, ops.reluS16)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [r16(), r16()], cross(I16, I16)), rt.avgS16, ops.avgS16)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [gate(), r16(), r16()], cross([0, 1, 32767], I16, I16)), rt.lerpQ15, ops.lerpQ15)).toBeUndefined();
+    const s = () => rng.int(0, 31);
+    expect(firstDiff(cases(N, () => [gate(), r16(), gate(), r16(), s()], cross([0, 32767], I16, [0, 32767], [-32768, 32767], [0, 15, 22, 31])),
+      rt.lstmCellS16, ops.lstmCellS16)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [gate(), r32(), gate(), r16(), s()], cross([0, 32767], I32, [0, 32767], [-32768, 32767], [0, 6, 14, 31])),
+      rt.lstmCellS32, ops.lstmCellS32)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [r32(), r32()], cross(I32, I32)), rt.gateInput, gateInput)).toBeUndefined();
+  });
+
+  it('softmax: random logits of every width, frac and table size (and an offset output)', () => {
+    for (let k = 0; k < 2000; k++) {
+      const size = rng.pick(LUT_SIZES);
+      const log2 = Math.log2(size);
+      const exp = buildExpTable(size);
+      const n = rng.int(1, 40);
+      const acc = Array.from({ length: n }, () => (rng.next() < 0.2 ? rng.pick(I32) : rng.int(-40000, 40000)));
+      const frac = rng.int(-16, 15);
+      const want = new Int16Array(n);
+      ops.softmaxQ15(exp, log2, acc.slice(), want, frac, 11);
+      const got = new Int16Array(n + 3);
+      rt.softmaxQ15(Int16Array.from(exp), log2, Int32Array.from(acc), n, got, 3, frac, 11);
+      expect([...got.subarray(3)], `softmax ${acc.join(',')} frac ${frac}`).toEqual([...want]);
+    }
+  });
+
+  it('quantizeInputF32 = fixed/model.ts quantizeInput (float32 step by step), with and without normalisation', () => {
+    const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 3.4e38, -3.4e38, 1e300, 0.5, -0.5, 32767, -32768, 32767.5, -32768.5];
+    for (let k = 0; k < 400; k++) {
+      const n = rng.int(1, 8);
+      const frac = rng.int(-16, 15);
+      const norm = k % 2 === 0
+        ? { mean: Array.from({ length: n }, () => rng.uniform(-100, 100)), std: Array.from({ length: n }, () => 10 ** rng.uniform(-6, 3)) }
+        : undefined;
+      const q = { input: { frac, ...(norm ? { normalization: norm } : {}) } } as unknown as QuantModel;
+      for (let j = 0; j < 25; j++) {
+        const x = Array.from({ length: n }, () => (rng.next() < 0.15 ? rng.pick(specials) : rng.uniform(-1, 1) * 10 ** rng.uniform(-3, 6)));
+        const got = new Int16Array(n);
+        rt.quantizeInputF32(x, norm ? Float32Array.from(norm.mean) : null, norm ? Float32Array.from(norm.std) : null, 2 ** frac, got, n);
+        expect([...got], `x ${x.join(',')}`).toEqual([...quantizeInput(q, x)]);
+      }
+    }
+  });
+});
