@@ -20,6 +20,7 @@ import { VERSION } from './version.js';
 import { STDOUT } from './output.js';
 import { addAlias, aliasNote } from './aliases.js';
 import { RnncError } from '../errors.js';
+import { TWIN_TARGET, compileTwin } from './compile-twin.js';
 
 interface CompileOptions extends ModelCliOptions {
   target: string;
@@ -39,7 +40,7 @@ export function registerCompile(program: Command, io: CliIo): void {
     .command('compile')
     .description('generate dependency-free fixed-point C (NAME.h, NAME.c) and its build files (CMakeLists.txt, NAME.mk) for a target')
     .argument('<model>', 'float model.json (quantized here) or quantized model.q.json')
-    .option('-t, --target <target>', `target: ${TARGET_NAMES.join(', ')}`, 'host')
+    .option('-t, --target <target>', `target: ${TARGET_NAMES.join(', ')}, or ${TWIN_TARGET} (NAME.ts: the C's bit-exact TypeScript twin)`, 'host')
     .option('-o, --output <dir>', `output directory (required; a folder, since compile writes several files)${aliasNote('--out')}`)
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
     .option('--max-seq <n>', `bidirectional models: longest sequence NAME_run accepts (static buffers), ${rangeText(RANGES.maxSeq)}`, '128')
@@ -52,8 +53,13 @@ export function registerCompile(program: Command, io: CliIo): void {
   addModelFileOptions(addQuantOptions(cmd))
     .action(async (path: string, opts: CompileOptions) => {
       const out = outputFolder(opts);
-      const target = getTarget(opts.target);
+      // The TypeScript twin is not a C target: it takes its own path (compile-twin.ts).
+      const target = opts.target === TWIN_TARGET ? undefined : getTarget(opts.target);
       const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);
+      if (!target) {
+        await compileTwin(path, out, maxSeq, opts, io);
+        return;
+      }
       const testCases = int('--test-cases', opts.testCases, RANGES.testCases);
       const { model, calibration, files } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
       const golden = opts.emitTest

@@ -1,0 +1,148 @@
+/**
+ * The model's constants in the TypeScript twin: weights, tables and initial states as
+ * typed-array literals, and one parameter object per layer (direction) of the runtime's
+ * types (runtime-ts/rnnc_twin.ts: Mat, RnnDir, LstmDir, GruDir, DenseP, ConvP). Names
+ * follow the C's: L<i> a layer, L<i>F / L<i>B its forward / backward direction.
+ */
+import { RnncError } from '../errors.js';
+import { EXP_FRAC } from '../fixed/dense.js';
+import { HARD_SIGMOID_MULT } from '../fixed/ops.js';
+import { lutLog2 } from '../fixed/lut.js';
+import { gateActivationOf } from '../ir/model.js';
+import type { QConv1dLayer, QDenseLayer, QDirection, QLayer, QMatmul, QRecurrentLayer, QuantModel } from '../ir/qmodel.js';
+import { type ArrayType, ELEMENT_BYTES, typedArray } from './literals.js';
+
+/** One `const NAME: type = init;` of the module, with its doc comment. */
+export interface ConstDecl {
+  name: string;
+  type?: string;
+  init: string;
+  doc: string;
+  /** Bytes of its typed array (0 for a parameter object). */
+  bytes: number;
+}
+
+/** The module's constants, in declaration order (each before its first use). */
+export class Consts {
+  readonly list: ConstDecl[] = [];
+
+  array(name: string, t: ArrayType, values: readonly number[], doc: string): string {
+    this.list.push({ name, init: typedArray(t, values), doc, bytes: values.length * ELEMENT_BYTES[t] });
+    return name;
+  }
+
+  object(name: string, type: string, init: string, doc: string): string {
+    this.list.push({ name, type, init, doc, bytes: 0 });
+    return name;
+  }
+}
+
+/** Which shared tables the layers read. */
+interface Tables {
+  sigmoid: string;
+  tanh: string;
+  exp: string;
+  log2: number;
+}
+
+const EMPTY = 'EMPTY';
+
+/** The shared tables the model reads, declared once; an absent one is the empty array. */
+export function declareTables(q: QuantModel, c: Consts): Tables {
+  const gated = (l: QLayer) => (l.type === 'lstm' || l.type === 'gru') && gateActivationOf(l) === 'sigmoid';
+  const act = (l: QLayer, a: string) => (l.type === 'dense' || l.type === 'conv1d') && l.activation === a;
+  const recurrentTanh = (l: QLayer) => l.type === 'lstm' || l.type === 'gru' || (l.type === 'rnn' && l.activation !== 'relu');
+  const needs = {
+    sigmoid: q.layers.some((l) => gated(l) || act(l, 'sigmoid')),
+    tanh: q.layers.some((l) => recurrentTanh(l) || act(l, 'tanh')),
+    exp: q.layers.some((l) => act(l, 'softmax')),
+  };
+  const n = q.lut.size;
+  const t: Tables = { sigmoid: EMPTY, tanh: EMPTY, exp: EMPTY, log2: lutLog2(n) };
+  // Layers that do not read a table get the empty one (every layer object has the three fields).
+  c.array(EMPTY, 'Int16Array', [], 'The table of a layer that reads none.');
+  if (needs.sigmoid) t.sigmoid = c.array('SIGMOID', 'Int16Array', q.lut.sigmoid, `sigmoid(8k/${n}), k = 0..${n}, Q0.15`);
+  if (needs.tanh) t.tanh = c.array('TANH', 'Int16Array', q.lut.tanh, `tanh(8k/${n}), k = 0..${n}, Q0.15`);
+  if (needs.exp) {
+    if (!q.tables?.exp) throw new RnncError('internal/bug', 'a softmax layer without the exp table');
+    t.exp = c.array('EXP', 'Int16Array', q.tables.exp, `exp(-16k/${n}), k = 0..${n}, Q0.15`);
+  }
+  return t;
+}
+
+function allZero(v: readonly number[]): boolean {
+  return v.every((x) => x === 0);
+}
+
+/** A product's four tables and its Mat literal. */
+function mat(c: Consts, name: string, mm: QMatmul, bits: 8 | 16, what: string): string {
+  const w = c.array(`${name}W`, bits === 8 ? 'Int8Array' : 'Int16Array', mm.weights, `${what}: weights, ${mm.rows} x ${mm.cols}, row-major`);
+  // An all-zero bias is null (the C passes NULL): every LSTM and SimpleRNN recurrent product.
+  const b = allZero(mm.bias) ? 'null' : c.array(`${name}B`, 'Int32Array', mm.bias, `${what}: bias at the accumulator scale`);
+  const m = c.array(`${name}M`, 'Int32Array', mm.mult, `${what}: requantization multipliers, [2^30, 2^31) or 0`);
+  const s = c.array(`${name}S`, 'Uint8Array', mm.shift, `${what}: requantization shifts`);
+  const pre = mm.acc === 'int64' ? mm.preShift : 0;
+  return `{ rows: ${mm.rows}, cols: ${mm.cols}, w: ${w}, bias: ${b}, mult: ${m}, shift: ${s}, preShift: ${pre} }`;
+}
+
+/** One direction of a recurrent layer as a parameter object; returns its name. */
+function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir: QDirection, i: number, tag: 'F' | 'B'): string {
+  const name = `L${i}${tag}`;
+  const where = `layer ${i}${tag === 'B' ? ' backward' : ''} (${l.type})`;
+  const x = mat(c, `${name}_X`, dir.x, q.weightBits, `${where} input product`);
+  const h = mat(c, `${name}_H`, dir.h, q.weightBits, `${where} recurrent product`);
+  const h0 = dir.h0 ? c.array(`${name}_H0`, 'Int16Array', dir.h0, `${where}: initial h`) : 'null';
+  const gated = l.type === 'lstm' || l.type === 'gru';
+  const g = gated ? gateActivationOf(l) : 'sigmoid';
+  const fields = [
+    `kind: '${l.type}'`, `units: ${l.units}`, `x: ${x}`, `h: ${h}`, `h0: ${h0}`,
+    `gate: ${g === 'sigmoid' ? 0 : HARD_SIGMOID_MULT[g]}`,
+    `sigmoid: ${gated && g === 'sigmoid' ? t.sigmoid : EMPTY}`,
+    `tanh: ${l.type === 'rnn' && l.activation === 'relu' ? EMPTY : t.tanh}`, `log2: ${t.log2}`,
+  ];
+  let type = 'RnnDir';
+  if (l.type === 'rnn') fields.push(`relu: ${l.activation === 'relu'}`);
+  if (l.type === 'gru') { type = 'GruDir'; fields.push(`resetAfter: ${l.resetAfter}`); }
+  if (l.type === 'lstm') {
+    type = 'LstmDir';
+    const c0 = dir.c0 ? c.array(`${name}_C0`, 'Int32Array', dir.c0, `${where}: initial c, ${l.cell.frac} fractional bits`) : 'null';
+    fields.push(`cellBits: ${l.cell.bits}`, `cellFrac: ${l.cell.frac}`, `c0: ${c0}`);
+  }
+  return c.object(name, type, `{\n  ${fields.join(',\n  ')},\n}`, `${where}: one direction's parameters`);
+}
+
+function denseFields(c: Consts, q: QuantModel, t: Tables, l: QDenseLayer | QConv1dLayer, i: number, what: string): string[] {
+  const mm = mat(c, `L${i}_`, l.mm, q.weightBits, `layer ${i} (${what})`);
+  return [
+    `units: ${l.units}`, `mm: ${mm}`, `act: '${l.activation}'`,
+    `sigmoid: ${l.activation === 'sigmoid' ? t.sigmoid : EMPTY}`, `tanh: ${l.activation === 'tanh' ? t.tanh : EMPTY}`, `log2: ${t.log2}`,
+    `exp: ${l.activation === 'softmax' ? t.exp : EMPTY}`, `logitFrac: ${l.type === 'dense' ? l.logitFrac ?? 0 : 0}`, `expFrac: ${EXP_FRAC}`,
+  ];
+}
+
+/** What the step and run code call for each layer: the parameter objects' names. */
+export interface LayerNames {
+  fwd: string;
+  bwd: string | null;
+}
+
+/** Every layer's constants; returns the names of its parameter objects. */
+export function declareLayers(q: QuantModel, c: Consts): LayerNames[] {
+  const t = declareTables(q, c);
+  return q.layers.map((l, i) => {
+    if (l.type === 'dense') {
+      return { fwd: c.object(`L${i}`, 'DenseP', `{\n  ${denseFields(c, q, t, l, i, 'dense').join(',\n  ')},\n}`, `layer ${i} (dense)`), bwd: null };
+    }
+    if (l.type === 'conv1d') {
+      const lookahead = (l as { lookahead?: unknown }).lookahead;
+      if (typeof lookahead === 'number' && lookahead > 0) {
+        throw new RnncError('unsupported/feature', `layer ${i}: a conv1d with lookahead ${lookahead} is not supported by --target typescript yet; use a C target`);
+      }
+      const fields = [...denseFields(c, q, t, l, i, 'conv1d'), `inputs: ${l.mm.cols / l.kernelSize}`, `kernel: ${l.kernelSize}`, `dilation: ${l.dilation}`];
+      return { fwd: c.object(`L${i}`, 'ConvP', `{\n  ${fields.join(',\n  ')},\n}`, `layer ${i} (causal conv1d)`), bwd: null };
+    }
+    const fwd = direction(c, q, t, l, l.forward, i, 'F');
+    const bwd = l.bidirectional && l.backward ? direction(c, q, t, l, l.backward, i, 'B') : null;
+    return { fwd, bwd };
+  });
+}
