@@ -70,6 +70,8 @@ export function rangesChart(d: RangeData, layerTypes: readonly string[]): TopLev
       first: k === 0 && t.limit <= span, limit: t.limit, negLimit: -t.limit,
     }));
   });
+  const most = Math.max(1, ...rows.map((r) => r.count));
+  const decades = Array.from({ length: Math.ceil(Math.log10(most)) + 1 }, (_, k) => 10 ** k);
   const rule = (field: string) => ({
     transform: [{ filter: 'datum.first' }], mark: { type: 'rule', strokeDash: [5, 3], color: '#222' },
     encoding: { x: { field, type: 'quantitative' } },
@@ -82,10 +84,14 @@ export function rangesChart(d: RangeData, layerTypes: readonly string[]): TopLev
       width: 330, height: 110,
       layer: [
         {
+          // Log counts, so a few saturating values still show beside thousands in range;
+          // empty bins are left out and bars stand on 0.5 (a log scale has no zero).
+          transform: [{ filter: 'datum.count > 0' }],
           mark: 'rect',
           encoding: {
             x: { field: 'lo', type: 'quantitative', title: 'value (real units)' }, x2: { field: 'hi' },
-            y: { field: 'count', type: 'quantitative', title: 'count', scale: { type: 'symlog' } }, y2: { datum: 0 },
+            y: { field: 'count', type: 'quantitative', title: 'count', scale: { type: 'log', domainMin: 0.5 }, axis: { values: decades, format: '~s' } },
+            y2: { datum: 0.5 },
             color: { field: 'where', type: 'nominal', title: null, scale: { domain: [WITHIN, SATURATES], range: ['#4c78a8', '#e45756'] }, legend: { orient: 'top' } },
           },
         },
@@ -180,19 +186,24 @@ export function taskChart(d: TaskData): TopLevelSpec {
   if (d.confusion) {
     const { classes, counts } = d.confusion;
     const cells = VARIANTS.flatMap((v) => counts[v as 'float'].flatMap((row, t) => row.map((n, p) => ({ variant: v, actual: classes[t]!, predicted: classes[p]!, n }))));
-    const side = Math.min(260, Math.max(120, 28 * classes.length));
+    const side = Math.min(320, Math.max(160, 40 * classes.length));
+    // Dark cells get light text: the count stays readable on every shade.
+    const dark = Math.max(1, ...cells.map((c) => c.n)) / 2;
     const matrix = {
       data: { values: cells },
       facet: { column: { field: 'variant', type: 'nominal', title: 'Confusion matrices (rows: true class, columns: predicted)', sort: VARIANTS } },
       spec: {
         width: side, height: side,
         encoding: {
-          x: { field: 'predicted', type: 'nominal', sort: classes, title: 'predicted' },
-          y: { field: 'actual', type: 'nominal', sort: classes, title: 'true' },
+          x: { field: 'predicted', type: 'nominal', sort: classes, title: 'predicted', axis: { grid: false } },
+          y: { field: 'actual', type: 'nominal', sort: classes, title: 'true', axis: { grid: false } },
         },
         layer: [
           { mark: 'rect', encoding: { color: { field: 'n', type: 'quantitative', title: 'sequences', scale: { scheme: 'blues' } } } },
-          { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: 'n', type: 'quantitative' }, color: { condition: { test: 'datum.n > 0', value: '#111' }, value: '#bbb' } } },
+          {
+            mark: { type: 'text', fontSize: 11 },
+            encoding: { text: { field: 'n', type: 'quantitative' }, color: { condition: [{ test: `datum.n > ${dark}`, value: 'white' }, { test: 'datum.n > 0', value: '#111' }], value: '#aaa' } },
+          },
         ],
       },
     };
