@@ -75,8 +75,15 @@ class Commands {
     return this.base('compile', weightBits, '--target', this.inp.target.name, '-o', `${this.inp.model.name}-${this.inp.target.name}/`);
   }
 
+  /** This report's data as JSON, with a shell comment naming where a figure's numbers are in it. */
+  reportJson(weightBits: 8 | 16, where: string): string {
+    return `${this.base('report', weightBits, '--json')}  # ${where}`;
+  }
+
+  /** On a target without a QEMU board (the host), the command for a board that has one. */
   bench(weightBits: 8 | 16): string {
-    return this.base('bench', weightBits, '--target', this.inp.target.name, '--opt', this.inp.opt);
+    const board = this.inp.target.qemu ? this.inp.target.name : 'cortex-m4';
+    return this.base('bench', weightBits, '--target', board, '--opt', this.inp.opt);
   }
 }
 
@@ -117,9 +124,11 @@ export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
 
   const rangesCaption = 'Every value calibration saw, binned, beside the largest magnitude its fixed-point format holds (dashed lines); '
     + 'red bars lie beyond it and saturate in the integer code. Counts on a log scale.';
+  // quantize prints the formats and calibrated maxima; the bins themselves are only in the report's data.
+  const rangesCommand = `${cmd.quantize(bits)}\n${cmd.reportJson(bits, 'the histograms: .figures.ranges.data')}`;
   const ranges: ReportData['figures']['ranges'] = calib && summary
-    ? { title: 'Calibrated ranges against their Q-formats', caption: rangesCaption, command: cmd.quantize(bits), data: rangeHistograms(model, q, calib.sequences, summary, calib.source) }
-    : absent('Calibrated ranges against their Q-formats', rangesCaption, cmd.quantize(bits), NO_DATA);
+    ? { title: 'Calibrated ranges against their Q-formats', caption: rangesCaption, command: rangesCommand, data: rangeHistograms(model, q, calib.sequences, summary, calib.source) }
+    : absent('Calibrated ranges against their Q-formats', rangesCaption, rangesCommand, NO_DATA);
 
   const errorCaption = 'How far each layer\'s fixed-point output drifts from the float reference over the calibration data '
     + '(every output value of every timestep, in real units), with int8 and with int16 weights. Log scale.';
@@ -178,7 +187,7 @@ export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
         title: 'Lookup-table error (sigmoid, tanh)',
         caption: `The error of this model's ${lut.size}-entry tables over every Q3.12 input, in Q0.15 LSBs (2^-15), `
           + 'and the largest error of every table size --lut-size offers (this model\'s circled).',
-        command: cmd.quantize(bits), data: lut,
+        command: `${cmd.quantize(bits)}\n${cmd.reportJson(bits, 'the curves: .figures.lut.data')}`, data: lut,
       },
       task, memory: memoryFigure, instructions,
     },
