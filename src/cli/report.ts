@@ -34,6 +34,9 @@ interface ReportOptions extends QuantCliOptions, ModelFileOptions {
 /** Options that are not about the model or its data: left out of the per-figure commands. */
 const NOT_FOR_FIGURES = new Set(['output', 'force', 'json', 'target', 'opt', 'data', 'calib', 'eval', 'weights']);
 
+/** Left out of the command the page names as its maker: --force changes nothing in it, and --calib is given as --data. */
+const ONLY_IN_OWN_COMMAND = new Set(['force', 'calib']);
+
 /** The first bytes of an existing regular file, or '' (none, or not a regular file: write.ts decides). */
 function head(path: string): string {
   try {
@@ -92,7 +95,7 @@ export function registerReport(program: Command, io: CliIo): void {
       const { data, warnings } = await buildReport({
         model, modelPath: path, ...(calib ? { calib } : {}), ...(evalData ? { evalData } : {}), target, opt, pipeline,
         extraArgs: givenArgs(self, NOT_FOR_FIGURES), version: VERSION,
-        command: shellLine(['rnnc', 'report', path, ...givenArgs(self, new Set(['force']))]),
+        command: shellLine(['rnnc', 'report', path, ...givenArgs(self, ONLY_IN_OWN_COMMAND)]),
       });
       for (const w of warnings) io.err(`rnnc: warning: ${w}\n`);
       let say = io;

@@ -123,6 +123,16 @@ describe('rnnc report', () => {
     expect(d.figures.ranges.data?.tensors.map((t) => t.quantity)).toEqual(['input', 'gate pre-activations', 'W x + b']);
   });
 
+  it('--calib (the alias of --data): the commands it prints name --data', async () => {
+    const d = await reportJson(['g.json', '--calib', 'g.csv']);
+    expect(d.command).toBe('rnnc report g.json --json --data g.csv');
+    expect(d.figures.ranges.command.split('\n')).toEqual([
+      'rnnc quantize g.json --data g.csv -o gesture.int8.q.json',
+      'rnnc report g.json --data g.csv --json  # the histograms: .figures.ranges.data',
+    ]);
+    expect(d.figures.instructions.command).toMatch(/^rnnc bench g\.json --data g\.csv --target cortex-m4 --opt O2\n/);
+  });
+
   it('without calibration data: the ranges and error figures say so, the quantizer warns', async () => {
     const r = await rnnc(['report', 'g.json', '-o', 'nodata.html'], { cwd: dir });
     expect(r.exitCode).toBe(0);
