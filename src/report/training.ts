@@ -55,5 +55,6 @@ function trainCommand(model: FloatModel, modelPath: string): string {
 export function trainingFigure(model: FloatModel, modelPath: string): Figure<TrainingData> {
   const h = readHistory(model);
   const base = { title: 'Training curves', caption: CAPTION, command: trainCommand(model, modelPath) };
-  return typeof h === 'string' ? { ...base, data: null, note: h } : { ...base, data: h };
+  if (typeof h === 'string') return { ...base, data: null, note: h };
+  return h.history.valLoss ? { ...base, data: h } : { ...base, data: h, note: 'trained without a validation split (--val 0): the training loss only' };
 }
