@@ -186,10 +186,15 @@ describe('ONNX files outside what the README documents', () => {
 describe('names from a file cannot break the one-line message', () => {
   it('a flipped byte that made a name swallow the rest of the file gives one readable line', async () => {
     const bytes = Buffer.from(readFileSync(join(onnxDir, 'lstm1.onnx')));
-    bytes[64]! ^= 0x80; // a length varint: the node's op_type runs over the following nodes
+    bytes[116]! ^= 0x40; // a length varint: an input name of node 1 runs 64 bytes over the fields after it
     writeFileSync(join(tmp, 'flipped.onnx'), bytes);
     const line = await refused(['inspect', join(tmp, 'flipped.onnx')]);
-    expect(line).toMatch(/^flipped\.onnx: not a readable ONNX model \(damaged: .{1,200}\)$/);
+    expect(line).toMatch(/^flipped\.onnx: not a readable ONNX model \(damaged: an input of node 1 holds bytes that are no text: .{1,200}\)$/);
+    // A length that runs past the end of the file is a corrupt protobuf.
+    bytes[116]! ^= 0x40;
+    bytes[64]! ^= 0x80;
+    writeFileSync(join(tmp, 'flipped.onnx'), bytes);
+    expect(await refused(['inspect', join(tmp, 'flipped.onnx')])).toMatch(/^flipped\.onnx: not a readable ONNX model \(truncated or corrupt protobuf: index out of range: .{1,100}\)$/);
   });
 
   it('a layer name and class with terminal escapes and 500 characters are shown escaped and shortened', async () => {

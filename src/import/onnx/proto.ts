@@ -1,17 +1,47 @@
 /**
- * Decoding `.onnx` files: the official ONNX protobuf schema compiled for protobufjs
- * (the onnx-proto package), plus readers for tensors and attributes in the forms
- * rnnc needs (numbers, never Long or bytes).
+ * Decoding `.onnx` files with protobufjs, from the part of the ONNX schema rnnc reads
+ * (onnx.proto; onnx-schema.ts and onnx-types.d.ts are generated from it by
+ * scripts/gen-onnx.mjs), plus readers for tensors and attributes in the forms rnnc needs
+ * (numbers, never Long or bytes). Why reflection over the JSON schema rather than pbjs'
+ * static module: the static module is JavaScript, which this TypeScript build would have
+ * to copy beside its output; the JSON is a TypeScript value, and protobufjs compiles the
+ * same decoders from it at load time. Fields outside the subset are skipped, as any
+ * protobuf decoder skips unknown fields.
  */
-import onnxProto from 'onnx-proto';
+import protobuf from 'protobufjs';
 import { RnncError } from '../../errors.js';
 import { escapeText, hasBinary, quote } from '../quote.js';
+import { ONNX_SCHEMA } from './onnx-schema.js';
+import type { onnx as pb } from './onnx-types.js';
 
-export const { onnx } = onnxProto;
-export type ModelProto = onnxProto.onnx.ModelProto;
-export type NodeProto = onnxProto.onnx.INodeProto;
-export type TensorProto = onnxProto.onnx.ITensorProto;
-export type AttributeProto = onnxProto.onnx.IAttributeProto;
+const root = protobuf.Root.fromJSON(ONNX_SCHEMA);
+type Codec = 'create' | 'encode' | 'decode';
+
+/** A message's create/encode/decode, typed as pbjs' static class has them. */
+function message<T extends Record<Codec, unknown>>(name: string): Pick<T, Codec> {
+  const t = root.lookupType(`onnx.${name}`);
+  return { create: t.create.bind(t), encode: t.encode.bind(t), decode: t.decode.bind(t) } as unknown as Pick<T, Codec>;
+}
+const values = <T>(name: string): T => root.lookupEnum(`onnx.${name}`).values as unknown as T;
+
+/** The messages and enums the importer and its tests use. */
+export const onnx = {
+  ModelProto: message<typeof pb.ModelProto>('ModelProto'),
+  NodeProto: message<typeof pb.NodeProto>('NodeProto'),
+  AttributeProto: {
+    ...message<typeof pb.AttributeProto>('AttributeProto'),
+    AttributeType: values<typeof pb.AttributeProto.AttributeType>('AttributeProto.AttributeType'),
+  },
+  TensorProto: {
+    ...message<typeof pb.TensorProto>('TensorProto'),
+    DataType: values<typeof pb.TensorProto.DataType>('TensorProto.DataType'),
+    DataLocation: values<typeof pb.TensorProto.DataLocation>('TensorProto.DataLocation'),
+  },
+};
+export type ModelProto = pb.ModelProto;
+export type NodeProto = pb.INodeProto;
+export type TensorProto = pb.ITensorProto;
+export type AttributeProto = pb.IAttributeProto;
 
 type IntLike = number | { toNumber(): number } | null | undefined;
 
