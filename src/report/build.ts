@@ -5,9 +5,7 @@
  * board. A figure that cannot be made here (no data, no QEMU) carries a note instead;
  * only bad input fails the whole report.
  */
-import { type BenchResult, benchModel } from '../bench/bench.js';
 import { emitModel } from '../codegen/emit.js';
-import { isRnncError } from '../errors.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { summarize } from '../ir/shapes.js';
@@ -18,14 +16,16 @@ import type { EvalData } from '../quantize/report.js';
 import type { OptLevel } from '../target/build.js';
 import { measureCode } from '../target/size.js';
 import type { Target } from '../target/targets.js';
+import { Commands } from './commands.js';
+import { benchBoth, instructionRun } from './instructions.js';
 import { layerErrorData } from './layer-error.js';
 import { lutData } from './lut.js';
 import { memoryData } from './memory.js';
 import { rangeHistograms } from './ranges.js';
-import { shellLine, shellWord } from './shell.js';
+import { shellWord } from './shell.js';
 import { taskData } from './task.js';
 import { trainingFigure } from './training.js';
-import type { Figure, InstructionData, InstructionRun, ReportData } from './types.js';
+import type { Figure, InstructionData, ReportData } from './types.js';
 
 export interface ReportInputs {
   model: FloatModel;
@@ -57,61 +57,6 @@ function absent<D>(title: string, caption: string, command: string, note: string
   return { title, caption, command, data: null, note };
 }
 
-/** Commands of the lower-level tools, with the user's data and options. */
-class Commands {
-  constructor(private readonly inp: ReportInputs) {}
-
-  private base(verb: string, weightBits: 8 | 16 | undefined, ...more: string[]): string {
-    const i = this.inp;
-    return shellLine(['rnnc', verb, i.modelPath, ...(i.calib ? ['--data', i.calib.source] : []),
-      ...(weightBits === 16 ? ['--weights', 'int16'] : []), ...i.extraArgs, ...more]);
-  }
-
-  quantize(weightBits: 8 | 16, ...more: string[]): string {
-    return this.base('quantize', weightBits, ...more, '-o', `${this.inp.model.name}.int${weightBits}.q.json`);
-  }
-
-  compile(weightBits: 8 | 16): string {
-    return this.base('compile', weightBits, '--target', this.inp.target.name, '-o', `${this.inp.model.name}-${this.inp.target.name}/`);
-  }
-
-  /** This report's data as JSON, with a shell comment naming where a figure's numbers are in it. */
-  reportJson(weightBits: 8 | 16, where: string): string {
-    return `${this.base('report', weightBits, '--json')}  # ${where}`;
-  }
-
-  /** On a target without a QEMU board (the host), the command for a board that has one. */
-  bench(weightBits: 8 | 16): string {
-    const board = this.inp.target.qemu ? this.inp.target.name : 'cortex-m4';
-    return this.base('bench', weightBits, '--target', board, '--opt', this.inp.opt);
-  }
-}
-
-/** Instructions per step of both weight widths, or why they were not counted. */
-async function benchBoth(inp: ReportInputs, models: Record<8 | 16, QuantModel>): Promise<Record<8 | 16, BenchResult> | string> {
-  const t = inp.target;
-  if (!t.qemu) {
-    return `target ${t.name} runs on no QEMU board, so there is nothing to count instructions on; `
-      + 'pass --target cortex-m0 ... cortex-m55 or riscv32';
-  }
-  try {
-    const opts = { opt: inp.opt, steps: 32, maxSeq: 64, version: inp.version };
-    return { 8: await benchModel(models[8], t, opts), 16: await benchModel(models[16], t, opts) };
-  } catch (e) {
-    // A missing cross compiler, C library or QEMU leaves this figure out, saying what to install;
-    // so does a model bench cannot measure (a stack beyond what it paints). Anything else is an error.
-    if (isRnncError(e) && (e.code === 'toolchain/missing' || e.code === 'unsupported/feature')) return `not measured: ${e.message}`;
-    throw e;
-  }
-}
-
-function run(r: BenchResult): InstructionRun {
-  return {
-    weightBits: r.weightBits === 16 ? 16 : 8, kernel: r.kernel, mode: r.mode, steps: r.steps,
-    firstStep: r.insns.firstStep, perStep: r.insns.perStep, maxPerStep: r.insns.maxPerStep, perMac: r.insns.perMac, macsPerStep: r.macsPerStep,
-  };
-}
-
 export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
   const { model, calib } = inp;
   const bits = inp.pipeline.weightBits ?? 8;
@@ -119,7 +64,7 @@ export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
   const other = quantizeWithData(model, calib, { ...inp.pipeline, weightBits: bits === 8 ? 16 : 8 });
   const q = chosen.model;
   const models: Record<8 | 16, QuantModel> = bits === 8 ? { 8: q, 16: other.model } : { 8: other.model, 16: q };
-  const cmd = new Commands(inp);
+  const cmd = new Commands({ modelPath: inp.modelPath, modelName: model.name, ...(calib ? { dataPath: calib.source } : {}), extraArgs: inp.extraArgs, target: inp.target, opt: inp.opt });
   const summary = (q.meta?.quantization as QuantizationMeta | undefined)?.calibration as CalibrationSummary | null | undefined;
 
   const rangesCaption = 'Every value calibration saw, binned, beside the largest magnitude its fixed-point format holds (dashed lines); '
@@ -138,21 +83,20 @@ export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
     : absent('Quantization error per layer: int8 vs int16 weights', errorCaption, errorCommand, NO_DATA);
 
   const lut = lutData(q);
-  const taskCaption = inp.evalData && inp.evalData.sequences.length > 0
-    ? 'The task metric of the float model and of its int8 and int16 quantizations on the held-out data, and where their predictions went.'
-    : 'The task metric of the float model and of its int8 and int16 quantizations on held-out data.';
+  const taskCaption = 'The task metric of the float model and of its int8 and int16 quantizations on the held-out data, '
+    + 'and where their predictions went.';
   const taskCommand = cmd.quantize(bits, ...(inp.evalData ? ['--eval', inp.evalData.source] : ['--eval', 'HELD_OUT_DATA']));
   const task: ReportData['figures']['task'] = inp.evalData
     ? { title: 'Task metric: float vs int8 vs int16', caption: taskCaption, command: taskCommand, data: taskData(model, models[8], models[16], inp.evalData) }
     : absent('Task metric: float vs int8 vs int16', taskCaption, taskCommand, 'no held-out data: pass --eval with labelled sequences (the training data format)');
 
-  const benched = await benchBoth(inp, models);
+  const benched = await benchBoth(inp.target, inp.opt, inp.version, models);
   const instrCaption = `Instructions per timestep on ${inp.target.name} under QEMU (counted exactly, outputs checked bit-exact against the reference), `
     + 'for int8 and int16 weights: the first step after reset, the mean over the following steps and the largest.';
   const instrCommand = `${cmd.bench(8)}\n${cmd.bench(16)}`;
   const instructions: Figure<InstructionData> = typeof benched === 'string'
     ? absent('Instructions per step', instrCaption, instrCommand, benched)
-    : { title: 'Instructions per step', caption: instrCaption, command: instrCommand, data: { target: inp.target.name, opt: inp.opt, runs: [run(benched[8]), run(benched[16])] } };
+    : { title: 'Instructions per step', caption: instrCaption, command: instrCommand, data: { target: inp.target.name, opt: inp.opt, runs: [instructionRun(benched[8]), instructionRun(benched[16])] } };
 
   const emitted = emitModel(q, inp.target, { version: inp.version, source: inp.modelPath.split(/[\\/]/).pop() ?? inp.modelPath, maxSeq: 128 });
   const code = await measureCode(emitted, inp.target);
