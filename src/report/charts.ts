@@ -43,7 +43,7 @@ export function trainingChart(d: TrainingData): TopLevelSpec {
   const metricChart = {
     title: `Validation ${d.metric === 'accuracy' ? 'accuracy' : 'RMSE'}`, width: 300, height: 220,
     layer: [{
-      data: { values: metric }, mark: { type: 'line', point: true, color: '#54a24b' },
+      data: { values: metric }, mark: { type: 'line', color: '#54a24b', point: { color: '#54a24b' } },
       encoding: { x, y: { field: 'value', type: 'quantitative', title: d.metric === 'accuracy' ? 'accuracy' : 'RMSE', scale: { zero: false }, axis: d.metric === 'accuracy' ? { format: '.0%' } : {} } },
     }, ...best],
   };
