@@ -11,7 +11,8 @@ export function benchText(r: BenchResult): string {
     `${r.model} on ${r.target} (-${r.opt}, ${r.kernel} kernels, int${r.weightBits} weights), counted under QEMU, outputs checked bit-exact`,
     steps,
     `  instructions per MAC:  ${n(r.insns.perMac, 2)} (${n(r.macsPerStep)} MACs per step)`,
-    `  flash: ${n(r.flash.total)} B = code ${n(r.flash.code)}${r.mode === 'step' ? ` (step path ${n(r.flash.stepCode)})` : ''} + weights ${n(r.flash.weights)} + LUTs ${n(r.flash.luts)}`,
-    `  RAM:   ${n(r.ram.total)} B = state ${n(r.ram.state)} + static scratch ${n(r.ram.staticScratch)} + peak stack ${n(r.ram.peakStack)}`,
+    `  flash: ${n(r.flash.total)} B = code ${n(r.flash.code)}${r.mode === 'step' ? ` (step path ${n(r.flash.stepCode)})` : ''} + weights ${n(r.flash.weights)} + LUTs ${n(r.flash.luts)}` +
+      ` (measured in ${r.model}.o at -${r.opt}, where the compiler may fold small tables into code)`,
+    `  RAM:   ${n(r.ram.total)} B = state ${n(r.ram.state)} + static scratch ${n(r.ram.staticScratch)} + peak stack ${n(r.ram.peakStack)} (measured)`,
   ].join('\n') + '\n';
 }

@@ -41,13 +41,20 @@ export function buildReport(e: Emitted, code: CodeSize, files: string[], weightB
   };
 }
 
+/**
+ * Each figure says where it comes from, because `rnnc bench` measures some of them
+ * differently: weights and LUTs are the tables as NAME.c declares them (bench reads the
+ * symbols of the object built at -O2, where the compiler may fold a small table into
+ * code); code is the object's .text at -Os (bench: at its --opt); state and static
+ * scratch are exact; the stack is an estimate (bench measures the peak under QEMU).
+ */
 export function reportText(r: CompileReport): string {
   const n = (x: number) => x.toLocaleString('en-US');
   return [
     `${r.model} for ${r.target} (${r.kernel} kernels, int${r.weightBits} weights)`,
-    `  flash: ${n(r.flash.total)} B = weights ${n(r.flash.weights)} + LUTs ${n(r.flash.luts)} + code ${n(r.flash.code)}` +
+    `  flash: ${n(r.flash.total)} B = weights ${n(r.flash.weights)} + LUTs ${n(r.flash.luts)} (tables as declared) + code ${n(r.flash.code)}` +
       ` (${r.flash.codeMeasured ? `measured with ${r.flash.codeHow}` : r.flash.codeHow})`,
-    `  RAM:   state ${n(r.ram.state)} B, static scratch ${n(r.ram.staticScratch)} B, stack scratch about ${n(r.ram.stackScratch)} B`,
+    `  RAM:   state ${n(r.ram.state)} B, static scratch ${n(r.ram.staticScratch)} B (exact), stack scratch about ${n(r.ram.stackScratch)} B (estimated; rnnc bench measures the peak)`,
     `  MACs per timestep: ${n(r.macsPerStep)}`,
     `  wrote: ${r.files.map((f) => escapeText(f, Infinity)).join(', ')}`,
   ].join('\n') + '\n';

@@ -29,7 +29,8 @@ describe('rnnc compile', () => {
     const out = join(dir, 'out');
     const r = await rnnc(['compile', modelPath, '--target', 'host', '-o', out, '--emit-test', '--report-json', join(dir, 'r.json')]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/flash: [\d,]+ B = weights [\d,]+ \+ LUTs [\d,]+ \+ code [\d,]+ \(measured with gcc -Os\)/);
+    expect(r.stdout).toMatch(/flash: [\d,]+ B = weights [\d,]+ \+ LUTs [\d,]+ \(tables as declared\) \+ code [\d,]+ \(measured with gcc -Os\)/);
+    expect(r.stdout).toMatch(/RAM: {3}state [\d,]+ B, static scratch [\d,]+ B \(exact\), stack scratch about [\d,]+ B \(estimated; rnnc bench measures the peak\)/);
     expect(r.stdout).toMatch(/RAM: +state 8 B/);
     const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { flash: { codeMeasured: boolean }; macsPerStep: number };
     expect(report.flash.codeMeasured).toBe(true);
