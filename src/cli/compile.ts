@@ -4,7 +4,8 @@
  * `--json` prints the report as JSON on standard output, `--report-json FILE` writes it.
  */
 import type { Command } from 'commander';
-import { emitModel, folderFiles } from '../codegen/emit.js';
+import { emitModel } from '../codegen/emit.js';
+import { LAYOUTS, type Layout, layoutFiles } from '../codegen/layouts.js';
 import { leftovers, outputPaths, writeOutputs } from '../codegen/output.js';
 import { buildReport, reportText } from '../codegen/report.js';
 import { goldenCases } from '../codegen/testdata.js';
@@ -33,6 +34,7 @@ interface CompileOptions extends ModelCliOptions {
   testCases: string;
   reportJson?: string;
   force?: boolean;
+  layout: string;
 }
 
 export function registerCompile(program: Command, io: CliIo): void {
@@ -48,6 +50,8 @@ export function registerCompile(program: Command, io: CliIo): void {
     .option('--test-cases <n>', `random sequences in NAME_test.c (besides zeros), ${rangeText(RANGES.testCases)}`, '6')
     .option('--json', 'print the report as JSON on standard output (the text report goes to standard error)')
     .option('--report-json <file>', 'also write the report as JSON to this file (- for standard output, as --json)')
+    .option('--layout <layout>', `how the folder is laid out: ${LAYOUTS.join(', ')} (plain plus a PlatformIO library.json, `
+      + 'or a Zephyr module in zephyr/, or the Arduino library format: library.properties, src/, examples/, extras/test/)', 'plain')
     .option('--force', 'overwrite files in the output directory that rnnc did not generate');
   addAlias(cmd, '--out <dir>', '--output', 'output');
   addModelFileOptions(addQuantOptions(cmd))
@@ -56,6 +60,7 @@ export function registerCompile(program: Command, io: CliIo): void {
       // The TypeScript twin is not a C target: it takes its own path (compile-twin.ts).
       const target = opts.target === TWIN_TARGET ? undefined : getTarget(opts.target);
       const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);
+      const layout = layoutOption(opts.layout, target === undefined);
       if (!target) {
         await compileTwin(path, out, maxSeq, opts, io);
         return;
@@ -66,7 +71,7 @@ export function registerCompile(program: Command, io: CliIo): void {
         ? goldenCases(model, { seed: 1, count: testCases, steps: Math.min(16, maxSeq), extra: calibration })
         : undefined;
       const emitted = emitModel(model, target, { version: VERSION, source: path.split(/[\\/]/).pop() ?? path, maxSeq }, golden);
-      const folder = folderFiles(emitted);
+      const folder = layoutFiles(emitted, layout);
       const code = await measureCode(emitted, target);
       const report = buildReport(emitted, code, outputPaths(out, folder), model.weightBits);
       // The report joins the C files' batch: either everything is written or nothing.
@@ -84,6 +89,15 @@ export function registerCompile(program: Command, io: CliIo): void {
         : '';
       (toStdout ? io.err : io.out)(reportText(report) + removed);
     });
+}
+
+/** --layout: one of LAYOUTS; a C target's only (the TypeScript twin is one file). */
+function layoutOption(value: string, twin: boolean): Layout {
+  if (!(LAYOUTS as readonly string[]).includes(value)) {
+    throw new RnncError('usage/invalid', `--layout ${JSON.stringify(value)}: expected one of ${LAYOUTS.join(', ')}`);
+  }
+  if (twin && value !== 'plain') throw new RnncError('usage/invalid', `--layout ${value} lays out C files; --target ${TWIN_TARGET} writes one NAME.ts`);
+  return value as Layout;
 }
 
 /** The output folder: -o/--output (or --out), never standard output. */

@@ -7,7 +7,8 @@ import { closeSync, constants, lstatSync, openSync, readdirSync, readSync, type 
 import { join } from 'node:path';
 import { escapeText } from '../util/text.js';
 import { type OutputFile, type WritePolicy, isRnncFile, writeFiles } from '../util/write.js';
-import { type EmittedFile, buildFileModel, possibleOutputs, runtimeHeaderNames } from './emit.js';
+import { type EmittedFile, buildFileModel, runtimeHeaderNames } from './emit.js';
+import { possibleOutputs } from './layouts.js';
 
 /** Where each file will go. */
 export function outputPaths(dir: string, files: readonly EmittedFile[]): string[] {

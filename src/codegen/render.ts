@@ -18,7 +18,8 @@ const PARTIALS: Record<string, string> = {
   ...Object.assign({}, ...Object.values(CODEGEN_KINDS).map((k) => k.partials)) as Record<string, string>,
   chain: 'chain.c.hbs', pass: 'pass.c.hbs',
 };
-export type TemplateName = 'model.h' | 'model.c' | 'test.c' | 'harness.c' | 'bench.c' | 'build/CMakeLists.txt' | 'build/fragment.mk';
+export type TemplateName = 'model.h' | 'model.c' | 'test.c' | 'harness.c' | 'bench.c' | 'build/CMakeLists.txt' | 'build/fragment.mk'
+  | 'build/library.properties' | 'build/sketch.ino' | 'build/module.yml' | 'build/zephyr-cmake' | 'build/Kconfig';
 
 let hb: typeof Handlebars | undefined;
 const compiled = new Map<TemplateName, HandlebarsTemplateDelegate>();
