@@ -12,7 +12,8 @@
  * src/fixed/ops.ts (and quantizeInputF32 against fixed/model.ts quantizeInput) on
  * exhaustive and random inputs with every edge, and test/e2e/twin.test.ts runs whole
  * emitted models against the reference, bit for bit. The primitives are copied from
- * ops.ts as they are, except requantS32 (no BigInt) and softmaxQ15 (offsets).
+ * ops.ts as they are, except requantS32 (no BigInt, no % or variable **) and softmaxQ15
+ * (offsets); matmulRows works on four rows at a time.
  *
  * No imports, no Node APIs, no allocation in any function a step calls: scratch comes in.
  * Everything is exported for the parity test; the emitted copies are module-private.
@@ -49,23 +50,29 @@ export function divQ15(num: number, den: number): number {
   return Math.min(32767, Math.floor((num * 65536 + den) / (2 * den)));
 }
 
+/** 2^k and 2^−k for k = 0..62: exact doubles, so a product by them is an exact shift. */
+export const POW2 = new Float64Array(63).map((_, k) => 2 ** k);
+export const INV2 = new Float64Array(63).map((_, k) => 2 ** -k);
+
 /**
  * sat32(round(acc·m / 2^t)), round half up, acc int32, m in [2^30, 2^31) or 0, t in
  * [1, 62], without BigInt. Reference: ops.ts requantS32 (exact, BigInt below t = 17).
- * With hi = acc·floor(m / 2^16) (|hi| < 2^46) and lo = acc·(m mod 2^16) (|lo| < 2^47),
- * both exact, acc·m = hi·2^16 + lo:
+ * With hi = acc·(m >>> 16) (|hi| < 2^46) and lo = acc·(m & 0xffff) (|lo| < 2^47), both
+ * exact, acc·m = hi·2^16 + lo:
  *   t >= 17: lo = ql·2^16 + rl (0 <= rl < 2^16), so floor((acc·m + 2^(t−1)) / 2^t)
  *            = floor((hi + ql + 2^(t−17)) / 2^(t−16)); the sum is < 2^48, exact.
  *   t <= 16: hi·2^16 is a multiple of 2^t, so the result is
  *            hi·2^(16−t) + floor((lo + 2^(t−1)) / 2^t): each term exact (< 2^62 and
  *            < 2^47). Their sum is exact below 2^53; above, it rounds, but rounding is
  *            monotonic and ±2^31 are doubles, so it saturates exactly as the exact sum.
+ * Integer ops on m (>>>, &) and products by POW2/INV2 instead of % and a variable **,
+ * which cost more than the row's multiply-accumulates.
  */
 export function requantS32(acc: number, m: number, t: number): number {
-  const hi = acc * Math.floor(m / 65536);
-  const lo = acc * (m % 65536);
-  if (t >= 17) return satS32(Math.floor((hi + Math.floor(lo / 65536) + 2 ** (t - 17)) / 2 ** (t - 16)));
-  return satS32(hi * 2 ** (16 - t) + Math.floor((lo + 2 ** (t - 1)) / 2 ** t));
+  const hi = acc * (m >>> 16);
+  const lo = acc * (m & 65535);
+  if (t >= 17) return satS32(Math.floor((hi + Math.floor(lo * INV2[16]!) + POW2[t - 17]!) * INV2[t - 16]!));
+  return satS32(hi * POW2[16 - t]! + Math.floor((lo + POW2[t - 1]!) * INV2[t]!));
 }
 
 /**
@@ -195,22 +202,65 @@ export interface Mat {
 
 /**
  * Rows [r0, r1) of W·v + bias, requantized, into out[outOff + r − r0]; v read from vOff.
- * Reference: fixed/matmul.ts matmulRows. The accumulator is a double: every partial sum
- * bias_r + Σ_{k<K} W[r,k]·v[k] is bounded by |bias_r| + Σ_k |W[r,k]|·32768 = the row's
- * accBound < 2^52 (for any int16 v; qcheck recomputes the bound from the weights), and
- * each product is an integer below 2^31, so every addition is exact: the int32 and the
- * int64 accumulator of the C are both emulated exactly, without BigInt.
+ * Reference: fixed/matmul.ts matmulRows. Every partial sum of a row (bias_r plus any of
+ * its terms W[r,k]·v[k]) is bounded by |bias_r| + Σ_k |W[r,k]|·32768, the row's
+ * accBound (for any int16 v; qcheck recomputes it from the weights), and each term is an
+ * integer below 2^31 in magnitude, so:
+ *   int32 accumulator (preShift 0): accBound <= 2^31 − 1, so `| 0` after each addition
+ *     is the identity (it only keeps the JIT in int32 arithmetic);
+ *   int64 accumulator: accBound < 2^52, so each addition in a double is exact: the C's
+ *     int64 sum, without BigInt, then narrowed by rshrSatS64.
+ * Four rows at a time share each load of v[k] (the C's block kernels do the same).
  */
 export function matmulRows(m: Mat, v: Int16Array, vOff: number, r0: number, r1: number, out: Int32Array, outOff: number): void {
   const w = m.w;
   const cols = m.cols;
   const bias = m.bias;
   const pre = m.preShift;
-  for (let r = r0; r < r1; r++) {
-    let acc = bias === null ? 0 : bias[r]!;
+  const mult = m.mult;
+  const shift = m.shift;
+  let r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    const b0 = r * cols;
+    const b1 = b0 + cols;
+    const b2 = b1 + cols;
+    const b3 = b2 + cols;
+    let a0 = bias === null ? 0 : bias[r]!;
+    let a1 = bias === null ? 0 : bias[r + 1]!;
+    let a2 = bias === null ? 0 : bias[r + 2]!;
+    let a3 = bias === null ? 0 : bias[r + 3]!;
+    if (pre === 0) {
+      for (let k = 0; k < cols; k++) {
+        const x = v[vOff + k]!;
+        a0 = (a0 + w[b0 + k]! * x) | 0;
+        a1 = (a1 + w[b1 + k]! * x) | 0;
+        a2 = (a2 + w[b2 + k]! * x) | 0;
+        a3 = (a3 + w[b3 + k]! * x) | 0;
+      }
+    } else {
+      for (let k = 0; k < cols; k++) {
+        const x = v[vOff + k]!;
+        a0 += w[b0 + k]! * x;
+        a1 += w[b1 + k]! * x;
+        a2 += w[b2 + k]! * x;
+        a3 += w[b3 + k]! * x;
+      }
+      a0 = rshrSatS64(a0, pre);
+      a1 = rshrSatS64(a1, pre);
+      a2 = rshrSatS64(a2, pre);
+      a3 = rshrSatS64(a3, pre);
+    }
+    const o = outOff + r - r0;
+    out[o] = requantS32(a0, mult[r]!, shift[r]!);
+    out[o + 1] = requantS32(a1, mult[r + 1]!, shift[r + 1]!);
+    out[o + 2] = requantS32(a2, mult[r + 2]!, shift[r + 2]!);
+    out[o + 3] = requantS32(a3, mult[r + 3]!, shift[r + 3]!);
+  }
+  for (; r < r1; r++) {
     const base = r * cols;
+    let acc = bias === null ? 0 : bias[r]!;
     for (let k = 0; k < cols; k++) acc += w[base + k]! * v[vOff + k]!;
-    out[outOff + r - r0] = requantS32(pre === 0 ? acc : rshrSatS64(acc, pre), m.mult[r]!, m.shift[r]!);
+    out[outOff + r - r0] = requantS32(pre === 0 ? acc : rshrSatS64(acc, pre), mult[r]!, shift[r]!);
   }
 }
 

@@ -229,14 +229,16 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
   pruneModel(model, ts);
   const rt = project.createSourceFile('runtime.ts', runtimeBody(runtime, plan.version));
   for (const s of rt.getStatements()) {
-    if (!(s.isKind(ts.SyntaxKind.FunctionDeclaration) || s.isKind(ts.SyntaxKind.InterfaceDeclaration) || s.isKind(ts.SyntaxKind.TypeAliasDeclaration))) {
+    if (!(s.isKind(ts.SyntaxKind.FunctionDeclaration) || s.isKind(ts.SyntaxKind.InterfaceDeclaration) || s.isKind(ts.SyntaxKind.TypeAliasDeclaration)
+      || s.isKind(ts.SyntaxKind.VariableStatement))) {
       throw new RnncError('internal/bug', `the TypeScript twin runtime holds a statement that is not a declaration: ${s.getKindName()}`);
     }
   }
   pruneRuntime(rt, namesUsed(model.compilerNode, ts), ts);
   // The runtime's declarations are the module's own; only Scratch is named by the API (State.scratch).
   for (const s of rt.getStatements()) {
-    if (s.isKind(ts.SyntaxKind.FunctionDeclaration) || s.isKind(ts.SyntaxKind.InterfaceDeclaration) || s.isKind(ts.SyntaxKind.TypeAliasDeclaration)) {
+    if (s.isKind(ts.SyntaxKind.FunctionDeclaration) || s.isKind(ts.SyntaxKind.InterfaceDeclaration) || s.isKind(ts.SyntaxKind.TypeAliasDeclaration)
+      || s.isKind(ts.SyntaxKind.VariableStatement)) {
       s.setIsExported(s.isKind(ts.SyntaxKind.InterfaceDeclaration) && s.getName() === 'Scratch');
     }
   }

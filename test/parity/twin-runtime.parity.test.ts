@@ -9,7 +9,8 @@ import * as ops from '../../src/fixed/ops.js';
 import { gateInput } from '../../src/fixed/cells/gate.js';
 import { LUT_SIZES, buildExpTable, buildLuts } from '../../src/fixed/lut.js';
 import { quantizeInput } from '../../src/fixed/model.js';
-import type { QuantModel } from '../../src/ir/qmodel.js';
+import { matmulRows } from '../../src/fixed/matmul.js';
+import type { QMatmul, QuantModel } from '../../src/ir/qmodel.js';
 import { Rng } from '../../src/util/rng.js';
 import * as rt from '../../runtime-ts/rnnc_twin.js';
 
@@ -97,6 +98,37 @@ describe('twin runtime = src/fixed/ops.ts', () => {
     expect(firstDiff(cases(N, () => [gate(), r32(), gate(), r16(), s()], cross([0, 32767], I32, [0, 32767], [-32768, 32767], [0, 6, 14, 31])),
       rt.lstmCellS32, ops.lstmCellS32)).toBeUndefined();
     expect(firstDiff(cases(N, () => [r32(), r32()], cross(I32, I32)), rt.gateInput, gateInput)).toBeUndefined();
+  });
+
+  it('matmulRows (four rows at a time, int32 and int64 accumulators) = fixed/matmul.ts on full-scale weights and inputs', () => {
+    for (let k = 0; k < 300; k++) {
+      const bits = rng.pick([8, 16]);
+      const qmax = bits === 8 ? 127 : 32767;
+      const rows = rng.int(1, 23);
+      const cols = rng.int(1, 70);
+      const full = rng.next() < 0.3;
+      const weights = Array.from({ length: rows * cols }, () => (full ? rng.pick([-qmax - 1, qmax]) : rng.int(-qmax - 1, qmax)));
+      const bias = Array.from({ length: rows }, () => (rng.next() < 0.3 ? 0 : rng.int(-(2 ** 30), 2 ** 30)));
+      let bound = 0;
+      for (let r = 0; r < rows; r++) bound = Math.max(bound, Math.abs(bias[r]!) + weights.slice(r * cols, (r + 1) * cols).reduce((a, w) => a + Math.abs(w) * 32768, 0));
+      const acc = bound > 2 ** 31 - 1 ? 'int64' : 'int32';
+      const preShift = acc === 'int64' ? Math.max(1, Math.ceil(Math.log2(bound / (2 ** 31 - 1)))) : 0;
+      const mm: QMatmul = {
+        rows, cols, weights, bias: rng.next() < 0.2 ? new Array<number>(rows).fill(0) : bias, acc, preShift, accBound: bound, scale: [],
+        mult: Array.from({ length: rows }, () => rng.int(2 ** 30, 2 ** 31 - 1)), shift: Array.from({ length: rows }, () => rng.int(1, 40)),
+      };
+      const v = Int16Array.from({ length: cols + 3 }, () => (full ? rng.pick([-32768, 32767]) : r16()));
+      const r0 = rng.int(0, rows - 1);
+      const want = new Int32Array(rows);
+      matmulRows(mm, v.subarray(3), r0, rows, want, 1);
+      const got = new Int32Array(rows);
+      const allZero = mm.bias.every((b) => b === 0);
+      rt.matmulRows({
+        rows, cols, w: bits === 8 ? Int8Array.from(weights) : Int16Array.from(weights), bias: allZero ? null : Int32Array.from(mm.bias),
+        mult: Int32Array.from(mm.mult), shift: Uint8Array.from(mm.shift), preShift,
+      }, v, 3, r0, rows, got, 1);
+      expect([...got], `${rows}x${cols} int${bits} ${acc}`).toEqual([...want]);
+    }
   });
 
   it('softmax: random logits of every width, frac and table size (and an offset output)', () => {
