@@ -5,10 +5,8 @@
  * quantizer and data-file options of `rnnc quantize`, and a target for the memory map
  * and, on a QEMU board, the instruction counts.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RnncError } from '../errors.js';
-import { isReportHtml } from '../report/banner.js';
 import { shellLine } from '../report/shell.js';
 import { FIGURE_ORDER } from '../report/types.js';
 import { TARGET_NAMES, getTarget } from '../target/targets.js';
@@ -37,22 +35,6 @@ const NOT_FOR_FIGURES = new Set(['output', 'force', 'json', 'target', 'opt', 'da
 /** Left out of the command the page names as its maker: --force changes nothing in it, and --calib is given as --data. */
 const ONLY_IN_OWN_COMMAND = new Set(['force', 'calib']);
 
-/** The first bytes of an existing regular file, or '' (none, or not a regular file: write.ts decides). */
-function head(path: string): string {
-  try {
-    if (!statSync(path).isFile()) return '';
-    const fd = openSync(path, 'r');
-    try {
-      const buf = Buffer.alloc(64);
-      return buf.subarray(0, readSync(fd, buf, 0, 64, 0)).toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '';
-  }
-}
-
 function checkOutputOptions(opts: ReportOptions): void {
   if (opts.output === undefined && !opts.json) {
     throw new RnncError('usage/invalid', "required option '-o, --output <file>' not specified (or --json for the report's data)");
@@ -79,8 +61,8 @@ export function registerReport(program: Command, io: CliIo): void {
       checkOutputOptions(opts);
       const inputs = [path, opts.data, opts.eval].filter((p): p is string => p !== undefined);
       const output = opts.output;
-      // A page this command wrote earlier is replaced like rnnc's other files; anything else needs --force.
-      const force = opts.force === true || (output !== undefined && output !== STDOUT && isReportHtml(head(output)));
+      // A page rnnc wrote earlier is replaced like rnnc's other files (util/write.ts); anything else needs --force.
+      const force = opts.force === true;
       if (output !== undefined) checkOutput({ output, force }, inputs);
       const target = getTarget(opts.target);
       const opt = parseOpt(opts.opt);
