@@ -43,4 +43,7 @@ rnnc verify "$out/gesture.q.json" --target cortex-m4 --cases 20
 step "7. bench on Cortex-M4 under QEMU: executed instructions per step, flash, RAM"
 rnnc bench "$out/gesture.q.json" --target cortex-m4
 
+step "8. report: one HTML page with every figure (open $out/report.html in a browser)"
+rnnc report "$out/gesture.json" --data "$out/gestures.csv" --eval "$out/gestures-test.csv" --target cortex-m4 -o "$out/report.html"
+
 printf '\nAll outputs are in %s/.\n' "$out"
