@@ -211,6 +211,11 @@ export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLaye
     throw new RnncError('arch/invalid', `--arch: dense layers output one row per timestep, but the task has one target per sequence; `
       + `add a recurrent layer (${recurrentNames}), or train with --per-step`);
   }
+  const last = layers[lastRecurrent];
+  if (!perStep && last && isRecurrentSpec(last) && last.returnSequences === true && lastRecurrent === lastReader) {
+    throw new RnncError('arch/invalid', `--arch: layer ${lastRecurrent + 1} (${last.type}:…:seq) returns sequences, so the model outputs one row per timestep, `
+      + 'but the task has one target per sequence; drop :seq (or "returnSequences": true), or train with --per-step');
+  }
   return layers.map((l, i): ResolvedLayer => {
     if (!isRecurrentSpec(l)) return l;
     const returnSequences = l.returnSequences === true || perStep || i < lastReader;

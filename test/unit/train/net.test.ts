@@ -66,6 +66,13 @@ describe('architecture strings', () => {
       '--arch: dense layers output one row per timestep, but the task has one target per sequence; add a recurrent layer (rnn, lstm, gru), or train with --per-step');
     expect(resolveArch(parseArch('dense:4:relu,dense:2').layers, true)).toHaveLength(2);
   });
+  it('one target per sequence: the last recurrent layer may not be asked to return sequences (it trained into NaN)', () => {
+    expect(() => resolveArch(parseArch('gru:4:seq,dense:4:softmax').layers, false)).toThrow(
+      '--arch: layer 1 (gru:…:seq) returns sequences, so the model outputs one row per timestep, but the task has one target per sequence; '
+      + 'drop :seq (or "returnSequences": true), or train with --per-step');
+    expect(resolveArch(parseArch('gru:4:seq,dense:4:softmax').layers, true)[0]).toMatchObject({ returnSequences: true });
+    expect(resolveArch(parseArch('gru:4:seq,lstm:3,dense:2').layers, false).map((l) => 'returnSequences' in l && l.returnSequences)).toEqual([true, false, false]);
+  });
   it.each([
     ['lstm:0', /units must be an integer from 1/],
     ['lstmp:8', /unknown layer 'lstmp'; supported: rnn, lstm, gru, dense/],
