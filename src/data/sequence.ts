@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import { RnncError } from '../errors.js';
 import { parseJson, readText } from '../util/fs.js';
 import { type CsvOptions, csvNumber, parseCsv } from './csv.js';
+import { checkMagnitudes } from './value.js';
 
 export function parseSequenceJson(json: unknown, source: string): number[][] {
   if (!Array.isArray(json)) throw new RnncError('data/invalid', `${source}: expected an array of timesteps`, source);
@@ -16,6 +17,7 @@ export function parseSequenceJson(json: unknown, source: string): number[][] {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         throw new RnncError('data/invalid', `${source}: [${t}][${i}]: expected a finite number, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`, source);
       }
+      checkMagnitudes([v], source, () => `[${t}][${i}]`);
       return v;
     });
   });
@@ -29,7 +31,9 @@ export function parseSequenceCsv(text: string, source: string, opts: CsvOptions 
     if (row.length !== width) {
       throw new RnncError('io/bad_csv', `${source}: line ${line}: expected ${width} columns, got ${row.length}`, source);
     }
-    return row.map((cell, c) => csvNumber(cell, source, line, c));
+    const values = row.map((cell, c) => csvNumber(cell, source, line, c));
+    checkMagnitudes(values, source, (c) => `line ${line}, column ${c + 1}`);
+    return values;
   });
 }
 

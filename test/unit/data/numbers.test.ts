@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLabelledCsv, parseLabelledJson } from '../../../src/data/labelled.js';
 import { parseSeriesCsv, parseSeriesJson } from '../../../src/data/series.js';
 import { parseSequenceCsv, parseSequenceJson } from '../../../src/data/sequence.js';
+import { FLOAT32_MAX } from '../../../src/data/value.js';
 import { RnncError } from '../../../src/errors.js';
 import { archText, parseArch, resolveArch } from '../../../src/train/arch.js';
 import { parseSchedule } from '../../../src/train/schedule.js';
@@ -22,7 +23,8 @@ function failure(f: () => unknown): string {
   }
 }
 
-const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
+/** Finite numbers a data file may hold: within float32's range (src/data/value.ts). */
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -FLOAT32_MAX, max: FLOAT32_MAX });
 /** Cells Number() reads as a finite number but the decimal rule does not. */
 const notDecimal = fc.oneof(
   fc.integer({ min: 0, max: 0xffff }).map((n) => `0x${n.toString(16)}`),
@@ -65,6 +67,11 @@ describe('CSV cells and JSON values accept the same numbers', () => {
   it('a CSV cell that overflows a float64 is refused as not finite', () => {
     expect(failure(() => parseSequenceCsv('1,1e999\n', 's.csv'))).toBe('io/bad_csv: s.csv: line 1, column 2: expected a finite number, got "1e999"');
   });
+  it('a value beyond float32 (the device helper\'s type, and where normalisation statistics overflow) is refused; float32\'s largest is read', () => {
+    expect(failure(() => parseSequenceCsv('1,1e300\n', 's.csv'))).toBe("data/invalid: s.csv: line 1, column 2: 1e+300 is beyond float32's range (±3.4e38), in which the device reads inputs; rescale the data");
+    expect(failure(() => parseSequenceJson([[1], [-4e38]], 's.json'))).toBe("data/invalid: s.json: [1][0]: -4e+38 is beyond float32's range (±3.4e38), in which the device reads inputs; rescale the data");
+    expect(parseSequenceJson([[3.4028234663852886e38]], 's.json')).toEqual([[3.4028234663852886e38]]);
+  });
 });
 
 describe('--arch: each modifier at most once; numbers by the decimal rule', () => {
@@ -78,9 +85,10 @@ describe('--arch: each modifier at most once; numbers by the decimal rule', () =
       const msg = failure(() => parseArch(text));
       if (ok) {
         expect(msg).toBe('ok');
-        // What was accepted writes back to an equivalent description.
-        const layers = resolveArch(parseArch(text).layers, false);
-        expect(resolveArch(parseArch(archText(layers)).layers, false)).toEqual(layers);
+        // What was accepted writes back to an equivalent description (seq on the last layer needs per-step targets).
+        const perStep = mods.includes('seq');
+        const layers = resolveArch(parseArch(text).layers, perStep);
+        expect(resolveArch(parseArch(archText(layers)).layers, perStep)).toEqual(layers);
       } else {
         expect(msg).toMatch(/^arch\/invalid: --arch: '[a-z-]+' (is given twice|conflicts with '[a-z-]+') in "gru:4:[a-z:-]+"$/);
       }
