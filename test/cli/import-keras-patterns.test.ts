@@ -62,6 +62,7 @@ describe('accepted patterns: rnnc import, float vs tfjs predict within 1e-5', ()
     tfjs_defaults: { layers: ['lstm*', 'gru', 'dense'], normalized: false },
     rnn_relu: { layers: ['rnn*', 'dense'], normalized: false },
     conv_causal_gru: { layers: ['conv1d', 'gru', 'dense'], normalized: false },
+    dense_activation: { layers: ['gru*', 'dense', 'lstm', 'dense'], normalized: false },
     conv_same_bigru: { layers: ['conv1d', 'gru', 'dense'], normalized: false },
     conv_same_dilated_lstm: { layers: ['conv1d', 'lstm*', 'dense'], normalized: false },
     conv_activation_lstm: { layers: ['conv1d', 'conv1d', 'lstm*', 'dense'], normalized: false },

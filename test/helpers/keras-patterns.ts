@@ -61,6 +61,15 @@ export const ACCEPTED: Record<string, () => tf.LayersModel> = {
     tf.layers.lstm({ units: 3, ...sig, returnSequences: true }),
     tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }),
   ]),
+  // Dense(…) then Activation: the classifier ending of many Keras models, per sequence and (TimeDistributed) per step.
+  dense_activation: () => S([
+    tf.layers.gru({ units: 4, ...sig, returnSequences: true, inputShape: [T, F] }),
+    tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3 }) }),
+    tf.layers.timeDistributed({ layer: tf.layers.activation({ activation: 'tanh' }) }),
+    tf.layers.lstm({ units: 3, ...sig }),
+    tf.layers.dense({ units: 4 }),
+    tf.layers.activation({ activation: 'softmax' }),
+  ]),
   // A relu SimpleRNN: h in a calibrated format instead of Q0.15.
   rnn_relu: () => S([
     tf.layers.simpleRNN({ units: 4, activation: 'relu', returnSequences: true, inputShape: [T, F] }),
@@ -125,7 +134,7 @@ export const REFUSED: Record<string, [() => tf.LayersModel, RegExp]> = {
   time_distributed_other: [() => S([
     tf.layers.lstm({ units: 3, ...sig, returnSequences: true, inputShape: [T, F] }),
     tf.layers.timeDistributed({ layer: tf.layers.activation({ activation: 'relu' }) }),
-  ]), /TimeDistributed\(Activation\) is not supported; only TimeDistributed\(Dense\) is/],
+  ]), /an Activation layer is supported only right after a Dense or Conv1D without an activation of its own/],
   bn_between_layers: [() => S([
     tf.layers.lstm({ units: 3, ...sig, returnSequences: true, inputShape: [T, F] }),
     tf.layers.batchNormalization(),

@@ -255,9 +255,15 @@ export function convertLayer(p: Problems, weights: Weights, l: KerasLayer, input
     return convertRecurrent(p, weights, wrapped, inputSize, hard, { name: l.name, merge: l.config.merge_mode });
   }
   if (l.className === 'TimeDistributed') {
-    // simplify.ts has unwrapped Dense and the dropout/noise layers; anything else left wrapped is refused here.
+    // simplify.ts has unwrapped Dense, Activation and the dropout/noise layers; anything else left wrapped is refused here.
     const inner = (l.config.layer as { class_name?: unknown } | undefined)?.class_name;
     p.unsupported.push(`layer ${quote(l.name)}: TimeDistributed(${escapeText(String(inner ?? '?'))}) is not supported; only TimeDistributed(Dense) is`);
+    return undefined;
+  }
+  if (l.className === 'Activation') {
+    // simplify.ts fused every Activation that follows a linear Dense or Conv1D.
+    p.unsupported.push(`layer ${quote(l.name)}: an Activation layer is supported only right after a Dense or Conv1D without an activation of its own `
+      + '(it becomes that layer\'s activation); give the activation to the layer before it');
     return undefined;
   }
   p.unsupported.push(`layer ${quote(l.name)}: ${escapeText(l.className)} is not supported; supported: ${SUPPORTED_LAYERS.join(', ')}`);

@@ -8,8 +8,9 @@
  *     wrapper is removed. Its weights stay stored under the wrapper's name
  *     (`time_distributed/kernel`, or `time_distributed/dense/kernel`), which findWeight
  *     finds as a path component, so the Dense takes the wrapper's name;
- *   - an Activation layer right after a linear Conv1D is that convolution's activation
- *     (convertLayer checks it is one the IR's conv1d has).
+ *   - an Activation layer (or TimeDistributed(Activation)) right after a linear Conv1D or
+ *     Dense is that layer's activation (convertLayer checks it is one the IR's layer has):
+ *     Dense(4) then Activation('softmax') is how many Keras classifiers end.
  */
 import type { KerasLayer } from './topology.js';
 
@@ -27,18 +28,20 @@ function wrapped(l: KerasLayer): KerasLayer | undefined {
 }
 
 /**
- * `layers` without the inference-time identities, TimeDistributed(Dense) unwrapped, an
- * Activation after a linear Conv1D fused into it.
+ * `layers` without the inference-time identities, TimeDistributed(Dense) and
+ * TimeDistributed(Activation) unwrapped, an Activation after a linear Conv1D or Dense
+ * fused into it.
  * Any other TimeDistributed is kept as it is, and refused by convertLayer by name.
  */
 export function simplifyLayers(layers: readonly KerasLayer[]): KerasLayer[] {
   const out: KerasLayer[] = [];
   for (const l of layers) {
     const inner = wrapped(l);
-    const layer = inner && (inner.className === 'Dense' || IDENTITY_LAYERS.includes(inner.className)) ? inner : l;
+    const layer = inner && (inner.className === 'Dense' || inner.className === 'Activation' || IDENTITY_LAYERS.includes(inner.className)) ? inner : l;
     if (IDENTITY_LAYERS.includes(layer.className)) continue;
     const prev = out[out.length - 1];
-    if (layer.className === 'Activation' && prev?.className === 'Conv1D' && (prev.config.activation ?? 'linear') === 'linear') {
+    const fusable = prev?.className === 'Conv1D' || prev?.className === 'Dense';
+    if (layer.className === 'Activation' && fusable && (prev.config.activation ?? 'linear') === 'linear') {
       out[out.length - 1] = { ...prev, config: { ...prev.config, activation: layer.config.activation } };
       continue;
     }
