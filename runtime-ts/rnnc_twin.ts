@@ -13,7 +13,7 @@
  * exhaustive and random inputs with every edge, and test/e2e/twin.test.ts runs whole
  * emitted models against the reference, bit for bit. The primitives are copied from
  * ops.ts as they are, except requantS32 (no BigInt, no % or variable **) and softmaxQ15
- * (offsets); matmulRows works on four rows at a time.
+ * (offsets); matmulRows works on eight or four rows at a time.
  *
  * No imports, no Node APIs, no allocation in any function a step calls: scratch comes in.
  * Everything is exported for the parity test; the emitted copies are module-private.
@@ -210,7 +210,8 @@ export interface Mat {
  *     is the identity (it only keeps the JIT in int32 arithmetic);
  *   int64 accumulator: accBound < 2^52, so each addition in a double is exact: the C's
  *     int64 sum, without BigInt, then narrowed by rshrSatS64.
- * Four rows at a time share each load of v[k] (the C's block kernels do the same).
+ * Eight (int32) or four (int64) rows at a time share each load of v[k], as the C's block
+ * kernels do: in V8 this doubles the speed of one row at a time.
  */
 export function matmulRows(m: Mat, v: Int16Array, vOff: number, r0: number, r1: number, out: Int32Array, outOff: number): void {
   const w = m.w;
@@ -220,6 +221,39 @@ export function matmulRows(m: Mat, v: Int16Array, vOff: number, r0: number, r1: 
   const mult = m.mult;
   const shift = m.shift;
   let r = r0;
+  if (pre === 0) {
+    for (; r + 8 <= r1; r += 8) {
+      const b = r * cols;
+      let a0 = bias === null ? 0 : bias[r]!;
+      let a1 = bias === null ? 0 : bias[r + 1]!;
+      let a2 = bias === null ? 0 : bias[r + 2]!;
+      let a3 = bias === null ? 0 : bias[r + 3]!;
+      let a4 = bias === null ? 0 : bias[r + 4]!;
+      let a5 = bias === null ? 0 : bias[r + 5]!;
+      let a6 = bias === null ? 0 : bias[r + 6]!;
+      let a7 = bias === null ? 0 : bias[r + 7]!;
+      for (let k = 0; k < cols; k++) {
+        const x = v[vOff + k]!;
+        a0 = (a0 + w[b + k]! * x) | 0;
+        a1 = (a1 + w[b + cols + k]! * x) | 0;
+        a2 = (a2 + w[b + 2 * cols + k]! * x) | 0;
+        a3 = (a3 + w[b + 3 * cols + k]! * x) | 0;
+        a4 = (a4 + w[b + 4 * cols + k]! * x) | 0;
+        a5 = (a5 + w[b + 5 * cols + k]! * x) | 0;
+        a6 = (a6 + w[b + 6 * cols + k]! * x) | 0;
+        a7 = (a7 + w[b + 7 * cols + k]! * x) | 0;
+      }
+      const o = outOff + r - r0;
+      out[o] = requantS32(a0, mult[r]!, shift[r]!);
+      out[o + 1] = requantS32(a1, mult[r + 1]!, shift[r + 1]!);
+      out[o + 2] = requantS32(a2, mult[r + 2]!, shift[r + 2]!);
+      out[o + 3] = requantS32(a3, mult[r + 3]!, shift[r + 3]!);
+      out[o + 4] = requantS32(a4, mult[r + 4]!, shift[r + 4]!);
+      out[o + 5] = requantS32(a5, mult[r + 5]!, shift[r + 5]!);
+      out[o + 6] = requantS32(a6, mult[r + 6]!, shift[r + 6]!);
+      out[o + 7] = requantS32(a7, mult[r + 7]!, shift[r + 7]!);
+    }
+  }
   for (; r + 4 <= r1; r += 4) {
     const b0 = r * cols;
     const b1 = b0 + cols;

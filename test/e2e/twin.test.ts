@@ -53,14 +53,14 @@ describe('the TypeScript twin', () => {
     }
     expect(failed).toEqual([]);
     console.log(`twin: ${SAMPLE.length} models, ${compared} outputs compared with the reference, all equal`);
-  }, 120_000);
+  }, 300_000);
 
   it('the C of six of them, built with gcc, passes the same cases (so C = twin = reference)', async () => {
     const six = SAMPLE.filter((_, i) => i % 8 === 0);
     const verdicts = await runHarness(six, join(dir, 'c'), getTarget('host'), { cc: 'gcc', flags: ['-O1'], version: 'test', maxSeq: 16 });
     expect(verdicts.filter((v) => !v.pass).map((v) => v.line)).toEqual([]);
     expect(verdicts).toHaveLength(six.length);
-  }, 120_000);
+  }, 300_000);
 
   it('the emitted modules type-check under strict, noUnused*, noUncheckedIndexedAccess with the ES2022 library only', async () => {
     const paths: string[] = [];
@@ -74,7 +74,7 @@ describe('the TypeScript twin', () => {
     const bad = join(dir, 'bad.ts');
     writeFileSync(bad, 'export const x: number = process.pid;\n');
     expect(typeCheck([bad]).join('\n')).toMatch(/process/);
-  }, 120_000);
+  }, 300_000);
 
   it('run refuses T out of range and short arrays with ERR_SIZE; a reset state repeats its outputs', async () => {
     const stream = SAMPLE.find(({ model }) => !model.layers.some((l) => isQRecurrent(l) && (l.bidirectional || l.reverse)))!;
