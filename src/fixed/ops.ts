@@ -79,19 +79,37 @@ export function divQ15(num: number, den: number): number {
   return Math.min(32767, Math.floor((num * 65536 + den) / (2 * den)));
 }
 
-/** floor(p / 2^t) + bit (t−1) of p, for p = acc·m computed exactly; t in [1, 62]. */
+/** 2^k for k = 0..62: exact doubles, so a product by one is an exact shift (no variable **). */
+const POW2 = Float64Array.from({ length: 63 }, (_, k) => 2 ** k);
+
+/**
+ * floor((acc·m + 2^(t−1)) / 2^t) for an int32 acc, m in [0, 2^31), t in [1, 62], without
+ * BigInt: exact whenever the result is below 2^53 in magnitude, and otherwise on the same
+ * side of ±2^31 as the exact value, which is all requantS32 (its only caller) needs.
+ * With hi = acc·(m >> 16) (|hi| <= 2^31·(2^15 − 1) < 2^46) and lo = acc·(m mod 2^16)
+ * (|lo| < 2^47), both exact products of doubles, acc·m = hi·2^16 + lo:
+ *   t >= 17: lo = ql·2^16 + rl with 0 <= rl < 2^16, so
+ *            floor((acc·m + 2^(t−1)) / 2^t) = floor((hi + ql + 2^(t−17)) / 2^(t−16));
+ *            |hi| < 2^46, |ql| <= 2^31 and 2^(t−17) <= 2^45, so the sum is an integer
+ *            below 2^53: exact.
+ *   t <= 16: 2^t divides hi·2^16, so the result is hi·2^(16−t) + floor((lo + 2^(t−1)) / 2^t).
+ *            Each term is an exact integer: hi times a power of two (|·| < 2^61), and the
+ *            floor of lo + 2^(t−1) (< 2^48, exact) divided by a power of two (exact).
+ *            Their exact sum S is an integer; the double sum is S rounded to nearest,
+ *            which is S itself when |S| <= 2^53. Beyond, rounding is monotonic and
+ *            ±2^31 are doubles, so S > 2^31 − 1 gives a double >= 2^31 and S < −2^31 one
+ *            <= −2^31 − 1: satS32 of either is satS32(S).
+ * test/unit/fixed/requant-exact.test.ts checks both paths against the BigInt formula on
+ * every edge and on random inputs.
+ */
 function roundShiftProduct(acc: number, m: number, t: number): number {
-  // acc·m = hi·2^16 + lo with hi = acc·(m >> 16) and lo = acc·(m & 0xffff), both exact.
   const hi = acc * Math.floor(m / 65536);
   const lo = acc * (m % 65536);
   if (t >= 17) {
-    // acc·m + 2^(t−1) = (hi + ql + 2^(t−17))·2^16 + rl with lo = ql·2^16 + rl, so the
-    // floor by 2^t is a floor of that sum (< 2^48, exact) by 2^(t−16).
     const ql = Math.floor(lo / 65536);
-    return Math.floor((hi + ql + 2 ** (t - 17)) / 2 ** (t - 16));
+    return Math.floor((hi + ql + POW2[t - 17]!) / POW2[t - 16]!);
   }
-  const p = BigInt(acc) * BigInt(m) + (1n << BigInt(t - 1));
-  return Number(p >> BigInt(t));
+  return hi * POW2[16 - t]! + Math.floor((lo + POW2[t - 1]!) / POW2[t]!);
 }
 
 /**
