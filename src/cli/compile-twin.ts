@@ -41,5 +41,5 @@ export async function compileTwin(path: string, out: string, maxSeq: number, opt
   const twin = await emitTwin(model, readFileSync(RUNTIME, 'utf8'), { version: VERSION, source: path.split(/[\\/]/).pop() ?? path, maxSeq });
   const inputs = [...files, opts.data].filter((p): p is string => p !== undefined);
   const [written] = writeOutputs(out, [twin], { force: opts.force === true, inputs });
-  io.out(`rnnc: wrote ${escapeText(written!, Infinity)} (${Buffer.byteLength(twin.content)} B), the TypeScript twin of model ${model.name}\n`);
+  io.out(`wrote ${escapeText(written!, Infinity)}: the TypeScript twin of model ${model.name}, ${Buffer.byteLength(twin.content)} B\n`);
 }

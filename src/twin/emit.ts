@@ -45,7 +45,7 @@ function header(q: QuantModel, plan: ReturnType<typeof planModel>): string {
     plan.banner,
     '/*',
     ` * ${q.name}: the bit-exact TypeScript twin of the fixed-point C rnnc ${plan.version} emits for this model`,
-    ' * (rnnc compile --target typescript): the same integers as NAME_step / NAME_run of the C on every',
+    ` * (rnnc compile --target typescript): the same integers as ${q.name}_step / ${q.name}_run of the C on every`,
     ' * input. One dependency-free ES module: no imports, no Node APIs (runs in browsers), no BigInt',
     ' * and no allocation in step.',
     ' *',
