@@ -16,6 +16,8 @@ import { DEFAULT_RANGES, fracFor, int16Frac, qName } from './formats.js';
 import { quantizeMatmul } from './matmul.js';
 import type { Ranges } from './quantize.js';
 import { withInitialState } from './state.js';
+import type { Technique } from './tune-rows.js';
+import type { InputMoments, LayerMoments } from './tune-stats.js';
 
 /** What quantizing one layer needs to know of the model around it. */
 export interface LayerQuantizeCtx {
@@ -30,6 +32,13 @@ export interface LayerQuantizeCtx {
   from: string;
   /** LSTM: the cell format to use, when chosen by measured error (cells.ts). */
   cell?: CellFormat;
+  /** Post-training tuning of the weights: the layer's calibration moments and the techniques. */
+  tune?: { moments: LayerMoments; techniques: ReadonlySet<Technique> };
+}
+
+/** The tuning of one product, given its input moments (none: no tuning). */
+function tuneOf(c: LayerQuantizeCtx, moments: InputMoments | undefined) {
+  return c.tune && moments ? { moments, techniques: c.tune.techniques } : undefined;
 }
 
 /** An LSTM cell state's format: int16 or int32 with `frac` fractional bits. */
@@ -54,13 +63,14 @@ export interface QuantizeKind<L extends Layer> {
  * Q0.15, or a relu RNN's calibrated one).
  */
 function quantizeDirection(
-  layer: RecurrentLayer, w: RecurrentWeights, inFrac: number, bits: 8 | 16, what: string, hFrac = Q15_FRAC, preFrac = PRE_FRAC,
+  layer: RecurrentLayer, w: RecurrentWeights, c: LayerQuantizeCtx, direction: 0 | 1, what: string, hFrac: number, preFrac: number,
 ): QDirection {
+  const { inFrac, bits } = c;
   return {
-    x: quantizeMatmul({ what: `${what}.kernel`, kernel: w.kernel, bias: w.bias, weightBits: bits, inFrac, outFrac: preFrac }),
+    x: quantizeMatmul({ what: `${what}.kernel`, kernel: w.kernel, bias: w.bias, weightBits: bits, inFrac, outFrac: preFrac, tune: tuneOf(c, c.tune?.moments.x) }),
     h: quantizeMatmul({
       what: `${what}.recurrentKernel`, kernel: w.recurrentKernel, bias: layer.type === 'gru' && layer.resetAfter ? w.recurrentBias : undefined,
-      weightBits: bits, inFrac: hFrac, outFrac: preFrac,
+      weightBits: bits, inFrac: hFrac, outFrac: preFrac, tune: tuneOf(c, c.tune?.moments.h?.[direction]),
     }),
   };
 }
@@ -103,7 +113,9 @@ function quantizeProduct(layer: DenseLayer | Conv1dLayer, c: LayerQuantizeCtx): 
     logitFrac = int16Frac(absMax, m, reached);
     mmFrac = logitFrac;
   }
-  const mm = quantizeMatmul({ what: `${what}.weights.kernel`, kernel: layer.weights.kernel, bias: layer.weights.bias, weightBits: c.bits, inFrac: c.inFrac, outFrac: mmFrac });
+  const mm = quantizeMatmul({ what: `${what}.weights.kernel`, kernel: layer.weights.kernel, bias: layer.weights.bias, weightBits: c.bits, inFrac: c.inFrac, outFrac: mmFrac,
+    tune: tuneOf(c, c.tune?.moments.x),
+  });
   return { mm, outFrac, logitFrac };
 }
 
@@ -144,9 +156,9 @@ function recurrentCommon(layer: RecurrentLayer, c: LayerQuantizeCtx) {
     returnSequences: layer.returnSequences,
     inFrac: c.inFrac,
     outFrac: layer.bidirectional === 'sum' ? hFrac - 1 : hFrac,
-    forward: quantizeDirection(layer, layer.weights, c.inFrac, c.bits, `${what}.weights`, hFrac, preFrac),
+    forward: quantizeDirection(layer, layer.weights, c, 0, `${what}.weights`, hFrac, preFrac),
     ...(layer.bidirectional && layer.backwardWeights
-      ? { bidirectional: layer.bidirectional, backward: quantizeDirection(layer, layer.backwardWeights, c.inFrac, c.bits, `${what}.backwardWeights`, hFrac, preFrac) }
+      ? { bidirectional: layer.bidirectional, backward: quantizeDirection(layer, layer.backwardWeights, c, 1, `${what}.backwardWeights`, hFrac, preFrac) }
       : {}),
     ...(layer.lastOutput === 'last-index' ? { lastOutput: layer.lastOutput } : {}),
     ...(layer.reverse ? { reverse: true } : {}),

@@ -6,6 +6,8 @@
 import { RnncError } from '../errors.js';
 import type { QMatmul } from '../ir/qmodel.js';
 import { quantizeMultiplier } from './multiplier.js';
+import { type RowChoice, type RowSpec, type Technique, baselineRow, enoughData, tuneRow } from './tune-rows.js';
+import type { InputMoments } from './tune-stats.js';
 
 /** int16 inputs can reach −32768: the bound uses this magnitude for every input. */
 const INPUT_ABS_MAX = 32768;
@@ -27,11 +29,35 @@ export interface MatmulSpec {
   inFrac: number;
   /** Fractional bits of the int32 output the requantization produces. */
   outFrac: number;
+  /**
+   * Post-training tuning of the rows (tune-rows.ts) against the moments of this
+   * product's calibration inputs; absent: max-abs scale, rounding to nearest.
+   */
+  tune?: { moments: InputMoments; techniques: ReadonlySet<Technique> } | undefined;
 }
 
-/** Round half away from zero: the weight quantization rule (symmetric around 0). */
-function roundSym(x: number): number {
-  return Math.sign(x) * Math.floor(Math.abs(x) + 0.5);
+/** Every row's integers and scale: the baseline, or tuned (tune-rows.ts). */
+function chooseRows(spec: MatmulSpec, qmax: number): RowChoice[] {
+  const specs = spec.kernel.map((row, r): RowSpec => {
+    // The bias is stored at the accumulator scale s·2^−inFrac and must fit int32: a row
+    // whose bias is large next to its weights (or whose weights are all zero) takes the
+    // coarser scale that makes it fit, giving up weight resolution rather than failing.
+    const b = spec.bias?.[r] ?? 0;
+    return { w: row, b, qmax, sMin: (Math.abs(b) * 2 ** spec.inFrac) / BIAS_LIMIT, biasLimit: BIAS_LIMIT, accUnit: 2 ** -spec.inFrac };
+  });
+  const base = specs.map(baselineRow);
+  const t = spec.tune;
+  if (!t || t.techniques.size === 0 || !enoughData(t.moments)) return base;
+  const tuned = specs.map((r) => tuneRow(t.moments, r, t.techniques));
+  // Tuning may enlarge Σ|q| (a finer scale); it must not cost an int32 product its width.
+  return bound(tuned) > INT32_LIMIT && bound(base) <= INT32_LIMIT ? base : tuned;
+}
+
+/** The worst-case accumulator over any int16 input (numeric-contract.md). */
+function bound(rows: readonly RowChoice[]): number {
+  let m = 0;
+  for (const r of rows) m = Math.max(m, r.q.reduce((s, q) => s + Math.abs(q), 0) * INPUT_ABS_MAX + Math.abs(r.bias));
+  return m;
 }
 
 export function quantizeMatmul(spec: MatmulSpec): QMatmul {
@@ -44,34 +70,24 @@ export function quantizeMatmul(spec: MatmulSpec): QMatmul {
   const shift: number[] = [];
   const scale: number[] = [];
   let accBound = 0;
-  for (let r = 0; r < rows; r++) {
-    const row = spec.kernel[r]!;
-    let absMax = 0;
-    for (const w of row) absMax = Math.max(absMax, Math.abs(w));
-    // The bias is stored at the accumulator scale s·2^−inFrac and must fit int32: a row
-    // whose bias is large next to its weights (or whose weights are all zero) takes the
-    // coarser scale that makes it fit, giving up weight resolution rather than failing.
-    const biasAbs = Math.abs(spec.bias?.[r] ?? 0);
-    const s = Math.max(absMax / qmax, (biasAbs * 2 ** spec.inFrac) / BIAS_LIMIT) || 1;
+  chooseRows(spec, qmax).forEach((row, r) => {
     let rowAbs = 0;
     for (let c = 0; c < cols; c++) {
-      const q = roundSym(row[c]! / s);
-      weights[r * cols + c] = q;
-      rowAbs += Math.abs(q);
+      weights[r * cols + c] = row.q[c]!;
+      rowAbs += Math.abs(row.q[c]!);
     }
-    // Accumulator unit: s·2^−inFrac real per integer step.
-    const accScale = s * 2 ** -spec.inFrac;
-    const b = roundSym((spec.bias?.[r] ?? 0) / accScale);
+    const b = row.bias;
     if (Math.abs(b) > INT32_LIMIT) {
       throw new RnncError('quantize/range_overflow', `${spec.what}: bias[${r}] = ${spec.bias?.[r]} is too large for the row's scale (int32 overflow)`);
     }
     bias.push(b);
-    const m = quantizeMultiplier(accScale * 2 ** spec.outFrac, `${spec.what} row ${r}`);
+    // Accumulator unit: s·2^−inFrac real per integer step.
+    const m = quantizeMultiplier(row.s * 2 ** -spec.inFrac * 2 ** spec.outFrac, `${spec.what} row ${r}`);
     mult.push(m.mult);
     shift.push(m.shift);
-    scale.push(s);
+    scale.push(row.s);
     accBound = Math.max(accBound, rowAbs * INPUT_ABS_MAX + Math.abs(b));
-  }
+  });
   if (accBound >= INT64_LIMIT) {
     throw new RnncError('quantize/range_overflow', `${spec.what}: worst-case accumulator ${accBound.toExponential(3)} exceeds 2^52`);
   }

@@ -11,6 +11,8 @@ import { DEFAULT_RANGES } from './formats.js';
 import { type QuantizeOptions, quantizeModel } from './quantize.js';
 import { type CellChoice, chooseCells } from './cells.js';
 import { initialStateWarnings } from './state.js';
+import type { Technique } from './tune-rows.js';
+import { DEFAULT_TUNE, parseTechniques, techniquesText, tuneOption } from './tune.js';
 
 export interface PipelineOptions {
   weightBits?: 8 | 16;
@@ -22,6 +24,8 @@ export interface PipelineOptions {
   producer?: string;
   /** LSTM cell formats: chosen by measured error on the calibration data (cells.ts); default auto. */
   cell?: CellChoice;
+  /** Post-training tuning of the weights (tune.ts); default DEFAULT_TUNE, applied only with data. */
+  tune?: ReadonlySet<Technique>;
 }
 
 export interface CalibData {
@@ -63,9 +67,12 @@ export function quantizeWithData(model: FloatModel, data: CalibData | undefined,
     ...(data ? { rangesSource: data.source } : {}),
     margin,
   };
+  const techniques = data ? (opts.tune ?? parseTechniques(DEFAULT_TUNE)!) : new Set<Technique>();
+  const tune = data ? tuneOption(model, data.sequences, techniques) : undefined;
+  if (tune) qopts.tune = tune;
   // Without data there is nothing to measure a cell format on: the range rule decides.
   const chosen = data ? chooseCells(model, data.sequences, qopts, opts.cell ?? 'auto') : undefined;
   const q = quantizeModel(model, { ...qopts, ...(chosen ? { cells: chosen.cells } : {}) });
-  q.meta = { ...(q.meta ?? {}), quantization: { ...quantizationMeta(q, margin, calibration?.summary), ...(chosen?.decisions.length ? { cells: chosen.decisions } : {}) } };
+  q.meta = { ...(q.meta ?? {}), quantization: { ...quantizationMeta(q, margin, calibration?.summary), ...(chosen?.decisions.length ? { cells: chosen.decisions } : {}), tune: techniquesText(techniques) } };
   return { model: q, calibration, warnings };
 }

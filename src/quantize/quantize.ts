@@ -14,6 +14,8 @@ import { inferShapes } from '../ir/shapes.js';
 import { DEFAULT_LUT_SIZE, buildExpTable, buildLuts } from '../fixed/lut.js';
 import { DEFAULT_RANGES, int16Frac } from './formats.js';
 import { type CellFormat, quantizeKind } from './kinds.js';
+import type { Technique } from './tune-rows.js';
+import type { LayerMoments } from './tune-stats.js';
 
 /** Largest absolute values seen on calibration data (real units, after normalisation). */
 export interface Ranges {
@@ -39,6 +41,11 @@ export interface QuantizeOptions {
   rangesSource?: string;
   /** Per layer: an LSTM cell format chosen elsewhere (cells.ts), instead of the range rule. */
   cells?: ReadonlyArray<CellFormat | undefined>;
+  /**
+   * Post-training tuning of the weight rows (tune-rows.ts): per layer, the moments of
+   * its products' calibration inputs (tune-stats.ts), and the techniques to apply.
+   */
+  tune?: { moments: readonly LayerMoments[]; techniques: ReadonlySet<Technique> };
 }
 
 /**
@@ -77,7 +84,9 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
   let needsExp = false;
   const layers = model.layers.map((layer, i): QLayer => {
     const cell = opts.cells?.[i];
-    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}) });
+    const moments = opts.tune?.moments[i];
+    const tune = moments && opts.tune!.techniques.size > 0 ? { tune: { moments, techniques: opts.tune!.techniques } } : {};
+    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}), ...tune });
     inFrac = r.layer.outFrac;
     needsExp ||= r.needsExp;
     return r.layer;

@@ -1,0 +1,147 @@
+/**
+ * What post-training tuning (tune-rows.ts) needs to know of the calibration data: for
+ * every matrix product of the model, the first two moments of the float vectors it
+ * multiplies,
+ *   mean μ = E[x]          and   Gram G = E[x xᵀ]   (cols × cols),
+ * because a row quantized with real weight error e = ŵ − w and bias error β = b̂ − b
+ * has the mean squared output error
+ *   E[(e·x + β)²] = eᵀ G e + 2 β μ·e + β²                                    (1)
+ * over those vectors, which is all the tuning minimises.
+ *
+ * The vectors are those of the float reference on the calibration sequences:
+ *   recurrent layer: its input x_t (both directions read the same), and per direction
+ *                    the state h_{t−1} each step reads (from the initial state on);
+ *   dense layer:     its input;  conv1d: its window [x_{t+a−(k−1)·d}, …, x_{t+a}].
+ * A GRU without resetAfter multiplies its n rows by r ⊙ h, not h: those rows are tuned
+ * against h (the moments of r ⊙ h are not observed), an approximation of (1) for them.
+ * Every product takes at most MAX_VECTORS vectors, evenly strided over the data.
+ */
+import { normalizeInput, runFloat } from '../float/model.js';
+import type { FloatObserver } from '../float/observer.js';
+import { prepareModel } from '../float/kinds.js';
+import { type FloatModel, dilationOf, isRecurrent, lookaheadOf } from '../ir/model.js';
+import { inferShapes } from '../ir/shapes.js';
+
+/** Vectors per product the moments are taken over: cost cols² each. */
+export const MAX_VECTORS = 4096;
+
+export interface InputMoments {
+  /** Vectors averaged. */
+  n: number;
+  cols: number;
+  /** E[x]. */
+  mean: Float64Array;
+  /** E[x xᵀ], row-major cols × cols. */
+  gram: Float64Array;
+}
+
+/** Per layer: the moments of each product's input vectors. */
+export interface LayerMoments {
+  /** Recurrent: the input product (both directions). Dense and conv1d: their one product. */
+  x?: InputMoments;
+  /** Recurrent: the recurrent product, [forward, backward]. */
+  h?: InputMoments[];
+}
+
+/** Running sums of x and x xᵀ over every `stride`-th vector added. */
+class MomentSum {
+  private readonly sum: Float64Array;
+  private readonly outer: Float64Array;
+  private n = 0;
+  private seen = 0;
+  constructor(readonly cols: number, private readonly stride: number) {
+    this.sum = new Float64Array(cols);
+    this.outer = new Float64Array(cols * cols);
+  }
+
+  add(v: ArrayLike<number>): void {
+    if (this.seen++ % this.stride !== 0) return;
+    const c = this.cols;
+    this.n++;
+    for (let i = 0; i < c; i++) {
+      const vi = v[i]!;
+      if (vi === 0) continue;
+      this.sum[i]! += vi;
+      // Upper triangle only; mirrored in moments().
+      for (let j = i; j < c; j++) this.outer[i * c + j]! += vi * v[j]!;
+    }
+  }
+
+  moments(): InputMoments {
+    const c = this.cols;
+    const k = 1 / Math.max(1, this.n);
+    const mean = this.sum.map((s) => s * k);
+    const gram = new Float64Array(c * c);
+    for (let i = 0; i < c; i++) {
+      for (let j = i; j < c; j++) {
+        const g = this.outer[i * c + j]! * k;
+        gram[i * c + j] = g;
+        gram[j * c + i] = g;
+      }
+    }
+    return { n: this.n, cols: c, mean, gram };
+  }
+}
+
+/** Moments of every product's inputs over the calibration sequences (one float run each). */
+export function collectMoments(model: FloatModel, seqs: readonly number[][][]): LayerMoments[] {
+  const prepared = prepareModel(model);
+  const shapes = inferShapes(model);
+  const steps = seqs.reduce((s, q) => s + q.length, 0);
+  // A layer fed per timestep sees `steps` vectors, one fed a last output `seqs.length`.
+  const strideFor = (perStep: boolean) => Math.max(1, Math.ceil((perStep ? steps : seqs.length) / MAX_VECTORS));
+  const inSize = (i: number) => (i === 0 ? model.inputSize : shapes[i - 1]!.outputSize);
+  const inPerStep = (i: number) => i === 0 || shapes[i - 1]!.sequenceOut;
+  const xSums = model.layers.map((layer, i) => {
+    const cols = layer.type === 'conv1d' ? layer.kernelSize * inSize(i) : inSize(i);
+    return new MomentSum(cols, strideFor(inPerStep(i)));
+  });
+  const hSums = model.layers.map((layer) => (isRecurrent(layer)
+    ? [layer.weights, layer.backwardWeights].filter((w) => w !== undefined).map(() => new MomentSum(layer.units, strideFor(true)))
+    : []));
+  // The state each direction's next step reads: its initial state at each sequence's start.
+  const prev: Array<Float64Array | undefined>[] = model.layers.map(() => [undefined, undefined]);
+  const initial = (i: number, d: number): Float64Array => {
+    const layer = model.layers[i]!;
+    if (!isRecurrent(layer)) return new Float64Array(0);
+    const w = d === 0 ? layer.weights : layer.backwardWeights;
+    const h = new Float64Array(layer.units);
+    if (w?.initialH) h.set(w.initialH);
+    return h;
+  };
+  const addInputs = (i: number, xs: readonly Float64Array[]) => {
+    const layer = model.layers[i];
+    if (!layer) return;
+    if (layer.type !== 'conv1d') { for (const x of xs) xSums[i]!.add(x); return; }
+    const k = layer.kernelSize;
+    const d = dilationOf(layer);
+    const a = lookaheadOf(layer);
+    const n = inSize(i);
+    for (let t = 0; t < xs.length; t++) {
+      const w = new Float64Array(k * n);
+      for (let j = 0; j < k; j++) {
+        const v = xs[t + a - (k - 1 - j) * d];
+        if (v) w.set(v, j * n);
+      }
+      xSums[i]!.add(w);
+    }
+  };
+  const observer: FloatObserver = {
+    step(i, backward, _pre, state) {
+      const d = backward ? 1 : 0;
+      const sums = hSums[i]!;
+      if (!sums[d]) return;
+      sums[d].add(prev[i]![d] ?? initial(i, d));
+      prev[i]![d] = state.h.slice();
+    },
+    layer(i, out) { addInputs(i + 1, out); },
+  };
+  for (const seq of seqs) {
+    for (const p of prev) p.fill(undefined);
+    addInputs(0, seq.map((x) => normalizeInput(model, x)));
+    runFloat(model, seq, prepared, observer);
+  }
+  return model.layers.map((layer, i) => (isRecurrent(layer)
+    ? { x: xSums[i]!.moments(), h: hSums[i]!.map((s) => s.moments()) }
+    : { x: xSums[i]!.moments() }));
+}
