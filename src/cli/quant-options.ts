@@ -11,6 +11,9 @@ import type { CliIo } from './context.js';
 import { RANGES, oneOf, rangeText, real, windowOptions } from './numbers.js';
 import { VERSION } from './version.js';
 import { CELL_CHOICES, type CellChoice } from '../quantize/cells.js';
+import type { Technique } from '../quantize/tune-rows.js';
+import { DEFAULT_TUNE, TUNE_CHOICES, parseTechniques } from '../quantize/tune.js';
+import { type WidthChoice, chooseWidth, parseMaxFlash } from './weights-auto.js';
 
 export interface QuantCliOptions {
   /** --data (or its alias --calib): calibration data. */
@@ -30,6 +33,10 @@ export interface QuantCliOptions {
   margin: string;
   /** LSTM cell format: int16, int32 or auto (chosen by measured error with --data). */
   cell: string;
+  /** Post-training tuning of the weights with --data: none, all, or techniques (comma-separated). */
+  tune: string;
+  /** Flash budget for the weight and lookup tables, bytes (with --weights auto: picks the width). */
+  maxFlash?: string;
 }
 
 /** Adds --data (alias --calib), --weights, --lut-size, --percentile, --margin and the data-file options to a command. */
@@ -37,7 +44,9 @@ export function addQuantOptions(cmd: Command): Command {
   cmd.option('--data <file>', `calibration data: a training data file (docs/data-format.md), or JSON sequences${aliasNote('--calib')}`);
   addAlias(cmd, '--calib <file>', '--data', 'data');
   const c = cmd
-    .option('--weights <type>', 'weight precision: int8 or int16', 'int8')
+    .option('--weights <type>', 'weight precision: int8, int16, or auto (the least error on --data within --max-flash)', 'int8')
+    .option('--max-flash <bytes>', 'flash budget of the weight and lookup tables (as compile reports them); refused if nothing fits')
+    .option('--tune <list>', `post-training tuning of the weights on --data: ${TUNE_CHOICES.join(', ')}, or a comma-separated list (docs/quantize.md)`, DEFAULT_TUNE)
     .option('--lut-size <n>', `sigmoid/tanh table entries: ${LUT_SIZES.join(', ')} (default ${defaultLutSize(8)} with int8, ${defaultLutSize(16)} with int16)`)
     .option('--percentile <p>', `calibrated range = this percentile of |x|, in ${rangeText(RANGES.percentile)} (100: max-abs)`, '100')
     .option('--margin <m>', `headroom factor over calibrated ranges, in ${rangeText(RANGES.margin)}`, String(DEFAULT_MARGIN))
@@ -68,6 +77,17 @@ export function parseWeights(s: string): 8 | 16 {
   return usage(`--weights: expected int8 or int16, got '${s}'`);
 }
 
+/** --weights for the search: auto, or one width the budget is checked against. */
+export function parseWeightChoice(s: string): WidthChoice['weights'] {
+  if (s === 'auto') return 'auto';
+  parseWeights(s);
+  return s as 'int8' | 'int16';
+}
+
+export function parseTune(s: string): Set<Technique> {
+  return parseTechniques(s) ?? usage(`--tune: expected ${TUNE_CHOICES.join(', ')} or a comma-separated list of ${TUNE_CHOICES.slice(1, -1).join(', ')}, got '${s}'`);
+}
+
 export function parseCell(s: string): CellChoice {
   return (CELL_CHOICES as readonly string[]).includes(s) ? s as CellChoice : usage(`--cell: expected ${CELL_CHOICES.join(', ')}, got '${s}'`);
 }
@@ -87,7 +107,9 @@ export function dataOptions(o: QuantCliOptions): DataOptions {
 
 export function pipelineOptions(o: QuantCliOptions): PipelineOptions {
   return {
-    weightBits: parseWeights(o.weights),
+    // auto: int8 until quantizeFromCli has measured both widths.
+    weightBits: parseWeightChoice(o.weights) === 'int16' ? 16 : 8,
+    tune: parseTune(o.tune),
     ...(o.lutSize !== undefined ? { lutSize: parseLutSize(o.lutSize) } : {}),
     percentile: real('--percentile', o.percentile, RANGES.percentile),
     margin: real('--margin', o.margin, RANGES.margin),
@@ -97,11 +119,14 @@ export function pipelineOptions(o: QuantCliOptions): PipelineOptions {
 }
 
 /** Validates the options, reads calibration data, quantizes, prints warnings to stderr. */
-export function quantizeFromCli(model: FloatModel, o: QuantCliOptions, io: CliIo): PipelineResult & { data: CalibData | undefined } {
+export function quantizeFromCli(model: FloatModel, o: QuantCliOptions, io: CliIo): PipelineResult & { data: CalibData | undefined; widthChoice?: WidthChoice } {
   const opts = pipelineOptions(o);
   const dataOpts = dataOptions(o);
+  const weights = parseWeightChoice(o.weights);
+  const maxFlash = o.maxFlash !== undefined ? parseMaxFlash(o.maxFlash) : undefined;
   const data = o.data !== undefined ? readCalibData(o.data, model, dataOpts) : undefined;
-  const result = quantizeWithData(model, data, opts);
+  const searched = weights === 'auto' || maxFlash !== undefined ? chooseWidth(model, data, opts, weights, maxFlash) : undefined;
+  const result = searched ?? quantizeWithData(model, data, opts);
   for (const w of result.warnings) io.err(`rnnc: warning: ${w}\n`);
-  return { ...result, data };
+  return { ...result, data, ...(searched ? { widthChoice: searched.choice } : {}) };
 }

@@ -10,6 +10,7 @@
  */
 import type { Command } from 'commander';
 import { quantModelToJson } from '../ir/qio.js';
+import type { QuantModel } from '../ir/qmodel.js';
 import { readEvalData } from './calib-data.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import { quantizeWithData } from '../quantize/pipeline.js';
@@ -21,6 +22,7 @@ import { type QuantReport, formatsOf, renderQuantReport } from './quant-report.j
 import { FORCE_HELP, STDOUT, checkOutput, messagesIo, outputName } from './output.js';
 import { RnncError } from '../errors.js';
 import { checkOutputs, writeFiles } from '../util/write.js';
+import { type WidthChoice, widthChoiceText } from './weights-auto.js';
 
 interface Options extends QuantCliOptions, ModelFileOptions {
   output: string;
@@ -49,13 +51,14 @@ export function registerQuantize(program: Command, io: CliIo): void {
       // Check every option and read the eval file before the (slower) quantization.
       const base = pipelineOptions(opts);
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOptions(opts)) : undefined;
-      const { model: q, data } = quantizeFromCli(model, opts, io);
-      const report: QuantReport = {
+      const { model: q, data, widthChoice } = quantizeFromCli(model, opts, io);
+      const report: QuantReport & { weights?: WidthChoice } = {
         output: outputName(opts),
         quantization: q.meta!.quantization as QuantizationMeta,
         formats: formatsOf(q),
       };
       if (data) report.layerErrors = layerErrors(model, q, data.sequences);
+      if (widthChoice) report.weights = widthChoice;
       if (evalData) {
         const other = quantizeWithData(model, data, { ...base, weightBits: q.weightBits === 8 ? 16 : 8 }).model;
         const [int8, int16] = q.weightBits === 8 ? [q, other] : [other, q];
@@ -70,7 +73,7 @@ export function registerQuantize(program: Command, io: CliIo): void {
       writeFiles(batch, { force: opts.force === true, inputs: [...inputs, ...files] });
       if (opts.output === STDOUT) io.out(quantModelToJson(q));
       const say = messagesIo(io, opts);
-      say.out(opts.json || opts.reportJson === STDOUT ? json + '\n' : renderQuantReport(report));
+      say.out(opts.json || opts.reportJson === STDOUT ? json + '\n' : renderQuantReport(report) + tuningText(q, widthChoice));
     });
 }
 
@@ -85,4 +88,10 @@ function reportFileOf(opts: Options, inputs: readonly string[]): string | undefi
   }
   checkOutputs(opts.output === STDOUT ? [r] : [opts.output, r], { force: opts.force === true, inputs });
   return r;
+}
+
+/** The width search and the weight tuning, as lines of the text report. */
+function tuningText(q: QuantModel, choice: WidthChoice | undefined): string {
+  const tune = (q.meta?.quantization as { tune?: string } | undefined)?.tune;
+  return (choice ? widthChoiceText(choice) : '') + (tune && tune !== 'none' ? `weights tuned on the calibration data: ${tune} (docs/quantize.md)\n` : '');
 }

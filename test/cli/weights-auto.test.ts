@@ -1,0 +1,85 @@
+// `rnnc quantize --weights auto --max-flash N` and `--tune` through the built binary
+// (build first: npx tsc -p tsconfig.json): the width chosen within the budget, the flash
+// it reports equal to what `rnnc compile` reports for the written model, an impossible
+// budget refused in one line (exit 2) naming the smallest flash, --tune recorded.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { saveModel } from '../../src/ir/io.js';
+import { randomModel, randomSequence } from '../../src/ir/random.js';
+
+const BIN = join(import.meta.dirname, '../../dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'rnnc-wauto-'));
+const p = (f: string) => join(dir, f);
+const rnnc = (...args: string[]) => execa('node', [BIN, ...args], { reject: false });
+
+interface Candidate { weightBits: number; flash: { weights: number; luts: number; total: number }; rms: number; fits: boolean }
+interface Choice { weights: string; maxFlash: number | null; chosen: number; candidates: Candidate[] }
+
+async function auto(...extra: string[]): Promise<{ exitCode: number | undefined; json: { weights: Choice; quantization: { weightBits: number; tune: string } } }> {
+  const r = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('q.json'), '--force', '--json', ...extra);
+  expect(r.stderr).toBe('');
+  return { exitCode: r.exitCode, json: JSON.parse(r.stdout) };
+}
+
+beforeAll(() => {
+  saveModel(randomModel({ inputSize: 3, weightScale: 0.5, layers: [{ type: 'gru', units: 12, returnSequences: true }, { type: 'dense', units: 2, activation: 'linear' }] }, 5), p('m.json'));
+  writeFileSync(p('calib.json'), JSON.stringify([1, 2, 3, 4].map((s) => randomSequence(3, 40, s))));
+});
+
+describe('rnnc quantize --weights auto --max-flash', () => {
+  it('without a budget: the width of least measured error (int16 here), both candidates reported', async () => {
+    const { exitCode, json } = await auto('--weights', 'auto');
+    expect(exitCode).toBe(0);
+    const [c8, c16] = json.weights.candidates;
+    expect(c8!.weightBits).toBe(8);
+    expect(c16!.rms).toBeLessThan(c8!.rms);
+    expect(json.weights.chosen).toBe(16);
+    expect(json.quantization.weightBits).toBe(16);
+  }, 60_000);
+
+  it('a budget only int8 fits picks int8; its flash is what compile reports for the written model', async () => {
+    const first = await auto('--weights', 'auto');
+    const [c8, c16] = first.json.weights.candidates;
+    const budget = Math.floor((c8!.flash.total + c16!.flash.total) / 2);
+    const { exitCode, json } = await auto('--weights', 'auto', '--max-flash', String(budget));
+    expect(exitCode).toBe(0);
+    expect(json.weights.chosen).toBe(8);
+    expect(json.weights.candidates.map((c) => c.fits)).toEqual([true, false]);
+    expect(json.quantization.weightBits).toBe(8);
+    const compiled = await rnnc('compile', p('q.json'), '-o', p('c'), '--json', '--force');
+    expect(compiled.exitCode).toBe(0);
+    const report = JSON.parse(compiled.stdout) as { flash: { weights: number; luts: number } };
+    expect(report.flash.weights + report.flash.luts).toBe(c8!.flash.total);
+    expect(report.flash.weights + report.flash.luts).toBeLessThanOrEqual(budget);
+    const text = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('q2.json'), '--weights', 'auto', '--max-flash', String(budget));
+    expect(text.stdout).toMatch(new RegExp(`weights auto under --max-flash ${budget}: int8 for every layer; int8 ${c8!.flash.total} B .*int16 ${c16!.flash.total} B .*over budget`));
+  }, 60_000);
+
+  it('an impossible budget: one line, exit 2, the smallest flash named; no file written', async () => {
+    const first = await auto('--weights', 'auto');
+    const least = first.json.weights.candidates[0]!.flash;
+    for (const w of ['auto', 'int16']) {
+      const r = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('none.q.json'), '--weights', w, '--max-flash', String(least.total - 1));
+      expect(r.exitCode).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      const smallest = w === 'auto' ? least.total : first.json.weights.candidates[1]!.flash.total;
+      expect(r.stderr).toContain(`--max-flash ${least.total - 1}: too small: the smallest flash is ${smallest} bytes`);
+      expect(() => readFileSync(p('none.q.json'))).toThrow();
+    }
+    const bad = await rnnc('quantize', p('m.json'), '-o', p('none.q.json'), '--max-flash', '1e3');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toBe("rnnc: --max-flash: expected an integer from 1 to 2147483647, got '1e3'");
+  }, 60_000);
+
+  it('--tune is recorded and checked', async () => {
+    expect((await auto('--tune', 'none')).json.quantization.tune).toBe('none');
+    expect((await auto()).json.quantization.tune).toBe('bias,round');
+    const bad = await rnnc('quantize', p('m.json'), '-o', p('none.q.json'), '--tune', 'round,fast');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toBe("rnnc: --tune: expected none, scale, bias, round, all or a comma-separated list of scale, bias, round, got 'round,fast'");
+  }, 60_000);
+});
