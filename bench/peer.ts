@@ -47,6 +47,8 @@ function arg(name: string): string | undefined {
 }
 
 const PYTHON = process.env.RNNC_PYTHON ?? '/usr/bin/python3';
+/** qnnpack logs a reduce_range warning through glog on every dynamic matmul: keep errors only. */
+const PY_ENV = { ...process.env, GLOG_minloglevel: '2' };
 const ONLY = arg('only')?.split(',');
 const EXTRA = 31, STEPS = 32;
 const work = mkdtempSync(join(tmpdir(), 'rnnc-peer-'));
@@ -101,7 +103,7 @@ function fixtureCases(skipped: string[]): Case[] {
 }
 
 function stressCases(): Case[] {
-  const r = spawnSync(PYTHON, ['bench/peer_torch.py', 'export', work], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON, ['bench/peer_torch.py', 'export', work], { encoding: 'utf8', env: PY_ENV, maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`bench/peer_torch.py export failed: ${r.stderr}`);
   const made = JSON.parse(r.stdout) as Record<string, string>;
   return Object.entries(made).map(([name, path], k) => {
@@ -181,7 +183,7 @@ function torchSide(cases: Case[], floats: Float64Array[][][]): { version: string
     return { name: c.name, model, data };
   });
   writeFileSync(join(work, 'jobs.json'), JSON.stringify(jobs));
-  const r = spawnSync(PYTHON, ['bench/peer_torch.py', join(work, 'jobs.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(PYTHON, ['bench/peer_torch.py', join(work, 'jobs.json')], { encoding: 'utf8', env: PY_ENV, maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`bench/peer_torch.py failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout) as {
     torch: string; engines: string[];
@@ -231,6 +233,11 @@ async function main(): Promise<void> {
       continue;
     }
     const rnnOnly = t.kept.includes('RNN');
+    if (t.best === 0) {
+      // A bare nn.RNN: torch has nothing it can quantize, its output is the float one.
+      say(`| ${c.name} | ${layers} | ${e2(rnnc8)} | 0 (nothing quantized) | – | ${e2(rnnc16)} | – | ${e2(t.floatDiff)} / ${fix} |`);
+      continue;
+    }
     const conv = t.kept.includes('Conv1d') ? ' †' : '';
     const a = rnnc8 / t.best, b = rnnc16 / t.best;
     if (!rnnOnly) { r8.push(a); r16.push(b); }

@@ -3,6 +3,7 @@
 
     /usr/bin/python3 bench/peer_torch.py JOBS.json      (bench/peer.ts writes JOBS.json and reads stdout)
     /usr/bin/python3 bench/peer_torch.py export DIR     (writes the stress models' ONNX exports to DIR)
+    /usr/bin/python3 bench/peer_torch.py stream MODEL.json INPUT.f32 PREFIX [ENGINE|all]   (bench/drift.ts)
 
 Each job names an rnnc float model.json (imported from a PyTorch ONNX export, or trained by rnnc),
 its input sequences and rnnc's float outputs on them. The model is rebuilt as torch modules from
@@ -195,9 +196,36 @@ def export_stress(folder):
     json.dump(made, sys.stdout)
 
 
+def stream(model_json, inputs, prefix, wanted='all'):
+    """A streaming model over one long series in a single call (batch 1): the float model's and each
+    engine's int8 outputs at every step, as float32 files PREFIX.float.f32 and PREFIX.ENGINE.f32.
+    A unidirectional model emits at each step what it would for the sequence ending there, so every
+    recurrent layer returns its whole sequence here."""
+    with open(model_json) as f:
+        ir = json.load(f)
+    for layer in ir['layers']:
+        if layer['type'] in ('lstm', 'gru', 'rnn'):
+            layer['returnSequences'] = True
+    x = torch.from_numpy(__import__('numpy').fromfile(inputs, dtype='<f4')).reshape(1, -1, ir['inputSize'])
+    model = Model(ir).eval()
+    engines = [e for e in torch.backends.quantized.supported_engines if e != 'none' and wanted in ('all', e)]
+    with torch.no_grad():
+        model(x)[0].numpy().astype('<f4').tofile(prefix + '.float.f32')
+        for engine in engines:
+            torch.backends.quantized.engine = engine
+            q = torch.ao.quantization.quantize_dynamic(copy.deepcopy(model), dtype=torch.qint8)
+            q(x)[0].numpy().astype('<f4').tofile(f'{prefix}.{engine}.f32')
+    json.dump({'torch': torch.__version__, 'engines': engines}, sys.stdout)
+
+
 def main():
+    # One thread: the models are small, and the benchmarks share the machine.
+    torch.set_num_threads(1)
     if sys.argv[1] == 'export':
         export_stress(sys.argv[2])
+        return
+    if sys.argv[1] == 'stream':
+        stream(*sys.argv[2:6])
         return
     with open(sys.argv[1]) as f:
         jobs = json.load(f)
