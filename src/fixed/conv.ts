@@ -7,7 +7,8 @@
 import { RnncError } from '../errors.js';
 import type { QConv1dLayer, QDenseLayer } from '../ir/qmodel.js';
 import type { FixedContext } from './cells/types.js';
-import { denseFixed } from './dense.js';
+import { denseFixed, denseHook } from './dense.js';
+import type { LayerWatch } from './recurrent.js';
 
 /** The conv's product as the dense layer over its window it is. */
 export function windowDense(layer: QConv1dLayer): QDenseLayer {
@@ -26,21 +27,23 @@ function window(layer: QConv1dLayer, n: number, at: (o: number) => ArrayLike<num
   return w;
 }
 
-export function runConvFixed(layer: QConv1dLayer, xs: Int16Array[], ctx: FixedContext): Int16Array[] {
+export function runConvFixed(layer: QConv1dLayer, xs: Int16Array[], ctx: FixedContext, watch?: LayerWatch): Int16Array[] {
   const d = windowDense(layer);
-  return xs.map((x, t) => denseFixed(d, window(layer, x.length, (o) => xs[t + o]), ctx));
+  const hook = denseHook(d, watch);
+  return xs.map((x, t) => denseFixed(d, window(layer, x.length, (o) => xs[t + o]), ctx, undefined, hook));
 }
 
-export function convStreamFixed(layer: QConv1dLayer, ctx: FixedContext): { reset(): void; step(x: Int16Array): Int16Array } {
+export function convStreamFixed(layer: QConv1dLayer, ctx: FixedContext, watch?: LayerWatch): { reset(): void; step(x: Int16Array): Int16Array } {
   // The model-level check (wholeSequenceOnly) refuses a centred conv before this.
   if ((layer.lookahead ?? 0) > 0) throw new RnncError('internal/bug', 'a centred conv1d cannot stream');
   const d = windowDense(layer);
+  const hook = denseHook(d, watch);
   const keep = (layer.kernelSize - 1) * layer.dilation;
   let past: Int16Array[] = [];
   return {
     reset() { past = []; },
     step(x) {
-      const y = denseFixed(d, window(layer, x.length, (o) => (o === 0 ? x : past[past.length + o])), ctx);
+      const y = denseFixed(d, window(layer, x.length, (o) => (o === 0 ? x : past[past.length + o])), ctx, undefined, hook);
       past.push(Int16Array.from(x));
       if (past.length > keep) past.shift();
       return y;

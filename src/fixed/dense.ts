@@ -5,15 +5,46 @@
 //            (input Q4.11 of −(z_j − max), 16 units of range);  y_j = divQ15(e_j, Σ e)  Q0.15
 import type { QDenseLayer } from '../ir/qmodel.js';
 import { matmul } from './matmul.js';
-import { lutSigmoid, lutTanh, reluS16, satS16, softmaxQ15 } from './ops.js';
+import type { Narrowing } from './observer.js';
+import { lutSigmoid, lutTanh, reluS16, satS16, saturatesReluS16, saturatesS16, softmaxQ15 } from './ops.js';
 import type { FixedContext } from './cells/types.js';
+import { PREACTIVATION } from './cells/gate.js';
+import type { LayerWatch } from './recurrent.js';
 
 /** Fractional bits of the exp table's input (Q4.11: 0 to 16). */
 export const EXP_FRAC = 11;
 
-export function denseFixed(layer: QDenseLayer, x: ArrayLike<number>, ctx: FixedContext, expTable?: readonly number[]): Int16Array {
+/**
+ * What the activation narrows: the Q3.12 table input (tanh, sigmoid), or sat16 to the
+ * output format (linear, relu: only its positive end) or to the softmax logits.
+ */
+export function denseNarrowing(layer: QDenseLayer): Narrowing {
+  switch (layer.activation) {
+    case 'tanh':
+    case 'sigmoid':
+      return PREACTIVATION;
+    case 'relu':
+      return { kind: 'output', frac: layer.outFrac, bits: 16, positiveOnly: true, saturates: saturatesReluS16 };
+    case 'softmax':
+      return { kind: 'output', frac: layer.logitFrac ?? layer.outFrac, bits: 16, positiveOnly: false, saturates: saturatesS16 };
+    case 'linear':
+      return { kind: 'output', frac: layer.outFrac, bits: 16, positiveOnly: false, saturates: saturatesS16 };
+  }
+}
+
+/** Hands the accumulators (before the activation narrows them) to the observer; undefined without one. */
+export type DenseHook = ((acc: Int32Array) => void) | undefined;
+
+export function denseHook(layer: QDenseLayer, watch: LayerWatch | undefined): DenseHook {
+  if (!watch) return undefined;
+  const how = denseNarrowing(layer);
+  return (acc) => watch.observer.values(watch.layer, how, acc);
+}
+
+export function denseFixed(layer: QDenseLayer, x: ArrayLike<number>, ctx: FixedContext, expTable?: readonly number[], hook?: DenseHook): Int16Array {
   const acc = new Int32Array(layer.units);
   matmul(layer.mm, x, acc);
+  if (hook) hook(acc);
   const y = new Int16Array(layer.units);
   const { sigmoid, tanh } = ctx.lut;
   switch (layer.activation) {

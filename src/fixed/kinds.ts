@@ -10,13 +10,14 @@ import { lstmFixed } from './cells/lstm.js';
 import { rnnFixed } from './cells/rnn.js';
 import type { FixedCellSpec, FixedContext } from './cells/types.js';
 import { convStreamFixed, runConvFixed } from './conv.js';
-import { denseFixed } from './dense.js';
-import { initialState, newScratch, runRecurrent } from './recurrent.js';
+import { denseFixed, denseHook } from './dense.js';
+import { type LayerWatch, initialState, newScratch, runRecurrent, stepHook } from './recurrent.js';
 
-/** What a layer needs besides its own fields: the model's tables. */
+/** What a layer needs besides its own fields: the model's tables, and an optional observer. */
 export interface FixedEnv {
   ctx: FixedContext;
   model: QuantModel;
+  watch?: LayerWatch;
 }
 
 /** One streaming instance of a layer: its state and one step. */
@@ -34,10 +35,11 @@ export interface FixedKind<L extends QLayer> {
 
 function recurrentKind<L extends QRecurrentLayer>(cell: FixedCellSpec<L>): FixedKind<L> {
   return {
-    run: (layer, xs, env) => runRecurrent(cell, layer, xs, env.ctx),
+    run: (layer, xs, env) => runRecurrent(cell, layer, xs, env.ctx, env.watch),
     stream(layer, env) {
       const st = initialState(layer.units, layer.forward);
       const sc = newScratch(layer);
+      const hook = stepHook(cell, layer, env.watch);
       return {
         reset() {
           const init = initialState(layer.units, layer.forward);
@@ -46,6 +48,7 @@ function recurrentKind<L extends QRecurrentLayer>(cell: FixedCellSpec<L>): Fixed
         },
         step(x) {
           cell.step(layer, layer.forward, x, st, env.ctx, sc);
+          if (hook) hook(sc);
           return st.h.slice();
         },
       };
@@ -54,13 +57,19 @@ function recurrentKind<L extends QRecurrentLayer>(cell: FixedCellSpec<L>): Fixed
 }
 
 const dense: FixedKind<QDenseLayer> = {
-  run: (layer, xs, env) => xs.map((x) => denseFixed(layer, x, env.ctx, env.model.tables?.exp)),
-  stream: (layer, env) => ({ reset() {}, step: (x) => denseFixed(layer, x, env.ctx, env.model.tables?.exp) }),
+  run(layer, xs, env) {
+    const hook = denseHook(layer, env.watch);
+    return xs.map((x) => denseFixed(layer, x, env.ctx, env.model.tables?.exp, hook));
+  },
+  stream(layer, env) {
+    const hook = denseHook(layer, env.watch);
+    return { reset() {}, step: (x) => denseFixed(layer, x, env.ctx, env.model.tables?.exp, hook) };
+  },
 };
 
 const conv1d: FixedKind<QConv1dLayer> = {
-  run: (layer, xs, env) => runConvFixed(layer, xs, env.ctx),
-  stream: (layer, env) => convStreamFixed(layer, env.ctx),
+  run: (layer, xs, env) => runConvFixed(layer, xs, env.ctx, env.watch),
+  stream: (layer, env) => convStreamFixed(layer, env.ctx, env.watch),
 };
 
 type Kinds = { [K in LayerType]: FixedKind<Extract<QLayer, { type: K }>> };

@@ -12,6 +12,8 @@ import type { QuantModel } from '../ir/qmodel.js';
 import { lutLog2 } from './lut.js';
 import type { FixedContext } from './cells/types.js';
 import { type FixedEnv, fixedKind } from './kinds.js';
+import type { FixedObserver, Narrowing } from './observer.js';
+import { floorSatS16, saturatesInput } from './ops.js';
 
 export function fixedContext(model: QuantModel): FixedContext {
   return { lut: model.lut, log2Lut: lutLog2(model.lut.size) };
@@ -33,18 +35,26 @@ function checkInput(model: QuantModel, xs: ArrayLike<ArrayLike<number>>): void {
   }
 }
 
-/** Whole-sequence inference on int16 inputs (already quantized: see quantizeInput). */
-export function runFixed(model: QuantModel, xs: ArrayLike<ArrayLike<number>>): Int16Array[] {
-  const perLayer = runFixedLayers(model, xs);
+/** Layer i's environment; with an observer, it watches as layer i. */
+function envFor(model: QuantModel, ctx: FixedContext, i: number, observer?: FixedObserver): FixedEnv {
+  return observer ? { ctx, model, watch: { observer, layer: i } } : { ctx, model };
+}
+
+/**
+ * Whole-sequence inference on int16 inputs (already quantized: see quantizeInput). An
+ * observer (fixed/observer.ts) sees every narrowed value; the outputs are the same.
+ */
+export function runFixed(model: QuantModel, xs: ArrayLike<ArrayLike<number>>, observer?: FixedObserver): Int16Array[] {
+  const perLayer = runFixedLayers(model, xs, observer);
   return perLayer[perLayer.length - 1] ?? Array.from({ length: xs.length }, (_, t) => Int16Array.from(xs[t]!));
 }
 
 /** Whole-sequence inference returning every layer's outputs (error reports compare them per layer). */
-export function runFixedLayers(model: QuantModel, xs: ArrayLike<ArrayLike<number>>): Int16Array[][] {
+export function runFixedLayers(model: QuantModel, xs: ArrayLike<ArrayLike<number>>, observer?: FixedObserver): Int16Array[][] {
   checkInput(model, xs);
-  const env: FixedEnv = { ctx: fixedContext(model), model };
+  const ctx = fixedContext(model);
   let seq: Int16Array[] = Array.from({ length: xs.length }, (_, t) => Int16Array.from(xs[t]!));
-  return model.layers.map((layer) => (seq = fixedKind(layer).run(layer, seq, env)));
+  return model.layers.map((layer, i) => (seq = fixedKind(layer).run(layer, seq, envFor(model, ctx, i, observer))));
 }
 
 export interface FixedStream {
@@ -53,11 +63,11 @@ export interface FixedStream {
 }
 
 /** Streaming inference; a model that reads whole sequences (ir/kinds.ts wholeSequenceOnly) cannot stream. */
-export function streamFixed(model: QuantModel): FixedStream {
+export function streamFixed(model: QuantModel, observer?: FixedObserver): FixedStream {
   const whole = wholeSequenceOnly(model.layers);
   if (whole) throw new RnncError('unsupported/feature', `a model with ${whole.phrase} cannot be streamed one step at a time; run whole sequences`);
-  const env: FixedEnv = { ctx: fixedContext(model), model };
-  const layers = model.layers.map((layer) => fixedKind(layer).stream(layer, env));
+  const ctx = fixedContext(model);
+  const layers = model.layers.map((layer, i) => fixedKind(layer).stream(layer, envFor(model, ctx, i, observer)));
   return {
     reset() {
       for (const l of layers) l.reset();
@@ -79,20 +89,29 @@ export function streamFixed(model: QuantModel): FixedStream {
  *   q = 32767 if v ≥ 32767, floor(v) if v > −32768, else −32768 (NaN included)
  * Each float32 operation is the double result rounded once to float32, which is exactly
  * IEEE single precision for + − × ÷ (double has more than 2·24 + 2 bits). The product
- * by 2^frac is exact, so a fused multiply-add cannot change it either.
+ * by 2^frac is exact, so a fused multiply-add cannot change it either. An observer sees
+ * every v before the clamp (floorSatS16), as layer −1.
  */
-export function quantizeInput(model: QuantModel, x: ArrayLike<number>): Int16Array {
+export function quantizeInput(model: QuantModel, x: ArrayLike<number>, observer?: FixedObserver): Int16Array {
   const f32 = Math.fround;
   const out = new Int16Array(x.length);
+  const wide = observer ? new Float64Array(x.length) : undefined;
   const norm = model.input.normalization;
   const scale = 2 ** model.input.frac;
   for (let i = 0; i < x.length; i++) {
     const xi = f32(x[i]!);
     const z = norm ? f32(f32(xi - f32(norm.mean[i]!)) / f32(norm.std[i]!)) : xi;
     const v = f32(f32(z * scale) + 0.5);
-    out[i] = v >= 32767 ? 32767 : v > -32768 ? Math.floor(v) : -32768;
+    out[i] = floorSatS16(v);
+    if (wide) wide[i] = v;
   }
+  if (observer) observer.values(-1, inputNarrowing(model), wide!);
   return out;
+}
+
+/** The input helper's clamp to int16 in the model's input format. */
+export function inputNarrowing(model: QuantModel): Narrowing {
+  return { kind: 'input', frac: model.input.frac, bits: 16, positiveOnly: false, saturates: saturatesInput };
 }
 
 export function dequantizeOutput(model: QuantModel, y: ArrayLike<number>): Float64Array {

@@ -231,13 +231,38 @@ export function lerpQ15(z: number, h: number, n: number): number {
  * C twin: rnnc_lstm_cell_s16.
  */
 export function lstmCellS16(f: number, c: number, i: number, g: number, s: number): number {
-  return satS16(mulQ15S32(f, c) + rshrS32(i * g, s));
+  return satS16(lstmCellWide(f, c, i, g, s));
 }
 
 /** lstmCellS16 with an int32 cell: sat32(rshr(f·c, 15) + rshr(i·g, s)). C twin: rnnc_lstm_cell_s32. */
 export function lstmCellS32(f: number, c: number, i: number, g: number, s: number): number {
-  return satS32(mulQ15S32(f, c) + rshrS32(i * g, s));
+  return satS32(lstmCellWide(f, c, i, g, s));
 }
+
+/**
+ * The LSTM cell update before its saturation, rshr(f·c, 15) + rshr(i·g, s) (|·| < 2^32):
+ * the cells keep it to let an observer see the cell state leave its format.
+ */
+export function lstmCellWide(f: number, c: number, i: number, g: number, s: number): number {
+  return mulQ15S32(f, c) + rshrS32(i * g, s);
+}
+
+/**
+ * floor(v) clamped to int16, NaN to −32768: the last operation of the float input helper
+ * (fixed/model.ts quantizeInput, C: NAME_quantize_input), v = x·2^frac + 0.5 in float32.
+ */
+export function floorSatS16(v: number): number {
+  return v >= INT16_MAX ? INT16_MAX : v > INT16_MIN ? Math.floor(v) : INT16_MIN;
+}
+
+// Saturation tests, each defined by its rule above: true when the rule changes the value.
+// For range-excursion counting (fixed/observer.ts); the reference itself never calls them.
+export const saturatesS16 = (x: number): boolean => satS16(x) !== x;
+export const saturatesS32 = (x: number): boolean => satS32(x) !== x;
+/** relu after sat16: only the positive end loses anything. */
+export const saturatesReluS16 = (x: number): boolean => reluS16(satS16(x)) !== reluS16(x);
+/** The input helper's clamp (NaN counts: it becomes −32768). */
+export const saturatesInput = (v: number): boolean => floorSatS16(v) !== Math.floor(v);
 
 /**
  * Softmax of a dense layer's accumulators into Q0.15, `acc` overwritten with e:

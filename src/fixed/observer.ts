@@ -1,0 +1,40 @@
+/**
+ * Optional observation of a fixed-point run: every value a saturating rule narrows, as it
+ * was before the narrowing, so a caller can count range excursions (fixed/excursions.ts)
+ * without repeating the arithmetic. Observing never changes a result; without an observer
+ * the reference does no extra work beyond keeping those wide values in its scratch.
+ *
+ * Observed narrowings (each rule is one function of ops.ts):
+ *   input          quantizeInput: floor(x·2^frac + 0.5) clamped to int16    (floorSatS16)
+ *   preactivation  gate / tanh-RNN / dense tanh, sigmoid input: sat16 to Q3.12, ±8   (satS16)
+ *   cell           LSTM c' = sat(rshr(f·c, 15) + rshr(i·g, s)), int16 or int32     (satS16, satS32)
+ *   hidden         relu RNN h' = max(0, sat16(X + H)) in h's format     (reluS16 ∘ satS16)
+ *   output         dense / conv linear or relu output, softmax logits: sat16   (satS16)
+ * Not observed, because the narrowing loses nothing at Q0.15: tanh(rescale(c → Q3.12))
+ * in the LSTM h (tanh(8) rounds to 32767, the table's end), the softmax exp input beyond
+ * 16 (exp(−16)·2^15 rounds to 0), and products that cannot saturate (gate · h, the GRU
+ * update, the bidirectional mean).
+ */
+
+export type ExcursionKind = 'input' | 'preactivation' | 'cell' | 'hidden' | 'output';
+
+/** One kind of narrowing: its rule's saturation test and the format it narrows into. */
+export interface Narrowing {
+  kind: ExcursionKind;
+  /** Fractional bits of the wide value: real = wide / 2^frac. */
+  frac: number;
+  /** Bits of the narrow type; the format spans ±2^(bits − 1 − frac) in real units. */
+  bits: 16 | 32;
+  /** Only the positive end can be lost (relu: a negative value becomes 0 either way). */
+  positiveOnly: boolean;
+  /** True when the rule changes this wide value. */
+  saturates(wide: number): boolean;
+}
+
+export interface FixedObserver {
+  /**
+   * One step's values of one kind in layer `layer` (−1: the model input), before the
+   * narrowing. `wide` is the reference's own scratch: read it during the call only.
+   */
+  values(layer: number, how: Narrowing, wide: ArrayLike<number>): void;
+}
