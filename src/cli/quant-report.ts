@@ -2,6 +2,8 @@
 import type { QuantModel } from '../ir/qmodel.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import type { EvalReport, LayerError } from '../quantize/report.js';
+import type { ExcursionSummary } from '../fixed/excursions.js';
+import { renderExcursions } from './excursion-text.js';
 import { num, table } from './format.js';
 import { escapeText } from '../util/text.js';
 
@@ -12,6 +14,8 @@ export interface QuantReport {
   /** Fixed vs float on the calibration data; absent without calibration data. */
   layerErrors?: LayerError[];
   eval?: EvalReport & { source: string };
+  /** Values of the --eval data beyond the written model's formats (docs/quantize.md, "Range excursions"). */
+  excursions?: ExcursionSummary;
 }
 
 function q(bits: number, frac: number): string {
@@ -74,5 +78,6 @@ export function renderQuantReport(r: QuantReport): string {
   s += `tables: max abs error sigmoid ${num(m.lut.lsb.sigmoid, 3)} LSB (${m.lut.sigmoid.toExponential(2)}), ` +
     `tanh ${num(m.lut.lsb.tanh, 3)} LSB (${m.lut.tanh.toExponential(2)})\n`;
   if (r.eval) s += evalLines(r.eval);
+  if (r.excursions) s += renderExcursions(r.excursions);
   return s;
 }

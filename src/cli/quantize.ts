@@ -15,6 +15,7 @@ import { readEvalData } from './calib-data.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import { quantizeWithData } from '../quantize/pipeline.js';
 import { evalReport, layerErrors } from '../quantize/report.js';
+import { ExcursionCounter, excursionSummary } from '../fixed/excursions.js';
 import type { CliIo } from './context.js';
 import { type ModelFileOptions, addModelFileOptions, loadModelFile } from './load.js';
 import { type QuantCliOptions, addQuantOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
@@ -62,7 +63,10 @@ export function registerQuantize(program: Command, io: CliIo): void {
       if (evalData) {
         const other = quantizeWithData(model, data, { ...base, weightBits: q.weightBits === 8 ? 16 : 8 }).model;
         const [int8, int16] = q.weightBits === 8 ? [q, other] : [other, q];
-        report.eval = { ...evalReport(model, int8, int16, evalData), source: opts.eval! };
+        const counter = new ExcursionCounter();
+        report.eval = { ...evalReport(model, int8, int16, evalData, { weightBits: q.weightBits, observer: counter }), source: opts.eval! };
+        const timesteps = evalData.sequences.reduce((n, s) => n + s.length, 0);
+        report.excursions = excursionSummary(q, counter, { data: opts.eval!, sequences: evalData.sequences.length, timesteps });
       }
       const json = JSON.stringify({ format: 'rnnc-quantize', ...report });
       // The model and the report file are one batch: both are written or neither.

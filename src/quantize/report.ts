@@ -13,6 +13,7 @@ import { prepareModel } from '../float/kinds.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { dequantizeOutput, quantizeInput, runFixed, runFixedLayers } from '../fixed/model.js';
+import type { FixedObserver } from '../fixed/observer.js';
 
 export interface LayerError {
   index: number;
@@ -74,8 +75,9 @@ export function floatRunner(model: FloatModel): Runner {
   return (seq) => runFloat(model, seq, prepared);
 }
 
-export function fixedRunner(q: QuantModel): Runner {
-  return (seq) => runFixed(q, seq.map((x) => quantizeInput(q, x))).map((y) => dequantizeOutput(q, y));
+/** The fixed-point reference from real inputs; an observer sees the input clamp and every layer's narrowings. */
+export function fixedRunner(q: QuantModel, observer?: FixedObserver): Runner {
+  return (seq) => runFixed(q, seq.map((x) => quantizeInput(q, x, observer)), observer).map((y) => dequantizeOutput(q, y));
 }
 
 function predictedClass(y: ArrayLike<number>): number {
@@ -126,16 +128,22 @@ export interface EvalReport {
   int16: number;
 }
 
-/** The task metric of the float model and of its int8 and int16 quantizations. */
-export function evalReport(model: FloatModel, int8: QuantModel, int16: QuantModel, data: EvalData): EvalReport {
+/**
+ * The task metric of the float model and of its int8 and int16 quantizations. `watch`
+ * observes the run of one of them (the model written), for its range excursions.
+ */
+export function evalReport(
+  model: FloatModel, int8: QuantModel, int16: QuantModel, data: EvalData, watch?: { weightBits: 8 | 16; observer: FixedObserver },
+): EvalReport {
   const kind = taskKind(model);
   const out = int8.outputSize;
+  const observer = (bits: 8 | 16) => (watch?.weightBits === bits ? watch.observer : undefined);
   return {
     kind,
     metric: kind === 'classification' ? 'accuracy' : 'rmse',
     examples: data.sequences.length,
     float: taskMetric(kind, floatRunner(model), data, out),
-    int8: taskMetric(kind, fixedRunner(int8), data, out),
-    int16: taskMetric(kind, fixedRunner(int16), data, out),
+    int8: taskMetric(kind, fixedRunner(int8, observer(8)), data, out),
+    int16: taskMetric(kind, fixedRunner(int16, observer(16)), data, out),
   };
 }
