@@ -47,9 +47,9 @@ export function runText(s: ExcursionSummary): string {
   return `${escapeText(s.data, Infinity)} (${thousands(s.sequences)} sequence${s.sequences === 1 ? '' : 's'}, ${thousands(s.timesteps)} timesteps)`;
 }
 
-/** The summary line, or the warning block (each line ends in a newline). */
+/** The summary line, or the warning block (each line ends in a newline); `prefix` starts the first line. */
 export function renderExcursions(s: ExcursionSummary, prefix = ''): string {
   const hit = s.items.filter((i) => i.valuesSaturated > 0);
   if (hit.length === 0) return `${prefix}ranges: no value left its calibrated range on ${runText(s)}\n`;
-  return `${prefix}warning: values left their calibrated ranges on ${runText(s)}:\n` + hit.map((i) => `${prefix}  ${excursionLine(i)}\n`).join('');
+  return `${prefix}warning: values left their calibrated ranges on ${runText(s)}:\n` + hit.map((i) => `  ${excursionLine(i)}\n`).join('');
 }

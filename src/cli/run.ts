@@ -3,18 +3,22 @@
  * `--state STATE.json`: from a given initial state (state-file.ts).
  * `rnnc run model.q.json --input seq.json`: the fixed-point reference.
  * `rnnc run model.json --fixed [--data calib.csv ...]`: quantize on the fly, then fixed point.
- * Fixed-point outputs are printed dequantized (int / 2^frac); --json adds the integers.
+ * Fixed-point outputs are printed dequantized (int / 2^frac); --json adds the integers
+ * and the range excursions (values the fixed point saturated), which text mode writes to
+ * standard error: a summary line, or a warning block.
  */
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { readSequence } from '../data/sequence.js';
 import { RnncError } from '../errors.js';
+import { ExcursionCounter, type ExcursionSummary, excursionSummary } from '../fixed/excursions.js';
 import { dequantizeOutput, quantizeInput, runFixed } from '../fixed/model.js';
 import { runFloat } from '../float/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { isQuantModelJson, validateQuantModel } from '../ir/qio.js';
 import { readJson } from '../util/fs.js';
 import type { CliIo } from './context.js';
+import { renderExcursions } from './excursion-text.js';
 import { num } from './format.js';
 import { type ModelFileOptions, addModelFileOptions, loadFloatModel, noModelOutputFor } from './load.js';
 import { type QuantCliOptions, addQuantOptions, quantizeFromCli } from './quant-options.js';
@@ -35,15 +39,16 @@ function tryQuantModel(path: string): QuantModel | undefined {
   return isQuantModelJson(json) ? validateQuantModel(json, path) : undefined;
 }
 
-function print(io: CliIo, outputs: number[][], json: boolean, fixed?: { raw: number[][]; frac: number }): void {
+function print(io: CliIo, outputs: number[][], json: boolean, fixed?: { raw: number[][]; frac: number; excursions: ExcursionSummary }): void {
   if (json) {
-    io.out(JSON.stringify(fixed ? { outputs, raw: fixed.raw, frac: fixed.frac } : { outputs }) + '\n');
+    io.out(JSON.stringify(fixed ? { outputs, raw: fixed.raw, frac: fixed.frac, excursions: fixed.excursions } : { outputs }) + '\n');
     return;
   }
   outputs.forEach((o, t) => {
     const label = outputs.length === 1 ? 'output' : `t=${t}`;
     io.out(`${label}: ${o.map((v) => num(v)).join(' ')}\n`);
   });
+  if (fixed) io.err(renderExcursions(fixed.excursions, 'rnnc: '));
 }
 
 export function registerRun(program: Command, io: CliIo): void {
@@ -85,7 +90,9 @@ export function registerRun(program: Command, io: CliIo): void {
     if (seq[0]!.length !== model.inputSize) {
       throw new RnncError('data/invalid', `${opts.input}: ${seq[0]!.length} features per timestep, but the model takes ${model.inputSize}`);
     }
-    const raw = runFixed(model, seq.map((x) => quantizeInput(model, x)));
-    print(io, raw.map((y) => Array.from(dequantizeOutput(model, y))), Boolean(opts.json), { raw: raw.map((y) => Array.from(y)), frac: model.output.frac });
+    const counter = new ExcursionCounter();
+    const raw = runFixed(model, seq.map((x) => quantizeInput(model, x, counter)), counter);
+    const excursions = excursionSummary(model, counter, { data: opts.input, sequences: 1, timesteps: seq.length });
+    print(io, raw.map((y) => Array.from(dequantizeOutput(model, y))), Boolean(opts.json), { raw: raw.map((y) => Array.from(y)), frac: model.output.frac, excursions });
   });
 }
