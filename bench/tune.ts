@@ -7,6 +7,9 @@
 //     measured on it ("own"); that is too little data to tune against (tune-rows.ts
 //     MIN_VECTORS_PER_COL), so each is also calibrated on 16 N(0, 1) sequences of 32
 //     steps (the fixtures' inputs are N(0, 1) draws) and measured on 8 others ("fresh");
+//   - random models of bench/quant-error.ts's configuration (6 inputs uniform in [−1, 1],
+//     weightScale 0.5), seeds 1–4, calibrated on 8 sequences of 100 steps, measured on 4
+//     others ("held");
 //   - an ECG forecaster (examples/data/ecg_mitdb208.csv, 360 Hz, mV): LSTM 16 → dense 1,
 //     32-sample windows → the sample 10 ahead, trained briefly with `rnnc train` on samples
 //     0–19,999, calibrated on the same windows, measured on them and on samples
@@ -20,6 +23,7 @@ import { runFloat } from '../src/float/model.js';
 import { dequantizeOutput, quantizeInput, runFixed } from '../src/fixed/model.js';
 import { loadAnyModel } from '../src/import/detect.js';
 import { loadModel } from '../src/ir/io.js';
+import { type LayerSpec, randomModel, randomSequence } from '../src/ir/random.js';
 import type { FloatModel } from '../src/ir/model.js';
 import { quantizeWithData } from '../src/quantize/pipeline.js';
 import { parseTechniques } from '../src/quantize/tune.js';
@@ -111,6 +115,25 @@ function onnxFixtures(): void {
   }
 }
 
+const RANDOM: Record<string, LayerSpec[]> = {
+  'random lstm 32': [{ type: 'lstm', units: 32, returnSequences: true }],
+  'random gru 32': [{ type: 'gru', units: 32, returnSequences: true, resetAfter: true }],
+  'random rnn 32': [{ type: 'rnn', units: 32, returnSequences: true }],
+  'random gru>relu>linear': [{ type: 'gru', units: 32, returnSequences: true }, { type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 3, activation: 'linear' }],
+};
+
+function randomModels(): void {
+  for (const [kind, layers] of Object.entries(RANDOM)) {
+    if (only && only !== 'random') continue;
+    for (let seed = 1; seed <= 4; seed++) {
+      const model = randomModel({ inputSize: 6, layers, weightScale: 0.5 }, seed);
+      const calib = Array.from({ length: 8 }, (_, k) => randomSequence(6, 100, 10_000 + 100 * seed + k));
+      const held = Array.from({ length: 4 }, (_, k) => randomSequence(6, 100, 20_000 + 100 * seed + k));
+      bench(`${kind} s${seed}`, model, calib, { held });
+    }
+  }
+}
+
 const WINDOW = 32, AHEAD = 10;
 function windows(series: number[], from: number, to: number, stride: number): number[][][] {
   const out: number[][][] = [];
@@ -138,6 +161,7 @@ function ecg(): void {
 console.log(`error of the fixed point against float: baseline (--tune none) max-abs and RMS, then each configuration's ratios max/rms to it`);
 console.log(`${'model'.padEnd(24)} set   bits`.padEnd(37) + ' | ' + CONFIGS.join(' | ') + ' | ms to quantize each');
 onnxFixtures();
+randomModels();
 if (!args.includes('--no-ecg')) ecg();
 
 // Geometric means of each ratio over the rows, per width and set kind.
