@@ -1,12 +1,15 @@
 /**
- * `rnnc verify model.json [--target T] [--cases N]`: emitted C vs the fixed-point
- * reference, on the host (gcc, UBSan) or on a target under QEMU.
+ * `rnnc verify model.json [--target T] [--cases N] [--json]`: emitted C vs the fixed-point
+ * reference, on the host (gcc, UBSan) or on a target under QEMU. Then the range
+ * excursions of the reference on the cases: one line for the synthetic ones, and the
+ * calibration sequences' summary when --data gave some (src/verify/verify.ts).
  */
 import type { Command } from 'commander';
 import { TARGET_NAMES, getTarget } from '../target/targets.js';
 import { RnncError } from '../errors.js';
 import { verifyModel } from '../verify/verify.js';
 import type { CliIo } from './context.js';
+import { renderExcursions } from './excursion-text.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
 import { RANGES, int, rangeText } from './numbers.js';
 import { addModelFileOptions } from './load.js';
@@ -19,6 +22,7 @@ interface VerifyCliOptions extends ModelCliOptions {
   cases: string;
   maxSeq: string;
   opt: string;
+  json?: boolean;
 }
 
 export function registerVerify(program: Command, io: CliIo): void {
@@ -30,7 +34,8 @@ export function registerVerify(program: Command, io: CliIo): void {
     .option('--opt <level>', 'targets other than host: optimisation level, O2 or Os', 'O2')
     .option('--cases <n>', `random and extreme input sequences, ${rangeText(RANGES.cases)} (zeros are always added)`, '20')
     .option('--name <prefix>', 'C symbol prefix (default: the model\'s name)')
-    .option('--max-seq <n>', `bidirectional models: NAME_MAX_SEQ, ${rangeText(RANGES.maxSeq)}`, '128');
+    .option('--max-seq <n>', `bidirectional models: NAME_MAX_SEQ, ${rangeText(RANGES.maxSeq)}`, '128')
+    .option('--json', 'print the result as one JSON object (outputs compared, cases, range excursions)');
   addModelFileOptions(addQuantOptions(cmd))
     .action(async (path: string, opts: VerifyCliOptions) => {
       const target = getTarget(opts.target);
@@ -40,7 +45,9 @@ export function registerVerify(program: Command, io: CliIo): void {
       await requireBoardTools(target);
       const { model, calibration } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
       const source = path.split(/[\\/]/).pop() ?? path;
-      const r = await verifyModel(model, target, { cases, maxSeq, version: VERSION, calibration, opt, source });
+      const r = await verifyModel(model, target, {
+        cases, maxSeq, version: VERSION, calibration, opt, source, ...(opts.data !== undefined ? { calibrationSource: opts.data } : {}),
+      });
       const m = r.verdict.mismatch;
       if (!r.verdict.pass) {
         if (!m) throw new RnncError('verify/mismatch', `${model.name}: ${r.verdict.line}`);
@@ -48,6 +55,14 @@ export function registerVerify(program: Command, io: CliIo): void {
           `step ${m.step}, index ${m.index}: expected ${m.expected}, got ${m.got}`);
       }
       const how = target.qemu ? ` (-${opt}, QEMU ${target.qemu.machine})` : '';
+      const x = r.excursions;
+      if (opts.json) {
+        io.out(JSON.stringify({ format: 'rnnc-verify', model: model.name, target: target.name, bitExact: true, compared: r.compared, cases: r.cases, excursions: x }) + '\n');
+        return;
+      }
       io.out(`${model.name} on ${target.name}${how}: ${r.compared} outputs compared in ${r.cases} cases, all bit-exact\n`);
+      const s = x.synthetic;
+      io.out(`synthetic cases: ${s.saturated} of ${s.cases} saturated some value (their extreme int16 inputs are built to reach the limits: not a warning)\n`);
+      if (x.calibration) io.out(renderExcursions(x.calibration));
     });
 }
