@@ -186,9 +186,13 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
   }
 
   const { IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind, ts } = await import('ts-morph');
+  // Two parts: the constants and typed-array tables, printed as they are (formatting
+  // thousands of numbers would take seconds), then the parameter objects and functions,
+  // formatted (the printer indents every line of a multi-line initializer one level more).
+  const data = new Statements(StructureKind);
   const out = new Statements(StructureKind);
-  const constant = (name: string, value: number, doc: string) => out.variable(VariableDeclarationKind.Const, name, undefined, String(value), doc, true);
-  out.list.push('// The model.');
+  const constant = (name: string, value: number, doc: string) => data.variable(VariableDeclarationKind.Const, name, undefined, String(value), doc, true);
+  data.list.push('// The model.');
   constant('INPUT_SIZE', q.inputSize, 'Values per input timestep.');
   constant('OUTPUT_SIZE', q.outputSize, 'Values per output vector.');
   constant('INPUT_FRAC_BITS', q.input.frac, 'Fractional bits of the int16 inputs: x_int = round(x * 2^INPUT_FRAC_BITS).');
@@ -197,7 +201,7 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
   constant('OK', 0, 'run\'s result: done.');
   constant('ERR_SIZE', 1, 'run\'s result: T out of range, or an array too short.');
   if (!plan.streaming) constant('MAX_SEQ', opts.maxSeq, 'Longest sequence run accepts (rnnc compile --max-seq).');
-  for (const c of consts.list) out.variable(VariableDeclarationKind.Const, c.name, c.type, c.init, c.doc);
+  for (const c of consts.list) (c.type === undefined ? data : out).variable(VariableDeclarationKind.Const, c.name, c.type, c.init, c.doc);
   if (plan.streaming) {
     addState(out, q, plan);
     out.variable(VariableDeclarationKind.Let, 'runState', 'State | null', 'null', 'run\'s own state, made at its first call.');
@@ -225,8 +229,10 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
   });
   // Two files, joined at the end: the model printed once from its structures, and the
   // runtime cut down to what the model reaches (editing one big file would re-parse it per edit).
-  const model = project.createSourceFile('model.ts', { statements: out.list });
-  pruneModel(model, ts);
+  const tables = project.createSourceFile('tables.ts', { statements: data.list });
+  const code = project.createSourceFile('code.ts', { statements: out.list });
+  pruneModel([tables, code], ts);
+  code.formatText({ indentSize: 2, tabSize: 2, convertTabsToSpaces: true });
   const rt = project.createSourceFile('runtime.ts', runtimeBody(runtime, plan.version));
   for (const s of rt.getStatements()) {
     if (!(s.isKind(ts.SyntaxKind.FunctionDeclaration) || s.isKind(ts.SyntaxKind.InterfaceDeclaration) || s.isKind(ts.SyntaxKind.TypeAliasDeclaration)
@@ -234,7 +240,7 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
       throw new RnncError('internal/bug', `the TypeScript twin runtime holds a statement that is not a declaration: ${s.getKindName()}`);
     }
   }
-  pruneRuntime(rt, namesUsed(model.compilerNode, ts), ts);
+  pruneRuntime(rt, namesUsed(code.compilerNode, ts, namesUsed(tables.compilerNode, ts)), ts);
   // The runtime's declarations are the module's own; only Scratch is named by the API (State.scratch).
   for (const s of rt.getStatements()) {
     if (s.isKind(ts.SyntaxKind.FunctionDeclaration) || s.isKind(ts.SyntaxKind.InterfaceDeclaration) || s.isKind(ts.SyntaxKind.TypeAliasDeclaration)
@@ -242,5 +248,6 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
       s.setIsExported(s.isKind(ts.SyntaxKind.InterfaceDeclaration) && s.getName() === 'Scratch');
     }
   }
-  return { name: `${q.name}.ts`, content: `${header(q, plan)}${rt.getFullText().trimEnd()}\n\n${model.getFullText()}` };
+  const parts = [rt, tables, code].map((f) => f.getFullText().trim());
+  return { name: `${q.name}.ts`, content: `${header(q, plan)}${parts.join('\n\n')}\n` };
 }

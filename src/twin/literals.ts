@@ -28,11 +28,14 @@ function literal(v: number, t: ArrayType): string {
   return String(v);
 }
 
-/** `new T([v0, v1, ...])`, a fixed count of values per line. */
+/**
+ * `new T([v0, v1, ...])`, a fixed count of values per line. The lines carry no indentation
+ * of their own: ts-morph's printer indents the lines of a multi-line initializer.
+ */
 export function typedArray(t: ArrayType, values: readonly number[]): string {
   if (values.length === 0) return `new ${t}(0)`;
   const n = PER_LINE[t];
   const lines: string[] = [];
-  for (let i = 0; i < values.length; i += n) lines.push('  ' + values.slice(i, i + n).map((v) => literal(v, t)).join(', '));
+  for (let i = 0; i < values.length; i += n) lines.push(values.slice(i, i + n).map((v) => literal(v, t)).join(', '));
   return `new ${t}([\n${lines.join(',\n')},\n])`;
 }

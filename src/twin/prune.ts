@@ -51,15 +51,21 @@ export function pruneRuntime(rt: SourceFile, roots: ReadonlySet<string>, ts: Ts)
   }
 }
 
-/** Removes the model file's private constants and functions nothing else names (repeated until none is left). */
-export function pruneModel(sf: SourceFile, ts: Ts): void {
+/**
+ * Removes from the model's files (parts of one module) the private constants and
+ * functions nothing else names, repeated until none is left.
+ */
+export function pruneModel(files: readonly SourceFile[], ts: Ts): void {
   for (;;) {
-    const statements = sf.compilerNode.statements;
-    const uses = statements.map((s) => namesUsed(s, ts));
+    const statements = files.flatMap((f) => f.getStatements());
+    const uses = statements.map((s) => namesUsed(s.compilerNode, ts));
     const usedElsewhere = (i: number, name: string) => uses.some((u, j) => j !== i && u.has(name));
     const exported = (s: TsNamespace.Statement) => ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-    const unused = statements.findIndex((s, i) => !exported(s) && declared(s, ts).length > 0 && declared(s, ts).every((n) => !usedElsewhere(i, n)));
+    const unused = statements.findIndex((s, i) => {
+      const names = declared(s.compilerNode, ts);
+      return !exported(s.compilerNode) && names.length > 0 && names.every((n) => !usedElsewhere(i, n));
+    });
     if (unused < 0) return;
-    sf.getStatements()[unused]!.remove();
+    statements[unused]!.remove();
   }
 }
