@@ -13,7 +13,7 @@ import {
 import { FRAC_RANGE, type QConv1dLayer, type QDenseLayer, type QDirection, type QLayer, type QMatmul, type QRecurrentLayer } from '../ir/qmodel.js';
 import { PRE_FRAC, Q15_FRAC } from '../fixed/ops.js';
 import { DEFAULT_RANGES, fracFor, int16Frac, qName } from './formats.js';
-import { quantizeMatmul } from './matmul.js';
+import { type TunedRows, quantizeMatmul } from './matmul.js';
 import type { Ranges } from './quantize.js';
 import { withInitialState } from './state.js';
 import type { Technique } from './tune-rows.js';
@@ -33,12 +33,12 @@ export interface LayerQuantizeCtx {
   /** LSTM: the cell format to use, when chosen by measured error (cells.ts). */
   cell?: CellFormat;
   /** Post-training tuning of the weights: the layer's calibration moments and the techniques. */
-  tune?: { moments: LayerMoments; techniques: ReadonlySet<Technique> };
+  tune?: { moments: LayerMoments; techniques: ReadonlySet<Technique>; cache?: TunedRows };
 }
 
 /** The tuning of one product, given its input moments (none: no tuning). */
 function tuneOf(c: LayerQuantizeCtx, moments: InputMoments | undefined) {
-  return c.tune && moments ? { moments, techniques: c.tune.techniques } : undefined;
+  return c.tune && moments ? { moments, techniques: c.tune.techniques, ...(c.tune.cache ? { cache: c.tune.cache } : {}) } : undefined;
 }
 
 /** An LSTM cell state's format: int16 or int32 with `frac` fractional bits. */

@@ -33,8 +33,14 @@ export interface MatmulSpec {
    * Post-training tuning of the rows (tune-rows.ts) against the moments of this
    * product's calibration inputs; absent: max-abs scale, rounding to nearest.
    */
-  tune?: { moments: InputMoments; techniques: ReadonlySet<Technique> } | undefined;
+  tune?: { moments: InputMoments; techniques: ReadonlySet<Technique>; cache?: TunedRows } | undefined;
 }
+
+/**
+ * Tuned rows by product and input format: the cell search (cells.ts) quantizes the model
+ * once per candidate cell format, and the rows do not depend on it.
+ */
+export type TunedRows = Map<string, RowChoice[]>;
 
 /** Every row's integers and scale: the baseline, or tuned (tune-rows.ts). */
 function chooseRows(spec: MatmulSpec, qmax: number): RowChoice[] {
@@ -48,7 +54,9 @@ function chooseRows(spec: MatmulSpec, qmax: number): RowChoice[] {
   const base = specs.map(baselineRow);
   const t = spec.tune;
   if (!t || t.techniques.size === 0 || !enoughData(t.moments)) return base;
-  const tuned = specs.map((r) => tuneRow(t.moments, r, t.techniques));
+  const key = `${spec.what}|${qmax}|${spec.inFrac}`;
+  const tuned = t.cache?.get(key) ?? specs.map((r) => tuneRow(t.moments, r, t.techniques));
+  t.cache?.set(key, tuned);
   // Tuning may enlarge Σ|q| (a finer scale); it must not cost an int32 product its width.
   return bound(tuned) > INT32_LIMIT && bound(base) <= INT32_LIMIT ? base : tuned;
 }

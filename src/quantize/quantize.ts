@@ -14,6 +14,7 @@ import { inferShapes } from '../ir/shapes.js';
 import { DEFAULT_LUT_SIZE, buildExpTable, buildLuts } from '../fixed/lut.js';
 import { DEFAULT_RANGES, int16Frac } from './formats.js';
 import { type CellFormat, quantizeKind } from './kinds.js';
+import type { TunedRows } from './matmul.js';
 import type { Technique } from './tune-rows.js';
 import type { LayerMoments } from './tune-stats.js';
 
@@ -45,7 +46,7 @@ export interface QuantizeOptions {
    * Post-training tuning of the weight rows (tune-rows.ts): per layer, the moments of
    * its products' calibration inputs (tune-stats.ts), and the techniques to apply.
    */
-  tune?: { moments: readonly LayerMoments[]; techniques: ReadonlySet<Technique> };
+  tune?: { moments: readonly LayerMoments[]; techniques: ReadonlySet<Technique>; cache?: TunedRows };
 }
 
 /**
@@ -85,7 +86,8 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
   const layers = model.layers.map((layer, i): QLayer => {
     const cell = opts.cells?.[i];
     const moments = opts.tune?.moments[i];
-    const tune = moments && opts.tune!.techniques.size > 0 ? { tune: { moments, techniques: opts.tune!.techniques } } : {};
+    const t = opts.tune;
+    const tune = moments && t && t.techniques.size > 0 ? { tune: { moments, techniques: t.techniques, ...(t.cache ? { cache: t.cache } : {}) } } : {};
     const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}), ...tune });
     inFrac = r.layer.outFrac;
     needsExp ||= r.needsExp;

@@ -36,5 +36,6 @@ export function techniquesText(t: ReadonlySet<Technique>): string {
 /** The quantizer's tuning option: the moments of every product's calibration inputs. */
 export function tuneOption(model: FloatModel, seqs: readonly number[][][], techniques: ReadonlySet<Technique>): QuantizeOptions['tune'] {
   if (techniques.size === 0) return undefined;
-  return { moments: collectMoments(model, seqs), techniques };
+  // One cache per quantization: the cell search re-quantizes the model with the same rows.
+  return { moments: collectMoments(model, seqs), techniques, cache: new Map() };
 }
