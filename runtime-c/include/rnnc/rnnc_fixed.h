@@ -107,8 +107,43 @@ static inline int16_t rnnc_div_q15(int32_t num, int32_t den) {
   return (int16_t)(q > 32767u ? 32767u : q);
 }
 
+/* Helpers of one op, with no TS twin of their own (the twin test lists the static inline
+ * functions of this file as ops). */
+#define RNNC_HELPER_FN static inline
+
+/* Cores without a 32 x 32 -> 64 multiply (Armv6-M, Armv8-M Baseline: gcc calls
+ * __aeabi_lmul for every int64 product) form the high word of acc * m from 16-bit halves
+ * instead (rnnc_mul_hi_s32): the same integers. Defining RNNC_SPLIT_MUL selects that path
+ * on any core (the tests do, on the host). */
+#if !defined(RNNC_SPLIT_MUL) && (defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_8M_BASE__))
+#define RNNC_SPLIT_MUL 1
+#endif
+
+/* floor(a * m / 2^32), the high word of the 64-bit product, for any int32 a and m in
+ *  [0, 2^31), from four 32-bit products of 16-bit halves. With ah = a >> 16 (arithmetic,
+ *  in [-2^15, 2^15)), al = a mod 2^16, mh = m >> 16 (in [0, 2^15)), ml = m mod 2^16:
+ *    a * m = hh 2^32 + (hl + lh) 2^16 + ll,  hh = ah mh, hl = ah ml, lh = al mh, ll = al ml
+ *  where |hh| < 2^30, hl in [-2^31 + 2^15, 2^31 - 2^16], lh and ll < 2^31 and 2^32 (uint32):
+ *  each product is exact. Splitting hl = (hl >> 16) 2^16 + (hl mod 2^16) and
+ *  ll = (ll >> 16) 2^16 + (ll mod 2^16):
+ *    a * m = (hh + (hl >> 16)) 2^32 + s 2^16 + (ll mod 2^16),
+ *    s = (hl mod 2^16) + lh + (ll >> 16)  in [0, 2^32): exact in uint32,
+ *  so a * m = (hh + (hl >> 16) + (s >> 16)) 2^32 + r with 0 <= r < 2^32, and the floor is
+ *  that sum, which is the true high word (|.| <= 2^30): no step overflows.
+ *  Checked against the int64 product on edge and random operands, on the host and on a
+ *  Cortex-M0 under QEMU (test/parity/requant-split.parity.test.ts). */
+RNNC_HELPER_FN int32_t rnnc_mul_hi_s32(int32_t a, int32_t m) {
+  const int32_t ah = a >> 16, mh = m >> 16;
+  const uint32_t al = (uint32_t)a & 0xffffu, ml = (uint32_t)m & 0xffffu;
+  const int32_t hh = ah * mh, hl = ah * (int32_t)ml;
+  const uint32_t lh = al * (uint32_t)mh, ll = al * ml;
+  const uint32_t s = ((uint32_t)hl & 0xffffu) + lh + (ll >> 16);
+  return hh + (hl >> 16) + (int32_t)(s >> 16);
+}
+
 /** round(acc * m / 2^t), half up, saturated to int32; m in [2^30, 2^31) or 0,
- *  t in [1, 62]. One 32x32 -> 64 multiply; the rounding form cannot overflow.
+ *  t in [1, 62]. One 32x32 -> 64 multiply (where the core has none, for t > 32: the high
+ *  word from 16-bit halves, rnnc_mul_hi_s32); the rounding form cannot overflow.
  *  For t > 32 only the high word of p matters: p >> t = hi >> (t - 32) and the
  *  rounding bit is bit t - 33 of hi; |p| < 2^62 so |hi| <= 2^30 and no saturation can
  *  occur. That avoids 64-bit variable shifts on 32-bit cores.  TS twin: requantS32. */
@@ -117,6 +152,14 @@ RNNC_COLD_FN int32_t rnnc_requant_wide_s32(int64_t p, int t) {
 }
 
 static inline int32_t rnnc_requant_s32(int32_t acc, int32_t m, int t) {
+#if defined(RNNC_SPLIT_MUL)
+  if (RNNC_LIKELY(t > 32)) {
+    /* As below, with hi from 16-bit halves (m >= 0 by the contract). */
+    int32_t hi = rnnc_mul_hi_s32(acc, m);
+    return ((hi >> (t - 33)) + 1) >> 1;
+  }
+  return rnnc_requant_wide_s32((int64_t)acc * (int64_t)m, t);
+#else
   int64_t p = (int64_t)acc * (int64_t)m;
   if (RNNC_LIKELY(t > 32)) {
     /* y = p >> (t - 1) = hi >> (t - 33); (y >> 1) + (y & 1) = (y + 1) >> 1. */
@@ -124,6 +167,7 @@ static inline int32_t rnnc_requant_s32(int32_t acc, int32_t m, int t) {
     return ((hi >> (t - 33)) + 1) >> 1;
   }
   return rnnc_requant_wide_s32(p, t);
+#endif
 }
 
 /** int64 accumulator to int32: rounding right shift k in [1, 62], saturated.
