@@ -4,9 +4,9 @@
  * embeds (only the declarations a model reaches, copied by src/twin/ through ts-morph).
  *
  * Why a runtime file of its own, and not src/fixed/ itself: the emitted module must be
- * one dependency-free file that runs in a browser, and its step must not allocate or use
- * BigInt, which the reference does (src/fixed/ops.ts requantS32 for shifts below 17, the
- * per-call arrays of fixed/dense.ts). This file is to src/fixed/ what runtime-c/ is:
+ * one dependency-free file that runs in a browser, and its step must not allocate, which
+ * the reference does (the per-call arrays of fixed/dense.ts, the observer's hooks of the
+ * cells), nor spend time on %, variable ** or BigInt. This file is to src/fixed/ what runtime-c/ is:
  * a twin of the same rules, tied to the one definition by exact tests:
  * test/parity/twin-runtime.parity.test.ts runs every primitive here and its namesake in
  * src/fixed/ops.ts (and quantizeInputF32 against fixed/model.ts quantizeInput) on
@@ -56,7 +56,7 @@ export const INV2 = new Float64Array(63).map((_, k) => 2 ** -k);
 
 /**
  * sat32(round(acc·m / 2^t)), round half up, acc int32, m in [2^30, 2^31) or 0, t in
- * [1, 62], without BigInt. Reference: ops.ts requantS32 (exact, BigInt below t = 17).
+ * [1, 62], without BigInt. Reference: ops.ts requantS32 (the same split of acc·m).
  * With hi = acc·(m >>> 16) (|hi| < 2^46) and lo = acc·(m & 0xffff) (|lo| < 2^47), both
  * exact, acc·m = hi·2^16 + lo:
  *   t >= 17: lo = ql·2^16 + rl (0 <= rl < 2^16), so floor((acc·m + 2^(t−1)) / 2^t)
