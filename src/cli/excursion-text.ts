@@ -25,6 +25,8 @@ function advice(i: ExcursionItem): string {
     // Q3.12 is fixed, so neither calibration nor --margin moves this limit.
     return `the table input is Q3.12 whatever the calibration; clamped at 8, a sigmoid reads at most ${num(SIGMOID_AT_8_DEFICIT, 2)} low, tanh and hard sigmoid nothing`;
   }
+  // --cell auto may keep a saturating cell format on purpose (less error on the calibration data).
+  if (i.kind === 'cell') return 'recalibrate with data like this (--data), or --margin / --cell int32';
   return 'recalibrate with data like this (--data), or raise --margin';
 }
 
