@@ -124,7 +124,7 @@ function adaptiveRound(m: InputMoments, r: RowSpec, start: RowChoice, correctBia
   const e = new Float64Array(n);
   for (let k = 0; k < n; k++) e[k] = q[k]! * s - r.w[k]!;
   // H = G, or G − μμᵀ once the bias absorbs the mean error.
-  const H = correctBias ? m.gram.map((g, ij) => g - m.mean[Math.floor(ij / n)]! * m.mean[ij % n]!) : m.gram;
+  const H = correctBias ? m.cov : m.gram;
   const beta = start.bias * s * r.accUnit - r.b;
   const He = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -33,6 +33,8 @@ export interface InputMoments {
   mean: Float64Array;
   /** E[x xᵀ], row-major cols × cols. */
   gram: Float64Array;
+  /** E[x xᵀ] − μμᵀ: what is left of (1) once the bias absorbs the mean error. */
+  cov: Float64Array;
 }
 
 /** Per layer: the moments of each product's input vectors. */
@@ -72,14 +74,16 @@ class MomentSum {
     const k = 1 / Math.max(1, this.n);
     const mean = this.sum.map((s) => s * k);
     const gram = new Float64Array(c * c);
+    const cov = new Float64Array(c * c);
     for (let i = 0; i < c; i++) {
       for (let j = i; j < c; j++) {
         const g = this.outer[i * c + j]! * k;
         gram[i * c + j] = g;
         gram[j * c + i] = g;
+        cov[i * c + j] = cov[j * c + i] = g - mean[i]! * mean[j]!;
       }
     }
-    return { n: this.n, cols: c, mean, gram };
+    return { n: this.n, cols: c, mean, gram, cov };
   }
 }
 
