@@ -5,8 +5,8 @@
  *
  * Why a runtime file of its own, and not src/fixed/ itself: the emitted module must be
  * one dependency-free file that runs in a browser, and its step must not allocate, which
- * the reference does (the per-call arrays of fixed/dense.ts, the observer's hooks of the
- * cells), nor spend time on %, variable ** or BigInt. This file is to src/fixed/ what runtime-c/ is:
+ * the reference does (the per-call arrays of fixed/dense.ts, the outputs of each step),
+ * nor spend time on %, variable ** or BigInt. This file is to src/fixed/ what runtime-c/ is:
  * a twin of the same rules, tied to the one definition by exact tests:
  * test/parity/twin-runtime.parity.test.ts runs every primitive here and its namesake in
  * src/fixed/ops.ts (and quantizeInputF32 against fixed/model.ts quantizeInput) on
