@@ -6,7 +6,7 @@
 import type { QDenseLayer } from '../ir/qmodel.js';
 import { matmul } from './matmul.js';
 import type { Narrowing } from './observer.js';
-import { lutSigmoid, lutTanh, reluS16, satS16, saturatesReluS16, saturatesS16, softmaxQ15 } from './ops.js';
+import { lutSigmoid, lutTanh, narrowing, reluS16, satS16, softmaxQ15 } from './ops.js';
 import type { FixedContext } from './cells/types.js';
 import { PREACTIVATION } from './cells/gate.js';
 import type { LayerWatch } from './recurrent.js';
@@ -24,11 +24,11 @@ export function denseNarrowing(layer: QDenseLayer): Narrowing {
     case 'sigmoid':
       return PREACTIVATION;
     case 'relu':
-      return { kind: 'output', frac: layer.outFrac, bits: 16, positiveOnly: true, saturates: saturatesReluS16 };
+      return { kind: 'output', frac: layer.outFrac, bits: 16, positiveOnly: true, saturates: narrowing.saturatesReluS16 };
     case 'softmax':
-      return { kind: 'output', frac: layer.logitFrac ?? layer.outFrac, bits: 16, positiveOnly: false, saturates: saturatesS16 };
+      return { kind: 'output', frac: layer.logitFrac ?? layer.outFrac, bits: 16, positiveOnly: false, saturates: narrowing.saturatesS16 };
     case 'linear':
-      return { kind: 'output', frac: layer.outFrac, bits: 16, positiveOnly: false, saturates: saturatesS16 };
+      return { kind: 'output', frac: layer.outFrac, bits: 16, positiveOnly: false, saturates: narrowing.saturatesS16 };
   }
 }
 

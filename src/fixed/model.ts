@@ -13,7 +13,7 @@ import { lutLog2 } from './lut.js';
 import type { FixedContext } from './cells/types.js';
 import { type FixedEnv, fixedKind } from './kinds.js';
 import type { FixedObserver, Narrowing } from './observer.js';
-import { floorSatS16, saturatesInput } from './ops.js';
+import { narrowing } from './ops.js';
 
 export function fixedContext(model: QuantModel): FixedContext {
   return { lut: model.lut, log2Lut: lutLog2(model.lut.size) };
@@ -98,6 +98,7 @@ export function quantizeInput(model: QuantModel, x: ArrayLike<number>, observer?
   const wide = observer ? new Float64Array(x.length) : undefined;
   const norm = model.input.normalization;
   const scale = 2 ** model.input.frac;
+  const { floorSatS16 } = narrowing;
   for (let i = 0; i < x.length; i++) {
     const xi = f32(x[i]!);
     const z = norm ? f32(f32(xi - f32(norm.mean[i]!)) / f32(norm.std[i]!)) : xi;
@@ -111,7 +112,7 @@ export function quantizeInput(model: QuantModel, x: ArrayLike<number>, observer?
 
 /** The input helper's clamp to int16 in the model's input format. */
 export function inputNarrowing(model: QuantModel): Narrowing {
-  return { kind: 'input', frac: model.input.frac, bits: 16, positiveOnly: false, saturates: saturatesInput };
+  return { kind: 'input', frac: model.input.frac, bits: 16, positiveOnly: false, saturates: narrowing.saturatesInput };
 }
 
 export function dequantizeOutput(model: QuantModel, y: ArrayLike<number>): Float64Array {

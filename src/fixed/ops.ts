@@ -243,7 +243,7 @@ export function lstmCellS32(f: number, c: number, i: number, g: number, s: numbe
  * The LSTM cell update before its saturation, rshr(f·c, 15) + rshr(i·g, s) (|·| < 2^32):
  * the cells keep it to let an observer see the cell state leave its format.
  */
-export function lstmCellWide(f: number, c: number, i: number, g: number, s: number): number {
+function lstmCellWide(f: number, c: number, i: number, g: number, s: number): number {
   return mulQ15S32(f, c) + rshrS32(i * g, s);
 }
 
@@ -251,18 +251,28 @@ export function lstmCellWide(f: number, c: number, i: number, g: number, s: numb
  * floor(v) clamped to int16, NaN to −32768: the last operation of the float input helper
  * (fixed/model.ts quantizeInput, C: NAME_quantize_input), v = x·2^frac + 0.5 in float32.
  */
-export function floorSatS16(v: number): number {
+function floorSatS16(v: number): number {
   return v >= INT16_MAX ? INT16_MAX : v > INT16_MIN ? Math.floor(v) : INT16_MIN;
 }
 
-// Saturation tests, each defined by its rule above: true when the rule changes the value.
-// For range-excursion counting (fixed/observer.ts); the reference itself never calls them.
-export const saturatesS16 = (x: number): boolean => satS16(x) !== x;
-export const saturatesS32 = (x: number): boolean => satS32(x) !== x;
-/** relu after sat16: only the positive end loses anything. */
-export const saturatesReluS16 = (x: number): boolean => reluS16(satS16(x)) !== reluS16(x);
-/** The input helper's clamp (NaN counts: it becomes −32768). */
-export const saturatesInput = (v: number): boolean => floorSatS16(v) !== Math.floor(v);
+/**
+ * The rules above split where they narrow a value, for the reference's cells and its
+ * observer (fixed/observer.ts): the wide value before the saturation, and saturation
+ * tests, each defined by its rule (true when the rule changes the value). They are not C
+ * operations (the C computes only the narrowed values: rnnc_lstm_cell_s16 and _s32, the
+ * clamp inside NAME_quantize_input), so they sit in this object, not among the exported
+ * functions that test/parity/ops.parity.test.ts ties one-to-one to rnnc_fixed.h.
+ */
+export const narrowing = {
+  lstmCellWide,
+  floorSatS16,
+  saturatesS16: (x: number): boolean => satS16(x) !== x,
+  saturatesS32: (x: number): boolean => satS32(x) !== x,
+  /** relu after sat16: only the positive end loses anything. */
+  saturatesReluS16: (x: number): boolean => reluS16(satS16(x)) !== reluS16(x),
+  /** The input helper's clamp (NaN counts: it becomes −32768). */
+  saturatesInput: (v: number): boolean => floorSatS16(v) !== Math.floor(v),
+} as const;
 
 /**
  * Softmax of a dense layer's accumulators into Q0.15, `acc` overwritten with e:

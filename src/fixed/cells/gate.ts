@@ -1,5 +1,5 @@
 import { type GateActivation, gateActivationOf } from '../../ir/model.js';
-import { HARD_SIGMOID_MULT, PRE_FRAC, addSatS32, hardSigmoidQ15, lutSigmoid, satS16, saturatesS16 } from '../ops.js';
+import { HARD_SIGMOID_MULT, PRE_FRAC, addSatS32, hardSigmoidQ15, lutSigmoid, narrowing, satS16 } from '../ops.js';
 import type { Narrowing } from '../observer.js';
 import type { FixedContext, FixedScratch } from './types.js';
 
@@ -23,7 +23,7 @@ export function addGateRows(s: FixedScratch, r0: number, r1: number): void {
 }
 
 /** The narrowing of a Q3.12 pre-activation: sat16, the table's domain ±8. */
-export const PREACTIVATION: Narrowing = { kind: 'preactivation', frac: PRE_FRAC, bits: 16, positiveOnly: false, saturates: saturatesS16 };
+export const PREACTIVATION: Narrowing = { kind: 'preactivation', frac: PRE_FRAC, bits: 16, positiveOnly: false, saturates: narrowing.saturatesS16 };
 
 /** The scratch's wide pre-activations (xg, every row) as one narrowing. */
 export const preactivationRows = { how: PREACTIVATION, wide: (s: FixedScratch) => s.xg };

@@ -6,7 +6,7 @@
 // update in cw) for an observer (fixed/observer.ts); the results do not depend on it.
 import type { QLstmLayer } from '../../ir/qmodel.js';
 import { matmul } from '../matmul.js';
-import { PRE_FRAC, lstmCellWide, lutTanh, mulRshrS16, rescaleS16, satS16, satS32, saturatesS16, saturatesS32 } from '../ops.js';
+import { PRE_FRAC, lutTanh, mulRshrS16, narrowing, rescaleS16, satS16, satS32 } from '../ops.js';
 import { addGateRows, gateFn, preactivationRows } from './gate.js';
 import type { FixedCellSpec } from './types.js';
 
@@ -19,6 +19,7 @@ export const lstmFixed: FixedCellSpec<QLstmLayer> = {
     const sigma = gateFn(layer, ctx);
     // lstmCellS16 / lstmCellS32 (ops.ts), as the wide update and its saturation.
     const sat = bits === 16 ? satS16 : satS32;
+    const { lstmCellWide } = narrowing;
     matmul(dir.x, x, s.xg);
     matmul(dir.h, state.h, s.hg);
     addGateRows(s, 0, 4 * u);
@@ -39,7 +40,7 @@ export const lstmFixed: FixedCellSpec<QLstmLayer> = {
     const { frac, bits } = layer.cell;
     return [
       preactivationRows,
-      { how: { kind: 'cell', frac, bits, positiveOnly: false, saturates: bits === 16 ? saturatesS16 : saturatesS32 }, wide: (s) => s.cw },
+      { how: { kind: 'cell', frac, bits, positiveOnly: false, saturates: bits === 16 ? narrowing.saturatesS16 : narrowing.saturatesS32 }, wide: (s) => s.cw },
     ];
   },
 };

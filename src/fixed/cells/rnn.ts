@@ -3,7 +3,7 @@
 // The scratch keeps X + H before saturation (xg) for an observer (fixed/observer.ts).
 import type { QRecurrentLayer } from '../../ir/qmodel.js';
 import { matmul } from '../matmul.js';
-import { lutTanh, reluS16, satS16, saturatesReluS16 } from '../ops.js';
+import { lutTanh, narrowing, reluS16, satS16 } from '../ops.js';
 import { addGateRows, preactivationRows } from './gate.js';
 import type { FixedCellSpec } from './types.js';
 
@@ -25,6 +25,6 @@ export const rnnFixed: FixedCellSpec<QRecurrentLayer> = {
     if (!isRelu(layer)) return [preactivationRows];
     // h's own format: one fractional bit more than the output of a bidirectional sum.
     const frac = layer.outFrac + (layer.bidirectional === 'sum' ? 1 : 0);
-    return [{ how: { kind: 'hidden', frac, bits: 16, positiveOnly: true, saturates: saturatesReluS16 }, wide: (s) => s.xg }];
+    return [{ how: { kind: 'hidden', frac, bits: 16, positiveOnly: true, saturates: narrowing.saturatesReluS16 }, wide: (s) => s.xg }];
   },
 };
