@@ -198,6 +198,28 @@ static __attribute__((naked, noinline, unused)) void rnnc_m0_dot4_s8(const int8_
     }                                                                                                    \
   }
 
+/* Row at a time (the int64 kernels on Armv6-M, where four int64 accumulators do not fit
+ * the registers and the 4-row pass costs more than it saves): rnnc_block4_* is 4 rows of
+ * rnnc_matmul_*, each row one pass over v. */
+#define RNNC_ROWWISE_KERNELS_(WB, WT, AB, ACC, NARROW)                                                   \
+  static inline void rnnc_matmul_s##WB##_s##AB(const WT *w, const int32_t *bias, const int32_t *mult,   \
+                                               const uint8_t *shift, int32_t pre_shift, const int16_t *v, \
+                                               int32_t rows, int32_t cols, int32_t *out) {               \
+    int32_t r, k;                                                                                        \
+    (void)pre_shift;                                                                                     \
+    for (r = 0; r < rows; r++) {                                                                         \
+      const WT *row = w + r * cols;                                                                      \
+      ACC acc = RNNC_BIAS(bias, r);                                                                      \
+      for (k = 0; k < cols; k++) acc += (ACC)((int32_t)row[k] * (int32_t)v[k]);                          \
+      out[r] = rnnc_requant_s32(NARROW(acc), mult[r], shift[r]);                                         \
+    }                                                                                                    \
+  }                                                                                                      \
+  RNNC_KERNEL_INLINE void rnnc_block4_s##WB##_s##AB(const WT *w, const int32_t *bias, const int32_t *mult, \
+                                                  const uint8_t *shift, int32_t pre_shift,               \
+                                                  const int16_t *v, int32_t cols, int32_t *out) {        \
+    rnnc_matmul_s##WB##_s##AB(w, bias, mult, shift, pre_shift, v, 4, cols, out);                         \
+  }
+
 /* The int8 x int32 pass: the Armv6-M loop above where it is built, else the C one. */
 #if defined(RNNC_M0_DOT4)
 #define RNNC_DOT4_S8_S32_(ACC, r0, r1, r2, r3, v, cols, a0, a1, a2, a3)                    \
@@ -212,16 +234,22 @@ static __attribute__((naked, noinline, unused)) void rnnc_m0_dot4_s8(const int8_
 #define RNNC_DOT4_S8_S32_ RNNC_DOT4_
 #endif
 
+#if defined(__ARM_ARCH_6M__)
+#define RNNC_S64_KERNELS_(WB, WT, AB, ACC, NARROW, DOT4) RNNC_ROWWISE_KERNELS_(WB, WT, AB, ACC, NARROW)
+#else
+#define RNNC_S64_KERNELS_ RNNC_PORTABLE_KERNELS_
+#endif
+
 #define RNNC_NARROW_S32_(a) (a)
 #define RNNC_NARROW_S64_(a) rnnc_rshr_sat_s64((a), (int)pre_shift)
 
 /** int8 weights, int32 accumulator.  TS twin: matmulRows (acc "int32"). */
 RNNC_PORTABLE_KERNELS_(8, int8_t, 32, int32_t, RNNC_NARROW_S32_, RNNC_DOT4_S8_S32_)
 /** int8 weights, int64 accumulator narrowed by pre_shift.  TS twin: matmulRows (acc "int64"). */
-RNNC_PORTABLE_KERNELS_(8, int8_t, 64, int64_t, RNNC_NARROW_S64_, RNNC_DOT4_)
+RNNC_S64_KERNELS_(8, int8_t, 64, int64_t, RNNC_NARROW_S64_, RNNC_DOT4_)
 /** int16 weights, int32 accumulator.  TS twin: matmulRows (acc "int32"). */
 RNNC_PORTABLE_KERNELS_(16, int16_t, 32, int32_t, RNNC_NARROW_S32_, RNNC_DOT4_)
 /** int16 weights, int64 accumulator narrowed by pre_shift.  TS twin: matmulRows (acc "int64"). */
-RNNC_PORTABLE_KERNELS_(16, int16_t, 64, int64_t, RNNC_NARROW_S64_, RNNC_DOT4_)
+RNNC_S64_KERNELS_(16, int16_t, 64, int64_t, RNNC_NARROW_S64_, RNNC_DOT4_)
 
 #endif /* RNNC_KERNELS_H */
