@@ -2,7 +2,9 @@
  * `--weights auto` and `--max-flash N`: the weight width chosen by measured error under a
  * flash budget. The quantized format holds one width for the whole model (q.weightBits:
  * the C declares every weight table with it), so the candidates are int8 and int16 for
- * every layer, each with its default table size unless --lut-size is given. A
+ * every layer, each with its default table size (256, 512), and int16 with int8's
+ * 256-entry tables too (1 KiB less flash for a little more error); with --lut-size, that
+ * size for both. A
  * candidate's flash is what `rnnc compile` reports for it before code: its weight tables
  * and its lookup tables as NAME.c declares them (codegen/plan.ts, host target). Among the
  * candidates within the budget, the one with the least RMS error of the model outputs
@@ -18,6 +20,7 @@ import { runFloat } from '../float/model.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { type CalibData, type PipelineOptions, type PipelineResult, quantizeWithData } from '../quantize/pipeline.js';
+import { defaultLutSize } from '../quantize/quantize.js';
 import { getTarget } from '../target/targets.js';
 import { int } from './numbers.js';
 
@@ -39,6 +42,8 @@ export interface WidthChoice {
   weights: 'auto' | 'int8' | 'int16';
   maxFlash: number | null;
   chosen: 8 | 16;
+  /** The chosen candidate's table size. */
+  lutSize: number;
   candidates: WidthCandidate[];
 }
 
@@ -72,8 +77,12 @@ export function chooseWidth(
   model: FloatModel, data: CalibData | undefined, opts: PipelineOptions, weights: WidthChoice['weights'], maxFlash: number | undefined,
 ): PipelineResult & { choice: WidthChoice } {
   const widths: Array<8 | 16> = weights === 'auto' ? [8, 16] : [weights === 'int16' ? 16 : 8];
-  const tried = widths.map((bits) => {
-    const r = quantizeWithData(model, data, { ...opts, weightBits: bits });
+  // Each width with its default tables; int16 also with int8's smaller default tables.
+  const runs = widths.flatMap((bits) => (bits === 16 && opts.lutSize === undefined
+    ? [{ bits, lutSize: defaultLutSize(8) }, { bits, lutSize: undefined }]
+    : [{ bits, lutSize: opts.lutSize }]));
+  const tried = runs.map(({ bits, lutSize }) => {
+    const r = quantizeWithData(model, data, { ...opts, weightBits: bits, ...(lutSize !== undefined ? { lutSize } : {}) });
     const flash = tableFlash(r.model);
     const c: WidthCandidate = {
       weightBits: bits, lutSize: r.model.lut.size, flash, rms: data ? rmsError(model, r.model, data.sequences) : null,
@@ -85,17 +94,19 @@ export function chooseWidth(
   if (fitting.length === 0) {
     const least = tried.reduce((a, b) => (b.c.flash.total < a.c.flash.total ? b : a)).c;
     throw new RnncError('usage/invalid', `--max-flash ${maxFlash}: too small: the smallest flash is ${least.flash.total} bytes ` +
-      `(int${least.weightBits} weights ${least.flash.weights} + LUTs ${least.flash.luts}, before code)`);
+      `(int${least.weightBits} weights ${least.flash.weights} + ${least.lutSize}-entry LUTs ${least.flash.luts}, before code)`);
   }
-  // Least measured error; without data, the wider weights.
-  const best = fitting.reduce((a, b) => (a.c.rms !== null && b.c.rms !== null ? (b.c.rms < a.c.rms ? b : a) : (b.c.weightBits > a.c.weightBits ? b : a)));
-  return { ...best.r, choice: { weights, maxFlash: maxFlash ?? null, chosen: best.c.weightBits, candidates: tried.map((t) => t.c) } };
+  // Least measured error; without data, the wider weights, then the larger tables.
+  const wider = (a: WidthCandidate, b: WidthCandidate) => b.weightBits > a.weightBits || (b.weightBits === a.weightBits && b.lutSize > a.lutSize);
+  const best = fitting.reduce((a, b) => (a.c.rms !== null && b.c.rms !== null ? (b.c.rms < a.c.rms ? b : a) : (wider(a.c, b.c) ? b : a)));
+  return { ...best.r, choice: { weights, maxFlash: maxFlash ?? null, chosen: best.c.weightBits, lutSize: best.c.lutSize, candidates: tried.map((t) => t.c) } };
 }
 
 /** The choice as the quantize report's text shows it. */
 export function widthChoiceText(c: WidthChoice): string {
   const budget = c.maxFlash !== null ? ` under --max-flash ${c.maxFlash}` : '';
-  const cands = c.candidates.map((k) => `int${k.weightBits} ${k.flash.total} B (weights ${k.flash.weights} + LUTs ${k.flash.luts})` +
+  const cands = c.candidates.map((k) => `int${k.weightBits} (LUT ${k.lutSize}) ${k.flash.total} B (weights ${k.flash.weights} + LUTs ${k.flash.luts})` +
     `${k.rms !== null ? `, rms ${k.rms.toExponential(2)}` : ''}${k.fits ? '' : ', over budget'}`);
-  return `weights ${c.weights}${budget}: int${c.chosen} for every layer; ${cands.join('; ')}\n`;
+  const chosen = c.candidates.find((k) => k.weightBits === c.chosen && k.lutSize === c.lutSize)!;
+  return `weights ${c.weights}${budget}: int${c.chosen} for every layer, ${chosen.lutSize}-entry tables; ${cands.join('; ')}\n`;
 }

@@ -15,8 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'rnnc-wauto-'));
 const p = (f: string) => join(dir, f);
 const rnnc = (...args: string[]) => execa('node', [BIN, ...args], { reject: false });
 
-interface Candidate { weightBits: number; flash: { weights: number; luts: number; total: number }; rms: number; fits: boolean }
-interface Choice { weights: string; maxFlash: number | null; chosen: number; candidates: Candidate[] }
+interface Candidate { weightBits: number; lutSize: number; flash: { weights: number; luts: number; total: number }; rms: number; fits: boolean }
+interface Choice { weights: string; maxFlash: number | null; chosen: number; lutSize: number; candidates: Candidate[] }
 
 async function auto(...extra: string[]): Promise<{ exitCode: number | undefined; json: { weights: Choice; quantization: { weightBits: number; tune: string } } }> {
   const r = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('q.json'), '--force', '--json', ...extra);
@@ -30,24 +30,35 @@ beforeAll(() => {
 });
 
 describe('rnnc quantize --weights auto --max-flash', () => {
-  it('without a budget: the width of least measured error (int16 here), both candidates reported', async () => {
+  it('without a budget: the width of least measured error (int16 here), every candidate reported', async () => {
     const { exitCode, json } = await auto('--weights', 'auto');
     expect(exitCode).toBe(0);
-    const [c8, c16] = json.weights.candidates;
-    expect(c8!.weightBits).toBe(8);
+    expect(json.weights.candidates.map((c) => [c.weightBits, c.lutSize])).toEqual([[8, 256], [16, 256], [16, 512]]);
+    const [c8, c16s, c16] = json.weights.candidates;
     expect(c16!.rms).toBeLessThan(c8!.rms);
+    expect(c16s!.flash.total).toBeLessThan(c16!.flash.total);
     expect(json.weights.chosen).toBe(16);
     expect(json.quantization.weightBits).toBe(16);
+    const best = Math.min(...json.weights.candidates.map((c) => c.rms));
+    expect(json.weights.candidates.find((c) => c.rms === best)!.lutSize).toBe(json.weights.lutSize);
+  }, 60_000);
+
+  it('a budget int16 fits only with the smaller tables picks those when more accurate than int8', async () => {
+    const [c8, c16s] = (await auto('--weights', 'auto')).json.weights.candidates;
+    expect(c16s!.rms).toBeLessThan(c8!.rms);
+    const { json } = await auto('--weights', 'auto', '--max-flash', String(c16s!.flash.total));
+    expect([json.weights.chosen, json.weights.lutSize]).toEqual([16, 256]);
+    expect(json.weights.candidates.map((c) => c.fits)).toEqual([true, true, false]);
   }, 60_000);
 
   it('a budget only int8 fits picks int8; its flash is what compile reports for the written model', async () => {
     const first = await auto('--weights', 'auto');
     const [c8, c16] = first.json.weights.candidates;
-    const budget = Math.floor((c8!.flash.total + c16!.flash.total) / 2);
+    const budget = c8!.flash.total;
     const { exitCode, json } = await auto('--weights', 'auto', '--max-flash', String(budget));
     expect(exitCode).toBe(0);
     expect(json.weights.chosen).toBe(8);
-    expect(json.weights.candidates.map((c) => c.fits)).toEqual([true, false]);
+    expect(json.weights.candidates.map((c) => c.fits)).toEqual([true, false, false]);
     expect(json.quantization.weightBits).toBe(8);
     const compiled = await rnnc('compile', p('q.json'), '-o', p('c'), '--json', '--force');
     expect(compiled.exitCode).toBe(0);
@@ -55,7 +66,7 @@ describe('rnnc quantize --weights auto --max-flash', () => {
     expect(report.flash.weights + report.flash.luts).toBe(c8!.flash.total);
     expect(report.flash.weights + report.flash.luts).toBeLessThanOrEqual(budget);
     const text = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('q2.json'), '--weights', 'auto', '--max-flash', String(budget));
-    expect(text.stdout).toMatch(new RegExp(`weights auto under --max-flash ${budget}: int8 for every layer; int8 ${c8!.flash.total} B .*int16 ${c16!.flash.total} B .*over budget`));
+    expect(text.stdout).toMatch(new RegExp(`weights auto under --max-flash ${budget}: int8 for every layer, 256-entry tables; int8 \\(LUT 256\\) ${c8!.flash.total} B .*int16 \\(LUT 256\\) ${c16!.flash.total} B .*over budget`));
   }, 60_000);
 
   it('an impossible budget: one line, exit 2, the smallest flash named; no file written', async () => {
