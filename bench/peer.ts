@@ -5,7 +5,9 @@
  * end) against torch with int8 weights (float activations), the best of every engine the
  * installed torch offers.
  *
- *   npm run bench:peer [-- --only NAME,NAME] [--out table.md]
+ *   npm run bench:peer [-- --only NAME,NAME] [--tune none|bias,round|…] [--out table.md]
+ *
+ * --tune is rnnc quantize's --tune (docs/quantize.md), to measure each technique's share.
  *
  * Models:
  * - the PyTorch exports of test/fixtures/onnx/ and onnx/patterns/ that rnnc imports;
@@ -39,6 +41,7 @@ import { dequantizeOutput, quantizeInput, runFixed } from '../src/fixed/model.js
 import { loadAnyModel } from '../src/import/detect.js';
 import type { FloatModel } from '../src/ir/model.js';
 import { quantizeWithData } from '../src/quantize/pipeline.js';
+import { DEFAULT_TUNE, parseTechniques } from '../src/quantize/tune.js';
 import { outputUnits, parseArch, resolveArch } from '../src/train/arch.js';
 import { trainModel } from '../src/train/train.js';
 import { PYTHON, peerTorch, torchAvailable } from './torch-side.js';
@@ -50,6 +53,10 @@ function arg(name: string): string | undefined {
 }
 
 const ONLY = arg('only')?.split(',');
+/** rnnc quantize --tune: the post-training techniques (default: the quantizer's own default). */
+const TUNE = arg('tune');
+const techniques = TUNE === undefined ? undefined : parseTechniques(TUNE);
+if (TUNE !== undefined && !techniques) throw new Error(`--tune: '${TUNE}' names no technique`);
 const EXTRA = 31, STEPS = 32;
 const work = mkdtempSync(join(tmpdir(), 'rnnc-peer-'));
 
@@ -160,7 +167,7 @@ interface Row {
 }
 
 function rnncError(c: Case, bits: 8 | 16, floats: Float64Array[][]): number {
-  const q = quantizeWithData(c.model, { sequences: c.calib, source: c.name }, { weightBits: bits }).model;
+  const q = quantizeWithData(c.model, { sequences: c.calib, source: c.name }, { weightBits: bits, ...(techniques ? { tune: techniques } : {}) }).model;
   let e = 0;
   c.evalSeqs.forEach((xs, s) => {
     const y = runFixed(q, xs.map((x) => quantizeInput(q, x))).map((v) => dequantizeOutput(q, v));
@@ -212,7 +219,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   const say = (s: string) => { lines.push(s); console.log(s); };
-  say(`max |quantized − float| of the model output, every output of every evaluation sequence${torch ? `; torch ${torch.version}, engines ${torch.engines.join(', ')}` : ''}`);
+  say(`max |quantized − float| of the model output, every output of every evaluation sequence; rnnc --tune ${TUNE ?? DEFAULT_TUNE}${torch ? `; torch ${torch.version}, engines ${torch.engines.join(', ')}` : ''}`);
   say('');
   say('| model | layers | rnnc int8 | torch int8 (best engine) | int8 ratio | rnnc int16 | int16 ratio | float Δ torch / fixture |');
   say('|---|---|---:|---:|---:|---:|---:|---:|');
