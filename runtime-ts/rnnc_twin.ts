@@ -309,6 +309,9 @@ export interface Scratch {
   readonly acc: Int32Array;
   /** A conv's window [x_{t−(k−1)d}, …, x_t]. */
   readonly win: Int16Array;
+  /** A centred conv's input past the end of the sequence (zeros, never written) and its outputs before y_0. */
+  readonly zeros: Int16Array;
+  readonly early: Int16Array;
 }
 
 /** The activation tables a layer reads (an unused one is empty). */
@@ -359,11 +362,12 @@ export interface DenseP extends Luts {
   readonly expFrac: number;
 }
 
-/** A causal conv1d: its product over the window of kernel inputs, dilation apart. */
+/** A conv1d: its product over the window of kernel inputs, dilation apart, reading lookahead future inputs (0: causal). */
 export interface ConvP extends DenseP {
   readonly inputs: number;
   readonly kernel: number;
   readonly dilation: number;
+  readonly lookahead: number;
 }
 
 /** σ of a gate input: the sigmoid table or the hard sigmoid. Reference: fixed/cells/gate.ts gateFn. */
@@ -506,11 +510,20 @@ export function seqDense(d: DenseP, inp: Int16Array, inW: number, n: number, out
   for (let t = 0; t < n; t++) dense(d, inp, t * inW, out, t * outW, sc.acc);
 }
 
-/** A conv1d (kernel >= 2) over a sequence, from a zeroed history. */
+/**
+ * A conv1d (kernel >= 2) over a sequence, from a zeroed history. With lookahead a (a
+ * centred conv, whole sequences only) y_t reads x_{t+a}: the causal step s on x_s (zeros
+ * once s >= n) gives y_{s−a}, as the C's pass does; the first a outputs go to scratch.
+ */
 export function seqConv(d: ConvP, inp: Int16Array, inW: number, n: number, out: Int16Array, outW: number, ring: Int16Array, pos: Int16Array, sc: Scratch): void {
   ring.fill(0);
   pos[0] = 0;
-  for (let t = 0; t < n; t++) convStep(d, inp, t * inW, ring, pos, sc, out, t * outW);
+  const a = d.lookahead;
+  for (let s = 0; s < n + a; s++) {
+    const past = s >= n;
+    const early = s < a;
+    convStep(d, past ? sc.zeros : inp, past ? 0 : s * inW, ring, pos, sc, early ? sc.early : out, early ? 0 : (s - a) * outW);
+  }
 }
 
 /** Copies h[0..u) to out[off..]. */

@@ -79,7 +79,12 @@ function scratchInit(q: QuantModel): string {
   const units = maxOf(rec.map((l) => l.units));
   const acc = maxOf(q.layers.map((l) => (isQRecurrent(l) ? 0 : l.units)));
   const win = maxOf(q.layers.map((l) => (l.type === 'conv1d' ? l.mm.cols : 0)));
-  return `{ xg: new Int32Array(${rows}), hg: new Int32Array(${rows}), rh: new Int16Array(${units}), acc: new Int32Array(${acc}), win: new Int16Array(${win}) }`;
+  // A centred conv's zero input row and its outputs before y_0 (seqConv).
+  const centred = q.layers.filter((l) => l.type === 'conv1d' && (l.lookahead ?? 0) > 0);
+  const zeros = maxOf(centred.map((l) => (l.type === 'conv1d' ? l.mm.cols / l.kernelSize : 0)));
+  const early = maxOf(centred.map((l) => l.units));
+  return `{ xg: new Int32Array(${rows}), hg: new Int32Array(${rows}), rh: new Int16Array(${units}), acc: new Int32Array(${acc}), win: new Int16Array(${win}), `
+    + `zeros: new Int16Array(${zeros}), early: new Int16Array(${early}) }`;
 }
 
 /** The model's statements, collected as ts-morph structures and printed in one batch. */
@@ -169,12 +174,6 @@ function addRunBuffers(out: Statements, q: QuantModel): void {
 
 /** NAME.ts for a quantized model; `runtime` is the text of runtime-ts/rnnc_twin.ts. */
 export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions): Promise<TwinFile> {
-  q.layers.forEach((l, i) => {
-    const lookahead = (l as { lookahead?: unknown }).lookahead;
-    if (l.type === 'conv1d' && typeof lookahead === 'number' && lookahead > 0) {
-      throw new RnncError('unsupported/feature', `layer ${i}: a conv1d with lookahead ${lookahead} is not supported by --target typescript yet; use a C target`);
-    }
-  });
   // The C plan: the model's checks, the header's summary and the state fields with their formats.
   const plan = planModel(q, TWIN_VIEW, opts);
   const consts = new Consts();

@@ -134,12 +134,9 @@ export function declareLayers(q: QuantModel, c: Consts): LayerNames[] {
       return { fwd: c.object(`L${i}`, 'DenseP', `{\n  ${denseFields(c, q, t, l, i, 'dense').join(',\n  ')},\n}`, `layer ${i} (dense)`), bwd: null };
     }
     if (l.type === 'conv1d') {
-      const lookahead = (l as { lookahead?: unknown }).lookahead;
-      if (typeof lookahead === 'number' && lookahead > 0) {
-        throw new RnncError('unsupported/feature', `layer ${i}: a conv1d with lookahead ${lookahead} is not supported by --target typescript yet; use a C target`);
-      }
-      const fields = [...denseFields(c, q, t, l, i, 'conv1d'), `inputs: ${l.mm.cols / l.kernelSize}`, `kernel: ${l.kernelSize}`, `dilation: ${l.dilation}`];
-      return { fwd: c.object(`L${i}`, 'ConvP', `{\n  ${fields.join(',\n  ')},\n}`, `layer ${i} (causal conv1d)`), bwd: null };
+      const a = l.lookahead ?? 0;
+      const fields = [...denseFields(c, q, t, l, i, 'conv1d'), `inputs: ${l.mm.cols / l.kernelSize}`, `kernel: ${l.kernelSize}`, `dilation: ${l.dilation}`, `lookahead: ${a}`];
+      return { fwd: c.object(`L${i}`, 'ConvP', `{\n  ${fields.join(',\n  ')},\n}`, `layer ${i} (${a > 0 ? `centred conv1d, lookahead ${a}` : 'causal conv1d'})`), bwd: null };
     }
     const fwd = direction(c, q, t, l, l.forward, i, 'F');
     const bwd = l.bidirectional && l.backward ? direction(c, q, t, l, l.backward, i, 'B') : null;

@@ -110,10 +110,13 @@ describe('rnnc compile --target typescript', () => {
     expect(readFileSync(dist('cli/compile-twin.js'), 'utf8')).toMatch(/await import\('\.\.\/twin\/emit\.js'\)/);
   });
 
-  it('refuses a centred conv1d (lookahead) in one line, for now', async () => {
+  it('a centred conv1d (lookahead, whole sequences only): run equals the reference, and there is no step', async () => {
     const q = loadQuantModel(p('kws.q.json'));
-    const centred = { ...q, layers: q.layers.map((l) => (l.type === 'conv1d' ? { ...l, lookahead: 1 } : l)) } as QuantModel;
-    await expect(emitTwin(centred, TWIN_RUNTIME, { version: 'test', source: 'kws.q.json', maxSeq: 16 }))
-      .rejects.toThrow(/^layer 0: a conv1d with lookahead 1 is not supported by --target typescript yet; use a C target$/);
+    const centred = { ...q, name: 'kwsc', layers: q.layers.map((l) => (l.type === 'conv1d' ? { ...l, lookahead: 2 } : l)) } as QuantModel;
+    const m = await importTwin((await emitTwin(centred, TWIN_RUNTIME, { version: 'test', source: 'kws.q.json', maxSeq: 16 })).content, dir, 'kwsc');
+    expect(m.step).toBeUndefined();
+    const cases = goldenCases(centred, { seed: 3, count: 4, steps: 12 });
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) expect(Array.from(runCase(m, c))).toEqual(Array.from(expectedOf(c)));
   });
 });
