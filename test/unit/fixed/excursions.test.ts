@@ -78,6 +78,16 @@ describe('excursion counts equal the saturations built into the model', () => {
     expect(ts.find((t) => t.kind === 'cell')!.maxAbs).toBeCloseTo(2.7, 1);
   });
 
+  it('bidirectional tanh RNN: each direction\'s steps count, 2 × 2 of 2 × 4', () => {
+    const q = model([{ type: 'rnn', units: 1, returnSequences: true, bidirectional: 'concat' }], (ls) => {
+      rec(ls[0]!, [[1]], [[0]], [0]);
+      const l = ls[0] as { backwardWeights?: unknown };
+      l.backwardWeights = { kernel: [[1]], recurrentKernel: [[0]], bias: [0] };
+    }, { input: 40, layers: [{}] });
+    const ts = count(q, [2, 12, -20, 5]);
+    expect(pick(ts, 0, 'preactivation')).toEqual({ steps: 8, stepsSaturated: 4, values: 8, valuesSaturated: 4 });
+  });
+
   it('relu RNN: h beyond +4 on 2 of 5 steps; a negative value (relu gives 0 either way) is not counted', () => {
     const q = model([{ type: 'rnn', units: 1, returnSequences: true, activation: 'relu' }], (ls) => rec(ls[0]!, [[1]], [[0]], [0]), { input: 10, layers: [{ hidden: 3 }] });
     const ts = count(q, [1, 5, -9, 6, 2]);
