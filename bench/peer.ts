@@ -148,13 +148,17 @@ async function trainedCases(): Promise<Case[]> {
   const gen = spawnSync(process.execPath, ['examples/gesture/generate.mjs', '--seed', '1', '--count', '500', '-o', g], { stdio: 'inherit' });
   if (gen.status !== 0) throw new Error('examples/gesture/generate.mjs failed');
   const ecg = { window: 32, horizon: 10, stride: 7, features: ['ecg_mv'] };
-  return [
-    await trained('gesture_lstm16', g, 'lstm:16,dense:4:softmax', {}, 8, 400),
-    await trained('gesture_gru16', g, 'gru:16,dense:4:softmax', {}, 8, 400),
-    await trained('sunspots_gru8', 'examples/data/sunspots.csv', 'gru:8,dense:1', { window: 12, features: ['sunspots'] }, 60, 235),
-    await trained('sunspots_lstm16', 'examples/data/sunspots.csv', 'lstm:16,dense:1', { window: 12, features: ['sunspots'] }, 60, 235),
-    await trained('ecg_lstm16_h10', 'examples/data/ecg_mitdb208.csv', 'lstm:16,dense:1', ecg, 6, 3000),
+  const specs: Array<Parameters<typeof trained>> = [
+    ['gesture_lstm16', g, 'lstm:16,dense:4:softmax', {}, 8, 400],
+    ['gesture_gru16', g, 'gru:16,dense:4:softmax', {}, 8, 400],
+    ['sunspots_gru8', 'examples/data/sunspots.csv', 'gru:8,dense:1', { window: 12, features: ['sunspots'] }, 60, 235],
+    ['sunspots_lstm16', 'examples/data/sunspots.csv', 'lstm:16,dense:1', { window: 12, features: ['sunspots'] }, 60, 235],
+    ['ecg_lstm16_h10', 'examples/data/ecg_mitdb208.csv', 'lstm:16,dense:1', ecg, 6, 3000],
   ];
+  const out: Case[] = [];
+  // Only what --only asks for is trained.
+  for (const spec of specs) if (!ONLY || ONLY.some((o) => `trained/${spec[0]}`.includes(o))) out.push(await trained(...spec));
+  return out;
 }
 
 // --- measuring --------------------------------------------------------------------------
