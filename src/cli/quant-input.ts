@@ -9,6 +9,7 @@ import type { QuantModel } from '../ir/qmodel.js';
 import { isQuantModelJson, validateQuantModel } from '../ir/qio.js';
 import { nameProblem } from '../ir/names.js';
 import { DEFAULT_MARGIN } from '../quantize/pipeline.js';
+import { DEFAULT_TUNE } from '../quantize/tune.js';
 import { readJson } from '../util/fs.js';
 import type { CliIo } from './context.js';
 import { type ModelFileOptions, loadModelFile, noModelOutputFor } from './load.js';
@@ -48,6 +49,7 @@ export function quantizerOptionsGiven(o: QuantCliOptions): string[] {
   const given: Array<[string, boolean]> = [
     [o.calib !== undefined ? '--calib' : '--data', o.data !== undefined], ['--weights', o.weights !== 'int8'], ['--lut-size', o.lutSize !== undefined],
     ['--percentile', pipeline.percentile !== 100], ['--margin', pipeline.margin !== DEFAULT_MARGIN], ['--cell', pipeline.cell !== 'auto'],
+    ['--tune', o.tune !== DEFAULT_TUNE], ['--max-flash', o.maxFlash !== undefined],
     ['--window', o.window !== undefined], ['--horizon', o.horizon !== undefined], ['--stride', o.stride !== undefined],
     ['--id-column', o.idColumn !== undefined], ['--label-column', o.labelColumn !== undefined], ['--features', o.features !== undefined],
   ];

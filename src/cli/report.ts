@@ -42,6 +42,11 @@ function checkOutputOptions(opts: ReportOptions): void {
   if (opts.output === STDOUT && opts.json) {
     throw new RnncError('usage/invalid', '-o - and --json both write to standard output; give a file to -o or drop one of them');
   }
+  // The report draws int8 and int16 side by side; --weights picks the one its memory map and instructions show.
+  if (opts.weights === 'auto' || opts.maxFlash !== undefined) {
+    throw new RnncError('usage/invalid', `${opts.maxFlash !== undefined ? '--max-flash' : '--weights auto'}: the report shows int8 and int16 side by side; `
+      + 'give --weights int8 or int16 for its memory map and instruction counts (rnnc quantize chooses under a budget)');
+  }
 }
 
 export function registerReport(program: Command, io: CliIo): void {

@@ -155,6 +155,8 @@ describe('quantizer options: the same parser in quantize, run, compile and verif
     await refused(['run', p('m.q.json'), '-i', p('seq.json'), '--stride', 'abc'], '--stride needs --window');
     await refused(['run', p('m.q.json'), '-i', p('seq.json'), '--window', '2', '--stride', '2'],
       `--window, --stride: ${p('m.q.json')} is already quantized; these options apply to float models (rnnc quantize)`);
+    await refused(['compile', p('m.q.json'), '-o', p('never'), '--tune', 'none', '--max-flash', '9000'],
+      `--tune, --max-flash: ${p('m.q.json')} is already quantized; these options apply to float models (rnnc quantize)`);
   });
 });
 

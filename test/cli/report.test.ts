@@ -166,6 +166,8 @@ describe('rnnc report', () => {
       [['g.json', '--data', 'wide.json', '-o', 'x.html'], /wide\.json: sequence 0, timestep 0: 4 features, but the model takes 3/],
       [['g.json', '--data', 'g.csv', '--eval', 'wide.json', '-o', 'x.html'], /^rnnc: wide\.json/],
       [['g.json', '--data', 'g.csv', '--calib', 'g.csv', '-o', 'x.html'], /--data and --calib are the same option/],
+      [['g.json', '--weights', 'auto', '-o', 'x.html'], /--weights auto: the report shows int8 and int16 side by side; give --weights int8 or int16/],
+      [['g.json', '--max-flash', '4000', '-o', 'x.html'], /--max-flash: the report shows int8 and int16 side by side/],
     ];
     for (const [args, message] of cases) {
       const r = await rnnc(['report', ...args], { cwd: dir });
