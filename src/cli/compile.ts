@@ -10,7 +10,7 @@ import { leftovers, outputPaths, writeOutputs } from '../codegen/output.js';
 import { buildReport, reportText } from '../codegen/report.js';
 import { goldenCases } from '../codegen/testdata.js';
 import { measureCode } from '../target/size.js';
-import { TARGET_NAMES, getTarget } from '../target/targets.js';
+import { TARGET_NAMES, type Target, getTarget } from '../target/targets.js';
 import { escapeText } from '../util/text.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
@@ -58,7 +58,7 @@ export function registerCompile(program: Command, io: CliIo): void {
     .action(async (path: string, opts: CompileOptions) => {
       const out = outputFolder(opts);
       // The TypeScript twin is not a C target: it takes its own path (compile-twin.ts).
-      const target = opts.target === TWIN_TARGET ? undefined : getTarget(opts.target);
+      const target = opts.target === TWIN_TARGET ? undefined : compileTarget(opts.target);
       const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);
       const layout = layoutOption(opts.layout, target === undefined);
       if (!target) {
@@ -89,6 +89,18 @@ export function registerCompile(program: Command, io: CliIo): void {
         : '';
       (toStdout ? io.err : io.out)(reportText(report) + removed);
     });
+}
+
+/** A C target by name; an unknown name is refused listing the C targets and the TypeScript twin. */
+function compileTarget(name: string): Target {
+  try {
+    return getTarget(name);
+  } catch (e) {
+    if (e instanceof RnncError && e.code === 'codegen/unknown_target') {
+      throw new RnncError('codegen/unknown_target', `${e.message}, or ${TWIN_TARGET} (the TypeScript twin)`);
+    }
+    throw e;
+  }
 }
 
 /** --layout: one of LAYOUTS; a C target's only (the TypeScript twin is one file). */

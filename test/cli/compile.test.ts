@@ -49,7 +49,7 @@ describe('rnnc compile', () => {
   it('refuses an unknown target and lists the valid ones', async () => {
     const r = await rnnc(['compile', modelPath, '--target', 'cortex-m9', '-o', join(dir, 'x')]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toBe('rnnc: unknown target "cortex-m9"; valid targets: host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55, riscv32');
+    expect(r.stderr.trim()).toBe('rnnc: unknown target "cortex-m9"; valid targets: host, cortex-m0, cortex-m3, cortex-m4, cortex-m7, cortex-m33, cortex-m55, riscv32, or typescript (the TypeScript twin)');
   });
 
   it('refuses an output directory it cannot create', async () => {
