@@ -15,6 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'rnnc-example-ecg-'));
 const p = (f: string) => join(dir, f);
 const prepare = (...args: string[]) => execa('node', [PREPARE, ...args], { reject: false });
 const SERIES = ['--window', '32', '--horizon', '10', '--features', 'ecg_mv'];
+/** The persistence forecast's RMSE on the test targets, as prepare.mjs prints it. */
+let persistenceRmse = NaN;
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,6 +26,7 @@ describe('examples/ecg/prepare.mjs', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const persistence = /persistence forecast .*: RMSE (\d+\.\d+) mV on the test targets/.exec(r.stdout);
     expect(persistence, r.stdout).not.toBeNull();
+    persistenceRmse = Number(persistence![1]);
     const record = readFileSync('examples/data/ecg_mitdb208.csv', 'utf8').trimEnd().split('\n');
     const train = readFileSync(p('train.csv'), 'utf8').trimEnd().split('\n');
     const test = readFileSync(p('test.csv'), 'utf8').trimEnd().split('\n');
@@ -39,7 +42,7 @@ describe('examples/ecg/prepare.mjs', () => {
 });
 
 describe('LSTM forecaster, 10 samples ahead', () => {
-  it('trains, and rnnc quantize --eval measures float, int8 and int16 RMSE, int8 within 2 % of float', async () => {
+  it('trains, beats the persistence forecast, and rnnc quantize --eval measures float, int8 and int16 RMSE, int8 within 2 % of float', async () => {
     const train = await rnnc(['train', '--data', p('train.csv'), ...SERIES, '--stride', '8', '--arch', 'lstm:16,dense:1',
       '--epochs', '4', '--lr', '0.01', '--name', 'ecg', '-o', p('ecg.json')]);
     expect(train.exitCode, train.stderr).toBe(0);
@@ -55,6 +58,8 @@ describe('LSTM forecaster, 10 samples ahead', () => {
       // The signal's RMS is about 0.5 mV; a briefly trained model is far from useless but far from good.
       expect(v).toBeLessThan(1);
     }
+    // The yardstick: even briefly trained, the forecaster beats repeating the last sample.
+    expect(float).toBeLessThan(persistenceRmse);
     // The budget examples/ecg/README.md states: int8 (and int16) within 2 % of float's RMSE.
     expect(Math.abs(int8 - float) / float).toBeLessThan(0.02);
     expect(Math.abs(int16 - float) / float).toBeLessThan(0.02);
