@@ -22,6 +22,7 @@ import json
 import sys
 
 try:
+    import numpy
     import torch
     from torch import nn
 except ImportError:  # bench/peer.ts tells python3-torch's absence from this exit code
@@ -206,7 +207,7 @@ def stream(model_json, inputs, prefix, wanted='all'):
     for layer in ir['layers']:
         if layer['type'] in ('lstm', 'gru', 'rnn'):
             layer['returnSequences'] = True
-    x = torch.from_numpy(__import__('numpy').fromfile(inputs, dtype='<f4')).reshape(1, -1, ir['inputSize'])
+    x = torch.from_numpy(numpy.fromfile(inputs, dtype='<f4')).reshape(1, -1, ir['inputSize'])
     model = Model(ir).eval()
     engines = [e for e in torch.backends.quantized.supported_engines if e != 'none' and wanted in ('all', e)]
     with torch.no_grad():
