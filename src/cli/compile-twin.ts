@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { RnncError } from '../errors.js';
-import { writeOutputs } from '../codegen/output.js';
+import { leftovers, writeOutputs } from '../codegen/output.js';
 import { escapeText } from '../util/text.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
@@ -40,6 +40,10 @@ export async function compileTwin(path: string, out: string, maxSeq: number, opt
   const { emitTwin } = await import('../twin/emit.js');
   const twin = await emitTwin(model, readFileSync(RUNTIME, 'utf8'), { version: VERSION, source: path.split(/[\\/]/).pop() ?? path, maxSeq });
   const inputs = [...files, opts.data].filter((p): p is string => p !== undefined);
-  const [written] = writeOutputs(out, [twin], { force: opts.force === true, inputs });
-  io.out(`wrote ${escapeText(written!, Infinity)}: the TypeScript twin of model ${model.name}, ${Buffer.byteLength(twin.content)} B\n`);
+  // The C an earlier compile of this model left in the folder goes in the same batch.
+  const left = leftovers(out, model.name, [twin]);
+  const [written] = writeOutputs(out, [twin], { force: opts.force === true, inputs }, [], left.remove);
+  for (const w of left.warnings) io.err(`rnnc: warning: ${w}\n`);
+  io.out(`wrote ${escapeText(written!, Infinity)}: the TypeScript twin of model ${model.name}, ${Buffer.byteLength(twin.content)} B\n`
+    + (left.remove.length > 0 ? `  removed: ${left.remove.map((f) => escapeText(f, Infinity)).join(', ')} (left by an earlier compile)\n` : ''));
 }

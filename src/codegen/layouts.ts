@@ -77,12 +77,12 @@ export function layoutFiles(e: Emitted, layout: Layout): EmittedFile[] {
 
 /**
  * Every file a compile of model `name` can write into its output folder, in any layout,
- * for any target and options: what compile looks at to remove the leftovers of an
- * earlier compile (output.ts).
+ * for any target and options, the TypeScript twin's NAME.ts included: what compile looks
+ * at to remove the leftovers of an earlier compile (output.ts).
  */
 export function possibleOutputs(name: string): string[] {
   return [
-    ...plainOutputs(name), 'library.json', 'zephyr/module.yml', 'zephyr/CMakeLists.txt', 'zephyr/Kconfig', 'library.properties',
+    ...plainOutputs(name), `${name}.ts`, 'library.json', 'zephyr/module.yml', 'zephyr/CMakeLists.txt', 'zephyr/Kconfig', 'library.properties',
     `examples/${name}_stream/${name}_stream.ino`, `${ARDUINO_TEST}/${name}_test.c`,
     ...[`${name}.h`, `${name}.c`, ...runtimeHeaderNames()].map((f) => `${ARDUINO_SRC}/${f}`),
   ];

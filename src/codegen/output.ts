@@ -4,7 +4,7 @@
  * an earlier compile into the same folder go in the same batch (leftovers()).
  */
 import { closeSync, constants, lstatSync, openSync, readdirSync, readSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { escapeText } from '../util/text.js';
 import { type OutputFile, type WritePolicy, isRnncFile, writeFiles } from '../util/write.js';
 import { type EmittedFile, buildFileModel, runtimeHeaderNames } from './emit.js';
@@ -82,11 +82,22 @@ function runtimeHeadersInUse(dir: string, skip: ReadonlySet<string>): Set<string
 }
 
 /**
+ * The model a build file or manifest of a folder belongs to, when its first bytes say:
+ * the '#' banner of build files (emit.ts buildBanner), or the "name" of a PlatformIO
+ * library.json rnnc wrote (its format has no comments).
+ */
+function ownerModel(text: string): string | undefined {
+  return buildFileModel(text) ?? /^\{\s*"name"\s*:\s*"([A-Za-z_][A-Za-z0-9_]*)"/.exec(text)?.[1];
+}
+
+/**
  * The files an earlier compile of model `name` into `dir` left that `files` (this
- * compile's output folder, emit.ts folderFiles) do not replace: the test when it is no
+ * compile's output folder, codegen/layouts.ts) do not replace: the test when it is no
  * longer emitted (in test/, or beside NAME.c where older rnnc versions put it), the kernel
- * header of another target family. rnnc's own are removed, unless another model in the
- * folder still includes them (a runtime header); any other file is reported and kept.
+ * header of another target family, another layout's manifests, the other of C and the
+ * TypeScript twin. rnnc's own are removed, unless they belong to another model of the
+ * folder (a build file or manifest naming it, a runtime header its files include); any
+ * other file is reported and kept.
  */
 export function leftovers(dir: string, name: string, files: readonly EmittedFile[]): Leftovers {
   const writing = new Set(files.map((f) => f.name));
@@ -106,17 +117,21 @@ export function leftovers(dir: string, name: string, files: readonly EmittedFile
       }
       continue;
     }
-    if (!st.isFile() || !isRnncFile(head(path, 256))) {
+    const text = st.isFile() ? head(path, 512) : '';
+    if (!st.isFile() || !isRnncFile(text)) {
       warnings.push(`${shown} is not part of this compile's output and not a file rnnc wrote; left as it is`);
-    } else if (runtime.has(n)) {
+    } else if (runtime.has(basename(n))) {
       staleRuntime.push(n);
-    } else {
+    } else if ((ownerModel(text) ?? name) === name) {
       remove.push(n);
     }
   }
-  if (staleRuntime.length > 0) {
-    const used = runtimeHeadersInUse(dir, new Set([...writing, ...remove]));
-    remove.push(...staleRuntime.filter((n) => !used.has(n)));
+  // A runtime header goes only when no other rnnc file of its folder (the output folder, or
+  // src/ of the Arduino layout) still includes it.
+  for (const folder of new Set(staleRuntime.map((n) => dirname(n)))) {
+    const inFolder = (n: string) => dirname(n) === folder;
+    const used = runtimeHeadersInUse(join(dir, folder), new Set([...writing, ...remove].filter(inFolder).map((n) => basename(n))));
+    remove.push(...staleRuntime.filter((n) => inFolder(n) && !used.has(basename(n))));
   }
   return { remove: remove.map((n) => join(dir, n)), warnings };
 }

@@ -213,6 +213,33 @@ describe('--layout zephyr', () => {
   });
 });
 
+describe('two models in one folder, switching layouts and targets', () => {
+  it('a recompile removes only its own model\'s files: another model\'s manifest and the runtime headers it includes stay', async () => {
+    // platformio for tiny, then other (plain) into the same folder: tiny's library.json stays.
+    await compile('tiny.json', 'shared', ['--layout', 'platformio']);
+    await compile('other.json', 'shared', []);
+    expect(JSON.parse(readFileSync(join(dir, 'shared/library.json'), 'utf8')).name).toBe('tiny');
+    // Both as Arduino libraries in one folder, then tiny plain: other's src/ and its headers stay.
+    await compile('tiny.json', 'ard2', ['--layout', 'arduino']);
+    await compile('other.json', 'ard2', ['--layout', 'arduino']);
+    const r = await rnnc(['compile', join(dir, 'tiny.json'), '-o', join(dir, 'ard2')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'ard2/src')).sort()).toEqual(['other.c', 'other.h', 'rnnc_fixed.h', 'rnnc_kernels.h']);
+    expect(readFileSync(join(dir, 'ard2/library.properties'), 'utf8')).toMatch(/^name=other$/m);
+    expect(existsSync(join(dir, 'ard2/examples/tiny_stream'))).toBe(false);
+  });
+
+  it('C and the TypeScript twin replace each other in a folder', async () => {
+    await compile('tiny.json', 'swap', ['--emit-test']);
+    const twin = await rnnc(['compile', join(dir, 'tiny.json'), '-o', join(dir, 'swap'), '--target', 'typescript']);
+    expect(twin.exitCode, twin.stderr).toBe(0);
+    expect(twin.stdout).toMatch(/removed: .*tiny\.c/);
+    expect(readdirSync(join(dir, 'swap'))).toEqual(['tiny.ts']);
+    await compile('tiny.json', 'swap', []);
+    expect(readdirSync(join(dir, 'swap')).sort()).toEqual(['CMakeLists.txt', 'rnnc_fixed.h', 'rnnc_kernels.h', 'tiny.c', 'tiny.h', 'tiny.mk']);
+  });
+});
+
 describe('--layout usage', () => {
   it('an unknown layout, and a layout with the TypeScript twin, are refused in one line', async () => {
     const bad = await rnnc(['compile', join(dir, 'tiny.json'), '-o', join(dir, 'x'), '--layout', 'keil']);
