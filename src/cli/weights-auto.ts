@@ -15,17 +15,13 @@
  */
 import { planModel } from '../codegen/plan.js';
 import { RnncError } from '../errors.js';
-import { dequantizeOutput, quantizeInput, runFixed } from '../fixed/model.js';
-import { runFloat } from '../float/model.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { type CalibData, type PipelineOptions, type PipelineResult, quantizeWithData } from '../quantize/pipeline.js';
+import { errorBench, outputRms } from '../quantize/output-error.js';
 import { defaultLutSize } from '../quantize/quantize.js';
 import { getTarget } from '../target/targets.js';
 import { int } from './numbers.js';
-
-/** Steps of calibration data each candidate's error is measured on. */
-const MAX_STEPS = 2048;
 
 export interface WidthCandidate {
   weightBits: 8 | 16;
@@ -57,21 +53,6 @@ export function tableFlash(q: QuantModel): WidthCandidate['flash'] {
   return { weights: m.weightBytes, luts: m.lutBytes, total: m.weightBytes + m.lutBytes };
 }
 
-function rmsError(model: FloatModel, q: QuantModel, seqs: readonly number[][][]): number {
-  let sum = 0, n = 0, steps = 0;
-  for (const s0 of seqs) {
-    if (steps >= MAX_STEPS) break;
-    const s = s0.slice(0, MAX_STEPS - steps);
-    steps += s.length;
-    const want = runFloat(model, s);
-    runFixed(q, s.map((x) => quantizeInput(q, x))).forEach((y, t) => dequantizeOutput(q, y).forEach((v, j) => {
-      sum += (v - want[t]![j]!) ** 2;
-      n++;
-    }));
-  }
-  return Math.sqrt(sum / Math.max(1, n));
-}
-
 /** Quantizes each candidate width, keeps the most accurate within the budget. */
 export function chooseWidth(
   model: FloatModel, data: CalibData | undefined, opts: PipelineOptions, weights: WidthChoice['weights'], maxFlash: number | undefined,
@@ -81,11 +62,12 @@ export function chooseWidth(
   const runs = widths.flatMap((bits) => (bits === 16 && opts.lutSize === undefined
     ? [{ bits, lutSize: defaultLutSize(8) }, { bits, lutSize: undefined }]
     : [{ bits, lutSize: opts.lutSize }]));
+  const bench = data ? errorBench(model, data.sequences) : undefined;
   const tried = runs.map(({ bits, lutSize }) => {
     const r = quantizeWithData(model, data, { ...opts, weightBits: bits, ...(lutSize !== undefined ? { lutSize } : {}) });
     const flash = tableFlash(r.model);
     const c: WidthCandidate = {
-      weightBits: bits, lutSize: r.model.lut.size, flash, rms: data ? rmsError(model, r.model, data.sequences) : null,
+      weightBits: bits, lutSize: r.model.lut.size, flash, rms: bench ? outputRms(r.model, bench) : null,
       fits: maxFlash === undefined || flash.total <= maxFlash,
     };
     return { r, c };

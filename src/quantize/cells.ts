@@ -8,22 +8,18 @@
  *   int16 Q(15−n).n for n from the range rule's n − 2 up to 15 (at most 10 of them),
  *   int32 with the range rule's int32 format,
  * quantizes the model with each, runs the fixed-point reference on the calibration
- * sequences (the first MAX_STEPS steps of them) and keeps the one whose model outputs
- * have the least RMS error against the float reference. An int16 format within 2 % of
+ * sequences (the first MAX_STEPS steps of them, output-error.ts) and keeps the one whose
+ * model outputs have the least RMS error against the float reference. An int16 format within 2 % of
  * the best wins over int32 (half the state RAM, cheaper cell update).
  */
-import { dequantizeOutput, quantizeInput, runFixed } from '../fixed/model.js';
-import { runFloat } from '../float/model.js';
 import { type FloatModel } from '../ir/model.js';
 import { type CellFormat, cellRangeFormats } from './kinds.js';
+import { errorBench, outputRms } from './output-error.js';
 import { type QuantizeOptions, quantizeModel } from './quantize.js';
 
 /** `--cell`: int16 or int32 only, or the best of both. */
 export const CELL_CHOICES = ['int16', 'int32', 'auto'] as const;
 export type CellChoice = (typeof CELL_CHOICES)[number];
-
-/** Steps of calibration data the candidates are measured on (the fixed-point runs' cost). */
-const MAX_STEPS = 2048;
 
 export interface CellDecision {
   layer: number;
@@ -34,28 +30,6 @@ export interface CellDecision {
   candidates: Array<CellFormat & { rms: number }>;
 }
 
-function rms(q: ReturnType<typeof quantizeModel>, seqs: readonly number[][][], want: readonly Float64Array[][]): number {
-  let sum = 0;
-  let n = 0;
-  seqs.forEach((seq, s) => {
-    const got = runFixed(q, seq.map((x) => quantizeInput(q, x))).map((y) => dequantizeOutput(q, y));
-    got.forEach((y, t) => y.forEach((v, j) => { sum += (v - want[s]![t]![j]!) ** 2; n++; }));
-  });
-  return Math.sqrt(sum / Math.max(1, n));
-}
-
-/** The calibration sequences the candidates run on: whole sequences up to MAX_STEPS steps. */
-function sample(seqs: readonly number[][][]): number[][][] {
-  const out: number[][][] = [];
-  let steps = 0;
-  for (const s of seqs) {
-    if (steps >= MAX_STEPS) break;
-    out.push(s.slice(0, MAX_STEPS - steps));
-    steps += Math.min(s.length, MAX_STEPS - steps);
-  }
-  return out;
-}
-
 /**
  * Cell formats for every LSTM layer (undefined elsewhere) and the measurements behind
  * them. `opts` are the quantizer's options with the calibrated ranges.
@@ -64,8 +38,7 @@ export function chooseCells(model: FloatModel, seqs: readonly number[][][], opts
   const cells: Array<CellFormat | undefined> = model.layers.map(() => undefined);
   const decisions: CellDecision[] = [];
   if (!model.layers.some((l) => l.type === 'lstm')) return { cells, decisions };
-  const data = sample(seqs);
-  const want = data.map((s) => runFloat(model, s));
+  const bench = errorBench(model, seqs);
   const base = quantizeModel(model, opts);
   model.layers.forEach((layer, i) => {
     if (layer.type !== 'lstm') return;
@@ -79,7 +52,7 @@ export function chooseCells(model: FloatModel, seqs: readonly number[][][], opts
     const measured = candidates.map((format) => {
       const trial = cells.slice();
       trial[i] = format;
-      return { ...format, rms: rms(quantizeModel(model, { ...opts, cells: trial }), data, want) };
+      return { ...format, rms: outputRms(quantizeModel(model, { ...opts, cells: trial }), bench) };
     });
     const best = Math.min(...measured.map((m) => m.rms));
     const int16 = measured.filter((m) => m.bits === 16).sort((a, b) => a.rms - b.rms)[0];

@@ -1,0 +1,41 @@
+/**
+ * How far a quantized model's outputs are from the float model's on calibration data:
+ * the measure the quantizer chooses candidates by (the LSTM cell format, cells.ts; the
+ * weight width under a flash budget, cli/weights-auto.ts). RMS over every output value of
+ * the sequences' first MAX_STEPS steps (the fixed-point runs' cost bounds it):
+ *   rms = √(Σ (dequantize(y_fixed) − y_float)² / N)
+ */
+import { dequantizeOutput, quantizeInput, runFixed } from '../fixed/model.js';
+import { runFloat } from '../float/model.js';
+import type { FloatModel } from '../ir/model.js';
+import type { QuantModel } from '../ir/qmodel.js';
+
+/** Steps of calibration data the candidates are measured on. */
+export const MAX_STEPS = 2048;
+
+/** The sequences measured on (whole ones, the last cut at MAX_STEPS steps in all) and the float outputs on them. */
+export interface ErrorBench {
+  seqs: number[][][];
+  want: Float64Array[][];
+}
+
+export function errorBench(model: FloatModel, seqs: readonly number[][][]): ErrorBench {
+  const out: number[][][] = [];
+  let steps = 0;
+  for (const s of seqs) {
+    if (steps >= MAX_STEPS) break;
+    out.push(s.slice(0, MAX_STEPS - steps));
+    steps += Math.min(s.length, MAX_STEPS - steps);
+  }
+  return { seqs: out, want: out.map((s) => runFloat(model, s)) };
+}
+
+export function outputRms(q: QuantModel, bench: ErrorBench): number {
+  let sum = 0;
+  let n = 0;
+  bench.seqs.forEach((seq, s) => {
+    const got = runFixed(q, seq.map((x) => quantizeInput(q, x))).map((y) => dequantizeOutput(q, y));
+    got.forEach((y, t) => y.forEach((v, j) => { sum += (v - bench.want[s]![t]![j]!) ** 2; n++; }));
+  });
+  return Math.sqrt(sum / Math.max(1, n));
+}
