@@ -95,13 +95,11 @@ describe('rnnc run, fixed point', () => {
 });
 
 describe('rnnc verify', () => {
-  it('text: the result line alone on standard output; on standard error one line for the synthetic cases, the summary for the calibration sequences; --json', async () => {
+  it('text: the result line alone on standard output; on standard error the summary for the calibration sequences (the synthetic cases only in --json)', async () => {
     const r = await rnnc('verify', p('m.json'), '--data', p('calib.json'), '--cases', '6');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^net on host: \d+ outputs compared in \d+ cases, all bit-exact$/);
-    const lines = r.stderr.split('\n');
-    expect(lines[0]).toMatch(/^rnnc: synthetic cases: \d+ of 7 saturated some value \(their extreme int16 inputs are built to reach the limits: not a warning\)$/);
-    expect(lines[1]).toBe(`rnnc: ranges: no value left its calibrated range on ${p('calib.json')} (3 sequences, 36 timesteps)`);
+    expect(r.stderr).toBe(`rnnc: ranges: no value left its calibrated range on ${p('calib.json')} (3 sequences, 36 timesteps)`);
     const j = await rnnc('verify', p('m.q.json'), '--cases', '6', '--json');
     expect(j.exitCode).toBe(0);
     const o = JSON.parse(j.stdout) as { format: string; bitExact: boolean; excursions: { synthetic: { cases: number; saturated: number }; calibration?: unknown } };
