@@ -74,7 +74,7 @@ export function registerRun(program: Command, io: CliIo): void {
       if (!opts.fixed) {
         if (given.length > 0) throw new RnncError('usage/invalid', `${given.join(', ')} only appl${given.length === 1 ? 'ies' : 'y'} with --fixed (or to rnnc quantize)`);
         const start = opts.state ? withFloatState(model, readStateFile(opts.state, stateLayers(model.layers), model.stateInputs)) : model;
-        const outputs = runFloat(start, readSequence(opts.input, { header: opts.header })).map((o) => Array.from(o));
+        const outputs = runFloat(start, readInput(opts.input, opts.header, model.inputSize)).map((o) => Array.from(o));
         print(io, outputs, Boolean(opts.json));
         return;
       }
@@ -86,13 +86,18 @@ export function registerRun(program: Command, io: CliIo): void {
       if (r.saturated > 0) io.err(`rnnc: warning: ${opts.state}: ${r.saturated} state value${r.saturated > 1 ? 's lie' : ' lies'} beyond the fixed-point format and saturated\n`);
       model = r.model;
     }
-    const seq = readSequence(opts.input, { header: opts.header });
-    if (seq[0]!.length !== model.inputSize) {
-      throw new RnncError('data/invalid', `${opts.input}: ${seq[0]!.length} features per timestep, but the model takes ${model.inputSize}`);
-    }
+    const seq = readInput(opts.input, opts.header, model.inputSize);
     const counter = new ExcursionCounter();
     const raw = runFixed(model, seq.map((x) => quantizeInput(model, x, counter)), counter);
     const excursions = excursionSummary(model, counter, { data: opts.input, sequences: 1, timesteps: seq.length });
     print(io, raw.map((y) => Array.from(dequantizeOutput(model, y))), Boolean(opts.json), { raw: raw.map((y) => Array.from(y)), frac: model.output.frac, excursions });
   });
+}
+
+/** The --input sequence, refused in one line naming the file and timestep when a width is not the model's. */
+function readInput(path: string, header: boolean | undefined, inputSize: number): number[][] {
+  const seq = readSequence(path, { header });
+  const t = seq.findIndex((x) => x.length !== inputSize);
+  if (t >= 0) throw new RnncError('data/invalid', `${path}: timestep ${t} has ${seq[t]!.length} features, but the model takes ${inputSize}`);
+  return seq;
 }

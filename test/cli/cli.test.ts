@@ -152,12 +152,12 @@ describe('run', () => {
 
   it('a wrong feature count is one line, exit 2', async () => {
     const r = await rnnc(['run', modelPath, '-i', write('wide.json', JSON.stringify([[1, 2, 3], [1, 2, 3, 4]]))]);
-    expect([r.exitCode, oneLine(r.stderr), r.stdout]).toEqual([2, 'rnnc: input timestep 1: expected 3 features, got 4', '']);
+    expect([r.exitCode, oneLine(r.stderr), r.stdout]).toEqual([2, `rnnc: ${join(dir, 'wide.json')}: timestep 1 has 4 features, but the model takes 3`, '']);
   });
 
   it('a CSV with too few columns for the model is one line, exit 2', async () => {
     const r = await rnnc(['run', modelPath, '-i', write('narrow.csv', '1,2\n3,4\n')]);
-    expect([r.exitCode, oneLine(r.stderr)]).toEqual([2, 'rnnc: input timestep 0: expected 3 features, got 2']);
+    expect([r.exitCode, oneLine(r.stderr)]).toEqual([2, `rnnc: ${join(dir, 'narrow.csv')}: timestep 0 has 2 features, but the model takes 3`]);
   });
 
   it('a bad sequence file is one line, exit 2', async () => {

@@ -126,6 +126,6 @@ describe('rnnc run with fixed point', () => {
   it('a sequence with the wrong feature count: exit 2', async () => {
     const r = await rnnc('run', p('run.q.json'), '-i', p('wideseq.json'));
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/wideseq\.json: 4 features per timestep, but the model takes 3$/m);
+    expect(r.stderr).toMatch(/wideseq\.json: timestep 0 has 4 features, but the model takes 3$/m);
   });
 });
