@@ -5,35 +5,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../../../src/data/dataset.js';
-import { runFloat } from '../../../src/float/model.js';
-import { validateModel } from '../../../src/ir/validate.js';
 import { archText, outputUnits, parseArch, resolveArch } from '../../../src/train/arch.js';
 import { Bptt } from '../../../src/train/bptt.js';
 import { Net } from '../../../src/train/net.js';
 import { trainModel, type TrainSettings } from '../../../src/train/train.js';
 import { Rng } from '../../../src/util/rng.js';
-
-/** Largest |trainer − runFloat| over every output of a random batch (F = 4, B = 5). */
-function maxForwardGap(arch: string, perStep: boolean, T: number, seed: number): number {
-  const F = 4, B = 5;
-  const net = new Net(resolveArch(parseArch(arch).layers, perStep), F);
-  net.init(seed);
-  const rng = new Rng(seed);
-  for (let i = 0; i < net.theta.length; i++) net.theta[i] = net.theta[i]! + rng.uniform(-0.5, 0.5);
-  const x = Float64Array.from({ length: T * B * F }, () => rng.uniform(-2, 2));
-  const { out, steps } = net.forward(x, T, B);
-  const model = validateModel(JSON.parse(JSON.stringify(net.toModel('t', {}))), 'trained');
-  const k = net.outputSize;
-  let gap = 0;
-  for (let b = 0; b < B; b++) {
-    const seq = Array.from({ length: T }, (_, t) => Array.from(x.subarray((t * B + b) * F, (t * B + b + 1) * F)));
-    const ref = runFloat(model, seq);
-    expect(ref.length).toBe(steps);
-    ref.forEach((row, t) => row.forEach((v, j) => { gap = Math.max(gap, Math.abs(v - out[(t * B + b) * k + j]!)); }));
-  }
-  return gap;
-}
+import { delayTask, maxForwardGap } from '../../helpers/train.js';
 
 describe('trained conv1d forward equals runFloat on the written model.json', () => {
   const perStep = [
@@ -216,20 +193,6 @@ describe('architecture files: conv1d', () => {
   });
 });
 
-/** Per-step task: y_t = x_{t−4}, which a conv1d with k = 3, d = 2 reads directly (0 before the start). */
-function delayTask(count: number, T: number, seed: number): Dataset {
-  const rng = new Rng(seed);
-  const seqs: Float64Array[] = [], values: Float64Array[] = [];
-  for (let s = 0; s < count; s++) {
-    const x = Float64Array.from({ length: T }, () => (rng.next() < 0.5 ? -1 : 1));
-    seqs.push(x);
-    values.push(Float64Array.from({ length: T }, (_, t) => (t >= 4 ? x[t - 4]! : 0)));
-  }
-  return {
-    source: 'delay', featureNames: ['x'], seqs, lengths: seqs.map(() => T), perStep: true, task: 'regression',
-    labels: [], values, targetSize: 1, classes: [], ordered: false,
-  };
-}
 
 describe('conv1d training', () => {
   it('learns a 4-step delay with dilated taps, trained in 8-step chunks with carried inputs', async () => {
@@ -237,7 +200,7 @@ describe('conv1d training', () => {
       name: 'net', epochs: 30, batch: 16, lr: 0.02, clip: 1, val: 0.2, patience: 0, optimizer: 'adam', momentum: 0.9,
       schedule: { kind: 'constant' }, tbptt: 8, seed: 3,
     };
-    const { model, result } = await trainModel(delayTask(80, 48, 1), resolveArch(parseArch('conv1d:4:k=3:d=2,dense:1').layers, true), settings);
+    const { model, result } = await trainModel(delayTask(80, 48, 4, 1), resolveArch(parseArch('conv1d:4:k=3:d=2,dense:1').layers, true), settings);
     // Predicting 0 gives RMSE ≈ 1.
     expect(result.history[result.history.length - 1]!.val!.metric).toBeLessThan(0.05);
     expect(model.layers[0]).toMatchObject({ type: 'conv1d', kernelSize: 3, dilation: 2 });

@@ -6,6 +6,7 @@ import { Net } from '../../../src/train/net.js';
 import { learningRate, parseSchedule } from '../../../src/train/schedule.js';
 import { trainModel, type TrainSettings } from '../../../src/train/train.js';
 import { Rng } from '../../../src/util/rng.js';
+import { delayTask } from '../../helpers/train.js';
 
 describe('carried state', () => {
   it('running a sequence in chunks with carry equals running it whole', () => {
@@ -24,20 +25,6 @@ describe('carried state', () => {
   });
 });
 
-/** Per-step task over long sequences: y_t = x_{t−3} (needs memory across chunk edges). */
-function delayTask(count: number, T: number, seed: number): Dataset {
-  const rng = new Rng(seed);
-  const seqs: Float64Array[] = [], values: Float64Array[] = [];
-  for (let s = 0; s < count; s++) {
-    const x = Float64Array.from({ length: T }, () => (rng.next() < 0.5 ? -1 : 1));
-    seqs.push(x);
-    values.push(Float64Array.from({ length: T }, (_, t) => (t >= 3 ? x[t - 3]! : 0)));
-  }
-  return {
-    source: 'delay', featureNames: ['x'], seqs, lengths: seqs.map(() => T), perStep: true, task: 'regression',
-    labels: [], values, targetSize: 1, classes: [], ordered: false,
-  };
-}
 
 const base: TrainSettings = {
   name: 'net', epochs: 25, batch: 16, lr: 0.01, clip: 1, val: 0.2, patience: 0, optimizer: 'adam', momentum: 0.9,
@@ -46,19 +33,19 @@ const base: TrainSettings = {
 
 describe('truncated BPTT, many-to-many', () => {
   it('a GRU learns a 3-step delay on 96-step sequences trained in 16-step chunks', async () => {
-    const { result } = await trainModel(delayTask(120, 96, 1), resolveArch(parseArch('gru:8,dense:1').layers, true), base);
+    const { result } = await trainModel(delayTask(120, 96, 3, 1), resolveArch(parseArch('gru:8,dense:1').layers, true), base);
     const last = result.history[result.history.length - 1]!;
     // Predicting 0 gives RMSE ≈ 1; the delay is learnt far below that.
     expect(last.val!.metric).toBeLessThan(0.2);
   });
   it('SGD with momentum and a step schedule also learns it', async () => {
-    const { result } = await trainModel(delayTask(120, 96, 1), resolveArch(parseArch('lstm:8,dense:1').layers, true),
+    const { result } = await trainModel(delayTask(120, 96, 3, 1), resolveArch(parseArch('lstm:8,dense:1').layers, true),
       { ...base, optimizer: 'sgd', lr: 0.1, epochs: 40, schedule: parseSchedule('step:20:0.5') });
     expect(result.history[result.history.length - 1]!.val!.metric).toBeLessThan(0.5);
     expect(result.history[25]!.lr).toBe(0.05);
   });
   it('refuses truncation with a bidirectional layer', async () => {
-    await expect(trainModel(delayTask(10, 20, 1), resolveArch(parseArch('gru:4:bi,dense:1').layers, true), base))
+    await expect(trainModel(delayTask(10, 20, 3, 1), resolveArch(parseArch('gru:4:bi,dense:1').layers, true), base))
       .rejects.toThrow(/--tbptt: a bidirectional layer needs the whole sequence/);
   });
 });
