@@ -32,6 +32,8 @@ export interface Ranges {
 
 export interface QuantizeOptions {
   weightBits?: 8 | 16;
+  /** Per layer: its weight width when it differs from weightBits (a mixed-width model). */
+  layerBits?: ReadonlyArray<8 | 16>;
   lutSize?: number;
   /** Calibrated ranges; without them the defaults below apply (and callers warn). */
   ranges?: Ranges;
@@ -88,10 +90,11 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     const moments = opts.tune?.moments[i];
     const t = opts.tune;
     const tune = moments && t && t.techniques.size > 0 ? { tune: { moments, techniques: t.techniques, ...(t.cache ? { cache: t.cache } : {}) } } : {};
-    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}), ...tune });
+    const layerBits = opts.layerBits?.[i] ?? bits;
+    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits: layerBits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}), ...tune });
     inFrac = r.layer.outFrac;
     needsExp ||= r.needsExp;
-    return r.layer;
+    return layerBits === bits ? r.layer : { ...r.layer, weightBits: layerBits };
   });
   const last = shapes[shapes.length - 1]!;
   const q: QuantModel = {
