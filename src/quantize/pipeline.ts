@@ -16,6 +16,8 @@ import { DEFAULT_TUNE, parseTechniques, techniquesText, tuneOption } from './tun
 
 export interface PipelineOptions {
   weightBits?: 8 | 16;
+  /** Per layer: its weight width, when the model mixes int8 and int16 (QuantizeOptions). */
+  layerBits?: ReadonlyArray<8 | 16>;
   lutSize?: number;
   /** Headroom over calibrated ranges (default 1.25). */
   margin?: number;
@@ -54,25 +56,55 @@ export const NO_CALIBRATION_WARNING =
   'much smaller ones lose resolution; pass representative sequences with --data';
 
 export function quantizeWithData(model: FloatModel, data: CalibData | undefined, opts: PipelineOptions = {}): PipelineResult {
-  const margin = opts.margin ?? DEFAULT_MARGIN;
+  return quantizePrepared(prepareQuantization(model, data, opts), opts);
+}
+
+/** What the widths do not change: the calibrated ranges and the tuning statistics. */
+export interface Prepared {
+  model: FloatModel;
+  data: CalibData | undefined;
+  calibration: Calibration | undefined;
+  techniques: ReadonlySet<Technique>;
+  /** The quantizer's options without the widths and the cell formats. */
+  qopts: QuantizeOptions;
+  warnings: string[];
+}
+
+/**
+ * The passes over the calibration data that do not depend on the weight widths (ranges,
+ * the tuning's moments), done once so that a search over widths (cli/weights-auto.ts)
+ * only quantizes and measures each candidate.
+ */
+export function prepareQuantization(model: FloatModel, data: CalibData | undefined, opts: PipelineOptions = {}): Prepared {
   const calibration = data
     ? calibrate(model, data.sequences, opts.percentile !== undefined ? { percentile: opts.percentile } : {}, data.source)
     : undefined;
   const warnings = [...(data ? [] : [NO_CALIBRATION_WARNING]), ...initialStateWarnings(model)];
   const qopts: QuantizeOptions = {
-    ...(opts.weightBits ? { weightBits: opts.weightBits } : {}),
-    ...(opts.lutSize ? { lutSize: opts.lutSize } : {}),
     ...(calibration ? { ranges: calibration.ranges } : {}),
     ...(opts.producer ? { producer: opts.producer } : {}),
     ...(data ? { rangesSource: data.source } : {}),
-    margin,
+    margin: opts.margin ?? DEFAULT_MARGIN,
   };
   const techniques = data ? (opts.tune ?? parseTechniques(DEFAULT_TUNE)!) : new Set<Technique>();
   const tune = data ? tuneOption(model, data.sequences, techniques) : undefined;
   if (tune) qopts.tune = tune;
+  return { model, data, calibration, techniques, qopts, warnings };
+}
+
+/** Quantizes a prepared model with the widths, table size and cell choice of `opts`. */
+export function quantizePrepared(p: Prepared, opts: Pick<PipelineOptions, 'weightBits' | 'layerBits' | 'lutSize' | 'cell'>): PipelineResult {
+  const { model, data, calibration } = p;
+  const qopts: QuantizeOptions = {
+    ...p.qopts,
+    ...(opts.weightBits ? { weightBits: opts.weightBits } : {}),
+    ...(opts.layerBits ? { layerBits: opts.layerBits } : {}),
+    ...(opts.lutSize ? { lutSize: opts.lutSize } : {}),
+  };
   // Without data there is nothing to measure a cell format on: the range rule decides.
   const chosen = data ? chooseCells(model, data.sequences, qopts, opts.cell ?? 'auto') : undefined;
   const q = quantizeModel(model, { ...qopts, ...(chosen ? { cells: chosen.cells } : {}) });
-  q.meta = { ...(q.meta ?? {}), quantization: { ...quantizationMeta(q, margin, calibration?.summary), ...(chosen?.decisions.length ? { cells: chosen.decisions } : {}), tune: techniquesText(techniques) } };
-  return { model: q, calibration, warnings };
+  const margin = qopts.margin!;
+  q.meta = { ...(q.meta ?? {}), quantization: { ...quantizationMeta(q, margin, calibration?.summary), ...(chosen?.decisions.length ? { cells: chosen.decisions } : {}), tune: techniquesText(p.techniques) } };
+  return { model: q, calibration, warnings: p.warnings.slice() };
 }
