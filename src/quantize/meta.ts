@@ -22,6 +22,8 @@ export interface AccumulatorDecision {
 export interface QuantizationMeta {
   weightBits: 8 | 16;
   margin: number;
+  /** The model input's headroom over its calibrated range: the margin, doubled with int8 weights (pipeline.ts INPUT_HEADROOM). */
+  inputMargin?: number;
   /** Calibration summary, or null when the conservative defaults were used. */
   calibration: CalibrationSummary | null;
   defaults?: typeof DEFAULT_RANGES;
@@ -52,10 +54,11 @@ export function lutErrorOf(q: QuantModel): QuantizationMeta['lut'] {
   return { ...e, lsb: { sigmoid: e.sigmoid * 2 ** 15, tanh: e.tanh * 2 ** 15 } };
 }
 
-export function quantizationMeta(q: QuantModel, margin: number, calibration: CalibrationSummary | undefined): QuantizationMeta {
+export function quantizationMeta(q: QuantModel, margin: number, calibration: CalibrationSummary | undefined, inputMargin?: number): QuantizationMeta {
   return {
     weightBits: q.weightBits,
     margin,
+    ...(calibration && inputMargin !== undefined ? { inputMargin } : {}),
     calibration: calibration ?? null,
     ...(calibration ? {} : { defaults: DEFAULT_RANGES }),
     accumulators: accumulatorDecisions(q),
