@@ -138,9 +138,25 @@ describe('post-training tuning never makes a product worse on its calibration da
       expect(m.mean[i]).toBeCloseTo(hs.reduce((s, h) => s + h[i]!, 0) / 3, 12);
       for (let j = 0; j < 4; j++) expect(m.gram[i * 4 + j]).toBeCloseTo(hs.reduce((s, h) => s + h[i]! * h[j]!, 0) / 3, 12);
     }
-    // A bidirectional last output (h_T of one direction, h_1 of the other) keeps one vector per sequence.
-    const bi = randomModel({ inputSize: 3, layers: [{ type: 'gru', units: 4, bidirectional: 'concat' }, { type: 'dense', units: 2, activation: 'linear' }] }, 5);
-    expect(collectMoments(bi, seqs)[1]!.x!.n).toBe(2);
+  });
+
+  it('bidirectional: pairs of states after as many steps, merged; "last-index" keeps one vector per sequence', () => {
+    const seqs = [randomSequence(3, 8, 1), randomSequence(3, 6, 2)];
+    const layers = (lastOutput: 'final' | 'last-index'): LayerSpec[] => [{ type: 'gru', units: 4, bidirectional: 'concat', lastOutput }, { type: 'dense', units: 2, activation: 'linear' }];
+    const bi = randomModel({ inputSize: 3, layers: layers('final') }, 5);
+    // Forward after x_k with backward after x_{T−1−k}, both k + 1 steps in, for k ≥ ⌈0.75·T⌉.
+    const pairs: Float64Array[] = [];
+    for (const seq of seqs) {
+      const hs: Float64Array[][] = [[], []];
+      runFloat(bi, seq, undefined, { step(i, backward, _pre, state) { if (i === 0) hs[backward ? 1 : 0]!.push(state.h.slice()); } });
+      for (let k = Math.ceil(0.75 * seq.length); k < seq.length; k++) pairs.push(Float64Array.from([...hs[0]![k]!, ...hs[1]![k]!]));
+    }
+    // The last pair of each sequence is the layer's output.
+    expect(Array.from(pairs[1]!)).toEqual(Array.from(runFloat({ ...bi, layers: [bi.layers[0]!] }, seqs[0]!)[0]!));
+    const m = collectMoments(bi, seqs)[1]!.x!;
+    expect(m.n).toBe(3);
+    for (let i = 0; i < 8; i++) expect(m.mean[i]).toBeCloseTo(pairs.reduce((s, h) => s + h[i]!, 0) / 3, 12);
+    expect(collectMoments(randomModel({ inputSize: 3, layers: layers('last-index') }, 5), seqs)[1]!.x!.n).toBe(2);
   });
 
   it('tunes nothing on too little data, and --tune names are checked', () => {
