@@ -113,7 +113,8 @@ export function collectMoments(model: FloatModel, seqs: readonly number[][][]): 
   // "final": forward h after x_{T−1}, backward h after x_0): the pairs of states after the
   // same number of steps k + 1, forward after x_k and backward after x_{T−1−k}, merged as
   // the layer merges them, for k in the tail (k = T − 1 is the output itself). Not
-  // "last-index", whose backward half is one step on x_{T−1}: the run has no stand-in for it.
+  // "last-index", whose backward half is one step on x_{T−1}: its stand-in, the backward
+  // step on each tail x_t, did worse on held-out data (docs/quantize.md).
   const headOfLast = (i: number) => {
     const prev = model.layers[i - 1];
     return model.layers[i]?.type === 'dense' && prev !== undefined && isRecurrent(prev) && !shapes[i - 1]!.sequenceOut
