@@ -24,6 +24,8 @@ export interface QuantizationMeta {
   /** A mixed-width model only: every layer's weight width. */
   layerWeightBits?: Array<8 | 16>;
   margin: number;
+  /** The model input's headroom over its calibrated range: the margin, doubled with int8 weights (pipeline.ts INPUT_HEADROOM). */
+  inputMargin?: number;
   /** Calibration summary, or null when the conservative defaults were used. */
   calibration: CalibrationSummary | null;
   defaults?: typeof DEFAULT_RANGES;
@@ -54,11 +56,12 @@ export function lutErrorOf(q: QuantModel): QuantizationMeta['lut'] {
   return { ...e, lsb: { sigmoid: e.sigmoid * 2 ** 15, tanh: e.tanh * 2 ** 15 } };
 }
 
-export function quantizationMeta(q: QuantModel, margin: number, calibration: CalibrationSummary | undefined): QuantizationMeta {
+export function quantizationMeta(q: QuantModel, margin: number, calibration: CalibrationSummary | undefined, inputMargin?: number): QuantizationMeta {
   return {
     weightBits: q.weightBits,
     ...(isMixedWidth(q) ? { layerWeightBits: q.layers.map((l) => layerWeightBits(q, l)) } : {}),
     margin,
+    ...(calibration && inputMargin !== undefined ? { inputMargin } : {}),
     calibration: calibration ?? null,
     ...(calibration ? {} : { defaults: DEFAULT_RANGES }),
     accumulators: accumulatorDecisions(q),

@@ -46,6 +46,21 @@ export interface PipelineResult {
 export const DEFAULT_MARGIN = 1.25;
 
 /**
+ * The model input's headroom over `margin`, by weight width. The input is the one range
+ * the deployment sets rather than the model: data beyond the calibration data clips in
+ * the int16 input helper, and the error of a clipped input is the whole excursion (the
+ * held-out sunspots of 1947–2008 reach 1.3× the normalised peak of the 1700–1946
+ * calibration years: clipped, the int8 GRU forecaster of bench/peer.ts errs 0.99
+ * sunspots, with this headroom 0.14). With int8 weights one more integer bit (×2) costs
+ * nothing measurable, the input's rounding 2^−(f+1) staying far below the weights':
+ * bench/peer.ts, int8, the 40 other LSTM/GRU models, error 0.98× in geometric mean
+ * (0.64× to 1.13×). With int16 weights the input rounding is a visible share of the
+ * error: the same bit costs the ONNX fixtures 1.06× in geometric mean (up to 1.8×), the
+ * saturating GRU 3.2×, so their input keeps `margin` (--margin raises it).
+ */
+export const INPUT_HEADROOM = { 8: 2, 16: 1 } as const;
+
+/**
  * Said by what is known: the default ranges are not "conservative" for every model (a
  * cell or output beyond them saturates), nor always coarser (the range rule itself can
  * be worse than a default that saturates rarely).
@@ -100,11 +115,13 @@ export function quantizePrepared(p: Prepared, opts: Pick<PipelineOptions, 'weigh
     ...(opts.weightBits ? { weightBits: opts.weightBits } : {}),
     ...(opts.layerBits ? { layerBits: opts.layerBits } : {}),
     ...(opts.lutSize ? { lutSize: opts.lutSize } : {}),
+    // The input feeds the first layer: its weight width sets the input's headroom.
+    inputMargin: p.qopts.margin! * INPUT_HEADROOM[opts.layerBits?.[0] ?? opts.weightBits ?? 8],
   };
   // Without data there is nothing to measure a cell format on: the range rule decides.
   const chosen = data ? chooseCells(model, data.sequences, qopts, opts.cell ?? 'auto') : undefined;
   const q = quantizeModel(model, { ...qopts, ...(chosen ? { cells: chosen.cells } : {}) });
   const margin = qopts.margin!;
-  q.meta = { ...(q.meta ?? {}), quantization: { ...quantizationMeta(q, margin, calibration?.summary), ...(chosen?.decisions.length ? { cells: chosen.decisions } : {}), tune: techniquesText(p.techniques) } };
+  q.meta = { ...(q.meta ?? {}), quantization: { ...quantizationMeta(q, margin, calibration?.summary, qopts.inputMargin), ...(chosen?.decisions.length ? { cells: chosen.decisions } : {}), tune: techniquesText(p.techniques) } };
   return { model: q, calibration, warnings: p.warnings.slice() };
 }

@@ -7,12 +7,12 @@
 import { createHash } from 'node:crypto';
 import { RnncError } from '../errors.js';
 import type { FloatModel } from '../ir/model.js';
-import type { QLayer, QuantModel } from '../ir/qmodel.js';
+import { FRAC_RANGE, type QLayer, type QuantModel } from '../ir/qmodel.js';
 import { modelToJson } from '../ir/io.js';
 import { validateQuantModel } from '../ir/qio.js';
 import { inferShapes } from '../ir/shapes.js';
 import { DEFAULT_LUT_SIZE, buildExpTable, buildLuts } from '../fixed/lut.js';
-import { DEFAULT_RANGES, int16Frac } from './formats.js';
+import { DEFAULT_RANGES, fracFor, int16Frac } from './formats.js';
 import { type CellFormat, quantizeKind } from './kinds.js';
 import type { TunedRows } from './matmul.js';
 import type { Technique } from './tune-rows.js';
@@ -39,6 +39,8 @@ export interface QuantizeOptions {
   ranges?: Ranges;
   /** Headroom over the calibrated maximum, for data the calibration did not show. */
   margin?: number;
+  /** Headroom over the calibrated input range (default: `margin`); pipeline.ts says why it is wider. */
+  inputMargin?: number;
   producer?: string;
   /** Where the ranges come from (the calibration file), for messages. */
   rangesSource?: string;
@@ -77,12 +79,18 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
   const ranges = opts.ranges;
   const shapes = inferShapes(model);
   const from = opts.rangesSource ? `${opts.rangesSource}: ` : '';
-  const inputFrac = int16Frac(ranges?.input ?? DEFAULT_RANGES.input, ranges ? margin : 1, () => {
+  const inputAbs = ranges?.input ?? DEFAULT_RANGES.input;
+  const fitted = int16Frac(inputAbs, ranges ? margin : 1, () => {
     const f = ranges?.inputFeature;
     if (!model.normalization) return `${from}the inputs${f !== undefined ? ` (feature ${f})` : ''}`;
     const std = f !== undefined ? ` (feature ${f}, normalization.std[${f}] = ${model.normalization.std[f]})` : '';
     return `${from}the normalised inputs (x − mean) / std${std}`;
   });
+  // The input's own headroom (inputMargin) widens the format but never refuses a range the
+  // margin holds: at worst the widest format.
+  const inputFrac = ranges && opts.inputMargin !== undefined
+    ? Math.max(FRAC_RANGE.min, Math.min(fitted, fracFor(inputAbs, 16, opts.inputMargin, FRAC_RANGE.max)))
+    : fitted;
   let inFrac = inputFrac;
   let needsExp = false;
   const layers = model.layers.map((layer, i): QLayer => {
