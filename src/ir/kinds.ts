@@ -8,7 +8,7 @@
  * the order the C state struct declares it (wider types first, so no padding): each is
  * an array of `units` values, in fixed point int16 or the type its format needs.
  */
-import { GRU_GATES, type LayerType, LSTM_GATES, RNN_GATES, type StateKind } from './model.js';
+import { GRU_GATES, type LayerType, LSTM_GATES, MINGRU_GATES, RNN_GATES, type StateKind } from './model.js';
 
 export interface KindInfo {
   /** Carries state along the sequence (and so has directions, returnSequences, ...). */
@@ -25,6 +25,7 @@ export const KINDS: Record<LayerType, KindInfo> = {
   rnn: { recurrent: true, needsSequence: true, gates: RNN_GATES, state: ['h'] },
   lstm: { recurrent: true, needsSequence: true, gates: LSTM_GATES, state: ['c', 'h'] },
   gru: { recurrent: true, needsSequence: true, gates: GRU_GATES, state: ['h'] },
+  mingru: { recurrent: true, needsSequence: true, gates: MINGRU_GATES, state: ['h'] },
   dense: { recurrent: false, needsSequence: false, gates: [], state: [] },
   // Its state is the last (k−1)·d inputs, not per unit: codegen/kinds.ts declares it.
   conv1d: { recurrent: false, needsSequence: true, gates: [], state: [] },

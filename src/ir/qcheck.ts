@@ -98,8 +98,8 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     const what = `layers[${i}]`;
     const width = chain.inputs[i]!;
     if (l.inFrac !== frac) problems.push(`${what}.inFrac: ${l.inFrac}, but the layer before gives ${frac} fractional bits`);
-    // A relu RNN's h format is calibrated (its outFrac + 1 for a sum must stay a format).
-    const reluRnn = l.type === 'rnn' && l.activation === 'relu';
+    // A relu RNN's and a minGRU's h format is calibrated (its outFrac + 1 for a sum must stay a format).
+    const reluRnn = (l.type === 'rnn' && l.activation === 'relu') || l.type === 'mingru';
     const outFrac = reluRnn ? undefined : isQRecurrent(l) ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
     if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= min && l.outFrac <= (reluRnn && isQRecurrent(l) && l.bidirectional === 'sum' ? max - 1 : max))) {
       problems.push(`${what}.outFrac: ${l.outFrac} is not valid for this layer${outFrac !== undefined ? ` (expected ${outFrac})` : ` (expected ${min}..${max})`}`);
@@ -124,7 +124,10 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     for (const [name, d] of dirs) {
       if (!d) continue;
       checkMatmul(d.x, rows, width, q.weightBits, `${what}.${name}.x`, problems);
-      checkMatmul(d.h, rows, l.units, q.weightBits, `${what}.${name}.h`, problems);
+      // A minGRU has no recurrent product; every other recurrent kind has one.
+      if (l.type === 'mingru' && d.h) problems.push(`${what}.${name}.h: a mingru has no recurrent product; remove it`);
+      else if (l.type !== 'mingru' && !d.h) problems.push(`${what}.${name}.h: required (${rows}×${l.units} recurrent product)`);
+      else if (d.h) checkMatmul(d.h, rows, l.units, q.weightBits, `${what}.${name}.h`, problems);
       checkInitialState(d, l, `${what}.${name}`, problems);
     }
     if (l.type === 'lstm') {

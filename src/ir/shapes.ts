@@ -33,7 +33,8 @@ export function layerParams(layer: Layer, inputSize: number): number {
   if (!isRecurrent(layer)) return u * (inputSize + 1);
   const g = gateCount(layer.type);
   const biases = layer.type === 'gru' && layer.resetAfter ? 2 : 1;
-  const perDirection = g * u * (inputSize + u + biases);
+  // A minGRU has no recurrent kernel: its gates read x only.
+  const perDirection = g * u * (inputSize + (layer.type === 'mingru' ? 0 : u) + biases);
   return layer.bidirectional ? 2 * perDirection : perDirection;
 }
 
@@ -41,7 +42,7 @@ export function layerMacs(layer: Layer, inputSize: number): number {
   const u = layer.units;
   if (layer.type === 'conv1d') return u * layer.kernelSize * inputSize;
   if (!isRecurrent(layer)) return u * inputSize;
-  const perDirection = gateCount(layer.type) * u * (inputSize + u);
+  const perDirection = gateCount(layer.type) * u * (inputSize + (layer.type === 'mingru' ? 0 : u));
   return layer.bidirectional ? 2 * perDirection : perDirection;
 }
 

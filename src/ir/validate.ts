@@ -110,12 +110,15 @@ function checkVector(problems: string[], at: string, v: number[], length: number
 }
 
 function checkRecurrentWeights(
-  problems: string[], at: string, layer: Extract<Layer, { type: 'rnn' | 'lstm' | 'gru' }>,
+  problems: string[], at: string, layer: Extract<Layer, { type: 'rnn' | 'lstm' | 'gru' | 'mingru' }>,
   w: RecurrentWeights, inputSize: number,
 ): void {
   const rows = gateCount(layer.type) * layer.units;
   checkMatrix(problems, `${at}.kernel`, w.kernel, rows, inputSize);
-  checkMatrix(problems, `${at}.recurrentKernel`, w.recurrentKernel, rows, layer.units);
+  // A minGRU's gates read x only: it has no recurrent product.
+  if (layer.type === 'mingru' && w.recurrentKernel !== undefined) problems.push(`${at}.recurrentKernel: a mingru has no recurrent product; remove it`);
+  else if (layer.type !== 'mingru' && w.recurrentKernel === undefined) problems.push(`${at}.recurrentKernel: required (${rows}×${layer.units})`);
+  else if (w.recurrentKernel !== undefined) checkMatrix(problems, `${at}.recurrentKernel`, w.recurrentKernel, rows, layer.units);
   checkVector(problems, `${at}.bias`, w.bias, rows);
   const wantsRecurrentBias = layer.type === 'gru' && layer.resetAfter;
   if (wantsRecurrentBias && w.recurrentBias === undefined) {

@@ -5,6 +5,7 @@
  *   cell    |c| of LSTM layers          → cell-state format (int16 or int32)
  *   dense   |W x + b| of dense layers   → linear/relu output, softmax logit formats
  *   hidden  |h| of relu rnn layers      → their hidden-state format
+ *           |h̃| of mingru layers       → their h format (h' = (1 − z)h + z h̃ stays within it)
  * and, for the report only, gate pre-activations (fixed Q3.12: the fraction beyond ±8)
  * and each layer's output range.
  *
@@ -41,7 +42,7 @@ export interface LayerCalibration {
   gates?: { maxAbs: number; clippedFraction: number };
   cell?: RangeSummary;
   dense?: RangeSummary;
-  /** relu rnn: |h| of both directions at every step. */
+  /** relu rnn: |h| of both directions at every step; mingru: |h̃| (which bounds its h). */
   hidden?: RangeSummary;
   output: { maxAbs: number };
 }
@@ -95,6 +96,12 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     step(i, _backward, pre, state) {
       const pl = prepared[i]!;
       if (pl.kind !== 'recurrent') return;
+      if (pl.layer.type === 'mingru') {
+        // Only z reads the sigmoid table; h̃ (rows [U, 2U)) bounds h, a blend of h and h̃.
+        gates[i]!.addAll(pre.subarray(0, pl.layer.units));
+        hidden[i]!.addAll(pre.subarray(pl.layer.units));
+        return;
+      }
       gates[i]!.addAll(pre);
       if (hasState(pl.layer.type, 'c')) cells[i]!.addAll(state.c);
       if (pl.layer.type === 'rnn' && rnnActivationOf(pl.layer) === 'relu') hidden[i]!.addAll(state.h);
@@ -122,7 +129,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(dense[i]!, p);
     else out.gates = { maxAbs: gates[i]!.maxAbs, clippedFraction: gates[i]!.fractionAbove(GATE_LIMIT) };
     if (hasState(layer.type, 'c')) out.cell = summarize(cells[i]!, p);
-    if (layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') out.hidden = summarize(hidden[i]!, p);
+    if ((layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') || layer.type === 'mingru') out.hidden = summarize(hidden[i]!, p);
     return out;
   });
   const ranges: Ranges = {

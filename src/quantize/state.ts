@@ -65,7 +65,7 @@ export function withInitialState(layer: QRecurrentLayer, dir: QDirection, state:
 export function initialStateWarnings(model: FloatModel): string[] {
   const out: string[] = [];
   model.layers.forEach((l, i) => {
-    if (!isRecurrent(l) || (l.type === 'rnn' && rnnActivationOf(l) === 'relu')) return;
+    if (!isRecurrent(l) || (l.type === 'rnn' && rnnActivationOf(l) === 'relu') || l.type === 'mingru') return;
     const beyond = [l.weights, l.backwardWeights].reduce((n, w) => n + (w?.initialH ?? []).filter((v) => Math.abs(v) >= 1).length, 0);
     if (beyond > 0) out.push(`layers[${i}]: ${beyond} initial h value${beyond > 1 ? 's are' : ' is'} at or beyond ±1, which Q0.15 cannot hold; ${beyond > 1 ? 'they saturate' : 'it saturates'} to ±(1 − 2^-15)`);
   });

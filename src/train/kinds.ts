@@ -7,6 +7,7 @@ import type { RecurrentType } from '../ir/model.js';
 import { TRAIN_GATES } from './cells/common.js';
 import { GruCell } from './cells/gru.js';
 import { LstmCell } from './cells/lstm.js';
+import { MinGruCell } from './cells/mingru.js';
 import { RnnCell } from './cells/rnn.js';
 import type { CellParams, TrainCell } from './cells/types.js';
 import type { RecurrentSpec } from './recurrent.js';
@@ -24,4 +25,6 @@ export const TRAIN_KINDS: Record<RecurrentType, TrainKind> = {
   // Forget-gate bias 1 (Jozefowicz et al. 2015): the cell keeps its memory at the start.
   lstm: { cell: (spec, p) => new LstmCell(spec.units, p, gate(spec)), initBias: (b, u) => b.fill(1, u, 2 * u) },
   gru: { cell: (spec, p) => new GruCell(spec.units, p, spec.resetAfter, gate(spec)) },
+  // No recurrent kernel (its CellParams views are empty); biases start at 0.
+  mingru: { cell: (spec) => new MinGruCell(spec.units) },
 };

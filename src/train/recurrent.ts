@@ -1,4 +1,4 @@
-// A recurrent layer (rnn, lstm, gru; optionally bidirectional) for training.
+// A recurrent layer (rnn, lstm, gru, mingru; optionally bidirectional) for training.
 //   Z = X·Wᵀ + b for all T·B rows at once (one matrix product), then the cell's
 //   recurrence per timestep (cells/*.ts).
 // Backward: the cell turns dL/dh into dL/dZ; then dW += dZᵀ·X, db += Σ dZ, dX = Σ_dir dZ·W.
@@ -42,9 +42,14 @@ function hasRecurrentBias(spec: RecurrentSpec): boolean {
   return spec.type === 'gru' && spec.resetAfter;
 }
 
+/** Columns of the recurrent kernel: units, or none for a minGRU (its gates read x only). */
+function recurrentCols(spec: RecurrentSpec): number {
+  return spec.type === 'mingru' ? 0 : spec.units;
+}
+
 export function recurrentParamCount(spec: RecurrentSpec, inputSize: number): number {
   const rows = gateCount(spec.type) * spec.units;
-  const one = rows * (inputSize + spec.units + 1) + (hasRecurrentBias(spec) ? rows : 0);
+  const one = rows * (inputSize + recurrentCols(spec) + 1) + (hasRecurrentBias(spec) ? rows : 0);
   return spec.bidirectional ? 2 * one : one;
 }
 
@@ -64,7 +69,7 @@ class Direction {
   constructor(readonly spec: RecurrentSpec, readonly inputSize: number, store: ParamStore, readonly reverse: boolean) {
     const rows = gateCount(spec.type) * spec.units;
     this.kernel = store.take(rows * inputSize);
-    this.recurrent = store.take(rows * spec.units);
+    this.recurrent = store.take(rows * recurrentCols(spec));
     this.bias = store.take(rows);
     this.recurrentBias = hasRecurrentBias(spec) ? store.take(rows) : undefined;
     const p = { u: this.recurrent.w, du: this.recurrent.g, ...(this.recurrentBias ? { rb: this.recurrentBias.w, drb: this.recurrentBias.g } : {}) };
@@ -74,7 +79,7 @@ class Direction {
   init(rng: Rng): void {
     const u = this.spec.units, g = gateCount(this.spec.type);
     glorotUniform(this.kernel.w, g * u, this.inputSize, rng);
-    for (let k = 0; k < g; k++) orthogonal(this.recurrent.w, u, rng, k * u * u);
+    if (recurrentCols(this.spec) > 0) for (let k = 0; k < g; k++) orthogonal(this.recurrent.w, u, rng, k * u * u);
     this.bias.w.fill(0);
     TRAIN_KINDS[this.spec.type].initBias?.(this.bias.w, u);
     this.recurrentBias?.w.fill(0);
@@ -121,11 +126,8 @@ class Direction {
 
   toIr(): RecurrentWeights {
     const rows = this.cell.gates * this.spec.units;
-    const w: RecurrentWeights = {
-      kernel: toRows(this.kernel.w, rows, this.inputSize),
-      recurrentKernel: toRows(this.recurrent.w, rows, this.spec.units),
-      bias: Array.from(this.bias.w),
-    };
+    const w: RecurrentWeights = { kernel: toRows(this.kernel.w, rows, this.inputSize), bias: Array.from(this.bias.w) };
+    if (recurrentCols(this.spec) > 0) w.recurrentKernel = toRows(this.recurrent.w, rows, this.spec.units);
     if (this.recurrentBias) w.recurrentBias = Array.from(this.recurrentBias.w);
     return w;
   }
@@ -227,6 +229,7 @@ export class RecurrentLayer implements TrainLayer {
     const gate = this.spec.type !== 'rnn' && this.spec.recurrentActivation ? { recurrentActivation: this.spec.recurrentActivation } : {};
     if (this.spec.type === 'gru') return { type: 'gru', ...common, ...gate, resetAfter: this.spec.resetAfter };
     if (this.spec.type === 'lstm') return { type: 'lstm', ...common, ...gate };
+    if (this.spec.type === 'mingru') return { type: 'mingru', ...common };
     return { type: 'rnn', ...common, ...(this.spec.activation ? { activation: this.spec.activation } : {}) };
   }
 }

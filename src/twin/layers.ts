@@ -49,7 +49,7 @@ const EMPTY = 'EMPTY';
 
 /** The shared tables the model reads, declared once; an absent one is the empty array. */
 export function declareTables(q: QuantModel, c: Consts): Tables {
-  const gated = (l: QLayer) => (l.type === 'lstm' || l.type === 'gru') && gateActivationOf(l) === 'sigmoid';
+  const gated = (l: QLayer) => (l.type === 'lstm' || l.type === 'gru' || l.type === 'mingru') && gateActivationOf(l) === 'sigmoid';
   const act = (l: QLayer, a: string) => (l.type === 'dense' || l.type === 'conv1d') && l.activation === a;
   const recurrentTanh = (l: QLayer) => l.type === 'lstm' || l.type === 'gru' || (l.type === 'rnn' && l.activation !== 'relu');
   const needs = {
@@ -90,17 +90,19 @@ function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir:
   const name = `L${i}${tag}`;
   const where = `layer ${i}${tag === 'B' ? ' backward' : ''} (${l.type})`;
   const x = mat(c, `${name}_X`, dir.x, q.weightBits, `${where} input product`);
-  const h = mat(c, `${name}_H`, dir.h, q.weightBits, `${where} recurrent product`);
+  // A minGRU has no recurrent product (its parameter object has no h).
+  const h = dir.h ? mat(c, `${name}_H`, dir.h, q.weightBits, `${where} recurrent product`) : null;
   const h0 = dir.h0 ? c.array(`${name}_H0`, 'Int16Array', dir.h0, `${where}: initial h`) : 'null';
-  const gated = l.type === 'lstm' || l.type === 'gru';
+  const gated = l.type === 'lstm' || l.type === 'gru' || l.type === 'mingru';
   const g = gated ? gateActivationOf(l) : 'sigmoid';
   const fields = [
-    `kind: '${l.type}'`, `units: ${l.units}`, `x: ${x}`, `h: ${h}`, `h0: ${h0}`,
+    `kind: '${l.type}'`, `units: ${l.units}`, `x: ${x}`, ...(h ? [`h: ${h}`] : []), `h0: ${h0}`,
     `gate: ${g === 'sigmoid' ? 0 : HARD_SIGMOID_MULT[g]}`,
     `sigmoid: ${gated && g === 'sigmoid' ? t.sigmoid : EMPTY}`,
-    `tanh: ${l.type === 'rnn' && l.activation === 'relu' ? EMPTY : t.tanh}`, `log2: ${t.log2}`,
+    `tanh: ${(l.type === 'rnn' && l.activation === 'relu') || l.type === 'mingru' ? EMPTY : t.tanh}`, `log2: ${t.log2}`,
   ];
   let type = 'RnnDir';
+  if (l.type === 'mingru') type = 'MinGruDir';
   if (l.type === 'rnn') fields.push(`relu: ${l.activation === 'relu'}`);
   if (l.type === 'gru') { type = 'GruDir'; fields.push(`resetAfter: ${l.resetAfter}`); }
   if (l.type === 'lstm') {

@@ -44,7 +44,7 @@ describe('the model set', () => {
       `int${q.weightBits}`, `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
       ...q.layers.map((l) => (!isQRecurrent(l) ? `${l.type}-${l.activation}` : l.type === 'gru' ? `gru-${l.resetAfter}` : l.type === 'lstm' ? `lstm-cell${l.cell.bits}` : l.type)),
       ...q.layers.map((l) => (isQRecurrent(l) && l.bidirectional ? `bidir-${l.bidirectional}` : '')),
-      ...q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, l.forward.h.acc]).map((acc) => `w${q.weightBits}-${acc}`)),
+      ...q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, ...(l.forward.h ? [l.forward.h.acc] : [])]).map((acc) => `w${q.weightBits}-${acc}`)),
     ]));
     for (const k of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn',
       'bidir-concat', 'bidir-sum', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax', 'conv1d-relu', 'conv1d-tanh',

@@ -23,10 +23,10 @@ const SAMPLE = [0, 2, 5, 7].flatMap((b) => equivalenceModels(12, 1000 + b * 100_
 function features(q: QuantModel): string[] {
   return [`int${q.weightBits}`, `depth${q.layers.filter(isQRecurrent).length}`, ...q.layers.flatMap((l) => (!isQRecurrent(l)
     ? [l.type, `${l.type}-${l.activation}`, `acc-${l.mm.acc}`, l.type === 'conv1d' && l.lookahead ? 'conv1d-centred' : '']
-    : [`acc-${l.forward.x.acc}`, `acc-${l.forward.h.acc}`, l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir', l.reverse ? 'reverse' : '',
+    : [`acc-${l.forward.x.acc}`, l.forward.h ? `acc-${l.forward.h.acc}` : '', l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir', l.reverse ? 'reverse' : '',
       l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.type === 'gru' ? `gru-reset-${l.resetAfter ? 'after' : 'before'}` : '',
       l.forward.h0 || l.forward.c0 ? 'initial-state' : '', !l.returnSequences ? 'last-only' : '',
-      l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]))];
+      l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'mingru' ? 'mingru' : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]))];
 }
 
 describe('the TypeScript twin', () => {

@@ -152,8 +152,15 @@ export interface GruFusedCtx extends StepCtx, GateCtx {
   blocks: ReadonlyArray<{ row: string; out: string }>;
 }
 
+/** templates/cells/mingru.c.hbs: no recurrent product (no `h`). */
+export interface MinGruCtx extends Omit<StepCtx, 'h' | 'tanh' | 'log2'>, GateCtx {
+  partial: 'mingru';
+  /** Fractional bits of h and h~. */
+  hFrac: number;
+}
+
 /** One direction of a recurrent layer as its partial template sees it. */
-export type DirectionCtx = RnnCtx | LstmCtx | GruCtx | GruFusedCtx;
+export type DirectionCtx = RnnCtx | LstmCtx | GruCtx | GruFusedCtx | MinGruCtx;
 
 export interface DirectionPlan<C extends DirectionCtx = DirectionCtx> {
   ctx: C;

@@ -187,3 +187,16 @@ describe('gradient check: causal conv1d (k taps spaced d apart, zeros before t =
     expect(relativeError([conv(3, 3, 'tanh'), linear2], true, 'mse')).toBeLessThan(1e-6);
   });
 });
+
+describe('gradient check: minGRU (gates from x only; one direction, as the IR allows)', () => {
+  const mingru: ArchLayer = { type: 'mingru', units: 4, resetAfter: true };
+  it('mingru + dense softmax / linear, last step and per step', () => {
+    expect(relativeError([mingru, softmax4], false, 'ce')).toBeLessThan(1e-6);
+    expect(relativeError([mingru, linear2], false, 'mse')).toBeLessThan(1e-6);
+    expect(relativeError([mingru, linear2], true, 'mse')).toBeLessThan(1e-6);
+  });
+  it('reverse mingru, and mingru stacked on a gru and under a mingru', () => {
+    expect(relativeError([{ ...mingru, reverse: true }, softmax4], false, 'ce')).toBeLessThan(1e-6);
+    expect(relativeError([{ type: 'gru', units: 3, resetAfter: true }, mingru, { ...mingru, units: 3 }, softmax4], false, 'ce', 7)).toBeLessThan(1e-6);
+  });
+});
