@@ -32,6 +32,7 @@ const KINDS: Record<string, LayerSpec[]> = {
   'lstm hard_sigmoid': [{ type: 'lstm', units: 32, returnSequences: true, recurrentActivation: 'hard_sigmoid' }],
   'gru (resetAfter) hard_sigmoid_v3': [{ type: 'gru', units: 32, returnSequences: true, resetAfter: true, recurrentActivation: 'hard_sigmoid_v3' }],
   'rnn relu': [{ type: 'rnn', units: 32, returnSequences: true, activation: 'relu' }],
+  mingru: [{ type: 'mingru', units: 32, returnSequences: true }],
 };
 
 const STEPS = 100;
