@@ -1,7 +1,7 @@
 /**
  * The model set of the on-target equivalence suite: every layer kind (LSTM with int16
  * and int32 cells, GRU in both reset variants, Elman RNN, dense heads with each
- * activation; hard sigmoid gates, a relu RNN; nonzero initial states; causal conv1d), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
+ * activation; hard sigmoid gates, a relu RNN; minGRUs; nonzero initial states; causal conv1d), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
  * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
  * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
  * in int8 and int16 weights. Small enough that all of
@@ -61,6 +61,14 @@ const SPECS: Spec[] = [
       { type: 'gru', units: 6, returnSequences: true, resetAfter: true, recurrentActivation: 'hard_sigmoid_v3', initialState: true },
       { type: 'rnn', units: 4, activation: 'relu', initialState: true },
     ],
+  },
+  // minGRU (no recurrent product, h in a calibrated format): streaming from an initial
+  // state with a dense head; 'mingrur' a reverse one after a conv1d (whole sequences).
+  { tag: 'mingru', inputSize: 5, layers: [{ type: 'mingru', units: 17, returnSequences: true, initialState: true }, { type: 'dense', units: 3, activation: 'linear' }] },
+  {
+    tag: 'mingrur', inputSize: 3, layers: [
+      { type: 'conv1d', units: 4, kernelSize: 2, activation: 'tanh' }, { type: 'mingru', units: 7, returnSequences: true, reverse: true }, { type: 'mingru', units: 5 },
+    ], bits: [8],
   },
 ];
 
