@@ -6,7 +6,7 @@
  * every field's arithmetic.
  */
 import { z } from 'zod';
-import { KINDS } from './kinds.js';
+import { KINDS, hasRecurrentProduct } from './kinds.js';
 import { CONV_ACTIVATIONS, DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RNN_ACTIVATIONS, type RecurrentType, stateInputSchema } from './model.js';
 
 const int = z.number().int();
@@ -197,7 +197,7 @@ export function sequenceOutput(layers: readonly QLayer[]): boolean {
  * h has its own format (outFrac, or outFrac + 1 when a bidirectional sum halves it).
  */
 export function hiddenFrac(layer: QRecurrentLayer): number {
-  if (layer.type !== 'mingru' && (layer.type !== 'rnn' || layer.activation !== 'relu')) return 15;
+  if (hasRecurrentProduct(layer.type) && (layer.type !== 'rnn' || layer.activation !== 'relu')) return 15;
   return layer.bidirectional === 'sum' ? layer.outFrac + 1 : layer.outFrac;
 }
 

@@ -7,7 +7,7 @@ import {
   type DenseActivation, type FloatModel, type LastOutput, type Layer, type MergeMode, type RecurrentType,
   type RecurrentWeights, type GateActivation, type RnnActivation, type ConvActivation, isRecurrent,
 } from './model.js';
-import { gateCount } from './kinds.js';
+import { gateCount, hasRecurrentProduct } from './kinds.js';
 import { layerOutputSize } from './shapes.js';
 
 export type LayerSpec =
@@ -44,7 +44,7 @@ function recurrentWeights(rng: Rng, type: RecurrentType, units: number, inputSiz
   const rows = gateCount(type) * units;
   const kernel = matrix(rng, rows, inputSize, scale);
   // A minGRU has no recurrent kernel (and draws none).
-  const w: RecurrentWeights = type === 'mingru'
+  const w: RecurrentWeights = !hasRecurrentProduct(type)
     ? { kernel, bias: vector(rng, rows, scale) }
     : { kernel, recurrentKernel: matrix(rng, rows, units, scale * 2), bias: vector(rng, rows, scale) };
   if (type === 'gru' && resetAfter) w.recurrentBias = vector(rng, rows, scale);

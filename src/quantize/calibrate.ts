@@ -17,8 +17,8 @@ import { RnncError } from '../errors.js';
 import { normalizeInput, runFloat } from '../float/model.js';
 import type { FloatObserver } from '../float/observer.js';
 import { prepareModel } from '../float/kinds.js';
-import { hasState } from '../ir/kinds.js';
-import { type FloatModel, rnnActivationOf } from '../ir/model.js';
+import { gateCount, hasRecurrentProduct, hasState } from '../ir/kinds.js';
+import { type FloatModel, isRecurrent, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';
 import { AbsHistogram } from './histogram.js';
 import type { Ranges } from './quantize.js';
@@ -96,10 +96,11 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     step(i, _backward, pre, state) {
       const pl = prepared[i]!;
       if (pl.kind !== 'recurrent') return;
-      if (pl.layer.type === 'mingru') {
-        // Only z reads the sigmoid table; h̃ (rows [U, 2U)) bounds h, a blend of h and h̃.
-        gates[i]!.addAll(pre.subarray(0, pl.layer.units));
-        hidden[i]!.addAll(pre.subarray(pl.layer.units));
+      if (!hasRecurrentProduct(pl.layer.type)) {
+        // minGRU: the gates before the last block read the sigmoid table; the last, h̃, bounds h (a blend of h and h̃).
+        const g = (gateCount(pl.layer.type) - 1) * pl.layer.units;
+        gates[i]!.addAll(pre.subarray(0, g));
+        hidden[i]!.addAll(pre.subarray(g));
         return;
       }
       gates[i]!.addAll(pre);
@@ -129,7 +130,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(dense[i]!, p);
     else out.gates = { maxAbs: gates[i]!.maxAbs, clippedFraction: gates[i]!.fractionAbove(GATE_LIMIT) };
     if (hasState(layer.type, 'c')) out.cell = summarize(cells[i]!, p);
-    if ((layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') || layer.type === 'mingru') out.hidden = summarize(hidden[i]!, p);
+    if ((layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') || (isRecurrent(layer) && !hasRecurrentProduct(layer.type))) out.hidden = summarize(hidden[i]!, p);
     return out;
   });
   const ranges: Ranges = {

@@ -10,7 +10,7 @@
 // zero state, so it is the same number, and dL/dh reaching only that step flows into
 // nothing earlier (the cell's BPTT carries the zero gradient of the later steps).
 import type { GateActivation, Layer, MergeMode, RecurrentType, RecurrentWeights, RnnActivation } from '../ir/model.js';
-import { gateCount } from '../ir/kinds.js';
+import { gateCount, hasRecurrentProduct } from '../ir/kinds.js';
 import type { LastOutput } from '../ir/model.js';
 import type { Rng } from '../util/rng.js';
 import { sized } from './cells/common.js';
@@ -44,7 +44,7 @@ function hasRecurrentBias(spec: RecurrentSpec): boolean {
 
 /** Columns of the recurrent kernel: units, or none for a minGRU (its gates read x only). */
 function recurrentCols(spec: RecurrentSpec): number {
-  return spec.type === 'mingru' ? 0 : spec.units;
+  return hasRecurrentProduct(spec.type) ? spec.units : 0;
 }
 
 export function recurrentParamCount(spec: RecurrentSpec, inputSize: number): number {
