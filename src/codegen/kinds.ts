@@ -13,6 +13,7 @@ import { planDense } from './cells/dense.js';
 import { planGru } from './cells/gru.js';
 import { planLstm } from './cells/lstm.js';
 import { planMinGru } from './cells/mingru.js';
+import { planMinLstm } from './cells/minlstm.js';
 import { planRnn } from './cells/rnn.js';
 import { type InitialTables, type StateField, initialTables, stateFields } from './state.js';
 
@@ -109,6 +110,7 @@ export const CODEGEN_KINDS: Kinds = {
   // Fused on the DSP and MVE families with resetAfter (gru-fused), else one product per gate group.
   gru: recurrentKind({ gru: 'cells/gru.c.hbs', grufused: 'cells/gru-fused.c.hbs' }, planGru),
   mingru: recurrentKind({ mingru: 'cells/mingru.c.hbs' }, planMinGru),
+  minlstm: recurrentKind({ minlstm: 'cells/minlstm.c.hbs' }, planMinLstm),
   dense,
   conv1d,
 };

@@ -8,6 +8,7 @@ import type { QConv1dLayer, QDenseLayer, QLayer, QRecurrentLayer, QuantModel } f
 import { gruFixed } from './cells/gru.js';
 import { lstmFixed } from './cells/lstm.js';
 import { minGruFixed } from './cells/mingru.js';
+import { minLstmFixed } from './cells/minlstm.js';
 import { rnnFixed } from './cells/rnn.js';
 import type { FixedCellSpec, FixedContext } from './cells/types.js';
 import { convStreamFixed, runConvFixed } from './conv.js';
@@ -80,6 +81,7 @@ export const FIXED_KINDS: Kinds = {
   lstm: recurrentKind(lstmFixed),
   gru: recurrentKind(gruFixed),
   mingru: recurrentKind(minGruFixed),
+  minlstm: recurrentKind(minLstmFixed),
   dense,
   conv1d,
 };

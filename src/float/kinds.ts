@@ -8,6 +8,7 @@ import { inferShapes } from '../ir/shapes.js';
 import { gruCell } from './cells/gru.js';
 import { lstmCell } from './cells/lstm.js';
 import { minGruCell } from './cells/mingru.js';
+import { minLstmCell } from './cells/minlstm.js';
 import { rnnCell } from './cells/rnn.js';
 import type { FloatCell } from './cells/types.js';
 import { denseForward } from './dense.js';
@@ -16,7 +17,7 @@ import { convStream, runConv } from './conv.js';
 import { type PreparedConv, type PreparedDense, type PreparedLayer, type PreparedRecurrent, prepareConv, prepareDense, prepareRecurrent } from './prepare.js';
 import { initialCellState, runRecurrent, scratchFor } from './recurrent.js';
 
-export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell, mingru: minGruCell };
+export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell, mingru: minGruCell, minlstm: minLstmCell };
 
 /** One streaming instance of a layer. */
 export interface FloatStreamLayer {
@@ -74,6 +75,7 @@ export const FLOAT_KINDS: { [K in LayerType]: FloatKind<Prepared<K>, Extract<Lay
   lstm: recurrentKind(lstmCell),
   gru: recurrentKind(gruCell),
   mingru: recurrentKind(minGruCell),
+  minlstm: recurrentKind(minLstmCell),
   dense,
   conv1d,
 };

@@ -120,6 +120,12 @@ export const qLayerSchema = z.discriminatedUnion('type', [
    * rshr(z·(h̃ − h), 15)). h's format is outFrac (it is never bidirectional).
    */
   z.strictObject({ type: z.literal('mingru'), ...qRecurrentCommon }),
+  /**
+   * minLSTM: x rows [0, 2U) (f, i) to Q.12 and the sigmoid table, rows [2U, 3U) to h's
+   * format (h̃ = sat16(·)); f' = divQ15(f, f + i) (f + i >= 22: the table's floor is 11),
+   * h' = lerpQ15(f', h, h̃) = sat16(h̃ + rshr(f'·(h − h̃), 15)), i' = 1 − f' implied.
+   */
+  z.strictObject({ type: z.literal('minlstm'), ...qRecurrentCommon }),
   z.strictObject({
     type: z.literal('dense'),
     units: int,
@@ -185,6 +191,7 @@ export type QDenseLayer = Extract<QLayer, { type: 'dense' }>;
 export type QLstmLayer = Extract<QLayer, { type: 'lstm' }>;
 export type QGruLayer = Extract<QLayer, { type: 'gru' }>;
 export type QMinGruLayer = Extract<QLayer, { type: 'mingru' }>;
+export type QMinLstmLayer = Extract<QLayer, { type: 'minlstm' }>;
 export type QuantModel = z.infer<typeof qModelSchema>;
 
 /** Whether layers emit one output per timestep: only if every recurrent layer returns sequences. */

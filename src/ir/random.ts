@@ -94,7 +94,7 @@ export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
       // Written out as validation would (defaults included), so a loaded copy is equal.
       const gate = { recurrentActivation: l.type !== 'rnn' && l.recurrentActivation ? l.recurrentActivation : 'sigmoid' } as const;
       layer = l.type === 'gru' ? { type: 'gru', ...common, ...gate, resetAfter } : l.type === 'lstm' ? { type: 'lstm', ...common, ...gate }
-        : l.type === 'mingru' ? { type: 'mingru', ...common }
+        : l.type === 'mingru' || l.type === 'minlstm' ? { type: l.type, ...common }
         : { type: 'rnn', ...common, activation: l.type === 'rnn' && l.activation ? l.activation : 'tanh' };
       if (l.initialState) withInitialState(layer, seed, index);
     }

@@ -219,6 +219,7 @@ export const QUANTIZE_KINDS: Kinds = {
     }),
   },
   mingru: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'mingru', ...recurrentCommon(l, c) }), needsExp: false }) },
+  minlstm: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'minlstm', ...recurrentCommon(l, c) }), needsExp: false }) },
   dense: { quantize: quantizeDense },
   conv1d: { quantize: quantizeConv },
 };

@@ -5,7 +5,7 @@
  *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before][:hard-sigmoid|hard-sigmoid-v3][:relu]
  *       (gru only: reset-before; lstm and gru: the hard sigmoid gates; rnn only: relu;
  *       each modifier at most once)
- *     mingru:UNITS[:reverse][:seq]                              (minGRU: not bidirectional)
+ *     mingru|minlstm:UNITS[:reverse][:seq]                      (minGRU, minLSTM: not bidirectional)
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
  *     conv1d:UNITS:k=K[:d=D][:a=A][:linear|relu|tanh|sigmoid]  (D default 1; A, the future inputs each output
  *       reads, default 0: causal; A > 0, up to (K−1)·D, needs whole sequences; Keras padding='same' is A = ⌈(K−1)·D/2⌉)
@@ -117,7 +117,7 @@ function parseItem(item: string): ArchLayer {
     setBy.set(property, o);
   };
   for (const o of opts) {
-    if (type === 'mingru' && !['reverse', 'seq'].includes(o)) bad(item, `unknown option ${quote(o)} for a mingru layer; supported: reverse, seq (it is not bidirectional)`);
+    if ((type === 'mingru' || type === 'minlstm') && !['reverse', 'seq'].includes(o)) bad(item, `unknown option ${quote(o)} for a ${type} layer; supported: reverse, seq (it is not bidirectional)`);
     if (o === 'bi' || o === 'bi-concat') { set('direction', o); layer.bidirectional = 'concat'; }
     else if (o === 'bi-sum') { set('direction', o); layer.bidirectional = 'sum'; }
     else if (o === 'reverse') { set('direction', o); layer.reverse = true; }
@@ -144,12 +144,12 @@ const rnnEntry = z.strictObject({ type: z.literal('rnn'), ...recurrentFields, ac
 const gatedEntry = (type: 'lstm' | 'gru') => z.strictObject({
   type: z.literal(type), ...recurrentFields, recurrentActivation: z.enum(GATE_ACTIVATIONS).optional(),
 });
-/** minGRU: one direction (reverse allowed), sigmoid z. */
-const minGruEntry = z.strictObject({ type: z.literal('mingru'), units, returnSequences: z.boolean().optional(), reverse: z.boolean().optional() });
+/** minGRU, minLSTM: one direction (reverse allowed), sigmoid gates. */
+const minEntry = <T extends 'mingru' | 'minlstm'>(type: T) => z.strictObject({ type: z.literal(type), units, returnSequences: z.boolean().optional(), reverse: z.boolean().optional() });
 const fileSchema = z.strictObject({
   inputSize: z.number().int().min(1).max(LIMITS.inputSize).optional(),
   layers: z.array(z.discriminatedUnion('type', [
-    rnnEntry, gatedEntry('lstm'), gatedEntry('gru'), minGruEntry,
+    rnnEntry, gatedEntry('lstm'), gatedEntry('gru'), minEntry('mingru'), minEntry('minlstm'),
     z.strictObject({ type: z.literal('dense'), units, activation: z.enum(DENSE_ACTIVATIONS).default('linear') }),
     z.strictObject({
       type: z.literal('conv1d'), units, kernelSize: z.number().int().min(1).max(LIMITS.kernelSize),
@@ -168,7 +168,7 @@ export function parseArchFile(path: string): Arch {
     throw new RnncError('arch/invalid', `${path}: ${at}: ${why}`, path);
   }
   const layers = parsed.data.layers.map((l): ArchLayer => (
-    l.type === 'dense' ? l : l.type === 'conv1d' ? { ...l, dilation: l.dilation ?? 1, lookahead: l.lookahead ?? 0 } : { ...l, resetAfter: l.type !== 'mingru' ? l.resetAfter ?? true : true }));
+    l.type === 'dense' ? l : l.type === 'conv1d' ? { ...l, dilation: l.dilation ?? 1, lookahead: l.lookahead ?? 0 } : { ...l, resetAfter: l.type !== 'mingru' && l.type !== 'minlstm' ? l.resetAfter ?? true : true }));
   layers.forEach((l, i) => {
     if (l.type === 'conv1d' && l.lookahead > (l.kernelSize - 1) * l.dilation) {
       throw new RnncError('arch/invalid', `${path}: layers[${i}].lookahead: ${l.lookahead} reads past the kernel; at most (kernelSize − 1) · dilation = ${(l.kernelSize - 1) * l.dilation}`, path);

@@ -8,6 +8,7 @@ import { TRAIN_GATES } from './cells/common.js';
 import { GruCell } from './cells/gru.js';
 import { LstmCell } from './cells/lstm.js';
 import { MinGruCell } from './cells/mingru.js';
+import { MinLstmCell } from './cells/minlstm.js';
 import { RnnCell } from './cells/rnn.js';
 import type { CellParams, TrainCell } from './cells/types.js';
 import type { RecurrentSpec } from './recurrent.js';
@@ -27,4 +28,5 @@ export const TRAIN_KINDS: Record<RecurrentType, TrainKind> = {
   gru: { cell: (spec, p) => new GruCell(spec.units, p, spec.resetAfter, gate(spec)) },
   // No recurrent kernel (its CellParams views are empty); biases start at 0.
   mingru: { cell: (spec) => new MinGruCell(spec.units) },
+  minlstm: { cell: (spec) => new MinLstmCell(spec.units) },
 };

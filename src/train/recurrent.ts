@@ -1,4 +1,4 @@
-// A recurrent layer (rnn, lstm, gru, mingru; optionally bidirectional) for training.
+// A recurrent layer (rnn, lstm, gru, mingru, minlstm; optionally bidirectional) for training.
 //   Z = X·Wᵀ + b for all T·B rows at once (one matrix product), then the cell's
 //   recurrence per timestep (cells/*.ts).
 // Backward: the cell turns dL/dh into dL/dZ; then dW += dZᵀ·X, db += Σ dZ, dX = Σ_dir dZ·W.
@@ -230,6 +230,7 @@ export class RecurrentLayer implements TrainLayer {
     if (this.spec.type === 'gru') return { type: 'gru', ...common, ...gate, resetAfter: this.spec.resetAfter };
     if (this.spec.type === 'lstm') return { type: 'lstm', ...common, ...gate };
     if (this.spec.type === 'mingru') return { type: 'mingru', ...common };
+    if (this.spec.type === 'minlstm') return { type: 'minlstm', ...common };
     return { type: 'rnn', ...common, ...(this.spec.activation ? { activation: this.spec.activation } : {}) };
   }
 }

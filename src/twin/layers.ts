@@ -104,6 +104,7 @@ function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir:
   ];
   let type = 'RnnDir';
   if (l.type === 'mingru') type = 'MinGruDir';
+  if (l.type === 'minlstm') type = 'MinLstmDir';
   if (l.type === 'rnn') fields.push(`relu: ${l.activation === 'relu'}`);
   if (l.type === 'gru') { type = 'GruDir'; fields.push(`resetAfter: ${l.resetAfter}`); }
   if (l.type === 'lstm') {

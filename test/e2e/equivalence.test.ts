@@ -29,7 +29,7 @@ describe('C equivalence with the fixed-point reference', () => {
         ? [l.activation, `acc-${l.mm.acc}`, l.type, l.type === 'conv1d' && l.lookahead ? 'conv1d-centred' : '']
         : [`acc-${l.forward.x.acc}`, l.forward.h ? `acc-${l.forward.h.acc}` : '', l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir',
           l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.units === 128 ? 'units128' : '',
-          l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'mingru' ? 'mingru' : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]),
+          l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'mingru' || l.type === 'minlstm' ? l.type : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]),
     ]));
     for (const f of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'acc-int32', 'acc-int64',
       'bidir-concat', 'bidir-sum', 'unidir', 'cell16', 'cell32', 'units128',

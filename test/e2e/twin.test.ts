@@ -26,7 +26,7 @@ function features(q: QuantModel): string[] {
     : [`acc-${l.forward.x.acc}`, l.forward.h ? `acc-${l.forward.h.acc}` : '', l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir', l.reverse ? 'reverse' : '',
       l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.type === 'gru' ? `gru-reset-${l.resetAfter ? 'after' : 'before'}` : '',
       l.forward.h0 || l.forward.c0 ? 'initial-state' : '', !l.returnSequences ? 'last-only' : '',
-      l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'mingru' ? 'mingru' : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]))];
+      l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'mingru' || l.type === 'minlstm' ? l.type : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]))];
 }
 
 describe('the TypeScript twin', () => {

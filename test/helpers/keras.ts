@@ -21,6 +21,7 @@ const KERAS_FROM_IR: Record<RecurrentLayer['type'], readonly number[]> = {
   lstm: [0, 1, 2, 3], // Keras i,f,c,o = our i,f,g,o
   gru: [1, 0, 2], // Keras z,r,h = our z(1), r(0), n(2)
   mingru: [], // Keras has no minGRU
+  minlstm: [], // nor minLSTM
 };
 
 export async function useTfjsCpu(): Promise<void> {
@@ -53,7 +54,7 @@ function tfjsRecurrent(layer: RecurrentLayer, extra: object): tf.RNN {
   const common = { units: layer.units, returnSequences: layer.returnSequences, activation: 'tanh' as const, ...extra };
   if (layer.type === 'rnn') return tf.layers.simpleRNN(common);
   if (layer.type === 'lstm') return tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid', unitForgetBias: false });
-  if (layer.type === 'mingru') throw new Error('tfjs has no minGRU');
+  if (layer.type === 'mingru' || layer.type === 'minlstm') throw new Error(`tfjs has no ${layer.type}`);
   if (layer.resetAfter) throw new Error('tfjs cannot build a GRU with resetAfter true');
   return tf.layers.gru({ ...common, recurrentActivation: 'sigmoid' });
 }

@@ -126,6 +126,10 @@ describe('mingru layers', () => {
     b.layers[0].bidirectional = 'sum';
     b.layers[0].backwardWeights = b.layers[0].weights;
     expect(problemsOf(b)).toEqual(["layers[0].bidirectional: a mingru layer is not bidirectional in this rnnc; use one forward and one reverse layer, or a bidirectional gru"]);
+    const l = mg();
+    l.layers[0].type = 'minlstm';
+    l.layers[0].weights.recurrentKernel = [[0]];
+    expect(problemsOf(l)).toEqual(['layers[0].weights.kernel: expected 12×3, got 8×3', 'layers[0].weights.recurrentKernel: a minlstm has no recurrent product; remove it', 'layers[0].weights.bias: expected 12 values, got 8']);
     const g = raw();
     delete g.layers[1].weights.recurrentKernel;
     expect(problemsOf(g)).toEqual(['layers[1].weights.recurrentKernel: required (9×3)']);

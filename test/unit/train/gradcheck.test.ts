@@ -200,3 +200,16 @@ describe('gradient check: minGRU (gates from x only; one direction, as the IR al
     expect(relativeError([{ type: 'gru', units: 3, resetAfter: true }, mingru, { ...mingru, units: 3 }, softmax4], false, 'ce', 7)).toBeLessThan(1e-6);
   });
 });
+
+describe('gradient check: minLSTM (gates from x only, f and i normalised by f + i)', () => {
+  const minlstm: ArchLayer = { type: 'minlstm', units: 4, resetAfter: true };
+  it('minlstm + dense softmax / linear, last step and per step', () => {
+    expect(relativeError([minlstm, softmax4], false, 'ce')).toBeLessThan(1e-6);
+    expect(relativeError([minlstm, linear2], false, 'mse')).toBeLessThan(1e-6);
+    expect(relativeError([minlstm, linear2], true, 'mse')).toBeLessThan(1e-6);
+  });
+  it('reverse minlstm, and minlstm between a mingru and an lstm', () => {
+    expect(relativeError([{ ...minlstm, reverse: true }, softmax4], false, 'ce')).toBeLessThan(1e-6);
+    expect(relativeError([{ type: 'mingru', units: 3, resetAfter: true }, minlstm, { type: 'lstm', units: 3, resetAfter: true }, softmax4], false, 'ce', 9)).toBeLessThan(1e-6);
+  });
+});

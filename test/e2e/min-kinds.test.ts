@@ -1,8 +1,8 @@
-// The minGRU kind end to end on the host: a few models (stacked with the other kinds, a
+// The minGRU and minLSTM kinds end to end on the host: a few models (stacked with the other kinds, a
 // dense head, reverse, returnSequences, an initial state, int8 and int16 weights, a
 // calibrated and a default h format) quantized, emitted as C, built with gcc and checked
 // bit for bit against the fixed-point reference. (The twin: test/e2e/twin.test.ts draws
-// minGRUs from the random suite.)
+// minGRUs and minLSTMs from the random suite.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,18 +21,21 @@ const SPECS: Array<{ layers: LayerSpec[]; inputSize: number; bits: 8 | 16; hidde
   { inputSize: 6, bits: 16, hidden: 3, layers: [{ type: 'mingru', units: 17, initialState: true }] },
   { inputSize: 4, bits: 8, layers: [{ type: 'gru', units: 6, returnSequences: true }, { type: 'mingru', units: 8, reverse: true }, { type: 'dense', units: 3, activation: 'softmax' }] },
   { inputSize: 2, bits: 16, scale: 20, layers: [{ type: 'conv1d', units: 4, kernelSize: 3, activation: 'relu' }, { type: 'mingru', units: 33, returnSequences: true }, { type: 'mingru', units: 7, returnSequences: true }] },
+  { inputSize: 3, bits: 8, layers: [{ type: 'minlstm', units: 6, returnSequences: true, initialState: true }, { type: 'dense', units: 2, activation: 'linear' }] },
+  { inputSize: 5, bits: 16, hidden: 2, layers: [{ type: 'minlstm', units: 19, reverse: true, returnSequences: true }, { type: 'mingru', units: 4 }] },
+  { inputSize: 4, bits: 8, scale: 20, layers: [{ type: 'lstm', units: 5, returnSequences: true }, { type: 'minlstm', units: 33 }, { type: 'dense', units: 3, activation: 'softmax' }] },
 ];
 
 function models(): HarnessModel[] {
   return SPECS.map((s, k) => {
     const float = randomModel({ name: `mg${k}`, inputSize: s.inputSize, layers: s.layers, ...(s.scale ? { weightScale: s.scale } : {}) }, 70 + k);
-    const ranges = s.hidden ? { input: 1, layers: s.layers.map((l) => (l.type === 'mingru' ? { hidden: s.hidden } : {})) } : undefined;
+    const ranges = s.hidden ? { input: 1, layers: s.layers.map((l) => (l.type === 'mingru' || l.type === 'minlstm' ? { hidden: s.hidden } : {})) } : undefined;
     const model = quantizeModel(float, { weightBits: s.bits, ...(ranges ? { ranges } : {}) });
     return { model, golden: goldenCases(model, { seed: 300 + k, count: 3, steps: 9 }) };
   });
 }
 
-describe('minGRU on the host', () => {
+describe('minGRU and minLSTM on the host', () => {
   const all = models();
 
   it('the C (gcc) equals the fixed-point reference, bit for bit', async () => {
