@@ -126,7 +126,7 @@ function row(c: Case): string[] {
 
 /** The features a family must show at least once: every layer kind and option, both weight sizes and cells. */
 const REQUIRED = [
-  'rnn-tanh', 'rnn-relu', 'lstm', 'gru-ra', 'gru-rb', 'mingru', ...DENSE_ACTIVATIONS.map((a) => `dense-${a}`),
+  'rnn-tanh', 'rnn-relu', 'lstm', 'gru-ra', 'gru-rb', 'mingru', 'minlstm', ...DENSE_ACTIVATIONS.map((a) => `dense-${a}`),
   'conv1d', 'conv1d-centred', 'bi-concat', 'bi-sum', 'reverse', 'last-index', 'hard_sigmoid', 'hard_sigmoid_v3', 'h0',
   'weights-int8', 'weights-int16', 'acc-int32', 'acc-int64', 'cell-int16', 'cell-int32',
 ];
