@@ -33,6 +33,7 @@ const KINDS: Record<string, LayerSpec[]> = {
   'gru (resetAfter) hard_sigmoid_v3': [{ type: 'gru', units: 32, returnSequences: true, resetAfter: true, recurrentActivation: 'hard_sigmoid_v3' }],
   'rnn relu': [{ type: 'rnn', units: 32, returnSequences: true, activation: 'relu' }],
   mingru: [{ type: 'mingru', units: 32, returnSequences: true }],
+  minlstm: [{ type: 'minlstm', units: 32, returnSequences: true }],
 };
 
 const STEPS = 100;
