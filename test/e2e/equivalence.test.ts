@@ -21,7 +21,7 @@ describe('C equivalence with the fixed-point reference', () => {
   it(`${BATCHES * PER_BATCH} random models: every output bit-exact`, async () => {
     const batches = Array.from({ length: BATCHES }, (_, b) => equivalenceModels(PER_BATCH, 1000 + b * 100_003, b * PER_BATCH));
     const kinds = new Set(batches.flat().flatMap((m) => m.model.layers.map((l) => (l.type === 'gru' ? `gru-${l.resetAfter}` : l.type))));
-    expect([...kinds].sort()).toEqual(['conv1d', 'dense', 'gru-false', 'gru-true', 'lstm', 'mingru', 'rnn']);
+    expect([...kinds].sort()).toEqual(['conv1d', 'dense', 'gru-false', 'gru-true', 'lstm', 'mingru', 'minlstm', 'rnn']);
     // The numeric paths that must all be exercised.
     const features = new Set(batches.flat().flatMap(({ model: q }) => [
       `int${q.weightBits}`, `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,

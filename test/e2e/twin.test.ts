@@ -34,7 +34,7 @@ describe('the TypeScript twin', () => {
     const seen = new Set(SAMPLE.flatMap(({ model }) => features(model)));
     for (const f of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax',
       'conv1d', 'conv1d-centred', 'acc-int32', 'acc-int64', 'bidir-concat', 'bidir-sum', 'reverse', 'cell16', 'cell32', 'gru-reset-after', 'gru-reset-before',
-      'initial-state', 'last-only', 'lstm-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu', 'mingru']) expect(seen).toContain(f);
+      'initial-state', 'last-only', 'lstm-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu', 'mingru', 'minlstm']) expect(seen).toContain(f);
     let compared = 0;
     const failed: string[] = [];
     for (const { model, golden } of SAMPLE) {
