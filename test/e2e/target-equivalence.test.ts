@@ -2,7 +2,7 @@
 // the target selects), built with T's cross compiler and flags at -O2 and at -Os,
 // runs under QEMU and gives every output of NAME_run and NAME_step bit-identical to
 // the TypeScript fixed-point reference. One ELF per target and level holds all the
-// models of test/helpers/target-models.ts (33);
+// models of test/helpers/target-models.ts (34);
 // ELFs are built and run two at a time.
 import { isQRecurrent } from '../../src/ir/qmodel.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,7 +46,7 @@ describe('the model set', () => {
       ...q.layers.map((l) => (isQRecurrent(l) && l.bidirectional ? `bidir-${l.bidirectional}` : '')),
       ...q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, ...(l.forward.h ? [l.forward.h.acc] : [])]).map((acc) => `w${q.weightBits}-${acc}`)),
     ]));
-    for (const k of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn', 'mingru',
+    for (const k of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn', 'mingru', 'minlstm',
       'bidir-concat', 'bidir-sum', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax', 'conv1d-relu', 'conv1d-tanh',
       'w8-int32', 'w8-int64', 'w16-int32', 'w16-int64']) expect(kinds).toContain(k);
   });
