@@ -5,7 +5,8 @@
  *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before][:hard-sigmoid|hard-sigmoid-v3][:relu]
  *       (gru only: reset-before; lstm and gru: the hard sigmoid gates; rnn only: relu;
  *       each modifier at most once)
- *     mingru|minlstm:UNITS[:reverse][:seq]                      (minGRU, minLSTM: not bidirectional)
+ *     mingru|minlstm:UNITS[:reverse][:seq][:scan]               (minGRU, minLSTM: not bidirectional;
+ *       scan: trained by a parallel prefix scan, same gradients)
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
  *     conv1d:UNITS:k=K[:d=D][:a=A][:linear|relu|tanh|sigmoid]  (D default 1; A, the future inputs each output
  *       reads, default 0: causal; A > 0, up to (K−1)·D, needs whole sequences; Keras padding='same' is A = ⌈(K−1)·D/2⌉)
@@ -117,7 +118,8 @@ function parseItem(item: string): ArchLayer {
     setBy.set(property, o);
   };
   for (const o of opts) {
-    if ((type === 'mingru' || type === 'minlstm') && !['reverse', 'seq'].includes(o)) bad(item, `unknown option ${quote(o)} for a ${type} layer; supported: reverse, seq (it is not bidirectional)`);
+    if ((type === 'mingru' || type === 'minlstm') && !['reverse', 'seq', 'scan'].includes(o)) bad(item, `unknown option ${quote(o)} for a ${type} layer; supported: reverse, seq, scan (it is not bidirectional)`);
+    if (o === 'scan' && (type === 'mingru' || type === 'minlstm')) { set('scan', o); layer.scan = true; continue; }
     if (o === 'bi' || o === 'bi-concat') { set('direction', o); layer.bidirectional = 'concat'; }
     else if (o === 'bi-sum') { set('direction', o); layer.bidirectional = 'sum'; }
     else if (o === 'reverse') { set('direction', o); layer.reverse = true; }
@@ -145,7 +147,9 @@ const gatedEntry = (type: 'lstm' | 'gru') => z.strictObject({
   type: z.literal(type), ...recurrentFields, recurrentActivation: z.enum(GATE_ACTIVATIONS).optional(),
 });
 /** minGRU, minLSTM: one direction (reverse allowed), sigmoid gates. */
-const minEntry = <T extends 'mingru' | 'minlstm'>(type: T) => z.strictObject({ type: z.literal(type), units, returnSequences: z.boolean().optional(), reverse: z.boolean().optional() });
+const minEntry = <T extends 'mingru' | 'minlstm'>(type: T) => z.strictObject({
+  type: z.literal(type), units, returnSequences: z.boolean().optional(), reverse: z.boolean().optional(), scan: z.boolean().optional(),
+});
 const fileSchema = z.strictObject({
   inputSize: z.number().int().min(1).max(LIMITS.inputSize).optional(),
   layers: z.array(z.discriminatedUnion('type', [
@@ -238,7 +242,7 @@ export function archText(layers: ResolvedLayer[]): string {
     const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : l.reverse ? 'reverse' : '',
       l.lastOutput === 'last-index' ? 'last-index' : '', l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : '',
       l.recurrentActivation && l.recurrentActivation !== 'sigmoid' ? l.recurrentActivation.replace(/_/g, '-') : '',
-      l.type === 'rnn' && l.activation === 'relu' ? 'relu' : ''].filter(Boolean);
+      l.type === 'rnn' && l.activation === 'relu' ? 'relu' : '', l.scan ? 'scan' : ''].filter(Boolean);
     return [l.type, String(l.units), ...opts].join(':');
   }).join(',');
 }

@@ -27,6 +27,7 @@ export const TRAIN_KINDS: Record<RecurrentType, TrainKind> = {
   lstm: { cell: (spec, p) => new LstmCell(spec.units, p, gate(spec)), initBias: (b, u) => b.fill(1, u, 2 * u) },
   gru: { cell: (spec, p) => new GruCell(spec.units, p, spec.resetAfter, gate(spec)) },
   // No recurrent kernel (its CellParams views are empty); biases start at 0.
-  mingru: { cell: (spec) => new MinGruCell(spec.units) },
-  minlstm: { cell: (spec) => new MinLstmCell(spec.units) },
+  // Their recurrence is linear in h: `scan` trains it by a prefix scan (cells/scan.ts).
+  mingru: { cell: (spec) => new MinGruCell(spec.units, spec.scan === true) },
+  minlstm: { cell: (spec) => new MinLstmCell(spec.units, spec.scan === true) },
 };

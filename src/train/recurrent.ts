@@ -36,6 +36,8 @@ export interface RecurrentSpec {
   recurrentActivation?: GateActivation | undefined;
   /** rnn: tanh (default) or relu. */
   activation?: RnnActivation | undefined;
+  /** mingru, minlstm: train the recurrence by a prefix scan (cells/scan.ts); not part of the model. */
+  scan?: boolean | undefined;
 }
 
 function hasRecurrentBias(spec: RecurrentSpec): boolean {

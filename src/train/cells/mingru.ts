@@ -3,7 +3,10 @@
 // No recurrent kernel: h_prev enters only the blend, so BPTT is elementwise.
 // Backward, with dh = dL/dh_t + (from step t+1):
 //   da_z = dh⊙(h̃ − h_prev)⊙σ'(z),  da_h = dh⊙z,  dh_prev = dh⊙(1 − z)
+// `scan`: h_t = (1 − z)⊙h_prev + z⊙h̃ is linear in h, so both passes can run as a prefix
+// scan (scan.ts) instead of step by step; same gradients up to rounding.
 import { grow, prevOffset, sigmoid } from './common.js';
+import { type ScanBuffers, linearScan, scanBackward, scanBuffers } from './scan.js';
 import type { TrainCell } from './types.js';
 
 export class MinGruCell implements TrainCell {
@@ -15,12 +18,18 @@ export class MinGruCell implements TrainCell {
   private steps = 0;
   private batch = 0;
   private reverse = false;
+  /** scan: a = 1 − z per step (T×B×U), the dL/dh_t, and scratch. */
+  private a: Float64Array = new Float64Array(0);
+  private g: Float64Array = new Float64Array(0);
+  private tmp: Float64Array = new Float64Array(0);
+  private readonly buf: ScanBuffers = scanBuffers();
 
-  constructor(private readonly units: number) {}
+  constructor(private readonly units: number, private readonly scan = false) {}
 
   forward(zin: Float64Array, hs: Float64Array, h0: Float64Array, _c0: Float64Array, steps: number, batch: number, reverse: boolean): void {
     const u = this.units, g2 = 2 * u, bu = batch * u;
     this.acts = zin; this.h0 = h0; this.steps = steps; this.batch = batch; this.reverse = reverse;
+    if (this.scan) { this.a = grow(this.a, steps * bu); this.tmp = grow(this.tmp, steps * bu); }
     for (let s = 0; s < steps; s++) {
       const t = reverse ? steps - 1 - s : s;
       const prev = prevOffset(t, steps, bu, reverse);
@@ -30,10 +39,12 @@ export class MinGruCell implements TrainCell {
         for (let j = 0; j < u; j++) {
           const z = sigmoid(zin[a + j]!);
           zin[a + j] = z;
+          if (this.scan) { this.a[hc + j] = 1 - z; this.tmp[hc + j] = z * zin[a + u + j]!; continue; }
           hs[hc + j] = (1 - z) * hp[pc + j]! + z * zin[a + u + j]!;
         }
       }
     }
+    if (this.scan) linearScan(this.a, this.tmp, h0, steps, bu, reverse, hs, this.buf);
   }
 
   backward(dhs: Float64Array, dzin: Float64Array, hs: Float64Array): void {
@@ -42,6 +53,10 @@ export class MinGruCell implements TrainCell {
     this.dh = grow(this.dh, bu);
     const dh = this.dh;
     dh.fill(0, 0, bu);
+    if (this.scan) {
+      this.g = grow(this.g, steps * bu);
+      scanBackward(this.a, dhs, steps, bu, reverse, this.g, this.tmp, this.buf);
+    }
     for (let s = 0; s < steps; s++) {
       const t = reverse ? s : steps - 1 - s;
       const prev = prevOffset(t, steps, bu, reverse);
@@ -51,7 +66,7 @@ export class MinGruCell implements TrainCell {
         for (let j = 0; j < u; j++) {
           const k = b * u + j;
           const z = acts[a + j]!, ht = acts[a + u + j]!;
-          const dhv = dhs[hc + j]! + dh[k]!;
+          const dhv = this.scan ? this.g[hc + j]! : dhs[hc + j]! + dh[k]!;
           dzin[a + j] = dhv * (ht - hp[pc + j]!) * z * (1 - z);
           dzin[a + u + j] = dhv * z;
           dh[k] = dhv * (1 - z);

@@ -13,7 +13,7 @@ describe('trained forward equals runFloat on the written model.json', () => {
     'dense:5:relu,gru:4:reset-before:bi,gru:4,dense:3:softmax',
     'lstm:5:hard-sigmoid,dense:2', 'gru:5:hard-sigmoid-v3:bi,dense:2', 'gru:4:reset-before:hard-sigmoid,rnn:5:relu,dense:2',
     'gru:4:reverse,dense:2', 'rnn:3:reverse:seq,lstm:4:reverse,dense:2:tanh',
-    'mingru:6,dense:3:softmax', 'gru:4,mingru:5:reverse,mingru:3,dense:2', 'minlstm:6,dense:3:softmax', 'minlstm:5:reverse,lstm:3,dense:2',
+    'mingru:6,dense:3:softmax', 'gru:4,mingru:5:reverse,mingru:3,dense:2', 'minlstm:6,dense:3:softmax', 'minlstm:5:reverse,lstm:3,dense:2', 'mingru:6:scan,minlstm:4:reverse:scan,dense:2',
   ];
   for (const [i, arch] of archs.entries()) {
     it(`${arch}, many-to-one and per step`, () => {
