@@ -2,7 +2,7 @@
 // the target selects), built with T's cross compiler and flags at -O2 and at -Os,
 // runs under QEMU and gives every output of NAME_run and NAME_step bit-identical to
 // the TypeScript fixed-point reference. One ELF per target and level holds all the
-// models of test/helpers/target-models.ts (34);
+// models of test/helpers/target-models.ts (35);
 // ELFs are built and run two at a time.
 import { isQRecurrent } from '../../src/ir/qmodel.js';
 import { mkdtempSync, rmSync } from 'node:fs';
