@@ -34,6 +34,8 @@ const KINDS: Record<string, LayerSpec[]> = {
   'rnn relu': [{ type: 'rnn', units: 32, returnSequences: true, activation: 'relu' }],
   mingru: [{ type: 'mingru', units: 32, returnSequences: true }],
   minlstm: [{ type: 'minlstm', units: 32, returnSequences: true }],
+  'bi-mingru (sum)': [{ type: 'mingru', units: 16, returnSequences: true, bidirectional: 'sum' }],
+  'bi-minlstm (concat)': [{ type: 'minlstm', units: 16, returnSequences: true, bidirectional: 'concat' }],
 };
 
 const STEPS = 100;

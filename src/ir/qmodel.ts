@@ -117,7 +117,7 @@ export const qLayerSchema = z.discriminatedUnion('type', [
   /**
    * minGRU: x rows [0, U) requantized to Q.12 (z = σ(sat16(·)) by the sigmoid table), rows
    * [U, 2U) to h's calibrated format (h̃ = sat16(·)); h' = lerpQ15(z, h̃, h) = sat16(h +
-   * rshr(z·(h̃ − h), 15)). h's format is outFrac (it is never bidirectional).
+   * rshr(z·(h̃ − h), 15)). h's format: hiddenFrac (outFrac, + 1 under a bidirectional sum).
    */
   z.strictObject({ type: z.literal('mingru'), ...qRecurrentCommon }),
   /**

@@ -85,8 +85,6 @@ export function checkChain(inputSize: number, layers: readonly ChainLayer[], bac
       }
     }
     if (!KINDS[layer.type].recurrent) return;
-    // Not built yet: the minimal kinds' (minGRU) C and training cover one direction (reverse included).
-    if (!KINDS[layer.type].recurrentProduct && layer.bidirectional) problems.push(`${at}.bidirectional: a ${layer.type} layer is not bidirectional in this rnnc; use one forward and one reverse layer, or a bidirectional gru`);
     if (layer.bidirectional && !layer.hasBackward) {
       problems.push(`${at}.${backwardField}: required because bidirectional is '${layer.bidirectional}'`);
     } else if (!layer.bidirectional && layer.hasBackward) {

@@ -159,7 +159,7 @@ function recurrentCommon(layer: RecurrentLayer, c: LayerQuantizeCtx) {
     ? int16Frac(Math.max(r?.hidden ?? DEFAULT_RANGES.dense, h0Abs), r?.hidden !== undefined ? c.margin : 1, () => `${c.from}the hidden state h of ${what} (${relu ? 'rnn relu' : layer.type})`)
     : Q15_FRAC;
   if (layer.bidirectional === 'sum' && hFrac - 1 < FRAC_RANGE.min) {
-    throw new RnncError('quantize/range_overflow', `${c.from}${what} (rnn relu, bidirectional sum): the hidden state is too large for the sum's format (${qName(FRAC_RANGE.min)})`);
+    throw new RnncError('quantize/range_overflow', `${c.from}${what} (${relu ? 'rnn relu' : layer.type}, bidirectional sum): the hidden state is too large for the sum's format (${qName(FRAC_RANGE.min)})`);
   }
   const preFrac = relu ? hFrac : PRE_FRAC;
   return {

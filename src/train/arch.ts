@@ -5,7 +5,7 @@
  *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before][:hard-sigmoid|hard-sigmoid-v3][:relu]
  *       (gru only: reset-before; lstm and gru: the hard sigmoid gates; rnn only: relu;
  *       each modifier at most once)
- *     mingru|minlstm:UNITS[:reverse][:seq][:scan]               (minGRU, minLSTM: not bidirectional;
+ *     mingru|minlstm:UNITS[:bi|bi-sum|reverse][:last-index][:seq][:scan]  (minGRU, minLSTM;
  *       scan: trained by a parallel prefix scan, same gradients)
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
  *     conv1d:UNITS:k=K[:d=D][:a=A][:linear|relu|tanh|sigmoid]  (D default 1; A, the future inputs each output
@@ -97,6 +97,9 @@ function parseConv(item: string, units: string, opts: string[]): Conv1dSpec {
 /** Modifiers choosing the LSTM/GRU gate activation (ir/model.ts GATE_ACTIVATIONS). */
 const HARD_GATES: Record<string, GateActivation | undefined> = { 'hard-sigmoid': 'hard_sigmoid', 'hard-sigmoid-v3': 'hard_sigmoid_v3' };
 
+/** What a minGRU or minLSTM takes: directions, sequences, and the scan (sigmoid gates only). */
+const MIN_OPTIONS = ['bi', 'bi-sum', 'reverse', 'last-index', 'seq', 'scan'];
+
 function parseItem(item: string): ArchLayer {
   const [type = '', units = '', ...opts] = item.split(':').map((s) => s.trim());
   if (type === 'dense') {
@@ -118,7 +121,7 @@ function parseItem(item: string): ArchLayer {
     setBy.set(property, o);
   };
   for (const o of opts) {
-    if ((type === 'mingru' || type === 'minlstm') && !['reverse', 'seq', 'scan'].includes(o)) bad(item, `unknown option ${quote(o)} for a ${type} layer; supported: reverse, seq, scan (it is not bidirectional)`);
+    if ((type === 'mingru' || type === 'minlstm') && !MIN_OPTIONS.includes(o)) bad(item, `unknown option ${quote(o)} for a ${type} layer; supported: ${MIN_OPTIONS.join(', ')}`);
     if (o === 'scan' && (type === 'mingru' || type === 'minlstm')) { set('scan', o); layer.scan = true; continue; }
     if (o === 'bi' || o === 'bi-concat') { set('direction', o); layer.bidirectional = 'concat'; }
     else if (o === 'bi-sum') { set('direction', o); layer.bidirectional = 'sum'; }
@@ -146,9 +149,10 @@ const rnnEntry = z.strictObject({ type: z.literal('rnn'), ...recurrentFields, ac
 const gatedEntry = (type: 'lstm' | 'gru') => z.strictObject({
   type: z.literal(type), ...recurrentFields, recurrentActivation: z.enum(GATE_ACTIVATIONS).optional(),
 });
-/** minGRU, minLSTM: one direction (reverse allowed), sigmoid gates. */
+/** minGRU, minLSTM: sigmoid gates (no recurrentActivation), and the scan. */
 const minEntry = <T extends 'mingru' | 'minlstm'>(type: T) => z.strictObject({
-  type: z.literal(type), units, returnSequences: z.boolean().optional(), reverse: z.boolean().optional(), scan: z.boolean().optional(),
+  type: z.literal(type), units, bidirectional: recurrentFields.bidirectional, returnSequences: recurrentFields.returnSequences,
+  reverse: recurrentFields.reverse, lastOutput: recurrentFields.lastOutput, scan: z.boolean().optional(),
 });
 const fileSchema = z.strictObject({
   inputSize: z.number().int().min(1).max(LIMITS.inputSize).optional(),

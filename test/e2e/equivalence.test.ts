@@ -43,6 +43,10 @@ describe('C equivalence with the fixed-point reference', () => {
     const reverses = new Set(batches.flat().flatMap(({ model: q }) => q.layers.flatMap((l) => (
       isQRecurrent(l) && l.reverse ? [`${l.type}-${l.returnSequences ? 'seq' : 'last'}`] : []))));
     for (const r of ['rnn-seq', 'rnn-last', 'lstm-seq', 'lstm-last', 'gru-seq', 'gru-last']) expect(reverses).toContain(r);
+    // The minimal kinds in every direction: forward, reverse, bidirectional concat and sum.
+    const minimal = new Set(batches.flat().flatMap(({ model: q }) => q.layers.flatMap((l) => (
+      isQRecurrent(l) && (l.type === 'mingru' || l.type === 'minlstm') ? [`${l.type}-${l.bidirectional ?? (l.reverse ? 'reverse' : 'forward')}`] : []))));
+    expect([...minimal].sort()).toEqual(['mingru-concat', 'mingru-forward', 'mingru-reverse', 'mingru-sum', 'minlstm-concat', 'minlstm-forward', 'minlstm-reverse', 'minlstm-sum']);
     const verdicts = (await pool(batches.map((models, b) => () =>
       runHarness(models, join(dir, `b${b}`), getTarget('host'), { cc: 'gcc', flags: ['-O1'], version: 'test', maxSeq: 16 })), 2)).flat();
     const failed = verdicts.filter((v: ModelVerdict) => !v.pass).map((v) => v.line);

@@ -24,6 +24,8 @@ const SPECS: Array<{ layers: LayerSpec[]; inputSize: number; bits: 8 | 16; hidde
   { inputSize: 3, bits: 8, layers: [{ type: 'minlstm', units: 6, returnSequences: true, initialState: true }, { type: 'dense', units: 2, activation: 'linear' }] },
   { inputSize: 5, bits: 16, hidden: 2, layers: [{ type: 'minlstm', units: 19, reverse: true, returnSequences: true }, { type: 'mingru', units: 4 }] },
   { inputSize: 4, bits: 8, scale: 20, layers: [{ type: 'lstm', units: 5, returnSequences: true }, { type: 'minlstm', units: 33 }, { type: 'dense', units: 3, activation: 'softmax' }] },
+  { inputSize: 3, bits: 16, hidden: 5, layers: [{ type: 'mingru', units: 6, bidirectional: 'sum', returnSequences: true, initialState: true }, { type: 'minlstm', units: 4, bidirectional: 'concat' }] },
+  { inputSize: 2, bits: 8, layers: [{ type: 'minlstm', units: 5, bidirectional: 'sum', lastOutput: 'last-index' }, { type: 'dense', units: 2, activation: 'linear' }] },
 ];
 
 function models(): HarnessModel[] {

@@ -47,12 +47,11 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
   for (const l of layers) {
     if (l.type !== 'dense' && l.type !== 'conv1d' && l.bidirectional && !l.returnSequences && lastRng.next() < 0.5) l.lastOutput = 'last-index';
   }
-  // One forward-only recurrent layer in ten is a minGRU and one in ten a minLSTM (never
-  // bidirectional), from their own stream too.
+  // One recurrent layer in ten is a minGRU and one in ten a minLSTM, from their own stream too.
   const minRng = new Rng(seed ^ 0x316e);
   for (const l of layers) {
     const r = minRng.next();
-    if (l.type !== 'dense' && l.type !== 'conv1d' && !l.bidirectional && r < 1 / 5) l.type = r < 1 / 10 ? 'mingru' : 'minlstm';
+    if (l.type !== 'dense' && l.type !== 'conv1d' && r < 1 / 5) l.type = r < 1 / 10 ? 'mingru' : 'minlstm';
   }
   // One forward-only layer in six reads the sequence backwards (reverse), from its own stream too.
   const reverseRng = new Rng(seed ^ 0x7e7e);

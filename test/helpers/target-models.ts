@@ -70,8 +70,9 @@ const SPECS: Spec[] = [
       { type: 'conv1d', units: 4, kernelSize: 2, activation: 'tanh' }, { type: 'mingru', units: 7, returnSequences: true, reverse: true }, { type: 'mingru', units: 5 },
     ], bits: [8],
   },
-  // minLSTM (f' = divQ15(f, f + i): the shift-and-subtract loop on every core) under a mingru.
-  { tag: 'minlstm', inputSize: 4, layers: [{ type: 'minlstm', units: 9, returnSequences: true, initialState: true }, { type: 'mingru', units: 3 }], bits: [16] },
+  // minLSTM (f' = divQ15(f, f + i): the shift-and-subtract loop on every core), bidirectional
+  // (sum), under a mingru.
+  { tag: 'minlstm', inputSize: 4, layers: [{ type: 'minlstm', units: 9, bidirectional: 'sum', returnSequences: true, initialState: true }, { type: 'mingru', units: 3 }], bits: [16] },
 ];
 
 /** Every spec at int8 and int16 weights, named t<tag><bits>, with golden cases of up to `steps` steps. */

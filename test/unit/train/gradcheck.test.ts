@@ -214,6 +214,17 @@ describe('gradient check: minLSTM (gates from x only, f and i normalised by f + 
   });
 });
 
+describe('gradient check: bidirectional minimal kinds (concat, sum, last-index), step by step and by the scan', () => {
+  for (const type of ['mingru', 'minlstm'] as const) {
+    it(`${type}`, () => {
+      const l: ArchLayer = { type, units: 3, resetAfter: true };
+      expect(relativeError([{ ...l, bidirectional: 'concat' }, softmax4], false, 'ce')).toBeLessThan(1e-6);
+      expect(relativeError([{ ...l, bidirectional: 'sum', scan: true }, linear2], true, 'mse')).toBeLessThan(1e-6);
+      expect(relativeError([{ ...l, bidirectional: 'sum', lastOutput: 'last-index' }, linear2], false, 'mse', 13)).toBeLessThan(1e-6);
+    });
+  }
+});
+
 describe('the minimal kinds trained by a prefix scan (cells/scan.ts)', () => {
   const kinds = ['mingru', 'minlstm'] as const;
   for (const type of kinds) {
