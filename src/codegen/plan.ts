@@ -91,7 +91,7 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   if (uses((l) => ((l.type === 'lstm' || l.type === 'gru' || (isQRecurrent(l) && !hasRecurrentProduct(l.type))) && gateActivationOf(l) === 'sigmoid') || (!isQRecurrent(l) && l.activation === 'sigmoid'))) {
     tables.push(cTable(env.sigmoid, 'int16_t', q.lut.sigmoid, `sigmoid(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
-  // A relu RNN and a minGRU read no tanh.
+  // A relu RNN, a minGRU and a minLSTM read no tanh.
   if (uses((l) => (isQRecurrent(l) && !(l.type === 'rnn' && l.activation === 'relu') && hasRecurrentProduct(l.type)) || (!isQRecurrent(l) && l.activation === 'tanh'))) {
     tables.push(cTable(env.tanh, 'int16_t', q.lut.tanh, `tanh(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }

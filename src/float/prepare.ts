@@ -43,7 +43,7 @@ function cellWeights(layer: RecurrentLayer, w: RecurrentWeights, inputSize: numb
     units: layer.units,
     inputSize,
     kernel: flatten(w.kernel),
-    // A minGRU has none: an empty matrix, which its cell never reads.
+    // A minGRU or minLSTM has none: an empty matrix, which its cell never reads.
     recurrentKernel: w.recurrentKernel ? flatten(w.recurrentKernel) : new Float64Array(0),
     bias: Float64Array.from(w.bias),
   };

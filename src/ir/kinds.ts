@@ -43,7 +43,7 @@ export function hasState(type: LayerType, s: StateKind): boolean {
   return KINDS[type].state.includes(s);
 }
 
-/** Whether a recurrent kind has a recurrent product (KindInfo.recurrentProduct); false for minGRU. */
+/** Whether a recurrent kind has a recurrent product (KindInfo.recurrentProduct); false for minGRU, minLSTM. */
 export function hasRecurrentProduct(type: LayerType): boolean {
   return KINDS[type].recurrent && KINDS[type].recurrentProduct;
 }

@@ -70,8 +70,8 @@ const recurrentWeights = z.strictObject({
   /** (gates·units) × inputSize */
   kernel: matrix,
   /**
-   * (gates·units) × units. Required by rnn, lstm and gru (validate.ts says so); a mingru
-   * has no recurrent product and refuses it.
+   * (gates·units) × units. Required by rnn, lstm and gru (validate.ts says so); a mingru or
+   * minlstm has no recurrent product and refuses it.
    */
   recurrentKernel: matrix.optional(),
   /** gates·units; added to the input product */

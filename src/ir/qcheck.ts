@@ -98,7 +98,7 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     const what = `layers[${i}]`;
     const width = chain.inputs[i]!;
     if (l.inFrac !== frac) problems.push(`${what}.inFrac: ${l.inFrac}, but the layer before gives ${frac} fractional bits`);
-    // A relu RNN's and a minGRU's h format is calibrated (its outFrac + 1 for a sum must stay a format).
+    // A relu RNN's and a minGRU's or minLSTM's h format is calibrated (its outFrac + 1 for a sum must stay a format).
     const reluRnn = (l.type === 'rnn' && l.activation === 'relu') || (isQRecurrent(l) && !hasRecurrentProduct(l.type));
     const outFrac = reluRnn ? undefined : isQRecurrent(l) ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
     if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= min && l.outFrac <= (reluRnn && isQRecurrent(l) && l.bidirectional === 'sum' ? max - 1 : max))) {
@@ -124,7 +124,7 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     for (const [name, d] of dirs) {
       if (!d) continue;
       checkMatmul(d.x, rows, width, q.weightBits, `${what}.${name}.x`, problems);
-      // A minGRU has no recurrent product; every other recurrent kind has one.
+      // A minGRU or minLSTM has no recurrent product; every other recurrent kind has one.
       const product = hasRecurrentProduct(l.type);
       if (!product && d.h) problems.push(`${what}.${name}.h: a ${l.type} has no recurrent product; remove it`);
       else if (product && !d.h) problems.push(`${what}.${name}.h: required (${rows}×${l.units} recurrent product)`);

@@ -64,8 +64,8 @@ export const qDirectionSchema = z.strictObject({
   x: qMatmulSchema,
   /**
    * recurrentKernel (gates·units × units) with recurrentBias for GRU resetAfter; output Q.12.
-   * Absent for a mingru, whose gates read x only (its x product then gives z in Q.12 and
-   * h̃ in h's format, per row).
+   * Absent for a mingru or minlstm, whose gates read x only (its x product then gives the
+   * gates in Q.12 and h̃ in h's format, per row).
    */
   h: qMatmulSchema.optional(),
   /**
@@ -200,7 +200,7 @@ export function sequenceOutput(layers: readonly QLayer[]): boolean {
 }
 
 /**
- * Fractional bits of a recurrent layer's h: Q0.15, except a relu RNN and a minGRU, whose
+ * Fractional bits of a recurrent layer's h: Q0.15, except a relu RNN, a minGRU and a minLSTM, whose
  * h has its own format (outFrac, or outFrac + 1 when a bidirectional sum halves it).
  */
 export function hiddenFrac(layer: QRecurrentLayer): number {

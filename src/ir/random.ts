@@ -43,7 +43,7 @@ function vector(rng: Rng, n: number, scale: number): number[] {
 function recurrentWeights(rng: Rng, type: RecurrentType, units: number, inputSize: number, resetAfter: boolean, scale: number): RecurrentWeights {
   const rows = gateCount(type) * units;
   const kernel = matrix(rng, rows, inputSize, scale);
-  // A minGRU has no recurrent kernel (and draws none).
+  // A minGRU or minLSTM has no recurrent kernel (and draws none).
   const w: RecurrentWeights = !hasRecurrentProduct(type)
     ? { kernel, bias: vector(rng, rows, scale) }
     : { kernel, recurrentKernel: matrix(rng, rows, units, scale * 2), bias: vector(rng, rows, scale) };

@@ -33,7 +33,7 @@ export function layerParams(layer: Layer, inputSize: number): number {
   if (!isRecurrent(layer)) return u * (inputSize + 1);
   const g = gateCount(layer.type);
   const biases = layer.type === 'gru' && layer.resetAfter ? 2 : 1;
-  // A minGRU has no recurrent kernel (ir/kinds.ts recurrentProduct): its gates read x only.
+  // A minGRU or minLSTM has no recurrent kernel (ir/kinds.ts recurrentProduct): its gates read x only.
   const perDirection = g * u * (inputSize + (hasRecurrentProduct(layer.type) ? u : 0) + biases);
   return layer.bidirectional ? 2 * perDirection : perDirection;
 }

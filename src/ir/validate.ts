@@ -115,7 +115,7 @@ function checkRecurrentWeights(
 ): void {
   const rows = gateCount(layer.type) * layer.units;
   checkMatrix(problems, `${at}.kernel`, w.kernel, rows, inputSize);
-  // A minGRU's gates read x only: it has no recurrent product.
+  // A minGRU's or minLSTM's gates read x only: it has no recurrent product.
   const product = hasRecurrentProduct(layer.type);
   if (!product && w.recurrentKernel !== undefined) problems.push(`${at}.recurrentKernel: a ${layer.type} has no recurrent product; remove it`);
   else if (product && w.recurrentKernel === undefined) problems.push(`${at}.recurrentKernel: required (${rows}×${layer.units})`);

@@ -5,7 +5,7 @@
  *   cell    |c| of LSTM layers          → cell-state format (int16 or int32)
  *   dense   |W x + b| of dense layers   → linear/relu output, softmax logit formats
  *   hidden  |h| of relu rnn layers      → their hidden-state format
- *           |h̃| of mingru layers       → their h format (h' = (1 − z)h + z h̃ stays within it)
+ *           |h̃| of mingru, minlstm     → their h format (h', a blend of h and h̃, stays within it)
  * and, for the report only, gate pre-activations (fixed Q3.12: the fraction beyond ±8)
  * and each layer's output range.
  *
@@ -42,7 +42,7 @@ export interface LayerCalibration {
   gates?: { maxAbs: number; clippedFraction: number };
   cell?: RangeSummary;
   dense?: RangeSummary;
-  /** relu rnn: |h| of both directions at every step; mingru: |h̃| (which bounds its h). */
+  /** relu rnn: |h| of both directions at every step; mingru, minlstm: |h̃| (which bounds h). */
   hidden?: RangeSummary;
   output: { maxAbs: number };
 }
@@ -97,7 +97,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
       const pl = prepared[i]!;
       if (pl.kind !== 'recurrent') return;
       if (!hasRecurrentProduct(pl.layer.type)) {
-        // minGRU: the gates before the last block read the sigmoid table; the last, h̃, bounds h (a blend of h and h̃).
+        // minGRU, minLSTM: the gates before the last block read the sigmoid table; the last, h̃, bounds h (a blend of h and h̃).
         const g = (gateCount(pl.layer.type) - 1) * pl.layer.units;
         gates[i]!.addAll(pre.subarray(0, g));
         hidden[i]!.addAll(pre.subarray(g));

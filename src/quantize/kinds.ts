@@ -68,7 +68,7 @@ function quantizeDirection(
 ): QDirection {
   const { inFrac, bits } = c;
   if (!hasRecurrentProduct(layer.type)) {
-    // No recurrent product (minGRU): the gate rows go to Q.12 for the sigmoid table, the
+    // No recurrent product (minGRU, minLSTM): the gate rows go to Q.12 for the sigmoid table, the
     // last block, h̃, to h's format, so the blend takes h̃ as it is.
     const gateRows = (gateCount(layer.type) - 1) * layer.units;
     const outFrac = [...new Array<number>(gateRows).fill(PRE_FRAC), ...new Array<number>(layer.units).fill(hFrac)];
@@ -150,7 +150,7 @@ function recurrentCommon(layer: RecurrentLayer, c: LayerQuantizeCtx) {
   // h is Q0.15 (tanh and gates keep it within ±1), but a relu RNN's h is unbounded: its
   // format comes from the calibrated |h| (or the dense default), like a relu dense output.
   const relu = layer.type === 'rnn' && rnnActivationOf(layer) === 'relu';
-  // A minGRU's h is a blend of h and h̃ = W_h x + b_h, unbounded too: its format holds
+  // A minGRU's or minLSTM's h is a blend of h and h̃ = W_h x + b_h, unbounded too: its format holds
   // the calibrated |h̃| (and so every h the blend makes from them).
   const ownFormat = relu || !hasRecurrentProduct(layer.type);
   // A relu h and an LSTM c take formats that also hold the initial state exactly.

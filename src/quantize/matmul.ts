@@ -29,7 +29,7 @@ export interface MatmulSpec {
   inFrac: number;
   /**
    * Fractional bits of the int32 output the requantization produces: one for every row,
-   * or one per row (a minGRU's z rows go to Q.12, its h̃ rows to h's format).
+   * or one per row (a minGRU's or minLSTM's gate rows go to Q.12, its h̃ rows to h's format).
    */
   outFrac: number | readonly number[];
   /**

@@ -44,7 +44,7 @@ function hasRecurrentBias(spec: RecurrentSpec): boolean {
   return spec.type === 'gru' && spec.resetAfter;
 }
 
-/** Columns of the recurrent kernel: units, or none for a minGRU (its gates read x only). */
+/** Columns of the recurrent kernel: units, or none for a minGRU or minLSTM (its gates read x only). */
 function recurrentCols(spec: RecurrentSpec): number {
   return hasRecurrentProduct(spec.type) ? spec.units : 0;
 }

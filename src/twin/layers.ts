@@ -91,7 +91,7 @@ function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir:
   const name = `L${i}${tag}`;
   const where = `layer ${i}${tag === 'B' ? ' backward' : ''} (${l.type})`;
   const x = mat(c, `${name}_X`, dir.x, q.weightBits, `${where} input product`);
-  // A minGRU has no recurrent product (its parameter object has no h).
+  // A minGRU or minLSTM has no recurrent product (its parameter object has no h).
   const h = dir.h ? mat(c, `${name}_H`, dir.h, q.weightBits, `${where} recurrent product`) : null;
   const h0 = dir.h0 ? c.array(`${name}_H0`, 'Int16Array', dir.h0, `${where}: initial h`) : 'null';
   const gated = l.type === 'lstm' || l.type === 'gru' || !hasRecurrentProduct(l.type);
