@@ -5,6 +5,7 @@
  *   cell    |c| of LSTM layers          → cell-state format (int16 or int32)
  *   dense   |W x + b| of dense layers   → linear/relu output, softmax logit formats
  *   hidden  |h| of relu rnn layers      → their hidden-state format
+ *           |h̃| of mingru, minlstm     → their h format (h', a blend of h and h̃, stays within it)
  * and, for the report only, gate pre-activations (fixed Q3.12: the fraction beyond ±8)
  * and each layer's output range.
  *
@@ -16,8 +17,8 @@ import { RnncError } from '../errors.js';
 import { normalizeInput, runFloat } from '../float/model.js';
 import type { FloatObserver } from '../float/observer.js';
 import { prepareModel } from '../float/kinds.js';
-import { hasState } from '../ir/kinds.js';
-import { type FloatModel, rnnActivationOf } from '../ir/model.js';
+import { gateCount, hasRecurrentProduct, hasState } from '../ir/kinds.js';
+import { type FloatModel, isRecurrent, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';
 import { AbsHistogram } from './histogram.js';
 import type { Ranges } from './quantize.js';
@@ -41,7 +42,7 @@ export interface LayerCalibration {
   gates?: { maxAbs: number; clippedFraction: number };
   cell?: RangeSummary;
   dense?: RangeSummary;
-  /** relu rnn: |h| of both directions at every step. */
+  /** relu rnn: |h| of both directions at every step; mingru, minlstm: |h̃| (which bounds h). */
   hidden?: RangeSummary;
   output: { maxAbs: number };
 }
@@ -95,6 +96,13 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     step(i, _backward, pre, state) {
       const pl = prepared[i]!;
       if (pl.kind !== 'recurrent') return;
+      if (!hasRecurrentProduct(pl.layer.type)) {
+        // minGRU, minLSTM: the gates before the last block read the sigmoid table; the last, h̃, bounds h (a blend of h and h̃).
+        const g = (gateCount(pl.layer.type) - 1) * pl.layer.units;
+        gates[i]!.addAll(pre.subarray(0, g));
+        hidden[i]!.addAll(pre.subarray(g));
+        return;
+      }
       gates[i]!.addAll(pre);
       if (hasState(pl.layer.type, 'c')) cells[i]!.addAll(state.c);
       if (pl.layer.type === 'rnn' && rnnActivationOf(pl.layer) === 'relu') hidden[i]!.addAll(state.h);
@@ -122,7 +130,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(dense[i]!, p);
     else out.gates = { maxAbs: gates[i]!.maxAbs, clippedFraction: gates[i]!.fractionAbove(GATE_LIMIT) };
     if (hasState(layer.type, 'c')) out.cell = summarize(cells[i]!, p);
-    if (layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') out.hidden = summarize(hidden[i]!, p);
+    if ((layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') || (isRecurrent(layer) && !hasRecurrentProduct(layer.type))) out.hidden = summarize(hidden[i]!, p);
     return out;
   });
   const ranges: Ranges = {
