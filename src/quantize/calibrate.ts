@@ -13,13 +13,13 @@
  * headroom on top.
  */
 import { RnncError } from '../errors.js';
-import { normalizeInput, runFloat } from '../float/model.js';
-import type { FloatObserver } from '../float/observer.js';
+import { runFloatBatch } from '../float/batch.js';
+import { normalizeInput } from '../float/model.js';
+import type { BatchObserver } from '../float/observer.js';
 import { prepareModel } from '../float/kinds.js';
-import { hasState } from '../ir/kinds.js';
-import { type FloatModel, rnnActivationOf } from '../ir/model.js';
-import { PRE_FRAC } from '../fixed/ops.js';
-import { AbsHistogram } from './histogram.js';
+import { packBatch } from '../float/seq-batch.js';
+import type { FloatModel } from '../ir/model.js';
+import { RangeRecorder } from './range-recorder.js';
 import type { Ranges } from './quantize.js';
 
 export interface CalibrateOptions {
@@ -59,8 +59,6 @@ export interface Calibration {
   summary: CalibrationSummary;
 }
 
-const GATE_LIMIT = 2 ** (15 - PRE_FRAC);
-
 /** Checks the sequences' shape against the model: one line naming the first problem. */
 export function checkCalibrationData(model: FloatModel, seqs: readonly number[][][], source: string): void {
   if (seqs.length === 0) throw new RnncError('data/invalid', `${source}: no sequences: calibration needs at least one`, source);
@@ -75,64 +73,52 @@ export function checkCalibrationData(model: FloatModel, seqs: readonly number[][
   });
 }
 
-function summarize(h: AbsHistogram, p: number): RangeSummary {
-  return { maxAbs: h.maxAbs, range: h.percentile(p) };
-}
-
-export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions = {}, source = 'calibration data'): Calibration {
+/** The percentile option checked, and the data; a recorder holding every normalised input, in sequence order. */
+export function startCalibration(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions, source: string): { p: number; rec: RangeRecorder; inputs: Float64Array[][] } {
   const p = opts.percentile ?? 100;
   if (!(p > 0 && p <= 100)) throw new RnncError('usage/invalid', `percentile must be in (0, 100], got ${p}`);
   checkCalibrationData(model, seqs, source);
+  const rec = new RangeRecorder(model);
+  const inputs = seqs.map((seq) => seq.map((x) => {
+    const v = normalizeInput(model, x);
+    rec.addInput(v);
+    return v;
+  }));
+  return { p, rec, inputs };
+}
+
+/** Sequences run together by the batched float reference (float/batch.ts). */
+export const CALIBRATION_BATCH = 32;
+
+/**
+ * The ranges over the sequences, from the batched float reference: sequences grouped by
+ * length, CALIBRATION_BATCH at a time. Equal to calibrateReference's (one sequence at a
+ * time): the same values are recorded (float/batch.ts is bit for bit runFloat), in
+ * another order, which histograms do not see (range-recorder.ts).
+ */
+export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions = {}, source = 'calibration data'): Calibration {
+  const { p, rec, inputs } = startCalibration(model, seqs, opts, source);
   const prepared = prepareModel(model);
-  const n = model.layers.length;
-  const input = new AbsHistogram();
-  const gates = Array.from({ length: n }, () => new AbsHistogram());
-  const cells = Array.from({ length: n }, () => new AbsHistogram());
-  const hidden = Array.from({ length: n }, () => new AbsHistogram());
-  const dense = Array.from({ length: n }, () => new AbsHistogram());
-  const outputs = Array.from({ length: n }, () => new AbsHistogram());
-  const observer: FloatObserver = {
-    step(i, _backward, pre, state) {
-      const pl = prepared[i]!;
-      if (pl.kind !== 'recurrent') return;
-      gates[i]!.addAll(pre);
-      if (hasState(pl.layer.type, 'c')) cells[i]!.addAll(state.c);
-      if (pl.layer.type === 'rnn' && rnnActivationOf(pl.layer) === 'relu') hidden[i]!.addAll(state.h);
-    },
-    dense(i, pre) { dense[i]!.addAll(pre); },
-    layer(i, out) { for (const o of out) outputs[i]!.addAll(o); },
+  const observer: BatchObserver = {
+    step(i, _backward, _rows, pre, h, c) { rec.addStep(i, pre, h, c); },
+    dense(i, pre) { rec.dense[i]!.addAll(pre); },
+    layer(i, out) { rec.outputs[i]!.addAll(out.data); },
   };
-  let timesteps = 0;
-  let inputFeature = 0;
-  for (const seq of seqs) {
-    timesteps += seq.length;
-    for (const x of seq) {
-      const v = normalizeInput(model, x);
-      let top = input.maxAbs;
-      for (let f = 0; f < v.length; f++) {
-        if (Math.abs(v[f]!) > top) { top = Math.abs(v[f]!); inputFeature = f; }
-      }
-      input.addAll(v);
+  for (const group of byLength(inputs)) {
+    for (let at = 0; at < group.length; at += CALIBRATION_BATCH) {
+      runFloatBatch(model, packBatch(group.slice(at, at + CALIBRATION_BATCH)), prepared, observer);
     }
-    runFloat(model, seq, prepared, observer);
   }
-  const layers = model.layers.map((layer, i): LayerCalibration => {
-    const out: LayerCalibration = { index: i, type: layer.type, output: { maxAbs: outputs[i]!.maxAbs } };
-    // A conv1d's product is a dense one over its window: the same |W x + b| range.
-    if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(dense[i]!, p);
-    else out.gates = { maxAbs: gates[i]!.maxAbs, clippedFraction: gates[i]!.fractionAbove(GATE_LIMIT) };
-    if (hasState(layer.type, 'c')) out.cell = summarize(cells[i]!, p);
-    if (layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') out.hidden = summarize(hidden[i]!, p);
-    return out;
-  });
-  const ranges: Ranges = {
-    input: input.percentile(p),
-    inputFeature,
-    layers: layers.map((l) => ({
-      ...(l.cell ? { cell: l.cell.range } : {}),
-      ...(l.dense ? { dense: l.dense.range } : {}),
-      ...(l.hidden ? { hidden: l.hidden.range } : {}),
-    })),
-  };
-  return { ranges, summary: { sequences: seqs.length, timesteps, percentile: p, input: summarize(input, p), layers } };
+  return rec.result(p, seqs.length);
+}
+
+/** The sequences grouped by length, each group in sequence order. */
+export function byLength<T>(seqs: readonly T[][]): T[][][] {
+  const groups = new Map<number, T[][]>();
+  for (const s of seqs) {
+    const g = groups.get(s.length);
+    if (g) g.push(s);
+    else groups.set(s.length, [s]);
+  }
+  return [...groups.values()];
 }

@@ -1,0 +1,84 @@
+/**
+ * What calibration (calibrate.ts) records while the float reference runs: one |x|
+ * histogram per quantity and layer, and which input feature holds the largest |x|.
+ * Histograms count values (histogram.ts), so the order values arrive in changes nothing:
+ * the batched run and the per-sequence one record the same ranges from the same values.
+ */
+import { hasState } from '../ir/kinds.js';
+import { type FloatModel, rnnActivationOf } from '../ir/model.js';
+import { PRE_FRAC } from '../fixed/ops.js';
+import { AbsHistogram } from './histogram.js';
+import type { Calibration, LayerCalibration, RangeSummary } from './calibrate.js';
+import type { Ranges } from './quantize.js';
+
+const GATE_LIMIT = 2 ** (15 - PRE_FRAC);
+
+function summarize(h: AbsHistogram, p: number): RangeSummary {
+  return { maxAbs: h.maxAbs, range: h.percentile(p) };
+}
+
+export class RangeRecorder {
+  readonly input = new AbsHistogram();
+  readonly gates: AbsHistogram[];
+  readonly cells: AbsHistogram[];
+  readonly hidden: AbsHistogram[];
+  readonly dense: AbsHistogram[];
+  readonly outputs: AbsHistogram[];
+  /** Per layer: records c (LSTM) / h (relu rnn) at each step. */
+  readonly recordsCell: boolean[];
+  readonly recordsHidden: boolean[];
+  /** The feature of the first input value with the largest |x|, in sequence order. */
+  inputFeature = 0;
+  timesteps = 0;
+
+  constructor(readonly model: FloatModel) {
+    const n = model.layers.length;
+    const each = () => Array.from({ length: n }, () => new AbsHistogram());
+    this.gates = each();
+    this.cells = each();
+    this.hidden = each();
+    this.dense = each();
+    this.outputs = each();
+    this.recordsCell = model.layers.map((l) => hasState(l.type, 'c'));
+    this.recordsHidden = model.layers.map((l) => l.type === 'rnn' && rnnActivationOf(l) === 'relu');
+  }
+
+  /** One normalised input vector; call in sequence order (inputFeature keeps the first maximum). */
+  addInput(v: Float64Array): void {
+    let top = this.input.maxAbs;
+    for (let f = 0; f < v.length; f++) {
+      if (Math.abs(v[f]!) > top) { top = Math.abs(v[f]!); this.inputFeature = f; }
+    }
+    this.input.addAll(v);
+    this.timesteps++;
+  }
+
+  /** A recurrent step (any number of rows): gate pre-activations and the state after. */
+  addStep(layer: number, pre: ArrayLike<number>, h: ArrayLike<number>, c: ArrayLike<number>): void {
+    this.gates[layer]!.addAll(pre);
+    if (this.recordsCell[layer]) this.cells[layer]!.addAll(c);
+    if (this.recordsHidden[layer]) this.hidden[layer]!.addAll(h);
+  }
+
+  result(p: number, sequences: number): Calibration {
+    const layers = this.model.layers.map((layer, i): LayerCalibration => {
+      const out: LayerCalibration = { index: i, type: layer.type, output: { maxAbs: this.outputs[i]!.maxAbs } };
+      // A conv1d's product is a dense one over its window: the same |W x + b| range.
+      if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(this.dense[i]!, p);
+      else out.gates = { maxAbs: this.gates[i]!.maxAbs, clippedFraction: this.gates[i]!.fractionAbove(GATE_LIMIT) };
+      if (this.recordsCell[i]) out.cell = summarize(this.cells[i]!, p);
+      if (this.recordsHidden[i]) out.hidden = summarize(this.hidden[i]!, p);
+      return out;
+    });
+    const ranges: Ranges = {
+      input: this.input.percentile(p),
+      inputFeature: this.inputFeature,
+      layers: layers.map((l) => ({
+        ...(l.cell ? { cell: l.cell.range } : {}),
+        ...(l.dense ? { dense: l.dense.range } : {}),
+        ...(l.hidden ? { hidden: l.hidden.range } : {}),
+      })),
+    };
+    return { ranges, summary: { sequences, timesteps: this.timesteps, percentile: p, input: summarize(this.input, p), layers } };
+  }
+}
