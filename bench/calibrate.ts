@@ -2,7 +2,7 @@
  * Calibration speed, in one run on the same sequences: the plain float reference
  * (runFloat, one sequence at a time) as the baseline, calibration one sequence at a time
  * through it (calibrateReference), and calibration on the batched float reference
- * (calibrate: float/batch.ts, CALIBRATION_BATCH sequences at once). A model of about 116k
+ * (calibrate: float/batch.ts, BATCH_ROWS sequences at once). A model of about 116k
  * parameters (LSTM 96 → LSTM 96 → dense 8 on 32 features, 48-step sequences), and GRU
  * and relu-RNN variants. `speed-up` is per-sequence / batched; the two give equal ranges
  * (checked here too).

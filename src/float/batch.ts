@@ -13,6 +13,12 @@ import type { SeqBatch } from './seq-batch.js';
 import { floatKind, prepareModel } from './kinds.js';
 
 /**
+ * Sequences a caller runs together. Measured on LSTM 96 × 2 (bench/calibrate.ts), 8 to 64
+ * run at about the same speed per sequence: by 8 the weights are read seldom enough.
+ */
+export const BATCH_ROWS = 32;
+
+/**
  * runFloat on every sequence of the batch (inputs normalised, as normalizeInput gives
  * them): the model's outputs, one step per timestep, or one.
  */

@@ -13,7 +13,7 @@
  * headroom on top.
  */
 import { RnncError } from '../errors.js';
-import { runFloatBatch } from '../float/batch.js';
+import { BATCH_ROWS, runFloatBatch } from '../float/batch.js';
 import { normalizeInput } from '../float/model.js';
 import type { BatchObserver } from '../float/observer.js';
 import { prepareModel } from '../float/kinds.js';
@@ -87,12 +87,10 @@ export function startCalibration(model: FloatModel, seqs: readonly number[][][],
   return { p, rec, inputs };
 }
 
-/** Sequences run together by the batched float reference (float/batch.ts). */
-export const CALIBRATION_BATCH = 32;
 
 /**
  * The ranges over the sequences, from the batched float reference: sequences grouped by
- * length, CALIBRATION_BATCH at a time. Equal to calibrateReference's (one sequence at a
+ * length, BATCH_ROWS at a time. Equal to calibrateReference's (one sequence at a
  * time): the same values are recorded (float/batch.ts is bit for bit runFloat), in
  * another order, which histograms do not see (range-recorder.ts).
  */
@@ -105,8 +103,8 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     layer(i, out) { rec.outputs[i]!.addAll(out.data); },
   };
   for (const group of byLength(inputs)) {
-    for (let at = 0; at < group.length; at += CALIBRATION_BATCH) {
-      runFloatBatch(model, packBatch(group.slice(at, at + CALIBRATION_BATCH)), prepared, observer);
+    for (let at = 0; at < group.length; at += BATCH_ROWS) {
+      runFloatBatch(model, packBatch(group.slice(at, at + BATCH_ROWS)), prepared, observer);
     }
   }
   return rec.result(p, seqs.length);

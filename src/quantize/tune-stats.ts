@@ -16,9 +16,10 @@
  * against h (the moments of r ⊙ h are not observed), an approximation of (1) for them.
  * Every product takes at most MAX_VECTORS vectors, evenly strided over the data.
  */
-import { normalizeInput, runFloat } from '../float/model.js';
-import type { FloatObserver } from '../float/observer.js';
+import { BATCH_ROWS, runFloatBatch } from '../float/batch.js';
+import { normalizeInput } from '../float/model.js';
 import { prepareModel } from '../float/kinds.js';
+import { packBatch, unpackBatch } from '../float/seq-batch.js';
 import { type FloatModel, dilationOf, isRecurrent, lookaheadOf } from '../ir/model.js';
 import { inferShapes } from '../ir/shapes.js';
 
@@ -46,7 +47,7 @@ export interface LayerMoments {
 }
 
 /** Running sums of x and x xᵀ over every `stride`-th vector added. */
-class MomentSum {
+export class MomentSum {
   private readonly sum: Float64Array;
   private readonly outer: Float64Array;
   private n = 0;
@@ -87,65 +88,110 @@ class MomentSum {
   }
 }
 
-/** Moments of every product's inputs over the calibration sequences (one float run each). */
-export function collectMoments(model: FloatModel, seqs: readonly number[][][]): LayerMoments[] {
-  const prepared = prepareModel(model);
-  const shapes = inferShapes(model);
-  const steps = seqs.reduce((s, q) => s + q.length, 0);
-  // A layer fed per timestep sees `steps` vectors, one fed a last output `seqs.length`.
-  const strideFor = (perStep: boolean) => Math.max(1, Math.ceil((perStep ? steps : seqs.length) / MAX_VECTORS));
-  const inSize = (i: number) => (i === 0 ? model.inputSize : shapes[i - 1]!.outputSize);
-  const inPerStep = (i: number) => i === 0 || shapes[i - 1]!.sequenceOut;
-  const xSums = model.layers.map((layer, i) => {
-    const cols = layer.type === 'conv1d' ? layer.kernelSize * inSize(i) : inSize(i);
-    return new MomentSum(cols, strideFor(inPerStep(i)));
-  });
-  const hSums = model.layers.map((layer) => (isRecurrent(layer)
-    ? [layer.weights, layer.backwardWeights].filter((w) => w !== undefined).map(() => new MomentSum(layer.units, strideFor(true)))
-    : []));
-  // The state each direction's next step reads: its initial state at each sequence's start.
-  const prev: Array<Float64Array | undefined>[] = model.layers.map(() => [undefined, undefined]);
-  const initial = (i: number, d: number): Float64Array => {
-    const layer = model.layers[i]!;
+/**
+ * The moment sums of every product while the float reference runs, fed per sum in
+ * sequence order (sequence by sequence, each in the order its steps run): the order
+ * decides which vectors the stride keeps and how the sums round, so the batched run and
+ * the per-sequence one (tune-stats-reference.ts) must keep it to give equal moments.
+ */
+export class MomentCollector {
+  readonly xSums: MomentSum[];
+  /** Per recurrent layer, per direction present: the h each step reads. */
+  readonly hSums: MomentSum[][];
+  private readonly inSizes: number[];
+
+  constructor(private readonly model: FloatModel, seqs: readonly number[][][]) {
+    const shapes = inferShapes(model);
+    const steps = seqs.reduce((s, q) => s + q.length, 0);
+    // A layer fed per timestep sees `steps` vectors, one fed a last output `seqs.length`.
+    const strideFor = (perStep: boolean) => Math.max(1, Math.ceil((perStep ? steps : seqs.length) / MAX_VECTORS));
+    this.inSizes = model.layers.map((_, i) => (i === 0 ? model.inputSize : shapes[i - 1]!.outputSize));
+    const inPerStep = (i: number) => i === 0 || shapes[i - 1]!.sequenceOut;
+    this.xSums = model.layers.map((layer, i) => {
+      const cols = layer.type === 'conv1d' ? layer.kernelSize * this.inSizes[i]! : this.inSizes[i]!;
+      return new MomentSum(cols, strideFor(inPerStep(i)));
+    });
+    this.hSums = model.layers.map((layer) => (isRecurrent(layer)
+      ? [layer.weights, layer.backwardWeights].filter((w) => w !== undefined).map(() => new MomentSum(layer.units, strideFor(true)))
+      : []));
+  }
+
+  /** The state direction d of layer i reads at a sequence's start: its initial h, or zeros. */
+  initial(i: number, d: number): Float64Array {
+    const layer = this.model.layers[i]!;
     if (!isRecurrent(layer)) return new Float64Array(0);
     const w = d === 0 ? layer.weights : layer.backwardWeights;
     const h = new Float64Array(layer.units);
     if (w?.initialH) h.set(w.initialH);
     return h;
-  };
-  const addInputs = (i: number, xs: readonly Float64Array[]) => {
-    const layer = model.layers[i];
+  }
+
+  /** One sequence's inputs to layer i (past the last layer: nothing). */
+  addInputs(i: number, xs: readonly Float64Array[]): void {
+    const layer = this.model.layers[i];
     if (!layer) return;
-    if (layer.type !== 'conv1d') { for (const x of xs) xSums[i]!.add(x); return; }
+    if (layer.type !== 'conv1d') { for (const x of xs) this.xSums[i]!.add(x); return; }
     const k = layer.kernelSize;
     const d = dilationOf(layer);
     const a = lookaheadOf(layer);
-    const n = inSize(i);
+    const n = this.inSizes[i]!;
     for (let t = 0; t < xs.length; t++) {
       const w = new Float64Array(k * n);
       for (let j = 0; j < k; j++) {
         const v = xs[t + a - (k - 1 - j) * d];
         if (v) w.set(v, j * n);
       }
-      xSums[i]!.add(w);
+      this.xSums[i]!.add(w);
     }
-  };
-  const observer: FloatObserver = {
-    step(i, backward, _pre, state) {
-      const d = backward ? 1 : 0;
-      const sums = hSums[i]!;
-      if (!sums[d]) return;
-      sums[d].add(prev[i]![d] ?? initial(i, d));
-      prev[i]![d] = state.h.slice();
-    },
-    layer(i, out) { addInputs(i + 1, out); },
-  };
-  for (const seq of seqs) {
-    for (const p of prev) p.fill(undefined);
-    addInputs(0, seq.map((x) => normalizeInput(model, x)));
-    runFloat(model, seq, prepared, observer);
   }
-  return model.layers.map((layer, i) => (isRecurrent(layer)
-    ? { x: xSums[i]!.moments(), h: hSums[i]!.map((s) => s.moments()) }
-    : { x: xSums[i]!.moments() }));
+
+  moments(): LayerMoments[] {
+    return this.model.layers.map((layer, i) => (isRecurrent(layer)
+      ? { x: this.xSums[i]!.moments(), h: this.hSums[i]!.map((s) => s.moments()) }
+      : { x: this.xSums[i]!.moments() }));
+  }
+}
+
+/**
+ * Moments of every product's inputs over the calibration sequences, from the batched
+ * float reference (float/batch.ts) on runs of consecutive equal-length sequences,
+ * BATCH_ROWS at most. Equal to collectMomentsReference's (one sequence at a time): the
+ * same vectors bit for bit, fed to each sum in the same order.
+ */
+export function collectMoments(model: FloatModel, seqs: readonly number[][][]): LayerMoments[] {
+  const prepared = prepareModel(model);
+  const m = new MomentCollector(model, seqs);
+  const inputs = seqs.map((seq) => seq.map((x) => normalizeInput(model, x)));
+  for (let at = 0; at < inputs.length;) {
+    let end = at + 1;
+    while (end < inputs.length && end - at < BATCH_ROWS && inputs[end]!.length === inputs[at]!.length) end++;
+    const run = inputs.slice(at, end);
+    at = end;
+    for (const seq of run) m.addInputs(0, seq);
+    // Per layer and direction, the rows' h before each step, in the order the steps run
+    // (undefined: the initial state); fed to the sums row by row once the run is done.
+    const before: Array<Array<Float64Array | undefined>>[] = model.layers.map(() => [[], []]);
+    const last: Array<Float64Array | undefined>[] = model.layers.map(() => [undefined, undefined]);
+    runFloatBatch(model, packBatch(run), prepared, {
+      step(i, backward, _rows, _pre, h) {
+        const d = backward ? 1 : 0;
+        if (!m.hSums[i]![d]) return;
+        before[i]![d]!.push(last[i]![d]);
+        last[i]![d] = h.slice();
+      },
+      layer(i, out) {
+        for (const seq of unpackBatch(out)) m.addInputs(i + 1, seq);
+      },
+    });
+    before.forEach((dirs, i) => dirs.forEach((steps, d) => {
+      const sum = m.hSums[i]![d];
+      if (!sum) return;
+      const u = (model.layers[i] as { units: number }).units;
+      const h0 = m.initial(i, d);
+      for (let b = 0; b < run.length; b++) {
+        for (const h of steps) sum.add(h ? h.subarray(b * u, (b + 1) * u) : h0);
+      }
+    }));
+  }
+  return m.moments();
 }

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { randomSequence } from '../../../src/ir/random.js';
-import { CALIBRATION_BATCH, calibrate } from '../../../src/quantize/calibrate.js';
+import { BATCH_ROWS } from '../../../src/float/batch.js';
+import { calibrate } from '../../../src/quantize/calibrate.js';
 import { calibrateReference } from '../../../src/quantize/calibrate-reference.js';
 import { quantizeModel } from '../../../src/quantize/quantize.js';
 import { everyFloatKind } from '../../helpers/every-float-kind.js';
@@ -27,7 +28,7 @@ describe('batched calibration equals the per-sequence reference', () => {
 
   it('with more sequences of one length than a batch holds', () => {
     const { model } = everyFloatKind().find((c) => c.name.startsWith('lstm → lstm'))!;
-    const seqs = Array.from({ length: CALIBRATION_BATCH + 5 }, (_, s) => randomSequence(3, 4, 900 + s, 3));
+    const seqs = Array.from({ length: BATCH_ROWS + 5 }, (_, s) => randomSequence(3, 4, 900 + s, 3));
     expect(calibrate(model, seqs)).toEqual(calibrateReference(model, seqs));
   });
 });
