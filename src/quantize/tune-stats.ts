@@ -16,7 +16,7 @@
  * against h (the moments of r ⊙ h are not observed), an approximation of (1) for them.
  * Every product takes at most MAX_VECTORS vectors, evenly strided over the data.
  */
-import { BATCH_ROWS, runFloatBatch } from '../float/batch.js';
+import { equalLengthRuns, runFloatBatch } from '../float/batch.js';
 import { normalizeInput } from '../float/model.js';
 import { prepareModel } from '../float/kinds.js';
 import { packBatch, unpackBatch } from '../float/seq-batch.js';
@@ -154,19 +154,16 @@ export class MomentCollector {
 
 /**
  * Moments of every product's inputs over the calibration sequences, from the batched
- * float reference (float/batch.ts) on runs of consecutive equal-length sequences,
- * BATCH_ROWS at most. Equal to collectMomentsReference's (one sequence at a time): the
+ * float reference (float/batch.ts) on runs of consecutive equal-length sequences
+ * (equalLengthRuns). Equal to collectMomentsReference's (one sequence at a time): the
  * same vectors bit for bit, fed to each sum in the same order.
  */
 export function collectMoments(model: FloatModel, seqs: readonly number[][][]): LayerMoments[] {
   const prepared = prepareModel(model);
   const m = new MomentCollector(model, seqs);
   const inputs = seqs.map((seq) => seq.map((x) => normalizeInput(model, x)));
-  for (let at = 0; at < inputs.length;) {
-    let end = at + 1;
-    while (end < inputs.length && end - at < BATCH_ROWS && inputs[end]!.length === inputs[at]!.length) end++;
-    const run = inputs.slice(at, end);
-    at = end;
+  for (const [start, end] of equalLengthRuns(inputs)) {
+    const run = inputs.slice(start, end);
     for (const seq of run) m.addInputs(0, seq);
     // Per layer and direction, the rows' h before each step, in the order the steps run
     // (undefined: the initial state); fed to the sums row by row once the run is done.

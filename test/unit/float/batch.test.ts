@@ -4,7 +4,7 @@
  * and option; and its observer sees the same values the per-sequence observer sees.
  */
 import { describe, expect, it } from 'vitest';
-import { runFloatBatch } from '../../../src/float/batch.js';
+import { equalLengthRuns, runFloatBatch, runFloatEach } from '../../../src/float/batch.js';
 import { normalizeInput, runFloat } from '../../../src/float/model.js';
 import { prepareModel } from '../../../src/float/kinds.js';
 import { packBatch, unpackBatch } from '../../../src/float/seq-batch.js';
@@ -39,5 +39,23 @@ describe('runFloatBatch equals runFloat on each sequence, bit for bit', () => {
     // The observers saw the same multisets of values (in another order).
     expect([...seen.batch.keys()].sort()).toEqual([...seen.single.keys()].sort());
     for (const [key, v] of seen.single) expect(sorted(seen.batch.get(key)!), key).toEqual(sorted(v));
+  });
+});
+
+describe('runFloatEach: runFloat on each sequence, batched by runs of one length', () => {
+  it('keeps the order of sequences of several lengths, bit for bit', () => {
+    const { model } = everyFloatKind().find((c) => c.name.startsWith('causal conv1d'))!;
+    const seqs = [4, 4, 2, 4, 4, 4, 1].map((n, s) => randomSequence(3, n, 800 + s, 3));
+    expect(equalLengthRuns(seqs, 3)).toEqual([[0, 2], [2, 3], [3, 6], [6, 7]]);
+    const layers: number[] = [];
+    const got = runFloatEach(model, seqs, undefined, (start, outs) => { layers.push(start, outs.length); });
+    expect(got.map((y) => y.map((v) => Array.from(v)))).toEqual(seqs.map((s) => runFloat(model, s).map((v) => Array.from(v))));
+    expect(layers).toEqual([0, 3, 2, 3, 3, 3, 6, 3]); // (start, layers) of each run
+  });
+
+  it('refuses what runFloat refuses', () => {
+    const { model } = everyFloatKind()[0]!;
+    expect(() => runFloatEach(model, [[[1, 2, 3]], [[1, 2]]])).toThrow('input timestep 0: expected 3 features, got 2');
+    expect(() => runFloatEach(model, [[]])).toThrow('input sequence is empty');
   });
 });
