@@ -2,10 +2,11 @@
  * Calibration speed, in one run on the same sequences: the plain float reference
  * (runFloat, one sequence at a time) as the baseline, calibration one sequence at a time
  * through it (calibrateReference), and calibration on the batched float reference
- * (calibrate: float/batch.ts, BATCH_ROWS sequences at once). A model of about 116k
- * parameters (LSTM 96 → LSTM 96 → dense 8 on 32 features, 48-step sequences), and GRU
- * and relu-RNN variants. `speed-up` is per-sequence / batched; the two give equal ranges
- * (checked here too).
+ * (calibrate: float/batch.ts, BATCH_ROWS sequences at once); then the same two ways for
+ * the tuning moments (`--tune`: quantize/tune-stats.ts). A model of 124,424 parameters
+ * (LSTM 96 → LSTM 96 → dense 8 on 32 features, 48-step sequences), and GRU and relu-RNN
+ * variants. `speed-up` is per-sequence / batched; both ways give equal results (checked
+ * here too). Times are CPU time, best of 3.
  *
  *   npx tsc -p tsconfig.bench.json && node .tmp/bench/bench/calibrate.js [--sequences N]
  */
@@ -15,6 +16,8 @@ import type { LayerSpec } from '../src/ir/random.js';
 import { randomModel, randomSequence } from '../src/ir/random.js';
 import { calibrate } from '../src/quantize/calibrate.js';
 import { calibrateReference } from '../src/quantize/calibrate-reference.js';
+import { collectMoments } from '../src/quantize/tune-stats.js';
+import { collectMomentsReference } from '../src/quantize/tune-stats-reference.js';
 
 const arg = process.argv.indexOf('--sequences');
 const N = arg > 0 ? Number(process.argv[arg + 1]) : 60;
@@ -52,5 +55,10 @@ for (const [name, layers] of Object.entries(MODELS)) {
   const ref = best(() => { calibrateReference(model, seqs); });
   const batched = best(() => { calibrate(model, seqs); });
   const same = JSON.stringify(calibrate(model, seqs)) === JSON.stringify(calibrateReference(model, seqs));
-  console.log(`  ${name.padEnd(22)} runFloat ${plain.toFixed(2).padStart(6)}  per-sequence ${ref.toFixed(2).padStart(6)}  batched ${batched.toFixed(2).padStart(6)}  speed-up ${(ref / batched).toFixed(1)}×  ranges ${same ? 'equal' : 'DIFFER'}`);
+  console.log(`  ${name.padEnd(22)} runFloat ${plain.toFixed(2).padStart(6)}  calibrate: per-sequence ${ref.toFixed(2).padStart(6)}  batched ${batched.toFixed(2).padStart(6)}  speed-up ${(ref / batched).toFixed(1)}×  ranges ${same ? 'equal' : 'DIFFER'}`);
+  const mRef = best(() => { collectMomentsReference(model, seqs); });
+  const mBatched = best(() => { collectMoments(model, seqs); });
+  const mSame = JSON.stringify(collectMoments(model, seqs), (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v))
+    === JSON.stringify(collectMomentsReference(model, seqs), (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v));
+  console.log(`  ${''.padEnd(22)} ${''.padEnd(15)}  moments:   per-sequence ${mRef.toFixed(2).padStart(6)}  batched ${mBatched.toFixed(2).padStart(6)}  speed-up ${(mRef / mBatched).toFixed(1)}×  moments ${mSame ? 'equal' : 'DIFFER'}`);
 }
