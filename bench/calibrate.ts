@@ -16,7 +16,7 @@ import type { LayerSpec } from '../src/ir/random.js';
 import { randomModel, randomSequence } from '../src/ir/random.js';
 import { calibrate } from '../src/quantize/calibrate.js';
 import { calibrateReference } from '../src/quantize/calibrate-reference.js';
-import { collectMoments } from '../src/quantize/tune-stats.js';
+import { collectMoments } from '../src/quantize/moments-batch.js';
 import { collectMomentsReference } from '../src/quantize/tune-stats-reference.js';
 
 const arg = process.argv.indexOf('--sequences');

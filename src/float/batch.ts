@@ -34,6 +34,26 @@ export function runFloatBatch(model: FloatModel, x: SeqBatch, prepared = prepare
   return seq;
 }
 
+/**
+ * The sequences' indices grouped by length, each group in sequence order and at most
+ * `max` long: batches as large as the lengths allow, for callers the order of sequences
+ * does not matter to.
+ */
+export function lengthGroups(seqs: readonly ArrayLike<unknown>[], max = BATCH_ROWS): number[][] {
+  const open = new Map<number, number[]>();
+  const groups: number[][] = [];
+  seqs.forEach((seq, s) => {
+    let g = open.get(seq.length);
+    if (!g || g.length === max) {
+      g = [];
+      open.set(seq.length, g);
+      groups.push(g);
+    }
+    g.push(s);
+  });
+  return groups;
+}
+
 /** [start, end) of each run of consecutive sequences of one length, at most `max` long: batches that keep the sequences' order. */
 export function equalLengthRuns(seqs: readonly ArrayLike<unknown>[], max = BATCH_ROWS): Array<[number, number]> {
   const runs: Array<[number, number]> = [];

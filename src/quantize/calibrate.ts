@@ -13,7 +13,7 @@
  * headroom on top.
  */
 import { RnncError } from '../errors.js';
-import { BATCH_ROWS, runFloatBatch } from '../float/batch.js';
+import { lengthGroups, runFloatBatch } from '../float/batch.js';
 import { normalizeInput } from '../float/model.js';
 import type { BatchObserver } from '../float/observer.js';
 import { prepareModel } from '../float/kinds.js';
@@ -88,35 +88,54 @@ export function startCalibration(model: FloatModel, seqs: readonly number[][][],
 }
 
 
+/** Listens to the batched float runs of the calibration sequences (calibrate's `also`). */
+export interface BatchListener {
+  /** Before a batch: its rows' sequence indices and normalised inputs; returns what observes the run. */
+  begin(rows: readonly number[], inputs: readonly Float64Array[][]): BatchObserver;
+  /** After that batch's run. */
+  end(): void;
+}
+
+/** Every sequence (normalised) through the batched float reference, grouped by length (float/batch.ts lengthGroups). */
+export function runBatched(model: FloatModel, inputs: readonly Float64Array[][], listener: BatchListener, prepared = prepareModel(model)): void {
+  for (const rows of lengthGroups(inputs)) {
+    const batch = rows.map((s) => inputs[s]!);
+    runFloatBatch(model, packBatch(batch), prepared, listener.begin(rows, batch));
+    listener.end();
+  }
+}
+
+/** Both listeners on the same runs. */
+function both(a: BatchListener, b: BatchListener): BatchListener {
+  return {
+    begin(rows, inputs) {
+      const x = a.begin(rows, inputs);
+      const y = b.begin(rows, inputs);
+      return {
+        step(...args) { x.step?.(...args); y.step?.(...args); },
+        dense(...args) { x.dense?.(...args); y.dense?.(...args); },
+        layer(...args) { x.layer?.(...args); y.layer?.(...args); },
+      };
+    },
+    end() { a.end(); b.end(); },
+  };
+}
+
 /**
  * The ranges over the sequences, from the batched float reference: sequences grouped by
- * length, BATCH_ROWS at a time. Equal to calibrateReference's (one sequence at a
- * time): the same values are recorded (float/batch.ts is bit for bit runFloat), in
- * another order, which histograms do not see (range-recorder.ts).
+ * length, BATCH_ROWS at a time. Equal to calibrateReference's (one sequence at a time):
+ * the same values are recorded (float/batch.ts is bit for bit runFloat), in another
+ * order, which histograms do not see (range-recorder.ts). `also` observes the same runs
+ * (the tuning moments: moments-batch.ts), saving a float pass over the data.
  */
-export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions = {}, source = 'calibration data'): Calibration {
+export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions = {}, source = 'calibration data', also?: BatchListener): Calibration {
   const { p, rec, inputs } = startCalibration(model, seqs, opts, source);
-  const prepared = prepareModel(model);
   const observer: BatchObserver = {
     step(i, _backward, _rows, pre, h, c) { rec.addStep(i, pre, h, c); },
     dense(i, pre) { rec.dense[i]!.addAll(pre); },
     layer(i, out) { rec.outputs[i]!.addAll(out.data); },
   };
-  for (const group of byLength(inputs)) {
-    for (let at = 0; at < group.length; at += BATCH_ROWS) {
-      runFloatBatch(model, packBatch(group.slice(at, at + BATCH_ROWS)), prepared, observer);
-    }
-  }
+  const ranges: BatchListener = { begin: () => observer, end() {} };
+  runBatched(model, inputs, also ? both(ranges, also) : ranges);
   return rec.result(p, seqs.length);
-}
-
-/** The sequences grouped by length, each group in sequence order. */
-export function byLength<T>(seqs: readonly T[][]): T[][][] {
-  const groups = new Map<number, T[][]>();
-  for (const s of seqs) {
-    const g = groups.get(s.length);
-    if (g) g.push(s);
-    else groups.set(s.length, [s]);
-  }
-  return [...groups.values()];
 }

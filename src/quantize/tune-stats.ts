@@ -16,10 +16,6 @@
  * against h (the moments of r ⊙ h are not observed), an approximation of (1) for them.
  * Every product takes at most MAX_VECTORS vectors, evenly strided over the data.
  */
-import { equalLengthRuns, runFloatBatch } from '../float/batch.js';
-import { normalizeInput } from '../float/model.js';
-import { prepareModel } from '../float/kinds.js';
-import { packBatch, unpackBatch } from '../float/seq-batch.js';
 import { type FloatModel, dilationOf, isRecurrent, lookaheadOf } from '../ir/model.js';
 import { inferShapes } from '../ir/shapes.js';
 
@@ -46,12 +42,14 @@ export interface LayerMoments {
   h?: InputMoments[];
 }
 
-/** Running sums of x and x xᵀ over every `stride`-th vector added. */
+/** Running sums of x and x xᵀ over every `stride`-th vector received. */
 export class MomentSum {
   private readonly sum: Float64Array;
   private readonly outer: Float64Array;
   private n = 0;
   private seen = 0;
+  /** offer()'s kept vectors by index / stride (at most MAX_VECTORS or so). */
+  private kept: Array<Float64Array | undefined> = [];
   constructor(readonly cols: number, private readonly stride: number) {
     this.sum = new Float64Array(cols);
     this.outer = new Float64Array(cols * cols);
@@ -59,6 +57,20 @@ export class MomentSum {
 
   add(v: ArrayLike<number>): void {
     if (this.seen++ % this.stride !== 0) return;
+    this.accumulate(v);
+  }
+
+  /**
+   * The vector that is the index-th this sum receives (from 0, in sequence order), in
+   * any order of arrival: a kept one (every stride-th) waits, and moments() sums the kept
+   * ones in index order, as `add` in sequence order would have.
+   */
+  offer(index: number, v: ArrayLike<number>): void {
+    if (index % this.stride !== 0) return;
+    this.kept[index / this.stride] = Float64Array.from(v);
+  }
+
+  private accumulate(v: ArrayLike<number>): void {
     const c = this.cols;
     this.n++;
     for (let i = 0; i < c; i++) {
@@ -71,6 +83,8 @@ export class MomentSum {
   }
 
   moments(): InputMoments {
+    for (const v of this.kept) if (v) this.accumulate(v);
+    this.kept = [];
     const c = this.cols;
     const k = 1 / Math.max(1, this.n);
     const mean = this.sum.map((s) => s * k);
@@ -89,10 +103,11 @@ export class MomentSum {
 }
 
 /**
- * The moment sums of every product while the float reference runs, fed per sum in
- * sequence order (sequence by sequence, each in the order its steps run): the order
- * decides which vectors the stride keeps and how the sums round, so the batched run and
- * the per-sequence one (tune-stats-reference.ts) must keep it to give equal moments.
+ * The moment sums of every product while the float reference runs. Each sum takes its
+ * vectors in sequence order (sequence by sequence, each in the order its steps run):
+ * the order decides which vectors the stride keeps and how the sums round. The
+ * per-sequence run (tune-stats-reference.ts) adds them in that order; the batched one
+ * (moments-batch.ts) offers each with its place in that order.
  */
 export class MomentCollector {
   readonly xSums: MomentSum[];
@@ -126,11 +141,16 @@ export class MomentCollector {
     return h;
   }
 
-  /** One sequence's inputs to layer i (past the last layer: nothing). */
-  addInputs(i: number, xs: readonly Float64Array[]): void {
+  /**
+   * One sequence's inputs to layer i (past the last layer: nothing), added in order, or
+   * (`at`) offered as the sum's vectors at, at + 1, … (MomentSum.offer).
+   */
+  addInputs(i: number, xs: readonly Float64Array[], at?: number): void {
     const layer = this.model.layers[i];
     if (!layer) return;
-    if (layer.type !== 'conv1d') { for (const x of xs) this.xSums[i]!.add(x); return; }
+    const sum = this.xSums[i]!;
+    const put = at === undefined ? (_t: number, v: Float64Array) => sum.add(v) : (t: number, v: Float64Array) => sum.offer(at + t, v);
+    if (layer.type !== 'conv1d') { xs.forEach((x, t) => put(t, x)); return; }
     const k = layer.kernelSize;
     const d = dilationOf(layer);
     const a = lookaheadOf(layer);
@@ -141,7 +161,7 @@ export class MomentCollector {
         const v = xs[t + a - (k - 1 - j) * d];
         if (v) w.set(v, j * n);
       }
-      this.xSums[i]!.add(w);
+      put(t, w);
     }
   }
 
@@ -150,45 +170,4 @@ export class MomentCollector {
       ? { x: this.xSums[i]!.moments(), h: this.hSums[i]!.map((s) => s.moments()) }
       : { x: this.xSums[i]!.moments() }));
   }
-}
-
-/**
- * Moments of every product's inputs over the calibration sequences, from the batched
- * float reference (float/batch.ts) on runs of consecutive equal-length sequences
- * (equalLengthRuns). Equal to collectMomentsReference's (one sequence at a time): the
- * same vectors bit for bit, fed to each sum in the same order.
- */
-export function collectMoments(model: FloatModel, seqs: readonly number[][][]): LayerMoments[] {
-  const prepared = prepareModel(model);
-  const m = new MomentCollector(model, seqs);
-  const inputs = seqs.map((seq) => seq.map((x) => normalizeInput(model, x)));
-  for (const [start, end] of equalLengthRuns(inputs)) {
-    const run = inputs.slice(start, end);
-    for (const seq of run) m.addInputs(0, seq);
-    // Per layer and direction, the rows' h before each step, in the order the steps run
-    // (undefined: the initial state); fed to the sums row by row once the run is done.
-    const before: Array<Array<Float64Array | undefined>>[] = model.layers.map(() => [[], []]);
-    const last: Array<Float64Array | undefined>[] = model.layers.map(() => [undefined, undefined]);
-    runFloatBatch(model, packBatch(run), prepared, {
-      step(i, backward, _rows, _pre, h) {
-        const d = backward ? 1 : 0;
-        if (!m.hSums[i]![d]) return;
-        before[i]![d]!.push(last[i]![d]);
-        last[i]![d] = h.slice();
-      },
-      layer(i, out) {
-        for (const seq of unpackBatch(out)) m.addInputs(i + 1, seq);
-      },
-    });
-    before.forEach((dirs, i) => dirs.forEach((steps, d) => {
-      const sum = m.hSums[i]![d];
-      if (!sum) return;
-      const u = (model.layers[i] as { units: number }).units;
-      const h0 = m.initial(i, d);
-      for (let b = 0; b < run.length; b++) {
-        for (const h of steps) sum.add(h ? h.subarray(b * u, (b + 1) * u) : h0);
-      }
-    }));
-  }
-  return m.moments();
 }

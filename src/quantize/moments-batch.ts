@@ -1,0 +1,99 @@
+/**
+ * The tuning moments (tune-stats.ts) from the batched float reference (float/batch.ts),
+ * with sequences batched in any grouping, e.g. by length as calibration groups them, so
+ * that one float run serves both (calibrate.ts `also`). Each sum must see its vectors in
+ * sequence order (tune-stats.ts MomentCollector); a vector's place in that order is known
+ * beforehand, since how many vectors a sequence gives each sum depends on its length only:
+ *   x of layer 0, and of a layer after one with a sequence out:   T (conv1d: T windows)
+ *   x of a layer after a many-to-one one:                          1
+ *   h of a forward direction:                                      T
+ *   h of a backward direction with the last-index output:          1 (its one step)
+ *   h of any other backward direction:                             T
+ * So each vector is offered (MomentSum.offer) at  Σ(earlier sequences' counts) + its step,
+ * and the moments equal collectMomentsReference's exactly.
+ */
+import { normalizeInput } from '../float/model.js';
+import type { BatchObserver } from '../float/observer.js';
+import { unpackBatch } from '../float/seq-batch.js';
+import { type FloatModel, isRecurrent, lastOutputOf } from '../ir/model.js';
+import { inferShapes } from '../ir/shapes.js';
+import { type BatchListener, runBatched } from './calibrate.js';
+import { type LayerMoments, MomentCollector } from './tune-stats.js';
+
+/** Σ count(T_s') over s' < s, for every s. */
+function offsets(lengths: readonly number[], count: (t: number) => number): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const t of lengths) { out.push(at); at += count(t); }
+  return out;
+}
+
+export class BatchedMoments implements BatchListener {
+  private readonly m: MomentCollector;
+  /** Per layer: where each sequence's x vectors start; per layer and direction, its h vectors. */
+  private readonly xAt: number[][];
+  private readonly hAt: number[][][];
+  private rows: readonly number[] = [];
+  /** The running batch: per layer and direction, the rows' h before each step, in the order the steps run (undefined: the initial state). */
+  private before: Array<Array<Float64Array | undefined>>[] = [];
+  private last: Array<Float64Array | undefined>[] = [];
+
+  constructor(private readonly model: FloatModel, seqs: readonly (readonly unknown[])[]) {
+    this.m = new MomentCollector(model, seqs as readonly number[][][]);
+    const shapes = inferShapes(model);
+    const lengths = seqs.map((s) => s.length);
+    this.xAt = model.layers.map((_, i) => offsets(lengths, (t) => (i === 0 || shapes[i - 1]!.sequenceOut ? t : 1)));
+    this.hAt = model.layers.map((layer) => {
+      if (!isRecurrent(layer)) return [];
+      const oneStep = !layer.returnSequences && lastOutputOf(layer) === 'last-index';
+      return [offsets(lengths, (t) => t), offsets(lengths, (t) => (oneStep ? 1 : t))];
+    });
+  }
+
+  begin(rows: readonly number[], inputs: readonly Float64Array[][]): BatchObserver {
+    const m = this.m;
+    this.rows = rows;
+    this.before = this.model.layers.map(() => [[], []]);
+    this.last = this.model.layers.map(() => [undefined, undefined]);
+    rows.forEach((s, b) => m.addInputs(0, inputs[b]!, this.xAt[0]![s]));
+    return {
+      step: (i, backward, _rows, _pre, h) => {
+        const d = backward ? 1 : 0;
+        if (!m.hSums[i]![d]) return;
+        this.before[i]![d]!.push(this.last[i]![d]);
+        this.last[i]![d] = h.slice();
+      },
+      layer: (i, out) => {
+        if (i + 1 >= this.model.layers.length) return;
+        unpackBatch(out).forEach((seq, b) => m.addInputs(i + 1, seq, this.xAt[i + 1]![rows[b]!]));
+      },
+    };
+  }
+
+  end(): void {
+    this.before.forEach((dirs, i) => dirs.forEach((steps, d) => {
+      const sum = this.m.hSums[i]![d];
+      if (!sum) return;
+      const u = (this.model.layers[i] as { units: number }).units;
+      const h0 = this.m.initial(i, d);
+      this.rows.forEach((s, b) => {
+        const at = this.hAt[i]![d]![s]!;
+        steps.forEach((h, k) => sum.offer(at + k, h ? h.subarray(b * u, (b + 1) * u) : h0));
+      });
+    }));
+  }
+
+  moments(): LayerMoments[] {
+    return this.m.moments();
+  }
+}
+
+/**
+ * Moments of every product's inputs over the calibration sequences (tune-stats.ts), from
+ * the batched float reference; equal to collectMomentsReference's.
+ */
+export function collectMoments(model: FloatModel, seqs: readonly number[][][]): LayerMoments[] {
+  const moments = new BatchedMoments(model, seqs);
+  runBatched(model, seqs.map((seq) => seq.map((x) => normalizeInput(model, x))), moments);
+  return moments.moments();
+}
