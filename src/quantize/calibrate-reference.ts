@@ -10,7 +10,7 @@ import type { FloatModel } from '../ir/model.js';
 import { type CalibrateOptions, type Calibration, startCalibration } from './calibrate.js';
 
 export function calibrateReference(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions = {}, source = 'calibration data'): Calibration {
-  const { p, rec } = startCalibration(model, seqs, opts, source);
+  const { rec } = startCalibration(model, seqs, opts, source);
   const prepared = prepareModel(model);
   const observer: FloatObserver = {
     step(i, _backward, pre, state) {
@@ -20,5 +20,5 @@ export function calibrateReference(model: FloatModel, seqs: readonly number[][][
     layer(i, out) { for (const o of out) rec.outputs[i]!.addAll(o); },
   };
   for (const seq of seqs) runFloat(model, seq, prepared, observer);
-  return rec.result(p, seqs.length);
+  return rec.result(seqs.length);
 }

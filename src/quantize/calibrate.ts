@@ -78,7 +78,7 @@ export function startCalibration(model: FloatModel, seqs: readonly number[][][],
   const p = opts.percentile ?? 100;
   if (!(p > 0 && p <= 100)) throw new RnncError('usage/invalid', `percentile must be in (0, 100], got ${p}`);
   checkCalibrationData(model, seqs, source);
-  const rec = new RangeRecorder(model);
+  const rec = new RangeRecorder(model, p);
   const inputs = seqs.map((seq) => seq.map((x) => {
     const v = normalizeInput(model, x);
     rec.addInput(v);
@@ -129,7 +129,7 @@ function both(a: BatchListener, b: BatchListener): BatchListener {
  * (the tuning moments: moments-batch.ts), saving a float pass over the data.
  */
 export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions = {}, source = 'calibration data', also?: BatchListener): Calibration {
-  const { p, rec, inputs } = startCalibration(model, seqs, opts, source);
+  const { rec, inputs } = startCalibration(model, seqs, opts, source);
   const observer: BatchObserver = {
     step(i, _backward, _rows, pre, h, c) { rec.addStep(i, pre, h, c); },
     dense(i, pre) { rec.dense[i]!.addAll(pre); },
@@ -137,5 +137,5 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
   };
   const ranges: BatchListener = { begin: () => observer, end() {} };
   runBatched(model, inputs, also ? both(ranges, also) : ranges);
-  return rec.result(p, seqs.length);
+  return rec.result(seqs.length);
 }

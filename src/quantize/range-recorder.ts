@@ -3,11 +3,14 @@
  * histogram per quantity and layer, and which input feature holds the largest |x|.
  * Histograms count values (histogram.ts), so the order values arrive in changes nothing:
  * the batched run and the per-sequence one record the same ranges from the same values.
+ * A record keeps only what is read from it: at p = 100 a range is the maximum (no bins),
+ * the gates give their maximum and the share beyond ±8 (ClipCounter), the outputs their
+ * maximum.
  */
 import { hasState } from '../ir/kinds.js';
 import { type FloatModel, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';
-import { AbsHistogram } from './histogram.js';
+import { AbsHistogram, ClipCounter } from './histogram.js';
 import type { Calibration, LayerCalibration, RangeSummary } from './calibrate.js';
 import type { Ranges } from './quantize.js';
 
@@ -18,8 +21,7 @@ function summarize(h: AbsHistogram, p: number): RangeSummary {
 }
 
 export class RangeRecorder {
-  readonly input = new AbsHistogram();
-  readonly gates: AbsHistogram[];
+  readonly gates: ClipCounter[];
   readonly cells: AbsHistogram[];
   readonly hidden: AbsHistogram[];
   readonly dense: AbsHistogram[];
@@ -31,14 +33,18 @@ export class RangeRecorder {
   inputFeature = 0;
   timesteps = 0;
 
-  constructor(readonly model: FloatModel) {
+  readonly input: AbsHistogram;
+
+  /** `p`: the percentile the ranges are taken at. */
+  constructor(readonly model: FloatModel, readonly p: number) {
     const n = model.layers.length;
-    const each = () => Array.from({ length: n }, () => new AbsHistogram());
-    this.gates = each();
-    this.cells = each();
-    this.hidden = each();
-    this.dense = each();
-    this.outputs = each();
+    const each = (binned: boolean) => Array.from({ length: n }, () => new AbsHistogram(binned));
+    this.input = new AbsHistogram(p < 100);
+    this.gates = Array.from({ length: n }, () => new ClipCounter(GATE_LIMIT));
+    this.cells = each(p < 100);
+    this.hidden = each(p < 100);
+    this.dense = each(p < 100);
+    this.outputs = each(false);
     this.recordsCell = model.layers.map((l) => hasState(l.type, 'c'));
     this.recordsHidden = model.layers.map((l) => l.type === 'rnn' && rnnActivationOf(l) === 'relu');
   }
@@ -60,12 +66,13 @@ export class RangeRecorder {
     if (this.recordsHidden[layer]) this.hidden[layer]!.addAll(h);
   }
 
-  result(p: number, sequences: number): Calibration {
+  result(sequences: number): Calibration {
+    const p = this.p;
     const layers = this.model.layers.map((layer, i): LayerCalibration => {
       const out: LayerCalibration = { index: i, type: layer.type, output: { maxAbs: this.outputs[i]!.maxAbs } };
       // A conv1d's product is a dense one over its window: the same |W x + b| range.
       if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(this.dense[i]!, p);
-      else out.gates = { maxAbs: this.gates[i]!.maxAbs, clippedFraction: this.gates[i]!.fractionAbove(GATE_LIMIT) };
+      else out.gates = { maxAbs: this.gates[i]!.maxAbs, clippedFraction: this.gates[i]!.fraction() };
       if (this.recordsCell[i]) out.cell = summarize(this.cells[i]!, p);
       if (this.recordsHidden[i]) out.hidden = summarize(this.hidden[i]!, p);
       return out;
