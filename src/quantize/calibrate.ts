@@ -73,20 +73,19 @@ export function checkCalibrationData(model: FloatModel, seqs: readonly number[][
   });
 }
 
-/** The percentile option checked, and the data; a recorder holding every normalised input, in sequence order. */
-export function startCalibration(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions, source: string): { p: number; rec: RangeRecorder; inputs: Float64Array[][] } {
+/**
+ * The percentile option checked, and the data; a recorder that has seen every normalised
+ * input, in sequence order (the inputs are normalised again batch by batch rather than
+ * kept: the data can be large).
+ */
+export function startCalibration(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions, source: string): { p: number; rec: RangeRecorder } {
   const p = opts.percentile ?? 100;
   if (!(p > 0 && p <= 100)) throw new RnncError('usage/invalid', `percentile must be in (0, 100], got ${p}`);
   checkCalibrationData(model, seqs, source);
   const rec = new RangeRecorder(model, p);
-  const inputs = seqs.map((seq) => seq.map((x) => {
-    const v = normalizeInput(model, x);
-    rec.addInput(v);
-    return v;
-  }));
-  return { p, rec, inputs };
+  for (const seq of seqs) for (const x of seq) rec.addInput(normalizeInput(model, x));
+  return { p, rec };
 }
-
 
 /** Listens to the batched float runs of the calibration sequences (calibrate's `also`). */
 export interface BatchListener {
@@ -96,10 +95,10 @@ export interface BatchListener {
   end(): void;
 }
 
-/** Every sequence (normalised) through the batched float reference, grouped by length (float/batch.ts lengthGroups). */
-export function runBatched(model: FloatModel, inputs: readonly Float64Array[][], listener: BatchListener, prepared = prepareModel(model)): void {
-  for (const rows of lengthGroups(inputs)) {
-    const batch = rows.map((s) => inputs[s]!);
+/** Every sequence through the batched float reference, normalised, grouped by length (float/batch.ts lengthGroups). */
+export function runBatched(model: FloatModel, seqs: readonly number[][][], listener: BatchListener, prepared = prepareModel(model)): void {
+  for (const rows of lengthGroups(seqs)) {
+    const batch = rows.map((s) => seqs[s]!.map((x) => normalizeInput(model, x)));
     runFloatBatch(model, packBatch(batch), prepared, listener.begin(rows, batch));
     listener.end();
   }
@@ -129,13 +128,13 @@ function both(a: BatchListener, b: BatchListener): BatchListener {
  * (the tuning moments: moments-batch.ts), saving a float pass over the data.
  */
 export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions = {}, source = 'calibration data', also?: BatchListener): Calibration {
-  const { rec, inputs } = startCalibration(model, seqs, opts, source);
+  const { rec } = startCalibration(model, seqs, opts, source);
   const observer: BatchObserver = {
     step(i, _backward, _rows, pre, h, c) { rec.addStep(i, pre, h, c); },
     dense(i, pre) { rec.dense[i]!.addAll(pre); },
     layer(i, out) { rec.outputs[i]!.addAll(out.data); },
   };
   const ranges: BatchListener = { begin: () => observer, end() {} };
-  runBatched(model, inputs, also ? both(ranges, also) : ranges);
+  runBatched(model, seqs, also ? both(ranges, also) : ranges);
   return rec.result(seqs.length);
 }

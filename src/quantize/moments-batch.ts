@@ -12,7 +12,6 @@
  * So each vector is offered (MomentSum.offer) at  Σ(earlier sequences' counts) + its step,
  * and the moments equal collectMomentsReference's exactly.
  */
-import { normalizeInput } from '../float/model.js';
 import type { BatchObserver } from '../float/observer.js';
 import { unpackBatch } from '../float/seq-batch.js';
 import { type FloatModel, isRecurrent, lastOutputOf } from '../ir/model.js';
@@ -94,6 +93,6 @@ export class BatchedMoments implements BatchListener {
  */
 export function collectMoments(model: FloatModel, seqs: readonly number[][][]): LayerMoments[] {
   const moments = new BatchedMoments(model, seqs);
-  runBatched(model, seqs.map((seq) => seq.map((x) => normalizeInput(model, x))), moments);
+  runBatched(model, seqs, moments);
   return moments.moments();
 }
