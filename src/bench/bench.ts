@@ -15,7 +15,7 @@ import { cArrayBody } from '../codegen/ctables.js';
 import { render } from '../codegen/render.js';
 import { RnncError } from '../errors.js';
 import { runFixed, streamFixed } from '../fixed/model.js';
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, isMixedWidth, layerWeightBits } from '../ir/qmodel.js';
 import { type OptLevel, buildForTarget } from '../target/build.js';
 import { EXTRA_WARNINGS } from '../target/flags.js';
 import { runOnTarget } from '../target/run.js';
@@ -41,6 +41,8 @@ export interface BenchResult {
   kernel: string;
   opt: OptLevel;
   weightBits: number;
+  /** A mixed-width model only: each layer's weight width. */
+  layerWeightBits?: number[];
   macsPerStep: number;
   steps: number;
   /** 'step': one count per NAME_step; 'run': one NAME_run over all steps (bidirectional). */
@@ -121,7 +123,8 @@ export async function benchModel(q: QuantModel, target: Target, opts: BenchOptio
     const perStep = plan.streaming ? steady.reduce((s, n) => s + n, 0) / steady.length : (run.counts[0] ?? 0) / steps;
     const macs = plan.memory.macsPerStep;
     return {
-      model: q.name, target: target.name, kernel: plan.kernel, opt: opts.opt, weightBits: q.weightBits, macsPerStep: macs, steps,
+      model: q.name, target: target.name, kernel: plan.kernel, opt: opts.opt, weightBits: q.weightBits,
+      ...(isMixedWidth(q) ? { layerWeightBits: q.layers.map((l) => layerWeightBits(q, l)) } : {}), macsPerStep: macs, steps,
       mode: plan.streaming ? 'step' : 'run',
       insns: {
         perStep, maxPerStep: plan.streaming ? Math.max(...steady) : perStep, firstStep: plan.streaming ? run.counts[0] ?? 0 : perStep, perMac: macs > 0 ? perStep / macs : 0,

@@ -73,7 +73,7 @@ export function registerCompile(program: Command, io: CliIo): void {
       const emitted = emitModel(model, target, { version: VERSION, source: path.split(/[\\/]/).pop() ?? path, maxSeq }, golden);
       const folder = layoutFiles(emitted, layout);
       const code = await measureCode(emitted, target);
-      const report = buildReport(emitted, code, outputPaths(out, folder), model.weightBits);
+      const report = buildReport(emitted, code, outputPaths(out, folder), model);
       // The report joins the C files' batch: either everything is written or nothing.
       const json = JSON.stringify(report, null, 2) + '\n';
       const toStdout = opts.json === true || opts.reportJson === STDOUT;

@@ -1,5 +1,5 @@
 /** Plain-text rendering of the quantization report (`rnnc quantize`). */
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, widthsText } from '../ir/qmodel.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import type { EvalReport, LayerError } from '../quantize/report.js';
 import type { ExcursionSummary } from '../fixed/excursions.js';
@@ -43,15 +43,17 @@ function evalLines(e: NonNullable<QuantReport['eval']>): string {
   const head = `eval on ${escapeText(e.source, Infinity)} (${e.examples} sequences):`;
   if (e.metric === 'accuracy') {
     const d = (x: number) => `${x >= e.float ? '+' : ''}${(100 * (x - e.float)).toFixed(2)} pp`;
-    return `${head} accuracy float ${pct(e.float)}, int8 ${pct(e.int8)} (${d(e.int8)}), int16 ${pct(e.int16)} (${d(e.int16)})\n`;
+    const mixed = e.mixed ? `, mixed (${e.mixed.widths}) ${pct(e.mixed.value)} (${d(e.mixed.value)})` : '';
+    return `${head} accuracy float ${pct(e.float)}, int8 ${pct(e.int8)} (${d(e.int8)}), int16 ${pct(e.int16)} (${d(e.int16)})${mixed}\n`;
   }
   const rel = (x: number) => (e.float > 0 ? ` (${x >= e.float ? '+' : ''}${(100 * (x / e.float - 1)).toFixed(2)}%)` : '');
-  return `${head} RMSE float ${num(e.float, 5)}, int8 ${num(e.int8, 5)}${rel(e.int8)}, int16 ${num(e.int16, 5)}${rel(e.int16)}\n`;
+  const mixed = e.mixed ? `, mixed (${e.mixed.widths}) ${num(e.mixed.value, 5)}${rel(e.mixed.value)}` : '';
+  return `${head} RMSE float ${num(e.float, 5)}, int8 ${num(e.int8, 5)}${rel(e.int8)}, int16 ${num(e.int16, 5)}${rel(e.int16)}${mixed}\n`;
 }
 
 export function renderQuantReport(r: QuantReport): string {
   const m = r.quantization;
-  let s = `wrote ${r.output}: int${m.weightBits} weights, ${m.lut.size}-entry tables, margin ${m.margin}\n`;
+  let s = `wrote ${r.output}: ${widthsText(m.layerWeightBits ?? [m.weightBits])}, ${m.lut.size}-entry tables, margin ${m.margin}\n`;
   const c = m.calibration;
   if (c) {
     s += `calibration: ${c.sequences} sequences, ${c.timesteps} timesteps, ranges at ${c.percentile === 100 ? 'max-abs' : `percentile ${c.percentile}`}; ` +

@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import { quantModelToJson } from '../ir/qio.js';
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, isMixedWidth } from '../ir/qmodel.js';
 import { readEvalData } from './calib-data.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import { quantizeWithData } from '../quantize/pipeline.js';
@@ -61,10 +61,11 @@ export function registerQuantize(program: Command, io: CliIo): void {
       if (data) report.layerErrors = layerErrors(model, q, data.sequences);
       if (widthChoice) report.weights = widthChoice;
       if (evalData) {
-        const other = quantizeWithData(model, data, { ...base, weightBits: q.weightBits === 8 ? 16 : 8 }).model;
-        const [int8, int16] = q.weightBits === 8 ? [q, other] : [other, q];
+        // The uniform widths beside the one written (a mixed model is measured as a third).
+        const uniform = (bits: 8 | 16) => (q.weightBits === bits && !isMixedWidth(q)
+          ? q : quantizeWithData(model, data, { ...base, weightBits: bits }).model);
         const counter = new ExcursionCounter();
-        report.eval = { ...evalReport(model, int8, int16, evalData, { weightBits: q.weightBits, observer: counter }), source: opts.eval! };
+        report.eval = { ...evalReport(model, uniform(8), uniform(16), evalData, { written: q, observer: counter }), source: opts.eval! };
         const timesteps = evalData.sequences.reduce((n, s) => n + s.length, 0);
         report.excursions = excursionSummary(q, counter, { data: opts.eval!, sequences: evalData.sequences.length, timesteps });
       }

@@ -6,7 +6,7 @@
 import { RnncError } from '../errors.js';
 import { lutLog2 } from '../fixed/lut.js';
 import { wholeSequenceOnly } from '../ir/kinds.js';
-import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
+import { type QuantModel, isQRecurrent, layerWeightBits } from '../ir/qmodel.js';
 import { gateActivationOf } from '../ir/model.js';
 import { nameProblem } from '../ir/names.js';
 import { type ChainCtx, buildChain, denseWidth, firstLastOnly } from './chain.js';
@@ -102,7 +102,8 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   let macs = 0;
   let stack = 0;
   q.layers.forEach((l, i) => {
-    const lp = codegenKind(l).plan(l, i, env);
+    // A mixed-width model declares each layer's tables and kernel calls at its own width.
+    const lp = codegenKind(l).plan(l, i, { ...env, weightBits: layerWeightBits(q, l) });
     functions.push(...lp.functions);
     tables.push(...lp.tables);
     macs += lp.macs;

@@ -1,5 +1,6 @@
 /** The compile report: flash, RAM and MACs, as text and as JSON. */
 import type { Emitted } from './emit.js';
+import { type QuantModel, isMixedWidth, layerWeightBits, widthsText } from '../ir/qmodel.js';
 import { escapeText } from '../util/text.js';
 
 /** The code size the report shows: measured by src/target/size.ts, or estimated. */
@@ -22,16 +23,20 @@ export interface CompileReport {
   target: string;
   kernel: string;
   weightBits: number;
+  /** A mixed-width model only: each layer's weight width. */
+  layerWeightBits?: number[];
   flash: { weights: number; luts: number; code: number; codeMeasured: boolean; codeHow: string; total: number };
   ram: { state: number; staticScratch: number; stackScratch: number };
   macsPerStep: number;
   files: string[];
 }
 
-export function buildReport(e: Emitted, code: CodeSize, files: string[], weightBits: number): CompileReport {
+export function buildReport(e: Emitted, code: CodeSize, files: string[], q: QuantModel): CompileReport {
   const m = e.plan.memory;
+
   return {
-    format: 'rnnc-report', model: e.plan.name, target: e.plan.target, kernel: e.plan.kernel, weightBits,
+    format: 'rnnc-report', model: e.plan.name, target: e.plan.target, kernel: e.plan.kernel, weightBits: q.weightBits,
+    ...(isMixedWidth(q) ? { layerWeightBits: q.layers.map((l) => layerWeightBits(q, l)) } : {}),
     flash: {
       weights: m.weightBytes, luts: m.lutBytes, code: code.codeBytes, codeMeasured: code.measured, codeHow: code.how,
       total: m.weightBytes + m.lutBytes + code.codeBytes,
@@ -51,7 +56,7 @@ export function buildReport(e: Emitted, code: CodeSize, files: string[], weightB
 export function reportText(r: CompileReport): string {
   const n = (x: number) => x.toLocaleString('en-US');
   return [
-    `${r.model} for ${r.target} (${r.kernel} kernels, int${r.weightBits} weights)`,
+    `${r.model} for ${r.target} (${r.kernel} kernels, ${widthsText((r.layerWeightBits ?? [r.weightBits]) as Array<8 | 16>)})`,
     `  flash: ${n(r.flash.total)} B = weights ${n(r.flash.weights)} + LUTs ${n(r.flash.luts)} (tables as declared) + code ${n(r.flash.code)}` +
       ` (${r.flash.codeMeasured ? `measured with ${r.flash.codeHow}` : r.flash.codeHow})`,
     `  RAM:   state ${n(r.ram.state)} B, static scratch ${n(r.ram.staticScratch)} B (exact), stack scratch about ${n(r.ram.stackScratch)} B (estimated; rnnc bench measures the peak)`,

@@ -1,6 +1,6 @@
 /** The header comment's model summary: built only from numbers and fixed words. */
 import { wholeSequenceOnly } from '../ir/kinds.js';
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, weightWidthsText } from '../ir/qmodel.js';
 import { codegenKind } from './kinds.js';
 import type { MemoryFigures } from './memory.js';
 import type { Target } from './targets.js';
@@ -10,7 +10,7 @@ export function summaryLines(q: QuantModel, target: Target, kernel: string, m: M
     `Model: ${q.inputSize} inputs -> ${q.outputSize} outputs ${q.output.sequence ? 'per timestep' : 'per sequence'}` +
       `${streaming ? '' : `, ${wholeSequenceOnly(q.layers)?.word ?? ''}: whole sequences of at most ${maxSeq} steps`}`,
     ...q.layers.map((l, i) => `layer ${i}: ${codegenKind(l).describe(l)}`),
-    `Quantization: int${q.weightBits} weights (per-row scale), LUT size ${q.lut.size}, input Q.${q.input.frac}, output Q.${q.output.frac}`,
+    `Quantization: ${weightWidthsText(q)} (per-row scale), LUT size ${q.lut.size}, input Q.${q.input.frac}, output Q.${q.output.frac}`,
     `Target: ${target.name} (${kernel} kernels)`,
     `Flash: weights ${m.weightBytes} B, LUTs ${m.lutBytes} B (code: see rnnc compile's report)`,
     `RAM: state ${m.stateBytes} B, static scratch ${m.staticScratchBytes} B, stack scratch about ${m.stackScratchBytes} B`,

@@ -7,7 +7,7 @@
  * result that differs from the reference.
  */
 import { RnncProblems } from '../errors.js';
-import { FRAC_RANGE, type QDirection, type QMatmul, type QRecurrentLayer, type QuantModel, isQRecurrent, lutLog2 } from './qmodel.js';
+import { FRAC_RANGE, type QDirection, type QMatmul, type QRecurrentLayer, type QuantModel, isQRecurrent, layerWeightBits, lutLog2 } from './qmodel.js';
 import { gateCount } from './kinds.js';
 import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
 
@@ -106,8 +106,9 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     }
     frac = l.outFrac;
     if (!chain.sizesOk) return;
+    const bits = layerWeightBits(q, l);
     if (l.type === 'dense') {
-      checkMatmul(l.mm, l.units, width, q.weightBits, `${what}.mm`, problems);
+      checkMatmul(l.mm, l.units, width, bits, `${what}.mm`, problems);
       if (l.activation === 'softmax') {
         if (!q.tables?.exp) problems.push(`${what}: softmax needs tables.exp`);
         if (l.logitFrac === undefined || l.logitFrac < min || l.logitFrac > 26) problems.push(`${what}.logitFrac: missing or outside [${min}, 26]`);
@@ -116,15 +117,15 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     }
     if (l.type === 'conv1d') {
       // A dense product over the window of kernelSize inputs (ir/qmodel.ts).
-      checkMatmul(l.mm, l.units, l.kernelSize * width, q.weightBits, `${what}.mm`, problems);
+      checkMatmul(l.mm, l.units, l.kernelSize * width, bits, `${what}.mm`, problems);
       return;
     }
     const rows = gateCount(l.type) * l.units;
     const dirs = l.bidirectional ? [['forward', l.forward], ['backward', l.backward]] as const : [['forward', l.forward]] as const;
     for (const [name, d] of dirs) {
       if (!d) continue;
-      checkMatmul(d.x, rows, width, q.weightBits, `${what}.${name}.x`, problems);
-      checkMatmul(d.h, rows, l.units, q.weightBits, `${what}.${name}.h`, problems);
+      checkMatmul(d.x, rows, width, bits, `${what}.${name}.x`, problems);
+      checkMatmul(d.h, rows, l.units, bits, `${what}.${name}.h`, problems);
       checkInitialState(d, l, `${what}.${name}`, problems);
     }
     if (l.type === 'lstm') {

@@ -40,7 +40,7 @@ export const FRAC_RANGE = { min: -16, max: 15 } as const;
 export const qMatmulSchema = z.strictObject({
   rows: int,
   cols: int,
-  /** Row-major rows×cols, int8 or int16 per the model's weightBits. */
+  /** Row-major rows×cols, int8 or int16 per its layer's width (`layerWeightBits`). */
   weights: z.array(int),
   /** rows values, int32, at the accumulator scale; all zero when the float had none. */
   bias: z.array(int),
@@ -73,8 +73,15 @@ export const qDirectionSchema = z.strictObject({
   c0: z.array(int).optional(),
 });
 
+/**
+ * A layer's own weight width when it differs from the model's `weightBits` (a mixed-width
+ * model: `--weights auto --max-flash`); absent = the model's.
+ */
+const ownWeightBits = z.union([z.literal(8), z.literal(16)]).optional();
+
 const qRecurrentCommon = {
   units: int,
+  weightBits: ownWeightBits,
   returnSequences: z.boolean(),
   bidirectional: z.enum(MERGE_MODES).optional(),
   /** As in the float model (LAST_OUTPUTS): absent = "final". */
@@ -113,6 +120,7 @@ export const qLayerSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('dense'),
     units: int,
+    weightBits: ownWeightBits,
     activation: z.enum(DENSE_ACTIVATIONS),
     inFrac: int,
     /** int16 output format: 15 for tanh/sigmoid/softmax, calibrated for linear/relu. */
@@ -125,6 +133,7 @@ export const qLayerSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('conv1d'),
     units: int,
+    weightBits: ownWeightBits,
     kernelSize: int,
     dilation: int,
     /** Future inputs each output reads (ir/model.ts); absent = 0, causal. */
@@ -147,6 +156,7 @@ export const qModelSchema = z.strictObject({
   sourceSha256: z.string(),
   inputSize: int,
   outputSize: int,
+  /** Width of every layer's weights, except a layer that gives its own. */
   weightBits: z.union([z.literal(8), z.literal(16)]),
   /** Float helper: x_q = sat16(round((x − mean) / std · 2^frac)). */
   input: z.strictObject({
@@ -175,6 +185,33 @@ export type QDenseLayer = Extract<QLayer, { type: 'dense' }>;
 export type QLstmLayer = Extract<QLayer, { type: 'lstm' }>;
 export type QGruLayer = Extract<QLayer, { type: 'gru' }>;
 export type QuantModel = z.infer<typeof qModelSchema>;
+
+/** Width of a layer's weight tables: its own, else the model's. */
+export function layerWeightBits(q: Pick<QuantModel, 'weightBits'>, layer: QLayer): 8 | 16 {
+  return layer.weightBits ?? q.weightBits;
+}
+
+/** Whether some layer's weights are not at the model's width. */
+export function isMixedWidth(q: Pick<QuantModel, 'weightBits' | 'layers'>): boolean {
+  return q.layers.some((l) => layerWeightBits(q, l) !== q.weightBits);
+}
+
+/**
+ * A model's weight widths for messages: "int8 weights", or for a mixed model
+ * "int16 weights in layers 0, 2, int8 in layer 1".
+ */
+export function weightWidthsText(q: Pick<QuantModel, 'weightBits' | 'layers'>): string {
+  return widthsText(q.layers.map((l) => layerWeightBits(q, l)));
+}
+
+/** widthsText([8, 16, 8]) = "int16 weights in layer 1, int8 in layers 0, 2"; one width: "int8 weights". */
+export function widthsText(bits: ReadonlyArray<8 | 16>): string {
+  const at = (b: 8 | 16) => bits.flatMap((x, i) => (x === b ? [i] : []));
+  const [wide, narrow] = [at(16), at(8)];
+  if (wide.length === 0 || narrow.length === 0) return `int${bits[0] ?? 8} weights`;
+  const layers = (ix: number[]) => `layer${ix.length > 1 ? 's' : ''} ${ix.join(', ')}`;
+  return `int16 weights in ${layers(wide)}, int8 in ${layers(narrow)}`;
+}
 
 /** Whether layers emit one output per timestep: only if every recurrent layer returns sequences. */
 export function sequenceOutput(layers: readonly QLayer[]): boolean {

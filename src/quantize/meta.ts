@@ -3,7 +3,7 @@
  * later phases (the codegen report, `rnnc inspect`) can print it without redoing it:
  * calibration summary or the defaults used, accumulator widths, LUT errors.
  */
-import { type QMatmul, type QuantModel, isQRecurrent } from '../ir/qmodel.js';
+import { type QMatmul, type QuantModel, isMixedWidth, isQRecurrent, layerWeightBits } from '../ir/qmodel.js';
 import { type LutError, lutLog2, measureLutError } from '../fixed/lut.js';
 import type { CalibrationSummary } from './calibrate.js';
 import { DEFAULT_RANGES } from './formats.js';
@@ -21,7 +21,11 @@ export interface AccumulatorDecision {
 
 export interface QuantizationMeta {
   weightBits: 8 | 16;
+  /** A mixed-width model only: every layer's weight width. */
+  layerWeightBits?: Array<8 | 16>;
   margin: number;
+  /** The model input's headroom over its calibrated range: the margin, doubled with int8 weights (pipeline.ts INPUT_HEADROOM). */
+  inputMargin?: number;
   /** Calibration summary, or null when the conservative defaults were used. */
   calibration: CalibrationSummary | null;
   defaults?: typeof DEFAULT_RANGES;
@@ -52,10 +56,12 @@ export function lutErrorOf(q: QuantModel): QuantizationMeta['lut'] {
   return { ...e, lsb: { sigmoid: e.sigmoid * 2 ** 15, tanh: e.tanh * 2 ** 15 } };
 }
 
-export function quantizationMeta(q: QuantModel, margin: number, calibration: CalibrationSummary | undefined): QuantizationMeta {
+export function quantizationMeta(q: QuantModel, margin: number, calibration: CalibrationSummary | undefined, inputMargin?: number): QuantizationMeta {
   return {
     weightBits: q.weightBits,
+    ...(isMixedWidth(q) ? { layerWeightBits: q.layers.map((l) => layerWeightBits(q, l)) } : {}),
     margin,
+    ...(calibration && inputMargin !== undefined ? { inputMargin } : {}),
     calibration: calibration ?? null,
     ...(calibration ? {} : { defaults: DEFAULT_RANGES }),
     accumulators: accumulatorDecisions(q),

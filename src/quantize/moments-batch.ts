@@ -6,6 +6,7 @@
  * beforehand, since how many vectors a sequence gives each sum depends on its length only:
  *   x of layer 0, and of a layer after one with a sequence out:   T (conv1d: T windows)
  *   x of a layer after a many-to-one one:                          1
+ *   x of a dense head of a last output (MomentCollector.headOfLast): T − tailFrom(T)
  *   h of a forward direction:                                      T
  *   h of a backward direction with the last-index output:          1 (its one step)
  *   h of any other backward direction:                             T
@@ -17,7 +18,7 @@ import { unpackBatch } from '../float/seq-batch.js';
 import { type FloatModel, isRecurrent, lastOutputOf } from '../ir/model.js';
 import { inferShapes } from '../ir/shapes.js';
 import { type BatchListener, runBatched } from './calibrate.js';
-import { type LayerMoments, MomentCollector } from './tune-stats.js';
+import { type LayerMoments, MomentCollector, tailFrom, tailLength } from './tune-stats.js';
 
 /** Σ count(T_s') over s' < s, for every s. */
 function offsets(lengths: readonly number[], count: (t: number) => number): number[] {
@@ -41,7 +42,8 @@ export class BatchedMoments implements BatchListener {
     this.m = new MomentCollector(model, seqs as readonly number[][][]);
     const shapes = inferShapes(model);
     const lengths = seqs.map((s) => s.length);
-    this.xAt = model.layers.map((_, i) => offsets(lengths, (t) => (i === 0 || shapes[i - 1]!.sequenceOut ? t : 1)));
+    this.xAt = model.layers.map((_, i) => offsets(lengths,
+      (t) => (i === 0 || shapes[i - 1]!.sequenceOut ? t : this.m.headOfLast[i] ? tailLength(t) : 1)));
     this.hAt = model.layers.map((layer) => {
       if (!isRecurrent(layer)) return [];
       const oneStep = !layer.returnSequences && lastOutputOf(layer) === 'last-index';
@@ -63,13 +65,14 @@ export class BatchedMoments implements BatchListener {
         this.last[i]![d] = h.slice();
       },
       layer: (i, out) => {
-        if (i + 1 >= this.model.layers.length) return;
+        if (i + 1 >= this.model.layers.length || m.headOfLast[i + 1]) return;
         unpackBatch(out).forEach((seq, b) => m.addInputs(i + 1, seq, this.xAt[i + 1]![rows[b]!]));
       },
     };
   }
 
   end(): void {
+    this.model.layers.forEach((_, i) => { if (this.m.headOfLast[i + 1]) this.endHead(i); });
     this.before.forEach((dirs, i) => dirs.forEach((steps, d) => {
       const sum = this.m.hSums[i]![d];
       if (!sum) return;
@@ -80,6 +83,29 @@ export class BatchedMoments implements BatchListener {
         steps.forEach((h, k) => sum.offer(at + k, h ? h.subarray(b * u, (b + 1) * u) : h0));
       });
     }));
+  }
+
+  /**
+   * The running batch's vectors for the head of last output after recurrent layer i: per
+   * row, per tail step k, the states after step k of each direction (headVector), offered
+   * in step order as the per-sequence run adds them.
+   */
+  private endHead(i: number): void {
+    const m = this.m;
+    const u = (this.model.layers[i] as { units: number }).units;
+    const dirs = this.before[i]!.slice(0, m.hSums[i]!.length);
+    const steps = dirs[0]!.length;
+    // The state after step k: the one step k + 1 reads, or after the last step, the last.
+    const after = (d: number, k: number) => (k + 1 < steps ? dirs[d]![k + 1] : this.last[i]![d])!;
+    const from = tailFrom(steps);
+    const sum = m.xSums[i + 1]!;
+    this.rows.forEach((s, b) => {
+      const at = this.xAt[i + 1]![s]!;
+      const row = (d: number, k: number) => after(d, k).subarray(b * u, (b + 1) * u);
+      for (let k = from; k < steps; k++) {
+        sum.offer(at + k - from, m.headVector(i, row(0, k), dirs.length > 1 ? row(1, k) : undefined));
+      }
+    });
   }
 
   moments(): LayerMoments[] {

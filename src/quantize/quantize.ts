@@ -7,12 +7,12 @@
 import { createHash } from 'node:crypto';
 import { RnncError } from '../errors.js';
 import type { FloatModel } from '../ir/model.js';
-import type { QLayer, QuantModel } from '../ir/qmodel.js';
+import { FRAC_RANGE, type QLayer, type QuantModel } from '../ir/qmodel.js';
 import { modelToJson } from '../ir/io.js';
 import { validateQuantModel } from '../ir/qio.js';
 import { inferShapes } from '../ir/shapes.js';
 import { DEFAULT_LUT_SIZE, buildExpTable, buildLuts } from '../fixed/lut.js';
-import { DEFAULT_RANGES, int16Frac } from './formats.js';
+import { DEFAULT_RANGES, fracFor, int16Frac } from './formats.js';
 import { type CellFormat, quantizeKind } from './kinds.js';
 import type { TunedRows } from './matmul.js';
 import type { Technique } from './tune-rows.js';
@@ -32,11 +32,15 @@ export interface Ranges {
 
 export interface QuantizeOptions {
   weightBits?: 8 | 16;
+  /** Per layer: its weight width when it differs from weightBits (a mixed-width model). */
+  layerBits?: ReadonlyArray<8 | 16>;
   lutSize?: number;
   /** Calibrated ranges; without them the defaults below apply (and callers warn). */
   ranges?: Ranges;
   /** Headroom over the calibrated maximum, for data the calibration did not show. */
   margin?: number;
+  /** Headroom over the calibrated input range (default: `margin`); pipeline.ts says why it is wider. */
+  inputMargin?: number;
   producer?: string;
   /** Where the ranges come from (the calibration file), for messages. */
   rangesSource?: string;
@@ -75,12 +79,18 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
   const ranges = opts.ranges;
   const shapes = inferShapes(model);
   const from = opts.rangesSource ? `${opts.rangesSource}: ` : '';
-  const inputFrac = int16Frac(ranges?.input ?? DEFAULT_RANGES.input, ranges ? margin : 1, () => {
+  const inputAbs = ranges?.input ?? DEFAULT_RANGES.input;
+  const fitted = int16Frac(inputAbs, ranges ? margin : 1, () => {
     const f = ranges?.inputFeature;
     if (!model.normalization) return `${from}the inputs${f !== undefined ? ` (feature ${f})` : ''}`;
     const std = f !== undefined ? ` (feature ${f}, normalization.std[${f}] = ${model.normalization.std[f]})` : '';
     return `${from}the normalised inputs (x − mean) / std${std}`;
   });
+  // The input's own headroom (inputMargin) widens the format but never refuses a range the
+  // margin holds: at worst the widest format.
+  const inputFrac = ranges && opts.inputMargin !== undefined
+    ? Math.max(FRAC_RANGE.min, Math.min(fitted, fracFor(inputAbs, 16, opts.inputMargin, FRAC_RANGE.max)))
+    : fitted;
   let inFrac = inputFrac;
   let needsExp = false;
   const layers = model.layers.map((layer, i): QLayer => {
@@ -88,10 +98,11 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     const moments = opts.tune?.moments[i];
     const t = opts.tune;
     const tune = moments && t && t.techniques.size > 0 ? { tune: { moments, techniques: t.techniques, ...(t.cache ? { cache: t.cache } : {}) } } : {};
-    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}), ...tune });
+    const layerBits = opts.layerBits?.[i] ?? bits;
+    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits: layerBits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}), ...tune });
     inFrac = r.layer.outFrac;
     needsExp ||= r.needsExp;
-    return r.layer;
+    return layerBits === bits ? r.layer : { ...r.layer, weightBits: layerBits };
   });
   const last = shapes[shapes.length - 1]!;
   const q: QuantModel = {

@@ -11,7 +11,7 @@ import { runFloatEach } from '../float/batch.js';
 import { runFloat } from '../float/model.js';
 import { prepareModel } from '../float/kinds.js';
 import type { FloatModel } from '../ir/model.js';
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QuantModel, weightWidthsText } from '../ir/qmodel.js';
 import { dequantizeOutput, quantizeInput, runFixed, runFixedLayers } from '../fixed/model.js';
 import type { FixedObserver } from '../fixed/observer.js';
 
@@ -127,24 +127,30 @@ export interface EvalReport {
   float: number;
   int8: number;
   int16: number;
+  /** The model written, when it mixes int8 and int16 layers (--weights auto). */
+  mixed?: { widths: string; value: number };
 }
 
 /**
- * The task metric of the float model and of its int8 and int16 quantizations. `watch`
- * observes the run of one of them (the model written), for its range excursions.
+ * The task metric of the float model and of its int8 and int16 quantizations, and of the
+ * written model when it is neither. `watch` observes the run of the written model (one of
+ * int8, int16 or its own), for its range excursions.
  */
 export function evalReport(
-  model: FloatModel, int8: QuantModel, int16: QuantModel, data: EvalData, watch?: { weightBits: 8 | 16; observer: FixedObserver },
+  model: FloatModel, int8: QuantModel, int16: QuantModel, data: EvalData, watch?: { written: QuantModel; observer: FixedObserver },
 ): EvalReport {
   const kind = taskKind(model);
   const out = int8.outputSize;
-  const observer = (bits: 8 | 16) => (watch?.weightBits === bits ? watch.observer : undefined);
+  const observer = (q: QuantModel) => (watch?.written === q ? watch.observer : undefined);
+  const written = watch?.written;
+  const mixed = written && written !== int8 && written !== int16 ? written : undefined;
   return {
     kind,
     metric: kind === 'classification' ? 'accuracy' : 'rmse',
     examples: data.sequences.length,
     float: taskMetric(kind, floatRunner(model), data, out),
-    int8: taskMetric(kind, fixedRunner(int8, observer(8)), data, out),
-    int16: taskMetric(kind, fixedRunner(int16, observer(16)), data, out),
+    int8: taskMetric(kind, fixedRunner(int8, observer(int8)), data, out),
+    int16: taskMetric(kind, fixedRunner(int16, observer(int16)), data, out),
+    ...(mixed ? { mixed: { widths: weightWidthsText(mixed), value: taskMetric(kind, fixedRunner(mixed, observer(mixed)), data, out) } } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { HARD_SIGMOID_MULT } from '../fixed/ops.js';
 import { lutLog2 } from '../fixed/lut.js';
 import { gateActivationOf } from '../ir/model.js';
 import type { QConv1dLayer, QDenseLayer, QDirection, QLayer, QMatmul, QRecurrentLayer, QuantModel } from '../ir/qmodel.js';
+import { layerWeightBits } from '../ir/qmodel.js';
 import { type ArrayType, ELEMENT_BYTES, typedArray } from './literals.js';
 
 /** One `const NAME: type = init;` of the module, with its doc comment. */
@@ -89,8 +90,8 @@ function mat(c: Consts, name: string, mm: QMatmul, bits: 8 | 16, what: string): 
 function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir: QDirection, i: number, tag: 'F' | 'B'): string {
   const name = `L${i}${tag}`;
   const where = `layer ${i}${tag === 'B' ? ' backward' : ''} (${l.type})`;
-  const x = mat(c, `${name}_X`, dir.x, q.weightBits, `${where} input product`);
-  const h = mat(c, `${name}_H`, dir.h, q.weightBits, `${where} recurrent product`);
+  const x = mat(c, `${name}_X`, dir.x, layerWeightBits(q, l), `${where} input product`);
+  const h = mat(c, `${name}_H`, dir.h, layerWeightBits(q, l), `${where} recurrent product`);
   const h0 = dir.h0 ? c.array(`${name}_H0`, 'Int16Array', dir.h0, `${where}: initial h`) : 'null';
   const gated = l.type === 'lstm' || l.type === 'gru';
   const g = gated ? gateActivationOf(l) : 'sigmoid';
@@ -112,7 +113,7 @@ function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir:
 }
 
 function denseFields(c: Consts, q: QuantModel, t: Tables, l: QDenseLayer | QConv1dLayer, i: number, what: string): string[] {
-  const mm = mat(c, `L${i}_`, l.mm, q.weightBits, `layer ${i} (${what})`);
+  const mm = mat(c, `L${i}_`, l.mm, layerWeightBits(q, l), `layer ${i} (${what})`);
   return [
     `units: ${l.units}`, `mm: ${mm}`, `act: '${l.activation}'`,
     `sigmoid: ${l.activation === 'sigmoid' ? t.sigmoid : EMPTY}`, `tanh: ${l.activation === 'tanh' ? t.tanh : EMPTY}`, `log2: ${t.log2}`,

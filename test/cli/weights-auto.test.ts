@@ -1,7 +1,8 @@
 // `rnnc quantize --weights auto --max-flash N` and `--tune` through the built binary
-// (build first: npx tsc -p tsconfig.json): the width chosen within the budget, the flash
-// it reports equal to what `rnnc compile` reports for the written model, an impossible
-// budget refused in one line (exit 2) naming the smallest flash, --tune recorded.
+// (build first: npx tsc -p tsconfig.json): the widths chosen within the budget (one per
+// layer when mixing pays), the flash it reports equal to what `rnnc compile` reports for
+// the written model, an impossible budget refused in one line (exit 2) naming the
+// smallest flash, --tune recorded.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +16,19 @@ const dir = mkdtempSync(join(tmpdir(), 'rnnc-wauto-'));
 const p = (f: string) => join(dir, f);
 const rnnc = (...args: string[]) => execa('node', [BIN, ...args], { reject: false });
 
-interface Candidate { weightBits: number; lutSize: number; flash: { weights: number; luts: number; total: number }; rms: number; fits: boolean }
-interface Choice { weights: string; maxFlash: number | null; chosen: number; lutSize: number; candidates: Candidate[] }
+interface Candidate { layers: number[]; widths: string; lutSize: number; flash: { weights: number; luts: number; total: number }; rms: number; fits: boolean }
+interface Quantization { weightBits: number; tune: string; layerWeightBits?: number[] }
+interface Choice { weights: string; maxFlash: number | null; chosen: number[]; widths: string; lutSize: number; candidates: Candidate[] }
 
-async function auto(...extra: string[]): Promise<{ exitCode: number | undefined; json: { weights: Choice; quantization: { weightBits: number; tune: string } } }> {
+async function auto(...extra: string[]): Promise<{ exitCode: number | undefined; json: { weights: Choice; quantization: Quantization } }> {
   const r = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('q.json'), '--force', '--json', ...extra);
   expect(r.stderr).toBe('');
   return { exitCode: r.exitCode, json: JSON.parse(r.stdout) };
 }
+
+/** `--weights auto` without a budget, run once: the candidates the other tests set budgets from. */
+let unboundedRun: ReturnType<typeof auto> | undefined;
+const unbounded = () => (unboundedRun ??= auto('--weights', 'auto'));
 
 beforeAll(() => {
   saveModel(randomModel({ inputSize: 3, weightScale: 0.5, layers: [{ type: 'gru', units: 12, returnSequences: true }, { type: 'dense', units: 2, activation: 'linear' }] }, 5), p('m.json'));
@@ -30,35 +36,36 @@ beforeAll(() => {
 });
 
 describe('rnnc quantize --weights auto --max-flash', () => {
-  it('without a budget: the width of least measured error (int16 here), every candidate reported', async () => {
-    const { exitCode, json } = await auto('--weights', 'auto');
+  it('without a budget: the widths of least measured error (int16 here), every candidate reported', async () => {
+    const { exitCode, json } = await unbounded();
     expect(exitCode).toBe(0);
-    expect(json.weights.candidates.map((c) => [c.weightBits, c.lutSize])).toEqual([[8, 256], [16, 256], [16, 512]]);
+    // The uniform widths, then the greedy search from all int8: each layer widened alone.
+    expect(json.weights.candidates.map((c) => [c.layers.join('/'), c.lutSize])).toEqual([['8/8', 256], ['16/16', 256], ['16/16', 512], ['16/8', 256], ['8/16', 256]]);
     const [c8, c16s, c16] = json.weights.candidates;
     expect(c16!.rms).toBeLessThan(c8!.rms);
     expect(c16s!.flash.total).toBeLessThan(c16!.flash.total);
-    expect(json.weights.chosen).toBe(16);
+    expect(json.weights.chosen).toEqual([16, 16]);
     expect(json.quantization.weightBits).toBe(16);
     const best = Math.min(...json.weights.candidates.map((c) => c.rms));
     expect(json.weights.candidates.find((c) => c.rms === best)!.lutSize).toBe(json.weights.lutSize);
   }, 60_000);
 
   it('a budget int16 fits only with the smaller tables picks those when more accurate than int8', async () => {
-    const [c8, c16s] = (await auto('--weights', 'auto')).json.weights.candidates;
+    const [c8, c16s] = (await unbounded()).json.weights.candidates;
     expect(c16s!.rms).toBeLessThan(c8!.rms);
     const { json } = await auto('--weights', 'auto', '--max-flash', String(c16s!.flash.total));
-    expect([json.weights.chosen, json.weights.lutSize]).toEqual([16, 256]);
-    expect(json.weights.candidates.map((c) => c.fits)).toEqual([true, true, false]);
+    expect([json.weights.chosen, json.weights.lutSize]).toEqual([[16, 16], 256]);
+    expect(json.weights.candidates.slice(0, 3).map((c) => c.fits)).toEqual([true, true, false]);
   }, 60_000);
 
   it('a budget only int8 fits picks int8; its flash is what compile reports for the written model', async () => {
-    const first = await auto('--weights', 'auto');
+    const first = await unbounded();
     const [c8, c16] = first.json.weights.candidates;
     const budget = c8!.flash.total;
     const { exitCode, json } = await auto('--weights', 'auto', '--max-flash', String(budget));
     expect(exitCode).toBe(0);
-    expect(json.weights.chosen).toBe(8);
-    expect(json.weights.candidates.map((c) => c.fits)).toEqual([true, false, false]);
+    expect(json.weights.chosen).toEqual([8, 8]);
+    expect(json.weights.candidates.map((c) => c.fits)).toEqual([true, false, false, false, false]);
     expect(json.quantization.weightBits).toBe(8);
     const compiled = await rnnc('compile', p('q.json'), '-o', p('c'), '--json', '--force');
     expect(compiled.exitCode).toBe(0);
@@ -66,11 +73,38 @@ describe('rnnc quantize --weights auto --max-flash', () => {
     expect(report.flash.weights + report.flash.luts).toBe(c8!.flash.total);
     expect(report.flash.weights + report.flash.luts).toBeLessThanOrEqual(budget);
     const text = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('q2.json'), '--weights', 'auto', '--max-flash', String(budget));
-    expect(text.stdout).toMatch(new RegExp(`weights auto under --max-flash ${budget}: int8 for every layer, 256-entry tables; int8 \\(LUT 256\\) ${c8!.flash.total} B .*int16 \\(LUT 256\\) ${c16!.flash.total} B .*over budget`));
+    expect(text.stdout).toMatch(new RegExp(`weights auto under --max-flash ${budget}: int8 for every layer, 256-entry tables; int8 weights \\(LUT 256\\) ${c8!.flash.total} B .*int16 weights \\(LUT 256\\) ${c16!.flash.total} B .*over budget`));
+  }, 60_000);
+
+  it('a budget between the widths: one layer widened (the one that lowers the error most per byte), written, compiled and evaluated as such', async () => {
+    const first = await unbounded();
+    const [c8, c16s] = first.json.weights.candidates;
+    const mixed = first.json.weights.candidates.slice(3).filter((c) => c.flash.total < c16s!.flash.total && c.rms < c8!.rms);
+    expect(mixed.length).toBeGreaterThan(0);
+    const want = mixed.reduce((a, b) => (b.rms < a.rms ? b : a));
+    const { json } = await auto('--weights', 'auto', '--max-flash', String(want.flash.total));
+    expect(json.weights.chosen).toEqual(want.layers);
+    expect(json.weights.widths).toBe(want.widths);
+    expect(json.quantization.layerWeightBits).toEqual(want.layers);
+    const q = JSON.parse(readFileSync(p('q.json'), 'utf8')) as { weightBits: number; layers: Array<{ weightBits?: number }> };
+    expect(q.weightBits).toBe(8);
+    expect(q.layers.map((l) => l.weightBits ?? 8)).toEqual(want.layers);
+    const compiled = await rnnc('compile', p('q.json'), '-o', p('cm'), '--json', '--force');
+    const report = JSON.parse(compiled.stdout) as { layerWeightBits: number[]; flash: { weights: number; luts: number } };
+    expect(report.layerWeightBits).toEqual(want.layers);
+    expect(report.flash.weights + report.flash.luts).toBe(want.flash.total);
+    const header = readFileSync(p('cm/net.h'), 'utf8');
+    expect(header).toContain(`Quantization: ${want.widths} (per-row scale)`);
+    // --eval measures the written (mixed) model beside the uniform widths.
+    writeFileSync(p('eval.json'), JSON.stringify([5, 6].map((s) => ({ x: randomSequence(3, 30, s), labels: randomSequence(2, 30, s + 10) }))));
+    const text = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('q3.json'), '--weights', 'auto', '--max-flash', String(want.flash.total), '--eval', p('eval.json'));
+    expect(text.stderr).toBe('');
+    expect(text.stdout).toContain(`wrote ${p('q3.json')}: ${want.widths}, 256-entry tables`);
+    expect(text.stdout).toMatch(new RegExp(`int16 [0-9.]+ \\([-+][0-9.]+%\\), mixed \\(${want.widths}\\) [0-9.]+`));
   }, 60_000);
 
   it('an impossible budget: one line, exit 2, the smallest flash named; no file written', async () => {
-    const first = await auto('--weights', 'auto');
+    const first = await unbounded();
     const least = first.json.weights.candidates[0]!.flash;
     for (const w of ['auto', 'int16']) {
       const r = await rnnc('quantize', p('m.json'), '--data', p('calib.json'), '-o', p('none.q.json'), '--weights', w, '--max-flash', String(least.total - 1));

@@ -2,9 +2,10 @@
 // the target selects), built with T's cross compiler and flags at -O2 and at -Os,
 // runs under QEMU and gives every output of NAME_run and NAME_step bit-identical to
 // the TypeScript fixed-point reference. One ELF per target and level holds all the
-// models of test/helpers/target-models.ts (30);
-// ELFs are built and run two at a time.
-import { isQRecurrent } from '../../src/ir/qmodel.js';
+// models of test/helpers/target-models.ts (32);
+// ELFs are built and run two at a time. RNNC_TEST_TARGETS=cortex-m4,riscv32 runs only
+// those targets (while working on one kernel family; CI runs them all).
+import { isMixedWidth, isQRecurrent, layerWeightBits } from '../../src/ir/qmodel.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,9 @@ import { expectedCount, runHarness, type ModelVerdict } from '../../src/verify/h
 import { targetModels } from '../helpers/target-models.js';
 import { pool } from '../helpers/pool.js';
 
-const TARGETS = ['cortex-m0', 'cortex-m3', 'cortex-m4', 'cortex-m7', 'cortex-m33', 'cortex-m55', 'riscv32'];
+const ALL_TARGETS = ['cortex-m0', 'cortex-m3', 'cortex-m4', 'cortex-m7', 'cortex-m33', 'cortex-m55', 'riscv32'];
+const only = process.env.RNNC_TEST_TARGETS?.split(',').map((t) => t.trim());
+const TARGETS = only ? ALL_TARGETS.filter((t) => only.includes(t)) : ALL_TARGETS;
 const LEVELS: OptLevel[] = ['O2', 'Os'];
 const models = targetModels();
 const dir = mkdtempSync(join(tmpdir(), 'rnnc-target-equiv-'));
@@ -39,14 +42,14 @@ beforeAll(async () => {
 });
 
 describe('the model set', () => {
-  it('covers every layer kind, both GRU variants, bidirectional merges, stacks, dense and conv1d activations, both weight sizes and accumulators', () => {
+  it('covers every layer kind, both GRU variants, bidirectional merges, stacks, dense and conv1d activations, both weight sizes (and both in one model) and accumulators', () => {
     const kinds = new Set(models.flatMap(({ model: q }) => [
-      `int${q.weightBits}`, `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
+      `int${q.weightBits}`, isMixedWidth(q) ? 'mixed-width' : '', `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
       ...q.layers.map((l) => (!isQRecurrent(l) ? `${l.type}-${l.activation}` : l.type === 'gru' ? `gru-${l.resetAfter}` : l.type === 'lstm' ? `lstm-cell${l.cell.bits}` : l.type)),
       ...q.layers.map((l) => (isQRecurrent(l) && l.bidirectional ? `bidir-${l.bidirectional}` : '')),
-      ...q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, l.forward.h.acc]).map((acc) => `w${q.weightBits}-${acc}`)),
+      ...q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, l.forward.h.acc]).map((acc) => `w${layerWeightBits(q, l)}-${acc}`)),
     ]));
-    for (const k of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn',
+    for (const k of ['int8', 'int16', 'mixed-width', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn',
       'bidir-concat', 'bidir-sum', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax', 'conv1d-relu', 'conv1d-tanh',
       'w8-int32', 'w8-int64', 'w16-int32', 'w16-int64']) expect(kinds).toContain(k);
   });

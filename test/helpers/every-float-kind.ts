@@ -3,7 +3,8 @@
  * rnn tanh and relu, lstm, gru with the reset gate before and after, sigmoid and both
  * hard sigmoid gates, bidirectional concat and sum (sequence out, final and last-index
  * many-to-one), reverse, nonzero initial states, causal and centred dilated conv1d, dense
- * with every activation; inputs normalised or not. For the batched-vs-per-sequence tests.
+ * with every activation, dense heads of a last output (one direction, bidirectional final
+ * concat and sum); inputs normalised or not. For the batched-vs-per-sequence tests.
  */
 import type { LayerSpec } from '../../src/ir/random.js';
 import { randomModel } from '../../src/ir/random.js';
@@ -24,6 +25,10 @@ const CASES: Record<string, LayerSpec[]> = {
   'causal conv1d → gru': [{ type: 'conv1d', units: 6, kernelSize: 3, dilation: 2, activation: 'relu' }, { type: 'gru', units: 5, returnSequences: true }, { type: 'dense', units: 2, activation: 'linear' }],
   'centred conv1d → lstm': [{ type: 'conv1d', units: 4, kernelSize: 4, dilation: 1, lookahead: 2, activation: 'tanh' }, { type: 'lstm', units: 4 }],
   'conv1d sigmoid → dense on the sequence': [{ type: 'conv1d', units: 3, kernelSize: 2, activation: 'sigmoid' }, { type: 'dense', units: 2, activation: 'linear' }],
+  // Dense heads of a last output: tuned on the tail's states (quantize/tune-stats.ts HEAD_TAIL).
+  'lstm many-to-one, initial state → dense': [{ type: 'lstm', units: 5, returnSequences: false, initialState: true }, { type: 'dense', units: 3, activation: 'linear' }],
+  'bidirectional lstm concat, final → dense': [{ type: 'lstm', units: 4, bidirectional: 'concat', lastOutput: 'final', initialState: true }, { type: 'dense', units: 2, activation: 'linear' }],
+  'bidirectional gru sum, final → dense': [{ type: 'gru', units: 5, bidirectional: 'sum', lastOutput: 'final', resetAfter: true }, { type: 'dense', units: 3, activation: 'tanh' }],
 };
 
 /** Every case as a model on 3 inputs (weights scaled up so gates leave ±8 sometimes). */

@@ -72,7 +72,11 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
   const ranges: Ranges | undefined = calibrated
     ? { input: rng.uniform(0.1, 50), layers: layers.map((l) => (l.type === 'dense' ? { dense: rng.uniform(0.2, 300) } : { cell: rng.uniform(0.5, 3000) })) }
     : undefined;
-  return quantizeModel(float, { weightBits: rng.next() < 0.5 ? 8 : 16, lutSize: rng.pick(LUTS), ...(ranges ? { ranges } : {}) });
+  // One model of several layers in three mixes int8 and int16 layers (--weights auto), from its own stream too.
+  const mixRng = new Rng(seed ^ 0xb175);
+  const mixed = layers.length > 1 && mixRng.next() < 1 / 3;
+  const layerBits = mixed ? layers.map(() => (mixRng.next() < 0.5 ? 8 : 16) as 8 | 16) : undefined;
+  return quantizeModel(float, { weightBits: rng.next() < 0.5 ? 8 : 16, lutSize: rng.pick(LUTS), ...(ranges ? { ranges } : {}), ...(layerBits ? { layerBits } : {}) });
 }
 
 /** `count` models named e<first>..; a spec the quantizer refuses is redrawn with the next seed. */

@@ -25,6 +25,8 @@ interface Spec {
   small?: boolean;
   /** Weight sizes to build (default both). */
   bits?: Array<8 | 16>;
+  /** Per layer: a mixed-width model (built once, whatever `bits` says). */
+  layerBits?: Array<8 | 16>;
 }
 
 const SPECS: Spec[] = [
@@ -51,6 +53,12 @@ const SPECS: Spec[] = [
     tag: 'cell32', inputSize: 2, layers: [{ type: 'lstm', units: 16, returnSequences: true }, { type: 'dense', units: 1, activation: 'linear' }],
     ranges: { input: 40, layers: [{ cell: 3000 }, { dense: 200 }] }, weightScale: 8,
   },
+  // Mixed widths: each layer's tables and kernels at its own width, in one file.
+  {
+    tag: 'mix', inputSize: 6, bits: [8], layerBits: [16, 8, 16], layers: [
+      { type: 'lstm', units: 7, returnSequences: true }, { type: 'gru', units: 9, returnSequences: true, resetAfter: true }, { type: 'dense', units: 3, activation: 'linear' },
+    ],
+  },
   // 1100 inputs: the dense layer's bound needs an int64 accumulator even with int8 weights.
   { tag: 'wide', inputSize: 1100, layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'gru', units: 3 }], small: true },
   { tag: 'dense', inputSize: 9, layers: [{ type: 'dense', units: 7, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }] },
@@ -73,7 +81,7 @@ export function targetModels(steps = 10): HarnessModel[] {
         name: `t${s.tag}${bits}`, inputSize: s.inputSize, layers: s.layers,
         ...(s.weightScale ? { weightScale: s.weightScale } : {}), ...(s.normalization ? { normalization: true } : {}),
       }, 500 + k);
-      const model = quantizeModel(float, { weightBits: bits, ...(s.ranges ? { ranges: s.ranges } : {}) });
+      const model = quantizeModel(float, { weightBits: bits, ...(s.ranges ? { ranges: s.ranges } : {}), ...(s.layerBits ? { layerBits: s.layerBits } : {}) });
       out.push({ model, golden: goldenCases(model, { seed: 900 + k * 2 + bits, count: s.small ? 2 : 4, steps: s.small ? 3 : steps }) });
     }
   });

@@ -391,7 +391,9 @@ static inline void rnnc_dsp_matmul_s16_s32(const int16_t *w, const int32_t *bias
   }
 }
 
-/** One 4-row block of int16 weights, int64 accumulators, two rows at a time. */
+/** One 4-row block of int16 weights, int64 accumulators, two rows at a time (four int64
+ *  accumulators, the pointers and the loaded words would need more registers than the
+ *  core has). */
 static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
                                   const uint8_t *shift, int32_t pre_shift, const int16_t *v,
                                   int32_t cols, int32_t *out) {
@@ -401,13 +403,50 @@ static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias
     int64_t a0 = RNNC_BIAS(bias, j), a1 = RNNC_BIAS(bias, j + 1);
     const int16_t *wp = w + 2 * j;
     const int16_t *vp = v;
-    for (g = 0; g < groups; g++) {
+    g = groups;
+#if RNNC_DSP_ACLE
+    for (; g & 3; g--) {
       int32_t v01 = RNNC_DSP_LD_S16X2(vp);
       a0 = RNNC_DSP_SMLALD(RNNC_DSP_LD_S16X2(wp), v01, a0);
       a1 = RNNC_DSP_SMLALD(RNNC_DSP_LD_S16X2(wp + 2), v01, a1);
       wp += 8;
       vp += 2;
     }
+    if (g > 0) {
+      /* Four groups (16 MACs) in 18 instructions: the two rows' words of a group by one
+       * LDRD (wp is word-aligned: RNNC_DSP_ALIGNED and 8-byte blocks), inputs by
+       * post-incremented LDR (any alignment), one counter. The C it replaces (the loop
+       * above) takes gcc 8 per group. */
+      int32_t n = g >> 2, x, q0, q1;
+      uint32_t l0 = (uint32_t)a0, l1 = (uint32_t)a1;
+      int32_t h0 = (int32_t)(a0 >> 32), h1 = (int32_t)(a1 >> 32);
+#define RNNC_DSP_S16_GROUP2 \
+          "ldr %[x], [%[vp]], #4\n\t" \
+          "ldrd %[q0], %[q1], [%[wp]], #16\n\t" \
+          "smlald %[l0], %[h0], %[q0], %[x]\n\t" \
+          "smlald %[l1], %[h1], %[q1], %[x]\n\t"
+      __asm__(
+          "1:\n\t"
+          RNNC_DSP_S16_GROUP2 RNNC_DSP_S16_GROUP2 RNNC_DSP_S16_GROUP2 RNNC_DSP_S16_GROUP2
+          "subs %[n], %[n], #1\n\t"
+          "bne 1b\n\t"
+          : [l0] "+r"(l0), [h0] "+r"(h0), [l1] "+r"(l1), [h1] "+r"(h1), [wp] "+r"(wp), [vp] "+r"(vp), [n] "+r"(n),
+            [x] "=&r"(x), [q0] "=&r"(q0), [q1] "=&r"(q1)
+          :
+          : "cc", "memory");
+#undef RNNC_DSP_S16_GROUP2
+      a0 = (int64_t)(((uint64_t)(uint32_t)h0 << 32) | l0);
+      a1 = (int64_t)(((uint64_t)(uint32_t)h1 << 32) | l1);
+    }
+#else
+    for (; g > 0; g--) {
+      int32_t v01 = RNNC_DSP_LD_S16X2(vp);
+      a0 = RNNC_DSP_SMLALD(RNNC_DSP_LD_S16X2(wp), v01, a0);
+      a1 = RNNC_DSP_SMLALD(RNNC_DSP_LD_S16X2(wp + 2), v01, a1);
+      wp += 8;
+      vp += 2;
+    }
+#endif
     if (tail) {
       a0 += (int32_t)w[8 * groups + j] * (int32_t)(*vp);
       a1 += (int32_t)w[8 * groups + j + 1] * (int32_t)(*vp);

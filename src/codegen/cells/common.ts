@@ -8,6 +8,7 @@ import type { KernelSet } from '../kernels.js';
 /** What a cell's code needs to know about the model around it. */
 export interface CellEnv {
   prefix: string;
+  /** The width of this layer's weights (ir/qmodel.ts layerWeightBits). */
   weightBits: 8 | 16;
   kernels: KernelSet;
   /** Symbols of the activation tables and their log2 size. */

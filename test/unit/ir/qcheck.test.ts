@@ -31,6 +31,9 @@ describe('checkQuantModel', () => {
     expect(problems((q) => { (q.layers[0] as { forward: { x: { weights: number[] } } }).forward.x.weights[0] = 128; })).toContain('values outside int8');
     expect(problems((q) => { (q.layers[0] as { forward: { h: { shift: number[] } } }).forward.h.shift[1] = 63; })).toContain('shift: values outside [1, 62]');
     expect(problems((q) => { q.lut.sigmoid[0] = 0; })).toContain('lut.sigmoid: entries outside [1, 32767]');
+    // A layer's own width bounds its weights, whatever the model's width says.
+    expect(problems((q) => { q.layers[0]!.weightBits = 16; (q.layers[0] as { forward: { x: { weights: number[] } } }).forward.x.weights[0] = 300; })).toBe('');
+    expect(problems((q) => { q.weightBits = 16; q.layers[1]!.weightBits = 8; (q.layers[1] as { mm: { weights: number[] } }).mm.weights[0] = 300; })).toContain('layers[1].mm.weights: values outside int8');
     expect(problems((q) => { q.lut.tanh.pop(); })).toContain('lut.tanh: expected 257 entries, got 256');
   });
   it('recomputes the accumulator bound instead of trusting acc', () => {

@@ -4,14 +4,15 @@
  * receives the same vectors, bit for bit, summed in the same order. On every layer kind
  * and option, with sequences of several lengths interleaved (batched by length, so out of
  * order), more of one length than a batch holds, and more vectors than MAX_VECTORS (a
- * stride above 1); and when calibration's run collects them (calibrate's `also`).
+ * stride above 1), also at the dense heads of last outputs, tuned on each sequence's
+ * tail of states; and when calibration's run collects them (calibrate's `also`).
  */
 import { describe, expect, it } from 'vitest';
 import { BATCH_ROWS } from '../../../src/float/batch.js';
 import { calibrate } from '../../../src/quantize/calibrate.js';
 import { calibrateReference } from '../../../src/quantize/calibrate-reference.js';
 import { randomSequence } from '../../../src/ir/random.js';
-import { MAX_VECTORS } from '../../../src/quantize/tune-stats.js';
+import { HEAD_TAIL, MAX_VECTORS } from '../../../src/quantize/tune-stats.js';
 import { BatchedMoments, collectMoments } from '../../../src/quantize/moments-batch.js';
 import { collectMomentsReference } from '../../../src/quantize/tune-stats-reference.js';
 import { everyFloatKind } from '../../helpers/every-float-kind.js';
@@ -38,8 +39,22 @@ describe('batched tuning moments equal the per-sequence reference', () => {
     expect(got).toEqual(collectMomentsReference(model, seqs));
 });
 
+  // A dense head of a last output takes the states of each sequence's tail (HEAD_TAIL):
+  // strided by tail step once they pass MAX_VECTORS, lengths interleaved.
+  it.each(everyFloatKind().filter((c) => c.name.endsWith('→ dense') && !c.name.includes('last-index')))('past MAX_VECTORS tail states (strided): $name', ({ model }) => {
+    const count = 2 * BATCH_ROWS + 13;
+    const steps = Math.ceil((MAX_VECTORS + 500) / (count * HEAD_TAIL)) + 2;
+    const seqs = Array.from({ length: count }, (_, s) => randomSequence(3, steps + (s % 3), 1500 + s, 3));
+    const got = collectMoments(model, seqs);
+    const head = got[model.layers.length - 1]!.x!;
+    expect(head.n).toBeGreaterThan(MAX_VECTORS / 2);
+    expect(head.n).toBeLessThanOrEqual(MAX_VECTORS);
+    expect(got).toEqual(collectMomentsReference(model, seqs));
+  });
+
   it('past MAX_VECTORS sequences: a layer after a many-to-one one, strided by sequence', () => {
-    const { model } = everyFloatKind().find((c) => c.name === 'gru reverse many-to-one')!;
+    // last-index: the dense layer is no head tuned on the tail, it takes one vector per sequence.
+    const { model } = everyFloatKind().find((c) => c.name === 'bidirectional rnn concat, last-index')!;
     const seqs = Array.from({ length: MAX_VECTORS + 200 }, (_, s) => randomSequence(3, 1 + (s % 2), 3000 + s, 3));
     const got = collectMoments(model, seqs);
     expect(got[1]!.x!.n).toBeLessThan(seqs.length);

@@ -12,6 +12,7 @@ import type { QMatmul, QuantModel } from '../../../src/ir/qmodel.js';
 import { type LayerSpec, randomModel, randomSequence } from '../../../src/ir/random.js';
 import { quantizeWithData } from '../../../src/quantize/pipeline.js';
 import { collectMoments } from '../../../src/quantize/moments-batch.js';
+import { HEAD_TAIL } from '../../../src/quantize/tune-stats.js';
 import { parseTechniques, techniquesText } from '../../../src/quantize/tune.js';
 
 const INPUTS = 5;
@@ -120,6 +121,43 @@ describe('post-training tuning never makes a product worse on its calibration da
       expect(m.mean[i]).toBeCloseTo(xs.reduce((s, x) => s + x[i]!, 0) / 9, 12);
       for (let j = 0; j < 3; j++) expect(m.gram[i * 3 + j]).toBeCloseTo(xs.reduce((s, x) => s + x[i]! * x[j]!, 0) / 9, 12);
     }
+  });
+
+  it("takes a last-output layer's dense head moments over the h_t of each sequence's last quarter", () => {
+    const model = randomModel({ inputSize: 3, layers: [{ type: 'lstm', units: 4 }, { type: 'dense', units: 2, activation: 'linear' }] }, 5);
+    const seqs = [randomSequence(3, 8, 1), randomSequence(3, 6, 2)];
+    // The h_t of steps 6, 7 (of 8) and 5 (of 6): t ≥ ⌈0.75·T⌉.
+    const hs: Float64Array[] = [];
+    for (const seq of seqs) {
+      let t = 0;
+      runFloat(model, seq, undefined, { step(i, _b, _pre, state) { if (i === 0 && t++ >= Math.ceil(0.75 * seq.length)) hs.push(state.h.slice()); } });
+    }
+    expect(HEAD_TAIL).toBe(0.25);
+    const m = collectMoments(model, seqs)[1]!.x!;
+    expect(m.n).toBe(3);
+    for (let i = 0; i < 4; i++) {
+      expect(m.mean[i]).toBeCloseTo(hs.reduce((s, h) => s + h[i]!, 0) / 3, 12);
+      for (let j = 0; j < 4; j++) expect(m.gram[i * 4 + j]).toBeCloseTo(hs.reduce((s, h) => s + h[i]! * h[j]!, 0) / 3, 12);
+    }
+  });
+
+  it('bidirectional: pairs of states after as many steps, merged; "last-index" keeps one vector per sequence', () => {
+    const seqs = [randomSequence(3, 8, 1), randomSequence(3, 6, 2)];
+    const layers = (lastOutput: 'final' | 'last-index'): LayerSpec[] => [{ type: 'gru', units: 4, bidirectional: 'concat', lastOutput }, { type: 'dense', units: 2, activation: 'linear' }];
+    const bi = randomModel({ inputSize: 3, layers: layers('final') }, 5);
+    // Forward after x_k with backward after x_{T−1−k}, both k + 1 steps in, for k ≥ ⌈0.75·T⌉.
+    const pairs: Float64Array[] = [];
+    for (const seq of seqs) {
+      const hs: Float64Array[][] = [[], []];
+      runFloat(bi, seq, undefined, { step(i, backward, _pre, state) { if (i === 0) hs[backward ? 1 : 0]!.push(state.h.slice()); } });
+      for (let k = Math.ceil(0.75 * seq.length); k < seq.length; k++) pairs.push(Float64Array.from([...hs[0]![k]!, ...hs[1]![k]!]));
+    }
+    // The last pair of each sequence is the layer's output.
+    expect(Array.from(pairs[1]!)).toEqual(Array.from(runFloat({ ...bi, layers: [bi.layers[0]!] }, seqs[0]!)[0]!));
+    const m = collectMoments(bi, seqs)[1]!.x!;
+    expect(m.n).toBe(3);
+    for (let i = 0; i < 8; i++) expect(m.mean[i]).toBeCloseTo(pairs.reduce((s, h) => s + h[i]!, 0) / 3, 12);
+    expect(collectMoments(randomModel({ inputSize: 3, layers: layers('last-index') }, 5), seqs)[1]!.x!.n).toBe(2);
   });
 
   it('tunes nothing on too little data, and --tune names are checked', () => {
