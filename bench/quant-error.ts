@@ -32,6 +32,10 @@ const KINDS: Record<string, LayerSpec[]> = {
   'lstm hard_sigmoid': [{ type: 'lstm', units: 32, returnSequences: true, recurrentActivation: 'hard_sigmoid' }],
   'gru (resetAfter) hard_sigmoid_v3': [{ type: 'gru', units: 32, returnSequences: true, resetAfter: true, recurrentActivation: 'hard_sigmoid_v3' }],
   'rnn relu': [{ type: 'rnn', units: 32, returnSequences: true, activation: 'relu' }],
+  mingru: [{ type: 'mingru', units: 32, returnSequences: true }],
+  minlstm: [{ type: 'minlstm', units: 32, returnSequences: true }],
+  'bi-mingru (sum)': [{ type: 'mingru', units: 16, returnSequences: true, bidirectional: 'sum' }],
+  'bi-minlstm (concat)': [{ type: 'minlstm', units: 16, returnSequences: true, bidirectional: 'concat' }],
 };
 
 const STEPS = 100;

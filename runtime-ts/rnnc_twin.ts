@@ -349,7 +349,17 @@ export interface GruDir extends DirBase {
   readonly resetAfter: boolean;
 }
 
-export type Dir = RnnDir | LstmDir | GruDir;
+/** minGRU: no recurrent product, so no `h` product; its z gate is `gate`. */
+export interface MinGruDir extends Omit<DirBase, 'h'> {
+  readonly kind: 'mingru';
+}
+
+/** minLSTM: no recurrent product; its f and i gates are `gate`. */
+export interface MinLstmDir extends Omit<DirBase, 'h'> {
+  readonly kind: 'minlstm';
+}
+
+export type Dir = RnnDir | LstmDir | GruDir | MinGruDir | MinLstmDir;
 
 /** A dense layer (or a conv's product over its window). */
 export interface DenseP extends Luts {
@@ -371,7 +381,7 @@ export interface ConvP extends DenseP {
 }
 
 /** σ of a gate input: the sigmoid table or the hard sigmoid. Reference: fixed/cells/gate.ts gateFn. */
-export function gate(d: DirBase, p: number): number {
+export function gate(d: Omit<DirBase, 'h'>, p: number): number {
   return d.gate === 0 ? lutSigmoid(d.sigmoid, d.log2, p) : hardSigmoidQ15(d.gate, p);
 }
 
@@ -441,10 +451,40 @@ export function gruStep(d: GruDir, x: Int16Array, xOff: number, h: Int16Array, s
   }
 }
 
+/**
+ * minGRU step (rows z, then h~ of the one product), h updated in place. Reference:
+ * fixed/cells/mingru.ts:
+ *   z = σ(sat16(X_z)),  h~ = sat16(X_h),  h' = sat16(h + rshr(z·(h~ − h), 15))
+ */
+export function minGruStep(d: MinGruDir, x: Int16Array, xOff: number, h: Int16Array, sc: Scratch): void {
+  const u = d.units;
+  const xg = sc.xg;
+  matmulRows(d.x, x, xOff, 0, d.x.rows, xg, 0);
+  for (let j = 0; j < u; j++) h[j] = lerpQ15(gate(d, satS16(xg[j]!)), satS16(xg[u + j]!), h[j]!);
+}
+
+/**
+ * minLSTM step (rows f, i, then h~ of the one product), h updated in place. Reference:
+ * fixed/cells/minlstm.ts:
+ *   f, i = σ(sat16(X)),  f' = divQ15(f, f + i),  h' = sat16(h~ + rshr(f'·(h − h~), 15))
+ */
+export function minLstmStep(d: MinLstmDir, x: Int16Array, xOff: number, h: Int16Array, sc: Scratch): void {
+  const u = d.units;
+  const xg = sc.xg;
+  matmulRows(d.x, x, xOff, 0, d.x.rows, xg, 0);
+  for (let j = 0; j < u; j++) {
+    const f = gate(d, satS16(xg[j]!));
+    const i = gate(d, satS16(xg[u + j]!));
+    h[j] = lerpQ15(divQ15(f, f + i), h[j]!, satS16(xg[2 * u + j]!));
+  }
+}
+
 /** One step of any direction (the sequence passes; the streaming step calls the cells directly). */
 export function stepDir(d: Dir, x: Int16Array, xOff: number, h: Int16Array, c: Int32Array, sc: Scratch): void {
   if (d.kind === 'lstm') lstmStep(d, x, xOff, h, c, sc);
   else if (d.kind === 'gru') gruStep(d, x, xOff, h, sc);
+  else if (d.kind === 'mingru') minGruStep(d, x, xOff, h, sc);
+  else if (d.kind === 'minlstm') minLstmStep(d, x, xOff, h, sc);
   else rnnStep(d, x, xOff, h, sc);
 }
 

@@ -15,7 +15,8 @@ function what(i: ExcursionItem): string {
     case 'input': return 'input';
     case 'preactivation': return i.type === 'dense' || i.type === 'conv1d' ? 'activation input' : i.type === 'rnn' ? 'tanh input' : 'gate pre-activation';
     case 'cell': return 'cell state';
-    case 'hidden': return 'h';
+    // The minimal kinds narrow h~ = W_h x + b_h into h's format (h itself is a blend of the two).
+    case 'hidden': return i.type === 'mingru' || i.type === 'minlstm' ? 'candidate h~' : 'h';
     case 'output': return 'output';
   }
 }

@@ -28,7 +28,7 @@ export function registerInspect(program: Command, io: CliIo): void {
         const detail = isRecurrent(layer)
           ? [layer.bidirectional ? `bidirectional(${layer.bidirectional})` : '', layer.reverse ? 'reverse' : '', layer.type === 'gru' ? `resetAfter=${layer.resetAfter}` : '',
             // Non-default activations: what the file's gates actually compute.
-            layer.type !== 'rnn' && layer.recurrentActivation && layer.recurrentActivation !== 'sigmoid' ? `gates=${layer.recurrentActivation}` : '',
+            (layer.type === 'lstm' || layer.type === 'gru') && layer.recurrentActivation && layer.recurrentActivation !== 'sigmoid' ? `gates=${layer.recurrentActivation}` : '',
             layer.type === 'rnn' && layer.activation === 'relu' ? 'relu' : '',
             [layer.weights, layer.backwardWeights].some((w) => w?.initialH || w?.initialC) ? 'initial-state' : '',
             layer.returnSequences ? 'sequences' : layer.lastOutput === 'last-index' ? 'last-index' : 'last'].filter(Boolean).join(' ')

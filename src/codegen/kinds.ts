@@ -12,6 +12,8 @@ import { convWord, planConv } from './cells/conv.js';
 import { planDense } from './cells/dense.js';
 import { planGru } from './cells/gru.js';
 import { planLstm } from './cells/lstm.js';
+import { planMinGru } from './cells/mingru.js';
+import { planMinLstm } from './cells/minlstm.js';
 import { planRnn } from './cells/rnn.js';
 import { type InitialTables, type StateField, initialTables, stateFields } from './state.js';
 
@@ -49,7 +51,7 @@ function recurrentKind<L extends QRecurrentLayer>(partials: Record<string, strin
         l.type === 'lstm' ? `c int${l.cell.bits} Q.${l.cell.frac}` : '',
         l.returnSequences ? 'sequences' : 'last step only',
         l.lastOutput === 'last-index' ? 'backward output at t = T-1' : '',
-        `${l.forward.x.acc}/${l.forward.h.acc} accumulators`,
+        l.forward.h ? `${l.forward.x.acc}/${l.forward.h.acc} accumulators` : `${l.forward.x.acc} accumulator`,
       ].filter(Boolean).join(', ');
       return `${l.type} ${l.forward.x.cols} -> ${l.units} units, ${extra}`;
     },
@@ -107,6 +109,8 @@ export const CODEGEN_KINDS: Kinds = {
   lstm: recurrentKind({ lstm: 'cells/lstm.c.hbs' }, planLstm),
   // Fused on the DSP and MVE families with resetAfter (gru-fused), else one product per gate group.
   gru: recurrentKind({ gru: 'cells/gru.c.hbs', grufused: 'cells/gru-fused.c.hbs' }, planGru),
+  mingru: recurrentKind({ mingru: 'cells/mingru.c.hbs' }, planMinGru),
+  minlstm: recurrentKind({ minlstm: 'cells/minlstm.c.hbs' }, planMinLstm),
   dense,
   conv1d,
 };

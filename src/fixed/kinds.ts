@@ -7,6 +7,8 @@ import type { LayerType } from '../ir/model.js';
 import type { QConv1dLayer, QDenseLayer, QLayer, QRecurrentLayer, QuantModel } from '../ir/qmodel.js';
 import { gruFixed } from './cells/gru.js';
 import { lstmFixed } from './cells/lstm.js';
+import { minGruFixed } from './cells/mingru.js';
+import { minLstmFixed } from './cells/minlstm.js';
 import { rnnFixed } from './cells/rnn.js';
 import type { FixedCellSpec, FixedContext } from './cells/types.js';
 import { convStreamFixed, runConvFixed } from './conv.js';
@@ -78,6 +80,8 @@ export const FIXED_KINDS: Kinds = {
   rnn: recurrentKind(rnnFixed),
   lstm: recurrentKind(lstmFixed),
   gru: recurrentKind(gruFixed),
+  mingru: recurrentKind(minGruFixed),
+  minlstm: recurrentKind(minLstmFixed),
   dense,
   conv1d,
 };

@@ -7,6 +7,8 @@ import type { Conv1dLayer, DenseLayer, FloatModel, Layer, LayerType, RecurrentLa
 import { inferShapes } from '../ir/shapes.js';
 import { gruCell } from './cells/gru.js';
 import { lstmCell } from './cells/lstm.js';
+import { minGruCell } from './cells/mingru.js';
+import { minLstmCell } from './cells/minlstm.js';
 import { rnnCell } from './cells/rnn.js';
 import type { FloatCell } from './cells/types.js';
 import { denseForward, denseRows } from './dense.js';
@@ -17,7 +19,7 @@ import { initialCellState, runRecurrent, scratchFor } from './recurrent.js';
 import { runRecurrentBatch } from './recurrent-batch.js';
 import type { SeqBatch } from './seq-batch.js';
 
-export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell };
+export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell, mingru: minGruCell, minlstm: minLstmCell };
 
 /** One streaming instance of a layer. */
 export interface FloatStreamLayer {
@@ -82,6 +84,8 @@ export const FLOAT_KINDS: { [K in LayerType]: FloatKind<Prepared<K>, Extract<Lay
   rnn: recurrentKind(rnnCell),
   lstm: recurrentKind(lstmCell),
   gru: recurrentKind(gruCell),
+  mingru: recurrentKind(minGruCell),
+  minlstm: recurrentKind(minLstmCell),
   dense,
   conv1d,
 };

@@ -43,7 +43,8 @@ function cellWeights(layer: RecurrentLayer, w: RecurrentWeights, inputSize: numb
     units: layer.units,
     inputSize,
     kernel: flatten(w.kernel),
-    recurrentKernel: flatten(w.recurrentKernel),
+    // A minGRU or minLSTM has none: an empty matrix, which its cell never reads.
+    recurrentKernel: w.recurrentKernel ? flatten(w.recurrentKernel) : new Float64Array(0),
     bias: Float64Array.from(w.bias),
   };
   if (w.recurrentBias) out.recurrentBias = Float64Array.from(w.recurrentBias);

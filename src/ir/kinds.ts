@@ -8,7 +8,7 @@
  * the order the C state struct declares it (wider types first, so no padding): each is
  * an array of `units` values, in fixed point int16 or the type its format needs.
  */
-import { GRU_GATES, type LayerType, LSTM_GATES, RNN_GATES, type StateKind } from './model.js';
+import { GRU_GATES, type LayerType, LSTM_GATES, MINGRU_GATES, MINLSTM_GATES, RNN_GATES, type StateKind } from './model.js';
 
 export interface KindInfo {
   /** Carries state along the sequence (and so has directions, returnSequences, ...). */
@@ -19,20 +19,33 @@ export interface KindInfo {
   gates: readonly string[];
   /** The state fields of one direction (see the header). */
   state: readonly StateKind[];
+  /**
+   * Has a recurrent product U h (recurrentKernel). False for the minimal kinds (minGRU, minLSTM),
+   * whose gates read x only: their last gate block is the unbounded candidate h̃, and h
+   * takes a calibrated format.
+   */
+  recurrentProduct: boolean;
 }
 
 export const KINDS: Record<LayerType, KindInfo> = {
-  rnn: { recurrent: true, needsSequence: true, gates: RNN_GATES, state: ['h'] },
-  lstm: { recurrent: true, needsSequence: true, gates: LSTM_GATES, state: ['c', 'h'] },
-  gru: { recurrent: true, needsSequence: true, gates: GRU_GATES, state: ['h'] },
-  dense: { recurrent: false, needsSequence: false, gates: [], state: [] },
+  rnn: { recurrent: true, needsSequence: true, gates: RNN_GATES, state: ['h'], recurrentProduct: true },
+  lstm: { recurrent: true, needsSequence: true, gates: LSTM_GATES, state: ['c', 'h'], recurrentProduct: true },
+  gru: { recurrent: true, needsSequence: true, gates: GRU_GATES, state: ['h'], recurrentProduct: true },
+  mingru: { recurrent: true, needsSequence: true, gates: MINGRU_GATES, state: ['h'], recurrentProduct: false },
+  minlstm: { recurrent: true, needsSequence: true, gates: MINLSTM_GATES, state: ['h'], recurrentProduct: false },
+  dense: { recurrent: false, needsSequence: false, gates: [], state: [], recurrentProduct: false },
   // Its state is the last (k−1)·d inputs, not per unit: codegen/kinds.ts declares it.
-  conv1d: { recurrent: false, needsSequence: true, gates: [], state: [] },
+  conv1d: { recurrent: false, needsSequence: true, gates: [], state: [], recurrentProduct: false },
 };
 
 /** Whether a kind carries state `s` (the LSTM's cell state c, say). */
 export function hasState(type: LayerType, s: StateKind): boolean {
   return KINDS[type].state.includes(s);
+}
+
+/** Whether a recurrent kind has a recurrent product (KindInfo.recurrentProduct); false for minGRU, minLSTM. */
+export function hasRecurrentProduct(type: LayerType): boolean {
+  return KINDS[type].recurrent && KINDS[type].recurrentProduct;
 }
 
 /** Number of stacked gate blocks of a kind (0 for dense). */

@@ -18,8 +18,12 @@ export const LSTM_GATES = ['i', 'f', 'g', 'o'] as const;
 export const GRU_GATES = ['r', 'z', 'n'] as const;
 /** Elman RNN: one tanh gate. */
 export const RNN_GATES = ['h'] as const;
+/** minGRU: update gate z, candidate h̃ (Feng et al. 2024), both from x alone. */
+export const MINGRU_GATES = ['z', 'h'] as const;
+/** minLSTM: forget gate f, input gate i, candidate h̃ (Feng et al. 2024), all from x alone. */
+export const MINLSTM_GATES = ['f', 'i', 'h'] as const;
 
-export const RECURRENT_TYPES = ['rnn', 'lstm', 'gru'] as const;
+export const RECURRENT_TYPES = ['rnn', 'lstm', 'gru', 'mingru', 'minlstm'] as const;
 export const LAYER_TYPES = [...RECURRENT_TYPES, 'dense', 'conv1d'] as const;
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
 /** A convolution's activation: a dense layer's, less softmax (a classifier head is a dense layer). */
@@ -65,8 +69,11 @@ const vector = z.array(z.number());
 const recurrentWeights = z.strictObject({
   /** (gates·units) × inputSize */
   kernel: matrix,
-  /** (gates·units) × units */
-  recurrentKernel: matrix,
+  /**
+   * (gates·units) × units. Required by rnn, lstm and gru (validate.ts says so); a mingru or
+   * minlstm has no recurrent product and refuses it.
+   */
+  recurrentKernel: matrix.optional(),
   /** gates·units; added to the input product */
   bias: vector,
   /** GRU with resetAfter only: gates·units; added to the recurrent product (inside r⊙(…) for n). */
@@ -121,6 +128,19 @@ const gruLayer = z.strictObject({
    */
   resetAfter: z.boolean(),
 });
+/**
+ * minGRU (Feng et al. 2024, "Were RNNs All We Needed?"): both gates read x only,
+ *   z = σ(W_z x + b_z),  h̃ = W_h x + b_h,  h' = (1 − z) ⊙ h + z ⊙ h̃
+ * so a step is 2·units·inputs MACs and no recurrent product. kernel is (2·units) ×
+ * inputs, rows [0, units) z and [units, 2·units) h̃; bias 2·units; no recurrentKernel.
+ */
+const mingruLayer = z.strictObject({ type: z.literal('mingru'), ...recurrentCommon });
+/**
+ * minLSTM (Feng et al. 2024): f = σ(W_f x + b_f), i = σ(W_i x + b_i), h̃ = W_h x + b_h,
+ *   f' = f / (f + i),  i' = i / (f + i),  h' = f' ⊙ h + i' ⊙ h̃
+ * 3·units·inputs MACs; kernel (3·units) × inputs, rows f, i, h̃; no recurrentKernel.
+ */
+const minlstmLayer = z.strictObject({ type: z.literal('minlstm'), ...recurrentCommon });
 const denseLayer = z.strictObject({
   type: z.literal('dense'),
   units: z.number().int(),
@@ -164,7 +184,7 @@ const conv1dLayer = z.strictObject({
   }),
 });
 
-export const layerSchema = z.discriminatedUnion('type', [rnnLayer, lstmLayer, gruLayer, denseLayer, conv1dLayer]);
+export const layerSchema = z.discriminatedUnion('type', [rnnLayer, lstmLayer, gruLayer, mingruLayer, minlstmLayer, denseLayer, conv1dLayer]);
 
 /** The recurrent states a state input can set. */
 export const STATE_KINDS = ['h', 'c'] as const;
@@ -212,6 +232,8 @@ export type DenseLayer = Extract<Layer, { type: 'dense' }>;
 export type Conv1dLayer = Extract<Layer, { type: 'conv1d' }>;
 export type ConvActivation = (typeof CONV_ACTIVATIONS)[number];
 export type GruLayer = Extract<Layer, { type: 'gru' }>;
+export type MinGruLayer = Extract<Layer, { type: 'mingru' }>;
+export type MinLstmLayer = Extract<Layer, { type: 'minlstm' }>;
 export type RecurrentWeights = z.infer<typeof recurrentWeights>;
 
 export function isRecurrent(layer: Layer): layer is RecurrentLayer {

@@ -8,7 +8,7 @@
  */
 import { RnncProblems } from '../errors.js';
 import { FRAC_RANGE, type QDirection, type QMatmul, type QRecurrentLayer, type QuantModel, isQRecurrent, layerWeightBits, lutLog2 } from './qmodel.js';
-import { gateCount } from './kinds.js';
+import { gateCount, hasRecurrentProduct } from './kinds.js';
 import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -98,8 +98,8 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     const what = `layers[${i}]`;
     const width = chain.inputs[i]!;
     if (l.inFrac !== frac) problems.push(`${what}.inFrac: ${l.inFrac}, but the layer before gives ${frac} fractional bits`);
-    // A relu RNN's h format is calibrated (its outFrac + 1 for a sum must stay a format).
-    const reluRnn = l.type === 'rnn' && l.activation === 'relu';
+    // A relu RNN's and a minGRU's or minLSTM's h format is calibrated (its outFrac + 1 for a sum must stay a format).
+    const reluRnn = (l.type === 'rnn' && l.activation === 'relu') || (isQRecurrent(l) && !hasRecurrentProduct(l.type));
     const outFrac = reluRnn ? undefined : isQRecurrent(l) ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
     if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= min && l.outFrac <= (reluRnn && isQRecurrent(l) && l.bidirectional === 'sum' ? max - 1 : max))) {
       problems.push(`${what}.outFrac: ${l.outFrac} is not valid for this layer${outFrac !== undefined ? ` (expected ${outFrac})` : ` (expected ${min}..${max})`}`);
@@ -125,7 +125,11 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     for (const [name, d] of dirs) {
       if (!d) continue;
       checkMatmul(d.x, rows, width, bits, `${what}.${name}.x`, problems);
-      checkMatmul(d.h, rows, l.units, bits, `${what}.${name}.h`, problems);
+      // A minGRU or minLSTM has no recurrent product; every other recurrent kind has one.
+      const product = hasRecurrentProduct(l.type);
+      if (!product && d.h) problems.push(`${what}.${name}.h: a ${l.type} has no recurrent product; remove it`);
+      else if (product && !d.h) problems.push(`${what}.${name}.h: required (${rows}×${l.units} recurrent product)`);
+      else if (d.h) checkMatmul(d.h, rows, l.units, bits, `${what}.${name}.h`, problems);
       checkInitialState(d, l, `${what}.${name}`, problems);
     }
     if (l.type === 'lstm') {

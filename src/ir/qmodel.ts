@@ -6,7 +6,7 @@
  * every field's arithmetic.
  */
 import { z } from 'zod';
-import { KINDS } from './kinds.js';
+import { KINDS, hasRecurrentProduct } from './kinds.js';
 import { CONV_ACTIVATIONS, DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RNN_ACTIVATIONS, type RecurrentType, stateInputSchema } from './model.js';
 
 const int = z.number().int();
@@ -62,8 +62,12 @@ export const qMatmulSchema = z.strictObject({
 export const qDirectionSchema = z.strictObject({
   /** kernel (gates·units × inputs) and bias; output in Q.12 (PRE_FRAC) per gate row. */
   x: qMatmulSchema,
-  /** recurrentKernel (gates·units × units) with recurrentBias for GRU resetAfter; output Q.12. */
-  h: qMatmulSchema,
+  /**
+   * recurrentKernel (gates·units × units) with recurrentBias for GRU resetAfter; output Q.12.
+   * Absent for a mingru or minlstm, whose gates read x only (its x product then gives the
+   * gates in Q.12 and h̃ in h's format, per row).
+   */
+  h: qMatmulSchema.optional(),
   /**
    * The state every sequence starts from (NAME_reset loads it): h in h's format (Q0.15, or
    * a relu RNN's), c (LSTM) in the cell format; each sat(round(v·2^frac)) of the float
@@ -117,6 +121,18 @@ export const qLayerSchema = z.discriminatedUnion('type', [
     cell: z.strictObject({ bits: z.union([z.literal(16), z.literal(32)]), frac: int }),
   }),
   z.strictObject({ type: z.literal('gru'), ...qRecurrentCommon, recurrentActivation, resetAfter: z.boolean() }),
+  /**
+   * minGRU: x rows [0, U) requantized to Q.12 (z = σ(sat16(·)) by the sigmoid table), rows
+   * [U, 2U) to h's calibrated format (h̃ = sat16(·)); h' = lerpQ15(z, h̃, h) = sat16(h +
+   * rshr(z·(h̃ − h), 15)). h's format: hiddenFrac (outFrac, + 1 under a bidirectional sum).
+   */
+  z.strictObject({ type: z.literal('mingru'), ...qRecurrentCommon }),
+  /**
+   * minLSTM: x rows [0, 2U) (f, i) to Q.12 and the sigmoid table, rows [2U, 3U) to h's
+   * format (h̃ = sat16(·)); f' = divQ15(f, f + i) (f + i >= 22: the table's floor is 11),
+   * h' = lerpQ15(f', h, h̃) = sat16(h̃ + rshr(f'·(h − h̃), 15)), i' = 1 − f' implied.
+   */
+  z.strictObject({ type: z.literal('minlstm'), ...qRecurrentCommon }),
   z.strictObject({
     type: z.literal('dense'),
     units: int,
@@ -184,6 +200,8 @@ export type QConv1dLayer = Extract<QLayer, { type: 'conv1d' }>;
 export type QDenseLayer = Extract<QLayer, { type: 'dense' }>;
 export type QLstmLayer = Extract<QLayer, { type: 'lstm' }>;
 export type QGruLayer = Extract<QLayer, { type: 'gru' }>;
+export type QMinGruLayer = Extract<QLayer, { type: 'mingru' }>;
+export type QMinLstmLayer = Extract<QLayer, { type: 'minlstm' }>;
 export type QuantModel = z.infer<typeof qModelSchema>;
 
 /** Width of a layer's weight tables: its own, else the model's. */
@@ -219,11 +237,11 @@ export function sequenceOutput(layers: readonly QLayer[]): boolean {
 }
 
 /**
- * Fractional bits of a recurrent layer's h: Q0.15, except a relu RNN, whose h has its
- * own format (outFrac, or outFrac + 1 when a bidirectional sum halves it).
+ * Fractional bits of a recurrent layer's h: Q0.15, except a relu RNN, a minGRU and a minLSTM, whose
+ * h has its own format (outFrac, or outFrac + 1 when a bidirectional sum halves it).
  */
 export function hiddenFrac(layer: QRecurrentLayer): number {
-  if (layer.type !== 'rnn' || layer.activation !== 'relu') return 15;
+  if (hasRecurrentProduct(layer.type) && (layer.type !== 'rnn' || layer.activation !== 'relu')) return 15;
   return layer.bidirectional === 'sum' ? layer.outFrac + 1 : layer.outFrac;
 }
 

@@ -7,7 +7,7 @@ import {
   type DenseActivation, type FloatModel, type LastOutput, type Layer, type MergeMode, type RecurrentType,
   type RecurrentWeights, type GateActivation, type RnnActivation, type ConvActivation, isRecurrent,
 } from './model.js';
-import { gateCount } from './kinds.js';
+import { gateCount, hasRecurrentProduct } from './kinds.js';
 import { layerOutputSize } from './shapes.js';
 
 export type LayerSpec =
@@ -42,11 +42,11 @@ function vector(rng: Rng, n: number, scale: number): number[] {
 
 function recurrentWeights(rng: Rng, type: RecurrentType, units: number, inputSize: number, resetAfter: boolean, scale: number): RecurrentWeights {
   const rows = gateCount(type) * units;
-  const w: RecurrentWeights = {
-    kernel: matrix(rng, rows, inputSize, scale),
-    recurrentKernel: matrix(rng, rows, units, scale * 2),
-    bias: vector(rng, rows, scale),
-  };
+  const kernel = matrix(rng, rows, inputSize, scale);
+  // A minGRU or minLSTM has no recurrent kernel (and draws none).
+  const w: RecurrentWeights = !hasRecurrentProduct(type)
+    ? { kernel, bias: vector(rng, rows, scale) }
+    : { kernel, recurrentKernel: matrix(rng, rows, units, scale * 2), bias: vector(rng, rows, scale) };
   if (type === 'gru' && resetAfter) w.recurrentBias = vector(rng, rows, scale);
   return w;
 }
@@ -94,6 +94,7 @@ export function randomModel(spec: RandomModelSpec, seed: number): FloatModel {
       // Written out as validation would (defaults included), so a loaded copy is equal.
       const gate = { recurrentActivation: l.type !== 'rnn' && l.recurrentActivation ? l.recurrentActivation : 'sigmoid' } as const;
       layer = l.type === 'gru' ? { type: 'gru', ...common, ...gate, resetAfter } : l.type === 'lstm' ? { type: 'lstm', ...common, ...gate }
+        : l.type === 'mingru' || l.type === 'minlstm' ? { type: l.type, ...common }
         : { type: 'rnn', ...common, activation: l.type === 'rnn' && l.activation ? l.activation : 'tanh' };
       if (l.initialState) withInitialState(layer, seed, index);
     }

@@ -2,7 +2,7 @@
  * Shape inference over a (validated) float model: what each layer takes and gives,
  * parameter counts (equal to Keras' count for the same architecture) and MACs.
  */
-import { gateCount } from './kinds.js';
+import { gateCount, hasRecurrentProduct } from './kinds.js';
 import { type FloatModel, type Layer, isRecurrent } from './model.js';
 
 export interface LayerShape {
@@ -33,7 +33,8 @@ export function layerParams(layer: Layer, inputSize: number): number {
   if (!isRecurrent(layer)) return u * (inputSize + 1);
   const g = gateCount(layer.type);
   const biases = layer.type === 'gru' && layer.resetAfter ? 2 : 1;
-  const perDirection = g * u * (inputSize + u + biases);
+  // A minGRU or minLSTM has no recurrent kernel (ir/kinds.ts recurrentProduct): its gates read x only.
+  const perDirection = g * u * (inputSize + (hasRecurrentProduct(layer.type) ? u : 0) + biases);
   return layer.bidirectional ? 2 * perDirection : perDirection;
 }
 
@@ -41,7 +42,7 @@ export function layerMacs(layer: Layer, inputSize: number): number {
   const u = layer.units;
   if (layer.type === 'conv1d') return u * layer.kernelSize * inputSize;
   if (!isRecurrent(layer)) return u * inputSize;
-  const perDirection = gateCount(layer.type) * u * (inputSize + u);
+  const perDirection = gateCount(layer.type) * u * (inputSize + (hasRecurrentProduct(layer.type) ? u : 0));
   return layer.bidirectional ? 2 * perDirection : perDirection;
 }
 

@@ -6,9 +6,9 @@
 import type { core } from 'zod';
 import { RnncError, RnncProblems } from '../errors.js';
 import {
-  type FloatModel, type Layer, type RecurrentWeights, LAYER_TYPES, LIMITS, isRecurrent, modelSchema,
+  type FloatModel, type RecurrentLayer, type RecurrentWeights, LAYER_TYPES, LIMITS, isRecurrent, modelSchema,
 } from './model.js';
-import { gateCount } from './kinds.js';
+import { gateCount, hasRecurrentProduct } from './kinds.js';
 import { nameProblem } from './names.js';
 import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
 
@@ -110,12 +110,16 @@ function checkVector(problems: string[], at: string, v: number[], length: number
 }
 
 function checkRecurrentWeights(
-  problems: string[], at: string, layer: Extract<Layer, { type: 'rnn' | 'lstm' | 'gru' }>,
+  problems: string[], at: string, layer: RecurrentLayer,
   w: RecurrentWeights, inputSize: number,
 ): void {
   const rows = gateCount(layer.type) * layer.units;
   checkMatrix(problems, `${at}.kernel`, w.kernel, rows, inputSize);
-  checkMatrix(problems, `${at}.recurrentKernel`, w.recurrentKernel, rows, layer.units);
+  // A minGRU's or minLSTM's gates read x only: it has no recurrent product.
+  const product = hasRecurrentProduct(layer.type);
+  if (!product && w.recurrentKernel !== undefined) problems.push(`${at}.recurrentKernel: a ${layer.type} has no recurrent product; remove it`);
+  else if (product && w.recurrentKernel === undefined) problems.push(`${at}.recurrentKernel: required (${rows}×${layer.units})`);
+  else if (w.recurrentKernel !== undefined) checkMatrix(problems, `${at}.recurrentKernel`, w.recurrentKernel, rows, layer.units);
   checkVector(problems, `${at}.bias`, w.bias, rows);
   const wantsRecurrentBias = layer.type === 'gru' && layer.resetAfter;
   if (wantsRecurrentBias && w.recurrentBias === undefined) {

@@ -5,6 +5,7 @@
  *   cell    |c| of LSTM layers          → cell-state format (int16 or int32)
  *   dense   |W x + b| of dense layers   → linear/relu output, softmax logit formats
  *   hidden  |h| of relu rnn layers      → their hidden-state format
+ *           |h̃| of mingru, minlstm     → their h format (h', a blend of h and h̃, stays within it)
  * and, for the report only, gate pre-activations (fixed Q3.12: the fraction beyond ±8)
  * and each layer's output range.
  *
@@ -41,7 +42,7 @@ export interface LayerCalibration {
   gates?: { maxAbs: number; clippedFraction: number };
   cell?: RangeSummary;
   dense?: RangeSummary;
-  /** relu rnn: |h| of both directions at every step. */
+  /** relu rnn: |h| of both directions at every step; mingru, minlstm: |h̃| (which bounds h). */
   hidden?: RangeSummary;
   output: { maxAbs: number };
 }

@@ -7,6 +7,7 @@
  * calibration the DEFAULT_RANGES.
  */
 import { RnncError } from '../errors.js';
+import { gateCount, hasRecurrentProduct } from '../ir/kinds.js';
 import {
   type Conv1dLayer, type DenseLayer, type Layer, type LayerType, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, lookaheadOf, rnnActivationOf,
 } from '../ir/model.js';
@@ -66,10 +67,17 @@ function quantizeDirection(
   layer: RecurrentLayer, w: RecurrentWeights, c: LayerQuantizeCtx, direction: 0 | 1, what: string, hFrac: number, preFrac: number,
 ): QDirection {
   const { inFrac, bits } = c;
+  if (!hasRecurrentProduct(layer.type)) {
+    // No recurrent product (minGRU, minLSTM): the gate rows go to Q.12 for the sigmoid table, the
+    // last block, h̃, to h's format, so the blend takes h̃ as it is.
+    const gateRows = (gateCount(layer.type) - 1) * layer.units;
+    const outFrac = [...new Array<number>(gateRows).fill(PRE_FRAC), ...new Array<number>(layer.units).fill(hFrac)];
+    return { x: quantizeMatmul({ what: `${what}.kernel`, kernel: w.kernel, bias: w.bias, weightBits: bits, inFrac, outFrac, tune: tuneOf(c, c.tune?.moments.x) }) };
+  }
   return {
     x: quantizeMatmul({ what: `${what}.kernel`, kernel: w.kernel, bias: w.bias, weightBits: bits, inFrac, outFrac: preFrac, tune: tuneOf(c, c.tune?.moments.x) }),
     h: quantizeMatmul({
-      what: `${what}.recurrentKernel`, kernel: w.recurrentKernel, bias: layer.type === 'gru' && layer.resetAfter ? w.recurrentBias : undefined,
+      what: `${what}.recurrentKernel`, kernel: w.recurrentKernel!, bias: layer.type === 'gru' && layer.resetAfter ? w.recurrentBias : undefined,
       weightBits: bits, inFrac: hFrac, outFrac: preFrac, tune: tuneOf(c, c.tune?.moments.h?.[direction]),
     }),
   };
@@ -142,13 +150,16 @@ function recurrentCommon(layer: RecurrentLayer, c: LayerQuantizeCtx) {
   // h is Q0.15 (tanh and gates keep it within ±1), but a relu RNN's h is unbounded: its
   // format comes from the calibrated |h| (or the dense default), like a relu dense output.
   const relu = layer.type === 'rnn' && rnnActivationOf(layer) === 'relu';
+  // A minGRU's or minLSTM's h is a blend of h and h̃ = W_h x + b_h, unbounded too: its format holds
+  // the calibrated |h̃| (and so every h the blend makes from them).
+  const ownFormat = relu || !hasRecurrentProduct(layer.type);
   // A relu h and an LSTM c take formats that also hold the initial state exactly.
   const h0Abs = initialAbs(layer, 'initialH');
-  const hFrac = relu
-    ? int16Frac(Math.max(r?.hidden ?? DEFAULT_RANGES.dense, h0Abs), r?.hidden !== undefined ? c.margin : 1, () => `${c.from}the hidden state h of ${what} (rnn relu)`)
+  const hFrac = ownFormat
+    ? int16Frac(Math.max(r?.hidden ?? DEFAULT_RANGES.dense, h0Abs), r?.hidden !== undefined ? c.margin : 1, () => `${c.from}the hidden state h of ${what} (${relu ? 'rnn relu' : layer.type})`)
     : Q15_FRAC;
   if (layer.bidirectional === 'sum' && hFrac - 1 < FRAC_RANGE.min) {
-    throw new RnncError('quantize/range_overflow', `${c.from}${what} (rnn relu, bidirectional sum): the hidden state is too large for the sum's format (${qName(FRAC_RANGE.min)})`);
+    throw new RnncError('quantize/range_overflow', `${c.from}${what} (${relu ? 'rnn relu' : layer.type}, bidirectional sum): the hidden state is too large for the sum's format (${qName(FRAC_RANGE.min)})`);
   }
   const preFrac = relu ? hFrac : PRE_FRAC;
   return {
@@ -207,6 +218,8 @@ export const QUANTIZE_KINDS: Kinds = {
       layer: withInitialStates(l, { type: 'gru', ...recurrentCommon(l, c), recurrentActivation: gateActivationOf(l), resetAfter: l.resetAfter }), needsExp: false,
     }),
   },
+  mingru: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'mingru', ...recurrentCommon(l, c) }), needsExp: false }) },
+  minlstm: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'minlstm', ...recurrentCommon(l, c) }), needsExp: false }) },
   dense: { quantize: quantizeDense },
   conv1d: { quantize: quantizeConv },
 };

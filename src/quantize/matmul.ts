@@ -27,8 +27,11 @@ export interface MatmulSpec {
   weightBits: 8 | 16;
   /** Fractional bits of the int16 input vector. */
   inFrac: number;
-  /** Fractional bits of the int32 output the requantization produces. */
-  outFrac: number;
+  /**
+   * Fractional bits of the int32 output the requantization produces: one for every row,
+   * or one per row (a minGRU's or minLSTM's gate rows go to Q.12, its h̃ rows to h's format).
+   */
+  outFrac: number | readonly number[];
   /**
    * Post-training tuning of the rows (tune-rows.ts) against the moments of this
    * product's calibration inputs; absent: max-abs scale, rounding to nearest.
@@ -77,6 +80,7 @@ export function quantizeMatmul(spec: MatmulSpec): QMatmul {
   const mult: number[] = [];
   const shift: number[] = [];
   const scale: number[] = [];
+  const outFrac = (r: number) => (typeof spec.outFrac === 'number' ? spec.outFrac : spec.outFrac[r]!);
   let accBound = 0;
   chooseRows(spec, qmax).forEach((row, r) => {
     let rowAbs = 0;
@@ -90,7 +94,7 @@ export function quantizeMatmul(spec: MatmulSpec): QMatmul {
     }
     bias.push(b);
     // Accumulator unit: s·2^−inFrac real per integer step.
-    const m = quantizeMultiplier(row.s * 2 ** -spec.inFrac * 2 ** spec.outFrac, `${spec.what} row ${r}`);
+    const m = quantizeMultiplier(row.s * 2 ** -spec.inFrac * 2 ** outFrac(r), `${spec.what} row ${r}`);
     mult.push(m.mult);
     shift.push(m.shift);
     scale.push(row.s);
@@ -106,7 +110,7 @@ export function quantizeMatmul(spec: MatmulSpec): QMatmul {
     while (accBound / 2 ** preShift > INT32_LIMIT) preShift++;
     // Narrowing by preShift multiplies the remaining scale by 2^preShift.
     for (let r = 0; r < rows; r++) {
-      const m = quantizeMultiplier(scale[r]! * 2 ** -spec.inFrac * 2 ** spec.outFrac * 2 ** preShift, `${spec.what} row ${r}`);
+      const m = quantizeMultiplier(scale[r]! * 2 ** -spec.inFrac * 2 ** outFrac(r) * 2 ** preShift, `${spec.what} row ${r}`);
       mult[r] = m.mult;
       shift[r] = m.shift;
     }

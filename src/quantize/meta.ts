@@ -40,7 +40,8 @@ export function listMatmuls(q: QuantModel): Array<{ what: string; mm: QMatmul }>
     if (!isQRecurrent(l)) { out.push({ what: `layers[${i}].mm`, mm: l.mm }); return; }
     for (const [name, dir] of [['forward', l.forward], ['backward', l.backward]] as const) {
       if (!dir) continue;
-      out.push({ what: `layers[${i}].${name}.x`, mm: dir.x }, { what: `layers[${i}].${name}.h`, mm: dir.h });
+      out.push({ what: `layers[${i}].${name}.x`, mm: dir.x });
+      if (dir.h) out.push({ what: `layers[${i}].${name}.h`, mm: dir.h });
     }
   });
   return out;

@@ -7,8 +7,8 @@
  * the gates give their maximum and the share beyond ±8 (ClipCounter), the outputs their
  * maximum.
  */
-import { hasState } from '../ir/kinds.js';
-import { type FloatModel, rnnActivationOf } from '../ir/model.js';
+import { gateCount, hasRecurrentProduct, hasState } from '../ir/kinds.js';
+import { type FloatModel, isRecurrent, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';
 import { AbsHistogram, ClipCounter } from './histogram.js';
 import type { Calibration, LayerCalibration, RangeSummary } from './calibrate.js';
@@ -29,6 +29,12 @@ export class RangeRecorder {
   /** Per layer: records c (LSTM) / h (relu rnn) at each step. */
   readonly recordsCell: boolean[];
   readonly recordsHidden: boolean[];
+  /**
+   * Per layer, mingru and minlstm (no recurrent product): the units of the last gate
+   * block, the candidate h̃, whose |h̃| is the `hidden` range (it bounds h, a blend of h
+   * and h̃) and which no table reads; 0 for other kinds.
+   */
+  readonly candidate: number[];
   /** The feature of the first input value with the largest |x|, in sequence order. */
   inputFeature = 0;
   timesteps = 0;
@@ -47,6 +53,7 @@ export class RangeRecorder {
     this.outputs = each(false);
     this.recordsCell = model.layers.map((l) => hasState(l.type, 'c'));
     this.recordsHidden = model.layers.map((l) => l.type === 'rnn' && rnnActivationOf(l) === 'relu');
+    this.candidate = model.layers.map((l) => (isRecurrent(l) && !hasRecurrentProduct(l.type) ? l.units : 0));
   }
 
   /** One normalised input vector; call in sequence order (inputFeature keeps the first maximum). */
@@ -60,7 +67,17 @@ export class RangeRecorder {
   }
 
   /** A recurrent step (any number of rows): gate pre-activations and the state after. */
-  addStep(layer: number, pre: ArrayLike<number>, h: ArrayLike<number>, c: ArrayLike<number>): void {
+  addStep(layer: number, pre: Float64Array, h: ArrayLike<number>, c: ArrayLike<number>): void {
+    const u = this.candidate[layer]!;
+    if (u > 0) {
+      // minGRU, minLSTM: per row, the gates before the last block read the sigmoid table; the last, h̃, bounds h.
+      const g = gateCount(this.model.layers[layer]!.type) * u;
+      for (let r = 0; r < pre.length; r += g) {
+        this.gates[layer]!.addAll(pre.subarray(r, r + g - u));
+        this.hidden[layer]!.addAll(pre.subarray(r + g - u, r + g));
+      }
+      return;
+    }
     this.gates[layer]!.addAll(pre);
     if (this.recordsCell[layer]) this.cells[layer]!.addAll(c);
     if (this.recordsHidden[layer]) this.hidden[layer]!.addAll(h);
@@ -74,7 +91,7 @@ export class RangeRecorder {
       if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(this.dense[i]!, p);
       else out.gates = { maxAbs: this.gates[i]!.maxAbs, clippedFraction: this.gates[i]!.fraction() };
       if (this.recordsCell[i]) out.cell = summarize(this.cells[i]!, p);
-      if (this.recordsHidden[i]) out.hidden = summarize(this.hidden[i]!, p);
+      if (this.recordsHidden[i] || this.candidate[i]! > 0) out.hidden = summarize(this.hidden[i]!, p);
       return out;
     });
     const ranges: Ranges = {

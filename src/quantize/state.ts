@@ -6,6 +6,7 @@
  * c (LSTM) int16 or int32 in the cell format. The C loads these integers as they are
  * (NAME_reset), so this one function is what "the state as the C holds it" means.
  */
+import { hasRecurrentProduct } from '../ir/kinds.js';
 import { type FloatModel, isRecurrent, rnnActivationOf } from '../ir/model.js';
 import type { QDirection, QRecurrentLayer } from '../ir/qmodel.js';
 import { hiddenFrac } from '../ir/qmodel.js';
@@ -65,7 +66,7 @@ export function withInitialState(layer: QRecurrentLayer, dir: QDirection, state:
 export function initialStateWarnings(model: FloatModel): string[] {
   const out: string[] = [];
   model.layers.forEach((l, i) => {
-    if (!isRecurrent(l) || (l.type === 'rnn' && rnnActivationOf(l) === 'relu')) return;
+    if (!isRecurrent(l) || (l.type === 'rnn' && rnnActivationOf(l) === 'relu') || !hasRecurrentProduct(l.type)) return;
     const beyond = [l.weights, l.backwardWeights].reduce((n, w) => n + (w?.initialH ?? []).filter((v) => Math.abs(v) >= 1).length, 0);
     if (beyond > 0) out.push(`layers[${i}]: ${beyond} initial h value${beyond > 1 ? 's are' : ' is'} at or beyond ±1, which Q0.15 cannot hold; ${beyond > 1 ? 'they saturate' : 'it saturates'} to ±(1 − 2^-15)`);
   });

@@ -13,6 +13,7 @@ import { prepareModel } from '../float/kinds.js';
 import { normalizeInput, runFloat } from '../float/model.js';
 import type { FloatObserver } from '../float/observer.js';
 import { PRE_FRAC } from '../fixed/ops.js';
+import { hasRecurrentProduct } from '../ir/kinds.js';
 import type { FloatModel } from '../ir/model.js';
 import { type QLayer, type QuantModel, hiddenFrac, isQRecurrent } from '../ir/qmodel.js';
 import type { CalibrationSummary } from '../quantize/calibrate.js';
@@ -83,6 +84,8 @@ function slotsFor(q: QuantModel, c: CalibrationSummary): { input: Slot; layers: 
       out.gates = slot(i, 'gate pre-activations', format(16, PRE_FRAC), cl?.gates?.maxAbs ?? 8);
       if (l.type === 'lstm') out.cell = slot(i, 'cell c', format(l.cell.bits, l.cell.frac), cl?.cell?.maxAbs ?? 1);
       if (l.type === 'rnn' && l.activation === 'relu') out.hidden = slot(i, 'h', format(16, hiddenFrac(l)), cl?.hidden?.maxAbs ?? 1);
+      // minGRU, minLSTM: the last gate block, h~ = W_h x + b_h, is in h's format, not a table's input.
+      if (!hasRecurrentProduct(l.type)) out.candidate = slot(i, 'h~', format(16, hiddenFrac(l)), cl?.hidden?.maxAbs ?? 1);
     } else if (l.type === 'dense' || l.type === 'conv1d') {
       out.dense = slot(i, 'W x + b', productFormat(l), cl?.dense?.maxAbs ?? 1);
     }
@@ -108,7 +111,10 @@ export function rangeHistograms(model: FloatModel, q: QuantModel, seqs: readonly
   const observer: FloatObserver = {
     step(i, _backward, pre, state) {
       const s = layers[i];
-      s?.gates?.binner.addAll(pre);
+      // The minimal kinds' candidate rows (the last `units` values) are binned as h~, not as gates.
+      const split = s?.candidate ? pre.length - q.layers[i]!.units : pre.length;
+      s?.gates?.binner.addAll(pre.subarray(0, split));
+      s?.candidate?.binner.addAll(pre.subarray(split));
       if (s?.cell && state.c) s.cell.binner.addAll(state.c);
       s?.hidden?.binner.addAll(state.h);
     },

@@ -36,7 +36,7 @@ export interface RangeBin {
 export interface RangeTensor {
   /** Layer index; null for the model input. */
   layer: number | null;
-  /** 'input', 'gate pre-activations', 'cell c', 'W x + b', 'h'. */
+  /** 'input', 'gate pre-activations', 'cell c', 'W x + b', 'h', 'h~' (minGRU, minLSTM). */
   quantity: string;
   /** The fixed-point format holding it (Q3.12, Q4.11, int32 Q16.15, ...). */
   format: string;

@@ -5,6 +5,8 @@
  *     rnn|lstm|gru:UNITS[:bi|bi-sum][:seq][:reset-before][:hard-sigmoid|hard-sigmoid-v3][:relu]
  *       (gru only: reset-before; lstm and gru: the hard sigmoid gates; rnn only: relu;
  *       each modifier at most once)
+ *     mingru|minlstm:UNITS[:bi|bi-sum|reverse][:last-index][:seq][:scan]  (minGRU, minLSTM;
+ *       scan: trained by a parallel prefix scan, same gradients)
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
  *     conv1d:UNITS:k=K[:d=D][:a=A][:linear|relu|tanh|sigmoid]  (D default 1; A, the future inputs each output
  *       reads, default 0: causal; A > 0, up to (K−1)·D, needs whole sequences; Keras padding='same' is A = ⌈(K−1)·D/2⌉)
@@ -95,6 +97,9 @@ function parseConv(item: string, units: string, opts: string[]): Conv1dSpec {
 /** Modifiers choosing the LSTM/GRU gate activation (ir/model.ts GATE_ACTIVATIONS). */
 const HARD_GATES: Record<string, GateActivation | undefined> = { 'hard-sigmoid': 'hard_sigmoid', 'hard-sigmoid-v3': 'hard_sigmoid_v3' };
 
+/** What a minGRU or minLSTM takes: directions, sequences, and the scan (sigmoid gates only). */
+const MIN_OPTIONS = ['bi', 'bi-sum', 'reverse', 'last-index', 'seq', 'scan'];
+
 function parseItem(item: string): ArchLayer {
   const [type = '', units = '', ...opts] = item.split(':').map((s) => s.trim());
   if (type === 'dense') {
@@ -116,6 +121,8 @@ function parseItem(item: string): ArchLayer {
     setBy.set(property, o);
   };
   for (const o of opts) {
+    if ((type === 'mingru' || type === 'minlstm') && !MIN_OPTIONS.includes(o)) bad(item, `unknown option ${quote(o)} for a ${type} layer; supported: ${MIN_OPTIONS.join(', ')}`);
+    if (o === 'scan' && (type === 'mingru' || type === 'minlstm')) { set('scan', o); layer.scan = true; continue; }
     if (o === 'bi' || o === 'bi-concat') { set('direction', o); layer.bidirectional = 'concat'; }
     else if (o === 'bi-sum') { set('direction', o); layer.bidirectional = 'sum'; }
     else if (o === 'reverse') { set('direction', o); layer.reverse = true; }
@@ -142,10 +149,15 @@ const rnnEntry = z.strictObject({ type: z.literal('rnn'), ...recurrentFields, ac
 const gatedEntry = (type: 'lstm' | 'gru') => z.strictObject({
   type: z.literal(type), ...recurrentFields, recurrentActivation: z.enum(GATE_ACTIVATIONS).optional(),
 });
+/** minGRU, minLSTM: sigmoid gates (no recurrentActivation), and the scan. */
+const minEntry = <T extends 'mingru' | 'minlstm'>(type: T) => z.strictObject({
+  type: z.literal(type), units, bidirectional: recurrentFields.bidirectional, returnSequences: recurrentFields.returnSequences,
+  reverse: recurrentFields.reverse, lastOutput: recurrentFields.lastOutput, scan: z.boolean().optional(),
+});
 const fileSchema = z.strictObject({
   inputSize: z.number().int().min(1).max(LIMITS.inputSize).optional(),
   layers: z.array(z.discriminatedUnion('type', [
-    rnnEntry, gatedEntry('lstm'), gatedEntry('gru'),
+    rnnEntry, gatedEntry('lstm'), gatedEntry('gru'), minEntry('mingru'), minEntry('minlstm'),
     z.strictObject({ type: z.literal('dense'), units, activation: z.enum(DENSE_ACTIVATIONS).default('linear') }),
     z.strictObject({
       type: z.literal('conv1d'), units, kernelSize: z.number().int().min(1).max(LIMITS.kernelSize),
@@ -164,7 +176,7 @@ export function parseArchFile(path: string): Arch {
     throw new RnncError('arch/invalid', `${path}: ${at}: ${why}`, path);
   }
   const layers = parsed.data.layers.map((l): ArchLayer => (
-    l.type === 'dense' ? l : l.type === 'conv1d' ? { ...l, dilation: l.dilation ?? 1, lookahead: l.lookahead ?? 0 } : { ...l, resetAfter: l.resetAfter ?? true }));
+    l.type === 'dense' ? l : l.type === 'conv1d' ? { ...l, dilation: l.dilation ?? 1, lookahead: l.lookahead ?? 0 } : { ...l, resetAfter: l.type !== 'mingru' && l.type !== 'minlstm' ? l.resetAfter ?? true : true }));
   layers.forEach((l, i) => {
     if (l.type === 'conv1d' && l.lookahead > (l.kernelSize - 1) * l.dilation) {
       throw new RnncError('arch/invalid', `${path}: layers[${i}].lookahead: ${l.lookahead} reads past the kernel; at most (kernelSize − 1) · dilation = ${(l.kernelSize - 1) * l.dilation}`, path);
@@ -234,7 +246,7 @@ export function archText(layers: ResolvedLayer[]): string {
     const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : l.reverse ? 'reverse' : '',
       l.lastOutput === 'last-index' ? 'last-index' : '', l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : '',
       l.recurrentActivation && l.recurrentActivation !== 'sigmoid' ? l.recurrentActivation.replace(/_/g, '-') : '',
-      l.type === 'rnn' && l.activation === 'relu' ? 'relu' : ''].filter(Boolean);
+      l.type === 'rnn' && l.activation === 'relu' ? 'relu' : '', l.scan ? 'scan' : ''].filter(Boolean);
     return [l.type, String(l.units), ...opts].join(':');
   }).join(',');
 }

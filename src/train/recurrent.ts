@@ -1,4 +1,4 @@
-// A recurrent layer (rnn, lstm, gru; optionally bidirectional) for training.
+// A recurrent layer (rnn, lstm, gru, mingru, minlstm; optionally bidirectional) for training.
 //   Z = X·Wᵀ + b for all T·B rows at once (one matrix product), then the cell's
 //   recurrence per timestep (cells/*.ts).
 // Backward: the cell turns dL/dh into dL/dZ; then dW += dZᵀ·X, db += Σ dZ, dX = Σ_dir dZ·W.
@@ -10,7 +10,7 @@
 // zero state, so it is the same number, and dL/dh reaching only that step flows into
 // nothing earlier (the cell's BPTT carries the zero gradient of the later steps).
 import type { GateActivation, Layer, MergeMode, RecurrentType, RecurrentWeights, RnnActivation } from '../ir/model.js';
-import { gateCount } from '../ir/kinds.js';
+import { gateCount, hasRecurrentProduct } from '../ir/kinds.js';
 import type { LastOutput } from '../ir/model.js';
 import type { Rng } from '../util/rng.js';
 import { sized } from './cells/common.js';
@@ -36,15 +36,22 @@ export interface RecurrentSpec {
   recurrentActivation?: GateActivation | undefined;
   /** rnn: tanh (default) or relu. */
   activation?: RnnActivation | undefined;
+  /** mingru, minlstm: train the recurrence by a prefix scan (cells/scan.ts); not part of the model. */
+  scan?: boolean | undefined;
 }
 
 function hasRecurrentBias(spec: RecurrentSpec): boolean {
   return spec.type === 'gru' && spec.resetAfter;
 }
 
+/** Columns of the recurrent kernel: units, or none for a minGRU or minLSTM (its gates read x only). */
+function recurrentCols(spec: RecurrentSpec): number {
+  return hasRecurrentProduct(spec.type) ? spec.units : 0;
+}
+
 export function recurrentParamCount(spec: RecurrentSpec, inputSize: number): number {
   const rows = gateCount(spec.type) * spec.units;
-  const one = rows * (inputSize + spec.units + 1) + (hasRecurrentBias(spec) ? rows : 0);
+  const one = rows * (inputSize + recurrentCols(spec) + 1) + (hasRecurrentBias(spec) ? rows : 0);
   return spec.bidirectional ? 2 * one : one;
 }
 
@@ -64,7 +71,7 @@ class Direction {
   constructor(readonly spec: RecurrentSpec, readonly inputSize: number, store: ParamStore, readonly reverse: boolean) {
     const rows = gateCount(spec.type) * spec.units;
     this.kernel = store.take(rows * inputSize);
-    this.recurrent = store.take(rows * spec.units);
+    this.recurrent = store.take(rows * recurrentCols(spec));
     this.bias = store.take(rows);
     this.recurrentBias = hasRecurrentBias(spec) ? store.take(rows) : undefined;
     const p = { u: this.recurrent.w, du: this.recurrent.g, ...(this.recurrentBias ? { rb: this.recurrentBias.w, drb: this.recurrentBias.g } : {}) };
@@ -74,7 +81,7 @@ class Direction {
   init(rng: Rng): void {
     const u = this.spec.units, g = gateCount(this.spec.type);
     glorotUniform(this.kernel.w, g * u, this.inputSize, rng);
-    for (let k = 0; k < g; k++) orthogonal(this.recurrent.w, u, rng, k * u * u);
+    if (recurrentCols(this.spec) > 0) for (let k = 0; k < g; k++) orthogonal(this.recurrent.w, u, rng, k * u * u);
     this.bias.w.fill(0);
     TRAIN_KINDS[this.spec.type].initBias?.(this.bias.w, u);
     this.recurrentBias?.w.fill(0);
@@ -121,11 +128,8 @@ class Direction {
 
   toIr(): RecurrentWeights {
     const rows = this.cell.gates * this.spec.units;
-    const w: RecurrentWeights = {
-      kernel: toRows(this.kernel.w, rows, this.inputSize),
-      recurrentKernel: toRows(this.recurrent.w, rows, this.spec.units),
-      bias: Array.from(this.bias.w),
-    };
+    const w: RecurrentWeights = { kernel: toRows(this.kernel.w, rows, this.inputSize), bias: Array.from(this.bias.w) };
+    if (recurrentCols(this.spec) > 0) w.recurrentKernel = toRows(this.recurrent.w, rows, this.spec.units);
     if (this.recurrentBias) w.recurrentBias = Array.from(this.recurrentBias.w);
     return w;
   }
@@ -227,6 +231,8 @@ export class RecurrentLayer implements TrainLayer {
     const gate = this.spec.type !== 'rnn' && this.spec.recurrentActivation ? { recurrentActivation: this.spec.recurrentActivation } : {};
     if (this.spec.type === 'gru') return { type: 'gru', ...common, ...gate, resetAfter: this.spec.resetAfter };
     if (this.spec.type === 'lstm') return { type: 'lstm', ...common, ...gate };
+    if (this.spec.type === 'mingru') return { type: 'mingru', ...common };
+    if (this.spec.type === 'minlstm') return { type: 'minlstm', ...common };
     return { type: 'rnn', ...common, ...(this.spec.activation ? { activation: this.spec.activation } : {}) };
   }
 }

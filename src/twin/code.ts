@@ -42,6 +42,8 @@ function chain(q: QuantModel, names: readonly LayerNames[], from: number, to: nu
       const h = `s.l${i}_h`;
       if (l.type === 'lstm') out.push(`lstmStep(${p}, ${cur.arr}, ${cur.off}, ${h}, s.l${i}_c, s.scratch);`);
       else if (l.type === 'gru') out.push(`gruStep(${p}, ${cur.arr}, ${cur.off}, ${h}, s.scratch);`);
+      else if (l.type === 'mingru') out.push(`minGruStep(${p}, ${cur.arr}, ${cur.off}, ${h}, s.scratch);`);
+      else if (l.type === 'minlstm') out.push(`minLstmStep(${p}, ${cur.arr}, ${cur.off}, ${h}, s.scratch);`);
       else out.push(`rnnStep(${p}, ${cur.arr}, ${cur.off}, ${h}, s.scratch);`);
       cur = { arr: h, off: '0' };
     }

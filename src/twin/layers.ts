@@ -8,9 +8,9 @@ import { RnncError } from '../errors.js';
 import { EXP_FRAC } from '../fixed/dense.js';
 import { HARD_SIGMOID_MULT } from '../fixed/ops.js';
 import { lutLog2 } from '../fixed/lut.js';
+import { hasRecurrentProduct } from '../ir/kinds.js';
 import { gateActivationOf } from '../ir/model.js';
-import type { QConv1dLayer, QDenseLayer, QDirection, QLayer, QMatmul, QRecurrentLayer, QuantModel } from '../ir/qmodel.js';
-import { layerWeightBits } from '../ir/qmodel.js';
+import { type QConv1dLayer, type QDenseLayer, type QDirection, type QLayer, type QMatmul, type QRecurrentLayer, type QuantModel, isQRecurrent, layerWeightBits } from '../ir/qmodel.js';
 import { type ArrayType, ELEMENT_BYTES, typedArray } from './literals.js';
 
 /** One `const NAME: type = init;` of the module, with its doc comment. */
@@ -50,7 +50,7 @@ const EMPTY = 'EMPTY';
 
 /** The shared tables the model reads, declared once; an absent one is the empty array. */
 export function declareTables(q: QuantModel, c: Consts): Tables {
-  const gated = (l: QLayer) => (l.type === 'lstm' || l.type === 'gru') && gateActivationOf(l) === 'sigmoid';
+  const gated = (l: QLayer) => (l.type === 'lstm' || l.type === 'gru' || (isQRecurrent(l) && !hasRecurrentProduct(l.type))) && gateActivationOf(l) === 'sigmoid';
   const act = (l: QLayer, a: string) => (l.type === 'dense' || l.type === 'conv1d') && l.activation === a;
   const recurrentTanh = (l: QLayer) => l.type === 'lstm' || l.type === 'gru' || (l.type === 'rnn' && l.activation !== 'relu');
   const needs = {
@@ -91,17 +91,20 @@ function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir:
   const name = `L${i}${tag}`;
   const where = `layer ${i}${tag === 'B' ? ' backward' : ''} (${l.type})`;
   const x = mat(c, `${name}_X`, dir.x, layerWeightBits(q, l), `${where} input product`);
-  const h = mat(c, `${name}_H`, dir.h, layerWeightBits(q, l), `${where} recurrent product`);
+  // A minGRU or minLSTM has no recurrent product (its parameter object has no h).
+  const h = dir.h ? mat(c, `${name}_H`, dir.h, layerWeightBits(q, l), `${where} recurrent product`) : null;
   const h0 = dir.h0 ? c.array(`${name}_H0`, 'Int16Array', dir.h0, `${where}: initial h`) : 'null';
-  const gated = l.type === 'lstm' || l.type === 'gru';
+  const gated = l.type === 'lstm' || l.type === 'gru' || !hasRecurrentProduct(l.type);
   const g = gated ? gateActivationOf(l) : 'sigmoid';
   const fields = [
-    `kind: '${l.type}'`, `units: ${l.units}`, `x: ${x}`, `h: ${h}`, `h0: ${h0}`,
+    `kind: '${l.type}'`, `units: ${l.units}`, `x: ${x}`, ...(h ? [`h: ${h}`] : []), `h0: ${h0}`,
     `gate: ${g === 'sigmoid' ? 0 : HARD_SIGMOID_MULT[g]}`,
     `sigmoid: ${gated && g === 'sigmoid' ? t.sigmoid : EMPTY}`,
-    `tanh: ${l.type === 'rnn' && l.activation === 'relu' ? EMPTY : t.tanh}`, `log2: ${t.log2}`,
+    `tanh: ${(l.type === 'rnn' && l.activation === 'relu') || !hasRecurrentProduct(l.type) ? EMPTY : t.tanh}`, `log2: ${t.log2}`,
   ];
   let type = 'RnnDir';
+  if (l.type === 'mingru') type = 'MinGruDir';
+  if (l.type === 'minlstm') type = 'MinLstmDir';
   if (l.type === 'rnn') fields.push(`relu: ${l.activation === 'relu'}`);
   if (l.type === 'gru') { type = 'GruDir'; fields.push(`resetAfter: ${l.resetAfter}`); }
   if (l.type === 'lstm') {

@@ -21,15 +21,15 @@ describe('C equivalence with the fixed-point reference', () => {
   it(`${BATCHES * PER_BATCH} random models: every output bit-exact`, async () => {
     const batches = Array.from({ length: BATCHES }, (_, b) => equivalenceModels(PER_BATCH, 1000 + b * 100_003, b * PER_BATCH));
     const kinds = new Set(batches.flat().flatMap((m) => m.model.layers.map((l) => (l.type === 'gru' ? `gru-${l.resetAfter}` : l.type))));
-    expect([...kinds].sort()).toEqual(['conv1d', 'dense', 'gru-false', 'gru-true', 'lstm', 'rnn']);
+    expect([...kinds].sort()).toEqual(['conv1d', 'dense', 'gru-false', 'gru-true', 'lstm', 'mingru', 'minlstm', 'rnn']);
     // The numeric paths that must all be exercised.
     const features = new Set(batches.flat().flatMap(({ model: q }) => [
       `int${q.weightBits}`, `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
       ...q.layers.flatMap((l) => !isQRecurrent(l)
         ? [l.activation, `acc-${l.mm.acc}`, l.type, l.type === 'conv1d' && l.lookahead ? 'conv1d-centred' : '']
-        : [`acc-${l.forward.x.acc}`, `acc-${l.forward.h.acc}`, l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir',
+        : [`acc-${l.forward.x.acc}`, l.forward.h ? `acc-${l.forward.h.acc}` : '', l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir',
           l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.units === 128 ? 'units128' : '',
-          l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]),
+          l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'mingru' || l.type === 'minlstm' ? l.type : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]),
     ]));
     for (const f of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'acc-int32', 'acc-int64',
       'bidir-concat', 'bidir-sum', 'unidir', 'cell16', 'cell32', 'units128',
@@ -43,6 +43,10 @@ describe('C equivalence with the fixed-point reference', () => {
     const reverses = new Set(batches.flat().flatMap(({ model: q }) => q.layers.flatMap((l) => (
       isQRecurrent(l) && l.reverse ? [`${l.type}-${l.returnSequences ? 'seq' : 'last'}`] : []))));
     for (const r of ['rnn-seq', 'rnn-last', 'lstm-seq', 'lstm-last', 'gru-seq', 'gru-last']) expect(reverses).toContain(r);
+    // The minimal kinds in every direction: forward, reverse, bidirectional concat and sum.
+    const minimal = new Set(batches.flat().flatMap(({ model: q }) => q.layers.flatMap((l) => (
+      isQRecurrent(l) && (l.type === 'mingru' || l.type === 'minlstm') ? [`${l.type}-${l.bidirectional ?? (l.reverse ? 'reverse' : 'forward')}`] : []))));
+    expect([...minimal].sort()).toEqual(['mingru-concat', 'mingru-forward', 'mingru-reverse', 'mingru-sum', 'minlstm-concat', 'minlstm-forward', 'minlstm-reverse', 'minlstm-sum']);
     const verdicts = (await pool(batches.map((models, b) => () =>
       runHarness(models, join(dir, `b${b}`), getTarget('host'), { cc: 'gcc', flags: ['-O1'], version: 'test', maxSeq: 16 })), 2)).flat();
     const failed = verdicts.filter((v: ModelVerdict) => !v.pass).map((v) => v.line);

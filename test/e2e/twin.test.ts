@@ -23,10 +23,10 @@ const SAMPLE = [0, 2, 5, 7].flatMap((b) => equivalenceModels(12, 1000 + b * 100_
 function features(q: QuantModel): string[] {
   return [`int${q.weightBits}`, `depth${q.layers.filter(isQRecurrent).length}`, ...q.layers.flatMap((l) => (!isQRecurrent(l)
     ? [l.type, `${l.type}-${l.activation}`, `acc-${l.mm.acc}`, l.type === 'conv1d' && l.lookahead ? 'conv1d-centred' : '']
-    : [`acc-${l.forward.x.acc}`, `acc-${l.forward.h.acc}`, l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir', l.reverse ? 'reverse' : '',
+    : [`acc-${l.forward.x.acc}`, l.forward.h ? `acc-${l.forward.h.acc}` : '', l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir', l.reverse ? 'reverse' : '',
       l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.type === 'gru' ? `gru-reset-${l.resetAfter ? 'after' : 'before'}` : '',
       l.forward.h0 || l.forward.c0 ? 'initial-state' : '', !l.returnSequences ? 'last-only' : '',
-      l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]))];
+      l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'mingru' || l.type === 'minlstm' ? l.type : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]))];
 }
 
 describe('the TypeScript twin', () => {
@@ -34,7 +34,7 @@ describe('the TypeScript twin', () => {
     const seen = new Set(SAMPLE.flatMap(({ model }) => features(model)));
     for (const f of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax',
       'conv1d', 'conv1d-centred', 'acc-int32', 'acc-int64', 'bidir-concat', 'bidir-sum', 'reverse', 'cell16', 'cell32', 'gru-reset-after', 'gru-reset-before',
-      'initial-state', 'last-only', 'lstm-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu']) expect(seen).toContain(f);
+      'initial-state', 'last-only', 'lstm-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu', 'mingru', 'minlstm']) expect(seen).toContain(f);
     let compared = 0;
     const failed: string[] = [];
     for (const { model, golden } of SAMPLE) {

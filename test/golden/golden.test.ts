@@ -104,14 +104,14 @@ function layerText(l: FloatModel['layers'][number]): string {
   if (l.lastOutput === 'last-index') parts.push('last-index');
   if (l.reverse) parts.push('reverse');
   if (l.returnSequences) parts.push('seq');
-  if (l.type !== 'rnn' && l.recurrentActivation && l.recurrentActivation !== 'sigmoid') parts.push(l.recurrentActivation);
+  if ((l.type === 'lstm' || l.type === 'gru') && l.recurrentActivation && l.recurrentActivation !== 'sigmoid') parts.push(l.recurrentActivation);
   if (l.weights.initialH) parts.push('h0');
   return `${l.type}(${parts.join(', ')})`;
 }
 
 /** The accumulator types of a case's matrix products, in order: int32, int64. */
 function accumulators(q: QuantModel): string[] {
-  const mms = q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm] : [l.forward, ...(l.backward ? [l.backward] : [])].flatMap((d) => [d.x, d.h])));
+  const mms = q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm] : [l.forward, ...(l.backward ? [l.backward] : [])].flatMap((d) => [d.x, ...(d.h ? [d.h] : [])])));
   return ['int32', 'int64'].filter((a) => mms.some((m) => m.acc === a));
 }
 
@@ -126,7 +126,7 @@ function row(c: Case): string[] {
 
 /** The features a family must show at least once: every layer kind and option, both weight sizes and cells. */
 const REQUIRED = [
-  'rnn-tanh', 'rnn-relu', 'lstm', 'gru-ra', 'gru-rb', ...DENSE_ACTIVATIONS.map((a) => `dense-${a}`),
+  'rnn-tanh', 'rnn-relu', 'lstm', 'gru-ra', 'gru-rb', 'mingru', 'minlstm', ...DENSE_ACTIVATIONS.map((a) => `dense-${a}`),
   'conv1d', 'conv1d-centred', 'bi-concat', 'bi-sum', 'reverse', 'last-index', 'hard_sigmoid', 'hard_sigmoid_v3', 'h0',
   'weights-int8', 'weights-int16', 'acc-int32', 'acc-int64', 'cell-int16', 'cell-int32',
 ];
@@ -142,12 +142,12 @@ function features(c: Case): string[] {
       out.push(l.lookahead ? 'conv1d-centred' : 'conv1d');
       continue;
     }
-    out.push(l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'gru' ? `gru-${l.resetAfter ? 'ra' : 'rb'}` : 'lstm');
+    out.push(l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'gru' ? `gru-${l.resetAfter ? 'ra' : 'rb'}` : l.type);
     if (l.type === 'lstm') out.push(`cell-int${l.cell.bits}`);
     if (l.bidirectional) out.push(`bi-${l.bidirectional}`);
     if (l.lastOutput === 'last-index') out.push('last-index');
     if (l.reverse) out.push('reverse');
-    if (l.type !== 'rnn' && l.recurrentActivation && l.recurrentActivation !== 'sigmoid') out.push(l.recurrentActivation);
+    if ((l.type === 'lstm' || l.type === 'gru') && l.recurrentActivation && l.recurrentActivation !== 'sigmoid') out.push(l.recurrentActivation);
     if (l.forward.h0) out.push('h0');
   }
   return out;

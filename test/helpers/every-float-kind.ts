@@ -3,8 +3,9 @@
  * rnn tanh and relu, lstm, gru with the reset gate before and after, sigmoid and both
  * hard sigmoid gates, bidirectional concat and sum (sequence out, final and last-index
  * many-to-one), reverse, nonzero initial states, causal and centred dilated conv1d, dense
- * with every activation, dense heads of a last output (one direction, bidirectional final
- * concat and sum); inputs normalised or not. For the batched-vs-per-sequence tests.
+ * with every activation, mingru and minlstm (one direction, reverse, bidirectional), dense
+ * heads of a last output (one direction, bidirectional final concat and sum); inputs
+ * normalised or not. For the batched-vs-per-sequence tests.
  */
 import type { LayerSpec } from '../../src/ir/random.js';
 import { randomModel } from '../../src/ir/random.js';
@@ -29,6 +30,13 @@ const CASES: Record<string, LayerSpec[]> = {
   'lstm many-to-one, initial state → dense': [{ type: 'lstm', units: 5, returnSequences: false, initialState: true }, { type: 'dense', units: 3, activation: 'linear' }],
   'bidirectional lstm concat, final → dense': [{ type: 'lstm', units: 4, bidirectional: 'concat', lastOutput: 'final', initialState: true }, { type: 'dense', units: 2, activation: 'linear' }],
   'bidirectional gru sum, final → dense': [{ type: 'gru', units: 5, bidirectional: 'sum', lastOutput: 'final', resetAfter: true }, { type: 'dense', units: 3, activation: 'tanh' }],
+  // The minimal kinds (no recurrent product; calibration takes |h̃| as h's range).
+  'mingru, initial state → dense': [{ type: 'mingru', units: 5, returnSequences: true, initialState: true }, { type: 'dense', units: 2, activation: 'linear' }],
+  'mingru reverse many-to-one → dense': [{ type: 'mingru', units: 4, reverse: true }, { type: 'dense', units: 3, activation: 'linear' }],
+  'bidirectional mingru concat, last-index': [{ type: 'mingru', units: 4, bidirectional: 'concat', lastOutput: 'last-index' }, { type: 'dense', units: 2, activation: 'sigmoid' }],
+  'minlstm, initial state → minlstm → dense': [{ type: 'minlstm', units: 5, returnSequences: true, initialState: true }, { type: 'minlstm', units: 4 }, { type: 'dense', units: 2, activation: 'linear' }],
+  'bidirectional minlstm sum, final → dense': [{ type: 'minlstm', units: 4, bidirectional: 'sum', lastOutput: 'final' }, { type: 'dense', units: 3, activation: 'linear' }],
+  'bidirectional minlstm concat, sequence out': [{ type: 'minlstm', units: 3, bidirectional: 'concat', returnSequences: true }, { type: 'dense', units: 2, activation: 'tanh' }],
 };
 
 /** Every case as a model on 3 inputs (weights scaled up so gates leave ±8 sometimes). */

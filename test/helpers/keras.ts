@@ -20,6 +20,8 @@ const KERAS_FROM_IR: Record<RecurrentLayer['type'], readonly number[]> = {
   rnn: [0],
   lstm: [0, 1, 2, 3], // Keras i,f,c,o = our i,f,g,o
   gru: [1, 0, 2], // Keras z,r,h = our z(1), r(0), n(2)
+  mingru: [], // Keras has no minGRU
+  minlstm: [], // nor minLSTM
 };
 
 export async function useTfjsCpu(): Promise<void> {
@@ -42,7 +44,7 @@ function directionTensors(layer: RecurrentLayer, w: RecurrentWeights): tf.Tensor
   const perm = KERAS_FROM_IR[layer.type];
   return [
     tf.tensor2d(toKerasKernel(w.kernel, perm, layer.units)),
-    tf.tensor2d(toKerasKernel(w.recurrentKernel, perm, layer.units)),
+    tf.tensor2d(toKerasKernel(w.recurrentKernel!, perm, layer.units)),
     tf.tensor1d(toKerasBias(w.bias, perm, layer.units)),
   ];
 }
@@ -52,6 +54,7 @@ function tfjsRecurrent(layer: RecurrentLayer, extra: object): tf.RNN {
   const common = { units: layer.units, returnSequences: layer.returnSequences, activation: 'tanh' as const, ...extra };
   if (layer.type === 'rnn') return tf.layers.simpleRNN(common);
   if (layer.type === 'lstm') return tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid', unitForgetBias: false });
+  if (layer.type === 'mingru' || layer.type === 'minlstm') throw new Error(`tfjs has no ${layer.type}`);
   if (layer.resetAfter) throw new Error('tfjs cannot build a GRU with resetAfter true');
   return tf.layers.gru({ ...common, recurrentActivation: 'sigmoid' });
 }

@@ -1,5 +1,5 @@
 /**
- * Random quantized models for the C-vs-TS equivalence tests: every layer kind, both GRU
+ * Random quantized models for the C-vs-TS equivalence tests: every layer kind (minGRU, minLSTM included), both GRU
  * variants, bidirectional concat/sum, stacks of 1–3 recurrent layers, dense heads with
  * every activation, sigmoid and both hard sigmoid gates, tanh and relu RNNs, nonzero initial
  * states, causal conv1d front ends, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32 LSTM cells, and some models with huge weights so every requantization saturates.
@@ -46,6 +46,12 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
   const lastRng = new Rng(seed ^ 0x1a57);
   for (const l of layers) {
     if (l.type !== 'dense' && l.type !== 'conv1d' && l.bidirectional && !l.returnSequences && lastRng.next() < 0.5) l.lastOutput = 'last-index';
+  }
+  // One recurrent layer in ten is a minGRU and one in ten a minLSTM, from their own stream too.
+  const minRng = new Rng(seed ^ 0x316e);
+  for (const l of layers) {
+    const r = minRng.next();
+    if (l.type !== 'dense' && l.type !== 'conv1d' && r < 1 / 5) l.type = r < 1 / 10 ? 'mingru' : 'minlstm';
   }
   // One forward-only layer in six reads the sequence backwards (reverse), from its own stream too.
   const reverseRng = new Rng(seed ^ 0x7e7e);

@@ -1,7 +1,7 @@
 /**
  * The model set of the on-target equivalence suite: every layer kind (LSTM with int16
  * and int32 cells, GRU in both reset variants, Elman RNN, dense heads with each
- * activation; hard sigmoid gates, a relu RNN; nonzero initial states; causal conv1d), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
+ * activation; hard sigmoid gates, a relu RNN; minGRUs and a minLSTM; nonzero initial states; causal conv1d), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
  * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
  * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
  * in int8 and int16 weights. Small enough that all of
@@ -70,6 +70,17 @@ const SPECS: Spec[] = [
       { type: 'rnn', units: 4, activation: 'relu', initialState: true },
     ],
   },
+  // minGRU (no recurrent product, h in a calibrated format): streaming from an initial
+  // state with a dense head; 'mingrur' a reverse one after a conv1d (whole sequences).
+  { tag: 'mingru', inputSize: 5, layers: [{ type: 'mingru', units: 17, returnSequences: true, initialState: true }, { type: 'dense', units: 3, activation: 'linear' }] },
+  {
+    tag: 'mingrur', inputSize: 3, layers: [
+      { type: 'conv1d', units: 4, kernelSize: 2, activation: 'tanh' }, { type: 'mingru', units: 7, returnSequences: true, reverse: true }, { type: 'mingru', units: 5 },
+    ], bits: [8],
+  },
+  // minLSTM (f' = divQ15(f, f + i): the shift-and-subtract loop on every core), bidirectional
+  // (sum), under a mingru.
+  { tag: 'minlstm', inputSize: 4, layers: [{ type: 'minlstm', units: 9, bidirectional: 'sum', returnSequences: true, initialState: true }, { type: 'mingru', units: 3 }], bits: [16] },
 ];
 
 /** Every spec at int8 and int16 weights, named t<tag><bits>, with golden cases of up to `steps` steps. */

@@ -153,8 +153,25 @@ export interface GruFusedCtx extends StepCtx, GateCtx {
   blocks: ReadonlyArray<{ row: string; out: string }>;
 }
 
+/** templates/cells/mingru.c.hbs: no recurrent product (no `h`). */
+export interface MinGruCtx extends Omit<StepCtx, 'h' | 'tanh' | 'log2'>, GateCtx {
+  partial: 'mingru';
+  /** Fractional bits of h and h~. */
+  hFrac: number;
+}
+
+/** templates/cells/minlstm.c.hbs: no recurrent product (no `h` product). */
+export interface MinLstmCtx extends Omit<StepCtx, 'h' | 'tanh' | 'log2'>, GateCtx {
+  partial: 'minlstm';
+  /** Fractional bits of h and h~. */
+  hFrac: number;
+  /** First rows of i and h~. */
+  i: number;
+  h: number;
+}
+
 /** One direction of a recurrent layer as its partial template sees it. */
-export type DirectionCtx = RnnCtx | LstmCtx | GruCtx | GruFusedCtx;
+export type DirectionCtx = RnnCtx | LstmCtx | GruCtx | GruFusedCtx | MinGruCtx | MinLstmCtx;
 
 export interface DirectionPlan<C extends DirectionCtx = DirectionCtx> {
   ctx: C;

@@ -21,7 +21,7 @@ export function planGru(layer: QGruLayer, dir: QDirection, index: number, d: 'f'
   const rl: RowLayout = fused ? unitGroupOrder(u, 3, GROUP) : {};
   const x = planMatmul(dir.x, `${base}_x`, `layer ${index} input product (gates r, z, n)`, env, rl);
   // Without resetAfter the recurrent product runs as two calls: rows [0, 2U), then [2U, 3U).
-  const h = planMatmul(dir.h, `${base}_h`, `layer ${index} recurrent product (gates r, z, n)`, env, fused ? rl : { segments: [2 * u, u] });
+  const h = planMatmul(dir.h!, `${base}_h`, `layer ${index} recurrent product (gates r, z, n)`, env, fused ? rl : { segments: [2 * u, u] });
   const step: StepCtx & GateCtx = {
     fn: `${base}_step`,
     comment: `layer ${index}${d === 'b' ? ' backward' : ''}: gru, ${u} units, reset ${layer.resetAfter ? 'after' : 'before'} the recurrent product`,

@@ -17,14 +17,14 @@ export function planLstm(layer: QLstmLayer, dir: QDirection, index: number, d: '
   // rows 4j..4j+3 (one 4-row block), so no gate-sized scratch is needed.
   const rl: RowLayout = unitGroupOrder(u, 4, 1);
   const x = planMatmul(dir.x, `${base}_x`, `layer ${index} input product (gates i, f, g, o)`, env, rl);
-  const h = planMatmul(dir.h, `${base}_h`, `layer ${index} recurrent product (gates i, f, g, o)`, env, rl);
+  const h = planMatmul(dir.h!, `${base}_h`, `layer ${index} recurrent product (gates i, f, g, o)`, env, rl);
   return {
     ctx: {
       partial: 'lstm', fn: `${base}_step`,
       comment: `layer ${index}${d === 'b' ? ' backward' : ''}: lstm, ${u} units, c int${layer.cell.bits} with ${layer.cell.frac} fractional bits`,
       units: u, x: x.ctx, h: h.ctx, tanh: env.tanh, log2: env.log2Lut, ...gateCall(layer, env),
       ctype: lstmCellType(layer), cellSuffix: layer.cell.bits === 16 ? 's16' : 's32', cellFrac: layer.cell.frac,
-      igShift: 30 - layer.cell.frac, preFrac: PRE_FRAC, xStride: 4 * dir.x.cols, hStride: 4 * dir.h.cols,
+      igShift: 30 - layer.cell.frac, preFrac: PRE_FRAC, xStride: 4 * dir.x.cols, hStride: 4 * dir.h!.cols,
     },
     tables: [...x.tables, ...h.tables],
     macs: x.macs + h.macs,

@@ -8,7 +8,7 @@ export function planRnn(layer: QRecurrentLayer, dir: QDirection, index: number, 
   const relu = layer.type === 'rnn' && layer.activation === 'relu';
   const hFrac = layer.bidirectional === 'sum' ? layer.outFrac + 1 : layer.outFrac;
   const x = planMatmul(dir.x, `${base}_x`, `layer ${index} input product`, env);
-  const h = planMatmul(dir.h, `${base}_h`, `layer ${index} recurrent product`, env);
+  const h = planMatmul(dir.h!, `${base}_h`, `layer ${index} recurrent product`, env);
   return {
     ctx: {
       partial: 'rnn', fn: `${base}_step`,

@@ -21,14 +21,14 @@ export const gruFixed: FixedCellSpec<QGruLayer> = {
     const p = s.xg;
     matmul(dir.x, x, s.xg);
     if (layer.resetAfter) {
-      matmul(dir.h, h, s.hg);
+      matmul(dir.h!, h, s.hg);
       addGateRows(s, 0, 2 * u);
       for (let j = 0; j < u; j++) p[2 * u + j] = gateWide(p[2 * u + j]!, mulQ15S32(sigma(satS16(p[j]!)), s.hg[2 * u + j]!));
     } else {
-      matmulRows(dir.h, h, 0, 2 * u, s.hg);
+      matmulRows(dir.h!, h, 0, 2 * u, s.hg);
       addGateRows(s, 0, 2 * u);
       for (let j = 0; j < u; j++) s.rh[j] = mulRshrS16(sigma(satS16(p[j]!)), h[j]!, 15);
-      matmulRows(dir.h, s.rh, 2 * u, 3 * u, s.hg, 2 * u);
+      matmulRows(dir.h!, s.rh, 2 * u, 3 * u, s.hg, 2 * u);
       addGateRows(s, 2 * u, 3 * u);
     }
     // All of h is read above before any of it is written below.

@@ -21,7 +21,7 @@ export const lstmFixed: FixedCellSpec<QLstmLayer> = {
     const sat = bits === 16 ? satS16 : satS32;
     const { lstmCellWide } = narrowing;
     matmul(dir.x, x, s.xg);
-    matmul(dir.h, state.h, s.hg);
+    matmul(dir.h!, state.h, s.hg);
     addGateRows(s, 0, 4 * u);
     const p = s.xg;
     for (let j = 0; j < u; j++) {

@@ -12,7 +12,7 @@ const isRelu = (layer: QRecurrentLayer) => layer.type === 'rnn' && layer.activat
 export const rnnFixed: FixedCellSpec<QRecurrentLayer> = {
   step(layer, dir, x, state, ctx, s) {
     matmul(dir.x, x, s.xg);
-    matmul(dir.h, state.h, s.hg);
+    matmul(dir.h!, state.h, s.hg);
     addGateRows(s, 0, layer.units);
     const p = s.xg;
     if (isRelu(layer)) {

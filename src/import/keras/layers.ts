@@ -14,7 +14,8 @@ import { reorderGates, shapeText, transposed } from '../tensor.js';
 import type { KerasLayer } from './topology.js';
 import type { NamedTensor } from './weights.js';
 
-const RECURRENT: Record<string, RecurrentType> = { SimpleRNN: 'rnn', LSTM: 'lstm', GRU: 'gru' };
+// Keras has no minGRU or minLSTM layer: such a model is trained by rnnc or written by hand.
+const RECURRENT: Record<string, Exclude<RecurrentType, 'mingru' | 'minlstm'>> = { SimpleRNN: 'rnn', LSTM: 'lstm', GRU: 'gru' };
 /** Named in refusals; dropout/noise layers, TimeDistributed(Dense) and an input BatchNormalization are also taken (simplify.ts, batchnorm.ts). */
 export const SUPPORTED_LAYERS = ['InputLayer', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Dense', 'Conv1D'] as const;
 

@@ -25,7 +25,8 @@ const fail = (why: string): never => { throw new Unexpressible(why); };
 
 function zeroWeights(w: RecurrentWeights): RecurrentWeights {
   const zeros = (m: number[][]) => m.map((r) => r.map(() => 0));
-  const out: RecurrentWeights = { kernel: zeros(w.kernel), recurrentKernel: zeros(w.recurrentKernel), bias: w.bias.map(() => 0) };
+  const out: RecurrentWeights = { kernel: zeros(w.kernel), bias: w.bias.map(() => 0) };
+  if (w.recurrentKernel) out.recurrentKernel = zeros(w.recurrentKernel);
   if (w.recurrentBias) out.recurrentBias = w.recurrentBias.map(() => 0);
   return out;
 }

@@ -15,7 +15,8 @@ import { Unexpressible } from './layout.js';
 import type { ConstValue, RecNode, Piece } from './values.js';
 
 const TYPE: Record<string, RecurrentType> = { LSTM: 'lstm', GRU: 'gru', RNN: 'rnn' };
-const GATES: Record<RecurrentType, number> = { lstm: 4, gru: 3, rnn: 1 };
+// ONNX has no minGRU or minLSTM operator (TYPE never gives one); the record is over every recurrent kind.
+const GATES: Record<RecurrentType, number> = { lstm: 4, gru: 3, rnn: 1, mingru: 2, minlstm: 3 };
 
 export interface RecurrentSpec {
   name: string;

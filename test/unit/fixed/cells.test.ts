@@ -42,6 +42,20 @@ describe('the 16-entry tables hold the values the hand computations use', () => 
   });
 });
 
+describe('mingru, 1 unit: W_z = 2, W_h = 1, x = 1024 (h~ and h with 12 fractional bits)', () => {
+  const q = model({ type: 'mingru', units: 1, returnSequences: true, inFrac: 12, outFrac: 12, forward: { x: mm([[2], [1]]) } }, 1, 12);
+  it('z = σ(2048) = T_s[1] = 20397, h~ = 1024; h1 = 0 + rshr(20397·1024, 15) = 637; h2 = 637 + rshr(20397·387, 15) = 878', () => {
+    expect(seqOut(q, [[1024], [1024]])).toEqual([[637], [878]]);
+  });
+});
+
+describe('minlstm, 1 unit: W_f = 2, W_i = 0, W_h = 1, x = 1024 (h~ and h with 12 fractional bits)', () => {
+  const q = model({ type: 'minlstm', units: 1, returnSequences: true, inFrac: 12, outFrac: 12, forward: { x: mm([[2], [0], [1]]) } }, 1, 12);
+  it("f = T_s[1] = 20397, i = T_s[0] = 16384, f' = divQ15(20397, 36781) = 18172; h~ = 1024; h1 = 1024 + rshr(18172·(0 − 1024), 15) = 456; h2 = 1024 + rshr(18172·(456 − 1024), 15) = 709", () => {
+    expect(seqOut(q, [[1024], [1024]])).toEqual([[456], [709]]);
+  });
+});
+
 describe('rnn, 1 unit: W = 2, U = 1, x = 1024', () => {
   const common = { units: 1, returnSequences: true, inFrac: 12, outFrac: 15 } as const;
   const q = model({ type: 'rnn', ...common, forward: { x: mm([[2]]), h: mm([[1]]) } });

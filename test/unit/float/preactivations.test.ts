@@ -5,6 +5,7 @@
  *   rnn, lstm:  p = W x + b + U h
  *   gru r, z:   p = W x + b + U h (+ b')
  *   gru n:      resetAfter: W_n x + b_n + r⊙(U_n h + b'_n);  else W_n x + b_n + U_n (r⊙h)
+ *   mingru, minlstm: p = W x + b (z, h̃ / f, i, h̃ rows)
  */
 import { describe, expect, it } from 'vitest';
 import { FLOAT_CELLS } from '../../../src/float/kinds.js';
@@ -16,12 +17,13 @@ import type { FloatCellWeights } from '../../../src/float/cells/types.js';
 import type { LayerSpec } from '../../../src/ir/random.js';
 import { randomModel, randomSequence } from '../../../src/ir/random.js';
 
-function recompute(type: 'rnn' | 'lstm' | 'gru', w: FloatCellWeights, x: ArrayLike<number>, h: ArrayLike<number>): Float64Array {
+function recompute(type: 'rnn' | 'lstm' | 'gru' | 'mingru' | 'minlstm', w: FloatCellWeights, x: ArrayLike<number>, h: ArrayLike<number>): Float64Array {
   const u = w.units;
   const rows = w.bias.length;
   const pre = new Float64Array(rows);
   const rec = new Float64Array(rows);
   matVec(w.kernel, x, rows, w.inputSize, pre, w.bias);
+  if (type === 'mingru' || type === 'minlstm') return pre;
   matVec(w.recurrentKernel, h, rows, u, rec, type === 'gru' && w.resetAfter ? w.recurrentBias : undefined);
   if (type !== 'gru') return pre.map((p, r) => p + rec[r]!);
   const gate = w.gate ?? sigmoid;
@@ -45,6 +47,8 @@ const SPECS: Record<string, LayerSpec> = {
   'lstm hard sigmoid': { type: 'lstm', units: 6, recurrentActivation: 'hard_sigmoid' },
   'gru reset after': { type: 'gru', units: 4, resetAfter: true },
   'gru reset before': { type: 'gru', units: 4, resetAfter: false, recurrentActivation: 'hard_sigmoid_v3' },
+  mingru: { type: 'mingru', units: 4 },
+  minlstm: { type: 'minlstm', units: 4 },
 };
 
 describe('FloatCell.preactivations equals the gate pre-activations recomputed from the formulas', () => {

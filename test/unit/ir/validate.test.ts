@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RnncError, RnncProblems } from '../../../src/errors.js';
 import { modelToJson } from '../../../src/ir/io.js';
 import { randomModel } from '../../../src/ir/random.js';
+import { summarize } from '../../../src/ir/shapes.js';
 import { formatPath, validateModel } from '../../../src/ir/validate.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests break raw JSON on purpose */
@@ -105,6 +106,33 @@ describe('validateModel', () => {
     expect(problemsOf({ format: 'onnx' })).toEqual(['m.json: format: expected "rnnc-model", got "onnx" (is this an rnnc model.json?)']);
     expect(problemsOf({ format: 'rnnc-model', version: '1' })).toEqual(['m.json: version: this rnnc reads version 1, got "1"']);
     expect(problemsOf(null)).toEqual(['m.json: expected a JSON object with "format": "rnnc-model"']);
+  });
+});
+
+describe('mingru layers', () => {
+  const mg = (): Json => JSON.parse(modelToJson(randomModel({ inputSize: 3, layers: [{ type: 'mingru', units: 4 }, { type: 'dense', units: 2, activation: 'linear' }] }, 2)));
+
+  it('accept a kernel of 2·units rows and no recurrent kernel; params and MACs count no H×H product', () => {
+    expect(problemsOf(mg())).toEqual([]);
+    expect(summarize(validateModel(mg(), 'm.json')).layers[0]).toMatchObject({ params: 2 * 4 * (3 + 1), macsPerStep: 2 * 4 * 3 });
+  });
+
+  it('refuse a recurrent kernel (a missing one elsewhere) in one line each; bidirectional is accepted', () => {
+    const m = mg();
+    m.layers[0].weights.recurrentKernel = [[0]];
+    m.layers[0].weights.kernel.pop();
+    expect(problemsOf(m)).toEqual(['layers[0].weights.kernel: expected 8×3, got 7×3', 'layers[0].weights.recurrentKernel: a mingru has no recurrent product; remove it']);
+    const b = mg();
+    b.layers[0].bidirectional = 'sum';
+    b.layers[0].backwardWeights = b.layers[0].weights;
+    expect(problemsOf(b)).toEqual([]);
+    const l = mg();
+    l.layers[0].type = 'minlstm';
+    l.layers[0].weights.recurrentKernel = [[0]];
+    expect(problemsOf(l)).toEqual(['layers[0].weights.kernel: expected 12×3, got 8×3', 'layers[0].weights.recurrentKernel: a minlstm has no recurrent product; remove it', 'layers[0].weights.bias: expected 12 values, got 8']);
+    const g = raw();
+    delete g.layers[1].weights.recurrentKernel;
+    expect(problemsOf(g)).toEqual(['layers[1].weights.recurrentKernel: required (9×3)']);
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { randomSequence } from '../../../src/ir/random.js';
+import { runFloat } from '../../../src/float/model.js';
 import { BATCH_ROWS } from '../../../src/float/batch.js';
 import { calibrate } from '../../../src/quantize/calibrate.js';
 import { calibrateReference } from '../../../src/quantize/calibrate-reference.js';
@@ -24,6 +25,29 @@ describe('batched calibration equals the per-sequence reference', () => {
       expect(got).toEqual(want);
       expect(quantizeModel(model, { ranges: got.ranges })).toEqual(quantizeModel(model, { ranges: want.ranges }));
     }
+  });
+
+  // Each batched step hands over every row's pre-activations at once: the candidate rows
+  // (the last block of each row) must go to h's range, the gate rows to the gates'.
+  it.each(['mingru', 'minlstm'])('%s: |h̃| of every row is the hidden range, the other blocks the gates', (type) => {
+    const { model } = everyFloatKind().find((c) => c.name.includes(type) && c.name.includes('bidirectional'))!;
+    const seqs = LENGTHS.map((n, s) => randomSequence(3, n, 500 + s, 3));
+    const u = (model.layers[0] as { units: number }).units;
+    let gates = 0, candidate = 0;
+    for (const seq of seqs) {
+      runFloat(model, seq, undefined, {
+        step(i, _b, pre) {
+          if (i !== 0) return;
+          pre.forEach((v, r) => {
+            if (r < pre.length - u) gates = Math.max(gates, Math.abs(v));
+            else candidate = Math.max(candidate, Math.abs(v));
+          });
+        },
+      });
+    }
+    const got = calibrate(model, seqs).summary.layers[0]!;
+    expect(got.hidden!.maxAbs).toBe(candidate);
+    expect(got.gates!.maxAbs).toBe(gates);
   });
 
   it('with more sequences of one length than a batch holds', () => {

@@ -60,7 +60,7 @@ function products(model: FloatModel, q: QuantModel, seqs: number[][][]): Array<{
   if (layer.backwardWeights && ql.backward) dirs.push({ w: layer.backwardWeights, qd: ql.backward, h: hs[1]! });
   return dirs.flatMap(({ w, qd, h }) => [
     { mm: qd.x, w: w.kernel, b: w.bias, xs },
-    { mm: qd.h, w: w.recurrentKernel, b: layer.type === 'gru' && layer.resetAfter ? w.recurrentBias : undefined, xs: h },
+    { mm: qd.h!, w: w.recurrentKernel!, b: layer.type === 'gru' && layer.resetAfter ? w.recurrentBias : undefined, xs: h },
   ]);
 }
 

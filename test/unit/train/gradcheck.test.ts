@@ -187,3 +187,66 @@ describe('gradient check: causal conv1d (k taps spaced d apart, zeros before t =
     expect(relativeError([conv(3, 3, 'tanh'), linear2], true, 'mse')).toBeLessThan(1e-6);
   });
 });
+
+describe('gradient check: minGRU (gates from x only; one direction, as the IR allows)', () => {
+  const mingru: ArchLayer = { type: 'mingru', units: 4, resetAfter: true };
+  it('mingru + dense softmax / linear, last step and per step', () => {
+    expect(relativeError([mingru, softmax4], false, 'ce')).toBeLessThan(1e-6);
+    expect(relativeError([mingru, linear2], false, 'mse')).toBeLessThan(1e-6);
+    expect(relativeError([mingru, linear2], true, 'mse')).toBeLessThan(1e-6);
+  });
+  it('reverse mingru, and mingru stacked on a gru and under a mingru', () => {
+    expect(relativeError([{ ...mingru, reverse: true }, softmax4], false, 'ce')).toBeLessThan(1e-6);
+    expect(relativeError([{ type: 'gru', units: 3, resetAfter: true }, mingru, { ...mingru, units: 3 }, softmax4], false, 'ce', 7)).toBeLessThan(1e-6);
+  });
+});
+
+describe('gradient check: minLSTM (gates from x only, f and i normalised by f + i)', () => {
+  const minlstm: ArchLayer = { type: 'minlstm', units: 4, resetAfter: true };
+  it('minlstm + dense softmax / linear, last step and per step', () => {
+    expect(relativeError([minlstm, softmax4], false, 'ce')).toBeLessThan(1e-6);
+    expect(relativeError([minlstm, linear2], false, 'mse')).toBeLessThan(1e-6);
+    expect(relativeError([minlstm, linear2], true, 'mse')).toBeLessThan(1e-6);
+  });
+  it('reverse minlstm, and minlstm between a mingru and an lstm', () => {
+    expect(relativeError([{ ...minlstm, reverse: true }, softmax4], false, 'ce')).toBeLessThan(1e-6);
+    expect(relativeError([{ type: 'mingru', units: 3, resetAfter: true }, minlstm, { type: 'lstm', units: 3, resetAfter: true }, softmax4], false, 'ce', 9)).toBeLessThan(1e-6);
+  });
+});
+
+describe('gradient check: bidirectional minimal kinds (concat, sum, last-index), step by step and by the scan', () => {
+  for (const type of ['mingru', 'minlstm'] as const) {
+    it(`${type}`, () => {
+      const l: ArchLayer = { type, units: 3, resetAfter: true };
+      expect(relativeError([{ ...l, bidirectional: 'concat' }, softmax4], false, 'ce')).toBeLessThan(1e-6);
+      expect(relativeError([{ ...l, bidirectional: 'sum', scan: true }, linear2], true, 'mse')).toBeLessThan(1e-6);
+      expect(relativeError([{ ...l, bidirectional: 'sum', lastOutput: 'last-index' }, linear2], false, 'mse', 13)).toBeLessThan(1e-6);
+    });
+  }
+});
+
+describe('the minimal kinds trained by a prefix scan (cells/scan.ts)', () => {
+  const kinds = ['mingru', 'minlstm'] as const;
+  for (const type of kinds) {
+    it(`${type}: the scan's gradients pass the finite-difference check, forward and reverse, T = ${T}`, () => {
+      const scan: ArchLayer = { type, units: 4, resetAfter: true, scan: true };
+      expect(relativeError([scan, softmax4], false, 'ce')).toBeLessThan(1e-6);
+      expect(relativeError([{ ...scan, reverse: true }, linear2], true, 'mse')).toBeLessThan(1e-6);
+    });
+    it(`${type}: the scan gives the step-by-step loss and gradients (to rounding)`, () => {
+      for (const reverse of [false, true]) {
+        const run = (scan: boolean) => {
+          const { net, x, targets, bptt } = setup([{ type, units: 5, resetAfter: true, reverse, scan }, linear2], true, 'mse', 21);
+          net.grad.fill(0);
+          const loss = bptt.run(x, T, B, targets, true);
+          return { loss, grad: Float64Array.from(net.grad) };
+        };
+        const a = run(false), b = run(true);
+        expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-12 * Math.abs(a.loss));
+        let diff = 0, norm = 0;
+        for (let i = 0; i < a.grad.length; i++) { diff = Math.max(diff, Math.abs(a.grad[i]! - b.grad[i]!)); norm = Math.max(norm, Math.abs(a.grad[i]!)); }
+        expect(diff).toBeLessThan(1e-12 * norm);
+      }
+    });
+  }
+});

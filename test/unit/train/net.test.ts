@@ -13,6 +13,7 @@ describe('trained forward equals runFloat on the written model.json', () => {
     'dense:5:relu,gru:4:reset-before:bi,gru:4,dense:3:softmax',
     'lstm:5:hard-sigmoid,dense:2', 'gru:5:hard-sigmoid-v3:bi,dense:2', 'gru:4:reset-before:hard-sigmoid,rnn:5:relu,dense:2',
     'gru:4:reverse,dense:2', 'rnn:3:reverse:seq,lstm:4:reverse,dense:2:tanh',
+    'mingru:6,dense:3:softmax', 'gru:4,mingru:5:reverse,mingru:3,dense:2', 'minlstm:6,dense:3:softmax', 'minlstm:5:reverse,lstm:3,dense:2', 'mingru:6:scan,minlstm:4:reverse:scan,dense:2', 'mingru:4:bi-sum:seq,minlstm:3:bi:scan,dense:2',
   ];
   for (const [i, arch] of archs.entries()) {
     it(`${arch}, many-to-one and per step`, () => {
@@ -40,7 +41,7 @@ describe('architecture strings', () => {
   });
   it('one target per sequence needs a recurrent layer (dense layers alone output one row per step)', () => {
     expect(() => resolveArch(parseArch('dense:4:relu,dense:2').layers, false)).toThrow(
-      '--arch: dense layers output one row per timestep, but the task has one target per sequence; add a recurrent layer (rnn, lstm, gru), or train with --per-step');
+      '--arch: dense layers output one row per timestep, but the task has one target per sequence; add a recurrent layer (rnn, lstm, gru, mingru, minlstm), or train with --per-step');
     expect(resolveArch(parseArch('dense:4:relu,dense:2').layers, true)).toHaveLength(2);
   });
   it('one target per sequence: the last recurrent layer may not be asked to return sequences (it trained into NaN)', () => {
@@ -52,7 +53,7 @@ describe('architecture strings', () => {
   });
   it.each([
     ['lstm:0', /units must be an integer from 1/],
-    ['lstmp:8', /unknown layer 'lstmp'; supported: rnn, lstm, gru, dense/],
+    ['lstmp:8', /unknown layer 'lstmp'; supported: rnn, lstm, gru, mingru, minlstm, dense/],
     ['gru:8:bogus', /unknown option 'bogus'/],
     ['rnn:8:hard-sigmoid', /unknown option 'hard-sigmoid'; supported: bi, bi-sum, reverse, last-index, seq, relu/],
     ['lstm:8:relu', /unknown option 'relu'; supported: bi, bi-sum, reverse, last-index, seq, hard-sigmoid, hard-sigmoid-v3/],
@@ -61,6 +62,9 @@ describe('architecture strings', () => {
     ['gru:8:bi:last-index:seq', /'last-index' needs a bidirectional layer without 'seq'/],
     ['gru:8:hard-sigmoid:hard-sigmoid-v3', /'hard-sigmoid-v3' conflicts with 'hard-sigmoid'/],
     ['dense:4:swish', /unknown activation 'swish'/],
+    ['mingru:8:relu', /unknown option 'relu' for a mingru layer; supported: bi, bi-sum, reverse, last-index, seq, scan/],
+    ['mingru:8:hard-sigmoid', /unknown option 'hard-sigmoid' for a mingru layer/],
+    ['minlstm:8:reset-before', /unknown option 'reset-before' for a minlstm layer/],
     ['lstm:8,,dense:2', /empty layer/],
     ['in:0,lstm:8', /in: must be an integer/],
   ])('%s is refused', (text, message) => {
