@@ -5,8 +5,9 @@
  * first, the kernel's row layout). Streaming (a = 0 only) keeps the last (k−1)·d inputs.
  */
 import { RnncError } from '../errors.js';
-import { denseForward } from './dense.js';
+import { denseForward, denseRows } from './dense.js';
 import type { PreparedConv, PreparedDense } from './prepare.js';
+import type { SeqBatch } from './seq-batch.js';
 
 /** The conv's product as the dense layer over its window it is. */
 export function windowDense(p: PreparedConv): PreparedDense {
@@ -28,6 +29,22 @@ function window(p: PreparedConv, at: (o: number) => ArrayLike<number> | undefine
 export function runConv(p: PreparedConv, xs: Float64Array[], onPre?: (pre: Float64Array) => void): Float64Array[] {
   const d = windowDense(p);
   return xs.map((_, t) => denseForward(d, window(p, (o) => xs[t + o]), onPre));
+}
+
+/** runConv on every row of a batch: the windows of every step and row, then one dense product over them all. */
+export function runConvBatch(p: PreparedConv, x: SeqBatch, onPre?: (pre: Float64Array) => void): SeqBatch {
+  const { steps: T, rows: B } = x;
+  const n = p.inputSize;
+  const span = p.kernelSize * n;
+  const win = new Float64Array(T * B * span);
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < p.kernelSize; j++) {
+      const src = t + p.lookahead - (p.kernelSize - 1 - j) * p.dilation;
+      if (src < 0 || src >= T) continue; // outside the sequence: zeros
+      for (let b = 0; b < B; b++) win.set(x.data.subarray((src * B + b) * n, (src * B + b + 1) * n), (t * B + b) * span + j * n);
+    }
+  }
+  return { steps: T, rows: B, width: p.units, data: denseRows(windowDense(p), T * B, win, onPre) };
 }
 
 /** One streaming instance: the last (k−1)·d inputs, most recent last. */

@@ -11,11 +11,13 @@ import { minGruCell } from './cells/mingru.js';
 import { minLstmCell } from './cells/minlstm.js';
 import { rnnCell } from './cells/rnn.js';
 import type { FloatCell } from './cells/types.js';
-import { denseForward } from './dense.js';
-import type { FloatObserver } from './observer.js';
-import { convStream, runConv } from './conv.js';
+import { denseForward, denseRows } from './dense.js';
+import type { BatchObserver, FloatObserver } from './observer.js';
+import { convStream, runConv, runConvBatch } from './conv.js';
 import { type PreparedConv, type PreparedDense, type PreparedLayer, type PreparedRecurrent, prepareConv, prepareDense, prepareRecurrent } from './prepare.js';
 import { initialCellState, runRecurrent, scratchFor } from './recurrent.js';
+import { runRecurrentBatch } from './recurrent-batch.js';
+import type { SeqBatch } from './seq-batch.js';
 
 export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell, mingru: minGruCell, minlstm: minLstmCell };
 
@@ -30,6 +32,8 @@ export interface FloatKind<P extends PreparedLayer, L extends Layer = Layer> {
   prepare(layer: L, inputSize: number, outputSize: number): P;
   /** Layer `i` over a whole sequence: one output per step, or one. */
   run(p: P, xs: Float64Array[], i: number, obs?: FloatObserver): Float64Array[];
+  /** `run` on every sequence of an equal-length batch at once (batch.ts), bit for bit. */
+  runBatch(p: P, x: SeqBatch, i: number, obs?: BatchObserver): SeqBatch;
   /** Streaming (forward direction only). */
   stream(p: P): FloatStreamLayer;
 }
@@ -38,6 +42,7 @@ function recurrentKind(cell: FloatCell): FloatKind<PreparedRecurrent, RecurrentL
   return {
     prepare: prepareRecurrent,
     run: (p, xs, i, obs) => runRecurrent(cell, p, xs, i, obs),
+    runBatch: (p, x, i, obs) => runRecurrentBatch(cell, p, x, i, obs),
     stream(p) {
       const s = initialCellState(p.forward);
       const scratch = scratchFor(p.forward);
@@ -59,12 +64,17 @@ function recurrentKind(cell: FloatCell): FloatKind<PreparedRecurrent, RecurrentL
 const conv1d: FloatKind<PreparedConv, Conv1dLayer> = {
   prepare: prepareConv,
   run: (p, xs, i, obs) => runConv(p, xs, obs?.dense ? (pre) => obs.dense!(i, pre) : undefined),
+  runBatch: (p, x, i, obs) => runConvBatch(p, x, obs?.dense ? (pre) => obs.dense!(i, pre) : undefined),
   stream: convStream,
 };
 
 const dense: FloatKind<PreparedDense, DenseLayer> = {
   prepare: prepareDense,
   run: (p, xs, i, obs) => xs.map((x) => denseForward(p, x, obs?.dense ? (pre) => obs.dense!(i, pre) : undefined)),
+  runBatch: (p, x, i, obs) => ({
+    steps: x.steps, rows: x.rows, width: p.units,
+    data: denseRows(p, x.steps * x.rows, x.data, obs?.dense ? (pre) => obs.dense!(i, pre) : undefined),
+  }),
   stream: (p) => ({ reset() {}, step: (x) => denseForward(p, x) }),
 };
 

@@ -3,6 +3,7 @@
  * (src/quantize/). Observing never changes a result.
  */
 import type { FloatCellState } from './cells/types.js';
+import type { SeqBatch } from './seq-batch.js';
 
 export interface FloatObserver {
   /** After each recurrent step of layer `layer`: its gate pre-activations (FloatCell.preactivations) and the state after. */
@@ -11,4 +12,17 @@ export interface FloatObserver {
   dense?(layer: number, pre: Float64Array): void;
   /** The outputs a layer passes on (one per timestep, or one). */
   layer?(layer: number, outputs: Float64Array[]): void;
+}
+
+/**
+ * The same observation of a batched run (batch.ts), each call covering every row
+ * (sequence) of the batch at once. Rows are in the batch's order.
+ */
+export interface BatchObserver {
+  /** After each recurrent step: `rows` rows of gate pre-activations, of h and of c (c meaningful for LSTM only). */
+  step?(layer: number, backward: boolean, rows: number, pre: Float64Array, h: Float64Array, c: Float64Array): void;
+  /** A dense or conv1d layer's W x + b, every step and row (units per row). */
+  dense?(layer: number, pre: Float64Array): void;
+  /** The outputs a layer passes on. */
+  layer?(layer: number, out: SeqBatch): void;
 }

@@ -14,13 +14,13 @@
  * headroom on top.
  */
 import { RnncError } from '../errors.js';
-import { normalizeInput, runFloat } from '../float/model.js';
-import type { FloatObserver } from '../float/observer.js';
+import { lengthGroups, runFloatBatch } from '../float/batch.js';
+import { normalizeInput } from '../float/model.js';
+import type { BatchObserver } from '../float/observer.js';
 import { prepareModel } from '../float/kinds.js';
-import { gateCount, hasRecurrentProduct, hasState } from '../ir/kinds.js';
-import { type FloatModel, isRecurrent, rnnActivationOf } from '../ir/model.js';
-import { PRE_FRAC } from '../fixed/ops.js';
-import { AbsHistogram } from './histogram.js';
+import { packBatch } from '../float/seq-batch.js';
+import type { FloatModel } from '../ir/model.js';
+import { RangeRecorder } from './range-recorder.js';
 import type { Ranges } from './quantize.js';
 
 export interface CalibrateOptions {
@@ -60,8 +60,6 @@ export interface Calibration {
   summary: CalibrationSummary;
 }
 
-const GATE_LIMIT = 2 ** (15 - PRE_FRAC);
-
 /** Checks the sequences' shape against the model: one line naming the first problem. */
 export function checkCalibrationData(model: FloatModel, seqs: readonly number[][][], source: string): void {
   if (seqs.length === 0) throw new RnncError('data/invalid', `${source}: no sequences: calibration needs at least one`, source);
@@ -76,71 +74,68 @@ export function checkCalibrationData(model: FloatModel, seqs: readonly number[][
   });
 }
 
-function summarize(h: AbsHistogram, p: number): RangeSummary {
-  return { maxAbs: h.maxAbs, range: h.percentile(p) };
-}
-
-export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions = {}, source = 'calibration data'): Calibration {
+/**
+ * The percentile option checked, and the data; a recorder that has seen every normalised
+ * input, in sequence order (the inputs are normalised again batch by batch rather than
+ * kept: the data can be large).
+ */
+export function startCalibration(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions, source: string): { p: number; rec: RangeRecorder } {
   const p = opts.percentile ?? 100;
   if (!(p > 0 && p <= 100)) throw new RnncError('usage/invalid', `percentile must be in (0, 100], got ${p}`);
   checkCalibrationData(model, seqs, source);
-  const prepared = prepareModel(model);
-  const n = model.layers.length;
-  const input = new AbsHistogram();
-  const gates = Array.from({ length: n }, () => new AbsHistogram());
-  const cells = Array.from({ length: n }, () => new AbsHistogram());
-  const hidden = Array.from({ length: n }, () => new AbsHistogram());
-  const dense = Array.from({ length: n }, () => new AbsHistogram());
-  const outputs = Array.from({ length: n }, () => new AbsHistogram());
-  const observer: FloatObserver = {
-    step(i, _backward, pre, state) {
-      const pl = prepared[i]!;
-      if (pl.kind !== 'recurrent') return;
-      if (!hasRecurrentProduct(pl.layer.type)) {
-        // minGRU, minLSTM: the gates before the last block read the sigmoid table; the last, h̃, bounds h (a blend of h and h̃).
-        const g = (gateCount(pl.layer.type) - 1) * pl.layer.units;
-        gates[i]!.addAll(pre.subarray(0, g));
-        hidden[i]!.addAll(pre.subarray(g));
-        return;
-      }
-      gates[i]!.addAll(pre);
-      if (hasState(pl.layer.type, 'c')) cells[i]!.addAll(state.c);
-      if (pl.layer.type === 'rnn' && rnnActivationOf(pl.layer) === 'relu') hidden[i]!.addAll(state.h);
-    },
-    dense(i, pre) { dense[i]!.addAll(pre); },
-    layer(i, out) { for (const o of out) outputs[i]!.addAll(o); },
-  };
-  let timesteps = 0;
-  let inputFeature = 0;
-  for (const seq of seqs) {
-    timesteps += seq.length;
-    for (const x of seq) {
-      const v = normalizeInput(model, x);
-      let top = input.maxAbs;
-      for (let f = 0; f < v.length; f++) {
-        if (Math.abs(v[f]!) > top) { top = Math.abs(v[f]!); inputFeature = f; }
-      }
-      input.addAll(v);
-    }
-    runFloat(model, seq, prepared, observer);
+  const rec = new RangeRecorder(model, p);
+  for (const seq of seqs) for (const x of seq) rec.addInput(normalizeInput(model, x));
+  return { p, rec };
+}
+
+/** Listens to the batched float runs of the calibration sequences (calibrate's `also`). */
+export interface BatchListener {
+  /** Before a batch: its rows' sequence indices and normalised inputs; returns what observes the run. */
+  begin(rows: readonly number[], inputs: readonly Float64Array[][]): BatchObserver;
+  /** After that batch's run. */
+  end(): void;
+}
+
+/** Every sequence through the batched float reference, normalised, grouped by length (float/batch.ts lengthGroups). */
+export function runBatched(model: FloatModel, seqs: readonly number[][][], listener: BatchListener, prepared = prepareModel(model)): void {
+  for (const rows of lengthGroups(seqs)) {
+    const batch = rows.map((s) => seqs[s]!.map((x) => normalizeInput(model, x)));
+    runFloatBatch(model, packBatch(batch), prepared, listener.begin(rows, batch));
+    listener.end();
   }
-  const layers = model.layers.map((layer, i): LayerCalibration => {
-    const out: LayerCalibration = { index: i, type: layer.type, output: { maxAbs: outputs[i]!.maxAbs } };
-    // A conv1d's product is a dense one over its window: the same |W x + b| range.
-    if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(dense[i]!, p);
-    else out.gates = { maxAbs: gates[i]!.maxAbs, clippedFraction: gates[i]!.fractionAbove(GATE_LIMIT) };
-    if (hasState(layer.type, 'c')) out.cell = summarize(cells[i]!, p);
-    if ((layer.type === 'rnn' && rnnActivationOf(layer) === 'relu') || (isRecurrent(layer) && !hasRecurrentProduct(layer.type))) out.hidden = summarize(hidden[i]!, p);
-    return out;
-  });
-  const ranges: Ranges = {
-    input: input.percentile(p),
-    inputFeature,
-    layers: layers.map((l) => ({
-      ...(l.cell ? { cell: l.cell.range } : {}),
-      ...(l.dense ? { dense: l.dense.range } : {}),
-      ...(l.hidden ? { hidden: l.hidden.range } : {}),
-    })),
+}
+
+/** Both listeners on the same runs. */
+function both(a: BatchListener, b: BatchListener): BatchListener {
+  return {
+    begin(rows, inputs) {
+      const x = a.begin(rows, inputs);
+      const y = b.begin(rows, inputs);
+      return {
+        step(...args) { x.step?.(...args); y.step?.(...args); },
+        dense(...args) { x.dense?.(...args); y.dense?.(...args); },
+        layer(...args) { x.layer?.(...args); y.layer?.(...args); },
+      };
+    },
+    end() { a.end(); b.end(); },
   };
-  return { ranges, summary: { sequences: seqs.length, timesteps, percentile: p, input: summarize(input, p), layers } };
+}
+
+/**
+ * The ranges over the sequences, from the batched float reference: sequences grouped by
+ * length, BATCH_ROWS at a time. Equal to calibrateReference's (one sequence at a time):
+ * the same values are recorded (float/batch.ts is bit for bit runFloat), in another
+ * order, which histograms do not see (range-recorder.ts). `also` observes the same runs
+ * (the tuning moments: moments-batch.ts), saving a float pass over the data.
+ */
+export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: CalibrateOptions = {}, source = 'calibration data', also?: BatchListener): Calibration {
+  const { rec } = startCalibration(model, seqs, opts, source);
+  const observer: BatchObserver = {
+    step(i, _backward, _rows, pre, h, c) { rec.addStep(i, pre, h, c); },
+    dense(i, pre) { rec.dense[i]!.addAll(pre); },
+    layer(i, out) { rec.outputs[i]!.addAll(out.data); },
+  };
+  const ranges: BatchListener = { begin: () => observer, end() {} };
+  runBatched(model, seqs, also ? both(ranges, also) : ranges);
+  return rec.result(seqs.length);
 }

@@ -6,7 +6,7 @@
  *   rms = √(Σ (dequantize(y_fixed) − y_float)² / N)
  */
 import { dequantizeOutput, quantizeInput, runFixed } from '../fixed/model.js';
-import { runFloat } from '../float/model.js';
+import { runFloatEach } from '../float/batch.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 
@@ -27,7 +27,7 @@ export function errorBench(model: FloatModel, seqs: readonly number[][][]): Erro
     out.push(s.slice(0, MAX_STEPS - steps));
     steps += Math.min(s.length, MAX_STEPS - steps);
   }
-  return { seqs: out, want: out.map((s) => runFloat(model, s)) };
+  return { seqs: out, want: runFloatEach(model, out) };
 }
 
 export function outputRms(q: QuantModel, bench: ErrorBench): number {

@@ -11,6 +11,7 @@ import { DEFAULT_RANGES } from './formats.js';
 import { type QuantizeOptions, quantizeModel } from './quantize.js';
 import { type CellChoice, chooseCells } from './cells.js';
 import { initialStateWarnings } from './state.js';
+import { BatchedMoments } from './moments-batch.js';
 import type { Technique } from './tune-rows.js';
 import { DEFAULT_TUNE, parseTechniques, techniquesText, tuneOption } from './tune.js';
 
@@ -91,8 +92,11 @@ export interface Prepared {
  * only quantizes and measures each candidate.
  */
 export function prepareQuantization(model: FloatModel, data: CalibData | undefined, opts: PipelineOptions = {}): Prepared {
+  const techniques = data ? (opts.tune ?? parseTechniques(DEFAULT_TUNE)!) : new Set<Technique>();
+  // The tuning moments come from calibration's float run (moments-batch.ts): one pass, not two.
+  const moments = data && techniques.size > 0 ? new BatchedMoments(model, data.sequences) : undefined;
   const calibration = data
-    ? calibrate(model, data.sequences, opts.percentile !== undefined ? { percentile: opts.percentile } : {}, data.source)
+    ? calibrate(model, data.sequences, opts.percentile !== undefined ? { percentile: opts.percentile } : {}, data.source, moments)
     : undefined;
   const warnings = [...(data ? [] : [NO_CALIBRATION_WARNING]), ...initialStateWarnings(model)];
   const qopts: QuantizeOptions = {
@@ -101,8 +105,7 @@ export function prepareQuantization(model: FloatModel, data: CalibData | undefin
     ...(data ? { rangesSource: data.source } : {}),
     margin: opts.margin ?? DEFAULT_MARGIN,
   };
-  const techniques = data ? (opts.tune ?? parseTechniques(DEFAULT_TUNE)!) : new Set<Technique>();
-  const tune = data ? tuneOption(model, data.sequences, techniques) : undefined;
+  const tune = data ? tuneOption(model, data.sequences, techniques, moments?.moments()) : undefined;
   if (tune) qopts.tune = tune;
   return { model, data, calibration, techniques, qopts, warnings };
 }

@@ -7,8 +7,8 @@
  * compared: err = fixed / 2^outFrac − float.
  */
 import { RnncError } from '../errors.js';
+import { runFloatEach } from '../float/batch.js';
 import { runFloat } from '../float/model.js';
-import type { FloatObserver } from '../float/observer.js';
 import { prepareModel } from '../float/kinds.js';
 import type { FloatModel } from '../ir/model.js';
 import { type QuantModel, weightWidthsText } from '../ir/qmodel.js';
@@ -25,29 +25,30 @@ export interface LayerError {
 }
 
 export function layerErrors(model: FloatModel, q: QuantModel, seqs: readonly number[][][]): LayerError[] {
-  const prepared = prepareModel(model);
   const n = q.layers.length;
   const maxAbs = new Float64Array(n);
   const sumSq = new Float64Array(n);
   const count = new Float64Array(n);
-  for (const seq of seqs) {
-    const floats: Float64Array[][] = [];
-    const observer: FloatObserver = { layer: (i, out) => { floats[i] = out; } };
-    runFloat(model, seq, prepared, observer);
-    const fixed = runFixedLayers(q, seq.map((x) => quantizeInput(q, x)));
-    fixed.forEach((outs, i) => {
-      const scale = 2 ** -q.layers[i]!.outFrac;
-      outs.forEach((o, t) => {
-        const f = floats[i]![t]!;
-        for (let j = 0; j < o.length; j++) {
-          const e = Math.abs(o[j]! * scale - f[j]!);
-          if (e > maxAbs[i]!) maxAbs[i] = e;
-          sumSq[i]! += e * e;
-        }
-        count[i]! += o.length;
+  // The float side batched (float/batch.ts: runFloat's values bit for bit); the sums run
+  // sequence by sequence as before, so the figures are the same to the last bit.
+  runFloatEach(model, seqs, prepareModel(model), (start, floats) => {
+    for (let b = 0; b < floats[0]!.rows; b++) {
+      const fixed = runFixedLayers(q, seqs[start + b]!.map((x) => quantizeInput(q, x)));
+      fixed.forEach((outs, i) => {
+        const scale = 2 ** -q.layers[i]!.outFrac;
+        const f = floats[i]!;
+        outs.forEach((o, t) => {
+          const at = (t * f.rows + b) * f.width;
+          for (let j = 0; j < o.length; j++) {
+            const e = Math.abs(o[j]! * scale - f.data[at + j]!);
+            if (e > maxAbs[i]!) maxAbs[i] = e;
+            sumSq[i]! += e * e;
+          }
+          count[i]! += o.length;
+        });
       });
-    });
-  }
+    }
+  });
   return q.layers.map((l, i) => ({ index: i, type: l.type, maxAbs: maxAbs[i]!, rms: Math.sqrt(sumSq[i]! / Math.max(1, count[i]!)), count: count[i]! }));
 }
 

@@ -18,9 +18,6 @@
  * against h (the moments of r ⊙ h are not observed), an approximation of (1) for them.
  * Every product takes at most MAX_VECTORS vectors, evenly strided over the data.
  */
-import { normalizeInput, runFloat } from '../float/model.js';
-import type { FloatObserver } from '../float/observer.js';
-import { prepareModel } from '../float/kinds.js';
 import { type FloatModel, dilationOf, isRecurrent, lastOutputOf, lookaheadOf } from '../ir/model.js';
 import { inferShapes } from '../ir/shapes.js';
 
@@ -29,7 +26,7 @@ export const MAX_VECTORS = 4096;
 
 /**
  * Share of each sequence's last steps whose h_t stands in for h_T at a last-output
- * layer's dense head (collectMoments). The early h_t still carry the initial state and
+ * layer's dense head (MomentCollector.headOfLast). The early h_t still carry the initial state and
  * are unlike h_T. Measured (bench/peer.ts, int8, 41 LSTM/GRU models): all steps, geometric
  * mean 0.384× torch's error, but the held-out ECG and sunspots LSTM heads 1.14× and 1.18×
  * worse than untuned; the last half, 0.382×; the last quarter, 0.379×, no held-out model worse.
@@ -58,12 +55,14 @@ export interface LayerMoments {
   h?: InputMoments[];
 }
 
-/** Running sums of x and x xᵀ over every `stride`-th vector added. */
-class MomentSum {
+/** Running sums of x and x xᵀ over every `stride`-th vector received. */
+export class MomentSum {
   private readonly sum: Float64Array;
   private readonly outer: Float64Array;
   private n = 0;
   private seen = 0;
+  /** offer()'s kept vectors by index / stride (at most MAX_VECTORS or so). */
+  private kept: Array<Float64Array | undefined> = [];
   constructor(readonly cols: number, private readonly stride: number) {
     this.sum = new Float64Array(cols);
     this.outer = new Float64Array(cols * cols);
@@ -71,6 +70,20 @@ class MomentSum {
 
   add(v: ArrayLike<number>): void {
     if (this.seen++ % this.stride !== 0) return;
+    this.accumulate(v);
+  }
+
+  /**
+   * The vector that is the index-th this sum receives (from 0, in sequence order), in
+   * any order of arrival: a kept one (every stride-th) waits, and moments() sums the kept
+   * ones in index order, as `add` in sequence order would have.
+   */
+  offer(index: number, v: ArrayLike<number>): void {
+    if (index % this.stride !== 0) return;
+    this.kept[index / this.stride] = Float64Array.from(v);
+  }
+
+  private accumulate(v: ArrayLike<number>): void {
     const c = this.cols;
     this.n++;
     for (let i = 0; i < c; i++) {
@@ -83,6 +96,8 @@ class MomentSum {
   }
 
   moments(): InputMoments {
+    for (const v of this.kept) if (v) this.accumulate(v);
+    this.kept = [];
     const c = this.cols;
     const k = 1 / Math.max(1, this.n);
     const mean = this.sum.map((s) => s * k);
@@ -100,100 +115,122 @@ class MomentSum {
   }
 }
 
-/** Moments of every product's inputs over the calibration sequences (one float run each). */
-export function collectMoments(model: FloatModel, seqs: readonly number[][][]): LayerMoments[] {
-  const prepared = prepareModel(model);
-  const shapes = inferShapes(model);
-  const steps = seqs.reduce((s, q) => s + q.length, 0);
-  const inSize = (i: number) => (i === 0 ? model.inputSize : shapes[i - 1]!.outputSize);
-  // A dense layer after a last-output recurrent layer reads h_T: one vector per sequence,
-  // too few to tune against (tune-rows.ts MIN_VECTORS_PER_COL), so it was left untuned.
-  // The h_t of each sequence's last HEAD_TAIL steps stand in for h_T (each is the h_T of
-  // the sequence cut at t; HEAD_TAIL says why only the last ones). Bidirectional (Keras'
-  // "final": forward h after x_{T−1}, backward h after x_0): the pairs of states after the
-  // same number of steps k + 1, forward after x_k and backward after x_{T−1−k}, merged as
-  // the layer merges them, for k in the tail (k = T − 1 is the output itself). Not
-  // "last-index", whose backward half is one step on x_{T−1}: its stand-in, the backward
-  // step on each tail x_t, did worse on held-out data (docs/quantize.md).
-  const headOfLast = (i: number) => {
-    const prev = model.layers[i - 1];
-    return model.layers[i]?.type === 'dense' && prev !== undefined && isRecurrent(prev) && !shapes[i - 1]!.sequenceOut
-      && (!prev.bidirectional || lastOutputOf(prev) === 'final');
-  };
-  const tailFrom = (length: number) => Math.ceil(length * (1 - HEAD_TAIL));
-  const tailSteps = seqs.reduce((s, q) => s + q.length - tailFrom(q.length), 0);
-  // The vectors a layer's input product sees: one per timestep, per tail step, or per sequence.
-  const seen = (i: number) => (i === 0 || shapes[i - 1]!.sequenceOut ? steps : headOfLast(i) ? tailSteps : seqs.length);
-  const strideFor = (count: number) => Math.max(1, Math.ceil(count / MAX_VECTORS));
-  const xSums = model.layers.map((layer, i) => {
-    const cols = layer.type === 'conv1d' ? layer.kernelSize * inSize(i) : inSize(i);
-    return new MomentSum(cols, strideFor(seen(i)));
-  });
-  const hSums = model.layers.map((layer) => (isRecurrent(layer)
-    ? [layer.weights, layer.backwardWeights].filter((w) => w !== undefined).map(() => new MomentSum(layer.units, strideFor(steps)))
-    : []));
-  // The state each direction's next step reads: its initial state at each sequence's start.
-  const prev: Array<Float64Array | undefined>[] = model.layers.map(() => [undefined, undefined]);
-  const initial = (i: number, d: number): Float64Array => {
-    const layer = model.layers[i]!;
+/** The first step of a sequence of `length` steps in its tail (HEAD_TAIL). */
+export function tailFrom(length: number): number {
+  return Math.ceil(length * (1 - HEAD_TAIL));
+}
+
+/** The steps in the tail of a sequence of `length` steps. */
+export function tailLength(length: number): number {
+  return length - tailFrom(length);
+}
+
+/**
+ * The moment sums of every product while the float reference runs. Each sum takes its
+ * vectors in sequence order (sequence by sequence, each in the order its steps run):
+ * the order decides which vectors the stride keeps and how the sums round. The
+ * per-sequence run (tune-stats-reference.ts) adds them in that order; the batched one
+ * (moments-batch.ts) offers each with its place in that order.
+ */
+export class MomentCollector {
+  readonly xSums: MomentSum[];
+  /** Per recurrent layer, per direction present: the h each step reads. */
+  readonly hSums: MomentSum[][];
+  /**
+   * Per layer: a dense layer after a last-output recurrent layer, whose input vectors are
+   * that layer's states over each sequence's tail (headVector), not its one output.
+   */
+  readonly headOfLast: boolean[];
+  private readonly inSizes: number[];
+
+  constructor(private readonly model: FloatModel, seqs: readonly number[][][]) {
+    const shapes = inferShapes(model);
+    const steps = seqs.reduce((s, q) => s + q.length, 0);
+    this.inSizes = model.layers.map((_, i) => (i === 0 ? model.inputSize : shapes[i - 1]!.outputSize));
+    // A dense layer after a last-output recurrent layer reads h_T: one vector per sequence,
+    // too few to tune against (tune-rows.ts MIN_VECTORS_PER_COL), so it was left untuned.
+    // The h_t of each sequence's last HEAD_TAIL steps stand in for h_T (each is the h_T of
+    // the sequence cut at t; HEAD_TAIL says why only the last ones). Bidirectional (Keras'
+    // "final": forward h after x_{T−1}, backward h after x_0): the pairs of states after the
+    // same number of steps k + 1, forward after x_k and backward after x_{T−1−k}, merged as
+    // the layer merges them, for k in the tail (k = T − 1 is the output itself). Not
+    // "last-index", whose backward half is one step on x_{T−1}: its stand-in, the backward
+    // step on each tail x_t, did worse on held-out data (docs/quantize.md).
+    this.headOfLast = model.layers.map((layer, i) => {
+      const prev = model.layers[i - 1];
+      return layer.type === 'dense' && prev !== undefined && isRecurrent(prev) && !shapes[i - 1]!.sequenceOut
+        && (!prev.bidirectional || lastOutputOf(prev) === 'final');
+    });
+    const tailSteps = seqs.reduce((s, q) => s + tailLength(q.length), 0);
+    // The vectors a layer's input product sees: one per timestep, per tail step, or per sequence.
+    const seen = (i: number) => (i === 0 || shapes[i - 1]!.sequenceOut ? steps : this.headOfLast[i] ? tailSteps : seqs.length);
+    const strideFor = (count: number) => Math.max(1, Math.ceil(count / MAX_VECTORS));
+    this.xSums = model.layers.map((layer, i) => {
+      const cols = layer.type === 'conv1d' ? layer.kernelSize * this.inSizes[i]! : this.inSizes[i]!;
+      return new MomentSum(cols, strideFor(seen(i)));
+    });
+    this.hSums = model.layers.map((layer) => (isRecurrent(layer)
+      ? [layer.weights, layer.backwardWeights].filter((w) => w !== undefined).map(() => new MomentSum(layer.units, strideFor(steps)))
+      : []));
+  }
+
+  /**
+   * The vector a head of last output (headOfLast[i + 1]) reads for one tail step k of a
+   * sequence: recurrent layer i's forward state after x_k, and, bidirectional, merged as
+   * the layer merges (concat, sum) with the backward state after as many steps, x_{T−1−k}.
+   */
+  headVector(i: number, forward: ArrayLike<number>, backward?: ArrayLike<number>): Float64Array {
+    const layer = this.model.layers[i]!;
+    if (!isRecurrent(layer) || !layer.bidirectional || !backward) return Float64Array.from(forward);
+    const u = forward.length;
+    if (layer.bidirectional === 'sum') {
+      const m = new Float64Array(u);
+      for (let j = 0; j < u; j++) m[j] = forward[j]! + backward[j]!;
+      return m;
+    }
+    const m = new Float64Array(u * 2);
+    m.set(forward);
+    m.set(backward, u);
+    return m;
+  }
+
+  /** The state direction d of layer i reads at a sequence's start: its initial h, or zeros. */
+  initial(i: number, d: number): Float64Array {
+    const layer = this.model.layers[i]!;
     if (!isRecurrent(layer)) return new Float64Array(0);
     const w = d === 0 ? layer.weights : layer.backwardWeights;
     const h = new Float64Array(layer.units);
     if (w?.initialH) h.set(w.initialH);
     return h;
-  };
-  const addInputs = (i: number, xs: readonly Float64Array[]) => {
-    const layer = model.layers[i];
+  }
+
+  /**
+   * One sequence's inputs to layer i (past the last layer: nothing), added in order, or
+   * (`at`) offered as the sum's vectors at, at + 1, … (MomentSum.offer).
+   */
+  addInputs(i: number, xs: readonly Float64Array[], at?: number): void {
+    const layer = this.model.layers[i];
     if (!layer) return;
-    if (layer.type !== 'conv1d') { for (const x of xs) xSums[i]!.add(x); return; }
+    const sum = this.xSums[i]!;
+    const put = at === undefined ? (_t: number, v: Float64Array) => sum.add(v) : (t: number, v: Float64Array) => sum.offer(at + t, v);
+    if (layer.type !== 'conv1d') { xs.forEach((x, t) => put(t, x)); return; }
     const k = layer.kernelSize;
     const d = dilationOf(layer);
     const a = lookaheadOf(layer);
-    const n = inSize(i);
+    const n = this.inSizes[i]!;
     for (let t = 0; t < xs.length; t++) {
       const w = new Float64Array(k * n);
       for (let j = 0; j < k; j++) {
         const v = xs[t + a - (k - 1 - j) * d];
         if (v) w.set(v, j * n);
       }
-      xSums[i]!.add(w);
+      put(t, w);
     }
-  };
-  const observer: FloatObserver = {
-    step(i, backward, _pre, state) {
-      const d = backward ? 1 : 0;
-      const sums = hSums[i]!;
-      if (!sums[d]) return;
-      sums[d].add(prev[i]![d] ?? initial(i, d));
-      prev[i]![d] = state.h.slice();
-      if (headOfLast(i + 1)) {
-        const k = stepNo[i]![d]!++;
-        if (k >= tailFrom(curLen)) {
-          const layer = model.layers[i]!;
-          if (!isRecurrent(layer) || !layer.bidirectional) xSums[i + 1]!.add(state.h);
-          // The forward direction runs first over the whole sequence, then the backward one.
-          else if (d === 0) fwdTail[i]![k] = state.h.slice();
-          else {
-            const f = fwdTail[i]![k]!;
-            if (layer.bidirectional === 'sum') xSums[i + 1]!.add(f.map((v, j) => v + state.h[j]!));
-            else { const m = new Float64Array(f.length * 2); m.set(f); m.set(state.h, f.length); xSums[i + 1]!.add(m); }
-          }
-        }
-      }
-    },
-    layer(i, out) { if (!headOfLast(i + 1)) addInputs(i + 1, out); },
-  };
-  const stepNo = model.layers.map(() => [0, 0]);
-  const fwdTail: Float64Array[][] = model.layers.map(() => []);
-  let curLen = 0;
-  for (const seq of seqs) {
-    for (const n of stepNo) n.fill(0);
-    curLen = seq.length;
-    for (const p of prev) p.fill(undefined);
-    addInputs(0, seq.map((x) => normalizeInput(model, x)));
-    runFloat(model, seq, prepared, observer);
   }
-  return model.layers.map((layer, i) => (isRecurrent(layer)
-    ? { x: xSums[i]!.moments(), h: hSums[i]!.map((s) => s.moments()) }
-    : { x: xSums[i]!.moments() }));
+
+  moments(): LayerMoments[] {
+    return this.model.layers.map((layer, i) => (isRecurrent(layer)
+      ? { x: this.xSums[i]!.moments(), h: this.hSums[i]!.map((s) => s.moments()) }
+      : { x: this.xSums[i]!.moments() }));
+  }
 }

@@ -5,7 +5,8 @@
  */
 import type { FloatModel } from '../ir/model.js';
 import { TECHNIQUES, type Technique } from './tune-rows.js';
-import { collectMoments } from './tune-stats.js';
+import { collectMoments } from './moments-batch.js';
+import type { LayerMoments } from './tune-stats.js';
 import type { QuantizeOptions } from './quantize.js';
 
 /** `--tune`: none, all, or a comma-separated list of techniques. */
@@ -33,9 +34,12 @@ export function techniquesText(t: ReadonlySet<Technique>): string {
   return TECHNIQUES.filter((x) => t.has(x)).join(',');
 }
 
-/** The quantizer's tuning option: the moments of every product's calibration inputs. */
-export function tuneOption(model: FloatModel, seqs: readonly number[][][], techniques: ReadonlySet<Technique>): QuantizeOptions['tune'] {
+/**
+ * The quantizer's tuning option: the moments of every product's calibration inputs
+ * (`moments` if already collected, as the pipeline does during calibration).
+ */
+export function tuneOption(model: FloatModel, seqs: readonly number[][][], techniques: ReadonlySet<Technique>, moments?: LayerMoments[]): QuantizeOptions['tune'] {
   if (techniques.size === 0) return undefined;
   // One cache per quantization: the cell search re-quantizes the model with the same rows.
-  return { moments: collectMoments(model, seqs), techniques, cache: new Map() };
+  return { moments: moments ?? collectMoments(model, seqs), techniques, cache: new Map() };
 }

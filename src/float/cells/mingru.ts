@@ -19,4 +19,19 @@ export const minGruCell: FloatCell = {
   preactivations(w, scratch, out) {
     out.set(scratch.subarray(0, 2 * w.units));
   },
+  // The same per row: no recurrent product, so the rows' W x + b (xw) is all a step reads.
+  stepRows(w, rows, xw, xwOff, h, _c, pre, _scratch) {
+    const u = w.units;
+    const g = 2 * u;
+    for (let b = 0; b < rows; b++) {
+      const x = xwOff + b * g, q = b * g, s = b * u;
+      for (let j = 0; j < u; j++) {
+        const pz = xw[x + j]!, ph = xw[x + u + j]!;
+        pre[q + j] = pz;
+        pre[q + u + j] = ph;
+        const z = sigmoid(pz);
+        h[s + j] = (1 - z) * h[s + j]! + z * ph;
+      }
+    }
+  },
 };

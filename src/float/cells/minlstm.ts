@@ -20,4 +20,20 @@ export const minLstmCell: FloatCell = {
   preactivations(w, scratch, out) {
     out.set(scratch.subarray(0, 3 * w.units));
   },
+  // The same per row: no recurrent product, so the rows' W x + b (xw) is all a step reads.
+  stepRows(w, rows, xw, xwOff, h, _c, pre, _scratch) {
+    const u = w.units;
+    const g = 3 * u;
+    for (let b = 0; b < rows; b++) {
+      const x = xwOff + b * g, q = b * g, s = b * u;
+      for (let j = 0; j < u; j++) {
+        const pf = xw[x + j]!, pi = xw[x + u + j]!, ph = xw[x + 2 * u + j]!;
+        pre[q + j] = pf;
+        pre[q + u + j] = pi;
+        pre[q + 2 * u + j] = ph;
+        const f = sigmoid(pf), i = sigmoid(pi);
+        h[s + j] = (f / (f + i)) * h[s + j]! + (i / (f + i)) * ph;
+      }
+    }
+  },
 };

@@ -1,4 +1,5 @@
 // h' = act(W x + b + U h), act = tanh or relu(v) = max(0, v)
+import { gemmRows } from '../gemm.js';
 import { matVec } from '../math.js';
 import type { FloatCell } from './types.js';
 
@@ -17,5 +18,16 @@ export const rnnCell: FloatCell = {
   preactivations(w, scratch, out) {
     const u = w.units;
     for (let j = 0; j < u; j++) out[j] = scratch[j]! + scratch[u + j]!;
+  },
+  // The same per row, U h for every row in one product (rec: rows × u in scratch).
+  stepRows(w, rows, xw, xwOff, h, _c, pre, scratch) {
+    const u = w.units;
+    const act = w.act ?? Math.tanh;
+    gemmRows(rows, u, u, h, 0, u, w.recurrentKernel, 0, undefined, scratch, 0, u);
+    for (let k = 0; k < rows * u; k++) {
+      const p = xw[xwOff + k]! + scratch[k]!;
+      pre[k] = p;
+      h[k] = act(p);
+    }
   },
 };

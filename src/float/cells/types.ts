@@ -35,4 +35,16 @@ export interface FloatCell {
    * often they leave the tables' range). Reading them off the step costs no product.
    */
   preactivations(w: FloatCellWeights, scratch: Float64Array, out: Float64Array): void;
+  /**
+   * `step` on `rows` independent sequences at once (batch.ts), bit for bit: `xw` holds
+   * each row's W x + b (gates·units per row, from gemm.ts gemmRows), `h` and `c` each
+   * row's state (units per row, updated in place), and `pre` receives each row's gate
+   * pre-activations (what `preactivations` gives). `scratch`: rowScratch(w, rows) values.
+   */
+  stepRows(w: FloatCellWeights, rows: number, xw: Float64Array, xwOff: number, h: Float64Array, c: Float64Array, pre: Float64Array, scratch: Float64Array): void;
+}
+
+/** Scratch a cell's stepRows needs for `rows` rows. */
+export function rowScratch(w: FloatCellWeights, rows: number): Float64Array {
+  return new Float64Array(5 * w.units * rows);
 }

@@ -8,7 +8,7 @@ import { prepareModel } from '../../../src/float/kinds.js';
 import { randomModel, randomSequence } from '../../../src/ir/random.js';
 import { Rng } from '../../../src/util/rng.js';
 import { calibrate } from '../../../src/quantize/calibrate.js';
-import { AbsHistogram } from '../../../src/quantize/histogram.js';
+import { AbsHistogram, ClipCounter } from '../../../src/quantize/histogram.js';
 import type { QuantizationMeta } from '../../../src/quantize/meta.js';
 import { NO_CALIBRATION_WARNING, quantizeWithData } from '../../../src/quantize/pipeline.js';
 import { DEFAULT_RANGES } from '../../../src/quantize/formats.js';
@@ -103,5 +103,40 @@ describe('AbsHistogram', () => {
     }
     expect(h.percentile(100)).toBe(sorted[sorted.length - 1]);
     expect(h.fractionAbove(sorted[4499]!)).toBeCloseTo(0.1, 2);
+  });
+});
+
+describe('the lighter records calibration keeps', () => {
+  // Values around each limit's bin edge (a few ulps either side), far below and above it,
+  // at 0, below 2^−24 and at or past 2^24.
+  const values = (limit: number, rng: Rng) => {
+    const out = [0, 2 ** -30, 2 ** 24, 2 ** 24 * (1 - 2 ** -50), 3e9, limit];
+    for (let k = -60; k <= 60; k++) out.push(limit * (1 + k * 2 ** -52), -limit * (1 + k * 1e-4));
+    for (let i = 0; i < 3000; i++) out.push(rng.normal() * limit * 1.5);
+    return out;
+  };
+
+  it('ClipCounter gives AbsHistogram\'s maxAbs and fractionAbove(limit) exactly', () => {
+    const rng = new Rng(9);
+    for (const limit of [8, 7.999, 1, 0.3, 2 ** -25, 2 ** 24, 2 ** 25]) {
+      const h = new AbsHistogram();
+      const c = new ClipCounter(limit);
+      const xs = values(limit, rng);
+      h.addAll(xs);
+      c.addAll(xs);
+      expect(c.maxAbs).toBe(h.maxAbs);
+      expect(c.fraction()).toBe(h.fractionAbove(limit));
+    }
+  });
+
+  it('an unbinned AbsHistogram has the same maximum and 100th percentile, and refuses the rest', () => {
+    const xs = values(8, new Rng(4));
+    const h = new AbsHistogram();
+    const u = new AbsHistogram(false);
+    h.addAll(xs);
+    u.addAll(xs);
+    expect([u.maxAbs, u.count, u.percentile(100)]).toEqual([h.maxAbs, h.count, h.percentile(100)]);
+    expect(() => u.percentile(99)).toThrow(/unbinned/);
+    expect(() => u.fractionAbove(8)).toThrow(/unbinned/);
   });
 });

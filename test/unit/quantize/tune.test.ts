@@ -11,7 +11,8 @@ import type { FloatModel, Layer } from '../../../src/ir/model.js';
 import type { QMatmul, QuantModel } from '../../../src/ir/qmodel.js';
 import { type LayerSpec, randomModel, randomSequence } from '../../../src/ir/random.js';
 import { quantizeWithData } from '../../../src/quantize/pipeline.js';
-import { HEAD_TAIL, collectMoments } from '../../../src/quantize/tune-stats.js';
+import { collectMoments } from '../../../src/quantize/moments-batch.js';
+import { HEAD_TAIL } from '../../../src/quantize/tune-stats.js';
 import { parseTechniques, techniquesText } from '../../../src/quantize/tune.js';
 
 const INPUTS = 5;
