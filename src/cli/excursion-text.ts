@@ -24,7 +24,9 @@ function what(i: ExcursionItem): string {
 function advice(i: ExcursionItem): string {
   if (i.kind === 'preactivation') {
     // Q3.12 is fixed, so neither calibration nor --margin moves this limit.
-    return `the table input is Q3.12 whatever the calibration; clamped at 8, a sigmoid reads at most ${num(SIGMOID_AT_8_DEFICIT, 2)} low, tanh and hard sigmoid nothing`;
+    const head = `the table input is Q3.12 whatever the calibration; clamped at 8, a sigmoid reads at most ${num(SIGMOID_AT_8_DEFICIT, 2)} low`;
+    // The minimal kinds' only table inputs are their sigmoid gates (no tanh, no hard sigmoid).
+    return i.type === 'mingru' || i.type === 'minlstm' ? head : `${head}, tanh and hard sigmoid nothing`;
   }
   // --cell auto may keep a saturating cell format on purpose (less error on the calibration data).
   if (i.kind === 'cell') return 'recalibrate with data like this (--data), or --margin / --cell int32';

@@ -20,6 +20,9 @@ describe('excursion text', () => {
     expect(excursionLine(item({}))).toBe('layer 0 lstm: cell state beyond ±8 in 0.9 % of steps, 0.063 % of values (max 8.86): recalibrate with data like this (--data), or --margin / --cell int32');
     expect(excursionLine(item({ kind: 'preactivation', maxAbs: 12.6, stepFraction: 0.031 }))).toMatch(/^layer 0 lstm: gate pre-activation beyond ±8 in 3\.1 % of steps, .* \(max 12\.6\): the table input is Q3\.12 whatever the calibration; clamped at 8, a sigmoid reads at most 0\.00034 low/);
     expect(excursionLine(item({ layer: 2, type: 'rnn', kind: 'hidden', positiveOnly: true, limit: 4 }))).toMatch(/^layer 2 rnn: h beyond \+4 in .*or raise --margin$/);
+    expect(excursionLine(item({ kind: 'preactivation' }))).toMatch(/low, tanh and hard sigmoid nothing$/);
+    // A minimal kind's table inputs are its sigmoid gates only.
+    expect(excursionLine(item({ type: 'minlstm', kind: 'preactivation' }))).toMatch(/gate pre-activation beyond .* a sigmoid reads at most 0\.00034 low$/);
     expect(excursionLine(item({ layer: 1, type: 'mingru', kind: 'hidden', limit: 4 }))).toMatch(/^layer 1 mingru: candidate h~ beyond ±4 in .*or raise --margin$/);
     expect(excursionLine(item({ layer: -1, type: 'input', kind: 'input', limit: 16 }))).toMatch(/^input: values \(normalised units\) beyond ±16 in /);
     expect(excursionLine(item({ layer: 1, type: 'dense', kind: 'preactivation' }))).toMatch(/^layer 1 dense: activation input beyond ±8/);
