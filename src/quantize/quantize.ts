@@ -67,7 +67,9 @@ export function sha256Model(model: FloatModel): string {
 }
 
 export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): QuantModel {
-  const bits = opts.weightBits ?? 8;
+  // layerBits all of one width is that width for the whole model, not a mixed one.
+  const uniform = opts.layerBits?.length && opts.layerBits.every((b) => b === opts.layerBits![0]) ? opts.layerBits[0] : undefined;
+  const bits = uniform ?? opts.weightBits ?? 8;
   const margin = opts.margin ?? 1.25;
   const lutSize = opts.lutSize ?? defaultLutSize(bits);
   let luts;

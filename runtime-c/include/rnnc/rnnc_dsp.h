@@ -20,7 +20,8 @@
  *
  * Portable fallback: without the DSP extension (__ARM_FEATURE_DSP undefined: an x86 or
  * other host for unit tests, Cortex-M3, Cortex-M55 output built elsewhere), with a
- * compiler that is not GNU C compatible (the int8 inner loop is GNU inline asm), or when
+ * compiler that is not GNU C compatible (the int8 and int16 inner loops are GNU inline
+ * asm, Thumb-2 only: elsewhere the intrinsics run them), or when
  * RNNC_NO_INTRINSICS is defined, the same kernels read the same packed tables in plain
  * C99. Each instruction they use (LDR of a word, SXTB16, SXTB16 ROR #8, SMLAD, SMLALD)
  * is then a function computing its Arm ARM definition, wrap-around included, so both
@@ -37,6 +38,14 @@
 #define RNNC_DSP_ACLE 0
 #endif
 #include "rnnc_kernels.h"
+
+/* The hand-scheduled inner loops are Thumb-2 (every Cortex-M with DSP): in Arm state
+ * LDRD would need an even/odd register pair the constraints do not ask for. */
+#if RNNC_DSP_ACLE && defined(__thumb2__)
+#define RNNC_DSP_ASM 1
+#else
+#define RNNC_DSP_ASM 0
+#endif
 
 #if defined(__GNUC__)
 #define RNNC_DSP_INLINE static inline __attribute__((always_inline))
@@ -194,7 +203,7 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias
   (void)pre_shift;
   (void)g;
   if (groups > 0) {
-#if RNNC_DSP_ACLE
+#if RNNC_DSP_ASM
     /* 16 MACs in 22 instructions: weights by LDRD (w is word-aligned, see
      * RNNC_DSP_ALIGNED), inputs by post-incremented LDR (any alignment), one counter.
      * The C it replaces (the fallback below): RNNC_DSP_S8_32 on rows 0..3 per group
@@ -404,7 +413,7 @@ static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias
     const int16_t *wp = w + 2 * j;
     const int16_t *vp = v;
     g = groups;
-#if RNNC_DSP_ACLE
+#if RNNC_DSP_ASM
     for (; g & 3; g--) {
       int32_t v01 = RNNC_DSP_LD_S16X2(vp);
       a0 = RNNC_DSP_SMLALD(RNNC_DSP_LD_S16X2(wp), v01, a0);

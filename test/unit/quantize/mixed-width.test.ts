@@ -33,10 +33,13 @@ describe('per-layer weight widths', () => {
     expect(quantizationMeta(int8, 1.25, undefined).layerWeightBits).toBeUndefined();
   });
 
-  it('a layer width equal to the model width is not written', () => {
+  it('a layer width equal to the model width is not written; one width for every layer is the model width', () => {
     const q = quantizeModel(model, { ranges, weightBits: 16, layerBits: [16, 16, 16] });
     expect(q.layers.map((l) => l.weightBits)).toEqual([undefined, undefined, undefined]);
     expect(weightWidthsText(q)).toBe('int16 weights');
+    const all16 = quantizeModel(model, { ranges, layerBits: [16, 16, 16] });
+    expect([all16.weightBits, isMixedWidth(all16), all16.lut.size]).toEqual([16, false, 512]);
+    expect(all16).toEqual(quantizeModel(model, { ranges, weightBits: 16 }));
   });
 
   it('names the widths per layer', () => {
