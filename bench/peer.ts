@@ -234,7 +234,7 @@ async function main(): Promise<void> {
   const r8: number[] = [], r16: number[] = [];
   const rated: Array<{ name: string; a: number }> = [];
   for (const { c, rnnc8, rnnc16, torch: t } of rows) {
-    const layers = c.model.layers.map((l) => (l.type === 'dense' || l.type === 'conv1d' ? l.type : `${l.bidirectional ? 'bi-' : ''}${l.type}${l.units}`)).join(' ');
+    const layers = c.model.layers.map((l) => (l.type === 'dense' || l.type === 'conv1d' || l.type === 'ssm' ? l.type : `${l.bidirectional ? 'bi-' : ''}${l.type}${l.units}`)).join(' ');
     const fix = c.fixtureDiff !== undefined ? e2(c.fixtureDiff) : '–';
     if (!t || 'skip' in t) {
       say(`| ${c.name} | ${layers} | ${e2(rnnc8)} | ${t ? `n/a: ${t.skip}` : '–'} | – | ${e2(rnnc16)} | – | – / ${fix} |`);

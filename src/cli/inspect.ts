@@ -32,7 +32,8 @@ export function registerInspect(program: Command, io: CliIo): void {
             layer.type === 'rnn' && layer.activation === 'relu' ? 'relu' : '',
             [layer.weights, layer.backwardWeights].some((w) => w?.initialH || w?.initialC) ? 'initial-state' : '',
             layer.returnSequences ? 'sequences' : layer.lastOutput === 'last-index' ? 'last-index' : 'last'].filter(Boolean).join(' ')
-          : layer.type === 'conv1d' ? `${lookaheadOf(layer) > 0 ? `centred lookahead=${lookaheadOf(layer)}` : 'causal'} k=${layer.kernelSize} d=${dilationOf(layer)} ${layer.activation}` : layer.activation;
+          : layer.type === 'conv1d' ? `${lookaheadOf(layer) > 0 ? `centred lookahead=${lookaheadOf(layer)}` : 'causal'} k=${layer.kernelSize} d=${dilationOf(layer)} ${layer.activation}`
+            : layer.type === 'ssm' ? `N=${layer.stateSize} k=${layer.convSize} R=${layer.dtRank} ${layer.returnSequences ? 'sequences' : 'last'}` : layer.activation;
         return [String(l.index), l.type, String(layer.units), `${l.inputSize} -> ${l.outputSize}`, detail, thousands(l.params), thousands(l.macsPerStep)];
       });
       io.out(`model ${s.name}: ${s.inputSize} inputs -> ${s.outputSize} outputs ${s.sequenceOutput ? 'per timestep' : 'per sequence'}` +

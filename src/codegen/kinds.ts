@@ -113,6 +113,8 @@ export const CODEGEN_KINDS: Kinds = {
   minlstm: recurrentKind({ minlstm: 'cells/minlstm.c.hbs' }, planMinLstm),
   dense,
   conv1d,
+  // No quantized ssm layer exists yet (quantize/kinds.ts refuses the float one).
+  ssm: { partials: {}, describe: () => '', plan: () => { throw new Error('no quantized ssm layer'); } },
 };
 
 /** The kind of `layer`, typed for it. */

@@ -84,6 +84,8 @@ export const FIXED_KINDS: Kinds = {
   minlstm: recurrentKind(minLstmFixed),
   dense,
   conv1d,
+  // No quantized ssm layer exists yet (quantize/kinds.ts refuses the float one).
+  ssm: { run: () => [], stream: () => ({ reset() {}, step: () => new Int16Array(0) }) },
 };
 
 /** The kind of `layer`, typed for it (the record is indexed by the layer's own type). */

@@ -3,7 +3,7 @@
  * instance (conv1d: conv.ts). float/model.ts dispatches through this record only; a recurrent kind supplies
  * its cell, and recurrent.ts does the rest.
  */
-import type { Conv1dLayer, DenseLayer, FloatModel, Layer, LayerType, RecurrentLayer, RecurrentType } from '../ir/model.js';
+import type { Conv1dLayer, DenseLayer, FloatModel, Layer, LayerType, RecurrentLayer, RecurrentType, SsmLayer } from '../ir/model.js';
 import { inferShapes } from '../ir/shapes.js';
 import { gruCell } from './cells/gru.js';
 import { lstmCell } from './cells/lstm.js';
@@ -18,6 +18,7 @@ import { type PreparedConv, type PreparedDense, type PreparedLayer, type Prepare
 import { initialCellState, runRecurrent, scratchFor } from './recurrent.js';
 import { runRecurrentBatch } from './recurrent-batch.js';
 import type { SeqBatch } from './seq-batch.js';
+import { type PreparedSsm, prepareSsm, runSsm, runSsmBatch, ssmStream } from './ssm.js';
 
 export const FLOAT_CELLS: Record<RecurrentType, FloatCell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell, mingru: minGruCell, minlstm: minLstmCell };
 
@@ -78,7 +79,17 @@ const dense: FloatKind<PreparedDense, DenseLayer> = {
   stream: (p) => ({ reset() {}, step: (x) => denseForward(p, x) }),
 };
 
-type Prepared<K extends LayerType> = K extends 'dense' ? PreparedDense : K extends 'conv1d' ? PreparedConv : PreparedRecurrent;
+const ssm: FloatKind<PreparedSsm, SsmLayer> = {
+  prepare: prepareSsm,
+  run: (p, xs, i, obs) => runSsm(p, xs, obs?.ssm ? (probe) => obs.ssm!(i, probe) : undefined),
+  runBatch: (p, x, i, obs) => runSsmBatch(p, x, obs?.ssm ? (probe) => obs.ssm!(i, probe) : undefined),
+  stream(p) {
+    const s = ssmStream(p);
+    return { reset: () => s.reset(), step: (x) => s.step(x).out.slice() };
+  },
+};
+
+type Prepared<K extends LayerType> = K extends 'dense' ? PreparedDense : K extends 'conv1d' ? PreparedConv : K extends 'ssm' ? PreparedSsm : PreparedRecurrent;
 
 export const FLOAT_KINDS: { [K in LayerType]: FloatKind<Prepared<K>, Extract<Layer, { type: K }>> } = {
   rnn: recurrentKind(rnnCell),
@@ -88,6 +99,7 @@ export const FLOAT_KINDS: { [K in LayerType]: FloatKind<Prepared<K>, Extract<Lay
   minlstm: recurrentKind(minLstmCell),
   dense,
   conv1d,
+  ssm,
 };
 
 /** Every layer of the model prepared by its kind, once (the float runs reuse it). */

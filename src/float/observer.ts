@@ -4,6 +4,7 @@
  */
 import type { FloatCellState } from './cells/types.js';
 import type { SeqBatch } from './seq-batch.js';
+import type { SsmProbe } from './ssm.js';
 
 export interface FloatObserver {
   /** After each recurrent step of layer `layer`: its gate pre-activations (FloatCell.preactivations) and the state after. */
@@ -12,6 +13,8 @@ export interface FloatObserver {
   dense?(layer: number, pre: Float64Array): void;
   /** The outputs a layer passes on (one per timestep, or one). */
   layer?(layer: number, outputs: Float64Array[]): void;
+  /** After each step of an ssm layer: every intermediate (views, valid during the call). */
+  ssm?(layer: number, probe: SsmProbe): void;
 }
 
 /**
@@ -25,4 +28,6 @@ export interface BatchObserver {
   dense?(layer: number, pre: Float64Array): void;
   /** The outputs a layer passes on. */
   layer?(layer: number, out: SeqBatch): void;
+  /** An ssm layer's steps, one row after another (FloatObserver.ssm). */
+  ssm?(layer: number, probe: SsmProbe): void;
 }

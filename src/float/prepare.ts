@@ -2,6 +2,7 @@
 import { type Conv1dLayer, type DenseLayer, type RecurrentLayer, type RecurrentWeights, dilationOf, gateActivationOf, lookaheadOf, rnnActivationOf } from '../ir/model.js';
 import { GATE_FUNCTIONS, flatten, relu } from './math.js';
 import type { FloatCellWeights } from './cells/types.js';
+import type { PreparedSsm } from './ssm.js';
 
 export interface PreparedRecurrent {
   kind: 'recurrent';
@@ -36,7 +37,7 @@ export interface PreparedConv {
   bias: Float64Array;
 }
 
-export type PreparedLayer = PreparedRecurrent | PreparedDense | PreparedConv;
+export type PreparedLayer = PreparedRecurrent | PreparedDense | PreparedConv | PreparedSsm;
 
 function cellWeights(layer: RecurrentLayer, w: RecurrentWeights, inputSize: number): FloatCellWeights {
   const out: FloatCellWeights = {

@@ -39,6 +39,7 @@ function negateInput(layer: Layer, col: number): Layer {
     for (let j = 0; j < layer.kernelSize; j++) kernel = negateColumn(kernel, col + j * inputs);
     return { ...layer, weights: { ...layer.weights, kernel } };
   }
+  if (layer.type === 'ssm') return { ...layer, weights: { ...layer.weights, inKernel: negateColumn(layer.weights.inKernel, col) } };
   const flip = (w: NonNullable<typeof layer.backwardWeights>) => ({ ...w, kernel: negateColumn(w.kernel, col) });
   return { ...layer, weights: flip(layer.weights), ...(layer.backwardWeights ? { backwardWeights: flip(layer.backwardWeights) } : {}) };
 }

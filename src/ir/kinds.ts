@@ -36,6 +36,8 @@ export const KINDS: Record<LayerType, KindInfo> = {
   dense: { recurrent: false, needsSequence: false, gates: [], state: [], recurrentProduct: false },
   // Its state is the last (k−1)·d inputs, not per unit: codegen/kinds.ts declares it.
   conv1d: { recurrent: false, needsSequence: true, gates: [], state: [], recurrentProduct: false },
+  // Its state is h (units × stateSize) and the conv's last k−1 inputs: codegen/kinds.ts declares it.
+  ssm: { recurrent: false, needsSequence: true, gates: ['x', 'z'], state: [], recurrentProduct: false },
 };
 
 /** Whether a kind carries state `s` (the LSTM's cell state c, say). */

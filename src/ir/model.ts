@@ -24,7 +24,7 @@ export const MINGRU_GATES = ['z', 'h'] as const;
 export const MINLSTM_GATES = ['f', 'i', 'h'] as const;
 
 export const RECURRENT_TYPES = ['rnn', 'lstm', 'gru', 'mingru', 'minlstm'] as const;
-export const LAYER_TYPES = [...RECURRENT_TYPES, 'dense', 'conv1d'] as const;
+export const LAYER_TYPES = [...RECURRENT_TYPES, 'dense', 'conv1d', 'ssm'] as const;
 export const DENSE_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax'] as const;
 /** A convolution's activation: a dense layer's, less softmax (a classifier head is a dense layer). */
 export const CONV_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid'] as const;
@@ -52,7 +52,7 @@ export const LAST_OUTPUTS = ['final', 'last-index'] as const;
 
 /** Largest accepted sizes: far beyond any MCU model, small enough to refuse typos. */
 /** `weight`: the largest |weight or bias|; beyond it float math overflows long before any use. */
-export const LIMITS = { units: 4096, inputSize: 4096, layers: 64, weight: 1e6, kernelSize: 64, dilation: 64 } as const;
+export const LIMITS = { units: 4096, inputSize: 4096, layers: 64, weight: 1e6, kernelSize: 64, dilation: 64, stateSize: 256 } as const;
 
 export type RecurrentType = (typeof RECURRENT_TYPES)[number];
 export type LayerType = (typeof LAYER_TYPES)[number];
@@ -184,7 +184,55 @@ const conv1dLayer = z.strictObject({
   }),
 });
 
-export const layerSchema = z.discriminatedUnion('type', [rnnLayer, lstmLayer, gruLayer, mingruLayer, minlstmLayer, denseLayer, conv1dLayer]);
+/**
+ * A selective state-space layer: the mixer of a Mamba block (Gu & Dao 2023, "S6") without
+ * its output projection (a linear dense layer after it is that). E = units, N = stateSize,
+ * k = convSize, R = dtRank. Each step, from the input x_t:
+ *   [x'; z] = W_in x_t + b_in                         2E values: rows [0,E) x', [E,2E) z
+ *   c_e = b_conv,e + Σ_{j<k} w_conv[e][j]·x'_{t−k+1+j,e}   causal depthwise conv, taps oldest first
+ *   u = silu(c)                                       silu(v) = v·σ(v)
+ *   [δ; B; C] = W_x u                                 R + N + N values
+ *   Δ = softplus(W_dt δ + b_dt)                       E values, softplus(v) = ln(1 + e^v)
+ *   h[e][n] ← exp(Δ_e·A[e][n])·h[e][n] + Δ_e·u_e·B_n,  A = −exp(aLog)
+ *   y_e = (Σ_n C_n·h[e][n] + D_e·u_e) · silu(z_e)
+ * as mamba_simple.Mamba computes it (selective_scan_ref). The state is h (E×N) and the
+ * last k−1 values of x'; it starts at zero.
+ */
+const ssmLayer = z.strictObject({
+  type: z.literal('ssm'),
+  /** E: the inner channels, and the output width. */
+  units: z.number().int(),
+  /** N: states per channel. */
+  stateSize: z.number().int(),
+  /** k: taps of the causal depthwise convolution. */
+  convSize: z.number().int(),
+  /** R: rank of Δ's projection. */
+  dtRank: z.number().int(),
+  /** As a recurrent layer's: false emits only the last step's output. */
+  returnSequences: z.boolean().default(false),
+  weights: z.strictObject({
+    /** 2E × inputSize (torch in_proj.weight) */
+    inKernel: matrix,
+    /** 2E (zeros for Mamba's bias-free in_proj) */
+    inBias: vector,
+    /** E × k, oldest tap first (torch conv1d.weight[:, 0, :]) */
+    convKernel: matrix,
+    /** E */
+    convBias: vector,
+    /** (R + 2N) × E, rows δ, B, C (torch x_proj.weight) */
+    xKernel: matrix,
+    /** E × R (torch dt_proj.weight) */
+    dtKernel: matrix,
+    /** E */
+    dtBias: vector,
+    /** E × N: A = −exp(aLog) */
+    aLog: matrix,
+    /** E: the skip D */
+    d: vector,
+  }),
+});
+
+export const layerSchema = z.discriminatedUnion('type', [rnnLayer, lstmLayer, gruLayer, mingruLayer, minlstmLayer, denseLayer, conv1dLayer, ssmLayer]);
 
 /** The recurrent states a state input can set. */
 export const STATE_KINDS = ['h', 'c'] as const;
@@ -230,6 +278,7 @@ export type Layer = z.infer<typeof layerSchema>;
 export type RecurrentLayer = Extract<Layer, { type: RecurrentType }>;
 export type DenseLayer = Extract<Layer, { type: 'dense' }>;
 export type Conv1dLayer = Extract<Layer, { type: 'conv1d' }>;
+export type SsmLayer = Extract<Layer, { type: 'ssm' }>;
 export type ConvActivation = (typeof CONV_ACTIVATIONS)[number];
 export type GruLayer = Extract<Layer, { type: 'gru' }>;
 export type MinGruLayer = Extract<Layer, { type: 'mingru' }>;

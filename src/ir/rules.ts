@@ -18,7 +18,11 @@ export interface ChainLayer {
   dilation?: number;
   /** conv1d: future inputs read, 0 … (kernelSize−1)·dilation. */
   lookahead?: number;
-  /** Recurrent layers: whether they emit one output per timestep. */
+  /** ssm: states per channel, conv taps, Δ's rank. */
+  stateSize?: number;
+  convSize?: number;
+  dtRank?: number;
+  /** Recurrent and ssm layers: whether they emit one output per timestep. */
   returnSequences?: boolean;
   bidirectional?: MergeMode | undefined;
   /** Whether the layer carries the backward direction's weights. */
@@ -83,6 +87,14 @@ export function checkChain(inputSize: number, layers: readonly ChainLayer[], bac
       if (!(Number.isInteger(a) && a >= 0 && a <= span)) {
         problems.push(`${at}.lookahead: expected an integer from 0 to ${span} ((kernelSize − 1) · dilation), got ${a}`);
       }
+    }
+    if (layer.type === 'ssm') {
+      sizesOk = checkRange(problems, `${at}.stateSize`, layer.stateSize ?? 0, LIMITS.stateSize) && sizesOk;
+      sizesOk = checkRange(problems, `${at}.convSize`, layer.convSize ?? 0, LIMITS.kernelSize) && sizesOk;
+      sizesOk = checkRange(problems, `${at}.dtRank`, layer.dtRank ?? 0, Math.max(1, layer.units)) && sizesOk;
+      sequence = layer.returnSequences === true;
+      producer = sequence ? undefined : at;
+      return;
     }
     if (!KINDS[layer.type].recurrent) return;
     if (layer.bidirectional && !layer.hasBackward) {

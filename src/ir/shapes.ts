@@ -29,6 +29,11 @@ export function layerOutputSize(layer: Layer): number {
 
 export function layerParams(layer: Layer, inputSize: number): number {
   const u = layer.units;
+  if (layer.type === 'ssm') {
+    const { stateSize: n, convSize: k, dtRank: r } = layer;
+    // in-projection and bias, conv taps and bias, x-projection, Δ projection and bias, A, D
+    return 2 * u * (inputSize + 1) + u * (k + 1) + (r + 2 * n) * u + u * (r + 1) + u * n + u;
+  }
   if (layer.type === 'conv1d') return u * (layer.kernelSize * inputSize + 1);
   if (!isRecurrent(layer)) return u * (inputSize + 1);
   const g = gateCount(layer.type);
@@ -40,6 +45,11 @@ export function layerParams(layer: Layer, inputSize: number): number {
 
 export function layerMacs(layer: Layer, inputSize: number): number {
   const u = layer.units;
+  if (layer.type === 'ssm') {
+    const { stateSize: n, convSize: k, dtRank: r } = layer;
+    // The products, then per state: Δ·A, h's two products, C·h.
+    return 2 * u * inputSize + u * k + (r + 2 * n) * u + u * r + 4 * u * n;
+  }
   if (layer.type === 'conv1d') return u * layer.kernelSize * inputSize;
   if (!isRecurrent(layer)) return u * inputSize;
   const perDirection = gateCount(layer.type) * u * (inputSize + (hasRecurrentProduct(layer.type) ? u : 0));
@@ -52,7 +62,7 @@ export function inferShapes(model: FloatModel): LayerShape[] {
   let inputSize = model.inputSize;
   let sequence = true;
   model.layers.forEach((layer, index) => {
-    const sequenceOut = isRecurrent(layer) ? layer.returnSequences : sequence;
+    const sequenceOut = isRecurrent(layer) || layer.type === 'ssm' ? layer.returnSequences : sequence;
     const outputSize = layerOutputSize(layer);
     shapes.push({
       index,

@@ -6,7 +6,7 @@
 import type { core } from 'zod';
 import { RnncError, RnncProblems } from '../errors.js';
 import {
-  type FloatModel, type RecurrentLayer, type RecurrentWeights, LAYER_TYPES, LIMITS, isRecurrent, modelSchema,
+  type FloatModel, type RecurrentLayer, type RecurrentWeights, type SsmLayer, LAYER_TYPES, LIMITS, isRecurrent, modelSchema,
 } from './model.js';
 import { gateCount, hasRecurrentProduct } from './kinds.js';
 import { nameProblem } from './names.js';
@@ -134,6 +134,26 @@ function checkRecurrentWeights(
   else if (w.initialC !== undefined) checkVector(problems, `${at}.initialC`, w.initialC, layer.units);
 }
 
+/** An ssm layer's weights (ir/model.ts ssmLayer): E = units, N = stateSize, k = convSize, R = dtRank. */
+function checkSsmWeights(problems: string[], at: string, layer: SsmLayer, inputSize: number): void {
+  const { units: e, stateSize: n, convSize: k, dtRank: r, weights: w } = layer;
+  checkMatrix(problems, `${at}.inKernel`, w.inKernel, 2 * e, inputSize);
+  checkVector(problems, `${at}.inBias`, w.inBias, 2 * e);
+  checkMatrix(problems, `${at}.convKernel`, w.convKernel, e, k);
+  checkVector(problems, `${at}.convBias`, w.convBias, e);
+  checkMatrix(problems, `${at}.xKernel`, w.xKernel, r + 2 * n, e);
+  checkMatrix(problems, `${at}.dtKernel`, w.dtKernel, e, r);
+  checkVector(problems, `${at}.dtBias`, w.dtBias, e);
+  checkMatrix(problems, `${at}.aLog`, w.aLog, e, n);
+  // A = −exp(aLog): beyond ±30 a channel either forgets at once or never (exp(±30) ≈ 1e13).
+  w.aLog.some((row, i) => row.some((v, j) => {
+    if (Math.abs(v) <= 30) return false;
+    problems.push(`${at}.aLog[${i}][${j}]: ${v} is outside [−30, 30] (A = −exp(aLog) would be ${(-Math.exp(v)).toPrecision(3)})`);
+    return true;
+  }));
+  checkVector(problems, `${at}.d`, w.d, e);
+}
+
 function checkShapes(model: FloatModel, inputs: readonly number[], problems: string[]): void {
   model.layers.forEach((layer, i) => {
     const at = `layers[${i}]`;
@@ -143,6 +163,8 @@ function checkShapes(model: FloatModel, inputs: readonly number[], problems: str
       if (layer.bidirectional && layer.backwardWeights !== undefined) {
         checkRecurrentWeights(problems, `${at}.backwardWeights`, layer, layer.backwardWeights, inputSize);
       }
+    } else if (layer.type === 'ssm') {
+      checkSsmWeights(problems, `${at}.weights`, layer, inputSize);
     } else {
       // conv1d: one row per output channel over the window of kernelSize inputs.
       checkMatrix(problems, `${at}.weights.kernel`, layer.weights.kernel, layer.units, layer.type === 'conv1d' ? layer.kernelSize * inputSize : inputSize);
@@ -170,6 +192,7 @@ function checkModel(model: FloatModel): string[] {
     type: l.type, units: l.units,
     ...(isRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backwardWeights !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
     ...(l.type === 'conv1d' ? { kernelSize: l.kernelSize, dilation: l.dilation ?? 1, lookahead: l.lookahead ?? 0 } : {}),
+    ...(l.type === 'ssm' ? { returnSequences: l.returnSequences, stateSize: l.stateSize, convSize: l.convSize, dtRank: l.dtRank } : {}),
   })), 'backwardWeights', problems);
   if (chain.sizesOk) checkShapes(model, chain.inputs, problems);
   if (model.stateInputs) {

@@ -222,6 +222,11 @@ export const QUANTIZE_KINDS: Kinds = {
   minlstm: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'minlstm', ...recurrentCommon(l, c) }), needsExp: false }) },
   dense: { quantize: quantizeDense },
   conv1d: { quantize: quantizeConv },
+  ssm: {
+    quantize: (_l, c) => {
+      throw new RnncError('unsupported/feature', `${c.from}layers[${c.index}] (ssm): the quantizer does not take ssm layers yet; they run in float only (rnnc run, rnnc train)`);
+    },
+  },
 };
 
 /** The kind of `layer`, typed for it. */

@@ -97,6 +97,7 @@ describe('golden emitted C', () => {
 function layerText(l: FloatModel['layers'][number]): string {
   if (l.type === 'dense') return `dense(${l.units}, ${l.activation})`;
   if (l.type === 'conv1d') return `conv1d(${l.units}, k=${l.kernelSize}, d=${l.dilation ?? 1}, ${l.lookahead ? `a=${l.lookahead}, ` : ''}${l.activation})`;
+  if (l.type === 'ssm') return `ssm(${l.units}, N=${l.stateSize}, k=${l.convSize}, R=${l.dtRank}${l.returnSequences ? ', seq' : ''})`;
   const parts = [String(l.units)];
   if (l.type === 'rnn') parts.push(l.activation ?? 'tanh');
   if (l.type === 'gru') parts.push(l.resetAfter ? 'ra' : 'rb');

@@ -80,6 +80,7 @@ export function toTfjs(model: FloatModel): tf.Sequential {
   const seq = buildTfjsArchitecture(model);
   model.layers.forEach((layer, i) => {
     const target = seq.layers[i]!;
+    if (layer.type === 'ssm') throw new Error('no TF.js twin for ssm');
     const tensors = !isRecurrent(layer)
       ? [tf.tensor2d(toKerasKernel(layer.weights.kernel, [0], layer.units)), tf.tensor1d(layer.weights.bias)]
       : [...directionTensors(layer, layer.weights), ...(layer.backwardWeights ? directionTensors(layer, layer.backwardWeights) : [])];

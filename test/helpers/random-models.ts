@@ -45,20 +45,20 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
   // out[:, -1]), drawn from their own stream so every other draw stays what it was.
   const lastRng = new Rng(seed ^ 0x1a57);
   for (const l of layers) {
-    if (l.type !== 'dense' && l.type !== 'conv1d' && l.bidirectional && !l.returnSequences && lastRng.next() < 0.5) l.lastOutput = 'last-index';
+    if (l.type !== 'dense' && l.type !== 'conv1d' && l.type !== 'ssm' && l.bidirectional && !l.returnSequences && lastRng.next() < 0.5) l.lastOutput = 'last-index';
   }
   // One recurrent layer in ten is a minGRU and one in ten a minLSTM, from their own stream too.
   const minRng = new Rng(seed ^ 0x316e);
   for (const l of layers) {
     const r = minRng.next();
-    if (l.type !== 'dense' && l.type !== 'conv1d' && r < 1 / 5) l.type = r < 1 / 10 ? 'mingru' : 'minlstm';
+    if (l.type !== 'dense' && l.type !== 'conv1d' && l.type !== 'ssm' && r < 1 / 5) l.type = r < 1 / 10 ? 'mingru' : 'minlstm';
   }
   // One forward-only layer in six reads the sequence backwards (reverse), from its own stream too.
   const reverseRng = new Rng(seed ^ 0x7e7e);
-  for (const l of layers) if (l.type !== 'dense' && l.type !== 'conv1d' && !l.bidirectional && reverseRng.next() < 1 / 6) l.reverse = true;
+  for (const l of layers) if (l.type !== 'dense' && l.type !== 'conv1d' && l.type !== 'ssm' && !l.bidirectional && reverseRng.next() < 1 / 6) l.reverse = true;
   // One recurrent layer in four starts from a nonzero state, from its own stream too.
   const initRng = new Rng(seed ^ 0x1417);
-  for (const l of layers) if (l.type !== 'dense' && l.type !== 'conv1d' && initRng.next() < 1 / 4) l.initialState = true;
+  for (const l of layers) if (l.type !== 'dense' && l.type !== 'conv1d' && l.type !== 'ssm' && initRng.next() < 1 / 4) l.initialState = true;
   // One model in four starts with a causal conv1d front end, from its own stream too.
   const convRng = new Rng(seed ^ 0xc0ff);
   if (convRng.next() < 1 / 4) {

@@ -34,6 +34,7 @@ const CASES: Record<string, string[]> = {
 
 function describeLayer(l: Layer): string {
   if (l.type === 'dense') return `dense ${l.activation}`;
+  if (l.type === 'ssm') return 'ssm';
   if (!isRecurrent(l)) return `${l.type} ${l.activation}`;
   const parts: string[] = [l.type];
   if (l.type === 'gru') parts.push(l.resetAfter ? 'after' : 'before');

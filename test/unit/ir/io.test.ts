@@ -35,9 +35,9 @@ describe('save and load', () => {
   it('every float64 within the weight limit survives exactly, including extremes', () => {
     const m: FloatModel = structuredClone(model);
     const extremes = [5e-324, 999999.9999999999, -2.2250738585072014e-308, 0.1 + 0.2, 1 / 3, -123456.789e-10];
-    m.layers[0]!.weights.bias.splice(0, extremes.length, ...extremes);
+    (m.layers[0]!.weights as { bias: number[] }).bias.splice(0, extremes.length, ...extremes);
     const back = parseModel(modelToJson(m));
-    expect(back.layers[0]!.weights.bias.slice(0, extremes.length)).toEqual(extremes);
+    expect((back.layers[0]!.weights as { bias: number[] }).bias.slice(0, extremes.length)).toEqual(extremes);
     expect(back).toEqual(m);
   });
 
