@@ -88,11 +88,11 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   const tables: CTable[] = [];
   const uses = (f: (l: QuantModel['layers'][number]) => boolean) => q.layers.some(f);
   // Hard sigmoid gates are computed (rnnc_hard_sigmoid_q15): no table.
-  if (uses((l) => ((l.type === 'lstm' || l.type === 'gru' || (isQRecurrent(l) && !hasRecurrentProduct(l.type))) && gateActivationOf(l) === 'sigmoid') || (!isQRecurrent(l) && l.activation === 'sigmoid'))) {
+  if (uses((l) => ((l.type === 'lstm' || l.type === 'gru' || (isQRecurrent(l) && !hasRecurrentProduct(l.type))) && gateActivationOf(l) === 'sigmoid') || l.type === 'ssm' || (!isQRecurrent(l) && l.activation === 'sigmoid'))) {
     tables.push(cTable(env.sigmoid, 'int16_t', q.lut.sigmoid, `sigmoid(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
   // A relu RNN, a minGRU and a minLSTM read no tanh.
-  if (uses((l) => (isQRecurrent(l) && !(l.type === 'rnn' && l.activation === 'relu') && hasRecurrentProduct(l.type)) || (!isQRecurrent(l) && l.activation === 'tanh'))) {
+  if (uses((l) => (isQRecurrent(l) && !(l.type === 'rnn' && l.activation === 'relu') && hasRecurrentProduct(l.type)) || (!isQRecurrent(l) && l.type !== 'ssm' && l.activation === 'tanh'))) {
     tables.push(cTable(env.tanh, 'int16_t', q.lut.tanh, `tanh(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
   const needsExp = q.layers.some((l) => l.type === 'dense' && l.activation === 'softmax');

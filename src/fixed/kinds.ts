@@ -12,6 +12,7 @@ import { minLstmFixed } from './cells/minlstm.js';
 import { rnnFixed } from './cells/rnn.js';
 import type { FixedCellSpec, FixedContext } from './cells/types.js';
 import { convStreamFixed, runConvFixed } from './conv.js';
+import { runSsmFixed, ssmStreamFixed, ssmTables } from './ssm.js';
 import { denseFixed, denseHook } from './dense.js';
 import { type LayerWatch, initialState, newScratch, runRecurrent, stepHook } from './recurrent.js';
 
@@ -84,8 +85,10 @@ export const FIXED_KINDS: Kinds = {
   minlstm: recurrentKind(minLstmFixed),
   dense,
   conv1d,
-  // No quantized ssm layer exists yet (quantize/kinds.ts refuses the float one).
-  ssm: { run: () => [], stream: () => ({ reset() {}, step: () => new Int16Array(0) }) },
+  ssm: {
+    run: (layer, xs, env) => runSsmFixed(layer, xs, env.ctx, ssmTables(env.model)),
+    stream: (layer, env) => ssmStreamFixed(layer, env.ctx, ssmTables(env.model)),
+  },
 };
 
 /** The kind of `layer`, typed for it (the record is indexed by the layer's own type). */

@@ -50,6 +50,16 @@ export function measureLutError(luts: LutSet): LutError {
   return { size: luts.size, sigmoid: es, tanh: et };
 }
 
+/** softplus(−8k/N) = ln(1 + e^(−8k/N)), k = 0..N, Q0.15: softplusQ15's table (fixed/ops.ts). */
+export function buildSoftplusTable(size: number): number[] {
+  return Array.from({ length: size + 1 }, (_, k) => Math.round(Math.log1p(Math.exp((-8 * k) / size)) * 32768));
+}
+
+/** exp(−k/N), k = 0..N, Q0.15 (1 saturates to 32767): expNegQ15's table below 1 (fixed/ops.ts). */
+export function buildExpFineTable(size: number): number[] {
+  return Array.from({ length: size + 1 }, (_, k) => Math.min(32767, Math.round(Math.exp(-k / size) * 32768)));
+}
+
 /** exp(−u) for u = 16·k/N, k = 0..N, Q0.15 (input Q4.11, see fixed/dense.ts). */
 export function buildExpTable(size: number): number[] {
   const span = 2 ** (15 - EXP_FRAC);

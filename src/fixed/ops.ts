@@ -166,6 +166,38 @@ export function lutSigmoid(table: ArrayLike<number>, log2Size: number, x: number
 }
 
 /**
+ * softplus(x) = ln(1 + e^x) of a Q3.12 input, as an int32 with 15 fractional bits. The
+ * table holds softplus(−8k/N) in Q0.15 (k = 0..N), the function for x <= 0 read at |x|;
+ * for x > 0, softplus(x) = x + softplus(−x), so the result is x·2^3 + T(x) (< 2^19).
+ * C twin: rnnc_softplus_q15.
+ */
+export function softplusQ15(table: ArrayLike<number>, log2Size: number, x: number): number {
+  const y = lutLookup(table, log2Size, x);
+  return x > 0 ? x * 8 + y : y;
+}
+
+/**
+ * exp(−u) in Q0.15 for an int32 u >= 0 with 15 fractional bits. Below 1 (u < 2^15) from
+ * `fine`, exp(−k/N) for k = 0..N read at u itself, so a decay exp(−Δ·|A|) near 1 keeps
+ * u's full resolution; from 1 on from `coarse`, the exp table exp(−16k/N) read at u in
+ * Q4.11 (rshr by 4), clamped to its last step (exp(−16) rounds to 0).
+ * C twin: rnnc_exp_neg_q15.
+ */
+export function expNegQ15(fine: ArrayLike<number>, coarse: ArrayLike<number>, log2Size: number, u: number): number {
+  if (u < 32768) return lutLookup(fine, log2Size, u);
+  return lutLookup(coarse, log2Size, Math.min(rshrS32(u, 4), 32767));
+}
+
+/**
+ * a·b of an int32 and an int16 with a rounding right shift by s in [1, 46], saturated to
+ * int32: floor((a·b + 2^(s−1)) / 2^s). |a·b| <= 2^46 is exact in a double (int64 in C).
+ * C twin: rnnc_mul_rshr_s32_s16.
+ */
+export function mulRshrS32S16(a: number, b: number, s: number): number {
+  return satS32(Math.floor((a * b + POW2[s - 1]!) / POW2[s]!));
+}
+
+/**
  * Slope multipliers of the hard sigmoid gates (ir/model.ts GATE_ACTIVATIONS), as
  * round(slope · 2^(15−12) · 2^16): a Q3.12 input times m, shifted right by 16, is the
  * slope term in Q0.15.

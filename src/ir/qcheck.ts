@@ -10,6 +10,7 @@ import { RnncProblems } from '../errors.js';
 import { FRAC_RANGE, type QDirection, type QMatmul, type QRecurrentLayer, type QuantModel, isQRecurrent, layerWeightBits, lutLog2 } from './qmodel.js';
 import { gateCount, hasRecurrentProduct } from './kinds.js';
 import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
+import { checkSsmLayer } from './qcheck-ssm.js';
 
 const INT32_MAX = 2 ** 31 - 1;
 /** The TypeScript reference accumulates in doubles: exact below 2^52 (see quantize/matmul.ts). */
@@ -80,6 +81,8 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     checkTable(q.lut.sigmoid, n, 1, 32767, 'lut.sigmoid', problems);
     checkTable(q.lut.tanh, n, 0, 32767, 'lut.tanh', problems);
     checkTable(q.tables?.exp, n, 0, 32767, 'tables.exp', problems);
+    checkTable(q.tables?.expFine, n, 0, 32767, 'tables.expFine', problems);
+    checkTable(q.tables?.softplus, n, 0, 32767, 'tables.softplus', problems);
   }
   const { min, max } = FRAC_RANGE;
   if (!(q.input.frac >= min && q.input.frac <= max)) problems.push(`input.frac: ${q.input.frac} is outside [${min}, ${max}]`);
@@ -88,6 +91,7 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     type: l.type, units: l.units,
     ...(isQRecurrent(l) ? { returnSequences: l.returnSequences, bidirectional: l.bidirectional, hasBackward: l.backward !== undefined, lastOutput: l.lastOutput, reverse: l.reverse } : {}),
     ...(l.type === 'conv1d' ? { kernelSize: l.kernelSize, dilation: l.dilation, lookahead: l.lookahead ?? 0 } : {}),
+    ...(l.type === 'ssm' ? { returnSequences: l.returnSequences, stateSize: l.stateSize, convSize: l.convSize, dtRank: l.dtRank } : {}),
   })), 'backward', problems);
   if (q.input.normalization) {
     // The float helper stores mean and std as float32 and divides by std in float32.
@@ -100,7 +104,7 @@ export function checkQuantModel(q: QuantModel, source: string): void {
     if (l.inFrac !== frac) problems.push(`${what}.inFrac: ${l.inFrac}, but the layer before gives ${frac} fractional bits`);
     // A relu RNN's and a minGRU's or minLSTM's h format is calibrated (its outFrac + 1 for a sum must stay a format).
     const reluRnn = (l.type === 'rnn' && l.activation === 'relu') || (isQRecurrent(l) && !hasRecurrentProduct(l.type));
-    const outFrac = reluRnn ? undefined : isQRecurrent(l) ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
+    const outFrac = reluRnn || l.type === 'ssm' ? undefined : isQRecurrent(l) ? (l.bidirectional === 'sum' ? 14 : 15) : l.activation === 'linear' || l.activation === 'relu' ? undefined : 15;
     if (outFrac !== undefined ? l.outFrac !== outFrac : !(l.outFrac >= min && l.outFrac <= (reluRnn && isQRecurrent(l) && l.bidirectional === 'sum' ? max - 1 : max))) {
       problems.push(`${what}.outFrac: ${l.outFrac} is not valid for this layer${outFrac !== undefined ? ` (expected ${outFrac})` : ` (expected ${min}..${max})`}`);
     }
@@ -113,6 +117,10 @@ export function checkQuantModel(q: QuantModel, source: string): void {
         if (!q.tables?.exp) problems.push(`${what}: softmax needs tables.exp`);
         if (l.logitFrac === undefined || l.logitFrac < min || l.logitFrac > 26) problems.push(`${what}.logitFrac: missing or outside [${min}, 26]`);
       }
+      return;
+    }
+    if (l.type === 'ssm') {
+      checkSsmLayer(q, l, width, what, (mm, rows, cols, w) => checkMatmul(mm, rows, cols, bits, w, problems), problems);
       return;
     }
     if (l.type === 'conv1d') {

@@ -161,6 +161,65 @@ export const qLayerSchema = z.discriminatedUnion('type', [
     /** A dense product over the window [x_{t+a−(k−1)·d}, …, x_{t+a−d}, x_{t+a}] (units × kernelSize·inputs). */
     mm: qMatmulSchema,
   }),
+  /**
+   * ssm (ir/model.ts ssmLayer), E = units, N = stateSize, k = convSize, R = dtRank. Every
+   * value is int16 with the named fractional bits unless said; every operation is a
+   * fixed/ops.ts rule. Per step, from x (inFrac):
+   *   x'_e, z_e  = sat16(inMm rows [0,E) → xFrac, rows [E,2E) → zFrac)
+   *   c_e        = sat16(convMm row e over x'_e's last k values, oldest first → convFrac)
+   *   u_e        = mulRshrS16(c_e, lutSigmoid(rescaleS16(c_e, convFrac, 12)), 15)        silu, convFrac
+   *   δ, B, C    = sat16(xMm rows → dtInFrac, bFrac, cFrac)
+   *   p_e        = sat16(dtMm row e over δ → 12)                                       Q3.12
+   *   Δ_e        = satS16(rshrS32(lutSoftplusQ15(softplus, p_e), 15 − deltaFrac))
+   *   du_e       = mulRshrS16(Δ_e, u_e, deltaFrac + convFrac − duFrac)                  Δ·u
+   *   for each n:
+   *     Ā        = expNegQ15(expFine, exp, rshrS32(Δ_e·aq[e·N+n], deltaFrac + aFrac − 15))   Q0.15
+   *     h        = addSatS32(mulQ15S32(Ā, h), rshrS32(du_e·B_n, duFrac + bFrac − hFrac))      int32, hFrac
+   *     acc      = addSatS32(acc, mulRshrS32S16(h, C_n, hFrac + cFrac − yAccFrac))             from acc = 0
+   *   acc        = addSatS32(acc, rshrS32(dq_e·u_e, dFrac + convFrac − yAccFrac))
+   *   y_e        = satS16(rshrS32(acc, yAccFrac − yFrac))
+   *   g_e        = mulRshrS16(z_e, lutSigmoid(rescaleS16(z_e, zFrac, 12)), 15)             silu, zFrac
+   *   out_e      = mulRshrS16(y_e, g_e, yFrac + zFrac − outFrac)
+   * Every shift above is in range by construction (quantize/ssm.ts checks it): the
+   * rshrS32 shifts ≥ 0, the mulRshrS16 ones ≥ 1. Tables: `softplus`, `expFine`, `exp`.
+   */
+  z.strictObject({
+    type: z.literal('ssm'),
+    units: int,
+    stateSize: int,
+    convSize: int,
+    dtRank: int,
+    weightBits: ownWeightBits,
+    returnSequences: z.boolean(),
+    inFrac: int,
+    outFrac: int,
+    xFrac: int,
+    zFrac: int,
+    convFrac: int,
+    dtInFrac: int,
+    bFrac: int,
+    cFrac: int,
+    deltaFrac: int,
+    duFrac: int,
+    aFrac: int,
+    dFrac: int,
+    /** The state h: int32 with hFrac fractional bits. */
+    hFrac: int,
+    yAccFrac: int,
+    yFrac: int,
+    /** in-projection, 2E × inputs (with inBias). */
+    inMm: qMatmulSchema,
+    /** The depthwise conv: row e holds channel e's k taps (with convBias), applied to x'_e's last k values. */
+    convMm: qMatmulSchema,
+    /** x-projection, (R + 2N) × E, no bias. */
+    xMm: qMatmulSchema,
+    /** Δ's projection, E × R (with dtBias). */
+    dtMm: qMatmulSchema,
+    /** |A| = exp(aLog), E·N values in [0, 32767] with aFrac. */
+    aq: z.array(int),
+    /** D, E values with dFrac. */
+    dq: z.array(int),
+  }),
 ]);
 
 export const qModelSchema = z.strictObject({
@@ -198,6 +257,12 @@ export type QLayer = z.infer<typeof qLayerSchema>;
 export type QRecurrentLayer = Extract<QLayer, { type: RecurrentType }>;
 export type QConv1dLayer = Extract<QLayer, { type: 'conv1d' }>;
 export type QDenseLayer = Extract<QLayer, { type: 'dense' }>;
+export type QSsmLayer = Extract<QLayer, { type: 'ssm' }>;
+
+/** An ssm layer's four products by field name, in the order a step runs them. */
+export function ssmMatmuls(l: QSsmLayer): Array<[name: 'inMm' | 'convMm' | 'xMm' | 'dtMm', mm: QMatmul]> {
+  return [['inMm', l.inMm], ['convMm', l.convMm], ['xMm', l.xMm], ['dtMm', l.dtMm]];
+}
 export type QLstmLayer = Extract<QLayer, { type: 'lstm' }>;
 export type QGruLayer = Extract<QLayer, { type: 'gru' }>;
 export type QMinGruLayer = Extract<QLayer, { type: 'mingru' }>;

@@ -18,6 +18,7 @@ export function calibrateReference(model: FloatModel, seqs: readonly number[][][
     },
     dense(i, pre) { rec.dense[i]!.addAll(pre); },
     layer(i, out) { for (const o of out) rec.outputs[i]!.addAll(o); },
+    ssm(i, probe) { rec.addSsmStep(i, probe); },
   };
   for (const seq of seqs) runFloat(model, seq, prepared, observer);
   return rec.result(seqs.length);

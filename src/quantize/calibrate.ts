@@ -21,6 +21,7 @@ import { prepareModel } from '../float/kinds.js';
 import { packBatch } from '../float/seq-batch.js';
 import type { FloatModel } from '../ir/model.js';
 import { RangeRecorder } from './range-recorder.js';
+import type { SsmQuantity } from './ssm-ranges.js';
 import type { Ranges } from './quantize.js';
 
 export interface CalibrateOptions {
@@ -44,6 +45,8 @@ export interface LayerCalibration {
   dense?: RangeSummary;
   /** relu rnn: |h| of both directions at every step; mingru, minlstm: |h̃| (which bounds h). */
   hidden?: RangeSummary;
+  /** ssm: each intermediate the fixed point gives a format (ssm-ranges.ts). */
+  ssm?: Record<SsmQuantity, RangeSummary>;
   output: { maxAbs: number };
 }
 
@@ -115,6 +118,7 @@ function both(a: BatchListener, b: BatchListener): BatchListener {
         step(...args) { x.step?.(...args); y.step?.(...args); },
         dense(...args) { x.dense?.(...args); y.dense?.(...args); },
         layer(...args) { x.layer?.(...args); y.layer?.(...args); },
+        ssm(...args) { x.ssm?.(...args); y.ssm?.(...args); },
       };
     },
     end() { a.end(); b.end(); },
@@ -134,6 +138,7 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
     step(i, _backward, _rows, pre, h, c) { rec.addStep(i, pre, h, c); },
     dense(i, pre) { rec.dense[i]!.addAll(pre); },
     layer(i, out) { rec.outputs[i]!.addAll(out.data); },
+    ssm(i, probe) { rec.addSsmStep(i, probe); },
   };
   const ranges: BatchListener = { begin: () => observer, end() {} };
   runBatched(model, seqs, also ? both(ranges, also) : ranges);

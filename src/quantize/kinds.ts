@@ -16,6 +16,7 @@ import { PRE_FRAC, Q15_FRAC } from '../fixed/ops.js';
 import { DEFAULT_RANGES, fracFor, int16Frac, qName } from './formats.js';
 import { type TunedRows, quantizeMatmul } from './matmul.js';
 import type { Ranges } from './quantize.js';
+import { quantizeSsm } from './ssm.js';
 import { withInitialState } from './state.js';
 import type { Technique } from './tune-rows.js';
 import type { InputMoments, LayerMoments } from './tune-stats.js';
@@ -48,10 +49,13 @@ export interface CellFormat {
   frac: number;
 }
 
+/** The extra tables a quantized model may carry (fixed/lut.ts builds each). */
+export type TableName = 'exp' | 'softplus' | 'expFine';
+
 export interface QuantizedLayer {
   layer: QLayer;
-  /** The model needs the exp table (softmax). */
-  needsExp: boolean;
+  /** The extra tables (QuantModel.tables) the layer reads: exp for a softmax, all three for an ssm. */
+  tables: readonly TableName[];
 }
 
 export interface QuantizeKind<L extends Layer> {
@@ -131,7 +135,7 @@ function quantizeDense(layer: DenseLayer, c: LayerQuantizeCtx): QuantizedLayer {
   const { mm, outFrac, logitFrac } = quantizeProduct(layer, c);
   const q: QDenseLayer = { type: 'dense', units: layer.units, activation: layer.activation, inFrac: c.inFrac, outFrac, mm };
   if (logitFrac !== undefined) q.logitFrac = logitFrac;
-  return { layer: q, needsExp: layer.activation === 'softmax' };
+  return { layer: q, tables: layer.activation === 'softmax' ? ['exp'] : [] };
 }
 
 function quantizeConv(layer: Conv1dLayer, c: LayerQuantizeCtx): QuantizedLayer {
@@ -140,7 +144,7 @@ function quantizeConv(layer: Conv1dLayer, c: LayerQuantizeCtx): QuantizedLayer {
     type: 'conv1d', units: layer.units, kernelSize: layer.kernelSize, dilation: dilationOf(layer), ...(lookaheadOf(layer) > 0 ? { lookahead: lookaheadOf(layer) } : {}),
     activation: layer.activation, inFrac: c.inFrac, outFrac, mm,
   };
-  return { layer: q, needsExp: false };
+  return { layer: q, tables: [] };
 }
 
 /** The fields every recurrent kind shares: sizes, formats, both directions' products. */
@@ -207,26 +211,22 @@ export function rangeCellFormat(layer: RecurrentLayer, c: LayerQuantizeCtx): Cel
 type Kinds = { [K in LayerType]: QuantizeKind<Extract<Layer, { type: K }>> };
 
 export const QUANTIZE_KINDS: Kinds = {
-  rnn: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'rnn', ...recurrentCommon(l, c), activation: rnnActivationOf(l) }), needsExp: false }) },
+  rnn: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'rnn', ...recurrentCommon(l, c), activation: rnnActivationOf(l) }), tables: [] }) },
   lstm: {
     quantize: (l, c) => ({
-      layer: withInitialStates(l, { type: 'lstm', ...recurrentCommon(l, c), recurrentActivation: gateActivationOf(l), cell: c.cell ?? rangeCellFormat(l, c) }), needsExp: false,
+      layer: withInitialStates(l, { type: 'lstm', ...recurrentCommon(l, c), recurrentActivation: gateActivationOf(l), cell: c.cell ?? rangeCellFormat(l, c) }), tables: [],
     }),
   },
   gru: {
     quantize: (l, c) => ({
-      layer: withInitialStates(l, { type: 'gru', ...recurrentCommon(l, c), recurrentActivation: gateActivationOf(l), resetAfter: l.resetAfter }), needsExp: false,
+      layer: withInitialStates(l, { type: 'gru', ...recurrentCommon(l, c), recurrentActivation: gateActivationOf(l), resetAfter: l.resetAfter }), tables: [],
     }),
   },
-  mingru: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'mingru', ...recurrentCommon(l, c) }), needsExp: false }) },
-  minlstm: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'minlstm', ...recurrentCommon(l, c) }), needsExp: false }) },
+  mingru: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'mingru', ...recurrentCommon(l, c) }), tables: [] }) },
+  minlstm: { quantize: (l, c) => ({ layer: withInitialStates(l, { type: 'minlstm', ...recurrentCommon(l, c) }), tables: [] }) },
   dense: { quantize: quantizeDense },
   conv1d: { quantize: quantizeConv },
-  ssm: {
-    quantize: (_l, c) => {
-      throw new RnncError('unsupported/feature', `${c.from}layers[${c.index}] (ssm): the quantizer does not take ssm layers yet; they run in float only (rnnc run, rnnc train)`);
-    },
-  },
+  ssm: { quantize: quantizeSsm },
 };
 
 /** The kind of `layer`, typed for it. */

@@ -3,7 +3,7 @@
  * later phases (the codegen report, `rnnc inspect`) can print it without redoing it:
  * calibration summary or the defaults used, accumulator widths, LUT errors.
  */
-import { type QMatmul, type QuantModel, isMixedWidth, isQRecurrent, layerWeightBits } from '../ir/qmodel.js';
+import { type QMatmul, type QuantModel, isMixedWidth, isQRecurrent, layerWeightBits, ssmMatmuls } from '../ir/qmodel.js';
 import { type LutError, lutLog2, measureLutError } from '../fixed/lut.js';
 import type { CalibrationSummary } from './calibrate.js';
 import { DEFAULT_RANGES } from './formats.js';
@@ -37,6 +37,7 @@ export interface QuantizationMeta {
 export function listMatmuls(q: QuantModel): Array<{ what: string; mm: QMatmul }> {
   const out: Array<{ what: string; mm: QMatmul }> = [];
   q.layers.forEach((l, i) => {
+    if (l.type === 'ssm') { for (const [name, mm] of ssmMatmuls(l)) out.push({ what: `layers[${i}].${name}`, mm }); return; }
     if (!isQRecurrent(l)) { out.push({ what: `layers[${i}].mm`, mm: l.mm }); return; }
     for (const [name, dir] of [['forward', l.forward], ['backward', l.backward]] as const) {
       if (!dir) continue;

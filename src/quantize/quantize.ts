@@ -11,12 +11,13 @@ import { FRAC_RANGE, type QLayer, type QuantModel } from '../ir/qmodel.js';
 import { modelToJson } from '../ir/io.js';
 import { validateQuantModel } from '../ir/qio.js';
 import { inferShapes } from '../ir/shapes.js';
-import { DEFAULT_LUT_SIZE, buildExpTable, buildLuts } from '../fixed/lut.js';
+import { DEFAULT_LUT_SIZE, buildExpFineTable, buildExpTable, buildLuts, buildSoftplusTable } from '../fixed/lut.js';
 import { DEFAULT_RANGES, fracFor, int16Frac } from './formats.js';
-import { type CellFormat, quantizeKind } from './kinds.js';
+import { type CellFormat, type TableName, quantizeKind } from './kinds.js';
 import type { TunedRows } from './matmul.js';
 import type { Technique } from './tune-rows.js';
 import type { LayerMoments } from './tune-stats.js';
+import type { SsmQuantity } from './ssm-ranges.js';
 
 /** Largest absolute values seen on calibration data (real units, after normalisation). */
 export interface Ranges {
@@ -27,7 +28,7 @@ export interface Ranges {
    * Per layer: LSTM cell state |c|, a dense layer's pre-activation |W x + b|, or a relu
    * RNN's hidden state |h| (unbounded, unlike tanh's).
    */
-  layers: Array<{ cell?: number; dense?: number; hidden?: number }>;
+  layers: Array<{ cell?: number; dense?: number; hidden?: number; ssm?: Record<SsmQuantity, number> }>;
 }
 
 export interface QuantizeOptions {
@@ -94,7 +95,7 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     ? Math.max(FRAC_RANGE.min, Math.min(fitted, fracFor(inputAbs, 16, opts.inputMargin, FRAC_RANGE.max)))
     : fitted;
   let inFrac = inputFrac;
-  let needsExp = false;
+  const tables = new Set<TableName>();
   const layers = model.layers.map((layer, i): QLayer => {
     const cell = opts.cells?.[i];
     const moments = opts.tune?.moments[i];
@@ -103,7 +104,7 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     const layerBits = opts.layerBits?.[i] ?? bits;
     const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits: layerBits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}), ...tune });
     inFrac = r.layer.outFrac;
-    needsExp ||= r.needsExp;
+    for (const t of r.tables) tables.add(t);
     return layerBits === bits ? r.layer : { ...r.layer, weightBits: layerBits };
   });
   const last = shapes[shapes.length - 1]!;
@@ -121,7 +122,10 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     layers,
     output: { frac: inFrac, sequence: last.sequenceOut },
   };
-  if (needsExp) q.tables = { exp: buildExpTable(luts.size) };
+  if (tables.size > 0) {
+    const build: Record<TableName, (size: number) => number[]> = { exp: buildExpTable, softplus: buildSoftplusTable, expFine: buildExpFineTable };
+    q.tables = Object.fromEntries([...tables].sort().map((t) => [t, build[t](luts.size)]));
+  }
   if (model.stateInputs) q.stateInputs = model.stateInputs;
   if (model.meta) q.meta = { ...model.meta };
   assertValid(q);

@@ -10,9 +10,11 @@
 import { gateCount, hasRecurrentProduct, hasState } from '../ir/kinds.js';
 import { type FloatModel, isRecurrent, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';
+import type { SsmProbe } from '../float/ssm.js';
 import { AbsHistogram, ClipCounter } from './histogram.js';
 import type { Calibration, LayerCalibration, RangeSummary } from './calibrate.js';
 import type { Ranges } from './quantize.js';
+import { SSM_QUANTITIES, type SsmQuantity, recordSsmStep } from './ssm-ranges.js';
 
 const GATE_LIMIT = 2 ** (15 - PRE_FRAC);
 
@@ -35,6 +37,8 @@ export class RangeRecorder {
    * and h̃) and which no table reads; 0 for other kinds.
    */
   readonly candidate: number[];
+  /** Per layer, an ssm layer's intermediates (ssm-ranges.ts); undefined for other kinds. */
+  readonly ssm: Array<Record<SsmQuantity, AbsHistogram> | undefined>;
   /** The feature of the first input value with the largest |x|, in sequence order. */
   inputFeature = 0;
   timesteps = 0;
@@ -54,6 +58,14 @@ export class RangeRecorder {
     this.recordsCell = model.layers.map((l) => hasState(l.type, 'c'));
     this.recordsHidden = model.layers.map((l) => l.type === 'rnn' && rnnActivationOf(l) === 'relu');
     this.candidate = model.layers.map((l) => (isRecurrent(l) && !hasRecurrentProduct(l.type) ? l.units : 0));
+    this.ssm = model.layers.map((l) => (l.type === 'ssm'
+      ? Object.fromEntries(SSM_QUANTITIES.map((k) => [k, new AbsHistogram(p < 100)])) as Record<SsmQuantity, AbsHistogram> : undefined));
+  }
+
+  /** One step of ssm layer `layer` (float/ssm.ts SsmProbe). */
+  addSsmStep(layer: number, probe: SsmProbe): void {
+    const l = this.model.layers[layer]!;
+    if (l.type === 'ssm') recordSsmStep(this.ssm[layer]!, l, probe);
   }
 
   /** One normalised input vector; call in sequence order (inputFeature keeps the first maximum). */
@@ -88,7 +100,9 @@ export class RangeRecorder {
     const layers = this.model.layers.map((layer, i): LayerCalibration => {
       const out: LayerCalibration = { index: i, type: layer.type, output: { maxAbs: this.outputs[i]!.maxAbs } };
       // A conv1d's product is a dense one over its window: the same |W x + b| range.
-      if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(this.dense[i]!, p);
+      const ssm = this.ssm[i];
+      if (ssm) out.ssm = Object.fromEntries(SSM_QUANTITIES.map((k) => [k, summarize(ssm[k], p)])) as Record<SsmQuantity, RangeSummary>;
+      else if (layer.type === 'dense' || layer.type === 'conv1d') out.dense = summarize(this.dense[i]!, p);
       else out.gates = { maxAbs: this.gates[i]!.maxAbs, clippedFraction: this.gates[i]!.fraction() };
       if (this.recordsCell[i]) out.cell = summarize(this.cells[i]!, p);
       if (this.recordsHidden[i] || this.candidate[i]! > 0) out.hidden = summarize(this.hidden[i]!, p);
@@ -101,6 +115,7 @@ export class RangeRecorder {
         ...(l.cell ? { cell: l.cell.range } : {}),
         ...(l.dense ? { dense: l.dense.range } : {}),
         ...(l.hidden ? { hidden: l.hidden.range } : {}),
+        ...(l.ssm ? { ssm: Object.fromEntries(SSM_QUANTITIES.map((k) => [k, l.ssm![k].range])) as Record<SsmQuantity, number> } : {}),
       })),
     };
     return { ranges, summary: { sequences, timesteps: this.timesteps, percentile: p, input: summarize(this.input, p), layers } };

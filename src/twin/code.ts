@@ -10,6 +10,7 @@
  * Scratch is preallocated (createState, or run's buffers made once): no step allocates.
  */
 import { firstLastOnly } from '../codegen/chain.js';
+import { RnncError } from '../errors.js';
 import { lastOutputOf } from '../ir/model.js';
 import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import type { LayerNames } from './layers.js';
@@ -116,6 +117,8 @@ export function sequenceRun(q: QuantModel, names: readonly LayerNames[]): FnSpec
       body.push(`seqDense(${p}, ${input}, ${width}, n, ${output}, ${outW}, b.scratch);`);
     } else if (l.type === 'conv1d') {
       body.push(`seqConv(${p}, ${input}, ${width}, n, ${output}, ${outW}, b.l${i}_x, b.l${i}_pos, b.scratch);`);
+    } else if (l.type === 'ssm') {
+      throw new RnncError('unsupported/feature', `layers[${i}] (ssm): the TypeScript twin does not emit ssm layers yet`);
     } else {
       const bwd = names[i]!.bwd;
       const merge = l.bidirectional ? `'${l.bidirectional}'` : 'null';

@@ -142,6 +142,7 @@ export function declareLayers(q: QuantModel, c: Consts): LayerNames[] {
       const fields = [...denseFields(c, q, t, l, i, 'conv1d'), `inputs: ${l.mm.cols / l.kernelSize}`, `kernel: ${l.kernelSize}`, `dilation: ${l.dilation}`, `lookahead: ${a}`];
       return { fwd: c.object(`L${i}`, 'ConvP', `{\n  ${fields.join(',\n  ')},\n}`, `layer ${i} (${a > 0 ? `centred conv1d, lookahead ${a}` : 'causal conv1d'})`), bwd: null };
     }
+    if (l.type === 'ssm') throw new RnncError('unsupported/feature', `layers[${i}] (ssm): the TypeScript twin does not emit ssm layers yet`);
     const fwd = direction(c, q, t, l, l.forward, i, 'F');
     const bwd = l.bidirectional && l.backward ? direction(c, q, t, l, l.backward, i, 'B') : null;
     return { fwd, bwd };

@@ -8,20 +8,23 @@
 #include "rnnc/rnnc_fixed.h"
 
 static int16_t table[4097];
+static int16_t table2[4097];
 static int log2n;
 
 int main(void) {
   char op[32];
   while (scanf("%31s", op) == 1) {
     long long a = 0, b = 0, c = 0;
-    if (strcmp(op, "table") == 0) {
+    if (strcmp(op, "table") == 0 || strcmp(op, "table2") == 0) {
+      /* "table2" sets the second table of the two-table ops (exp_neg_q15's coarse one). */
+      int16_t *t = op[5] == '2' ? table2 : table;
       int n, i;
       if (scanf("%d", &n) != 1 || n < 16 || n > 4096) return 2;
       for (log2n = 0; (1 << log2n) < n; log2n++) {}
       for (i = 0; i <= n; i++) {
         int v;
         if (scanf("%d", &v) != 1) return 2;
-        table[i] = (int16_t)v;
+        t[i] = (int16_t)v;
       }
       continue;
     }
@@ -38,6 +41,9 @@ int main(void) {
     else if (strcmp(op, "lut_lookup_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_lookup_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "lut_tanh_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_tanh_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "lut_sigmoid_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_sigmoid_q15(table, log2n, (int16_t)a));
+    else if (strcmp(op, "softplus_q15") == 0 && scanf("%lld", &a) == 1) printf("%ld\n", (long)rnnc_softplus_q15(table, log2n, (int16_t)a));
+    else if (strcmp(op, "exp_neg_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_exp_neg_q15(table, table2, log2n, (int32_t)a));
+    else if (strcmp(op, "mul_rshr_s32_s16") == 0 && scanf("%lld %lld %lld", &a, &b, &c) == 3) printf("%ld\n", (long)rnnc_mul_rshr_s32_s16((int32_t)a, (int16_t)b, (int)c));
     else if (strcmp(op, "hard_sigmoid_q15") == 0 && scanf("%lld %lld", &a, &b) == 2) printf("%d\n", rnnc_hard_sigmoid_q15((int32_t)a, (int16_t)b));
     else if (strcmp(op, "relu_s16") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_relu_s16((int16_t)a));
     else if (strcmp(op, "avg_s16") == 0 && scanf("%lld %lld", &a, &b) == 2) printf("%d\n", rnnc_avg_s16((int16_t)a, (int16_t)b));

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ops from '../../src/fixed/ops.js';
 import { buildLuts } from '../../src/fixed/lut.js';
-import { buildExpTable } from '../../src/fixed/lut.js';
+import { buildExpFineTable, buildExpTable, buildSoftplusTable } from '../../src/fixed/lut.js';
 import { Rng } from '../../src/util/rng.js';
 import { ROOT, STRICT, buildC, tempDir } from '../helpers/gcc.js';
 
@@ -18,6 +18,7 @@ const TWINS: Record<string, string> = {
   rshrSatS64: 'rnnc_rshr_sat_s64', rescaleS16: 'rnnc_rescale_s16', lutLookup: 'rnnc_lut_lookup_q15', lutTanh: 'rnnc_lut_tanh_q15',
   lutSigmoid: 'rnnc_lut_sigmoid_q15', hardSigmoidQ15: 'rnnc_hard_sigmoid_q15', reluS16: 'rnnc_relu_s16', avgS16: 'rnnc_avg_s16',
   lerpQ15: 'rnnc_lerp_q15', lstmCellS16: 'rnnc_lstm_cell_s16', lstmCellS32: 'rnnc_lstm_cell_s32', softmaxQ15: 'rnnc_softmax_q15',
+  softplusQ15: 'rnnc_softplus_q15', expNegQ15: 'rnnc_exp_neg_q15', mulRshrS32S16: 'rnnc_mul_rshr_s32_s16',
 };
 
 const I16 = [-32768, -32767, -16385, -16384, -1, 0, 1, 16383, 16384, 32766, 32767];
@@ -77,6 +78,8 @@ function buildCalls(): string {
       for (const c of I32) add('lstmCellS32', [f, c, i, g, s], ops.lstmCellS32(f, c, i, g, s));
     }
   }
+  for (const a of I32) for (const b of I16) for (const s of [1, 2, 15, 16, 30, 31, 45, 46]) add('mulRshrS32S16', [a, b, s], ops.mulRshrS32S16(a, b, s));
+  for (let i = 0; i < N; i++) { const a = r32(), b = r16(), s = rng.int(1, 46); add('mulRshrS32S16', [a, b, s], ops.mulRshrS32S16(a, b, s)); }
   for (let k = 0; k < N; k++) {
     const f = rng.int(0, 32767), i = rng.int(0, 32767), g = r16(), s = rng.int(0, 31);
     const c16 = r16(), c32 = r32();
@@ -97,6 +100,16 @@ function buildCalls(): string {
       for (const x of xs) add(fn, [x], (ops[fn] as (t: readonly number[], n: number, x: number) => number)(table, l.log2Size, x));
       flush();
     }
+    // The ssm's tables: softplus on Q3.12; exp(−u) over both ranges of u (fine below 1, the exp table from 1).
+    const soft = buildSoftplusTable(size);
+    lines.push(`table ${size} ${soft.join(' ')}`);
+    for (const x of xs) add('softplusQ15', [x], ops.softplusQ15(soft, l.log2Size, x));
+    flush();
+    const fine = buildExpFineTable(size);
+    lines.push(`table ${size} ${fine.join(' ')}`, `table2 ${size} ${exp.join(' ')}`);
+    const us = [0, 1, 16383, 32767, 32768, 32769, 65535, 2 ** 19 - 8, 2 ** 19 - 9, 2 ** 19, 2 ** 20, 2 ** 31 - 1, ...Array.from({ length: N }, () => rng.int(0, rng.next() < 0.5 ? 32767 : 2 ** 21))];
+    for (const u of us) add('expNegQ15', [u], ops.expNegQ15(fine, exp, l.log2Size, u));
+    flush();
     // softmax on the exp table: "softmax_q15 logitFrac expFrac n acc..." gives n outputs.
     lines.push(`table ${size} ${exp.join(' ')}`);
     const softmaxCases: number[][] = [[], [0], [5, 5], [-2147483648, 2147483647, 0], [32767, -32768, 100, -100], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]];

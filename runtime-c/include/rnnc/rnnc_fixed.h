@@ -222,6 +222,31 @@ static inline int16_t rnnc_lut_sigmoid_q15(const int16_t *table, int log2n, int1
   return (int16_t)(x < 0 ? 32768 - (int32_t)y : (int32_t)y);
 }
 
+/** softplus(x) = ln(1 + e^x), x in Q3.12, as an int32 with 15 fractional bits: the
+ *  table holds softplus(-8k/N) (the function for x <= 0, read at |x|); for x > 0,
+ *  softplus(x) = x + softplus(-x) = x * 2^3 + T(x) (< 2^19).  TS twin: softplusQ15. */
+static inline int32_t rnnc_softplus_q15(const int16_t *table, int log2n, int16_t x) {
+  int32_t y = rnnc_lut_lookup_q15(table, log2n, x);
+  return x > 0 ? (int32_t)x * 8 + y : y;
+}
+
+/** exp(-u) in Q0.15 for u >= 0 with 15 fractional bits: below 1 from `fine`
+ *  (exp(-k/N), read at u), from 1 on from `coarse` (exp(-16k/N), read at u in Q4.11,
+ *  clamped to its last step).  TS twin: expNegQ15. */
+static inline int16_t rnnc_exp_neg_q15(const int16_t *fine, const int16_t *coarse, int log2n, int32_t u) {
+  int32_t v;
+  if (u < 32768) return rnnc_lut_lookup_q15(fine, log2n, (int16_t)u);
+  v = rnnc_rshr_s32(u, 4);
+  return rnnc_lut_lookup_q15(coarse, log2n, (int16_t)(v > 32767 ? 32767 : v));
+}
+
+/** a * b of an int32 and an int16, rounding right shift by s in [1, 46], saturated to
+ *  int32; the product (|.| <= 2^46) is formed in int64.  TS twin: mulRshrS32S16. */
+static inline int32_t rnnc_mul_rshr_s32_s16(int32_t a, int16_t b, int s) {
+  int64_t p = (int64_t)a * (int64_t)b;
+  return rnnc_sat_s32((p + ((int64_t)1 << (s - 1))) >> s);
+}
+
 /** clip(slope*x + 0.5, 0, 1), Q3.12 -> Q0.15 in [0, 32767], m = round(slope * 8 * 2^16)
  *  (104858: Keras 2 slope 0.2; 87381: slope 1/6), m in [0, 131071]. x is clamped to
  *  +-4 first (the function is flat beyond +-3) so |xc * m| < 2^31.  TS twin: hardSigmoidQ15. */

@@ -1,0 +1,53 @@
+// The ssm layer in fixed point (src/fixed/ssm.ts) against the float reference: streaming
+// equals the whole-sequence run exactly, and the error of the quantized model stays
+// within a measured budget (int8 and int16 weights), with and without calibration data.
+import { describe, expect, it } from 'vitest';
+import type { FloatModel } from '../../../src/ir/model.js';
+import { randomModel, randomSequence } from '../../../src/ir/random.js';
+import { runFloat } from '../../../src/float/model.js';
+import { dequantizeOutput, quantizeInput, runFixed, streamFixed } from '../../../src/fixed/model.js';
+import type { QuantModel } from '../../../src/ir/qmodel.js';
+import { quantizeWithData } from '../../../src/quantize/pipeline.js';
+
+function model(returnSequences: boolean): FloatModel {
+  return randomModel({
+    name: 's', inputSize: 5,
+    layers: [{ type: 'ssm', units: 8, stateSize: 4, convSize: 4, dtRank: 2, returnSequences: true }, { type: 'ssm', units: 6, stateSize: 8, convSize: 3, dtRank: 1, returnSequences }, { type: 'dense', units: 3, activation: 'linear' }],
+  }, 11);
+}
+
+const ints = (q: QuantModel, s: number[][]) => s.map((x) => quantizeInput(q, x));
+const seqs = Array.from({ length: 24 }, (_, s) => randomSequence(5, 60, 300 + s));
+
+/** max |fixed − float| and max |float| over every output of every sequence. */
+function error(m: FloatModel, bits: 8 | 16): { err: number; scale: number } {
+  const q = quantizeWithData(m, { sequences: seqs, source: 'test' }, { weightBits: bits }).model;
+  let err = 0, scale = 0;
+  for (const s of seqs) {
+    const f = runFloat(m, s);
+    const y = runFixed(q, ints(q, s)).map((v) => dequantizeOutput(q, v));
+    f.forEach((v, t) => v.forEach((x, j) => { err = Math.max(err, Math.abs(x - y[t]![j]!)); scale = Math.max(scale, Math.abs(x)); }));
+  }
+  return { err, scale };
+}
+
+describe('ssm in fixed point', () => {
+  it('streams exactly what the whole-sequence run gives', () => {
+    const m = model(true);
+    const q = quantizeWithData(m, { sequences: seqs, source: 'test' }).model;
+    const s = streamFixed(q);
+    const xs = ints(q, seqs[0]!);
+    const whole = runFixed(q, xs);
+    xs.forEach((x, t) => expect(Array.from(s.step(x))).toEqual(Array.from(whole[t]!)));
+  });
+
+  it('stays within the error budget of int8 and int16 weights', () => {
+    for (const rs of [true, false]) {
+      const e8 = error(model(rs), 8);
+      const e16 = error(model(rs), 16);
+      console.log(`ssm returnSequences=${rs}: max |out| ${e8.scale.toFixed(3)}, int8 err ${e8.err.toExponential(2)}, int16 err ${e16.err.toExponential(2)}`);
+      expect(e8.err).toBeLessThan(0.05 * e8.scale);
+      expect(e16.err).toBeLessThan(e8.err);
+    }
+  });
+});
