@@ -30,6 +30,7 @@ export function formatsOf(model: QuantModel): QuantReport['formats'] {
       let detail = `in ${q(16, l.inFrac)}, out ${q(16, l.outFrac)}`;
       if (l.type === 'lstm') detail += `, cell int${l.cell.bits} ${q(l.cell.bits, l.cell.frac)}`;
       if (l.type === 'dense' && l.logitFrac !== undefined) detail += `, logits ${q(16, l.logitFrac)}`;
+      if (l.type === 'ssm') detail += `, Δ ${q(16, l.deltaFrac)}, state h int32 ${q(32, l.hFrac)}`;
       return { index, type: l.type, detail };
     }),
   };
@@ -66,7 +67,7 @@ export function renderQuantReport(r: QuantReport): string {
   const errRows = r.layerErrors ?? [];
   s += table(r.formats.layers.map((l) => {
     const cl = calibRows[l.index];
-    const range = cl?.cell ? `|c| ${num(cl.cell.range, 4)}` : cl?.dense ? `|Wx+b| ${num(cl.dense.range, 4)}` : cl?.hidden ? `|h| ${num(cl.hidden.range, 4)}` : '';
+    const range = cl?.ssm ? `|h| ${num(cl.ssm.h.range, 4)}, Δ ${num(cl.ssm.delta.range, 4)}` : cl?.cell ? `|c| ${num(cl.cell.range, 4)}` : cl?.dense ? `|Wx+b| ${num(cl.dense.range, 4)}` : cl?.hidden ? `|h| ${num(cl.hidden.range, 4)}` : '';
     const gates = cl?.gates ? `${num(cl.gates.maxAbs, 4)} (${pct(cl.gates.clippedFraction)} > 8)` : '';
     const e = errRows[l.index];
     return [String(l.index), l.type, l.detail, range, gates, e ? num(e.maxAbs, 3) : '-', e ? num(e.rms, 3) : '-'];
@@ -79,6 +80,9 @@ export function renderQuantReport(r: QuantReport): string {
   }
   s += `tables: max abs error sigmoid ${num(m.lut.lsb.sigmoid, 3)} LSB (${m.lut.sigmoid.toExponential(2)}), ` +
     `tanh ${num(m.lut.lsb.tanh, 3)} LSB (${m.lut.tanh.toExponential(2)})\n`;
+  if (m.ssmTables) {
+    s += `ssm tables: max abs error softplus ${m.ssmTables.softplus.toExponential(2)}, exp(-u) ${m.ssmTables.expNeg.toExponential(2)}, silu (Q6.9) ${m.ssmTables.silu.toExponential(2)}\n`;
+  }
   if (r.eval) s += evalLines(r.eval);
   if (r.excursions) s += renderExcursions(r.excursions);
   return s;

@@ -6,6 +6,7 @@
  */
 import type { LayerType } from '../ir/model.js';
 import type { QConv1dLayer, QDenseLayer, QDirection, QLayer, QRecurrentLayer } from '../ir/qmodel.js';
+import { RnncError } from '../errors.js';
 import type { CTable } from './ctables.js';
 import type { CellEnv, DirectionPlan } from './cells/common.js';
 import { convWord, planConv } from './cells/conv.js';
@@ -114,7 +115,7 @@ export const CODEGEN_KINDS: Kinds = {
   dense,
   conv1d,
   // No quantized ssm layer exists yet (quantize/kinds.ts refuses the float one).
-  ssm: { partials: {}, describe: () => '', plan: () => { throw new Error('no quantized ssm layer'); } },
+  ssm: { partials: {}, describe: () => '', plan: () => { throw new RnncError('unsupported/feature', 'the C code generator does not emit ssm layers yet; run them with rnnc run'); } },
 };
 
 /** The kind of `layer`, typed for it. */

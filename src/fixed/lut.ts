@@ -7,7 +7,8 @@
 import { sigmoid } from '../float/math.js';
 import { lutLog2 } from '../ir/qmodel.js';
 import { EXP_FRAC } from './dense.js';
-import { PRE_FRAC, Q15_FRAC, lutSigmoid, lutTanh } from './ops.js';
+import { softplus } from '../float/ssm.js';
+import { PRE_FRAC, Q15_FRAC, expNegQ15, lutSigmoid, lutTanh, siluS16, softplusQ15 } from './ops.js';
 
 /** The table sizes are part of the quantized format (ir/qmodel.ts); re-exported for the fixed-point code. */
 export { LUT_SIZES, lutLog2 } from '../ir/qmodel.js';
@@ -64,4 +65,30 @@ export function buildExpFineTable(size: number): number[] {
 export function buildExpTable(size: number): number[] {
   const span = 2 ** (15 - EXP_FRAC);
   return Array.from({ length: size + 1 }, (_, k) => Math.min(32767, Math.round(Math.exp((-span * k) / size) * 32768)));
+}
+
+/** Max abs error (real units) of the ssm layer's table-based functions. */
+export interface SsmTableError {
+  /** softplusQ15 over every Q3.12 input. */
+  softplus: number;
+  /** expNegQ15 over every u in [0, 17) with 15 fractional bits (beyond, both are below 2^−24). */
+  expNeg: number;
+  /** siluS16 over every int16 v in Q6.9 (|v| < 64: the clamp to Q3.12 at both ends counts too). */
+  silu: number;
+}
+
+/** The format silu's error is measured in: wide enough to reach past the table's ±8 on both sides. */
+const SILU_FRAC = 9;
+
+/** Exhaustive error of the ssm tables of `size` entries (src/fixed/ssm.ts reads them). */
+export function measureSsmTableError(luts: LutSet, soft: readonly number[], fine: readonly number[], exp: readonly number[]): SsmTableError {
+  let sp = 0, en = 0, si = 0;
+  for (let x = -32768; x <= 32767; x++) {
+    const real = x / 2 ** PRE_FRAC;
+    sp = Math.max(sp, Math.abs(softplusQ15(soft, luts.log2Size, x) / 2 ** Q15_FRAC - softplus(real)));
+    const v = x / 2 ** SILU_FRAC;
+    si = Math.max(si, Math.abs(siluS16(luts.sigmoid, luts.log2Size, x, SILU_FRAC) / 2 ** SILU_FRAC - v * sigmoid(v)));
+  }
+  for (let u = 0; u < 17 * 2 ** Q15_FRAC; u++) en = Math.max(en, Math.abs(expNegQ15(fine, exp, luts.log2Size, u) / 2 ** Q15_FRAC - Math.exp(-u / 2 ** Q15_FRAC)));
+  return { softplus: sp, expNeg: en, silu: si };
 }

@@ -166,6 +166,20 @@ export function lutSigmoid(table: ArrayLike<number>, log2Size: number, x: number
 }
 
 /**
+ * silu(v) = v·σ(v) of an int16 with `frac` fractional bits, in the same format. With
+ * x = rescaleS16(v, frac → Q3.12): x at the top of Q3.12 (v >= 8) gives v, at the bottom
+ * (v <= −8) gives 0, else mulRshrS16(v, lutSigmoid(x), 15). Beyond ±8 silu differs from v
+ * resp. 0 by at most 8·e^−8 = 0.0027; reading the clamped table there instead would err by
+ * |v|·σ(−8), 0.02 at |v| = 64. C twin: rnnc_silu_s16.
+ */
+export function siluS16(table: ArrayLike<number>, log2Size: number, v: number, frac: number): number {
+  const x = rescaleS16(v, frac, PRE_FRAC);
+  if (x === INT16_MAX) return v;
+  if (x === INT16_MIN) return 0;
+  return mulRshrS16(v, lutSigmoid(table, log2Size, x), 15);
+}
+
+/**
  * softplus(x) = ln(1 + e^x) of a Q3.12 input, as an int32 with 15 fractional bits. The
  * table holds softplus(−8k/N) in Q0.15 (k = 0..N), the function for x <= 0 read at |x|;
  * for x > 0, softplus(x) = x + softplus(−x), so the result is x·2^3 + T(x) (< 2^19).

@@ -7,9 +7,7 @@
 import type { QSsmLayer, QuantModel } from '../ir/qmodel.js';
 import type { FixedContext } from './cells/types.js';
 import { matmulRows } from './matmul.js';
-import {
-  PRE_FRAC, addSatS32, expNegQ15, lutSigmoid, mulQ15S32, mulRshrS16, mulRshrS32S16, rescaleS16, rshrS32, satS16, softplusQ15,
-} from './ops.js';
+import { addSatS32, expNegQ15, mulQ15S32, mulRshrS16, mulRshrS32S16, rshrS32, satS16, siluS16, softplusQ15 } from './ops.js';
 
 /** The three tables an ssm layer reads besides the sigmoid (quantize puts them in `tables`). */
 export interface SsmTables {
@@ -24,10 +22,6 @@ export function ssmTables(model: QuantModel): SsmTables {
   return { softplus: t.softplus, expFine: t.expFine, exp: t.exp };
 }
 
-/** silu(v) = v·σ(v) of an int16 with `frac` fractional bits, in the same format. */
-function siluQ(v: number, frac: number, ctx: FixedContext): number {
-  return mulRshrS16(v, lutSigmoid(ctx.lut.sigmoid, ctx.log2Lut, rescaleS16(v, frac, PRE_FRAC)), 15);
-}
 
 export function ssmStreamFixed(l: QSsmLayer, ctx: FixedContext, tables: SsmTables): { reset(): void; step(x: Int16Array): Int16Array } {
   const { units: e, stateSize: n, convSize: k, dtRank: r } = l;
@@ -53,7 +47,7 @@ export function ssmStreamFixed(l: QSsmLayer, ctx: FixedContext, tables: SsmTable
         for (let j = 0; j < k - 1; j++) win[j] = hist[j * e + ch]!;
         win[k - 1] = xz[ch]!;
         matmulRows(l.convMm, win, ch, ch + 1, one);
-        u[ch] = siluQ(satS16(one[0]!), l.convFrac, ctx);
+        u[ch] = siluS16(ctx.lut.sigmoid, ctx.log2Lut, satS16(one[0]!), l.convFrac);
       }
       if (k > 1) {
         hist.copyWithin(0, e);
@@ -76,7 +70,7 @@ export function ssmStreamFixed(l: QSsmLayer, ctx: FixedContext, tables: SsmTable
         }
         a = addSatS32(a, rshrS32(l.dq[ch]! * u[ch]!, l.dFrac + l.convFrac - l.yAccFrac));
         const yv = satS16(rshrS32(a, l.yAccFrac - l.yFrac));
-        y[ch] = mulRshrS16(yv, siluQ(xz[e + ch]!, l.zFrac, ctx), l.yFrac + l.zFrac - l.outFrac);
+        y[ch] = mulRshrS16(yv, siluS16(ctx.lut.sigmoid, ctx.log2Lut, xz[e + ch]!, l.zFrac), l.yFrac + l.zFrac - l.outFrac);
       }
       return y;
     },

@@ -167,7 +167,7 @@ export const qLayerSchema = z.discriminatedUnion('type', [
    * fixed/ops.ts rule. Per step, from x (inFrac):
    *   x'_e, z_e  = sat16(inMm rows [0,E) → xFrac, rows [E,2E) → zFrac)
    *   c_e        = sat16(convMm row e over x'_e's last k values, oldest first → convFrac)
-   *   u_e        = mulRshrS16(c_e, lutSigmoid(rescaleS16(c_e, convFrac, 12)), 15)        silu, convFrac
+   *   u_e        = siluS16(c_e, convFrac)                                               silu, convFrac
    *   δ, B, C    = sat16(xMm rows → dtInFrac, bFrac, cFrac)
    *   p_e        = sat16(dtMm row e over δ → 12)                                       Q3.12
    *   Δ_e        = satS16(rshrS32(lutSoftplusQ15(softplus, p_e), 15 − deltaFrac))
@@ -178,7 +178,7 @@ export const qLayerSchema = z.discriminatedUnion('type', [
    *     acc      = addSatS32(acc, mulRshrS32S16(h, C_n, hFrac + cFrac − yAccFrac))             from acc = 0
    *   acc        = addSatS32(acc, rshrS32(dq_e·u_e, dFrac + convFrac − yAccFrac))
    *   y_e        = satS16(rshrS32(acc, yAccFrac − yFrac))
-   *   g_e        = mulRshrS16(z_e, lutSigmoid(rescaleS16(z_e, zFrac, 12)), 15)             silu, zFrac
+   *   g_e        = siluS16(z_e, zFrac)                                                  silu, zFrac
    *   out_e      = mulRshrS16(y_e, g_e, yFrac + zFrac − outFrac)
    * Every shift above is in range by construction (quantize/ssm.ts checks it): the
    * rshrS32 shifts ≥ 0, the mulRshrS16 ones ≥ 1. Tables: `softplus`, `expFine`, `exp`.

@@ -4,7 +4,7 @@
  * calibration summary or the defaults used, accumulator widths, LUT errors.
  */
 import { type QMatmul, type QuantModel, isMixedWidth, isQRecurrent, layerWeightBits, ssmMatmuls } from '../ir/qmodel.js';
-import { type LutError, lutLog2, measureLutError } from '../fixed/lut.js';
+import { type LutError, type SsmTableError, buildLuts, lutLog2, measureLutError, measureSsmTableError } from '../fixed/lut.js';
 import type { CalibrationSummary } from './calibrate.js';
 import { DEFAULT_RANGES } from './formats.js';
 
@@ -31,6 +31,8 @@ export interface QuantizationMeta {
   defaults?: typeof DEFAULT_RANGES;
   accumulators: AccumulatorDecision[];
   lut: LutError & { lsb: { sigmoid: number; tanh: number } };
+  /** Models with an ssm layer: its table-based functions' exhaustive error (fixed/lut.ts). */
+  ssmTables?: SsmTableError;
 }
 
 /** Every matrix product of a quantized model, named by its place in the document. */
@@ -68,5 +70,7 @@ export function quantizationMeta(q: QuantModel, margin: number, calibration: Cal
     ...(calibration ? {} : { defaults: DEFAULT_RANGES }),
     accumulators: accumulatorDecisions(q),
     lut: lutErrorOf(q),
+    ...(q.tables?.softplus && q.tables.expFine && q.tables.exp
+      ? { ssmTables: measureSsmTableError(buildLuts(q.lut.size), q.tables.softplus, q.tables.expFine, q.tables.exp) } : {}),
   };
 }

@@ -25,7 +25,7 @@ describe('C equivalence with the fixed-point reference', () => {
     // The numeric paths that must all be exercised.
     const features = new Set(batches.flat().flatMap(({ model: q }) => [
       `int${q.weightBits}`, `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
-      ...q.layers.flatMap((l) => !isQRecurrent(l)
+      ...q.layers.flatMap((l) => l.type === 'ssm' ? ['ssm'] : !isQRecurrent(l)
         ? [l.activation, `acc-${l.mm.acc}`, l.type, l.type === 'conv1d' && l.lookahead ? 'conv1d-centred' : '']
         : [`acc-${l.forward.x.acc}`, l.forward.h ? `acc-${l.forward.h.acc}` : '', l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir',
           l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.units === 128 ? 'units128' : '',

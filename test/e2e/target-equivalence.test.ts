@@ -6,7 +6,7 @@
 // would overflow the Cortex-M55 board's 512 KiB code region); ELFs are built and run two
 // at a time. RNNC_TEST_TARGETS=cortex-m4,riscv32 runs only
 // those targets (while working on one kernel family; CI runs them all).
-import { isMixedWidth, isQRecurrent, layerWeightBits } from '../../src/ir/qmodel.js';
+import { isMixedWidth, isQRecurrent, layerWeightBits, ssmMatmuls } from '../../src/ir/qmodel.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,9 +49,9 @@ describe('the model set', () => {
   it('covers every layer kind, both GRU variants, bidirectional merges, stacks, dense and conv1d activations, both weight sizes (and both in one model) and accumulators', () => {
     const kinds = new Set(models.flatMap(({ model: q }) => [
       `int${q.weightBits}`, isMixedWidth(q) ? 'mixed-width' : '', `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
-      ...q.layers.map((l) => (!isQRecurrent(l) ? `${l.type}-${l.activation}` : l.type === 'gru' ? `gru-${l.resetAfter}` : l.type === 'lstm' ? `lstm-cell${l.cell.bits}` : l.type)),
+      ...q.layers.map((l) => (l.type === 'ssm' ? 'ssm' : !isQRecurrent(l) ? `${l.type}-${l.activation}` : l.type === 'gru' ? `gru-${l.resetAfter}` : l.type === 'lstm' ? `lstm-cell${l.cell.bits}` : l.type)),
       ...q.layers.map((l) => (isQRecurrent(l) && l.bidirectional ? `bidir-${l.bidirectional}` : '')),
-      ...q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, ...(l.forward.h ? [l.forward.h.acc] : [])]).map((acc) => `w${layerWeightBits(q, l)}-${acc}`)),
+      ...q.layers.flatMap((l) => (l.type === 'ssm' ? ssmMatmuls(l).map(([, mm]) => mm.acc) : !isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, ...(l.forward.h ? [l.forward.h.acc] : [])]).map((acc) => `w${layerWeightBits(q, l)}-${acc}`)),
     ]));
     for (const k of ['int8', 'int16', 'mixed-width', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn', 'mingru', 'minlstm',
       'bidir-concat', 'bidir-sum', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax', 'conv1d-relu', 'conv1d-tanh',

@@ -21,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SAMPLE = [0, 2, 5, 7].flatMap((b) => equivalenceModels(12, 1000 + b * 100_003, b * 30));
 
 function features(q: QuantModel): string[] {
-  return [`int${q.weightBits}`, `depth${q.layers.filter(isQRecurrent).length}`, ...q.layers.flatMap((l) => (!isQRecurrent(l)
+  return [`int${q.weightBits}`, `depth${q.layers.filter(isQRecurrent).length}`, ...q.layers.flatMap((l) => (l.type === 'ssm' ? ['ssm'] : !isQRecurrent(l)
     ? [l.type, `${l.type}-${l.activation}`, `acc-${l.mm.acc}`, l.type === 'conv1d' && l.lookahead ? 'conv1d-centred' : '']
     : [`acc-${l.forward.x.acc}`, l.forward.h ? `acc-${l.forward.h.acc}` : '', l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir', l.reverse ? 'reverse' : '',
       l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.type === 'gru' ? `gru-reset-${l.resetAfter ? 'after' : 'before'}` : '',

@@ -14,7 +14,7 @@ import { loadModel, parseModel } from '../../src/ir/io.js';
 import {
   CONV_ACTIVATIONS, DENSE_ACTIVATIONS, GATE_ACTIVATIONS, LAST_OUTPUTS, MERGE_MODES, RECURRENT_TYPES, RNN_ACTIVATIONS, type FloatModel,
 } from '../../src/ir/model.js';
-import { type QuantModel, isQRecurrent } from '../../src/ir/qmodel.js';
+import { type QuantModel, isQRecurrent, ssmMatmuls } from '../../src/ir/qmodel.js';
 import { randomModel } from '../../src/ir/random.js';
 import { quantizeModel } from '../../src/quantize/quantize.js';
 
@@ -112,7 +112,7 @@ function layerText(l: FloatModel['layers'][number]): string {
 
 /** The accumulator types of a case's matrix products, in order: int32, int64. */
 function accumulators(q: QuantModel): string[] {
-  const mms = q.layers.flatMap((l) => (!isQRecurrent(l) ? [l.mm] : [l.forward, ...(l.backward ? [l.backward] : [])].flatMap((d) => [d.x, ...(d.h ? [d.h] : [])])));
+  const mms = q.layers.flatMap((l) => (l.type === 'ssm' ? ssmMatmuls(l).map(([, mm]) => mm) : !isQRecurrent(l) ? [l.mm] : [l.forward, ...(l.backward ? [l.backward] : [])].flatMap((d) => [d.x, ...(d.h ? [d.h] : [])])));
   return ['int32', 'int64'].filter((a) => mms.some((m) => m.acc === a));
 }
 
@@ -137,6 +137,10 @@ function features(c: Case): string[] {
   for (const l of c.q.layers) {
     if (l.type === 'dense') {
       out.push(`dense-${l.activation}`);
+      continue;
+    }
+    if (l.type === 'ssm') {
+      out.push('ssm');
       continue;
     }
     if (l.type === 'conv1d') {

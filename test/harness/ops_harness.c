@@ -41,6 +41,7 @@ int main(void) {
     else if (strcmp(op, "lut_lookup_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_lookup_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "lut_tanh_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_tanh_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "lut_sigmoid_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_lut_sigmoid_q15(table, log2n, (int16_t)a));
+    else if (strcmp(op, "silu_s16") == 0 && scanf("%lld %lld", &a, &b) == 2) printf("%d\n", rnnc_silu_s16(table, log2n, (int16_t)a, (int)b));
     else if (strcmp(op, "softplus_q15") == 0 && scanf("%lld", &a) == 1) printf("%ld\n", (long)rnnc_softplus_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "exp_neg_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_exp_neg_q15(table, table2, log2n, (int32_t)a));
     else if (strcmp(op, "mul_rshr_s32_s16") == 0 && scanf("%lld %lld %lld", &a, &b, &c) == 3) printf("%ld\n", (long)rnnc_mul_rshr_s32_s16((int32_t)a, (int16_t)b, (int)c));

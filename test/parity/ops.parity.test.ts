@@ -18,7 +18,7 @@ const TWINS: Record<string, string> = {
   rshrSatS64: 'rnnc_rshr_sat_s64', rescaleS16: 'rnnc_rescale_s16', lutLookup: 'rnnc_lut_lookup_q15', lutTanh: 'rnnc_lut_tanh_q15',
   lutSigmoid: 'rnnc_lut_sigmoid_q15', hardSigmoidQ15: 'rnnc_hard_sigmoid_q15', reluS16: 'rnnc_relu_s16', avgS16: 'rnnc_avg_s16',
   lerpQ15: 'rnnc_lerp_q15', lstmCellS16: 'rnnc_lstm_cell_s16', lstmCellS32: 'rnnc_lstm_cell_s32', softmaxQ15: 'rnnc_softmax_q15',
-  softplusQ15: 'rnnc_softplus_q15', expNegQ15: 'rnnc_exp_neg_q15', mulRshrS32S16: 'rnnc_mul_rshr_s32_s16',
+  siluS16: 'rnnc_silu_s16', softplusQ15: 'rnnc_softplus_q15', expNegQ15: 'rnnc_exp_neg_q15', mulRshrS32S16: 'rnnc_mul_rshr_s32_s16',
 };
 
 const I16 = [-32768, -32767, -16385, -16384, -1, 0, 1, 16383, 16384, 32766, 32767];
@@ -100,6 +100,10 @@ function buildCalls(): string {
       for (const x of xs) add(fn, [x], (ops[fn] as (t: readonly number[], n: number, x: number) => number)(table, l.log2Size, x));
       flush();
     }
+    // silu on the sigmoid table, in formats from coarse to fine (the clamp to Q3.12 at either end).
+    lines.push(`table ${size} ${l.sigmoid.join(' ')}`);
+    for (const f of [-16, -4, -3, 0, 5, 11, 12, 13, 15]) for (const v of xs) add('siluS16', [v, f], ops.siluS16(l.sigmoid, l.log2Size, v, f));
+    flush();
     // The ssm's tables: softplus on Q3.12; exp(−u) over both ranges of u (fine below 1, the exp table from 1).
     const soft = buildSoftplusTable(size);
     lines.push(`table ${size} ${soft.join(' ')}`);

@@ -222,6 +222,16 @@ static inline int16_t rnnc_lut_sigmoid_q15(const int16_t *table, int log2n, int1
   return (int16_t)(x < 0 ? 32768 - (int32_t)y : (int32_t)y);
 }
 
+/** silu(v) = v * sigmoid(v) of an int16 with `frac` fractional bits, same format: with
+ *  x = rescale(v, frac -> Q3.12), x = 32767 (v >= 8) gives v, x = -32768 gives 0, else
+ *  mul_rshr(v, sigmoid(x), 15).  TS twin: siluS16. */
+static inline int16_t rnnc_silu_s16(const int16_t *table, int log2n, int16_t v, int frac) {
+  int16_t x = rnnc_rescale_s16(v, frac, 12);
+  if (x == 32767) return v;
+  if (x == -32768) return 0;
+  return rnnc_mul_rshr_s16(v, rnnc_lut_sigmoid_q15(table, log2n, x), 15);
+}
+
 /** softplus(x) = ln(1 + e^x), x in Q3.12, as an int32 with 15 fractional bits: the
  *  table holds softplus(-8k/N) (the function for x <= 0, read at |x|); for x > 0,
  *  softplus(x) = x + softplus(-x) = x * 2^3 + T(x) (< 2^19).  TS twin: softplusQ15. */

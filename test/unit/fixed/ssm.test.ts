@@ -8,6 +8,7 @@ import { runFloat } from '../../../src/float/model.js';
 import { dequantizeOutput, quantizeInput, runFixed, streamFixed } from '../../../src/fixed/model.js';
 import type { QuantModel } from '../../../src/ir/qmodel.js';
 import { quantizeWithData } from '../../../src/quantize/pipeline.js';
+import { buildExpFineTable, buildExpTable, buildLuts, buildSoftplusTable, measureSsmTableError } from '../../../src/fixed/lut.js';
 
 function model(returnSequences: boolean): FloatModel {
   return randomModel({
@@ -49,5 +50,14 @@ describe('ssm in fixed point', () => {
       expect(e8.err).toBeLessThan(0.05 * e8.scale);
       expect(e16.err).toBeLessThan(e8.err);
     }
+  });
+
+  it('its table-based functions stay within their stated bounds (256 entries, exhaustive)', () => {
+    const e = measureSsmTableError(buildLuts(256), buildSoftplusTable(256), buildExpFineTable(256), buildExpTable(256));
+    // softplus: the table's interpolation and Q0.15 rounding; exp(−u): the coarse table's step 1/16 just above u = 1;
+    // silu: 8·e^−8 where the Q3.12 clamp takes over (v beyond ±8 gives v or 0).
+    expect(e.softplus).toBeLessThan(1e-4);
+    expect(e.expNeg).toBeLessThan(3e-4);
+    expect(e.silu).toBeLessThanOrEqual(8 * Math.exp(-8) + 2 ** -9);
   });
 });

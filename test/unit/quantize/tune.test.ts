@@ -40,7 +40,7 @@ function products(model: FloatModel, q: QuantModel, seqs: number[][][]): Array<{
     }));
     return [{ mm: ql.mm, w: layer.weights.kernel, b: layer.weights.bias, xs: windows }];
   }
-  if (layer.type === 'dense' || layer.type === 'conv1d' || layer.type === 'ssm' || ql.type === 'dense' || ql.type === 'conv1d') throw new Error('kind mismatch');
+  if (layer.type === 'dense' || layer.type === 'conv1d' || layer.type === 'ssm' || ql.type === 'dense' || ql.type === 'conv1d' || ql.type === 'ssm') throw new Error('kind mismatch');
   // h_{t−1} per direction: the initial state, then the state after each step but the last.
   const hs: Float64Array[][] = [[], []];
   for (const seq of seqs) {
