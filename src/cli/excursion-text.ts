@@ -11,6 +11,7 @@ import { num, thousands } from './format.js';
 const SIGMOID_AT_8_DEFICIT = 1 / (1 + Math.exp(8));
 
 function what(i: ExcursionItem): string {
+  if (i.quantity) return i.quantity;
   switch (i.kind) {
     case 'input': return 'input';
     case 'preactivation': return i.type === 'dense' || i.type === 'conv1d' ? 'activation input' : i.type === 'rnn' ? 'tanh input' : 'gate pre-activation';
@@ -22,6 +23,9 @@ function what(i: ExcursionItem): string {
 }
 
 function advice(i: ExcursionItem): string {
+  // Δ = softplus(p) with p clamped at 8 is at most 8: exp(−8·|A|) has forgotten the state either way.
+  if (i.type === 'ssm' && i.kind === 'preactivation') return 'the softplus input is Q3.12 whatever the calibration; clamped at 8, Δ stays 8, where the state is forgotten at once either way';
+  if (i.type === 'ssm') return 'recalibrate with data like this (--data), or raise --margin';
   if (i.kind === 'preactivation') {
     // Q3.12 is fixed, so neither calibration nor --margin moves this limit.
     const head = `the table input is Q3.12 whatever the calibration; clamped at 8, a sigmoid reads at most ${num(SIGMOID_AT_8_DEFICIT, 2)} low`;

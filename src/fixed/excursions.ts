@@ -13,6 +13,8 @@ export interface ExcursionTally {
   /** Index in model.layers; −1 for the model input. */
   layer: number;
   kind: ExcursionKind;
+  /** Narrowing.quantity: which of the layer's values of this kind (ssm), else absent. */
+  quantity?: string;
   /** The format's end in real units, 2^(bits − 1 − frac): values beyond it saturate. */
   limit: number;
   /** Only values above +limit saturate (relu). */
@@ -30,10 +32,10 @@ export class ExcursionCounter implements FixedObserver {
   private readonly tallies = new Map<string, ExcursionTally>();
 
   values(layer: number, how: Narrowing, wide: ArrayLike<number>): void {
-    const key = `${layer} ${how.kind}`;
+    const key = `${layer} ${how.kind} ${how.quantity ?? ''}`;
     let t = this.tallies.get(key);
     if (!t) {
-      t = { layer, kind: how.kind, limit: 2 ** (how.bits - 1 - how.frac), positiveOnly: how.positiveOnly, steps: 0, stepsSaturated: 0, values: 0, valuesSaturated: 0, maxAbs: 0 };
+      t = { layer, kind: how.kind, ...(how.quantity ? { quantity: how.quantity } : {}), limit: 2 ** (how.bits - 1 - how.frac), positiveOnly: how.positiveOnly, steps: 0, stepsSaturated: 0, values: 0, valuesSaturated: 0, maxAbs: 0 };
       this.tallies.set(key, t);
     }
     let out = 0;
@@ -54,6 +56,7 @@ export class ExcursionCounter implements FixedObserver {
 
   /** Every (layer, kind) seen, the input first, then by layer and kind. */
   tallyList(): ExcursionTally[] {
+    // Within a kind, in the order first seen (an ssm step's order).
     return [...this.tallies.values()].sort((a, b) => a.layer - b.layer || a.kind.localeCompare(b.kind));
   }
 }

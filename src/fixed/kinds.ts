@@ -86,8 +86,8 @@ export const FIXED_KINDS: Kinds = {
   dense,
   conv1d,
   ssm: {
-    run: (layer, xs, env) => runSsmFixed(layer, xs, env.ctx, ssmTables(env.model)),
-    stream: (layer, env) => ssmStreamFixed(layer, env.ctx, ssmTables(env.model)),
+    run: (layer, xs, env) => runSsmFixed(layer, xs, env.ctx, ssmTables(env.model), env.watch),
+    stream: (layer, env) => ssmStreamFixed(layer, env.ctx, ssmTables(env.model), env.watch),
   },
 };
 

@@ -10,6 +10,9 @@
  *   cell           LSTM c' = sat(rshr(f·c, 15) + rshr(i·g, s)), int16 or int32     (satS16, satS32)
  *   hidden         relu RNN h' = max(0, sat16(X + H)) in h's format     (reluS16 ∘ satS16)
  *   output         dense / conv linear or relu output, softmax logits: sat16   (satS16)
+ *   ssm            each sat16 of the step (x′, z, c, δ, B, C, Δ, Δ·u, y) as `hidden`, the
+ *                  softplus input as `preactivation`, the state h (sat32) as `cell`, the
+ *                  output as `output`, each with its `quantity`
  * Not observed, because the narrowing loses nothing at Q0.15: tanh(rescale(c → Q3.12))
  * in the LSTM h (tanh(8) rounds to 32767, the table's end), the softmax exp input beyond
  * 16 (exp(−16)·2^15 rounds to 0), and products that cannot saturate (gate · h, the GRU
@@ -29,6 +32,11 @@ export interface Narrowing {
   positiveOnly: boolean;
   /** True when the rule changes this wide value. */
   saturates(wide: number): boolean;
+  /**
+   * Which value of the layer, when a kind narrows several of its own (an ssm layer: x′, Δ,
+   * the state h, …): tallied apart, each with its own format, and named in messages.
+   */
+  quantity?: string;
 }
 
 export interface FixedObserver {

@@ -7,6 +7,7 @@ import { randomModel, randomSequence } from '../../../src/ir/random.js';
 import { runFloat } from '../../../src/float/model.js';
 import { dequantizeOutput, quantizeInput, runFixed, streamFixed } from '../../../src/fixed/model.js';
 import type { QuantModel } from '../../../src/ir/qmodel.js';
+import { ExcursionCounter } from '../../../src/fixed/excursions.js';
 import { quantizeWithData } from '../../../src/quantize/pipeline.js';
 import { buildExpFineTable, buildExpTable, buildLuts, buildSoftplusTable, measureSsmTableError } from '../../../src/fixed/lut.js';
 
@@ -59,5 +60,22 @@ describe('ssm in fixed point', () => {
     expect(e.softplus).toBeLessThan(1e-4);
     expect(e.expNeg).toBeLessThan(3e-4);
     expect(e.silu).toBeLessThanOrEqual(8 * Math.exp(-8) + 2 ** -9);
+  });
+
+  it('counts each saturating value of its step apart, and observing changes nothing', () => {
+    const m = model(true);
+    const q = quantizeWithData(m, { sequences: seqs, source: 'test' }).model;
+    const calm = new ExcursionCounter();
+    const xs = ints(q, seqs[1]!);
+    expect(runFixed(q, xs, calm)).toEqual(runFixed(q, xs));
+    expect(calm.tallyList().filter((t) => t.layer === 0 && t.valuesSaturated > 0)).toEqual([]);
+    // Inputs six times the calibration data's: the in-projection's x' and z leave their formats first.
+    const loud = new ExcursionCounter();
+    const big = ints(q, seqs[1]!.map((x) => x.map((v) => 6 * v)));
+    expect(runFixed(q, big, loud)).toEqual(runFixed(q, big));
+    const hit = loud.tallyList().filter((t) => t.layer === 0 && t.valuesSaturated > 0).map((t) => t.quantity);
+    expect(hit).toContain("x' (in-projection)");
+    const seen = loud.tallyList().filter((t) => t.layer === 0).map((t) => `${t.kind} ${t.quantity}`);
+    expect(seen).toEqual(expect.arrayContaining(['cell state h', 'preactivation softplus input (Δ before softplus)', 'output output', 'hidden Δ']));
   });
 });
