@@ -91,7 +91,7 @@ export function checkChain(inputSize: number, layers: readonly ChainLayer[], bac
     if (layer.type === 'ssm') {
       sizesOk = checkRange(problems, `${at}.stateSize`, layer.stateSize ?? 0, LIMITS.stateSize) && sizesOk;
       sizesOk = checkRange(problems, `${at}.convSize`, layer.convSize ?? 0, LIMITS.kernelSize) && sizesOk;
-      sizesOk = checkRange(problems, `${at}.dtRank`, layer.dtRank ?? 0, Math.max(1, layer.units)) && sizesOk;
+      sizesOk = checkRange(problems, `${at}.dtRank`, layer.dtRank ?? 0, LIMITS.units) && sizesOk;
       sequence = layer.returnSequences === true;
       producer = sequence ? undefined : at;
       return;
