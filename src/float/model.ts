@@ -12,6 +12,8 @@ import { wholeSequenceOnly } from '../ir/kinds.js';
 import type { FloatModel } from '../ir/model.js';
 import type { FloatObserver } from './observer.js';
 import { floatKind, prepareModel } from './kinds.js';
+import type { FloatCellState } from './cells/types.js';
+import { prepareDecoder, runDecoder } from './seq2seq.js';
 
 /** Applies the model's input normalisation, if any. */
 export function normalizeInput(model: FloatModel, x: ArrayLike<number>): Float64Array {
@@ -42,11 +44,18 @@ export function runFloat(
 ): Float64Array[] {
   checkInput(model, xs);
   let seq = Array.from({ length: xs.length }, (_, t) => normalizeInput(model, xs[t]!));
+  // A decoder that copies the encoder's final state reads the last layer's state after its last step.
+  const last = prepared.length - 1;
+  let final: FloatCellState | undefined;
+  const watch: FloatObserver | undefined = model.decoder?.init.kind === 'copy'
+    ? { ...observer, step(i, backward, pre, state) { observer?.step?.(i, backward, pre, state); if (i === last && !backward) final = { h: state.h.slice(), c: state.c.slice() }; } }
+    : observer;
   prepared.forEach((p, i) => {
-    seq = floatKind(p).run(p, seq, i, observer);
+    seq = floatKind(p).run(p, seq, i, watch);
     observer?.layer?.(i, seq);
   });
-  return seq;
+  if (!model.decoder) return seq;
+  return runDecoder(prepareDecoder(model.decoder, seq[0]!.length), seq, final);
 }
 
 export interface FloatStream {
@@ -57,6 +66,7 @@ export interface FloatStream {
 
 /** Streaming inference, one timestep at a time; a model that reads whole sequences (ir/kinds.ts wholeSequenceOnly) cannot stream. */
 export function streamFloat(model: FloatModel, prepared = prepareModel(model)): FloatStream {
+  if (model.decoder) throw new RnncError('unsupported/feature', 'an encoder–decoder model writes its outputs after the whole input sequence; run whole sequences');
   const whole = wholeSequenceOnly(model.layers);
   if (whole) throw new RnncError('unsupported/feature', `a model with ${whole.phrase} cannot be streamed one step at a time; run whole sequences`);
   const layers = prepared.map((p) => floatKind(p).stream(p));

@@ -11,6 +11,7 @@
  * order below: rows [k·units, (k+1)·units) belong to gate k.
  */
 import { z } from 'zod';
+import { decoderSchema } from './seq2seq.js';
 
 /** LSTM gates: input, forget, cell candidate, output (PyTorch's order). */
 export const LSTM_GATES = ['i', 'f', 'g', 'o'] as const;
@@ -269,6 +270,8 @@ export const modelSchema = z.strictObject({
   layers: z.array(layerSchema),
   /** State inputs of the exported model (imports only; see stateInputSchema). */
   stateInputs: z.array(stateInputSchema).optional(),
+  /** An encoder–decoder model: the decoder after the encoder `layers` (seq2seq.ts, docs/seq2seq.md). */
+  decoder: decoderSchema.optional(),
   /** Free-form provenance (producer, task, class names); never reaches the C unescaped. */
   meta: z.record(z.string(), z.unknown()).optional(),
 });

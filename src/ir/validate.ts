@@ -11,6 +11,8 @@ import {
 import { gateCount, hasRecurrentProduct } from './kinds.js';
 import { nameProblem } from './names.js';
 import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
+import { checkMatrix, checkVector } from './check-arrays.js';
+import { checkDecoder } from './validate-seq2seq.js';
 
 const MAX_LISTED = 8;
 
@@ -85,28 +87,6 @@ function describeIssues(issues: readonly core.$ZodIssue[]): string[] {
     else out.push({ text: describeIssue(issue), key, more: 0 });
   }
   return out.map((o) => (o.more > 0 ? `${o.text} (and ${o.more} more element${o.more > 1 ? 's' : ''} like it)` : o.text));
-}
-
-/** Reports the first weight whose magnitude no trained network has (it would overflow float math). */
-function checkMagnitude(problems: string[], at: string, v: number[], row?: number): boolean {
-  const i = v.findIndex((x) => Math.abs(x) > LIMITS.weight);
-  if (i < 0) return true;
-  problems.push(`${at}${row === undefined ? '' : `[${row}]`}[${i}]: |${v[i]}| is beyond any trained weight (at most ${LIMITS.weight.toExponential(0)})`);
-  return false;
-}
-
-function checkMatrix(problems: string[], at: string, m: number[][], rows: number, cols: number): void {
-  m.every((r, i) => checkMagnitude(problems, at, r, i));
-  const gotCols = m.length > 0 && m.every((r) => r.length === m[0]!.length) ? m[0]!.length : undefined;
-  if (m.length !== rows || gotCols !== cols) {
-    const got = gotCols === undefined && m.length > 0 ? `${m.length} ragged rows` : `${m.length}×${gotCols ?? 0}`;
-    problems.push(`${at}: expected ${rows}×${cols}, got ${got}`);
-  }
-}
-
-function checkVector(problems: string[], at: string, v: number[], length: number): void {
-  checkMagnitude(problems, at, v);
-  if (v.length !== length) problems.push(`${at}: expected ${length} values, got ${v.length}`);
 }
 
 function checkRecurrentWeights(
@@ -195,6 +175,7 @@ function checkModel(model: FloatModel): string[] {
     ...(l.type === 'ssm' ? { returnSequences: l.returnSequences, stateSize: l.stateSize, convSize: l.convSize, dtRank: l.dtRank } : {}),
   })), 'backwardWeights', problems);
   if (chain.sizesOk) checkShapes(model, chain.inputs, problems);
+  if (chain.sizesOk && model.decoder) checkDecoder(model, model.decoder, { width: chain.outputSize, sequence: chain.sequence }, problems);
   if (model.stateInputs) {
     checkStateInputs(problems, model.stateInputs, model.layers.map((l) => ({ type: l.type, units: l.units, bidirectional: isRecurrent(l) && l.bidirectional !== undefined })));
   }

@@ -3,6 +3,7 @@
  * `meta.quantization`. The one entry point the CLI (`rnnc quantize`, `rnnc run
  * --fixed`) and the code generator's implicit quantization use.
  */
+import { RnncError } from '../errors.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { type Calibration, calibrate } from './calibrate.js';
@@ -45,6 +46,13 @@ export interface PipelineResult {
 }
 
 export const DEFAULT_MARGIN = 1.25;
+
+/** The fixed point does not have the decoder of an encoder–decoder model yet (docs/seq2seq.md). */
+export function refuseDecoder(model: FloatModel): void {
+  if (model.decoder) {
+    throw new RnncError('unsupported/feature', `${model.name}: an encoder–decoder model (decoder) runs in float only so far (rnnc run, rnnc inspect); it cannot be quantized or compiled yet`);
+  }
+}
 
 /**
  * The model input's headroom over `margin`, by weight width. The input is the one range
@@ -92,6 +100,7 @@ export interface Prepared {
  * only quantizes and measures each candidate.
  */
 export function prepareQuantization(model: FloatModel, data: CalibData | undefined, opts: PipelineOptions = {}): Prepared {
+  refuseDecoder(model);
   const techniques = data ? (opts.tune ?? parseTechniques(DEFAULT_TUNE)!) : new Set<Technique>();
   // The tuning moments come from calibration's float run (moments-batch.ts): one pass, not two.
   const moments = data && techniques.size > 0 ? new BatchedMoments(model, data.sequences) : undefined;

@@ -94,6 +94,8 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
   const inputFrac = ranges && opts.inputMargin !== undefined
     ? Math.max(FRAC_RANGE.min, Math.min(fitted, fracFor(inputAbs, 16, opts.inputMargin, FRAC_RANGE.max)))
     : fitted;
+  // Also reached without the pipeline (prepareQuantization refuses it first).
+  if (model.decoder) throw new RnncError('unsupported/feature', `${model.name}: an encoder–decoder model (decoder) cannot be quantized yet`);
   let inFrac = inputFrac;
   const tables = new Set<TableName>();
   const layers = model.layers.map((layer, i): QLayer => {
