@@ -130,9 +130,9 @@ export class SsmLayer implements TrainLayer {
   }
 
   /**
-   * As Mamba initialises its mixer: the products torch's default for a Linear or Conv1d,
-   * U(±1/√fan_in) (fan_in: the inputs, the k taps of a depthwise conv, E, R), in_proj and
-   * x_proj without bias (zeros here), the conv's bias U(±1/√k); Δ's bias softplus⁻¹(dt) with
+   * As Mamba initialises its mixer: the four products' weights as torch's default for a Linear
+   * or Conv1d, U(±1/√fan_in) (fan_in: the inputs, the k taps of a depthwise conv, E, R), in_proj
+   * and x_proj without bias (zeros here), the conv's bias U(±1/√k); Δ's bias softplus⁻¹(dt) with
    * dt log-uniform on [0.001, 0.1] (floored at 1e-4, as Mamba's dt_init_floor); A_n = −(n + 1),
    * i.e. aLog = ln(n + 1), the same for every channel; D = 1.
    */
