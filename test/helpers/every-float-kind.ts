@@ -5,12 +5,13 @@
  * many-to-one), reverse, nonzero initial states, causal and centred dilated conv1d, dense
  * with every activation, mingru and minlstm (one direction, reverse, bidirectional), dense
  * heads of a last output (one direction, bidirectional final concat and sum), ssm (sequence
- * out and many-to-one, no conv history, stacked, after a conv1d); inputs normalised or not.
+ * out and many-to-one, no conv history, after a conv1d, two with a dense layer between, as
+ * Mamba's out_proj); inputs normalised or not.
  * For the batched-vs-per-sequence tests.
  */
 import type { LayerSpec } from '../../src/ir/random.js';
 import { randomModel } from '../../src/ir/random.js';
-import type { FloatModel, LayerType } from '../../src/ir/model.js';
+import type { FloatModel } from '../../src/ir/model.js';
 
 const CASES: Record<string, LayerSpec[]> = {
   'rnn tanh → dense softmax': [{ type: 'rnn', units: 5, returnSequences: true }, { type: 'dense', units: 3, activation: 'softmax' }],
@@ -41,22 +42,15 @@ const CASES: Record<string, LayerSpec[]> = {
   // Mamba's mixer (appended: the cases above keep their seeds).
   'ssm, sequence out → dense': [{ type: 'ssm', units: 5, stateSize: 3, convSize: 3, dtRank: 2, returnSequences: true }, { type: 'dense', units: 2, activation: 'linear' }],
   'ssm many-to-one, k = 1 → dense softmax': [{ type: 'ssm', units: 4, stateSize: 2, convSize: 1, dtRank: 1 }, { type: 'dense', units: 3, activation: 'softmax' }],
-  'conv1d → ssm → ssm many-to-one': [
+  'conv1d → ssm → dense (out_proj) → ssm many-to-one': [
     { type: 'conv1d', units: 4, kernelSize: 2, activation: 'tanh' }, { type: 'ssm', units: 6, stateSize: 4, convSize: 4, dtRank: 1, returnSequences: true },
-    { type: 'ssm', units: 3, stateSize: 2, convSize: 2, dtRank: 3 },
+    { type: 'dense', units: 4, activation: 'tanh' }, { type: 'ssm', units: 3, stateSize: 2, convSize: 2, dtRank: 3 },
   ],
 };
 
-/** Kinds quantize/kinds.ts refuses for now: left out of `everyFloatKind({ quantizable: true })`. */
-const NOT_QUANTIZED: readonly LayerType[] = ['ssm'];
-
-/**
- * Every case as a model on 3 inputs (weights scaled up so gates leave ±8 sometimes); with
- * `quantizable`, only the models the quantizer takes (for the calibration tests).
- */
-export function everyFloatKind(options: { quantizable?: boolean } = {}): Array<{ name: string; model: FloatModel }> {
-  const all = Object.entries(CASES).map(([name, layers], k) => ({
+/** Every case as a model on 3 inputs (weights scaled up so gates leave ±8 sometimes). */
+export function everyFloatKind(): Array<{ name: string; model: FloatModel }> {
+  return Object.entries(CASES).map(([name, layers], k) => ({
     name, model: randomModel({ name: 'k', inputSize: 3, layers, weightScale: 2.5, normalization: k % 3 === 0 }, 40 + k),
   }));
-  return options.quantizable ? all.filter(({ model }) => !model.layers.some((l) => NOT_QUANTIZED.includes(l.type))) : all;
 }

@@ -17,7 +17,7 @@ import { everyFloatKind } from '../../helpers/every-float-kind.js';
 const LENGTHS = [7, 3, 7, 1, 5, 3, 7, 2];
 
 describe('batched calibration equals the per-sequence reference', () => {
-  it.each(everyFloatKind({ quantizable: true }))('$name', ({ model }) => {
+  it.each(everyFloatKind())('$name', ({ model }) => {
     const seqs = LENGTHS.map((n, s) => randomSequence(3, n, 500 + s, 3));
     for (const percentile of [100, 99]) {
       const got = calibrate(model, seqs, { percentile });

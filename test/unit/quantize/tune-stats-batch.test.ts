@@ -20,7 +20,7 @@ import { everyFloatKind } from '../../helpers/every-float-kind.js';
 const LENGTHS = [7, 7, 3, 7, 1, 5, 5, 5, 2];
 
 describe('batched tuning moments equal the per-sequence reference', () => {
-  it.each(everyFloatKind({ quantizable: true }))('$name', ({ model }) => {
+  it.each(everyFloatKind())('$name', ({ model }) => {
     const seqs = LENGTHS.map((n, s) => randomSequence(3, n, 700 + s, 3));
     const want = collectMomentsReference(model, seqs);
     expect(collectMoments(model, seqs)).toEqual(want);
@@ -31,7 +31,7 @@ describe('batched tuning moments equal the per-sequence reference', () => {
 
   // Strided, a vector's place in the order decides whether it is kept: every kind again,
   // with lengths interleaved and more sequences of a length than a batch holds.
-  it.each(everyFloatKind({ quantizable: true }))('past MAX_VECTORS vectors (strided): $name', ({ model }) => {
+  it.each(everyFloatKind())('past MAX_VECTORS vectors (strided): $name', ({ model }) => {
     const count = 2 * BATCH_ROWS + 13;
     const steps = Math.ceil((MAX_VECTORS + 500) / count);
     const seqs = Array.from({ length: count }, (_, s) => randomSequence(3, steps + (s % 2), 1100 + s, 3));
@@ -41,7 +41,7 @@ describe('batched tuning moments equal the per-sequence reference', () => {
 
   // A dense head of a last output takes the states of each sequence's tail (HEAD_TAIL):
   // strided by tail step once they pass MAX_VECTORS, lengths interleaved.
-  it.each(everyFloatKind({ quantizable: true }).filter((c) => c.name.endsWith('→ dense') && !c.name.includes('last-index')))('past MAX_VECTORS tail states (strided): $name', ({ model }) => {
+  it.each(everyFloatKind().filter((c) => c.name.endsWith('→ dense') && !c.name.includes('last-index')))('past MAX_VECTORS tail states (strided): $name', ({ model }) => {
     const count = 2 * BATCH_ROWS + 13;
     const steps = Math.ceil((MAX_VECTORS + 500) / (count * HEAD_TAIL)) + 2;
     const seqs = Array.from({ length: count }, (_, s) => randomSequence(3, steps + (s % 3), 1500 + s, 3));
