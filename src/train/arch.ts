@@ -11,7 +11,7 @@
  *     conv1d:UNITS:k=K[:d=D][:a=A][:linear|relu|tanh|sigmoid]  (D default 1; A, the future inputs each output
  *       reads, default 0: causal; A > 0, up to (K−1)·D, needs whole sequences; Keras padding='same' is A = ⌈(K−1)·D/2⌉)
  *     ssm:UNITS[:n=N][:k=K][:r=R][:seq]  (Mamba's mixer without out_proj, docs/ssm.md: N states per channel,
- *       default 16; K conv taps, default 4; R, Δ's rank, default ⌈inputs/16⌉ as Mamba's dt_rank, at most UNITS)
+ *       default 16; K conv taps, default 4; R, Δ's rank, default ⌈inputs/16⌉ as Mamba's dt_rank)
  * - or a JSON file: {"inputSize": 6 (optional), "layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
  *   "resetAfter": false, "returnSequences": true, "recurrentActivation": "hard_sigmoid"}, {"type": "dense", "units": 4,
  *   "activation": "softmax"}]}; a conv1d entry is {"type": "conv1d", "units": 16, "kernelSize": 3, "dilation": 2
@@ -129,7 +129,6 @@ function parseSsm(item: string, units: string, opts: string[]): ArchLayer {
     else if (name === 'r') layer.dtRank = count(value, LIMITS.units, 'r', item);
     else layer.returnSequences = true;
   }
-  if (layer.dtRank !== undefined && layer.dtRank > layer.units) bad(item, `r=${layer.dtRank} is more than the ${layer.units} units: Δ's rank is at most UNITS`);
   return layer;
 }
 
@@ -226,9 +225,6 @@ export function parseArchFile(path: string): Arch {
   layers.forEach((l, i) => {
     if (l.type === 'conv1d' && l.lookahead > (l.kernelSize - 1) * l.dilation) {
       throw new RnncError('arch/invalid', `${path}: layers[${i}].lookahead: ${l.lookahead} reads past the kernel; at most (kernelSize − 1) · dilation = ${(l.kernelSize - 1) * l.dilation}`, path);
-    }
-    if (l.type === 'ssm' && l.dtRank !== undefined && l.dtRank > l.units) {
-      throw new RnncError('arch/invalid', `${path}: layers[${i}].dtRank: ${l.dtRank} is more than the ${l.units} units; Δ's rank is at most units`, path);
     }
     if (!isRecurrentSpec(l)) return;
     // Checked before training, not when the trained model is saved.

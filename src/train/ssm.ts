@@ -39,12 +39,9 @@ export interface SsmSpec {
   returnSequences: boolean;
 }
 
-/**
- * R when the description leaves it out: Mamba's dt_rank = ⌈d_model / 16⌉ of the layer's input
- * width, at least 1, and at most E (validation's bound: δ is a bottleneck of the E channels).
- */
-export function ssmDtRank(spec: Pick<SsmSpec, 'units' | 'dtRank'>, inputSize: number): number {
-  return spec.dtRank ?? Math.min(spec.units, Math.max(1, Math.ceil(inputSize / 16)));
+/** R when the description leaves it out: Mamba's dt_rank = ⌈d_model / 16⌉ of the layer's input width, at least 1. */
+export function ssmDtRank(spec: Pick<SsmSpec, 'dtRank'>, inputSize: number): number {
+  return spec.dtRank ?? Math.max(1, Math.ceil(inputSize / 16));
 }
 
 /** Parameters in the schema's order: inKernel, inBias, convKernel, convBias, xKernel, dtKernel, dtBias, aLog, d. */

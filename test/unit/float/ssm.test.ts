@@ -133,11 +133,11 @@ describe('ssm validation', () => {
 
   it('refuses sizes out of range, an aLog beyond ±30, a missing or unknown weight, and a sequence reader after a many-to-one ssm', () => {
     const sizes = valid();
-    Object.assign(sizes.layers[0], { stateSize: 0, convSize: 65, dtRank: 5 });
+    Object.assign(sizes.layers[0], { stateSize: 0, convSize: 65, dtRank: 4097 });
     expect(problemsOf(sizes)).toEqual([
       'layers[0].stateSize: expected an integer from 1 to 256, got 0',
       'layers[0].convSize: expected an integer from 1 to 64, got 65',
-      'layers[0].dtRank: expected an integer from 1 to 4, got 5',
+      'layers[0].dtRank: expected an integer from 1 to 4096, got 4097',
     ]);
     const a = valid();
     a.layers[0].weights.aLog[2][1] = 31;

@@ -63,15 +63,16 @@ describe('trained ssm forward equals runFloat on the written model.json', () => 
     expect(summarize(model).layers[0]!.params).toBe(net.theta.length);
   });
 
-  it('Δ\'s rank defaults to Mamba\'s ⌈inputs/16⌉ of the layer\'s own input width, at least 1 and at most the units', () => {
-    expect(ssmDtRank({ units: 8 }, 3)).toBe(1);
-    expect(ssmDtRank({ units: 8 }, 16)).toBe(1);
-    expect(ssmDtRank({ units: 8 }, 17)).toBe(2);
-    expect(ssmDtRank({ units: 64 }, 40)).toBe(3);
-    expect(ssmDtRank({ units: 2 }, 100)).toBe(2);
-    expect(ssmDtRank({ units: 8, dtRank: 5 }, 3)).toBe(5);
-    const net = new Net(resolveArch(parseArch('dense:40,ssm:8:seq,ssm:4').layers, false), 3);
-    expect(net.toModel('t', {}).layers.slice(1).map((l) => (l.type === 'ssm' ? l.dtRank : 0))).toEqual([3, 1]);
+  it('Δ\'s rank defaults to Mamba\'s ⌈inputs/16⌉ of the layer\'s own input width, at least 1', () => {
+    expect(ssmDtRank({}, 3)).toBe(1);
+    expect(ssmDtRank({}, 16)).toBe(1);
+    expect(ssmDtRank({}, 17)).toBe(2);
+    expect(ssmDtRank({}, 40)).toBe(3);
+    expect(ssmDtRank({ dtRank: 5 }, 3)).toBe(5);
+    // Above the units is allowed, as in the IR: the rank follows the input width, not E.
+    const net = new Net(resolveArch(parseArch('dense:40,ssm:2:seq,ssm:4,ssm:2:r=6').layers, false), 3);
+    const model = validateModel(JSON.parse(JSON.stringify(net.toModel('t', {}))), 'trained');
+    expect(model.layers.slice(1).map((l) => (l.type === 'ssm' ? l.dtRank : 0))).toEqual([3, 1, 6]);
   });
 });
 
@@ -171,7 +172,7 @@ describe('--arch: ssm', () => {
     ['ssm:8:k=65', "--arch: k must be an integer from 1 to 64, got '65' in \"ssm:8:k=65\""],
     ['ssm:8:k=', "--arch: k must be an integer from 1 to 64, got '' in \"ssm:8:k=\""],
     ['ssm:8:r=1.5', "--arch: r must be an integer from 1 to 4096, got '1.5' in \"ssm:8:r=1.5\""],
-    ['ssm:8:r=9', "--arch: r=9 is more than the 8 units: Δ's rank is at most UNITS in \"ssm:8:r=9\""],
+    ['ssm:8:r=0', "--arch: r must be an integer from 1 to 4096, got '0' in \"ssm:8:r=0\""],
     ['ssm:8:n=4:n=4', "--arch: 'n=4' is given twice in \"ssm:8:n=4:n=4\""],
     ['ssm:8:k=3:k=2', "--arch: 'k=2' conflicts with 'k=3' in \"ssm:8:k=3:k=2\""],
     ['ssm:8:seq:seq', "--arch: 'seq' is given twice in \"ssm:8:seq:seq\""],
@@ -199,7 +200,7 @@ describe('architecture files: ssm', () => {
     ] });
   });
   it.each([
-    ['rank.json', { type: 'ssm', units: 4, dtRank: 5 }, /layers\[0\]\.dtRank: 5 is more than the 4 units; Δ's rank is at most units$/],
+    ['rank.json', { type: 'ssm', units: 4, dtRank: 0 }, /layers\[0\]\.dtRank: /],
     ['n.json', { type: 'ssm', units: 4, stateSize: 0 }, /layers\[0\]\.stateSize: /],
     ['k.json', { type: 'ssm', units: 4, convSize: 65 }, /layers\[0\]\.convSize: /],
     ['extra.json', { type: 'ssm', units: 4, bidirectional: 'sum' }, /layers\[0\]: /],
