@@ -78,7 +78,7 @@ export function checkChain(inputSize: number, layers: readonly ChainLayer[], bac
     inputs.push(width);
     width = chainOutputSize(layer);
     const at = `layers[${i}]`;
-    if (KINDS[layer.type].needsSequence && producer) problems.push(`${at}: a ${layer.type} layer needs a sequence, but ${producer} has returnSequences false`);
+    if (KINDS[layer.type].needsSequence && producer) problems.push(`${at}: ${layer.type === 'ssm' ? 'an' : 'a'} ${layer.type} layer needs a sequence, but ${producer} has returnSequences false`);
     if (layer.type === 'conv1d') {
       sizesOk = checkRange(problems, `${at}.kernelSize`, layer.kernelSize ?? 0, LIMITS.kernelSize) && sizesOk;
       sizesOk = checkRange(problems, `${at}.dilation`, layer.dilation ?? 1, LIMITS.dilation) && sizesOk;

@@ -10,15 +10,19 @@
  *     dense:UNITS[:linear|relu|tanh|sigmoid|softmax]          (default linear)
  *     conv1d:UNITS:k=K[:d=D][:a=A][:linear|relu|tanh|sigmoid]  (D default 1; A, the future inputs each output
  *       reads, default 0: causal; A > 0, up to (K−1)·D, needs whole sequences; Keras padding='same' is A = ⌈(K−1)·D/2⌉)
+ *     ssm:UNITS[:n=N][:k=K][:r=R][:seq]  (Mamba's mixer without out_proj, docs/ssm.md: N states per channel,
+ *       default 16; K conv taps, default 4; R, Δ's rank, default ⌈inputs/16⌉ as Mamba's dt_rank)
  * - or a JSON file: {"inputSize": 6 (optional), "layers": [{"type": "gru", "units": 32, "bidirectional": "concat",
  *   "resetAfter": false, "returnSequences": true, "recurrentActivation": "hard_sigmoid"}, {"type": "dense", "units": 4,
  *   "activation": "softmax"}]}; a conv1d entry is {"type": "conv1d", "units": 16, "kernelSize": 3, "dilation": 2
- *   (optional), "lookahead": 1 (optional, default 0), "activation": "relu" (optional, default linear)}.
+ *   (optional), "lookahead": 1 (optional, default 0), "activation": "relu" (optional, default linear)}; an ssm entry
+ *   is {"type": "ssm", "units": 32, "stateSize": 16, "convSize": 4, "dtRank": 2, "returnSequences": true} (all but
+ *   units optional, with the defaults above).
  * Numbers are integers in decimal (src/util/decimal.ts): no hex, no exponent, no fraction.
- * A recurrent layer returns sequences when a layer reading sequences (recurrent or conv1d)
- * follows it, when the task has a target per timestep, or when asked to (`seq`). A conv1d
- * layer outputs one row per step, so a task with one target per sequence needs a
- * recurrent layer after it.
+ * A recurrent or ssm layer returns sequences when a layer reading sequences (recurrent,
+ * conv1d or ssm) follows it, when the task has a target per timestep, or when asked to
+ * (`seq`). A conv1d layer outputs one row per step, so a task with one target per sequence
+ * needs a recurrent or ssm layer after it.
  */
 import { z } from 'zod';
 import { RnncError } from '../errors.js';
@@ -31,13 +35,15 @@ import { quote } from '../util/text.js';
 import { parseJson, readText } from '../util/fs.js';
 import type { Conv1dSpec } from './conv.js';
 import type { RecurrentSpec } from './recurrent.js';
+import type { SsmSpec } from './ssm.js';
 
 export type DenseSpec = { type: 'dense'; units: number; activation: DenseActivation };
 
 export type ArchLayer =
   | (Omit<RecurrentSpec, 'returnSequences'> & { returnSequences?: boolean | undefined })
   | DenseSpec
-  | Conv1dSpec;
+  | Conv1dSpec
+  | (Omit<SsmSpec, 'returnSequences'> & { returnSequences?: boolean | undefined });
 
 export interface Arch {
   /** Features per timestep, when the description states them. */
@@ -45,13 +51,23 @@ export interface Arch {
   layers: ArchLayer[];
 }
 
-export type ResolvedLayer = RecurrentSpec | DenseSpec | Conv1dSpec;
+export type ResolvedLayer = RecurrentSpec | DenseSpec | Conv1dSpec | SsmSpec;
 
-const LAYER_NAMES = [...RECURRENT_TYPES, 'dense', 'conv1d'].join(', ');
+const LAYER_NAMES = [...RECURRENT_TYPES, 'dense', 'conv1d', 'ssm'].join(', ');
+/** What a task with one target per sequence needs: a layer that can output one row per sequence. */
+const SUMMARY_LAYERS = `a recurrent layer (${RECURRENT_TYPES.join(', ')}) or an ssm layer`;
+
+/** The ssm defaults of `--arch` (Mamba's d_state and d_conv). */
+export const SSM_DEFAULTS = { stateSize: 16, convSize: 4 } as const;
 
 /** Whether a layer is rnn, lstm or gru (and so has directions, returnSequences, ...). */
 export function isRecurrentSpec<L extends { type: string }>(l: L): l is Extract<L, { type: RecurrentType }> {
   return (RECURRENT_TYPES as readonly string[]).includes(l.type);
+}
+
+/** Whether a layer chooses between one output per step and one per sequence (recurrent and ssm layers). */
+export function hasReturnSequences<L extends { type: string }>(l: L): l is Extract<L, { type: RecurrentType | 'ssm' }> {
+  return isRecurrentSpec(l) || l.type === 'ssm';
 }
 
 function bad(text: string, why: string): never {
@@ -94,6 +110,28 @@ function parseConv(item: string, units: string, opts: string[]): Conv1dSpec {
   return layer;
 }
 
+/**
+ * ssm:UNITS[:n=N][:k=K][:r=R][:seq]: states per channel (default 16), conv taps (default 4), Δ's rank
+ * (default: ssmDtRank, from the layer's input width) and whether it returns sequences; each at most once.
+ */
+function parseSsm(item: string, units: string, opts: string[]): ArchLayer {
+  const layer: ArchLayer = { type: 'ssm', units: count(units, LIMITS.units, 'units', item), ...SSM_DEFAULTS };
+  const setBy = new Map<string, string>();
+  for (const o of opts) {
+    const eq = o.indexOf('=');
+    const name = eq < 0 ? o : o.slice(0, eq).trim(), value = eq < 0 ? '' : o.slice(eq + 1).trim();
+    if (!(eq < 0 ? name === 'seq' : ['n', 'k', 'r'].includes(name))) bad(item, `unknown option ${quote(o)} for an ssm layer; supported: n=N, k=K, r=R, seq`);
+    const before = setBy.get(name);
+    if (before !== undefined) bad(item, before === o ? `${quote(o)} is given twice` : `${quote(o)} conflicts with ${quote(before)}`);
+    setBy.set(name, o);
+    if (name === 'n') layer.stateSize = count(value, LIMITS.stateSize, 'n', item);
+    else if (name === 'k') layer.convSize = count(value, LIMITS.kernelSize, 'k', item);
+    else if (name === 'r') layer.dtRank = count(value, LIMITS.units, 'r', item);
+    else layer.returnSequences = true;
+  }
+  return layer;
+}
+
 /** Modifiers choosing the LSTM/GRU gate activation (ir/model.ts GATE_ACTIVATIONS). */
 const HARD_GATES: Record<string, GateActivation | undefined> = { 'hard-sigmoid': 'hard_sigmoid', 'hard-sigmoid-v3': 'hard_sigmoid_v3' };
 
@@ -109,6 +147,7 @@ function parseItem(item: string): ArchLayer {
     return { type: 'dense', units: count(units, LIMITS.units, 'units', item), activation };
   }
   if (type === 'conv1d') return parseConv(item, units, opts);
+  if (type === 'ssm') return parseSsm(item, units, opts);
   if (!(RECURRENT_TYPES as readonly string[]).includes(type)) {
     bad(item, `unknown layer ${quote(type)}; supported: ${LAYER_NAMES}`);
   }
@@ -164,6 +203,11 @@ const fileSchema = z.strictObject({
       dilation: z.number().int().min(1).max(LIMITS.dilation).optional(), lookahead: z.number().int().min(0).max(LIMITS.kernelSize * LIMITS.dilation).optional(),
       activation: z.enum(CONV_ACTIVATIONS).default('linear'),
     }),
+    z.strictObject({
+      type: z.literal('ssm'), units, stateSize: z.number().int().min(1).max(LIMITS.stateSize).default(SSM_DEFAULTS.stateSize),
+      convSize: z.number().int().min(1).max(LIMITS.kernelSize).default(SSM_DEFAULTS.convSize), dtRank: units.optional(),
+      returnSequences: z.boolean().optional(),
+    }),
   ])).min(1),
 });
 
@@ -176,7 +220,8 @@ export function parseArchFile(path: string): Arch {
     throw new RnncError('arch/invalid', `${path}: ${at}: ${why}`, path);
   }
   const layers = parsed.data.layers.map((l): ArchLayer => (
-    l.type === 'dense' ? l : l.type === 'conv1d' ? { ...l, dilation: l.dilation ?? 1, lookahead: l.lookahead ?? 0 } : { ...l, resetAfter: l.type !== 'mingru' && l.type !== 'minlstm' ? l.resetAfter ?? true : true }));
+    l.type === 'dense' || l.type === 'ssm' ? l : l.type === 'conv1d' ? { ...l, dilation: l.dilation ?? 1, lookahead: l.lookahead ?? 0 }
+      : { ...l, resetAfter: l.type !== 'mingru' && l.type !== 'minlstm' ? l.resetAfter ?? true : true }));
   layers.forEach((l, i) => {
     if (l.type === 'conv1d' && l.lookahead > (l.kernelSize - 1) * l.dilation) {
       throw new RnncError('arch/invalid', `${path}: layers[${i}].lookahead: ${l.lookahead} reads past the kernel; at most (kernelSize − 1) · dilation = ${(l.kernelSize - 1) * l.dilation}`, path);
@@ -207,30 +252,30 @@ export function parseArch(text: string): Arch {
 }
 
 /**
- * Fixes returnSequences of every recurrent layer for the task (see the header). With one
- * target per sequence, the last layer reading the sequence must be a recurrent layer:
- * conv1d and dense layers output one row per timestep, which no target row matches.
+ * Fixes returnSequences of every recurrent and ssm layer for the task (see the header). With
+ * one target per sequence, the last layer reading the sequence must be a recurrent or ssm
+ * layer: conv1d and dense layers output one row per timestep, which no target row matches.
  */
 export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLayer[] {
-  const lastRecurrent = layers.map(isRecurrentSpec).lastIndexOf(true);
+  const lastRecurrent = layers.map(hasReturnSequences).lastIndexOf(true);
   const lastReader = layers.map((l) => l.type !== 'dense').lastIndexOf(true);
-  const recurrentNames = RECURRENT_TYPES.join(', ');
   if (!perStep && lastReader > lastRecurrent) {
     throw new RnncError('arch/invalid', `--arch: a conv1d layer outputs one row per timestep, but the task has one target per sequence; `
-      + `put a recurrent layer (${recurrentNames}) after layer ${lastReader + 1}, or train with --per-step`);
+      + `put ${SUMMARY_LAYERS} after layer ${lastReader + 1}, or train with --per-step`);
   }
   if (!perStep && lastRecurrent < 0) {
     throw new RnncError('arch/invalid', `--arch: dense layers output one row per timestep, but the task has one target per sequence; `
-      + `add a recurrent layer (${recurrentNames}), or train with --per-step`);
+      + `add ${SUMMARY_LAYERS}, or train with --per-step`);
   }
   const last = layers[lastRecurrent];
-  if (!perStep && last && isRecurrentSpec(last) && last.returnSequences === true && lastRecurrent === lastReader) {
+  if (!perStep && last && hasReturnSequences(last) && last.returnSequences === true && lastRecurrent === lastReader) {
     throw new RnncError('arch/invalid', `--arch: layer ${lastRecurrent + 1} (${last.type}:…:seq) returns sequences, so the model outputs one row per timestep, `
       + 'but the task has one target per sequence; drop :seq (or "returnSequences": true), or train with --per-step');
   }
   return layers.map((l, i): ResolvedLayer => {
-    if (!isRecurrentSpec(l)) return l;
+    if (!hasReturnSequences(l)) return l;
     const returnSequences = l.returnSequences === true || perStep || i < lastReader;
+    if (l.type === 'ssm') return { ...l, returnSequences };
     if (returnSequences && l.lastOutput) {
       throw new RnncError('arch/invalid', `--arch: 'last-index' picks one output of a many-to-one layer, but layer ${i + 1} returns sequences `
         + `(${perStep ? '--per-step' : 'a recurrent layer follows it'})`);
@@ -243,6 +288,7 @@ export function archText(layers: ResolvedLayer[]): string {
   return layers.map((l) => {
     if (l.type === 'dense') return `dense:${l.units}:${l.activation}`;
     if (l.type === 'conv1d') return [`conv1d:${l.units}:k=${l.kernelSize}`, ...(l.dilation !== 1 ? [`d=${l.dilation}`] : []), ...(l.lookahead > 0 ? [`a=${l.lookahead}`] : []), l.activation].join(':');
+    if (l.type === 'ssm') return [`ssm:${l.units}:n=${l.stateSize}:k=${l.convSize}`, ...(l.dtRank !== undefined ? [`r=${l.dtRank}`] : []), ...(l.returnSequences ? ['seq'] : [])].join(':');
     const opts = [l.bidirectional === 'concat' ? 'bi' : l.bidirectional === 'sum' ? 'bi-sum' : l.reverse ? 'reverse' : '',
       l.lastOutput === 'last-index' ? 'last-index' : '', l.returnSequences ? 'seq' : '', l.type === 'gru' && !l.resetAfter ? 'reset-before' : '',
       l.recurrentActivation && l.recurrentActivation !== 'sigmoid' ? l.recurrentActivation.replace(/_/g, '-') : '',

@@ -5,12 +5,13 @@
  */
 import type { FloatModel } from '../ir/model.js';
 import { Rng } from '../util/rng.js';
-import { type ResolvedLayer, isRecurrentSpec } from './arch.js';
+import { type ResolvedLayer, hasReturnSequences, isRecurrentSpec } from './arch.js';
 import { Conv1dLayer, convParamCount } from './conv.js';
 import { DenseLayer, denseParamCount } from './dense.js';
 import type { TrainLayer } from './layer.js';
 import { ParamStore } from './params.js';
 import { RecurrentLayer, recurrentParamCount } from './recurrent.js';
+import { SsmLayer, ssmParamCount } from './ssm.js';
 
 export class Net {
   readonly layers: TrainLayer[];
@@ -22,7 +23,8 @@ export class Net {
   constructor(readonly arch: ResolvedLayer[], readonly inputSize: number) {
     let size = 0, width = inputSize;
     for (const l of arch) {
-      size += l.type === 'dense' ? denseParamCount(l.units, width) : l.type === 'conv1d' ? convParamCount(l, width) : recurrentParamCount(l, width);
+      size += l.type === 'dense' ? denseParamCount(l.units, width) : l.type === 'conv1d' ? convParamCount(l, width)
+        : l.type === 'ssm' ? ssmParamCount(l, width) : recurrentParamCount(l, width);
       width = isRecurrentSpec(l) && l.bidirectional === 'concat' ? 2 * l.units : l.units;
     }
     this.store = new ParamStore(size);
@@ -30,8 +32,9 @@ export class Net {
     let seq = true;
     this.layers = arch.map((l) => {
       const layer = l.type === 'dense' ? new DenseLayer(width, l.units, l.activation, this.store)
-        : l.type === 'conv1d' ? new Conv1dLayer(l, width, this.store) : new RecurrentLayer(l, width, this.store);
-      if (isRecurrentSpec(l)) seq = l.returnSequences;
+        : l.type === 'conv1d' ? new Conv1dLayer(l, width, this.store)
+          : l.type === 'ssm' ? new SsmLayer(l, width, this.store) : new RecurrentLayer(l, width, this.store);
+      if (hasReturnSequences(l)) seq = l.returnSequences;
       width = layer.outputSize;
       return layer;
     });
@@ -53,9 +56,9 @@ export class Net {
     return last instanceof DenseLayer && last.activation === 'softmax' ? last : undefined;
   }
 
-  /** Carry recurrent state and conv1d inputs from one forward call to the next (truncated BPTT). */
+  /** Carry recurrent and ssm state and conv1d inputs from one forward call to the next (truncated BPTT). */
   setCarry(carry: boolean): void {
-    for (const l of this.layers) if (l instanceof RecurrentLayer || l instanceof Conv1dLayer) l.carry = carry;
+    for (const l of this.layers) if (l instanceof RecurrentLayer || l instanceof Conv1dLayer || l instanceof SsmLayer) l.carry = carry;
   }
 
   /** x: T×B×inputSize (normalised). Returns the output and its number of timesteps. */

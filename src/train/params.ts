@@ -3,7 +3,7 @@
  * gradient in a second one), so the optimiser, gradient clipping and best-model
  * snapshots are single loops. Layers hold views into both, handed out in the order
  * the IR lists the tensors (layer by layer; per direction kernel, recurrentKernel,
- * bias, recurrentBias; dense and conv1d kernel, bias).
+ * bias, recurrentBias; dense and conv1d kernel, bias; ssm as its weights in ir/model.ts).
  */
 export interface ParamView {
   w: Float64Array;

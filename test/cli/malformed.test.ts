@@ -80,8 +80,8 @@ const CASES: Case[] = [
   { name: 'weight as a numeric string', mutate: (m) => { lstm(m).weights.bias[0] = '0.5'; }, expected: /^layers\[1\]\.weights\.bias\[0\]: expected a finite number, got "0\.5"$/ },
   { name: 'weight null', mutate: (m) => { gru(m).backwardWeights.recurrentBias[2] = null; }, expected: /^layers\[0\]\.backwardWeights\.recurrentBias\[2\]: expected a finite number, got null$/ },
   // layer kinds and options
-  { name: 'unknown layer type', mutate: (m) => { lstm(m).type = 'conv2d'; }, expected: /^layers\[1\]\.type: unknown layer type "conv2d"; supported: rnn, lstm, gru, mingru, minlstm, dense, conv1d$/ },
-  { name: 'missing layer type', mutate: (m) => { delete m.layers[2].type; }, expected: /^layers\[2\]\.type: missing layer type; supported: rnn, lstm, gru, mingru, minlstm, dense, conv1d$/ },
+  { name: 'unknown layer type', mutate: (m) => { lstm(m).type = 'conv2d'; }, expected: /^layers\[1\]\.type: unknown layer type "conv2d"; supported: rnn, lstm, gru, mingru, minlstm, dense, conv1d, ssm$/ },
+  { name: 'missing layer type', mutate: (m) => { delete m.layers[2].type; }, expected: /^layers\[2\]\.type: missing layer type; supported: rnn, lstm, gru, mingru, minlstm, dense, conv1d, ssm$/ },
   { name: 'bad activation', mutate: (m) => { m.layers[2].activation = 'gelu'; }, expected: /^layers\[2\]\.activation: expected one of "linear", "relu", "tanh", "sigmoid", "softmax", got "gelu"$/ },
   { name: 'bad merge mode', mutate: (m) => { gru(m).bidirectional = 'mul'; }, expected: /^layers\[0\]\.bidirectional: expected one of "concat", "sum", got "mul"$/ },
   // names

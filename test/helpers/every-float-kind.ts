@@ -4,8 +4,10 @@
  * hard sigmoid gates, bidirectional concat and sum (sequence out, final and last-index
  * many-to-one), reverse, nonzero initial states, causal and centred dilated conv1d, dense
  * with every activation, mingru and minlstm (one direction, reverse, bidirectional), dense
- * heads of a last output (one direction, bidirectional final concat and sum); inputs
- * normalised or not. For the batched-vs-per-sequence tests.
+ * heads of a last output (one direction, bidirectional final concat and sum), ssm (sequence
+ * out and many-to-one, no conv history, after a conv1d, two with a dense layer between, as
+ * Mamba's out_proj); inputs normalised or not.
+ * For the batched-vs-per-sequence tests.
  */
 import type { LayerSpec } from '../../src/ir/random.js';
 import { randomModel } from '../../src/ir/random.js';
@@ -37,6 +39,13 @@ const CASES: Record<string, LayerSpec[]> = {
   'minlstm, initial state → minlstm → dense': [{ type: 'minlstm', units: 5, returnSequences: true, initialState: true }, { type: 'minlstm', units: 4 }, { type: 'dense', units: 2, activation: 'linear' }],
   'bidirectional minlstm sum, final → dense': [{ type: 'minlstm', units: 4, bidirectional: 'sum', lastOutput: 'final' }, { type: 'dense', units: 3, activation: 'linear' }],
   'bidirectional minlstm concat, sequence out': [{ type: 'minlstm', units: 3, bidirectional: 'concat', returnSequences: true }, { type: 'dense', units: 2, activation: 'tanh' }],
+  // Mamba's mixer (appended: the cases above keep their seeds).
+  'ssm, sequence out → dense': [{ type: 'ssm', units: 5, stateSize: 3, convSize: 3, dtRank: 2, returnSequences: true }, { type: 'dense', units: 2, activation: 'linear' }],
+  'ssm many-to-one, k = 1 → dense softmax': [{ type: 'ssm', units: 4, stateSize: 2, convSize: 1, dtRank: 1 }, { type: 'dense', units: 3, activation: 'softmax' }],
+  'conv1d → ssm → dense (out_proj) → ssm many-to-one': [
+    { type: 'conv1d', units: 4, kernelSize: 2, activation: 'tanh' }, { type: 'ssm', units: 6, stateSize: 4, convSize: 4, dtRank: 1, returnSequences: true },
+    { type: 'dense', units: 4, activation: 'tanh' }, { type: 'ssm', units: 3, stateSize: 2, convSize: 2, dtRank: 3 },
+  ],
 };
 
 /** Every case as a model on 3 inputs (weights scaled up so gates leave ±8 sometimes). */

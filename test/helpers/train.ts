@@ -9,15 +9,16 @@ import { Rng } from '../../src/util/rng.js';
 
 /**
  * Largest |trainer − runFloat| over every output of a random batch (F = 4, B = 5, T steps):
- * the trainer's forward on perturbed weights against the float reference on the model.json
- * it writes.
+ * the trainer's forward on perturbed weights (then `tweak`ed) against the float reference on
+ * the model.json it writes.
  */
-export function maxForwardGap(arch: string, perStep: boolean, T: number, seed: number): number {
+export function maxForwardGap(arch: string, perStep: boolean, T: number, seed: number, tweak?: (net: Net, rng: Rng) => void): number {
   const F = 4, B = 5;
   const net = new Net(resolveArch(parseArch(arch).layers, perStep), F);
   net.init(seed);
   const rng = new Rng(seed);
   for (let i = 0; i < net.theta.length; i++) net.theta[i] = net.theta[i]! + rng.uniform(-0.5, 0.5);
+  tweak?.(net, rng);
   const x = Float64Array.from({ length: T * B * F }, () => rng.uniform(-2, 2));
   const { out, steps } = net.forward(x, T, B);
   const model = validateModel(JSON.parse(JSON.stringify(net.toModel('t', {}))), 'trained');

@@ -27,11 +27,13 @@ describe('runFloatBatch equals runFloat on each sequence, bit for bit', () => {
     const got = unpackBatch(runFloatBatch(model, packBatch(seqs.map((s) => s.map((x) => normalizeInput(model, x)))), prepared, {
       step(i, backward, _rows, pre, h, c) { note(seen.batch, `${i}${backward} pre`, pre); note(seen.batch, `${i}${backward} h`, h); note(seen.batch, `${i}${backward} c`, c); },
       dense(i, pre) { note(seen.batch, `${i} dense`, pre); },
+      ssm(i, probe) { for (const [key, v] of Object.entries(probe)) note(seen.batch, `${i} ssm ${key}`, v); },
     }));
     seqs.forEach((seq, b) => {
       const want = runFloat(model, seq, prepared, {
         step(i, backward, pre, s) { note(seen.single, `${i}${backward} pre`, pre); note(seen.single, `${i}${backward} h`, s.h); note(seen.single, `${i}${backward} c`, s.c); },
         dense(i, pre) { note(seen.single, `${i} dense`, pre); },
+        ssm(i, probe) { for (const [key, v] of Object.entries(probe)) note(seen.single, `${i} ssm ${key}`, v); },
       });
       expect(got[b]!.length).toBe(want.length);
       want.forEach((y, t) => expect(Array.from(got[b]![t]!)).toEqual(Array.from(y)));

@@ -135,7 +135,7 @@ describe('--arch: conv1d', () => {
   });
   it('a conv1d with no recurrent layer after it needs per-step targets', () => {
     expect(() => resolveArch(parseArch('gru:4,conv1d:4:k=3,dense:1').layers, false)).toThrow(
-      "--arch: a conv1d layer outputs one row per timestep, but the task has one target per sequence; put a recurrent layer (rnn, lstm, gru, mingru, minlstm) after layer 2, or train with --per-step");
+      "--arch: a conv1d layer outputs one row per timestep, but the task has one target per sequence; put a recurrent layer (rnn, lstm, gru, mingru, minlstm) or an ssm layer after layer 2, or train with --per-step");
     expect(resolveArch(parseArch('gru:4,conv1d:4:k=3,dense:1').layers, true)).toHaveLength(3);
   });
   it.each([
@@ -156,7 +156,7 @@ describe('--arch: conv1d', () => {
     ['conv1d:8:k=3:bi', "--arch: unknown option 'bi'; supported: k=K, d=D, a=A, linear, relu, tanh, sigmoid in \"conv1d:8:k=3:bi\""],
     ['conv1d:8:k=3:a=3', "--arch: a=3 reads past the kernel: the lookahead is at most (k−1)·d = 2 in \"conv1d:8:k=3:a=3\""],
     ['conv1d:8:k=3:a=0', "--arch: a must be an integer from 1 to 4096, got '0' in \"conv1d:8:k=3:a=0\""],
-    ['conv2d:8', "--arch: unknown layer 'conv2d'; supported: rnn, lstm, gru, mingru, minlstm, dense, conv1d in \"conv2d:8\""],
+    ['conv2d:8', "--arch: unknown layer 'conv2d'; supported: rnn, lstm, gru, mingru, minlstm, dense, conv1d, ssm in \"conv2d:8\""],
   ])('%s is refused with one line', (text, message) => {
     let thrown: unknown;
     try { parseArch(text); } catch (e) { thrown = e; }
@@ -183,7 +183,7 @@ describe('architecture files: conv1d', () => {
     ['softmax.json', { type: 'conv1d', units: 8, kernelSize: 3, activation: 'softmax' }, /layers\[0\]\.activation: /],
     ['ahead.json', { type: 'conv1d', units: 8, kernelSize: 3, dilation: 2, lookahead: 5 }, /layers\[0\]\.lookahead: 5 reads past the kernel; at most \(kernelSize − 1\) · dilation = 4$/],
     ['seq.json', { type: 'conv1d', units: 8, kernelSize: 3, returnSequences: true }, /layers\[0\]: /],
-    ['type.json', { type: 'conv2d', units: 8 }, /layers\[0\]\.type: unknown layer type; supported: rnn, lstm, gru, mingru, minlstm, dense, conv1d$/],
+    ['type.json', { type: 'conv2d', units: 8 }, /layers\[0\]\.type: unknown layer type; supported: rnn, lstm, gru, mingru, minlstm, dense, conv1d, ssm$/],
   ])('%s is refused', (name, layer, message) => {
     let thrown: unknown;
     try { parseArch(file(name, { layers: [layer] })); } catch (e) { thrown = e; }

@@ -1,20 +1,28 @@
 // Analytic gradients (BPTT) against central finite differences in float64:
 //   g_num = (L(θ + h e_i) − L(θ − h e_i)) / 2h,  h = 1e-5
-// relative error ‖g − g_num‖ / (‖g‖ + ‖g_num‖) < 1e-6 over every parameter.
+// relative error ‖g − g_num‖ / (‖g‖ + ‖g_num‖) < 1e-6 over every parameter. The ssm is also
+// checked on each of its weight groups, some of whose gradients are 1e-5 of the loss (Δ's
+// projection): within rounding of L/h at h = 1e-5, so there the five-point difference
+//   g_num = (8(L(θ + h) − L(θ − h)) − (L(θ + 2h) − L(θ − 2h))) / 12h,  h = 1e-3  (error O(h⁴)).
 import { describe, expect, it } from 'vitest';
 import { type ArchLayer, resolveArch } from '../../../src/train/arch.js';
 import { Bptt, type Targets } from '../../../src/train/bptt.js';
 import { Net } from '../../../src/train/net.js';
+import { SsmLayer } from '../../../src/train/ssm.js';
 import { Rng } from '../../../src/util/rng.js';
 
 const F = 3, T = 5, B = 3;
 
-function setup(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed: number, thetaScale = 1) {
+/** Changes the perturbed weights before the check (the ssm's Δ bias, say). */
+type Tweak = (net: Net, rng: Rng) => void;
+
+function setup(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed: number, thetaScale = 1, tweak?: Tweak) {
   const net = new Net(resolveArch(layers, perStep), F);
   net.init(seed);
   const rng = new Rng(seed + 1);
   // Random biases everywhere, so no gate sits at a symmetric point.
   for (let i = 0; i < net.theta.length; i++) net.theta[i] = (net.theta[i]! + rng.uniform(-0.3, 0.3)) * thetaScale;
+  tweak?.(net, rng);
   const x = Float64Array.from({ length: T * B * F }, () => rng.uniform(-1.5, 1.5));
   const rows = (net.sequenceOut ? T : 1) * B;
   const targets: Targets = loss === 'ce'
@@ -23,24 +31,38 @@ function setup(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed: 
   return { net, x, targets, bptt: new Bptt(net) };
 }
 
-function relativeError(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed = 11, thetaScale = 1): number {
-  const { net, x, targets, bptt } = setup(layers, perStep, loss, seed, thetaScale);
+function relativeError(layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed = 11, thetaScale = 1, tweak?: Tweak): number {
+  const { net, x, targets, bptt } = setup(layers, perStep, loss, seed, thetaScale, tweak);
+  const { analytic, numeric } = gradients(net, () => bptt.run(x, T, B, targets, true), () => bptt.run(x, T, B, targets, false));
+  return groupError(analytic, numeric, 0, net.theta.length);
+}
+
+/**
+ * The analytic gradient (`learn` fills it) and the differences of `loss` over every parameter:
+ * central (h = 1e-5), or with `fivePoint` the five-point stencil (h = 1e-3; see the header).
+ */
+function gradients(net: Net, learn: () => void, loss: () => number, fivePoint = false): { analytic: Float64Array; numeric: Float64Array } {
   net.grad.fill(0);
-  bptt.run(x, T, B, targets, true);
-  const analytic = Float64Array.from(net.grad);
-  const h = 1e-5;
-  let diff = 0, na = 0, nn = 0;
+  learn();
+  const analytic = Float64Array.from(net.grad), numeric = new Float64Array(net.theta.length);
+  const h = fivePoint ? 1e-3 : 1e-5;
+  const at = (i: number, keep: number, step: number) => { net.theta[i] = keep + step; return loss(); };
   for (let i = 0; i < net.theta.length; i++) {
     const keep = net.theta[i]!;
-    net.theta[i] = keep + h;
-    const up = bptt.run(x, T, B, targets, false);
-    net.theta[i] = keep - h;
-    const down = bptt.run(x, T, B, targets, false);
+    const d1 = at(i, keep, h) - at(i, keep, -h);
+    numeric[i] = fivePoint ? (8 * d1 - (at(i, keep, 2 * h) - at(i, keep, -2 * h))) / (12 * h) : d1 / (2 * h);
     net.theta[i] = keep;
-    const num = (up - down) / (2 * h);
-    diff += (analytic[i]! - num) ** 2;
+  }
+  return { analytic, numeric };
+}
+
+/** ‖g − g_num‖ / (‖g‖ + ‖g_num‖) over parameters [from, to); the analytic part must not vanish. */
+function groupError(analytic: Float64Array, numeric: Float64Array, from: number, to: number): number {
+  let diff = 0, na = 0, nn = 0;
+  for (let i = from; i < to; i++) {
+    diff += (analytic[i]! - numeric[i]!) ** 2;
     na += analytic[i]! ** 2;
-    nn += num ** 2;
+    nn += numeric[i]! ** 2;
   }
   expect(na).toBeGreaterThan(0);
   return Math.sqrt(diff) / (Math.sqrt(na) + Math.sqrt(nn));
@@ -247,6 +269,83 @@ describe('the minimal kinds trained by a prefix scan (cells/scan.ts)', () => {
         for (let i = 0; i < a.grad.length; i++) { diff = Math.max(diff, Math.abs(a.grad[i]! - b.grad[i]!)); norm = Math.max(norm, Math.abs(a.grad[i]!)); }
         expect(diff).toBeLessThan(1e-12 * norm);
       }
+    });
+  }
+});
+
+describe('gradient check: ssm (causal depthwise conv, selective scan, softplus Δ, silu gate)', () => {
+  // Mamba's Δ starts at 0.001 … 0.1, where exp(Δ·A) hardly leaves 1 and h hardly moves: Δ's
+  // bias is redrawn in ±1 here (Δ ≈ 0.3 … 1.3), so the decays sit well inside (0, 1).
+  const liveDelta: Tweak = (net, rng) => {
+    for (const l of net.layers) if (l instanceof SsmLayer) l.dtBias.w.forEach((_, i, w) => { w[i] = rng.uniform(-1, 1); });
+  };
+  const GROUPS = ['inKernel', 'inBias', 'convKernel', 'convBias', 'xKernel', 'dtKernel', 'dtBias', 'aLog', 'd'] as const;
+  /** Each weight group of every ssm layer, checked on its own: a small group (aLog, D) cannot hide in the total. */
+  const groupErrors = (net: Net, g: { analytic: Float64Array; numeric: Float64Array }): Record<string, number> => {
+    const out: Record<string, number> = {};
+    net.layers.forEach((l, i) => {
+      if (!(l instanceof SsmLayer)) return;
+      for (const name of GROUPS) {
+        const from = l[name].w.byteOffset / 8;
+        out[`${i}.${name}`] = groupError(g.analytic, g.numeric, from, from + l[name].w.length);
+      }
+    });
+    return out;
+  };
+  const ssm = (units: number, stateSize: number, convSize: number, dtRank?: number): ArchLayer => ({ type: 'ssm', units, stateSize, convSize, dtRank });
+  const check = (layers: ArchLayer[], perStep: boolean, loss: 'ce' | 'mse', seed: number) => {
+    const { net, x, targets, bptt } = setup(layers, perStep, loss, seed, 1, liveDelta);
+    const g = gradients(net, () => bptt.run(x, T, B, targets, true), () => bptt.run(x, T, B, targets, false), true);
+    for (const [group, err] of Object.entries(groupErrors(net, g))) expect(err, group).toBeLessThan(1e-6);
+    expect(groupError(g.analytic, g.numeric, 0, net.theta.length)).toBeLessThan(1e-6);
+  };
+
+  it('E=4 N=3 k=3 R=2: every weight group, per step (MSE) and many-to-one (both losses)', () => {
+    check([ssm(4, 3, 3, 2), linear2], true, 'mse', 61);
+    check([ssm(4, 3, 3, 2), softmax4], false, 'ce', 62);
+    check([ssm(4, 3, 3, 2), linear2], false, 'mse', 63);
+  });
+  it('no conv history (k = 1), one state, R from the input width; a conv wider than the sequence (k = 6 > T)', () => {
+    check([ssm(3, 1, 1), linear2], true, 'mse', 64);
+    check([ssm(3, 2, 6, 1), softmax4], true, 'ce', 65);
+  });
+  it('stacked: dense → ssm (sequences) → ssm → softmax, and gru → ssm → dense, the gradient reaching the inputs', () => {
+    check([{ type: 'dense', units: 3, activation: 'tanh' }, ssm(4, 2, 2, 1), ssm(3, 3, 3, 3), softmax4], false, 'ce', 66);
+    check([{ type: 'gru', units: 3, resetAfter: true }, ssm(4, 2, 4, 2), linear2], true, 'mse', 67);
+  });
+
+  // Truncated BPTT: two chunks run forward only (the first shorter than k − 1), then a third
+  // with the loss. The carried h and x' are constants of the third chunk: the finite
+  // differences rerun the first two with the unperturbed weights each time.
+  for (const perStep of [true, false]) {
+    it(`carrying h and the conv's inputs across chunks, ${perStep ? 'per step' : 'many-to-one (returnSequences false)'}`, () => {
+      const layers: ArchLayer[] = [ssm(4, 3, 4, 2), ssm(3, 2, 3, 1), perStep ? linear2 : softmax4];
+      const { net, bptt } = setup(layers, perStep, 'mse', 68, 1, liveDelta);
+      const rng = new Rng(69);
+      const chunk = (steps: number) => Float64Array.from({ length: steps * B * F }, () => rng.uniform(-1.5, 1.5));
+      const xa = chunk(1), xb = chunk(3), xc = chunk(T);
+      const rows = (perStep ? T : 1) * B;
+      const targets: Targets = perStep
+        ? { kind: 'value', values: Float64Array.from({ length: rows * 2 }, () => rng.uniform(-1, 1)) }
+        : { kind: 'class', labels: Int32Array.from({ length: rows }, () => rng.int(0, 3)) };
+      const theta0 = Float64Array.from(net.theta);
+      const prefix = () => {
+        const now = Float64Array.from(net.theta);
+        net.theta.set(theta0);
+        net.setCarry(false);
+        net.forward(xa, 1, B);
+        net.setCarry(true);
+        net.forward(xb, 3, B);
+        net.theta.set(now);
+      };
+      const run = (learn: boolean) => { prefix(); return bptt.run(xc, T, B, targets, learn); };
+      const g = gradients(net, () => run(true), () => run(false), true);
+      for (const [group, err] of Object.entries(groupErrors(net, g))) expect(err, group).toBeLessThan(1e-6);
+      expect(groupError(g.analytic, g.numeric, 0, net.theta.length)).toBeLessThan(1e-6);
+      // The carried state is used: from zeros the loss differs.
+      const carried = run(false);
+      net.setCarry(false);
+      expect(Math.abs(bptt.run(xc, T, B, targets, false) - carried)).toBeGreaterThan(1e-6);
     });
   }
 });

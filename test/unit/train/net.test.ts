@@ -41,7 +41,7 @@ describe('architecture strings', () => {
   });
   it('one target per sequence needs a recurrent layer (dense layers alone output one row per step)', () => {
     expect(() => resolveArch(parseArch('dense:4:relu,dense:2').layers, false)).toThrow(
-      '--arch: dense layers output one row per timestep, but the task has one target per sequence; add a recurrent layer (rnn, lstm, gru, mingru, minlstm), or train with --per-step');
+      '--arch: dense layers output one row per timestep, but the task has one target per sequence; add a recurrent layer (rnn, lstm, gru, mingru, minlstm) or an ssm layer, or train with --per-step');
     expect(resolveArch(parseArch('dense:4:relu,dense:2').layers, true)).toHaveLength(2);
   });
   it('one target per sequence: the last recurrent layer may not be asked to return sequences (it trained into NaN)', () => {
