@@ -39,13 +39,14 @@ function tryQuantModel(path: string): QuantModel | undefined {
   return isQuantModelJson(json) ? validateQuantModel(json, path) : undefined;
 }
 
-function print(io: CliIo, outputs: number[][], json: boolean, fixed?: { raw: number[][]; frac: number; excursions: ExcursionSummary }): void {
+/** `step`: what indexes the outputs, t (input timesteps) or k (a decoder's output steps). */
+function print(io: CliIo, outputs: number[][], json: boolean, fixed?: { raw: number[][]; frac: number; excursions: ExcursionSummary }, step = 't'): void {
   if (json) {
     io.out(JSON.stringify(fixed ? { outputs, raw: fixed.raw, frac: fixed.frac, excursions: fixed.excursions } : { outputs }) + '\n');
     return;
   }
   outputs.forEach((o, t) => {
-    const label = outputs.length === 1 ? 'output' : `t=${t}`;
+    const label = outputs.length === 1 ? 'output' : `${step}=${t}`;
     io.out(`${label}: ${o.map((v) => num(v)).join(' ')}\n`);
   });
   if (fixed) io.err(renderExcursions(fixed.excursions, 'rnnc: '));
@@ -75,7 +76,7 @@ export function registerRun(program: Command, io: CliIo): void {
         if (given.length > 0) throw new RnncError('usage/invalid', `${given.join(', ')} only appl${given.length === 1 ? 'ies' : 'y'} with --fixed (or to rnnc quantize)`);
         const start = opts.state ? withFloatState(model, readStateFile(opts.state, stateLayers(model.layers), model.stateInputs)) : model;
         const outputs = runFloat(start, readInput(opts.input, opts.header, model.inputSize)).map((o) => Array.from(o));
-        print(io, outputs, Boolean(opts.json));
+        print(io, outputs, Boolean(opts.json), undefined, model.decoder ? 'k' : 't');
         return;
       }
       q = quantizeFromCli(model, opts, io).model;
