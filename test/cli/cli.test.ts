@@ -142,6 +142,20 @@ describe('run', () => {
     expect(lines[0]).toBe(`t=0: ${expected[0]!.map((v) => String(Number(v.toPrecision(6)))).join(' ')}`);
   });
 
+  it('an encoder–decoder model: its K outputs, labelled k, and inspect says so; quantize refuses it (exit 2)', async () => {
+    const f = JSON.parse(readFileSync(new URL('../fixtures/torch/seq2seq_bahdanau_lstm.json', import.meta.url), 'utf8')) as { model: unknown; input: number[][]; output: number[][] };
+    const path = write('s2s.json', JSON.stringify(f.model));
+    const r = await rnnc(['run', path, '-i', write('s2s-in.json', JSON.stringify(f.input))]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').map((l) => l.split(':')[0])).toEqual(['k=0', 'k=1', 'k=2', 'k=3', 'k=4', 'k=5']);
+    const i = await rnnc(['inspect', path]);
+    expect(i.stdout).toMatch(/^model s2s: 3 inputs -> 6 outputs of 2 after the sequence \(encoder–decoder\)$/m);
+    expect(i.stdout).toMatch(/^decoder: lstm 8 units, 6 outputs of 2, feedback prediction, init copy, attention bahdanau \(A = 5\) into input; 716 parameters$/m);
+    const q = await rnnc(['quantize', path, '-o', join(dir, 's2s.q.json')]);
+    expect(q.exitCode).toBe(2);
+    expect(q.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('a many-to-one model prints one "output" line', async () => {
     const m = randomModel({ inputSize: 3, layers: [{ type: 'rnn', units: 4 }] }, 5);
     const path = join(dir, 'm2o.json');
