@@ -27,7 +27,7 @@ import type { FloatModel } from '../ir/model.js';
 import { gateCount } from '../ir/kinds.js';
 import type { Decoder, DECODER_CELLS, CONTEXT_INTO } from '../ir/seq2seq.js';
 import { Rng } from '../util/rng.js';
-import { type ResolvedLayer, outputUnits } from './arch.js';
+import { type ResolvedLayer, hasReturnSequences, isRecurrentSpec, outputUnits } from './arch.js';
 import { type AttentionSpec, TrainAttention, attentionParamCount, attentionTensors } from './attention.js';
 import { grow } from './cells/common.js';
 import type { TrainCell } from './cells/types.js';
@@ -131,13 +131,12 @@ export class Seq2SeqNet {
     const s = spec.units, o = spec.outputSize, he = outputUnits(encoderLayers);
     const last = encoderLayers[encoderLayers.length - 1]!;
     const a = spec.attention;
-    const seqOut = 'returnSequences' in last ? last.returnSequences : true;
-    if (a && !seqOut) bad('attention reads every encoder output, so the last encoder layer needs returnSequences (:seq)');
+    // One output per step unless the last layer choosing (recurrent, ssm) gives one per sequence (net.ts sequenceOut).
+    const chooser = [...encoderLayers].reverse().find(hasReturnSequences);
+    if (a && chooser && !chooser.returnSequences) bad('attention reads every encoder output, so the last encoder layer needs returnSequences (:seq)');
     if (a?.kind === 'dot' && s !== he) bad(`"dot" attention needs the decoder's ${s} units to equal the encoder's output width ${he}; use "general"`);
     if (spec.init === 'copy') {
-      if (!(last.type === 'lstm' || last.type === 'gru' || last.type === 'rnn' || last.type === 'mingru' || last.type === 'minlstm') || last.bidirectional) {
-        bad('init "copy" needs a forward recurrent last encoder layer; use "bridge"');
-      }
+      if (!isRecurrentSpec(last) || last.bidirectional) bad('init "copy" needs a forward recurrent last encoder layer; use "bridge"');
       if (last.units !== s) bad(`init "copy" needs the last encoder layer's ${last.units} units to equal the decoder's ${s}; use "bridge"`);
     }
     const fb = spec.feedback;

@@ -51,6 +51,11 @@ const CASES: Case[] = [
     decoder: { cell: 'lstm', units: 2, outputSize: 2, steps: K, feedback: { kind: 'prediction' }, init: 'bridge' },
   },
   {
+    name: 'dot into output, reverse LSTM encoder (its final state at t = 0) → LSTM decoder, copy',
+    encoder: [{ type: 'lstm', units: 3, resetAfter: true, reverse: true, returnSequences: true }],
+    decoder: { cell: 'lstm', units: 3, outputSize: 2, steps: K, feedback: { kind: 'prediction' }, init: 'copy', attention: { kind: 'dot', into: 'output' } },
+  },
+  {
     name: 'general into input, RNN encoder + dense → LSTM decoder, zeros',
     encoder: [{ type: 'rnn', units: 3, resetAfter: true, returnSequences: true }, { type: 'dense', units: 2, activation: 'tanh' }],
     decoder: { cell: 'lstm', units: 3, outputSize: 2, steps: K, feedback: { kind: 'prediction' }, init: 'zeros', attention: { kind: 'general', into: 'input' } },
