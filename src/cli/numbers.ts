@@ -43,6 +43,7 @@ export const RANGES = {
   seed: ints(0, 4_294_967_295),
   momentum: reals(0, 1, { max: true }),
   tbptt: ints(0, 65_535),
+  sampling: reals(0, 1),
   // data files (train, and --calib / --eval of the quantizer)
   window: ints(1, 65_535),
   horizon: ints(0, 1_000_000),

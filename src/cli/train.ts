@@ -10,6 +10,7 @@ import { outputUnits, parseArch, resolveArch } from '../train/arch.js';
 import type { OptimizerName } from '../train/optim.js';
 import { parseSchedule } from '../train/schedule.js';
 import { trainModel } from '../train/train.js';
+import { trainSeq2Seq } from '../train/seq2seq-train.js';
 import type { CliIo } from './context.js';
 import { num } from './format.js';
 import { progressHooks } from './train-progress.js';
@@ -21,7 +22,7 @@ import { FORCE_HELP, checkOutput, messagesIo, outputName, writeOutput } from './
 interface TrainOpts {
   data: string; arch: string; output: string; name: string; epochs: string; batch: string; lr: string; clip: string;
   val: string; patience: string; seed: string; optimizer: OptimizerName; momentum: string; schedule: string;
-  tbptt: string; task?: Task; perStep?: boolean; window?: string; horizon?: string; stride?: string;
+  tbptt: string; sampling?: string; task?: Task; perStep?: boolean; window?: string; horizon?: string; stride?: string;
   idColumn?: string; labelColumn?: string; features?: string; header?: boolean; json?: boolean; force?: boolean;
 }
 
@@ -59,6 +60,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--momentum <x>', `SGD momentum, in ${rangeText(RANGES.momentum)}`, '0.9')
     .option('--schedule <s>', 'learning-rate schedule: constant, step:EPOCHS:FACTOR (EPOCHS 1 to 1000000, FACTOR in (0, 1]), cosine[:MIN] (MIN in [0, 1])', 'constant')
     .option('--tbptt <n>', `truncated BPTT: backpropagate through chunks of n steps, ${rangeText(RANGES.tbptt)} (0: whole sequences)`, '0')
+    .option('--sampling <p>', `encoder–decoder: scheduled sampling, the chance each step feeds back the model's own output instead of the truth, in ${rangeText(RANGES.sampling)} (default 0: teacher forcing)`)
     .addOption(new Option('--task <task>', 'default: classification when the last layer is softmax').choices(['classification', 'regression']))
     .option('--per-step', 'a target at every timestep (many-to-many)')
     .option('--window <n>', `cut one long series into windows of n steps, ${rangeText(RANGES.window)}`)
@@ -75,10 +77,16 @@ export function registerTrain(program: Command, io: CliIo): void {
       if (badName) throw new RnncError('names/invalid', `--name: ${badName}`);
       const arch = parseArch(opts.arch);
       const last = arch.layers[arch.layers.length - 1]!;
-      const task: Task = opts.task ?? (last.type === 'dense' && last.activation === 'softmax' ? 'classification' : 'regression');
+      const decoder = arch.decoder;
+      const task: Task = opts.task ?? (decoder ? (decoder.feedback.kind === 'embedding' ? 'classification' : 'regression')
+        : last.type === 'dense' && last.activation === 'softmax' ? 'classification' : 'regression');
       const perStep = opts.perStep === true;
-      const layers = resolveArch(arch.layers, perStep);
       const { window, horizon, stride } = windowOptions(opts);
+      if (!decoder && opts.sampling !== undefined) throw new RnncError('usage/invalid', '--sampling: only an encoder–decoder (a decoder: item last in --arch) feeds back its outputs');
+      if (decoder && perStep) throw new RnncError('usage/invalid', '--per-step: an encoder–decoder writes its outputs after the window; drop --per-step');
+      if (decoder && window === undefined) throw new RnncError('usage/invalid', `--arch: an encoder–decoder trains on windows of a series: give --window W (its targets are the ${decoder.steps} rows from --horizon after each window)`);
+      const layers = resolveArch(arch.layers, perStep, decoder !== undefined);
+      const sampling = opts.sampling === undefined ? 0 : real('--sampling', opts.sampling, RANGES.sampling);
       const settings = {
         name: opts.name,
         epochs: int('--epochs', opts.epochs, RANGES.epochs), batch: int('--batch', opts.batch, RANGES.batch),
@@ -91,7 +99,7 @@ export function registerTrain(program: Command, io: CliIo): void {
         schedule: parseSchedule(opts.schedule), tbptt: int('--tbptt', opts.tbptt, RANGES.tbptt),
       };
       const ds = readDataset(opts.data, {
-        task, perStep, outputs: outputUnits(layers), inputs: arch.inputs,
+        task, perStep, outputs: decoder ? decoder.outputSize : outputUnits(layers), inputs: arch.inputs, targetSteps: decoder?.steps,
         idColumn: opts.idColumn, labelColumns: list(opts.labelColumn), featureColumns: list(opts.features), window,
         horizon, stride, header: opts.header,
       });
@@ -106,7 +114,8 @@ export function registerTrain(program: Command, io: CliIo): void {
       process.once('SIGINT', onSigint);
       let outcome;
       try {
-        outcome = await trainModel(ds, layers, settings, { ...progress, stopRequested: () => stop });
+        const hooks = { ...progress, stopRequested: () => stop };
+        outcome = decoder ? await trainSeq2Seq(ds, layers, decoder, { ...settings, sampling }, hooks) : await trainModel(ds, layers, settings, hooks);
       } finally {
         process.removeListener('SIGINT', onSigint);
         progress.close();

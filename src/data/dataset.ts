@@ -44,6 +44,11 @@ export interface ReadOptions {
   window?: number | undefined;
   horizon?: number | undefined;
   stride?: number | undefined;
+  /**
+   * Windows only, for an encoder–decoder: the target is this many consecutive rows, the first
+   * `horizon` rows after the window (one label or O values each). Default 1.
+   */
+  targetSteps?: number | undefined;
   /** CSV: whether the first row is a header (undefined: decided by its fields, src/data/csv.ts). */
   header?: boolean | undefined;
 }

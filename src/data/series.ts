@@ -3,7 +3,8 @@
  * `--window W`. Rows are timesteps; a window is W consecutive rows of the feature
  * columns, starting every `stride` rows. Its target comes from the target columns
  * `horizon` rows after the window's last row (many-to-one), or, with --per-step,
- * `horizon` rows after each of its rows.
+ * `horizon` rows after each of its rows, or with `targetSteps` K (an encoder–decoder) the K
+ * consecutive rows from `horizon` rows after the window's last row.
  * - CSV: optional header; without one the columns are named 0, 1, ...
  * - JSON: an array of rows (arrays of numbers); columns are named 0, 1, ...
  * Defaults: regression forecasts the feature columns themselves with horizon 1;
@@ -63,6 +64,7 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
   const W = intOption(opts.window, 'window', 1, 1);
   const H = intOption(opts.horizon, 'horizon', 0, classify ? 0 : 1);
   const stride = intOption(opts.stride, 'stride', 1, 1);
+  const steps = intOption(opts.targetSteps, 'steps', 1, 1);
   const labelCols = (opts.labelColumns ?? (classify ? ['label'] : opts.featureColumns ?? t.names)).map((n) => column(t, n, source));
   if (classify && labelCols.length !== 1) throw dataError(source, 'classification takes exactly one label column');
   const featureCols = opts.featureColumns
@@ -80,14 +82,16 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
   const n = t.cells.length, F = featureCols.length, K = labelCols.length;
   const feat = new Float64Array(n * F);
   for (let r = 0; r < n; r++) featureCols.forEach((c, f) => { feat[r * F + f] = num(r, c); });
-  const count = n - W - H >= 0 ? Math.floor((n - W - H) / stride) + 1 : 0;
-  if (count === 0) throw dataError(source, `${n} rows are too few for --window ${W} and --horizon ${H}`);
+  // The last row a window's target reads: K − 1 rows after its first target row.
+  const span = W + H + steps - 1;
+  const count = n - span >= 0 ? Math.floor((n - span) / stride) + 1 : 0;
+  if (count === 0) throw dataError(source, `${n} rows are too few for --window ${W} and --horizon ${H}${steps > 1 ? ` and ${steps} output steps` : ''}`);
   const starts = Array.from({ length: count }, (_, i) => i * stride);
-  const targetRows = (s: number) => (opts.perStep ? Array.from({ length: W }, (_, i) => s + i + H) : [s + W - 1 + H]);
+  const targetRows = (s: number) => (opts.perStep ? Array.from({ length: W }, (_, i) => s + i + H) : Array.from({ length: steps }, (_, k) => s + W - 1 + H + k));
   const ds: Dataset = {
     source, featureNames: featureCols.map((c) => t.names[c]!), perStep: opts.perStep, task: opts.task, ordered: true,
     seqs: starts.map((s) => feat.slice(s * F, (s + W) * F)), lengths: starts.map(() => W),
-    labels: [], values: [], targetSize: opts.outputs, classes: [], targetRow: starts.map((s) => s + W - 1 + H),
+    labels: [], values: [], targetSize: opts.outputs, classes: [], targetRow: starts.map((s) => s + W - 1 + H + steps - 1),
   };
   if (classify) {
     const raw = t.cells.map((row) => String(row[labelCols[0]!]!));

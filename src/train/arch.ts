@@ -18,6 +18,8 @@
  *   (optional), "lookahead": 1 (optional, default 0), "activation": "relu" (optional, default linear)}; an ssm entry
  *   is {"type": "ssm", "units": 32, "stateSize": 16, "convSize": 4, "dtRank": 2, "returnSequences": true} (all but
  *   units optional, with the defaults above).
+ * - last, optionally, an encoder–decoder's decoder: decoder:CELL:UNITS:steps=K:out=O[:…] (arch-decoder.ts,
+ *   docs/seq2seq.md); the layers before it are the encoder. String syntax only.
  * Numbers are integers in decimal (src/util/decimal.ts): no hex, no exponent, no fraction.
  * A recurrent or ssm layer returns sequences when a layer reading sequences (recurrent,
  * conv1d or ssm) follows it, when the task has a target per timestep, or when asked to
@@ -36,6 +38,8 @@ import { parseJson, readText } from '../util/fs.js';
 import type { Conv1dSpec } from './conv.js';
 import type { RecurrentSpec } from './recurrent.js';
 import type { SsmSpec } from './ssm.js';
+import { parseDecoderItem } from './arch-decoder.js';
+import type { DecoderSpec } from './seq2seq.js';
 
 export type DenseSpec = { type: 'dense'; units: number; activation: DenseActivation };
 
@@ -49,6 +53,8 @@ export interface Arch {
   /** Features per timestep, when the description states them. */
   inputs?: number | undefined;
   layers: ArchLayer[];
+  /** An encoder–decoder's decoder: `layers` are then the encoder. */
+  decoder?: DecoderSpec | undefined;
 }
 
 export type ResolvedLayer = RecurrentSpec | DenseSpec | Conv1dSpec | SsmSpec;
@@ -245,10 +251,16 @@ export function parseArch(text: string): Arch {
   if (items[0]?.startsWith('in:')) {
     inputs = count(items.shift()!.slice(3), LIMITS.inputSize, 'in:', text);
   }
-  if (items.length === 0) bad(text, 'no layers');
+  let decoder: DecoderSpec | undefined;
+  const at = items.findIndex((s) => s.split(':')[0]!.trim() === 'decoder');
+  if (at >= 0) {
+    if (at !== items.length - 1) bad(text, 'the decoder comes last, after the encoder\'s layers');
+    decoder = parseDecoderItem(items.pop()!);
+  }
+  if (items.length === 0) bad(text, decoder ? 'a decoder needs encoder layers before it' : 'no layers');
   const layers = items.map(parseItem);
   if (layers.length > LIMITS.layers) bad(text, `at most ${LIMITS.layers} layers`);
-  return { inputs, layers };
+  return { inputs, layers, decoder };
 }
 
 /**
@@ -256,9 +268,11 @@ export function parseArch(text: string): Arch {
  * one target per sequence, the last layer reading the sequence must be a recurrent or ssm
  * layer: conv1d and dense layers output one row per timestep, which no target row matches.
  */
-export function resolveArch(layers: ArchLayer[], perStep: boolean): ResolvedLayer[] {
+export function resolveArch(layers: ArchLayer[], perStep: boolean, encoder = false): ResolvedLayer[] {
   const lastRecurrent = layers.map(hasReturnSequences).lastIndexOf(true);
   const lastReader = layers.map((l) => l.type !== 'dense').lastIndexOf(true);
+  // An encoder's outputs feed a decoder, not targets: only the layers' own rule applies (seq2seq.ts checks the rest).
+  if (encoder) return layers.map((l, i): ResolvedLayer => (hasReturnSequences(l) ? { ...l, returnSequences: l.returnSequences === true || i < lastReader } : l) as ResolvedLayer);
   if (!perStep && lastReader > lastRecurrent) {
     throw new RnncError('arch/invalid', `--arch: a conv1d layer outputs one row per timestep, but the task has one target per sequence; `
       + `put ${SUMMARY_LAYERS} after layer ${lastReader + 1}, or train with --per-step`);

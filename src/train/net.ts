@@ -19,15 +19,20 @@ export class Net {
   readonly outputSize: number;
   /** Whether the output has one row per timestep (else one per sequence). */
   readonly sequenceOut: boolean;
+  /** Parameters of each layer, in order in the parameter vector. */
+  readonly layerParams: number[] = [];
 
-  constructor(readonly arch: ResolvedLayer[], readonly inputSize: number) {
+  /** `extraParams`: room after the layers' parameters for a model part built on top (a decoder, seq2seq.ts). */
+  constructor(readonly arch: ResolvedLayer[], readonly inputSize: number, extraParams = 0) {
     let size = 0, width = inputSize;
     for (const l of arch) {
-      size += l.type === 'dense' ? denseParamCount(l.units, width) : l.type === 'conv1d' ? convParamCount(l, width)
+      const n = l.type === 'dense' ? denseParamCount(l.units, width) : l.type === 'conv1d' ? convParamCount(l, width)
         : l.type === 'ssm' ? ssmParamCount(l, width) : recurrentParamCount(l, width);
+      this.layerParams.push(n);
+      size += n;
       width = isRecurrentSpec(l) && l.bidirectional === 'concat' ? 2 * l.units : l.units;
     }
-    this.store = new ParamStore(size);
+    this.store = new ParamStore(size + extraParams);
     width = inputSize;
     let seq = true;
     this.layers = arch.map((l) => {

@@ -116,11 +116,11 @@ class Direction {
     this.cell.forward(this.zin, this.hs, this.h0, this.c0, steps, batch, this.reverse);
   }
 
-  /** Runs the cell backward on this.dhs; accumulates dW, db; adds dZ·W into dx when given. */
-  backward(x: Float64Array, steps: number, batch: number, dx: Float64Array | undefined): void {
+  /** Runs the cell backward on this.dhs (and dcLast, see TrainCell); accumulates dW, db; adds dZ·W into dx when given. */
+  backward(x: Float64Array, steps: number, batch: number, dx: Float64Array | undefined, dcLast?: Float64Array): void {
     const gu = this.cell.gates * this.spec.units, n = steps * batch, i = this.inputSize;
     this.dzin = sized(this.dzin, n * gu);
-    this.cell.backward(this.dhs, this.dzin, this.hs);
+    this.cell.backward(this.dhs, this.dzin, this.hs, dcLast);
     gemmTN(gu, i, n, this.dzin, 0, gu, x, 0, i, this.kernel.g, 0, i);
     sumRows(n, gu, this.dzin, 0, gu, this.bias.g, 0);
     if (dx) gemmNN(n, i, gu, this.dzin, 0, gu, this.kernel.w, 0, i, dx, 0, i, true);
@@ -140,6 +140,12 @@ export class RecurrentLayer implements TrainLayer {
   out: Float64Array = new Float64Array(0);
   /** Carry the final state of one call into the next (truncated BPTT); else start at 0. */
   carry = false;
+  /**
+   * dL/d(final state) of the forward direction from outside the layer (a decoder that
+   * copies it): added to dL/dh at its last step, and dL/dc handed to an LSTM cell, by the
+   * next backward call. B×U each.
+   */
+  finalGrad: { h: Float64Array; c: Float64Array } | undefined;
   private readonly dirs: Direction[];
   private x: Float64Array = new Float64Array(0);
   private dx: Float64Array = new Float64Array(0);
@@ -188,14 +194,26 @@ export class RecurrentLayer implements TrainLayer {
       if (mode === 'sum') db![hb] = dout[o]!;
       if (mode === 'concat') db![hb] = dout[o + u]!;
     });
+    const fg = this.finalGrad;
+    if (fg) {
+      // The forward direction's last step: t = T−1, or t = 0 when it reads backwards.
+      const tLast = !mode && this.spec.reverse ? 0 : steps - 1, base = tLast * batch * u;
+      for (let k = 0; k < batch * u; k++) df[base + k] = df[base + k]! + fg.h[k]!;
+    }
     let dx: Float64Array | undefined;
     if (needInput) {
       this.dx = sized(this.dx, steps * batch * this.inputSize);
       this.dx.fill(0);
       dx = this.dx;
     }
-    for (const d of this.dirs) d.backward(this.x, steps, batch, dx);
+    this.dirs.forEach((d, i) => d.backward(this.x, steps, batch, dx, i === 0 ? fg?.c : undefined));
     return dx;
+  }
+
+  /** The forward direction's state after its last step of the last forward call (B×U each; c is 0 but for an LSTM). */
+  finalState(h: Float64Array, c: Float64Array): void {
+    const d = this.dirs[0]!;
+    d.cell.finalState(d.hs, h, c);
   }
 
   /**

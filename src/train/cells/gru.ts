@@ -124,6 +124,11 @@ export class GruCell implements TrainCell {
     }
   }
 
+  /** After the backward loop dh = dh⊙z + dR·U at the first step: dL/dh0 (no c). */
+  initialStateGrad(h: Float64Array): void {
+    h.set(this.dh.subarray(0, this.batch * this.units));
+  }
+
   finalState(hs: Float64Array, h: Float64Array): void {
     const bu = this.batch * this.units;
     const t = this.reverse ? 0 : this.steps - 1;

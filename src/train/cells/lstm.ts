@@ -57,7 +57,7 @@ export class LstmCell implements TrainCell {
     }
   }
 
-  backward(dhs: Float64Array, dzin: Float64Array, hs: Float64Array): void {
+  backward(dhs: Float64Array, dzin: Float64Array, hs: Float64Array, dcLast?: Float64Array): void {
     const { units: u, steps, batch, reverse, acts, cs, tcs, c0 } = this;
     const g4 = 4 * u, bu = batch * u;
     this.dh = grow(this.dh, bu);
@@ -65,7 +65,7 @@ export class LstmCell implements TrainCell {
     const { dh, dc } = this;
     const gd = this.gate.d;
     dh.fill(0, 0, bu);
-    dc.fill(0, 0, bu);
+    if (dcLast) dc.set(dcLast.subarray(0, bu)); else dc.fill(0, 0, bu);
     for (let s = 0; s < steps; s++) {
       const t = reverse ? s : steps - 1 - s;
       const prev = prevOffset(t, steps, bu, reverse);
@@ -91,6 +91,13 @@ export class LstmCell implements TrainCell {
       gemmNN(batch, u, g4, dzin, zOff, g4, this.p.u, 0, u, dh, 0, u, false);
     }
     recurrentKernelGrad(g4, u, steps, batch, reverse, dzin, 0, g4, hs, this.h0, this.p.du, 0);
+  }
+
+  /** After the backward loop dh = da·U at the first step (dL/dh0) and dc = dc⊙f there (dL/dc0). */
+  initialStateGrad(h: Float64Array, c: Float64Array): void {
+    const bu = this.batch * this.units;
+    h.set(this.dh.subarray(0, bu));
+    c.set(this.dc.subarray(0, bu));
   }
 
   finalState(hs: Float64Array, h: Float64Array, c: Float64Array): void {

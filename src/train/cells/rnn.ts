@@ -46,6 +46,11 @@ export class RnnCell implements TrainCell {
     recurrentKernelGrad(u, u, steps, batch, reverse, dzin, 0, u, hs, this.h0, this.p.du, 0);
   }
 
+  /** After the backward loop dh = da·U at the first step: dL/dh0. */
+  initialStateGrad(h: Float64Array): void {
+    h.set(this.dh.subarray(0, this.batch * this.units));
+  }
+
   finalState(hs: Float64Array, h: Float64Array): void {
     const bu = this.batch * this.units;
     const t = this.reverse ? 0 : this.steps - 1;

@@ -25,8 +25,17 @@ export interface CellParams {
 export interface TrainCell {
   readonly gates: number;
   forward(zin: Float64Array, hs: Float64Array, h0: Float64Array, c0: Float64Array, steps: number, batch: number, reverse: boolean): void;
-  /** Accumulates dU (and dRb) into the gradient views; writes dzin. */
-  backward(dhs: Float64Array, dzin: Float64Array, hs: Float64Array): void;
+  /**
+   * Accumulates dU (and dRb) into the gradient views; writes dzin. `dcLast` (LSTM only):
+   * dL/dc of the state after the last processed step, from beyond the sequence (a decoder
+   * that copied it, or the next decoding step); otherwise that gradient is 0.
+   */
+  backward(dhs: Float64Array, dzin: Float64Array, hs: Float64Array, dcLast?: Float64Array): void;
+  /**
+   * After backward: dL/dh0 (and dL/dc0 for an LSTM) into h and c (B×U), the gradient
+   * reaching the initial state. rnn, lstm and gru have it (a decoder's cells).
+   */
+  initialStateGrad?(h: Float64Array, c: Float64Array): void;
   /** Copies the state after the last processed timestep into h and c (B×U). */
   finalState(hs: Float64Array, h: Float64Array, c: Float64Array): void;
 }
