@@ -296,9 +296,9 @@ export function widthsText(bits: ReadonlyArray<8 | 16>): string {
   return `int16 weights in ${layers(wide)}, int8 in ${layers(narrow)}`;
 }
 
-/** Whether layers emit one output per timestep: only if every recurrent layer returns sequences. */
+/** Whether layers emit one output per timestep: only if every recurrent and ssm layer returns sequences. */
 export function sequenceOutput(layers: readonly QLayer[]): boolean {
-  return layers.every((l) => !isQRecurrent(l) || l.returnSequences);
+  return layers.every((l) => !(isQRecurrent(l) || l.type === 'ssm') || l.returnSequences);
 }
 
 /**
