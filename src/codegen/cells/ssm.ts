@@ -57,6 +57,22 @@ export interface SsmCtx {
   outShift: number;
 }
 
+export type SsmShifts = Pick<SsmCtx, 'deltaShift' | 'duShift' | 'aShift' | 'bShift' | 'cShift' | 'dShift' | 'yShift' | 'outShift'>;
+
+/** The step's shifts from the layer's formats (ir/qmodel.ts's ssm entry); the twin's SsmP takes the same. */
+export function ssmShifts(l: QSsmLayer): SsmShifts {
+  return {
+    deltaShift: 15 - l.deltaFrac,
+    duShift: l.deltaFrac + l.convFrac - l.duFrac,
+    aShift: l.deltaFrac + l.aFrac - 15,
+    bShift: l.duFrac + l.bFrac - l.hFrac,
+    cShift: l.hFrac + l.cFrac - l.yAccFrac,
+    dShift: l.dFrac + l.convFrac - l.yAccFrac,
+    yShift: l.yAccFrac - l.yFrac,
+    outShift: l.yFrac + l.zFrac - l.outFrac,
+  };
+}
+
 export interface SsmPlan {
   ctx: SsmCtx;
   tables: CTable[];
@@ -93,14 +109,7 @@ export function planSsm(l: QSsmLayer, index: number, env: CellEnv): SsmPlan {
       aq: `${base}_aq`, dq: `${base}_dq`,
       sigmoid: env.sigmoid, softplus: syms.softplus, expFine: syms.expFine, exp: env.exp, log2: env.log2Lut, preFrac: PRE_FRAC,
       convFrac: l.convFrac, zFrac: l.zFrac,
-      deltaShift: 15 - l.deltaFrac,
-      duShift: l.deltaFrac + l.convFrac - l.duFrac,
-      aShift: l.deltaFrac + l.aFrac - 15,
-      bShift: l.duFrac + l.bFrac - l.hFrac,
-      cShift: l.hFrac + l.cFrac - l.yAccFrac,
-      dShift: l.dFrac + l.convFrac - l.yAccFrac,
-      yShift: l.yAccFrac - l.yFrac,
-      outShift: l.yFrac + l.zFrac - l.outFrac,
+      ...ssmShifts(l),
     },
     tables,
     // The four products, plus the scan's four products per state (Δ·|A|, Ā·h, Δu·B, h·C).
