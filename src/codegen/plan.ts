@@ -107,8 +107,6 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
     tables.push(cTable(sym.softplus, 'int16_t', t.softplus, `softplus(-8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
     tables.push(cTable(sym.expFine, 'int16_t', t.expFine, `exp(-k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
-  // A bidirectional, reverse or centred layer needs the whole sequence before its first output.
-  const streaming = wholeSequenceOnly(q.layers) === undefined;
   const functions: ModelCtx['functions'] = [];
   const stateFields: StateField[] = [];
   const initials = new Map<number, InitialTables[]>();
@@ -120,14 +118,14 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
     functions.push(...lp.functions);
     tables.push(...lp.tables);
     macs += lp.macs;
-    // A whole-sequence pass keeps an ssm's state in locals (pass.c.hbs): stack, not the state struct.
-    const passState = !streaming && l.type === 'ssm' ? lp.state.reduce((b, f) => b + f.units * (f.ctype === 'int32_t' ? 4 : 2), 0) : 0;
-    stack = Math.max(stack, lp.stackBytes + passState);
+    stack = Math.max(stack, lp.stackBytes);
     stateFields.push(...lp.state);
     initials.set(i, lp.initials);
   });
   // int32 arrays first: no padding between fields.
   stateFields.sort((a, b) => (a.ctype === b.ctype ? 0 : a.ctype === 'int32_t' ? -1 : 1));
+  // A bidirectional, reverse or centred layer needs the whole sequence before its first output.
+  const streaming = wholeSequenceOnly(q.layers) === undefined;
   const L = q.layers.length;
   const k = firstLastOnly(q);
   const step = buildChain(q, 0, L, 'x', 'y', 's');
