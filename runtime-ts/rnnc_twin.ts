@@ -443,9 +443,12 @@ export interface SsmP {
   readonly outShift: number;
 }
 
-/** silu(v) = v·σ(v) of an int16 with `frac` fractional bits, same format. Reference: fixed/ssm.ts siluQ. */
-export function siluQ(sigmoid: Int16Array, log2: number, v: number, frac: number): number {
-  return mulRshrS16(v, lutSigmoid(sigmoid, log2, rescaleS16(v, frac, 12)), 15);
+/** silu(v) = v·σ(v) of an int16 with `frac` fractional bits, same format; v at +8 or above gives v, at −8 or below 0. Reference: ops.ts siluS16. */
+export function siluS16(table: Int16Array, log2Size: number, v: number, frac: number): number {
+  const x = rescaleS16(v, frac, 12);
+  if (x === 32767) return v;
+  if (x === -32768) return 0;
+  return mulRshrS16(v, lutSigmoid(table, log2Size, x), 15);
 }
 
 /**
@@ -469,7 +472,7 @@ export function ssmStep(d: SsmP, x: Int16Array, xOff: number, h: Int32Array, his
     for (let j = 0; j < k - 1; j++) v[W + j] = hist[j * e + ch]!;
     v[W + k - 1] = v[ch]!;
     matmulRows(d.convMm, v, W, ch, ch + 1, acc, 0);
-    v[U + ch] = siluQ(d.sigmoid, d.log2, satS16(acc[0]!), d.convFrac);
+    v[U + ch] = siluS16(d.sigmoid, d.log2, satS16(acc[0]!), d.convFrac);
     for (let j = 0; j < k - 1; j++) hist[j * e + ch] = v[W + j + 1]!;
   }
   matmulRows(d.xMm, v, U, 0, r + 2 * n, acc, 0);
@@ -487,7 +490,7 @@ export function ssmStep(d: SsmP, x: Int16Array, xOff: number, h: Int32Array, his
       a = addSatS32(a, mulRshrS32S16(h[at]!, v[D + r + n + j]!, d.cShift));
     }
     a = addSatS32(a, mulRshrS16S32(d.dq[ch]!, u, d.dShift));
-    y[yOff + ch] = mulRshrS16(satS16(rshrS32(a, d.yShift)), siluQ(d.sigmoid, d.log2, v[e + ch]!, d.zFrac), d.outShift);
+    y[yOff + ch] = mulRshrS16(satS16(rshrS32(a, d.yShift)), siluS16(d.sigmoid, d.log2, v[e + ch]!, d.zFrac), d.outShift);
   }
 }
 

@@ -148,10 +148,6 @@ function features(c: Case): string[] {
       out.push(l.lookahead ? 'conv1d-centred' : 'conv1d');
       continue;
     }
-    if (l.type === 'ssm') {
-      out.push('ssm');
-      continue;
-    }
     out.push(l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'gru' ? `gru-${l.resetAfter ? 'ra' : 'rb'}` : l.type);
     if (l.type === 'lstm') out.push(`cell-int${l.cell.bits}`);
     if (l.bidirectional) out.push(`bi-${l.bidirectional}`);

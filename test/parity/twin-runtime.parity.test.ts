@@ -45,7 +45,7 @@ describe('twin runtime = src/fixed/ops.ts', () => {
     // The C twins' list of test/parity/ops.parity.test.ts; observer helpers of ops.ts have no C twin and no twin here.
     const mirrored = ['satS16', 'satS32', 'rshrS32', 'mulRshrS16', 'mulQ15S32', 'divQ15', 'requantS32', 'rshrSatS64', 'rescaleS16', 'lutLookup', 'lutTanh',
       'lutSigmoid', 'hardSigmoidQ15', 'reluS16', 'avgS16', 'lerpQ15', 'lstmCellS16', 'lstmCellS32', 'softmaxQ15',
-      'addSatS32', 'softplusQ15', 'expNegQ15', 'mulRshrS32S16', 'mulRshrS16S32'];
+      'addSatS32', 'siluS16', 'softplusQ15', 'expNegQ15', 'mulRshrS32S16', 'mulRshrS16S32'];
     const reference = ops as unknown as Record<string, unknown>;
     const twin = rt as unknown as Record<string, unknown>;
     expect(mirrored.filter((n) => typeof reference[n] !== 'function' || typeof twin[n] !== 'function')).toEqual([]);
@@ -65,7 +65,7 @@ describe('twin runtime = src/fixed/ops.ts', () => {
       cross([0, 1, -1, 2 ** 52 - 1, -(2 ** 52 - 1), 2 ** 31, -(2 ** 31)], [1, 2, 15, 16, 17, 31, 32, 52, 61, 62])), rt.rshrSatS64, ops.rshrSatS64)).toBeUndefined();
   });
 
-  it("the ssm's rules: saturating sum, int32·int16 and int16·int16 products with shifts, softplus and exp(−u) on their tables", () => {
+  it("the ssm's rules: saturating sum, silu, int32·int16 and int16·int16 products with shifts, softplus and exp(−u) on their tables", () => {
     expect(firstDiff(cases(N, () => [r32(), r32()], cross(I32, I32)), rt.addSatS32, ops.addSatS32)).toBeUndefined();
     expect(firstDiff(cases(N, () => [r32(), r16(), rng.int(1, 46)], cross(I32, I16, [1, 2, 15, 16, 30, 31, 45, 46])), rt.mulRshrS32S16, ops.mulRshrS32S16)).toBeUndefined();
     const shifts = Array.from({ length: 32 }, (_, k) => k);
@@ -77,6 +77,11 @@ describe('twin runtime = src/fixed/ops.ts', () => {
       const [soft, fine, exp] = [buildSoftplusTable(size), buildExpFineTable(size), buildExpTable(size)];
       const [softT, fineT, expT] = [soft, fine, exp].map((t) => Int16Array.from(t)) as [Int16Array, Int16Array, Int16Array];
       expect(firstDiff(xs, (x) => rt.softplusQ15(softT, log2, x), (x) => ops.softplusQ15(soft, log2, x)), `softplus ${size}`).toBeUndefined();
+      const l = buildLuts(size);
+      const sig = Int16Array.from(l.sigmoid);
+      for (const frac of [0, 7, 12, 15]) {
+        expect(firstDiff(xs, (v) => rt.siluS16(sig, log2, v, frac), (v) => ops.siluS16(l.sigmoid, log2, v, frac)), `silu ${size} Q.${frac}`).toBeUndefined();
+      }
       expect(firstDiff(cases(N, () => [rng.int(0, rng.next() < 0.5 ? 32767 : 2 ** 21)], us), (u) => rt.expNegQ15(fineT, expT, log2, u),
         (u) => ops.expNegQ15(fine, exp, log2, u)), `exp(-u) ${size}`).toBeUndefined();
     }

@@ -9,7 +9,6 @@
  * Every shift is worked out here from the layer's formats, so the template only calls rules.
  */
 import type { QSsmLayer } from '../../ir/qmodel.js';
-import { PRE_FRAC } from '../../fixed/ops.js';
 import { type CTable, cTable } from '../ctables.js';
 import { kernelSet } from '../kernels.js';
 import { type CellEnv, type MatmulCtx, planMatmul } from './common.js';
@@ -43,7 +42,6 @@ export interface SsmCtx {
   expFine: string;
   exp: string;
   log2: number;
-  preFrac: number;
   convFrac: number;
   zFrac: number;
   /** Shifts of the step (ir/qmodel.ts), each a number the rules take. */
@@ -107,7 +105,7 @@ export function planSsm(l: QSsmLayer, index: number, env: CellEnv): SsmPlan {
       inMm: inMm.ctx, convMm: convMm.ctx, xMm: xMm.ctx, dtMm: dtMm.ctx,
       xRows: r + 2 * n, bRow: r, cRow: r + n, accLen,
       aq: `${base}_aq`, dq: `${base}_dq`,
-      sigmoid: env.sigmoid, softplus: syms.softplus, expFine: syms.expFine, exp: env.exp, log2: env.log2Lut, preFrac: PRE_FRAC,
+      sigmoid: env.sigmoid, softplus: syms.softplus, expFine: syms.expFine, exp: env.exp, log2: env.log2Lut,
       convFrac: l.convFrac, zFrac: l.zFrac,
       ...ssmShifts(l),
     },

@@ -221,7 +221,7 @@ static const uint8_t host_ssm_l1_s[2] = {
 
 /* layer 0: ssm, 4 channels, state 3, conv 3, dt rank 1, h int32 with 24 fractional bits
  * x'_e, z_e = sat16(W_in x + b_in)             rows [0,4) x', rows [4,8) z
- * u_e  = silu(sat16(conv_e . [x'_e(t-2) .. x'_e(t)]))   silu(v) = v * sigmoid(v), Q.12
+ * u_e  = silu(sat16(conv_e . [x'_e(t-2) .. x'_e(t)]))   silu(v) = v * sigmoid(v), Q.12 (v beyond +-8: v or 0)
  * d, B, C = sat16(W_x u);  p_e = sat16(W_dt d + b_dt) in Q3.12
  * D_e  = sat16(rshr(softplus(p_e), 3));  du_e = rshr(D_e * u_e, 12)
  * per state n: Abar = exp(-rshr(D_e * |A|[e,n], 10));  h = Abar * h + rshr(du_e * B_n, 0)
@@ -245,7 +245,7 @@ static void host_ssm_l0_ssm(int32_t *h, int16_t *hist, const int16_t *x, int16_t
     rnnc_matmul_s8_s32(host_ssm_l0_conv_w + e * 3, host_ssm_l0_conv_b + e, host_ssm_l0_conv_m + e, host_ssm_l0_conv_s + e,
         /*pre_shift=*/0, win, /*rows=*/1, /*cols=*/3, &c);
     v = rnnc_sat_s16(c);
-    u[e] = rnnc_mul_rshr_s16(v, rnnc_lut_sigmoid_q15(host_ssm_sigmoid, 8, rnnc_rescale_s16(v, 12, 12)), 15);
+    u[e] = rnnc_silu_s16(host_ssm_sigmoid, 8, v, 12);
     /* channel e's history moves up one row and x'_e becomes the newest (column by
      * column: no overlapping block copy, which a compiler could turn into memmove) */
     for (j = 0; j < 2; j++) hist[j * 4 + e] = win[j + 1];
@@ -268,7 +268,7 @@ static void host_ssm_l0_ssm(int32_t *h, int16_t *hist, const int16_t *x, int16_t
       a = rnnc_add_sat_s32(a, rnnc_mul_rshr_s32_s16(he[j], dbc[4 + j], 19));
     }
     a = rnnc_add_sat_s32(a, rnnc_mul_rshr_s16_s32(host_ssm_l0_dq[e], u[e], 9));
-    g = rnnc_mul_rshr_s16(xz[4 + e], rnnc_lut_sigmoid_q15(host_ssm_sigmoid, 8, rnnc_rescale_s16(xz[4 + e], 12, 12)), 15);
+    g = rnnc_silu_s16(host_ssm_sigmoid, 8, xz[4 + e], 12);
     y[e] = rnnc_mul_rshr_s16(rnnc_sat_s16(rnnc_rshr_s32(a, 8)), g, 12);
   }
 }

@@ -310,7 +310,7 @@ static const uint8_t m4_ssm_l1_s[2] = {
 
 /* layer 0: ssm, 5 channels, state 2, conv 4, dt rank 2, h int32 with 24 fractional bits
  * x'_e, z_e = sat16(W_in x + b_in)             rows [0,5) x', rows [5,10) z
- * u_e  = silu(sat16(conv_e . [x'_e(t-3) .. x'_e(t)]))   silu(v) = v * sigmoid(v), Q.12
+ * u_e  = silu(sat16(conv_e . [x'_e(t-3) .. x'_e(t)]))   silu(v) = v * sigmoid(v), Q.12 (v beyond +-8: v or 0)
  * d, B, C = sat16(W_x u);  p_e = sat16(W_dt d + b_dt) in Q3.12
  * D_e  = sat16(rshr(softplus(p_e), 3));  du_e = rshr(D_e * u_e, 12)
  * per state n: Abar = exp(-rshr(D_e * |A|[e,n], 10));  h = Abar * h + rshr(du_e * B_n, 0)
@@ -334,7 +334,7 @@ static void m4_ssm_l0_ssm(int32_t *h, int16_t *hist, const int16_t *x, int16_t *
     rnnc_matmul_s16_s64(m4_ssm_l0_conv_w + e * 4, m4_ssm_l0_conv_b + e, m4_ssm_l0_conv_m + e, m4_ssm_l0_conv_s + e,
         /*pre_shift=*/1, win, /*rows=*/1, /*cols=*/4, &c);
     v = rnnc_sat_s16(c);
-    u[e] = rnnc_mul_rshr_s16(v, rnnc_lut_sigmoid_q15(m4_ssm_sigmoid, 9, rnnc_rescale_s16(v, 12, 12)), 15);
+    u[e] = rnnc_silu_s16(m4_ssm_sigmoid, 9, v, 12);
     /* channel e's history moves up one row and x'_e becomes the newest (column by
      * column: no overlapping block copy, which a compiler could turn into memmove) */
     for (j = 0; j < 3; j++) hist[j * 5 + e] = win[j + 1];
@@ -357,7 +357,7 @@ static void m4_ssm_l0_ssm(int32_t *h, int16_t *hist, const int16_t *x, int16_t *
       a = rnnc_add_sat_s32(a, rnnc_mul_rshr_s32_s16(he[j], dbc[4 + j], 19));
     }
     a = rnnc_add_sat_s32(a, rnnc_mul_rshr_s16_s32(m4_ssm_l0_dq[e], u[e], 9));
-    g = rnnc_mul_rshr_s16(xz[5 + e], rnnc_lut_sigmoid_q15(m4_ssm_sigmoid, 9, rnnc_rescale_s16(xz[5 + e], 12, 12)), 15);
+    g = rnnc_silu_s16(m4_ssm_sigmoid, 9, xz[5 + e], 12);
     y[e] = rnnc_mul_rshr_s16(rnnc_sat_s16(rnnc_rshr_s32(a, 8)), g, 12);
   }
 }
