@@ -12,19 +12,35 @@ import { wholeSequenceOnly } from '../../src/ir/kinds.js';
 import { isQRecurrent, type QuantModel } from '../../src/ir/qmodel.js';
 import { getTarget } from '../../src/target/targets.js';
 import { runHarness } from '../../src/verify/harness.js';
+import { goldenCases } from '../../src/codegen/testdata.js';
+import { randomModel } from '../../src/ir/random.js';
+import { quantizeModel } from '../../src/quantize/quantize.js';
+import type { HarnessModel } from '../../src/verify/harness.js';
 import { equivalenceModels } from '../helpers/random-models.js';
 import { emitTwinSource, expectedOf, importTwin, runCase, typeCheck } from '../helpers/twin.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnc-twin-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A streaming ssm that keeps only its last output, with a dense layer after it (the tail reads the ssm's buffer). */
+function ssmTail(): HarnessModel {
+  const float = randomModel({
+    name: 'tssmtail', inputSize: 5,
+    layers: [{ type: 'ssm', units: 13, stateSize: 5, convSize: 4, dtRank: 2, returnSequences: true }, { type: 'ssm', units: 4, stateSize: 3, convSize: 2, dtRank: 1 }, { type: 'dense', units: 2, activation: 'linear' }],
+  }, 531);
+  const model = quantizeModel(float, { weightBits: 8 });
+  return { model, golden: goldenCases(model, { seed: 933, count: 4, steps: 10 }) };
+}
+
 /**
- * 50 models: the first 12 of four of the equivalence test's batches, and its two ssm models
- * that keep only their last output (e54 streaming, e231 in a whole-sequence model).
+ * 51 models: the first 12 of four of the equivalence test's batches, its two ssm models
+ * that keep only their last output (e54 streaming, e231 in a whole-sequence model), and one
+ * with a dense layer after such an ssm.
  */
 const SAMPLE = [
   ...[0, 2, 5, 7].flatMap((b) => equivalenceModels(12, 1000 + b * 100_003, b * 30)),
   ...[[1, 24], [7, 21]].map(([b, k]) => equivalenceModels(k! + 1, 1000 + b! * 100_003, b! * 30)[k!]!),
+  ssmTail(),
 ];
 
 function features(q: QuantModel): string[] {
