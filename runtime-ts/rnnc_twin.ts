@@ -12,8 +12,9 @@
  * src/fixed/ops.ts (and quantizeInputF32 against fixed/model.ts quantizeInput) on
  * exhaustive and random inputs with every edge, and test/e2e/twin.test.ts runs whole
  * emitted models against the reference, bit for bit. The primitives are copied from
- * ops.ts as they are, except requantS32 (no BigInt, no % or variable **) and softmaxQ15
- * (offsets); matmulRows works on eight or four rows at a time.
+ * ops.ts as they are, except requantS32 (no BigInt, no % or variable **), softmaxQ15
+ * (offsets) and mulRshrS32S16 (a product by 2^−s for the division by 2^s: both exact);
+ * matmulRows works on eight or four rows at a time.
  *
  * No imports, no Node APIs, no allocation in any function a step calls: scratch comes in.
  * Everything is exported for the parity test; the emitted copies are module-private.
@@ -27,6 +28,11 @@ export function satS16(x: number): number {
 /** Clamp to int32. Reference: ops.ts satS32. */
 export function satS32(x: number): number {
   return x < -2147483648 ? -2147483648 : x > 2147483647 ? 2147483647 : x;
+}
+
+/** sat32(a + b) of two int32 (the sum is exact in a double). Reference: ops.ts addSatS32. */
+export function addSatS32(a: number, b: number): number {
+  return satS32(a + b);
 }
 
 /** Rounding arithmetic right shift (round half up), s in [0, 31]. Reference: ops.ts rshrS32. */
@@ -107,6 +113,29 @@ export function lutTanh(table: Int16Array, log2Size: number, x: number): number 
 export function lutSigmoid(table: Int16Array, log2Size: number, x: number): number {
   const y = lutLookup(table, log2Size, x);
   return x < 0 ? 32768 - y : y;
+}
+
+/** softplus(x), Q3.12 in, 15 fractional bits out (int32): x·2^3 + T(x) for x > 0. Reference: ops.ts softplusQ15. */
+export function softplusQ15(table: Int16Array, log2Size: number, x: number): number {
+  const y = lutLookup(table, log2Size, x);
+  return x > 0 ? x * 8 + y : y;
+}
+
+/** exp(−u) in Q0.15, u >= 0 with 15 fractional bits: `fine` below 1, `coarse` at u in Q4.11 from 1 on. Reference: ops.ts expNegQ15. */
+export function expNegQ15(fine: Int16Array, coarse: Int16Array, log2Size: number, u: number): number {
+  if (u < 32768) return lutLookup(fine, log2Size, u);
+  const v = rshrS32(u, 4);
+  return lutLookup(coarse, log2Size, v < 32767 ? v : 32767);
+}
+
+/** sat32(floor((a·b + 2^(s−1)) / 2^s)), a int32, b int16, s in [1, 46]: |a·b| <= 2^46, exact in a double. Reference: ops.ts mulRshrS32S16. */
+export function mulRshrS32S16(a: number, b: number, s: number): number {
+  return satS32(Math.floor((a * b + POW2[s - 1]!) * INV2[s]!));
+}
+
+/** rshr(a·b, s) of two int16 into an int32, s in [0, 31] (|a·b| <= 2^30). Reference: ops.ts mulRshrS16S32. */
+export function mulRshrS16S32(a: number, b: number, s: number): number {
+  return rshrS32((a * b) | 0, s);
 }
 
 /** clamp(16384 + rshr(clamp(x, ±16384)·m, 16), 0, 32767). Reference: ops.ts hardSigmoidQ15. */
@@ -312,6 +341,8 @@ export interface Scratch {
   /** A centred conv's input past the end of the sequence (zeros, never written) and its outputs before y_0. */
   readonly zeros: Int16Array;
   readonly early: Int16Array;
+  /** An ssm's int16 intermediates: x' and z (2E), u (E), δ, B, C (R + 2N), the conv window (k). */
+  readonly ssm: Int16Array;
 }
 
 /** The activation tables a layer reads (an unused one is empty). */
@@ -378,6 +409,97 @@ export interface ConvP extends DenseP {
   readonly kernel: number;
   readonly dilation: number;
   readonly lookahead: number;
+}
+
+/**
+ * An ssm layer (ir/qmodel.ts's ssm entry): its four products, |A| and D, the tables it
+ * reads, and the step's formats and shifts (as codegen/cells/ssm.ts works them out).
+ */
+export interface SsmP {
+  readonly units: number;
+  readonly stateSize: number;
+  readonly convSize: number;
+  readonly dtRank: number;
+  readonly inMm: Mat;
+  readonly convMm: Mat;
+  readonly xMm: Mat;
+  readonly dtMm: Mat;
+  readonly aq: Int16Array;
+  readonly dq: Int16Array;
+  readonly sigmoid: Int16Array;
+  readonly softplus: Int16Array;
+  readonly expFine: Int16Array;
+  readonly exp: Int16Array;
+  readonly log2: number;
+  readonly convFrac: number;
+  readonly zFrac: number;
+  readonly deltaShift: number;
+  readonly duShift: number;
+  readonly aShift: number;
+  readonly bShift: number;
+  readonly cShift: number;
+  readonly dShift: number;
+  readonly yShift: number;
+  readonly outShift: number;
+}
+
+/** silu(v) = v·σ(v) of an int16 with `frac` fractional bits, same format; v at +8 or above gives v, at −8 or below 0. Reference: ops.ts siluS16. */
+export function siluS16(table: Int16Array, log2Size: number, v: number, frac: number): number {
+  const x = rescaleS16(v, frac, 12);
+  if (x === 32767) return v;
+  if (x === -32768) return 0;
+  return mulRshrS16(v, lutSigmoid(table, log2Size, x), 15);
+}
+
+/**
+ * One ssm step, h (E×N int32) and hist ((k−1)×E int16, oldest row first) updated in place,
+ * y[yOff..yOff+E) written. Reference: fixed/ssm.ts ssmStreamFixed, rule for rule.
+ */
+export function ssmStep(d: SsmP, x: Int16Array, xOff: number, h: Int32Array, hist: Int16Array, sc: Scratch, y: Int16Array, yOff: number): void {
+  const e = d.units;
+  const n = d.stateSize;
+  const k = d.convSize;
+  const r = d.dtRank;
+  const v = sc.ssm;
+  const acc = sc.acc;
+  // v: x' and z at 0, u at 2E, δ/B/C at 3E, the window after them.
+  const U = 2 * e;
+  const D = 3 * e;
+  const W = D + r + 2 * n;
+  matmulRows(d.inMm, x, xOff, 0, 2 * e, acc, 0);
+  for (let j = 0; j < 2 * e; j++) v[j] = satS16(acc[j]!);
+  for (let ch = 0; ch < e; ch++) {
+    for (let j = 0; j < k - 1; j++) v[W + j] = hist[j * e + ch]!;
+    v[W + k - 1] = v[ch]!;
+    matmulRows(d.convMm, v, W, ch, ch + 1, acc, 0);
+    v[U + ch] = siluS16(d.sigmoid, d.log2, satS16(acc[0]!), d.convFrac);
+    for (let j = 0; j < k - 1; j++) hist[j * e + ch] = v[W + j + 1]!;
+  }
+  matmulRows(d.xMm, v, U, 0, r + 2 * n, acc, 0);
+  for (let j = 0; j < r + 2 * n; j++) v[D + j] = satS16(acc[j]!);
+  matmulRows(d.dtMm, v, D, 0, e, acc, 0);
+  for (let ch = 0; ch < e; ch++) {
+    const delta = satS16(rshrS32(softplusQ15(d.softplus, d.log2, satS16(acc[ch]!)), d.deltaShift));
+    const u = v[U + ch]!;
+    const du = mulRshrS16(delta, u, d.duShift);
+    let a = 0;
+    for (let j = 0; j < n; j++) {
+      const at = ch * n + j;
+      const decay = expNegQ15(d.expFine, d.exp, d.log2, mulRshrS16S32(delta, d.aq[at]!, d.aShift));
+      h[at] = addSatS32(mulQ15S32(decay, h[at]!), mulRshrS16S32(du, v[D + r + j]!, d.bShift));
+      a = addSatS32(a, mulRshrS32S16(h[at]!, v[D + r + n + j]!, d.cShift));
+    }
+    a = addSatS32(a, mulRshrS16S32(d.dq[ch]!, u, d.dShift));
+    y[yOff + ch] = mulRshrS16(satS16(rshrS32(a, d.yShift)), siluS16(d.sigmoid, d.log2, v[e + ch]!, d.zFrac), d.outShift);
+  }
+}
+
+/** An ssm over a sequence of n steps from a zero state: returns its output length (n, or 1: the last step's). */
+export function seqSsm(d: SsmP, returnSequences: boolean, inp: Int16Array, inW: number, n: number, out: Int16Array, outW: number, h: Int32Array, hist: Int16Array, sc: Scratch): number {
+  h.fill(0);
+  hist.fill(0);
+  for (let t = 0; t < n; t++) ssmStep(d, inp, t * inW, h, hist, sc, out, returnSequences ? t * outW : 0);
+  return returnSequences ? n : 1;
 }
 
 /** σ of a gate input: the sigmoid table or the hard sigmoid. Reference: fixed/cells/gate.ts gateFn. */

@@ -5,8 +5,7 @@
  * the initial-state tables and state fields come from its declared state (state.ts).
  */
 import type { LayerType } from '../ir/model.js';
-import type { QConv1dLayer, QDenseLayer, QDirection, QLayer, QRecurrentLayer } from '../ir/qmodel.js';
-import { RnncError } from '../errors.js';
+import type { QConv1dLayer, QDenseLayer, QDirection, QLayer, QRecurrentLayer, QSsmLayer } from '../ir/qmodel.js';
 import type { CTable } from './ctables.js';
 import type { CellEnv, DirectionPlan } from './cells/common.js';
 import { convWord, planConv } from './cells/conv.js';
@@ -16,6 +15,7 @@ import { planLstm } from './cells/lstm.js';
 import { planMinGru } from './cells/mingru.js';
 import { planMinLstm } from './cells/minlstm.js';
 import { planRnn } from './cells/rnn.js';
+import { planSsm } from './cells/ssm.js';
 import { type InitialTables, type StateField, initialTables, stateFields } from './state.js';
 
 /** What one layer adds to NAME.c and NAME_state. */
@@ -103,6 +103,30 @@ const conv1d: CodegenKind<QConv1dLayer> = {
   },
 };
 
+const ssm: CodegenKind<QSsmLayer> = {
+  partials: { ssm: 'cells/ssm.c.hbs' },
+  describe: (l) => `ssm ${l.inMm.cols} -> ${l.units} channels, state ${l.stateSize}, conv ${l.convSize}, dt rank ${l.dtRank}, `
+    + `${l.returnSequences ? 'sequences' : 'last step only'}, h int32 Q.${l.hFrac}, out Q.${l.outFrac}`,
+  plan(layer, index, env) {
+    const p = planSsm(layer, index, env);
+    const what = `layer ${index} (ssm)`;
+    return {
+      functions: [{ partial: 'ssm', ctx: p.ctx }],
+      tables: p.tables,
+      macs: p.macs,
+      stackBytes: p.stackBytes,
+      state: [{
+        ctype: 'int32_t', field: `l${index}_h`, units: layer.units * layer.stateSize, init: '',
+        comment: `${what} state h, ${layer.units}x${layer.stateSize} row-major (channel by channel), Q${31 - layer.hFrac}.${layer.hFrac}: real = value / 2^${layer.hFrac}`,
+      }, ...(layer.convSize > 1 ? [{
+        ctype: 'int16_t' as const, field: `l${index}_x`, units: (layer.convSize - 1) * layer.units, init: '',
+        comment: `${what} conv history: x' of the last ${layer.convSize - 1} steps, oldest first, ${layer.units} per step, Q${15 - layer.xFrac}.${layer.xFrac}`,
+      }] : [])],
+      initials: [],
+    };
+  },
+};
+
 type Kinds = { [K in LayerType]: CodegenKind<Extract<QLayer, { type: K }>> };
 
 export const CODEGEN_KINDS: Kinds = {
@@ -114,8 +138,7 @@ export const CODEGEN_KINDS: Kinds = {
   minlstm: recurrentKind({ minlstm: 'cells/minlstm.c.hbs' }, planMinLstm),
   dense,
   conv1d,
-  // No quantized ssm layer exists yet (quantize/kinds.ts refuses the float one).
-  ssm: { partials: {}, describe: () => '', plan: () => { throw new RnncError('unsupported/feature', 'the C code generator does not emit ssm layers yet; run them with rnnc run'); } },
+  ssm,
 };
 
 /** The kind of `layer`, typed for it. */

@@ -44,6 +44,9 @@ export interface PassCtx {
    * is y_{s−a} (the first a outputs go to a scratch row).
    */
   lookahead: number;
+  /** ssm: its step function runs over the n steps from a zeroed local h of `ssmH` int32 and conv history of `hist` int16. */
+  ssm: boolean;
+  ssmH: number;
 }
 
 export function seqWidth(q: QuantModel): number {
@@ -59,9 +62,10 @@ export function buildPasses(q: QuantModel, initials: ReadonlyMap<number, readonl
     const output = `${q.name}_seq${i % 2}`;
     const rec = isQRecurrent(l) ? l : undefined;
     const outW = rec?.bidirectional === 'concat' ? 2 * l.units : l.units;
-    const hist = l.type === 'conv1d' ? (l.kernelSize - 1) * l.dilation * width : 0;
+    const hist = l.type === 'conv1d' ? (l.kernelSize - 1) * l.dilation * width : l.type === 'ssm' ? (l.convSize - 1) * l.units : 0;
+    const fn = l.type === 'dense' ? `${q.name}_l${i}_dense` : l.type === 'conv1d' ? `${q.name}_l${i}_conv` : l.type === 'ssm' ? `${q.name}_l${i}_ssm` : `${q.name}_l${i}f_step`;
     const p: PassCtx = {
-      dense: l.type === 'dense', fn: l.type === 'dense' ? `${q.name}_l${i}_dense` : l.type === 'conv1d' ? `${q.name}_l${i}_conv` : `${q.name}_l${i}f_step`,
+      dense: l.type === 'dense', fn,
       bwdFn: rec?.bidirectional ? `${q.name}_l${i}b_step` : '',
       units: l.units,
       state: !rec ? [] : stepArgs(rec.type, (s) => s).map((name) => ({
@@ -69,11 +73,12 @@ export function buildPasses(q: QuantModel, initials: ReadonlyMap<number, readonl
         init: initials.get(i)?.[0]?.[name as 'h' | 'c'] ?? '', binit: initials.get(i)?.[1]?.[name as 'h' | 'c'] ?? '',
       })),
       inW: width, outW, input, output,
-      returnSequences: rec?.returnSequences ?? false,
+      returnSequences: rec?.returnSequences ?? (l.type === 'ssm' && l.returnSequences),
       lastIndex: rec !== undefined && !rec.returnSequences && lastOutputOf(rec) === 'last-index',
       reverse: rec?.reverse === true,
       concat: rec?.bidirectional === 'concat', sum: rec?.bidirectional === 'sum', index: i,
       conv: l.type === 'conv1d', hist, lookahead: l.type === 'conv1d' ? l.lookahead ?? 0 : 0,
+      ssm: l.type === 'ssm', ssmH: l.type === 'ssm' ? l.units * l.stateSize : 0,
     };
     width = outW;
     return p;

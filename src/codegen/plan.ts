@@ -9,12 +9,14 @@ import { hasRecurrentProduct, wholeSequenceOnly } from '../ir/kinds.js';
 import { type QuantModel, isQRecurrent, layerWeightBits } from '../ir/qmodel.js';
 import { gateActivationOf } from '../ir/model.js';
 import { nameProblem } from '../ir/names.js';
-import { type ChainCtx, buildChain, denseWidth, firstLastOnly } from './chain.js';
+import { type ChainCtx, buildChain, denseWidth, firstLastOnly, lastOnlyChains } from './chain.js';
 import { checkQuantModel } from '../ir/qcheck.js';
 import { type CTable, cTable } from './ctables.js';
 import type { CellEnv } from './cells/common.js';
 import { kernelSet } from './kernels.js';
 import { codegenKind } from './kinds.js';
+import { ssmTableSymbols } from './cells/ssm.js';
+import { ssmTables } from '../fixed/ssm.js';
 import { type MemoryFigures, tableBytes } from './memory.js';
 import { type PassCtx, buildPasses, seqWidth } from './passes.js';
 import { type InitialTables, type StateField, hasInitialState } from './state.js';
@@ -95,8 +97,16 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   if (uses((l) => (isQRecurrent(l) && !(l.type === 'rnn' && l.activation === 'relu') && hasRecurrentProduct(l.type)) || (!isQRecurrent(l) && l.type !== 'ssm' && l.activation === 'tanh'))) {
     tables.push(cTable(env.tanh, 'int16_t', q.lut.tanh, `tanh(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
-  const needsExp = q.layers.some((l) => l.type === 'dense' && l.activation === 'softmax');
+  const ssm = uses((l) => l.type === 'ssm');
+  const needsExp = ssm || q.layers.some((l) => l.type === 'dense' && l.activation === 'softmax');
   if (needsExp && q.tables?.exp) tables.push(cTable(env.exp, 'int16_t', q.tables.exp, `exp(-16k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
+  if (ssm) {
+    // The ssm's softplus (Δ) and its fine exp below 1 (the decay exp(−Δ·|A|)): fixed/ssm.ts.
+    const t = ssmTables(q);
+    const sym = ssmTableSymbols(p);
+    tables.push(cTable(sym.softplus, 'int16_t', t.softplus, `softplus(-8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
+    tables.push(cTable(sym.expFine, 'int16_t', t.expFine, `exp(-k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
+  }
   const functions: ModelCtx['functions'] = [];
   const stateFields: StateField[] = [];
   const initials = new Map<number, InitialTables[]>();
@@ -120,12 +130,8 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   const k = firstLastOnly(q);
   const step = buildChain(q, 0, L, 'x', 'y', 's');
   let runHead = buildChain(q, 0, L, 'xt', 'yt', 's');
-  let runTail: ChainCtx = { calls: [], copyFrom: '', copyTo: '', copyCount: 0, buf0: false, buf1: false };
-  if (k >= 0) {
-    runHead = { ...buildChain(q, 0, k + 1, 'xt', '', 's'), copyFrom: '', copyTo: '', copyCount: 0 };
-    runTail = buildChain(q, k + 1, L, `s->l${k}_h`, 'y', 's');
-    if (k === L - 1) runTail = { calls: [], copyFrom: `s->l${k}_h`, copyTo: 'y', copyCount: q.layers[k]!.units, buf0: false, buf1: false };
-  }
+  let runTail: ChainCtx = { calls: [], copyFrom: '', copyTo: '', copyCount: 0, buf0: false, buf1: false, last: '' };
+  if (k >= 0) ({ head: runHead, tail: runTail } = lastOnlyChains(q, k));
   const bufWidth = denseWidth(q);
   const sw = seqWidth(q);
   const staticScratch = streaming ? 0 : (q.layers.length > 1 ? 2 : 1) * 2 * opts.maxSeq * sw;

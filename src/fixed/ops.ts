@@ -212,6 +212,16 @@ export function mulRshrS32S16(a: number, b: number, s: number): number {
 }
 
 /**
+ * a·b of two int16 into an int32 with a rounding right shift by s in [0, 31]: rshrS32 of
+ * the product. Not saturated: |a·b| <= 2^30 fits, and so does every shift of it. The
+ * ssm's Δ·|A|, Δu·B and D·u terms, whose shifts may be 0 (mulRshrS16 needs s >= 1 and
+ * narrows to int16). C twin: rnnc_mul_rshr_s16_s32.
+ */
+export function mulRshrS16S32(a: number, b: number, s: number): number {
+  return rshrS32((a * b) | 0, s); // | 0: the exact product as an int32 (no −0)
+}
+
+/**
  * Slope multipliers of the hard sigmoid gates (ir/model.ts GATE_ACTIVATIONS), as
  * round(slope · 2^(15−12) · 2^16): a Q3.12 input times m, shifted right by 16, is the
  * slope term in Q0.15.

@@ -8,7 +8,9 @@ import type { QSsmLayer, QuantModel } from '../ir/qmodel.js';
 import type { FixedContext } from './cells/types.js';
 import { matmulRows } from './matmul.js';
 import type { Narrowing } from './observer.js';
-import { PRE_FRAC, addSatS32, expNegQ15, mulQ15S32, mulRshrS16, mulRshrS32S16, narrowing, rshrS32, satS16, siluS16, softplusQ15 } from './ops.js';
+import {
+  PRE_FRAC, addSatS32, expNegQ15, mulQ15S32, mulRshrS16, mulRshrS16S32, mulRshrS32S16, narrowing, rshrS32, satS16, siluS16, softplusQ15,
+} from './ops.js';
 import type { LayerWatch } from './recurrent.js';
 
 /** The three tables an ssm layer reads besides the sigmoid (quantize puts them in `tables`). */
@@ -92,13 +94,13 @@ export function ssmStreamFixed(l: QSsmLayer, ctx: FixedContext, tables: SsmTable
         let a = 0;
         for (let j = 0; j < n; j++) {
           const at = ch * n + j;
-          const decay = expNegQ15(tables.expFine, tables.exp, ctx.log2Lut, rshrS32(delta * l.aq[at]!, l.deltaFrac + l.aFrac - 15));
-          const keep = mulQ15S32(decay, h[at]!), add = rshrS32(du * dbc[r + j]!, l.duFrac + l.bFrac - l.hFrac);
+          const decay = expNegQ15(tables.expFine, tables.exp, ctx.log2Lut, mulRshrS16S32(delta, l.aq[at]!, l.deltaFrac + l.aFrac - 15));
+          const keep = mulQ15S32(decay, h[at]!), add = mulRshrS16S32(du, dbc[r + j]!, l.duFrac + l.bFrac - l.hFrac);
           if (wide) wide.h[at] = keep + add;
           h[at] = addSatS32(keep, add);
           a = addSatS32(a, mulRshrS32S16(h[at]!, dbc[r + n + j]!, l.hFrac + l.cFrac - l.yAccFrac));
         }
-        a = addSatS32(a, rshrS32(l.dq[ch]! * u[ch]!, l.dFrac + l.convFrac - l.yAccFrac));
+        a = addSatS32(a, mulRshrS16S32(l.dq[ch]!, u[ch]!, l.dFrac + l.convFrac - l.yAccFrac));
         const yv = satS16(rshrS32(a, l.yAccFrac - l.yFrac));
         const g = siluS16(ctx.lut.sigmoid, ctx.log2Lut, xz[e + ch]!, l.zFrac);
         y[ch] = mulRshrS16(yv, g, l.yFrac + l.zFrac - l.outFrac);

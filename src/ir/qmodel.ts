@@ -173,15 +173,15 @@ export const qLayerSchema = z.discriminatedUnion('type', [
    *   Δ_e        = satS16(rshrS32(lutSoftplusQ15(softplus, p_e), 15 − deltaFrac))
    *   du_e       = mulRshrS16(Δ_e, u_e, deltaFrac + convFrac − duFrac)                  Δ·u
    *   for each n:
-   *     Ā        = expNegQ15(expFine, exp, rshrS32(Δ_e·aq[e·N+n], deltaFrac + aFrac − 15))   Q0.15
-   *     h        = addSatS32(mulQ15S32(Ā, h), rshrS32(du_e·B_n, duFrac + bFrac − hFrac))      int32, hFrac
+   *     Ā        = expNegQ15(expFine, exp, mulRshrS16S32(Δ_e, aq[e·N+n], deltaFrac + aFrac − 15))   Q0.15
+   *     h        = addSatS32(mulQ15S32(Ā, h), mulRshrS16S32(du_e, B_n, duFrac + bFrac − hFrac))      int32, hFrac
    *     acc      = addSatS32(acc, mulRshrS32S16(h, C_n, hFrac + cFrac − yAccFrac))             from acc = 0
-   *   acc        = addSatS32(acc, rshrS32(dq_e·u_e, dFrac + convFrac − yAccFrac))
+   *   acc        = addSatS32(acc, mulRshrS16S32(dq_e, u_e, dFrac + convFrac − yAccFrac))
    *   y_e        = satS16(rshrS32(acc, yAccFrac − yFrac))
    *   g_e        = siluS16(z_e, zFrac)                                                  silu, zFrac
    *   out_e      = mulRshrS16(y_e, g_e, yFrac + zFrac − outFrac)
    * Every shift above is in range by construction (quantize/ssm.ts checks it): the
-   * rshrS32 shifts ≥ 0, the mulRshrS16 ones ≥ 1. Tables: `softplus`, `expFine`, `exp`.
+   * rshrS32 and mulRshrS16S32 shifts ≥ 0, the mulRshrS16 ones ≥ 1. Tables: `softplus`, `expFine`, `exp`.
    */
   z.strictObject({
     type: z.literal('ssm'),
@@ -296,9 +296,9 @@ export function widthsText(bits: ReadonlyArray<8 | 16>): string {
   return `int16 weights in ${layers(wide)}, int8 in ${layers(narrow)}`;
 }
 
-/** Whether layers emit one output per timestep: only if every recurrent layer returns sequences. */
+/** Whether layers emit one output per timestep: only if every recurrent and ssm layer returns sequences. */
 export function sequenceOutput(layers: readonly QLayer[]): boolean {
-  return layers.every((l) => !isQRecurrent(l) || l.returnSequences);
+  return layers.every((l) => !(isQRecurrent(l) || l.type === 'ssm') || l.returnSequences);
 }
 
 /**

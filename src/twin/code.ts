@@ -10,7 +10,6 @@
  * Scratch is preallocated (createState, or run's buffers made once): no step allocates.
  */
 import { firstLastOnly } from '../codegen/chain.js';
-import { RnncError } from '../errors.js';
 import { lastOutputOf } from '../ir/model.js';
 import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import type { LayerNames } from './layers.js';
@@ -21,15 +20,24 @@ interface Place {
   off: string;
 }
 
-/** Statements of layers [from, to) in state `s`, reading `input`, writing `output` (null: leave it in the last h). */
-function chain(q: QuantModel, names: readonly LayerNames[], from: number, to: number, input: Place, output: Place | null): string[] {
+/**
+ * Statements of layers [from, to) in state `s`, reading `input`, writing `output` (null:
+ * leave it in the last h, or the buffer a last ssm writes); ping-pong from buffer `firstBuf`.
+ * `last` is where the last layer's output is.
+ */
+function chain(q: QuantModel, names: readonly LayerNames[], from: number, to: number, input: Place, output: Place | null, firstBuf = 0): { body: string[]; last: Place } {
   const out: string[] = [];
   let cur = input;
-  let buf = 0;
+  let buf = firstBuf;
   for (let i = from; i < to; i++) {
     const l = q.layers[i]!;
     const p = names[i]!.fwd;
-    if (l.type === 'dense' || l.type === 'conv1d') {
+    if (l.type === 'ssm') {
+      const dst: Place = i === to - 1 && output ? output : { arr: `s.buf${buf}`, off: '0' };
+      buf = 1 - buf;
+      out.push(`ssmStep(${p}, ${cur.arr}, ${cur.off}, s.l${i}_h, ${l.convSize > 1 ? `s.l${i}_x` : 'EMPTY'}, s.scratch, ${dst.arr}, ${dst.off});`);
+      cur = dst;
+    } else if (l.type === 'dense' || l.type === 'conv1d') {
       const dst: Place = i === to - 1 && output ? output : { arr: `s.buf${buf}`, off: '0' };
       buf = 1 - buf;
       if (l.type === 'conv1d' && l.kernelSize > 1) {
@@ -50,7 +58,7 @@ function chain(q: QuantModel, names: readonly LayerNames[], from: number, to: nu
     }
   }
   if (output && (to === from || isQRecurrent(q.layers[to - 1]!))) out.push(`${output.arr}.set(${cur.arr}, ${output.off});`);
-  return out;
+  return { body: out, last: cur };
 }
 
 /** A function of the module: name, parameters, return type, statements, doc. */
@@ -82,17 +90,23 @@ export function streamingFunctions(q: QuantModel, names: readonly LayerNames[]):
   if (k < 0) {
     return [
       { name: 'layers', exported: false, params: [['s', 'State'], ['x', 'Int16Array'], ['xOff', 'number'], ['y', 'Int16Array'], ['yOff', 'number']], returns: 'void',
-        body: chain(q, names, 0, L, x, y), doc: 'Every layer once: x[xOff..] in, y[yOff..] out.' },
+        body: chain(q, names, 0, L, x, y).body, doc: 'Every layer once: x[xOff..] in, y[yOff..] out.' },
       { name: 'step', exported: true, params: [['s', 'State'], ['x', 'Int16Array'], ['y', 'Int16Array']], returns: 'void', body: ['layers(s, x, 0, y, 0);'], doc: stepDoc },
       { name: 'run', exported: true, params: [['x', 'Int16Array'], ['T', 'number'], ['y', 'Int16Array']], returns: 'number',
         body: [...sizeCheck, 'for (let t = 0; t < T; t++) layers(s, x, t * INPUT_SIZE, y, t * OUTPUT_SIZE);', 'return OK;'], doc: runDoc },
     ];
   }
+  // Layer k's last output: a recurrent layer's h, or the buffer an ssm wrote (the tail's ping-pong starts at the other).
+  const head = chain(q, names, 0, k + 1, x, null);
+  const from = head.last.arr === 's.buf0' ? 1 : 0;
   return [
     { name: 'head', exported: false, params: [['s', 'State'], ['x', 'Int16Array'], ['xOff', 'number']], returns: 'void',
-      body: chain(q, names, 0, k + 1, x, null), doc: `Layers 0..${k}: x[xOff..] in, layer ${k}'s h out (it passes on its last output only).` },
+      body: head.body, doc: `Layers 0..${k}: x[xOff..] in, layer ${k}'s output left in ${head.last.arr} (it passes on its last output only).` },
     { name: 'tail', exported: false, params: [['s', 'State'], ['y', 'Int16Array'], ['yOff', 'number']], returns: 'void',
-      body: chain(q, names, k + 1, L, { arr: `s.l${k}_h`, off: '0' }, y), doc: `The layers after layer ${k}, on its h: y[yOff..] out.` },
+      body: k === L - 1 && !isQRecurrent(q.layers[k]!)
+        ? [`for (let j = 0; j < ${q.layers[k]!.units}; j++) y[yOff + j] = ${head.last.arr}[j]!;`]
+        : chain(q, names, k + 1, L, head.last, y, from).body,
+      doc: `The layers after layer ${k}, on its last output: y[yOff..] out.` },
     { name: 'step', exported: true, params: [['s', 'State'], ['x', 'Int16Array'], ['y', 'Int16Array']], returns: 'void', body: ['head(s, x, 0);', 'tail(s, y, 0);'], doc: stepDoc },
     { name: 'run', exported: true, params: [['x', 'Int16Array'], ['T', 'number'], ['y', 'Int16Array']], returns: 'number',
       body: [...sizeCheck, 'for (let t = 0; t < T; t++) head(s, x, t * INPUT_SIZE);', 'tail(s, y, 0);', 'return OK;'], doc: runDoc },
@@ -118,7 +132,7 @@ export function sequenceRun(q: QuantModel, names: readonly LayerNames[]): FnSpec
     } else if (l.type === 'conv1d') {
       body.push(`seqConv(${p}, ${input}, ${width}, n, ${output}, ${outW}, b.l${i}_x, b.l${i}_pos, b.scratch);`);
     } else if (l.type === 'ssm') {
-      throw new RnncError('unsupported/feature', `layers[${i}] (ssm): the TypeScript twin does not emit ssm layers yet`);
+      body.push(`n = seqSsm(${p}, ${l.returnSequences}, ${input}, ${width}, n, ${output}, ${outW}, b.l${i}_h, ${l.convSize > 1 ? `b.l${i}_x` : 'EMPTY'}, b.scratch);`);
     } else {
       const bwd = names[i]!.bwd;
       const merge = l.bidirectional ? `'${l.bidirectional}'` : 'null';

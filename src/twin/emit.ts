@@ -77,14 +77,16 @@ function scratchInit(q: QuantModel): string {
   const rec = q.layers.filter(isQRecurrent);
   const rows = maxOf(rec.map((l) => l.forward.x.rows));
   const units = maxOf(rec.map((l) => l.units));
-  const acc = maxOf(q.layers.map((l) => (isQRecurrent(l) ? 0 : l.units)));
+  const acc = maxOf(q.layers.map((l) => (isQRecurrent(l) ? 0 : l.type === 'ssm' ? Math.max(2 * l.units, l.dtRank + 2 * l.stateSize) : l.units)));
+  // An ssm's x' and z, u, δ/B/C and conv window (rnnc_twin.ts ssmStep).
+  const ssm = maxOf(q.layers.map((l) => (l.type === 'ssm' ? 3 * l.units + l.dtRank + 2 * l.stateSize + l.convSize : 0)));
   const win = maxOf(q.layers.map((l) => (l.type === 'conv1d' ? l.mm.cols : 0)));
   // A centred conv's zero input row and its outputs before y_0 (seqConv).
   const centred = q.layers.filter((l) => l.type === 'conv1d' && (l.lookahead ?? 0) > 0);
   const zeros = maxOf(centred.map((l) => (l.type === 'conv1d' ? l.mm.cols / l.kernelSize : 0)));
   const early = maxOf(centred.map((l) => l.units));
   return `{ xg: new Int32Array(${rows}), hg: new Int32Array(${rows}), rh: new Int16Array(${units}), acc: new Int32Array(${acc}), win: new Int16Array(${win}), `
-    + `zeros: new Int16Array(${zeros}), early: new Int16Array(${early}) }`;
+    + `zeros: new Int16Array(${zeros}), early: new Int16Array(${early}), ssm: new Int16Array(${ssm}) }`;
 }
 
 /** The model's statements, collected as ts-morph structures and printed in one batch. */
@@ -150,13 +152,15 @@ function addRunBuffers(out: Statements, q: QuantModel): void {
   const units = maxOf(q.layers.filter(isQRecurrent).map((l) => l.units));
   const convs = q.layers.flatMap((l, i) => (l.type === 'conv1d' && l.kernelSize > 1
     ? [{ i, ring: (l.kernelSize - 1) * l.dilation * (l.mm.cols / l.kernelSize) }] : []));
+  const ssms = q.layers.flatMap((l, i) => (l.type === 'ssm' ? [{ i, h: l.units * l.stateSize, hist: (l.convSize - 1) * l.units }] : []));
   out.iface({
     name: 'RunBuffers',
-    docs: ['run\'s buffers: two sequences of MAX_SEQ steps, one direction\'s state, scratch and the conv histories.'],
+    docs: ['run\'s buffers: two sequences of MAX_SEQ steps, one direction\'s state, scratch, the conv histories and each ssm\'s state.'],
     properties: [
       { name: 'seq0', type: 'Int16Array' }, { name: 'seq1', type: 'Int16Array' }, { name: 'h', type: 'Int16Array' }, { name: 'c', type: 'Int32Array' },
       { name: 'scratch', type: 'Scratch' },
       ...convs.flatMap(({ i }) => [{ name: `l${i}_x`, type: 'Int16Array' }, { name: `l${i}_pos`, type: 'Int16Array' }]),
+      ...ssms.flatMap(({ i, hist }) => [{ name: `l${i}_h`, type: 'Int32Array' }, ...(hist > 0 ? [{ name: `l${i}_x`, type: 'Int16Array' }] : [])]),
     ].map((p) => ({ ...p, isReadonly: true })),
   });
   const w = seqWidth(q);
@@ -167,6 +171,7 @@ function addRunBuffers(out: Statements, q: QuantModel): void {
       `  seq0: new Int16Array(MAX_SEQ * ${w}),`, `  seq1: new Int16Array(MAX_SEQ * ${w}),`,
       `  h: new Int16Array(${units}),`, `  c: new Int32Array(${units}),`, `  scratch: ${scratchInit(q)},`,
       ...convs.flatMap(({ i, ring }) => [`  l${i}_x: new Int16Array(${ring}),`, `  l${i}_pos: new Int16Array(1),`]),
+      ...ssms.flatMap(({ i, h, hist }) => [`  l${i}_h: new Int32Array(${h}),`, ...(hist > 0 ? [`  l${i}_x: new Int16Array(${hist}),`] : [])]),
       '};',
     ],
   });

@@ -1,7 +1,7 @@
 /**
  * The model's constants in the TypeScript twin: weights, tables and initial states as
  * typed-array literals, and one parameter object per layer (direction) of the runtime's
- * types (runtime-ts/rnnc_twin.ts: Mat, RnnDir, LstmDir, GruDir, DenseP, ConvP). Names
+ * types (runtime-ts/rnnc_twin.ts: Mat, RnnDir, LstmDir, GruDir, DenseP, ConvP, SsmP). Names
  * follow the C's: L<i> a layer, L<i>F / L<i>B its forward / backward direction.
  */
 import { RnncError } from '../errors.js';
@@ -10,7 +10,9 @@ import { HARD_SIGMOID_MULT } from '../fixed/ops.js';
 import { lutLog2 } from '../fixed/lut.js';
 import { hasRecurrentProduct } from '../ir/kinds.js';
 import { gateActivationOf } from '../ir/model.js';
-import { type QConv1dLayer, type QDenseLayer, type QDirection, type QLayer, type QMatmul, type QRecurrentLayer, type QuantModel, isQRecurrent, layerWeightBits } from '../ir/qmodel.js';
+import { type QConv1dLayer, type QDenseLayer, type QDirection, type QLayer, type QMatmul, type QRecurrentLayer, type QSsmLayer, type QuantModel, isQRecurrent, layerWeightBits } from '../ir/qmodel.js';
+import { ssmTables } from '../fixed/ssm.js';
+import { ssmShifts } from '../codegen/cells/ssm.js';
 import { type ArrayType, ELEMENT_BYTES, typedArray } from './literals.js';
 
 /** One `const NAME: type = init;` of the module, with its doc comment. */
@@ -43,6 +45,9 @@ interface Tables {
   sigmoid: string;
   tanh: string;
   exp: string;
+  /** The ssm's softplus and fine exp tables. */
+  softplus: string;
+  expFine: string;
   log2: number;
 }
 
@@ -54,19 +59,25 @@ export function declareTables(q: QuantModel, c: Consts): Tables {
   const act = (l: QLayer, a: string) => (l.type === 'dense' || l.type === 'conv1d') && l.activation === a;
   const recurrentTanh = (l: QLayer) => l.type === 'lstm' || l.type === 'gru' || (l.type === 'rnn' && l.activation !== 'relu');
   const needs = {
-    sigmoid: q.layers.some((l) => gated(l) || act(l, 'sigmoid')),
+    sigmoid: q.layers.some((l) => gated(l) || act(l, 'sigmoid') || l.type === 'ssm'),
     tanh: q.layers.some((l) => recurrentTanh(l) || act(l, 'tanh')),
-    exp: q.layers.some((l) => act(l, 'softmax')),
+    exp: q.layers.some((l) => act(l, 'softmax') || l.type === 'ssm'),
+    ssm: q.layers.some((l) => l.type === 'ssm'),
   };
   const n = q.lut.size;
-  const t: Tables = { sigmoid: EMPTY, tanh: EMPTY, exp: EMPTY, log2: lutLog2(n) };
+  const t: Tables = { sigmoid: EMPTY, tanh: EMPTY, exp: EMPTY, softplus: EMPTY, expFine: EMPTY, log2: lutLog2(n) };
   // Layers that do not read a table get the empty one (every layer object has the three fields).
   c.array(EMPTY, 'Int16Array', [], 'The table of a layer that reads none.');
   if (needs.sigmoid) t.sigmoid = c.array('SIGMOID', 'Int16Array', q.lut.sigmoid, `sigmoid(8k/${n}), k = 0..${n}, Q0.15`);
   if (needs.tanh) t.tanh = c.array('TANH', 'Int16Array', q.lut.tanh, `tanh(8k/${n}), k = 0..${n}, Q0.15`);
   if (needs.exp) {
-    if (!q.tables?.exp) throw new RnncError('internal/bug', 'a softmax layer without the exp table');
+    if (!q.tables?.exp) throw new RnncError('internal/bug', 'a softmax or ssm layer without the exp table');
     t.exp = c.array('EXP', 'Int16Array', q.tables.exp, `exp(-16k/${n}), k = 0..${n}, Q0.15`);
+  }
+  if (needs.ssm) {
+    const st = ssmTables(q);
+    t.softplus = c.array('SOFTPLUS', 'Int16Array', st.softplus, `softplus(-8k/${n}), k = 0..${n}, Q0.15`);
+    t.expFine = c.array('EXP_FINE', 'Int16Array', st.expFine, `exp(-k/${n}), k = 0..${n}, Q0.15`);
   }
   return t;
 }
@@ -124,6 +135,26 @@ function denseFields(c: Consts, q: QuantModel, t: Tables, l: QDenseLayer | QConv
   ];
 }
 
+/** An ssm layer's SsmP object: its products, |A| and D, tables and the step's shifts (codegen/cells/ssm.ts ssmShifts). */
+function ssmParams(c: Consts, q: QuantModel, t: Tables, l: QSsmLayer, i: number): string {
+  const bits = layerWeightBits(q, l);
+  const what = `layer ${i} (ssm)`;
+  const sh = ssmShifts(l);
+  const fields = [
+    `units: ${l.units}`, `stateSize: ${l.stateSize}`, `convSize: ${l.convSize}`, `dtRank: ${l.dtRank}`,
+    `inMm: ${mat(c, `L${i}_IN`, l.inMm, bits, `${what} in-projection (x', then z)`)}`,
+    `convMm: ${mat(c, `L${i}_CONV`, l.convMm, bits, `${what} depthwise conv, one row of taps per channel`)}`,
+    `xMm: ${mat(c, `L${i}_XP`, l.xMm, bits, `${what} x-projection (delta, B, C)`)}`,
+    `dtMm: ${mat(c, `L${i}_DT`, l.dtMm, bits, `${what} delta projection`)}`,
+    `aq: ${c.array(`L${i}_AQ`, 'Int16Array', l.aq, `${what} |A| = exp(aLog), ${l.aFrac} fractional bits`)}`,
+    `dq: ${c.array(`L${i}_DQ`, 'Int16Array', l.dq, `${what} D, ${l.dFrac} fractional bits`)}`,
+    `sigmoid: ${t.sigmoid}`, `softplus: ${t.softplus}`, `expFine: ${t.expFine}`, `exp: ${t.exp}`, `log2: ${t.log2}`,
+    `convFrac: ${l.convFrac}`, `zFrac: ${l.zFrac}`,
+    ...Object.entries(sh).map(([k, v]) => `${k}: ${v}`),
+  ];
+  return c.object(`L${i}`, 'SsmP', `{\n  ${fields.join(',\n  ')},\n}`, what);
+}
+
 /** What the step and run code call for each layer: the parameter objects' names. */
 export interface LayerNames {
   fwd: string;
@@ -142,7 +173,7 @@ export function declareLayers(q: QuantModel, c: Consts): LayerNames[] {
       const fields = [...denseFields(c, q, t, l, i, 'conv1d'), `inputs: ${l.mm.cols / l.kernelSize}`, `kernel: ${l.kernelSize}`, `dilation: ${l.dilation}`, `lookahead: ${a}`];
       return { fwd: c.object(`L${i}`, 'ConvP', `{\n  ${fields.join(',\n  ')},\n}`, `layer ${i} (${a > 0 ? `centred conv1d, lookahead ${a}` : 'causal conv1d'})`), bwd: null };
     }
-    if (l.type === 'ssm') throw new RnncError('unsupported/feature', `layers[${i}] (ssm): the TypeScript twin does not emit ssm layers yet`);
+    if (l.type === 'ssm') return { fwd: ssmParams(c, q, t, l, i), bwd: null };
     const fwd = direction(c, q, t, l, l.forward, i, 'F');
     const bwd = l.bidirectional && l.backward ? direction(c, q, t, l, l.backward, i, 'B') : null;
     return { fwd, bwd };

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { wholeSequenceOnly } from '../../src/ir/kinds.js';
 import { isQRecurrent } from '../../src/ir/qmodel.js';
 import { getTarget } from '../../src/target/targets.js';
 import { expectedCount, runHarness, type ModelVerdict } from '../../src/verify/harness.js';
@@ -21,11 +22,14 @@ describe('C equivalence with the fixed-point reference', () => {
   it(`${BATCHES * PER_BATCH} random models: every output bit-exact`, async () => {
     const batches = Array.from({ length: BATCHES }, (_, b) => equivalenceModels(PER_BATCH, 1000 + b * 100_003, b * PER_BATCH));
     const kinds = new Set(batches.flat().flatMap((m) => m.model.layers.map((l) => (l.type === 'gru' ? `gru-${l.resetAfter}` : l.type))));
-    expect([...kinds].sort()).toEqual(['conv1d', 'dense', 'gru-false', 'gru-true', 'lstm', 'mingru', 'minlstm', 'rnn']);
+    expect([...kinds].sort()).toEqual(['conv1d', 'dense', 'gru-false', 'gru-true', 'lstm', 'mingru', 'minlstm', 'rnn', 'ssm']);
     // The numeric paths that must all be exercised.
     const features = new Set(batches.flat().flatMap(({ model: q }) => [
       `int${q.weightBits}`, `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
-      ...q.layers.flatMap((l) => l.type === 'ssm' ? ['ssm'] : !isQRecurrent(l)
+      ...q.layers.flatMap((l) => l.type === 'ssm'
+        ? [`ssm-${l.returnSequences ? 'seq' : 'last'}`, `ssm-k${l.convSize > 1 ? 'n' : '1'}`, `ssm-int${l.weightBits ?? q.weightBits}`,
+          wholeSequenceOnly(q.layers) ? 'ssm-whole' : 'ssm-stream']
+        : !isQRecurrent(l)
         ? [l.activation, `acc-${l.mm.acc}`, l.type, l.type === 'conv1d' && l.lookahead ? 'conv1d-centred' : '']
         : [`acc-${l.forward.x.acc}`, l.forward.h ? `acc-${l.forward.h.acc}` : '', l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir',
           l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.units === 128 ? 'units128' : '',
@@ -33,7 +37,9 @@ describe('C equivalence with the fixed-point reference', () => {
     ]));
     for (const f of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'acc-int32', 'acc-int64',
       'bidir-concat', 'bidir-sum', 'unidir', 'cell16', 'cell32', 'units128',
-      'lstm-hard_sigmoid', 'lstm-hard_sigmoid_v3', 'gru-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu', 'conv1d', 'conv1d-centred']) expect(features).toContain(f);
+      'lstm-hard_sigmoid', 'lstm-hard_sigmoid_v3', 'gru-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu', 'conv1d', 'conv1d-centred',
+      // ssm: both outputs, with and without a conv history, both widths, in streaming and whole-sequence models.
+      'ssm-seq', 'ssm-last', 'ssm-kn', 'ssm-k1', 'ssm-int8', 'ssm-int16', 'ssm-stream', 'ssm-whole']) expect(features).toContain(f);
     expect(Math.max(...batches.flat().map((m) => m.model.inputSize))).toBe(64);
     // Both many-to-one bidirectional outputs (backward at t = 0 or T−1), with both merges.
     const lastOutputs = new Set(batches.flat().flatMap(({ model: q }) => q.layers.flatMap((l) => (

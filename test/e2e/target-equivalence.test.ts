@@ -2,7 +2,7 @@
 // the target selects), built with T's cross compiler and flags at -O2 and at -Os,
 // runs under QEMU and gives every output of NAME_run and NAME_step bit-identical to
 // the TypeScript fixed-point reference. One ELF per target and level holds all the
-// models of test/helpers/target-models.ts (36), in two ELFs per target and level (one
+// models of test/helpers/target-models.ts (38), in two ELFs per target and level (one
 // would overflow the Cortex-M55 board's 512 KiB code region); ELFs are built and run two
 // at a time. RNNC_TEST_TARGETS=cortex-m4,riscv32 runs only
 // those targets (while working on one kernel family; CI runs them all).
@@ -51,10 +51,11 @@ describe('the model set', () => {
       `int${q.weightBits}`, isMixedWidth(q) ? 'mixed-width' : '', `depth${q.layers.filter((l) => isQRecurrent(l)).length}`,
       ...q.layers.map((l) => (l.type === 'ssm' ? 'ssm' : !isQRecurrent(l) ? `${l.type}-${l.activation}` : l.type === 'gru' ? `gru-${l.resetAfter}` : l.type === 'lstm' ? `lstm-cell${l.cell.bits}` : l.type)),
       ...q.layers.map((l) => (isQRecurrent(l) && l.bidirectional ? `bidir-${l.bidirectional}` : '')),
-      ...q.layers.flatMap((l) => (l.type === 'ssm' ? ssmMatmuls(l).map(([, mm]) => mm.acc) : !isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, ...(l.forward.h ? [l.forward.h.acc] : [])]).map((acc) => `w${layerWeightBits(q, l)}-${acc}`)),
+      ...q.layers.flatMap((l) => (l.type === 'ssm' ? ssmMatmuls(l).map(([, mm]) => mm.acc) : !isQRecurrent(l) ? [l.mm.acc] : [l.forward.x.acc, ...(l.forward.h ? [l.forward.h.acc] : [])])
+        .map((acc) => `w${layerWeightBits(q, l)}-${acc}`)),
     ]));
     for (const k of ['int8', 'int16', 'mixed-width', 'depth1', 'depth2', 'depth3', 'lstm-cell16', 'lstm-cell32', 'gru-true', 'gru-false', 'rnn', 'mingru', 'minlstm',
-      'bidir-concat', 'bidir-sum', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax', 'conv1d-relu', 'conv1d-tanh',
+      'ssm', 'bidir-concat', 'bidir-sum', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax', 'conv1d-relu', 'conv1d-tanh',
       'w8-int32', 'w8-int64', 'w16-int32', 'w16-int64']) expect(kinds).toContain(k);
   });
 });

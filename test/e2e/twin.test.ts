@@ -8,20 +8,45 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { wholeSequenceOnly } from '../../src/ir/kinds.js';
 import { isQRecurrent, type QuantModel } from '../../src/ir/qmodel.js';
 import { getTarget } from '../../src/target/targets.js';
 import { runHarness } from '../../src/verify/harness.js';
+import { goldenCases } from '../../src/codegen/testdata.js';
+import { randomModel } from '../../src/ir/random.js';
+import { quantizeModel } from '../../src/quantize/quantize.js';
+import type { HarnessModel } from '../../src/verify/harness.js';
 import { equivalenceModels } from '../helpers/random-models.js';
 import { emitTwinSource, expectedOf, importTwin, runCase, typeCheck } from '../helpers/twin.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnc-twin-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** 48 models: the first 12 of four of the equivalence test's batches. */
-const SAMPLE = [0, 2, 5, 7].flatMap((b) => equivalenceModels(12, 1000 + b * 100_003, b * 30));
+/** A streaming ssm that keeps only its last output, with a dense layer after it (the tail reads the ssm's buffer). */
+function ssmTail(): HarnessModel {
+  const float = randomModel({
+    name: 'tssmtail', inputSize: 5,
+    layers: [{ type: 'ssm', units: 13, stateSize: 5, convSize: 4, dtRank: 2, returnSequences: true }, { type: 'ssm', units: 4, stateSize: 3, convSize: 2, dtRank: 1 }, { type: 'dense', units: 2, activation: 'linear' }],
+  }, 531);
+  const model = quantizeModel(float, { weightBits: 8 });
+  return { model, golden: goldenCases(model, { seed: 933, count: 4, steps: 10 }) };
+}
+
+/**
+ * 51 models: the first 12 of four of the equivalence test's batches, its two ssm models
+ * that keep only their last output (e54 streaming, e231 in a whole-sequence model), and one
+ * with a dense layer after such an ssm.
+ */
+const SAMPLE = [
+  ...[0, 2, 5, 7].flatMap((b) => equivalenceModels(12, 1000 + b * 100_003, b * 30)),
+  ...[[1, 24], [7, 21]].map(([b, k]) => equivalenceModels(k! + 1, 1000 + b! * 100_003, b! * 30)[k!]!),
+  ssmTail(),
+];
 
 function features(q: QuantModel): string[] {
-  return [`int${q.weightBits}`, `depth${q.layers.filter(isQRecurrent).length}`, ...q.layers.flatMap((l) => (l.type === 'ssm' ? ['ssm'] : !isQRecurrent(l)
+  return [`int${q.weightBits}`, `depth${q.layers.filter(isQRecurrent).length}`, ...q.layers.flatMap((l) => (l.type === 'ssm'
+    ? ['ssm', `ssm-${l.returnSequences ? 'seq' : 'last'}`, wholeSequenceOnly(q.layers) ? 'ssm-whole' : 'ssm-stream']
+    : !isQRecurrent(l)
     ? [l.type, `${l.type}-${l.activation}`, `acc-${l.mm.acc}`, l.type === 'conv1d' && l.lookahead ? 'conv1d-centred' : '']
     : [`acc-${l.forward.x.acc}`, l.forward.h ? `acc-${l.forward.h.acc}` : '', l.bidirectional ? `bidir-${l.bidirectional}` : 'unidir', l.reverse ? 'reverse' : '',
       l.type === 'lstm' ? `cell${l.cell.bits}` : '', l.type === 'gru' ? `gru-reset-${l.resetAfter ? 'after' : 'before'}` : '',
@@ -34,7 +59,8 @@ describe('the TypeScript twin', () => {
     const seen = new Set(SAMPLE.flatMap(({ model }) => features(model)));
     for (const f of ['int8', 'int16', 'depth1', 'depth2', 'depth3', 'dense-linear', 'dense-relu', 'dense-tanh', 'dense-sigmoid', 'dense-softmax',
       'conv1d', 'conv1d-centred', 'acc-int32', 'acc-int64', 'bidir-concat', 'bidir-sum', 'reverse', 'cell16', 'cell32', 'gru-reset-after', 'gru-reset-before',
-      'initial-state', 'last-only', 'lstm-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu', 'mingru', 'minlstm']) expect(seen).toContain(f);
+      'initial-state', 'last-only', 'lstm-hard_sigmoid', 'gru-hard_sigmoid_v3', 'rnn-tanh', 'rnn-relu', 'mingru', 'minlstm',
+      'ssm', 'ssm-seq', 'ssm-last', 'ssm-stream', 'ssm-whole']) expect(seen).toContain(f);
     let compared = 0;
     const failed: string[] = [];
     for (const { model, golden } of SAMPLE) {

@@ -32,6 +32,7 @@ const layerSpec = z.union([
   }),
   z.strictObject({ type: z.literal('dense'), units: int, activation: z.enum(DENSE_ACTIVATIONS) }),
   z.strictObject({ type: z.literal('conv1d'), units: int, kernelSize: int, dilation: int.optional(), lookahead: int.optional(), activation: z.enum(CONV_ACTIVATIONS) }),
+  z.strictObject({ type: z.literal('ssm'), units: int, stateSize: int, convSize: int, dtRank: int, returnSequences: z.boolean().optional() }),
 ]);
 const configSchema = z.strictObject({
   /** A row of src/target/targets.ts; its kernel family is what the case covers. */
@@ -128,7 +129,7 @@ function row(c: Case): string[] {
 /** The features a family must show at least once: every layer kind and option, both weight sizes and cells. */
 const REQUIRED = [
   'rnn-tanh', 'rnn-relu', 'lstm', 'gru-ra', 'gru-rb', 'mingru', 'minlstm', ...DENSE_ACTIVATIONS.map((a) => `dense-${a}`),
-  'conv1d', 'conv1d-centred', 'bi-concat', 'bi-sum', 'reverse', 'last-index', 'hard_sigmoid', 'hard_sigmoid_v3', 'h0',
+  'conv1d', 'conv1d-centred', 'ssm', 'bi-concat', 'bi-sum', 'reverse', 'last-index', 'hard_sigmoid', 'hard_sigmoid_v3', 'h0',
   'weights-int8', 'weights-int16', 'acc-int32', 'acc-int64', 'cell-int16', 'cell-int32',
 ];
 

@@ -45,6 +45,7 @@ int main(void) {
     else if (strcmp(op, "softplus_q15") == 0 && scanf("%lld", &a) == 1) printf("%ld\n", (long)rnnc_softplus_q15(table, log2n, (int16_t)a));
     else if (strcmp(op, "exp_neg_q15") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_exp_neg_q15(table, table2, log2n, (int32_t)a));
     else if (strcmp(op, "mul_rshr_s32_s16") == 0 && scanf("%lld %lld %lld", &a, &b, &c) == 3) printf("%ld\n", (long)rnnc_mul_rshr_s32_s16((int32_t)a, (int16_t)b, (int)c));
+    else if (strcmp(op, "mul_rshr_s16_s32") == 0 && scanf("%lld %lld %lld", &a, &b, &c) == 3) printf("%ld\n", (long)rnnc_mul_rshr_s16_s32((int16_t)a, (int16_t)b, (int)c));
     else if (strcmp(op, "hard_sigmoid_q15") == 0 && scanf("%lld %lld", &a, &b) == 2) printf("%d\n", rnnc_hard_sigmoid_q15((int32_t)a, (int16_t)b));
     else if (strcmp(op, "relu_s16") == 0 && scanf("%lld", &a) == 1) printf("%d\n", rnnc_relu_s16((int16_t)a));
     else if (strcmp(op, "avg_s16") == 0 && scanf("%lld %lld", &a, &b) == 2) printf("%d\n", rnnc_avg_s16((int16_t)a, (int16_t)b));

@@ -2,7 +2,7 @@
  * Random quantized models for the C-vs-TS equivalence tests: every layer kind (minGRU, minLSTM included), both GRU
  * variants, bidirectional concat/sum, stacks of 1–3 recurrent layers, dense heads with
  * every activation, sigmoid and both hard sigmoid gates, tanh and relu RNNs, nonzero initial
- * states, causal conv1d front ends, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32 LSTM cells, and some models with huge weights so every requantization saturates.
+ * states, causal conv1d front ends, units 1..128, inputs 1..64, int8 and int16 weights, int16 and int32 LSTM cells, ssm layers (one model in eight), and some models with huge weights so every requantization saturates.
  */
 import type { LayerSpec } from '../../src/ir/random.js';
 import { randomModel } from '../../src/ir/random.js';
@@ -68,6 +68,18 @@ export function randomQuantModel(i: number, seed: number): QuantModel {
     const span = (conv.kernelSize - 1) * conv.dilation;
     const aheadRng = new Rng(seed ^ 0xa4ead);
     if (span > 0 && aheadRng.next() < 1 / 3) conv.lookahead = aheadRng.int(1, span);
+  }
+  // One model in eight gets an ssm layer, at a place that receives a sequence, from its own
+  // stream too (it returns sequences when a layer that needs them follows).
+  const ssmRng = new Rng(seed ^ 0x55a3);
+  if (ssmRng.next() < 1 / 8) {
+    const places = [0, ...layers.flatMap((l, j) => (l.type === 'conv1d' || ('returnSequences' in l && l.returnSequences) ? [j + 1] : []))];
+    const at = ssmRng.pick(places);
+    const followed = at < layers.length;
+    layers.splice(at, 0, {
+      type: 'ssm', units: size(ssmRng, 32), stateSize: ssmRng.int(1, 16), convSize: ssmRng.int(1, 4), dtRank: ssmRng.int(1, 4),
+      returnSequences: followed || ssmRng.next() < 0.5,
+    });
   }
   const dense = rng.int(0, 2);
   for (let k = 0; k < dense; k++) layers.push({ type: 'dense', units: size(rng, 32), activation: rng.pick(DENSE_ACTIVATIONS) });

@@ -1,7 +1,7 @@
 /**
  * The model set of the on-target equivalence suite: every layer kind (LSTM with int16
  * and int32 cells, GRU in both reset variants, Elman RNN, dense heads with each
- * activation; hard sigmoid gates, a relu RNN; minGRUs and a minLSTM; nonzero initial states; causal conv1d), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
+ * activation; hard sigmoid gates, a relu RNN; minGRUs and a minLSTM; nonzero initial states; causal conv1d; ssm), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
  * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
  * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
  * in int8 and int16 weights. Small enough that all of
@@ -81,6 +81,14 @@ const SPECS: Spec[] = [
   // minLSTM (f' = divQ15(f, f + i): the shift-and-subtract loop on every core), bidirectional
   // (sum), under a mingru.
   { tag: 'minlstm', inputSize: 4, layers: [{ type: 'minlstm', units: 9, bidirectional: 'sum', returnSequences: true, initialState: true }, { type: 'mingru', units: 3 }], bits: [16] },
+  // ssm (Mamba's mixer): h and a 3-step conv history in the state, 13 channels (a tail for
+  // every kernel width) over 5 states, then a last-only one (NAME_run's tail reads its buffer).
+  {
+    tag: 'ssm', inputSize: 5, layers: [
+      { type: 'ssm', units: 13, stateSize: 5, convSize: 4, dtRank: 2, returnSequences: true }, { type: 'ssm', units: 4, stateSize: 3, convSize: 2, dtRank: 1 },
+      { type: 'dense', units: 2, activation: 'linear' },
+    ],
+  },
 ];
 
 /** Every spec at int8 and int16 weights, named t<tag><bits>, with golden cases of up to `steps` steps. */

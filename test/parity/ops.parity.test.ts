@@ -19,6 +19,7 @@ const TWINS: Record<string, string> = {
   lutSigmoid: 'rnnc_lut_sigmoid_q15', hardSigmoidQ15: 'rnnc_hard_sigmoid_q15', reluS16: 'rnnc_relu_s16', avgS16: 'rnnc_avg_s16',
   lerpQ15: 'rnnc_lerp_q15', lstmCellS16: 'rnnc_lstm_cell_s16', lstmCellS32: 'rnnc_lstm_cell_s32', softmaxQ15: 'rnnc_softmax_q15',
   siluS16: 'rnnc_silu_s16', softplusQ15: 'rnnc_softplus_q15', expNegQ15: 'rnnc_exp_neg_q15', mulRshrS32S16: 'rnnc_mul_rshr_s32_s16',
+  mulRshrS16S32: 'rnnc_mul_rshr_s16_s32',
 };
 
 const I16 = [-32768, -32767, -16385, -16384, -1, 0, 1, 16383, 16384, 32766, 32767];
@@ -80,6 +81,8 @@ function buildCalls(): string {
   }
   for (const a of I32) for (const b of I16) for (const s of [1, 2, 15, 16, 30, 31, 45, 46]) add('mulRshrS32S16', [a, b, s], ops.mulRshrS32S16(a, b, s));
   for (let i = 0; i < N; i++) { const a = r32(), b = r16(), s = rng.int(1, 46); add('mulRshrS32S16', [a, b, s], ops.mulRshrS32S16(a, b, s)); }
+  for (const a of I16) for (const b of I16) for (let s = 0; s <= 31; s++) add('mulRshrS16S32', [a, b, s], ops.mulRshrS16S32(a, b, s));
+  for (let i = 0; i < N; i++) { const a = r16(), b = r16(), s = rng.int(0, 31); add('mulRshrS16S32', [a, b, s], ops.mulRshrS16S32(a, b, s)); }
   for (let k = 0; k < N; k++) {
     const f = rng.int(0, 32767), i = rng.int(0, 32767), g = r16(), s = rng.int(0, 31);
     const c16 = r16(), c32 = r32();

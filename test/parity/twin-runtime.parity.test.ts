@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ops from '../../src/fixed/ops.js';
 import { gateInput } from '../../src/fixed/cells/gate.js';
-import { LUT_SIZES, buildExpTable, buildLuts } from '../../src/fixed/lut.js';
+import { LUT_SIZES, buildExpFineTable, buildExpTable, buildLuts, buildSoftplusTable } from '../../src/fixed/lut.js';
 import { quantizeInput } from '../../src/fixed/model.js';
 import { matmulRows } from '../../src/fixed/matmul.js';
 import type { QMatmul, QuantModel } from '../../src/ir/qmodel.js';
@@ -44,7 +44,8 @@ describe('twin runtime = src/fixed/ops.ts', () => {
   it('has a twin of every primitive of ops.ts that the C has (addSatS32 is inside gateInput, its one use)', () => {
     // The C twins' list of test/parity/ops.parity.test.ts; observer helpers of ops.ts have no C twin and no twin here.
     const mirrored = ['satS16', 'satS32', 'rshrS32', 'mulRshrS16', 'mulQ15S32', 'divQ15', 'requantS32', 'rshrSatS64', 'rescaleS16', 'lutLookup', 'lutTanh',
-      'lutSigmoid', 'hardSigmoidQ15', 'reluS16', 'avgS16', 'lerpQ15', 'lstmCellS16', 'lstmCellS32', 'softmaxQ15'];
+      'lutSigmoid', 'hardSigmoidQ15', 'reluS16', 'avgS16', 'lerpQ15', 'lstmCellS16', 'lstmCellS32', 'softmaxQ15',
+      'addSatS32', 'siluS16', 'softplusQ15', 'expNegQ15', 'mulRshrS32S16', 'mulRshrS16S32'];
     const reference = ops as unknown as Record<string, unknown>;
     const twin = rt as unknown as Record<string, unknown>;
     expect(mirrored.filter((n) => typeof reference[n] !== 'function' || typeof twin[n] !== 'function')).toEqual([]);
@@ -62,6 +63,28 @@ describe('twin runtime = src/fixed/ops.ts', () => {
       rt.divQ15, ops.divQ15)).toBeUndefined();
     expect(firstDiff(cases(N, () => [Math.round(rng.uniform(-1, 1) * 2 ** rng.int(0, 51)) + 0, rng.int(1, 62)],
       cross([0, 1, -1, 2 ** 52 - 1, -(2 ** 52 - 1), 2 ** 31, -(2 ** 31)], [1, 2, 15, 16, 17, 31, 32, 52, 61, 62])), rt.rshrSatS64, ops.rshrSatS64)).toBeUndefined();
+  });
+
+  it("the ssm's rules: saturating sum, silu, int32·int16 and int16·int16 products with shifts, softplus and exp(−u) on their tables", () => {
+    expect(firstDiff(cases(N, () => [r32(), r32()], cross(I32, I32)), rt.addSatS32, ops.addSatS32)).toBeUndefined();
+    expect(firstDiff(cases(N, () => [r32(), r16(), rng.int(1, 46)], cross(I32, I16, [1, 2, 15, 16, 30, 31, 45, 46])), rt.mulRshrS32S16, ops.mulRshrS32S16)).toBeUndefined();
+    const shifts = Array.from({ length: 32 }, (_, k) => k);
+    expect(firstDiff(cases(N, () => [r16(), r16(), rng.int(0, 31)], cross(I16, I16, shifts)), rt.mulRshrS16S32, ops.mulRshrS16S32)).toBeUndefined();
+    const xs = Array.from({ length: 65536 }, (_, i) => [i - 32768]);
+    const us = [0, 1, 32767, 32768, 32769, 2 ** 19 - 8, 2 ** 19 - 9, 2 ** 19, 2 ** 20, 2 ** 31 - 1].map((u) => [u]);
+    for (const size of LUT_SIZES) {
+      const log2 = Math.log2(size);
+      const [soft, fine, exp] = [buildSoftplusTable(size), buildExpFineTable(size), buildExpTable(size)];
+      const [softT, fineT, expT] = [soft, fine, exp].map((t) => Int16Array.from(t)) as [Int16Array, Int16Array, Int16Array];
+      expect(firstDiff(xs, (x) => rt.softplusQ15(softT, log2, x), (x) => ops.softplusQ15(soft, log2, x)), `softplus ${size}`).toBeUndefined();
+      const l = buildLuts(size);
+      const sig = Int16Array.from(l.sigmoid);
+      for (const frac of [0, 7, 12, 15]) {
+        expect(firstDiff(xs, (v) => rt.siluS16(sig, log2, v, frac), (v) => ops.siluS16(l.sigmoid, log2, v, frac)), `silu ${size} Q.${frac}`).toBeUndefined();
+      }
+      expect(firstDiff(cases(N, () => [rng.int(0, rng.next() < 0.5 ? 32767 : 2 ** 21)], us), (u) => rt.expNegQ15(fineT, expT, log2, u),
+        (u) => ops.expNegQ15(fine, exp, log2, u)), `exp(-u) ${size}`).toBeUndefined();
+    }
   });
 
   it('requantS32 without BigInt: every shift 1..62 with the edges of acc and m, and random', () => {

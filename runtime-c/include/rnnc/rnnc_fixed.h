@@ -257,6 +257,12 @@ static inline int32_t rnnc_mul_rshr_s32_s16(int32_t a, int16_t b, int s) {
   return rnnc_sat_s32((p + ((int64_t)1 << (s - 1))) >> s);
 }
 
+/** a * b of two int16 into an int32, rounding right shift by s in [0, 31], not
+ *  saturated (|a * b| <= 2^30 fits).  TS twin: mulRshrS16S32. */
+static inline int32_t rnnc_mul_rshr_s16_s32(int16_t a, int16_t b, int s) {
+  return rnnc_rshr_s32((int32_t)a * (int32_t)b, s);
+}
+
 /** clip(slope*x + 0.5, 0, 1), Q3.12 -> Q0.15 in [0, 32767], m = round(slope * 8 * 2^16)
  *  (104858: Keras 2 slope 0.2; 87381: slope 1/6), m in [0, 131071]. x is clamped to
  *  +-4 first (the function is flat beyond +-3) so |xc * m| < 2^31.  TS twin: hardSigmoidQ15. */
