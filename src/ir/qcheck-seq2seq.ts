@@ -19,6 +19,8 @@ export function checkQDecoder(q: QuantModel, d: QDecoder, memory: { width: numbe
   const he = memory.width, s = d.units, o = d.outputSize;
   if (!last) { problems.push(`${at}: needs at least one encoder layer`); return; }
   if (d.memFrac !== last.outFrac) problems.push(`${at}.memFrac: ${d.memFrac}, but the last encoder layer gives ${last.outFrac} fractional bits`);
+  // The formats below follow from the memory's actual format, not from a wrong memFrac.
+  const mem = last.outFrac;
   if (!(d.steps >= 1 && d.steps <= 4096)) problems.push(`${at}.steps: ${d.steps} is outside [1, 4096]`);
   if (!(d.uFrac >= min && d.uFrac <= max)) problems.push(`${at}.uFrac: ${d.uFrac} is outside [${min}, ${max}]`);
   const into = d.attention?.into;
@@ -44,7 +46,7 @@ export function checkQDecoder(q: QuantModel, d: QDecoder, memory: { width: numbe
     if (c.bidirectional || c.backward || c.reverse) problems.push(`${at}.cell: runs forward only`);
     if (c.units !== s) problems.push(`${at}.cell.units: ${c.units}, but the decoder has ${s}`);
     if (c.outFrac !== 15) problems.push(`${at}.cell.outFrac: ${c.outFrac} is not valid (expected 15)`);
-    const inFrac = input ? Math.min(d.uFrac, d.memFrac) : d.uFrac;
+    const inFrac = input ? Math.min(d.uFrac, mem) : d.uFrac;
     if (c.inFrac !== inFrac) problems.push(`${at}.cell.inFrac: ${c.inFrac}, expected ${inFrac} (the coarser of u's and the context's)`);
     const rows = gateCount(c.type) * s;
     checkMatmul(c.forward.x, rows, uw + (input ? he : 0), `${at}.cell.forward.x`);
@@ -64,8 +66,8 @@ export function checkQDecoder(q: QuantModel, d: QDecoder, memory: { width: numbe
     if (!isQRecurrent(last) || last.bidirectional || last.units !== s) problems.push(`${at}.init: "copy" needs a forward recurrent last encoder layer of ${s} units`);
   } else if (d.init.kind === 'bridge') {
     const b = d.init.dense;
-    if (b.type !== 'dense' || b.activation !== 'tanh' || b.units !== s || b.inFrac !== d.memFrac || b.outFrac !== 15) {
-      problems.push(`${at}.init.dense: expected a dense tanh layer of ${s} units reading the memory (inFrac ${d.memFrac}, outFrac 15)`);
+    if (b.type !== 'dense' || b.activation !== 'tanh' || b.units !== s || b.inFrac !== mem || b.outFrac !== 15) {
+      problems.push(`${at}.init.dense: expected a dense tanh layer of ${s} units reading the memory (inFrac ${mem}, outFrac 15)`);
     } else checkMatmul(b.mm, s, he, `${at}.init.dense.mm`);
   }
   // The attention.
@@ -89,7 +91,7 @@ export function checkQDecoder(q: QuantModel, d: QDecoder, memory: { width: numbe
     } else if (a.kind === 'dot') {
       if (s !== he) problems.push(`${at}.attention: "dot" needs the decoder's ${s} units to equal the memory's width ${he}`);
       if (a.keys || a.query || a.v || a.keyFrac !== undefined) problems.push(`${at}.attention: "dot" has no products and no keyFrac`);
-      scoreShift(d.memFrac);
+      scoreShift(mem);
     } else {
       if (!a.keys || a.keyFrac === undefined) problems.push(`${at}.attention: "general" needs keys and keyFrac`);
       else {
@@ -104,7 +106,7 @@ export function checkQDecoder(q: QuantModel, d: QDecoder, memory: { width: numbe
   if (p.type !== 'dense' || (p.activation !== 'linear' && p.activation !== 'softmax')) {
     problems.push(`${at}.projection: expected a dense linear or softmax layer`);
   } else {
-    const inFrac = output ? Math.min(15, d.memFrac) : 15;
+    const inFrac = output ? Math.min(15, mem) : 15;
     if (p.units !== o) problems.push(`${at}.projection.units: ${p.units}, but the decoder writes ${o}`);
     if (p.inFrac !== inFrac) problems.push(`${at}.projection.inFrac: ${p.inFrac}, expected ${inFrac}`);
     checkMatmul(p.mm, o, s + (output ? he : 0), `${at}.projection.mm`);
