@@ -61,7 +61,7 @@ export function runFixedLayers(model: QuantModel, xs: ArrayLike<ArrayLike<number
 }
 
 /**
- * An encoder–decoder: the layers (the observer sees them; the decoder is not observed),
+ * An encoder–decoder: the layers, then the decoder (the observer sees it as layer layers.length),
  * the last one's final state kept for init "copy", then the decoder's K outputs.
  */
 function runFixedSeq2Seq(model: QuantModel, d: QDecoder, xs: ArrayLike<ArrayLike<number>>, observer?: FixedObserver): Int16Array[] {
@@ -81,7 +81,8 @@ function runFixedSeq2Seq(model: QuantModel, d: QDecoder, xs: ArrayLike<ArrayLike
   });
   const last = model.layers[lastIndex];
   const copied = d.init.kind === 'copy' && last && isQRecurrent(last) ? { state: final, hFrac: hiddenFrac(last), lstm: last.type === 'lstm' } : undefined;
-  return runDecoderFixed(d, seq, ctx, model.tables?.exp, copied);
+  const watch = observer ? { observer, layer: model.layers.length } : undefined;
+  return runDecoderFixed(d, seq, ctx, model.tables?.exp, copied, watch);
 }
 
 export interface FixedStream {

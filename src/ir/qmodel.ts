@@ -323,7 +323,10 @@ export const qModelSchema = z.strictObject({
   /** Extra tables some layers need (e.g. exp for softmax), by name. */
   tables: z.record(z.string(), z.array(int)).optional(),
   layers: z.array(qLayerSchema),
-  /** Output: int16 with `frac` fractional bits, per step (`sequence`) or per sequence. */
+  /**
+   * Output: int16 with `frac` fractional bits, per step (`sequence`) or per sequence. With a
+   * decoder: its K outputs (sequence true) at its projection's format.
+   */
   output: z.strictObject({ frac: int, sequence: z.boolean() }),
   /** As in the float model: where the exported model's state inputs went. */
   stateInputs: z.array(stateInputSchema).optional(),

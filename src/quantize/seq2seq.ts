@@ -40,7 +40,7 @@ export function quantizeDecoder(d: Decoder, c: DecoderQuantizeCtx): { decoder: Q
   // The projection: a dense layer over r = [h ; ctx], one input format, the coarser part's.
   const projIn = routes.output ? Math.min(Q15_FRAC, memFrac) : Q15_FRAC;
   const projLayer: DenseLayer = { type: 'dense', units: d.outputSize, activation: d.projection.activation, weights: { kernel: d.projection.kernel, bias: d.projection.bias } };
-  const projection = quantizeKind(projLayer).quantize(projLayer, { ...base, index: -1, inFrac: projIn, range: r ? { dense: r.projection } : undefined }).layer;
+  const projection = quantizeKind(projLayer).quantize(projLayer, { ...base, index: -1, name: 'decoder.projection', inFrac: projIn, range: r ? { dense: r.projection } : undefined }).layer;
   // The feedback u: the projection's own output, or the embedding table at its max-abs format.
   const fb = d.feedback;
   let uFrac: number;
@@ -62,11 +62,11 @@ export function quantizeDecoder(d: Decoder, c: DecoderQuantizeCtx): { decoder: Q
     ...(d.cell === 'gru' ? { resetAfter: d.resetAfter === true } : {}),
   } as RecurrentLayer;
   const cellRange = r?.cell !== undefined ? { cell: r.cell } : undefined;
-  const cell = quantizeKind(cellLayer).quantize(cellLayer, { ...base, index: -1, inFrac: cellIn, range: cellRange, ...(c.cell ? { cell: c.cell } : {}) }).layer;
+  const cell = quantizeKind(cellLayer).quantize(cellLayer, { ...base, index: -1, name: 'decoder.cell', inFrac: cellIn, range: cellRange, ...(c.cell ? { cell: c.cell } : {}) }).layer;
   let init: QDecoder['init'];
   if (d.init.kind === 'bridge') {
     const bridge: DenseLayer = { type: 'dense', units: d.units, activation: 'tanh', weights: { kernel: d.init.kernel, bias: d.init.bias } };
-    init = { kind: 'bridge', dense: quantizeKind(bridge).quantize(bridge, { ...base, index: -1, inFrac: memFrac, range: undefined }).layer };
+    init = { kind: 'bridge', dense: quantizeKind(bridge).quantize(bridge, { ...base, index: -1, name: 'decoder.init', inFrac: memFrac, range: undefined }).layer };
   } else {
     init = { kind: d.init.kind };
   }

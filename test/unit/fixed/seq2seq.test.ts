@@ -12,6 +12,7 @@ import type { FloatModel } from '../../../src/ir/model.js';
 import type { QuantModel } from '../../../src/ir/qmodel.js';
 import { quantizeInput, runFixed, streamFixed } from '../../../src/fixed/model.js';
 import { argmaxS16 } from '../../../src/fixed/seq2seq.js';
+import { ExcursionCounter, excursionSummary } from '../../../src/fixed/excursions.js';
 import { quantizeWithData } from '../../../src/quantize/pipeline.js';
 import { decoderError } from '../../../src/quantize/report.js';
 import { calibrate } from '../../../src/quantize/calibrate.js';
@@ -83,6 +84,25 @@ describe('encoder–decoder in fixed point', () => {
       expect(a).toEqual(b);
       expect(a.ranges.decoder!.projection).toBeGreaterThan(0);
     }
+  });
+
+  it('an observer sees the decoder as layer layers.length, and observing changes nothing', () => {
+    const f = load('bahdanau_lstm');
+    const m = validateModel(f.model, 'b');
+    const q = quantized(m, f.input.length, 8);
+    const xs = f.input.map((x) => quantizeInput(q, x));
+    const calm = new ExcursionCounter();
+    expect(runFixed(q, xs, calm)).toEqual(runFixed(q, xs));
+    const seen = excursionSummary(q, calm, { data: 't', sequences: 1, timesteps: xs.length }).items.filter((i) => i.type === 'decoder');
+    expect(seen.map((i) => `${i.kind} ${i.quantity ?? ''}`.trim()).sort()).toEqual(
+      ['cell', 'output attention scores', 'output projection output', 'preactivation', 'preactivation attention tanh input']);
+    // The projection requantized 2^6 times too large: its outputs leave their format, and the observer says so.
+    const loud = new ExcursionCounter();
+    const big = structuredClone(q);
+    if (big.decoder!.projection.type === 'dense') big.decoder!.projection.mm.shift = big.decoder!.projection.mm.shift.map((t) => t - 6);
+    runFixed(big, xs, loud);
+    const hit = excursionSummary(big, loud, { data: 't', sequences: 1, timesteps: xs.length }).items.filter((i) => i.type === 'decoder' && i.valuesSaturated > 0);
+    expect(hit.map((i) => i.quantity)).toContain('projection output');
   });
 
   it('argmax of int16 outputs takes the first maximum', () => {
