@@ -1,8 +1,7 @@
 /**
  * The decoder of an encoder–decoder model in fixed point: ir/qmodel.ts qDecoderSchema
- * gives every integer step, this file runs them, each a fixed/ops.ts rule (or a product's
- * accumulation, as in fixed/matmul.ts: exact sums whose bounds the schema's comment
- * proves). The float twin is float/seq2seq.ts.
+ * gives every integer step, this file runs them, each a fixed/ops.ts rule or a product's
+ * accumulation of fixed/matmul.ts (exact sums whose bounds the schema's comment proves). The float twin is float/seq2seq.ts.
  *
  * An observer (fixed/observer.ts) watches the decoder as layer `layers.length` (type
  * "decoder"): its cell's narrowings as a layer's, and each with a `quantity`: the bridge's
@@ -19,7 +18,7 @@ import { EXP_FRAC, denseFixed, denseNarrowing } from './dense.js';
 import type { Narrowing } from './observer.js';
 import { type LayerWatch, stepHook } from './recurrent.js';
 import { FIXED_CELLS } from './kinds.js';
-import { matmul } from './matmul.js';
+import { dotWide, matmul, weightedSum } from './matmul.js';
 import { lutTanh, narrowing, rescaleS16, rshrS32, rshrSatS64, satS16, softmaxQ15 } from './ops.js';
 
 /** The decoder's cell, typed as the recurrent layer it is. */
@@ -32,16 +31,6 @@ function cellOf(d: QDecoder): QRecurrentLayer {
 function denseOf(l: QDecoder['projection']): QDenseLayer {
   if (l.type !== 'dense') throw new Error(`decoder dense of type ${l.type}`);
   return l;
-}
-
-/**
- * Σ_i a_i·b_i of two int16 vectors over n values, exact: |Σ| ≤ n·2^30 < 2^53 for n < 2^23
- * (int64 in C, the matmul loops' accumulation).
- */
-function dotWide(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
-  let acc = 0;
-  for (let i = 0; i < n; i++) acc += a[i]! * b[i]!;
-  return acc;
 }
 
 /** Index of the first largest int16 value: the class an embedding decoder feeds back. */
@@ -109,13 +98,10 @@ function attention(d: QDecoder, memory: readonly Int16Array[], ctx: FixedContext
     score(q);
     watch?.observer.values(watch.layer, scoreNarrowing, scores);
     softmaxQ15(exp, ctx.log2Lut, scores, alpha, a.logitFrac, EXP_FRAC);
-    sum.fill(0);
-    // |Σ_j α_j·m_j[i]| ≤ (2^15 + T/2)·2^15 < 2^31 (qmodel.ts): exact in int32.
-    for (let j = 0; j < T; j++) {
-      const m = memory[j]!, w = alpha[j]!;
-      for (let i = 0; i < he; i++) sum[i] = sum[i]! + w * m[i]!;
-    }
-    return Int16Array.from(sum, (v) => satS16(rshrS32(v, 15)));
+    weightedSum(alpha, memory, sum);
+    const out = new Int16Array(he);
+    for (let i = 0; i < he; i++) out[i] = satS16(rshrS32(sum[i]!, 15));
+    return out;
   };
 }
 

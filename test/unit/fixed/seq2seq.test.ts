@@ -105,6 +105,15 @@ describe('encoder–decoder in fixed point', () => {
     expect(hit.map((i) => i.quantity)).toContain('projection output');
   });
 
+  it('refuses a memory longer than 4096 encoder outputs, where the softmax sum would leave divQ15\'s domain', () => {
+    const f = load('dot_both_rnn');
+    const m = validateModel(f.model, 'dot');
+    const q = quantizeWithData(m, undefined).model;
+    const long = Array.from({ length: 4097 }, () => q.inputSize).map((n) => new Array<number>(n).fill(0));
+    expect(() => runFixed(q, long)).toThrow(/^an encoder–decoder attends over at most 4096 encoder outputs in fixed point, got 4097$/);
+    expect(runFixed(q, long.slice(1))).toHaveLength(m.decoder!.steps);
+  });
+
   it('argmax of int16 outputs takes the first maximum', () => {
     expect(argmaxS16(Int16Array.from([3, 7, 7, -1]))).toBe(1);
     expect(argmaxS16(Int16Array.from([-5, -5]))).toBe(0);
