@@ -40,7 +40,11 @@ export function quantizeDecoder(d: Decoder, c: DecoderQuantizeCtx): { decoder: Q
   // The projection: a dense layer over r = [h ; ctx], one input format, the coarser part's.
   const projIn = routes.output ? Math.min(Q15_FRAC, memFrac) : Q15_FRAC;
   const projLayer: DenseLayer = { type: 'dense', units: d.outputSize, activation: d.projection.activation, weights: { kernel: d.projection.kernel, bias: d.projection.bias } };
-  const projection = quantizeKind(projLayer).quantize(projLayer, { ...base, index: -1, name: 'decoder.projection', inFrac: projIn, range: r ? { dense: r.projection } : undefined }).layer;
+  // A prediction decoder feeds back the projection's output and reads `start` first in that
+  // format: the format holds both (start exactly, as rounding allows).
+  const startAbs = d.feedback.kind === 'prediction' ? Math.max(0, ...d.feedback.start.map(Math.abs)) : 0;
+  const projRange = r ? { dense: Math.max(r.projection, startAbs) } : startAbs > DEFAULT_RANGES.dense ? { dense: startAbs } : undefined;
+  const projection = quantizeKind(projLayer).quantize(projLayer, { ...base, index: -1, name: 'decoder.projection', inFrac: projIn, range: projRange }).layer;
   // The feedback u: the projection's own output, or the embedding table at its max-abs format.
   const fb = d.feedback;
   let uFrac: number;
