@@ -1,7 +1,8 @@
 /**
  * The decoder of an encoder–decoder model in fixed point: ir/qmodel.ts qDecoderSchema
  * gives every integer step, this file runs them, each a fixed/ops.ts rule or a product's
- * accumulation of fixed/matmul.ts (exact sums whose bounds the schema's comment proves). The float twin is float/seq2seq.ts.
+ * accumulation of fixed/matmul.ts (exact sums whose bounds the schema's comment proves).
+ * The float twin is float/seq2seq.ts.
  *
  * An observer (fixed/observer.ts) watches the decoder as layer `layers.length` (type
  * "decoder"): its cell's narrowings as a layer's, and each with a `quantity`: the bridge's
