@@ -100,8 +100,12 @@ export interface EvalData {
 
 export type TaskKind = 'classification' | 'regression';
 
-/** Softmax heads and single-unit sigmoid heads are classifiers; everything else regresses. */
+/**
+ * Softmax heads and single-unit sigmoid heads are classifiers; everything else regresses.
+ * A decoder: its projection's softmax classifies.
+ */
 export function taskKind(model: FloatModel): TaskKind {
+  if (model.decoder) return model.decoder.projection.activation === 'softmax' ? 'classification' : 'regression';
   const last = model.layers[model.layers.length - 1];
   if (last?.type !== 'dense') return 'regression';
   return last.activation === 'softmax' || (last.activation === 'sigmoid' && last.units === 1) ? 'classification' : 'regression';
