@@ -51,8 +51,8 @@ export function registerQuantize(program: Command, io: CliIo): void {
       const { model, files } = loadModelFile(path, opts);
       // Check every option and read the eval file before the (slower) quantization.
       const base = pipelineOptions(opts);
-      if (model.decoder && opts.eval !== undefined) {
-        throw new RnncError('unsupported/feature', '--eval: the task metric of an encoder–decoder (K outputs per sequence) is not measured yet; drop --eval (the report gives the decoder\'s error on --data)');
+      if (model.decoder?.endToken !== undefined && opts.eval !== undefined) {
+        throw new RnncError('unsupported/feature', '--eval: a decoder that stops at an end token writes fewer outputs than its K targets; the task metric is not defined for it yet; drop --eval (the report gives the decoder\'s error on --data)');
       }
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOptions(opts)) : undefined;
       const { model: q, data, widthChoice } = quantizeFromCli(model, opts, io);

@@ -14,7 +14,7 @@ import { quantizeInput, runFixed, streamFixed } from '../../../src/fixed/model.j
 import { argmaxS16 } from '../../../src/fixed/seq2seq.js';
 import { ExcursionCounter, excursionSummary } from '../../../src/fixed/excursions.js';
 import { quantizeWithData } from '../../../src/quantize/pipeline.js';
-import { decoderError } from '../../../src/quantize/report.js';
+import { decoderError, evalReport, taskKind } from '../../../src/quantize/report.js';
 import { calibrate } from '../../../src/quantize/calibrate.js';
 import { calibrateReference } from '../../../src/quantize/calibrate-reference.js';
 import { validateQuantModel } from '../../../src/ir/qio.js';
@@ -112,6 +112,28 @@ describe('encoder–decoder in fixed point', () => {
     const long = Array.from({ length: 4097 }, () => q.inputSize).map((n) => new Array<number>(n).fill(0));
     expect(() => runFixed(q, long)).toThrow(/^an encoder–decoder attends over at most 4096 encoder outputs in fixed point, got 4097$/);
     expect(runFixed(q, long.slice(1))).toHaveLength(m.decoder!.steps);
+  });
+
+  it('--eval measures a decoder over its K target rows: RMSE of a value decoder, accuracy of a class decoder', () => {
+    const value = validateModel(load('bahdanau_lstm').model, 'v');
+    const classes = validateModel(load('luong_general_bigru').model, 'c');
+    expect([taskKind(value), taskKind(classes)]).toEqual(['regression', 'classification']);
+    for (const m of [value, classes]) {
+      const seqs = calibFor(m, 10);
+      const float = seqs.map((s) => runFloat(m, s));
+      // Targets: the float model's own outputs (classes: their argmax), so float scores 0 RMSE / 100 %.
+      const targets = float.map((ys) => ys.map((y) => (m.decoder!.feedback.kind === 'embedding' ? [argmaxS16(Array.from(y))] : Array.from(y))));
+      const r = evalReport(m, quantized(m, 10, 8), quantized(m, 10, 16), { sequences: seqs, targets, source: 't' });
+      console.log(`${m.name}: eval ${r.metric} float ${r.float}, int8 ${r.int8}, int16 ${r.int16}`);
+      if (r.metric === 'rmse') {
+        expect(r.float).toBe(0);
+        expect(r.int16).toBeLessThan(r.int8);
+        expect(r.int8).toBeLessThan(1e-3);
+      } else {
+        expect(r.float).toBe(1);
+        expect(r.int16).toBeGreaterThan(0.9);
+      }
+    }
   });
 
   it('argmax of int16 outputs takes the first maximum', () => {
