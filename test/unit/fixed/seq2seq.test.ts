@@ -47,6 +47,18 @@ describe('encoder–decoder in fixed point', () => {
     });
   }
 
+  it('copies the final state of a reverse encoder layer (h after x_0), as the float decoder does', () => {
+    const f = load('bahdanau_lstm');
+    const json = structuredClone(f.model) as { layers: Array<{ reverse?: boolean }> };
+    json.layers[0]!.reverse = true;
+    const m = validateModel(json, 'reverse');
+    const test = testFor(m, f);
+    const e = decoderError(m, quantized(m, f.input.length, 16), test);
+    const forward = decoderError(validateModel(f.model, 'fwd'), quantized(validateModel(f.model, 'fwd'), f.input.length, 16), test);
+    expect(e.maxAbs).toBeLessThan(0.002 * maxAbs(m, test));
+    expect(e.maxAbs).toBeLessThan(10 * forward.maxAbs);
+  });
+
   it('stops at the end token where the float decoder does, and refuses to stream', () => {
     const f = load('plain_gru_lstm_end');
     const m = validateModel(f.model, 'end');
