@@ -36,7 +36,11 @@ function readOptions(model: FloatModel, opts: DataOptions): ReadOptions {
   const task = taskKind(model);
   // One sigmoid unit classifies into 0 / 1.
   const outputs = task === 'classification' ? Math.max(2, last.outputSize) : last.outputSize;
-  const out: ReadOptions = { task, outputs, perStep: last.sequenceOut, inputs: model.inputSize };
+  // A decoder writes K rows of O values (or K classes) per window, as rnnc train reads them.
+  const d = model.decoder;
+  const out: ReadOptions = d
+    ? { task, outputs: task === 'classification' ? Math.max(2, d.outputSize) : d.outputSize, perStep: false, inputs: model.inputSize, targetSteps: d.steps }
+    : { task, outputs, perStep: last.sequenceOut, inputs: model.inputSize };
   for (const [k, v] of Object.entries(opts)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
   return out;
 }

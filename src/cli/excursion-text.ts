@@ -45,7 +45,7 @@ export function percent(f: number): string {
 
 /** "layer 0 lstm: cell state beyond ±16 in 3.1 % of steps, 0.4 % of values (max 21.3): advice". */
 export function excursionLine(i: ExcursionItem): string {
-  const who = i.layer < 0 ? 'input' : `layer ${i.layer} ${i.type}`;
+  const who = i.layer < 0 ? 'input' : i.type === 'decoder' ? 'decoder' : `layer ${i.layer} ${i.type}`;
   const bound = `${i.positiveOnly ? '+' : '±'}${num(i.limit, 6)}`;
   const label = i.layer < 0 ? 'values (normalised units)' : what(i);
   return `${who}: ${label} beyond ${bound} in ${percent(i.stepFraction)} of steps, ${percent(i.valueFraction)} of values (max ${num(i.maxAbs, 3)}): ${advice(i)}`;

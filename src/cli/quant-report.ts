@@ -1,7 +1,7 @@
 /** Plain-text rendering of the quantization report (`rnnc quantize`). */
 import { type QuantModel, widthsText } from '../ir/qmodel.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
-import type { EvalReport, LayerError } from '../quantize/report.js';
+import type { DecoderError, EvalReport, LayerError } from '../quantize/report.js';
 import type { ExcursionSummary } from '../fixed/excursions.js';
 import { renderExcursions } from './excursion-text.js';
 import { num, table } from './format.js';
@@ -13,6 +13,8 @@ export interface QuantReport {
   formats: { input: number; layers: Array<{ index: number; type: string; detail: string }> };
   /** Fixed vs float on the calibration data; absent without calibration data. */
   layerErrors?: LayerError[];
+  /** An encoder–decoder: its formats, and its error over the K outputs on the calibration data. */
+  decoder?: { formats: string; error?: DecoderError };
   eval?: EvalReport & { source: string };
   /** Values of the --eval data beyond the written model's formats (docs/quantize.md, "Range excursions"). */
   excursions?: ExcursionSummary;
@@ -34,6 +36,19 @@ export function formatsOf(model: QuantModel): QuantReport['formats'] {
       return { index, type: l.type, detail };
     }),
   };
+}
+
+/** One line of a decoder's formats (ir/qmodel.ts qDecoderSchema). */
+export function decoderFormats(model: QuantModel): string | undefined {
+  const d = model.decoder;
+  if (!d) return undefined;
+  const c = d.cell;
+  const cell = `${c.type} in ${q(16, c.inFrac)}${c.type === 'lstm' ? `, cell int${c.cell.bits} ${q(c.cell.bits, c.cell.frac)}` : ''}`;
+  const a = d.attention;
+  const att = a ? `; attention ${a.kind} into ${a.into}, scores ${q(16, a.logitFrac)}${a.keyFrac !== undefined ? `, keys ${q(16, a.keyFrac)}` : ''}` : '';
+  const p = d.projection;
+  const proj = p.type === 'dense' ? `; projection ${p.activation} in ${q(16, p.inFrac)}${p.logitFrac !== undefined ? `, logits ${q(16, p.logitFrac)}` : ''}, out ${q(16, p.outFrac)}` : '';
+  return `memory ${q(16, d.memFrac)}, feedback ${d.feedback.kind} ${q(16, d.uFrac)}, init ${d.init.kind}; cell ${cell}${att}${proj}`;
 }
 
 function pct(x: number): string {
@@ -72,6 +87,13 @@ export function renderQuantReport(r: QuantReport): string {
     const e = errRows[l.index];
     return [String(l.index), l.type, l.detail, range, gates, e ? num(e.maxAbs, 3) : '-', e ? num(e.rms, 3) : '-'];
   }), ['#', 'layer', 'formats', 'calibrated', '|gate pre|', 'max err', 'rms err']);
+  if (r.decoder) {
+    const e = r.decoder.error;
+    const dc = c?.decoder;
+    const ranges = dc ? ` (calibrated |gate pre| ${num(dc.gates.maxAbs, 4)} (${pct(dc.gates.clippedFraction)} > 8), |Wr+b| ${num(dc.projection.range, 4)}${dc.cell ? `, |c| ${num(dc.cell.range, 4)}` : ''}${dc.scores ? `, |e| ${num(dc.scores.range, 4)}` : ''}${dc.keys ? `, |W_g m| ${num(dc.keys.range, 4)}` : ''})` : '';
+    s += `decoder: ${r.decoder.formats}${ranges}\n`;
+    if (e) s += `decoder error over its outputs: max ${num(e.maxAbs, 3)}, rms ${num(e.rms, 3)}${e.agree !== undefined ? `, classes agree on ${pct(e.agree)} of steps` : ''}\n`;
+  }
   if (!r.layerErrors) s += '(error vs float not measured: no calibration data)\n';
   const wide = m.accumulators.filter((a) => a.acc === 'int64');
   s += `accumulators: ${m.accumulators.length - wide.length} of ${m.accumulators.length} products proven safe in int32\n`;

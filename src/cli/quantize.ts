@@ -14,12 +14,12 @@ import { type QuantModel, isMixedWidth } from '../ir/qmodel.js';
 import { readEvalData } from './calib-data.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
 import { quantizeWithData } from '../quantize/pipeline.js';
-import { evalReport, layerErrors } from '../quantize/report.js';
+import { decoderError, evalReport, layerErrors } from '../quantize/report.js';
 import { ExcursionCounter, excursionSummary } from '../fixed/excursions.js';
 import type { CliIo } from './context.js';
 import { type ModelFileOptions, addModelFileOptions, loadModelFile } from './load.js';
 import { type QuantCliOptions, addQuantOptions, dataOptions, pipelineOptions, quantizeFromCli } from './quant-options.js';
-import { type QuantReport, formatsOf, renderQuantReport } from './quant-report.js';
+import { type QuantReport, decoderFormats, formatsOf, renderQuantReport } from './quant-report.js';
 import { FORCE_HELP, STDOUT, checkOutput, messagesIo, outputName } from './output.js';
 import { RnncError } from '../errors.js';
 import { checkOutputs, writeFiles } from '../util/write.js';
@@ -51,6 +51,9 @@ export function registerQuantize(program: Command, io: CliIo): void {
       const { model, files } = loadModelFile(path, opts);
       // Check every option and read the eval file before the (slower) quantization.
       const base = pipelineOptions(opts);
+      if (model.decoder?.endToken !== undefined && opts.eval !== undefined) {
+        throw new RnncError('unsupported/feature', '--eval: a decoder that stops at an end token writes fewer outputs than its K targets; the task metric is not defined for it yet; drop --eval (the report gives the decoder\'s error on --data)');
+      }
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOptions(opts)) : undefined;
       const { model: q, data, widthChoice } = quantizeFromCli(model, opts, io);
       const report: QuantReport & { weights?: WidthChoice } = {
@@ -59,6 +62,8 @@ export function registerQuantize(program: Command, io: CliIo): void {
         formats: formatsOf(q),
       };
       if (data) report.layerErrors = layerErrors(model, q, data.sequences);
+      const decFormats = decoderFormats(q);
+      if (decFormats) report.decoder = { formats: decFormats, ...(data ? { error: decoderError(model, q, data.sequences) } : {}) };
       if (widthChoice) report.weights = widthChoice;
       if (evalData) {
         // The uniform widths beside the one written (a mixed model is measured as a third).

@@ -91,7 +91,7 @@ export function registerRun(program: Command, io: CliIo): void {
     const counter = new ExcursionCounter();
     const raw = runFixed(model, seq.map((x) => quantizeInput(model, x, counter)), counter);
     const excursions = excursionSummary(model, counter, { data: opts.input, sequences: 1, timesteps: seq.length });
-    print(io, raw.map((y) => Array.from(dequantizeOutput(model, y))), Boolean(opts.json), { raw: raw.map((y) => Array.from(y)), frac: model.output.frac, excursions });
+    print(io, raw.map((y) => Array.from(dequantizeOutput(model, y))), Boolean(opts.json), { raw: raw.map((y) => Array.from(y)), frac: model.output.frac, excursions }, model.decoder ? 'k' : 't');
   });
 }
 

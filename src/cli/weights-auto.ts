@@ -75,6 +75,8 @@ interface Tried { r: PipelineResult; c: WidthCandidate }
 export function chooseWidth(
   model: FloatModel, data: CalibData | undefined, opts: PipelineOptions, weights: WidthChoice['weights'], maxFlash: number | undefined,
 ): PipelineResult & { choice: WidthChoice } {
+  // The width search sizes the C (codegen/plan.ts), which has no decoder yet.
+  if (model.decoder) throw new RnncError('unsupported/feature', `${model.name}: --weights auto sizes the generated C, which does not have an encoder–decoder's decoder yet; pick --weights int8 or int16`);
   const prepared = prepareQuantization(model, data, opts);
   const bench = data ? errorBench(model, data.sequences) : undefined;
   const L = model.layers.length;

@@ -63,7 +63,7 @@ export class ExcursionCounter implements FixedObserver {
 
 /** One (layer, kind) of the summary: the tally with its layer's type and the two fractions. */
 export interface ExcursionItem extends ExcursionTally {
-  /** The layer's type, or "input" for the model input. */
+  /** The layer's type, "input" for the model input, "decoder" for an encoder–decoder's decoder (index layers.length). */
   type: string;
   /** stepsSaturated / steps and valuesSaturated / values (0 when nothing was seen). */
   stepFraction: number;
@@ -88,7 +88,7 @@ export function excursionSummary(
 ): ExcursionSummary {
   const items = counter.tallyList().map((t): ExcursionItem => ({
     ...t,
-    type: t.layer < 0 ? 'input' : model.layers[t.layer]!.type,
+    type: t.layer < 0 ? 'input' : t.layer >= model.layers.length ? 'decoder' : model.layers[t.layer]!.type,
     stepFraction: t.steps > 0 ? t.stepsSaturated / t.steps : 0,
     valueFraction: t.values > 0 ? t.valuesSaturated / t.values : 0,
   }));

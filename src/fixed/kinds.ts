@@ -36,6 +36,11 @@ export interface FixedKind<L extends QLayer> {
   stream(layer: L, env: FixedEnv): FixedStreamLayer;
 }
 
+/** The fixed cell of each recurrent kind (a decoder's cell, its encoder's copied state). */
+export const FIXED_CELLS: { [K in QRecurrentLayer['type']]: FixedCellSpec<Extract<QRecurrentLayer, { type: K }>> } = {
+  rnn: rnnFixed as FixedCellSpec<Extract<QRecurrentLayer, { type: 'rnn' }>>, lstm: lstmFixed, gru: gruFixed, mingru: minGruFixed, minlstm: minLstmFixed,
+};
+
 function recurrentKind<L extends QRecurrentLayer>(cell: FixedCellSpec<L>): FixedKind<L> {
   return {
     run: (layer, xs, env) => runRecurrent(cell, layer, xs, env.ctx, env.watch),

@@ -8,10 +8,12 @@
  */
 import { RnncError } from '../errors.js';
 import { wholeSequenceOnly } from '../ir/kinds.js';
-import type { QuantModel } from '../ir/qmodel.js';
+import { type QDecoder, type QRecurrentLayer, type QuantModel, hiddenFrac, isQRecurrent } from '../ir/qmodel.js';
 import { lutLog2 } from './lut.js';
-import type { FixedContext } from './cells/types.js';
-import { type FixedEnv, fixedKind } from './kinds.js';
+import type { FixedCellSpec, FixedCellState, FixedContext } from './cells/types.js';
+import { FIXED_CELLS, type FixedEnv, fixedKind } from './kinds.js';
+import { runRecurrent } from './recurrent.js';
+import { runDecoderFixed } from './seq2seq.js';
 import type { FixedObserver, Narrowing } from './observer.js';
 import { narrowing } from './ops.js';
 
@@ -45,6 +47,7 @@ function envFor(model: QuantModel, ctx: FixedContext, i: number, observer?: Fixe
  * observer (fixed/observer.ts) sees every narrowed value; the outputs are the same.
  */
 export function runFixed(model: QuantModel, xs: ArrayLike<ArrayLike<number>>, observer?: FixedObserver): Int16Array[] {
+  if (model.decoder) return runFixedSeq2Seq(model, model.decoder, xs, observer);
   const perLayer = runFixedLayers(model, xs, observer);
   return perLayer[perLayer.length - 1] ?? Array.from({ length: xs.length }, (_, t) => Int16Array.from(xs[t]!));
 }
@@ -57,6 +60,31 @@ export function runFixedLayers(model: QuantModel, xs: ArrayLike<ArrayLike<number
   return model.layers.map((layer, i) => (seq = fixedKind(layer).run(layer, seq, envFor(model, ctx, i, observer))));
 }
 
+/**
+ * An encoder–decoder: the layers, then the decoder (the observer sees it as layer layers.length),
+ * the last one's final state kept for init "copy", then the decoder's K outputs.
+ */
+function runFixedSeq2Seq(model: QuantModel, d: QDecoder, xs: ArrayLike<ArrayLike<number>>, observer?: FixedObserver): Int16Array[] {
+  checkInput(model, xs);
+  const ctx = fixedContext(model);
+  let seq: Int16Array[] = Array.from({ length: xs.length }, (_, t) => Int16Array.from(xs[t]!));
+  const lastIndex = model.layers.length - 1;
+  const final: FixedCellState = { h: new Int16Array(0), c: new Int32Array(0) };
+  model.layers.forEach((layer, i) => {
+    const env = envFor(model, ctx, i, observer);
+    if (i === lastIndex && d.init.kind === 'copy' && isQRecurrent(layer)) {
+      const cell = FIXED_CELLS[layer.type] as FixedCellSpec<QRecurrentLayer>;
+      seq = runRecurrent(cell, layer, seq, ctx, env.watch, final);
+    } else {
+      seq = fixedKind(layer).run(layer, seq, env);
+    }
+  });
+  const last = model.layers[lastIndex];
+  const copied = d.init.kind === 'copy' && last && isQRecurrent(last) ? { state: final, hFrac: hiddenFrac(last), lstm: last.type === 'lstm' } : undefined;
+  const watch = observer ? { observer, layer: model.layers.length } : undefined;
+  return runDecoderFixed(d, seq, ctx, model.tables?.exp, copied, watch);
+}
+
 export interface FixedStream {
   reset(): void;
   step(x: ArrayLike<number>): Int16Array;
@@ -64,6 +92,7 @@ export interface FixedStream {
 
 /** Streaming inference; a model that reads whole sequences (ir/kinds.ts wholeSequenceOnly) cannot stream. */
 export function streamFixed(model: QuantModel, observer?: FixedObserver): FixedStream {
+  if (model.decoder) throw new RnncError('unsupported/feature', 'an encoder–decoder model writes its outputs after the whole input sequence; run whole sequences');
   const whole = wholeSequenceOnly(model.layers);
   if (whole) throw new RnncError('unsupported/feature', `a model with ${whole.phrase} cannot be streamed one step at a time; run whole sequences`);
   const ctx = fixedContext(model);

@@ -13,6 +13,10 @@
  *   ssm            each sat16 of the step (x′, z, c, δ, B, C, Δ, Δ·u, y) as `hidden`, the
  *                  softplus input as `preactivation`, the state h (sat32) as `cell`, the
  *                  output as `output`, each with its `quantity`
+ *   decoder        an encoder–decoder's decoder, as layer `layers.length` (fixed/seq2seq.ts):
+ *                  its cell's as a layer's, and with a `quantity` the bridge's and Bahdanau's
+ *                  tanh inputs (`preactivation`), general's keys, the scores and the
+ *                  projection's output or logits (`output`)
  * Not observed, because the narrowing loses nothing at Q0.15: tanh(rescale(c → Q3.12))
  * in the LSTM h (tanh(8) rounds to 32767, the table's end), the softmax exp input beyond
  * 16 (exp(−16)·2^15 rounds to 0), and products that cannot saturate (gate · h, the GRU

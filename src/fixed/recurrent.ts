@@ -53,7 +53,7 @@ function merge(a: Int16Array, b: Int16Array, mode: 'concat' | 'sum'): Int16Array
 }
 
 function runDirection<L extends QRecurrentLayer>(
-  cell: FixedCellSpec<L>, layer: L, dir: QDirection, xs: Int16Array[], reverse: boolean, ctx: FixedContext, hook: StepHook,
+  cell: FixedCellSpec<L>, layer: L, dir: QDirection, xs: Int16Array[], reverse: boolean, ctx: FixedContext, hook: StepHook, final?: FixedCellState,
 ): Int16Array[] {
   const st = initialState(layer.units, dir);
   const sc = newScratch(layer);
@@ -64,17 +64,21 @@ function runDirection<L extends QRecurrentLayer>(
     if (hook) hook(sc);
     out[t] = st.h.slice();
   }
+  if (final) { final.h = st.h; final.c = st.c; }
   return out;
 }
 
-/** The layer's outputs over a whole sequence: one per step, or one. */
+/**
+ * The layer's outputs over a whole sequence: one per step, or one. `final` receives the
+ * forward direction's state after its last step (a decoder's init "copy").
+ */
 export function runRecurrent<L extends QRecurrentLayer>(
-  cell: FixedCellSpec<L>, layer: L, xs: Int16Array[], ctx: FixedContext, watch?: LayerWatch,
+  cell: FixedCellSpec<L>, layer: L, xs: Int16Array[], ctx: FixedContext, watch?: LayerWatch, final?: FixedCellState,
 ): Int16Array[] {
   const hook = stepHook(cell, layer, watch);
   // reverse: the one direction reads x_{T−1} … x_0, so its last output is at t = 0.
   const reverse = layer.reverse === true;
-  const fwd = runDirection(cell, layer, layer.forward, xs, reverse, ctx, hook);
+  const fwd = runDirection(cell, layer, layer.forward, xs, reverse, ctx, hook, final);
   if (!layer.bidirectional || !layer.backward) return layer.returnSequences ? fwd : [fwd[reverse ? 0 : fwd.length - 1]!];
   const mode = layer.bidirectional;
   const last = xs.length - 1;

@@ -55,7 +55,7 @@ export function runFloat(
     observer?.layer?.(i, seq);
   });
   if (!model.decoder) return seq;
-  return runDecoder(prepareDecoder(model.decoder, seq[0]!.length), seq, final);
+  return runDecoder(prepareDecoder(model.decoder, seq[0]!.length), seq, final, observer?.decoder);
 }
 
 export interface FloatStream {

@@ -15,6 +15,20 @@ export interface FloatObserver {
   layer?(layer: number, outputs: Float64Array[]): void;
   /** After each step of an ssm layer: every intermediate (views, valid during the call). */
   ssm?(layer: number, probe: SsmProbe): void;
+  /** An encoder–decoder's decoder (float/seq2seq.ts). */
+  decoder?: DecoderObserver;
+}
+
+/** What the decoder's run shows (calibration's decoder ranges); views, valid during the call. */
+export interface DecoderObserver {
+  /** After each decoder step: the cell's gate pre-activations and its state after. */
+  step?(pre: Float64Array, state: FloatCellState): void;
+  /** Each step's attention scores e_j, before the softmax. */
+  scores?(e: Float64Array): void;
+  /** general attention: the keys W_g m_j, once per sequence. */
+  keys?(keys: readonly Float64Array[]): void;
+  /** Each step's projection W r + b, before its activation. */
+  projection?(pre: Float64Array): void;
 }
 
 /**

@@ -8,6 +8,7 @@ import { contextRoutes, feedbackWidth } from '../ir/seq2seq.js';
 import { FLOAT_CELLS } from './kinds.js';
 import { flatten, matVec, softmaxInPlace } from './math.js';
 import type { FloatCellState, FloatCellWeights } from './cells/types.js';
+import type { DecoderObserver } from './observer.js';
 import { newCellState, scratchFor } from './recurrent.js';
 
 export interface PreparedDecoder {
@@ -43,7 +44,7 @@ export function argmax(v: ArrayLike<number>): number {
 }
 
 /** The attention of `p` over `memory`: a function of the asking state q giving the context. */
-function attention(p: PreparedDecoder, memory: readonly Float64Array[]): ((q: Float64Array) => Float64Array) | undefined {
+function attention(p: PreparedDecoder, memory: readonly Float64Array[], observer?: DecoderObserver): ((q: Float64Array) => Float64Array) | undefined {
   const a = p.d.attention;
   if (!a) return undefined;
   const he = p.memoryWidth, s = p.d.units, T = memory.length;
@@ -72,10 +73,12 @@ function attention(p: PreparedDecoder, memory: readonly Float64Array[]): ((q: Fl
   } else {
     const wg = a.kind === 'general' ? flatten(a.weights.kernel) : undefined;
     const keys = wg ? memory.map((m) => { const k = new Float64Array(s); matVec(wg, m, s, he, k); return k; }) : memory;
+    if (wg) observer?.keys?.(keys);
     scores = (q) => { for (let j = 0; j < T; j++) e[j] = dot(q, keys[j]!, s); };
   }
   return (q) => {
     scores(q);
+    observer?.scores?.(e);
     softmaxInPlace(e);
     const ctx = new Float64Array(he);
     for (let j = 0; j < T; j++) for (let i = 0; i < he; i++) ctx[i] = ctx[i]! + e[j]! * memory[j]![i]!;
@@ -86,9 +89,9 @@ function attention(p: PreparedDecoder, memory: readonly Float64Array[]): ((q: Fl
 /**
  * The decoder's outputs (K, or fewer with endToken) after an encoder that produced
  * `memory` (its last layer's outputs); `copied`: the last encoder layer's final state,
- * for init "copy".
+ * for init "copy". An observer sees the values calibration records; it changes nothing.
  */
-export function runDecoder(p: PreparedDecoder, memory: readonly Float64Array[], copied?: FloatCellState): Float64Array[] {
+export function runDecoder(p: PreparedDecoder, memory: readonly Float64Array[], copied?: FloatCellState, observer?: DecoderObserver): Float64Array[] {
   const { d, routes } = p;
   const cell = FLOAT_CELLS[d.cell];
   const state = newCellState(d.units);
@@ -100,7 +103,8 @@ export function runDecoder(p: PreparedDecoder, memory: readonly Float64Array[], 
     for (let i = 0; i < d.units; i++) state.h[i] = Math.tanh(state.h[i]!);
   }
   const scratch = scratchFor(p.cell);
-  const attend = attention(p, memory);
+  const attend = attention(p, memory, observer);
+  const pre = observer?.step ? new Float64Array(cell.gates * d.units) : undefined;
   const x = new Float64Array(p.cell.inputSize);
   const r = new Float64Array(p.projection.cols);
   const fb = d.feedback;
@@ -114,11 +118,13 @@ export function runDecoder(p: PreparedDecoder, memory: readonly Float64Array[], 
       x.set(ctx, p.feedbackWidth);
     }
     cell.step(p.cell, x, state, scratch);
+    if (pre) { cell.preactivations(p.cell, scratch, pre); observer!.step!(pre, state); }
     if (attend && !routes.input) ctx = attend(state.h.slice());
     r.set(state.h);
     if (routes.output) r.set(ctx!, d.units);
     const y = new Float64Array(d.outputSize);
     matVec(p.projection.kernel, r, d.outputSize, p.projection.cols, y, p.projection.bias);
+    observer?.projection?.(y);
     if (d.projection.activation === 'softmax') softmaxInPlace(y);
     outs.push(y);
     if (fb.kind === 'embedding') {

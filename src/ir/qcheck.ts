@@ -11,6 +11,7 @@ import { FRAC_RANGE, type QDirection, type QMatmul, type QRecurrentLayer, type Q
 import { gateCount, hasRecurrentProduct } from './kinds.js';
 import { checkChain, checkNormalization, checkStateInputs } from './rules.js';
 import { checkSsmLayer } from './qcheck-ssm.js';
+import { checkQDecoder } from './qcheck-seq2seq.js';
 
 const INT32_MAX = 2 ** 31 - 1;
 /** The TypeScript reference accumulates in doubles: exact below 2^52 (see quantize/matmul.ts). */
@@ -146,10 +147,18 @@ export function checkQuantModel(q: QuantModel, source: string): void {
       if (!(fc >= 0 && fc <= 30) || (l.cell.bits === 16 && fc > 15)) problems.push(`${what}.cell.frac: ${fc} is outside the range of int${l.cell.bits}`);
     }
   });
-  if (chain.sizesOk && chain.outputSize !== q.outputSize) problems.push(`outputSize: the layers give ${chain.outputSize}, the model says ${q.outputSize}`);
-  if (q.output.frac !== frac) problems.push(`output.frac: ${q.output.frac}, but the last layer gives ${frac} fractional bits`);
-  if (q.output.sequence !== chain.sequence) {
-    problems.push(`output.sequence: ${q.output.sequence}, but the layers give ${chain.sequence ? 'one output per step' : 'one output per sequence'}`);
+  if (q.decoder) {
+    // The decoder writes the outputs: its check covers outputSize and output.
+    if (chain.sizesOk) {
+      const bits = q.weightBits;
+      checkQDecoder(q, q.decoder, { width: chain.outputSize, sequence: chain.sequence }, (mm, rows, cols, w) => checkMatmul(mm, rows, cols, bits, w, problems), problems);
+    }
+  } else {
+    if (chain.sizesOk && chain.outputSize !== q.outputSize) problems.push(`outputSize: the layers give ${chain.outputSize}, the model says ${q.outputSize}`);
+    if (q.output.frac !== frac) problems.push(`output.frac: ${q.output.frac}, but the last layer gives ${frac} fractional bits`);
+    if (q.output.sequence !== chain.sequence) {
+      problems.push(`output.sequence: ${q.output.sequence}, but the layers give ${chain.sequence ? 'one output per step' : 'one output per sequence'}`);
+    }
   }
   if (q.stateInputs) {
     checkStateInputs(problems, q.stateInputs, q.layers.map((l) => ({ type: l.type, units: l.units, bidirectional: isQRecurrent(l) && l.bidirectional !== undefined })));

@@ -222,6 +222,86 @@ export const qLayerSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** A decoder's recurrent cell: a forward lstm, gru or tanh rnn layer (qcheck checks which). */
+const qDecoderCellSchema = qLayerSchema;
+
+/**
+ * The decoder of an encoder–decoder model (docs/seq2seq.md gives the float equations; the
+ * float model's `decoder`). Every value is int16 with the named fractional bits unless
+ * said; every operation is a fixed/ops.ts rule (fixed/seq2seq.ts runs them).
+ *
+ * The memory m_0 … m_{T−1} (T ≤ MAX_MEMORY = 4096) is the last encoder layer's int16
+ * output sequence, memFrac = that layer's outFrac. Once per sequence:
+ *   bahdanau  K_j  = keys·m_j                      (QMatmul A × H_e → Q.12, int32, kept)
+ *   general   G_j  = sat16(keys·m_j)               (QMatmul S × H_e → keyFrac)
+ *   init      zeros: h = 0, c = 0
+ *             copy:  the last encoder layer's final state: h = rescaleS16(h, its h format → 15),
+ *                    c as it is (LSTM → LSTM: the decoder's cell format is the encoder's), else 0
+ *             bridge: h = bridge (a dense tanh over m_{T−1}, Q0.15), c = 0
+ *   u          = feedback start: prediction `start` (uFrac), embedding table row `start`
+ * Per step k = 0 … K−1, attend(q) with q the Q0.15 h before the step (into input, both)
+ * or after it (into output):
+ *   bahdanau  qa   = query·q                       (QMatmul A × S with b → Q.12, int32)
+ *             t_a  = lutTanh(sat16(addSatS32(K_j[a], qa[a])))                     Q0.15
+ *             s_j  = sat16(v·t)                    (QMatmul 1 × A → logitFrac)
+ *   dot       s_j  = rshrSatS64(Σ_i q_i·m_j[i], 15 + memFrac − logitFrac)   exact sum: |Σ| ≤ S·2^30 < 2^53
+ *   general   s_j  = rshrSatS64(Σ_i q_i·G_j[i], 15 + keyFrac − logitFrac)
+ *   α          = softmaxQ15(exp, s, logitFrac)      Q0.15 (Σ e ≤ T·32767 < 2^27: divQ15's domain)
+ *   ctx_i      = satS16(rshrS32(Σ_j α_j·m_j[i], 15))  memFrac; Σ_j α_j ≤ 2^15 + T/2 (divQ15 rounds
+ *                half up), so |Σ| ≤ (2^15 + 2^12)·2^15 < 2^31: an int32 sum, exact
+ * and then
+ *   x          = [rescaleS16(u, uFrac → cell.inFrac) ; rescaleS16(ctx, memFrac → cell.inFrac) if into input/both]
+ *   (h, c)     = one step of `cell` (fixed/cells/*.ts, its forward direction) on x
+ *   r          = [rescaleS16(h, 15 → projection.inFrac) ; rescaleS16(ctx, memFrac → projection.inFrac) if into output/both]
+ *   y_k        = projection (a dense linear or softmax layer) of r, projection.outFrac
+ *   u          = prediction: y_k (uFrac = projection.outFrac); embedding: table row argmax(y_k), the
+ *                first largest int16 (stop after step k when it is endToken)
+ * cell.inFrac = min(uFrac, memFrac) (with the context in; uFrac without), projection.inFrac =
+ * min(15, memFrac) (15 without): one input format per product, the coarser of its parts, so
+ * each part only loses bits by a rounding right shift and never saturates.
+ */
+export const qDecoderSchema = z.strictObject({
+  units: int,
+  outputSize: int,
+  steps: int,
+  /** The memory's format: the last encoder layer's outFrac. */
+  memFrac: int,
+  /** The feedback u's format. */
+  uFrac: int,
+  cell: qDecoderCellSchema,
+  feedback: z.discriminatedUnion('kind', [
+    /** start: outputSize values at uFrac. */
+    z.strictObject({ kind: z.literal('prediction'), start: z.array(int) }),
+    /** table: outputSize rows of `width` int16 values at uFrac, row-major. */
+    z.strictObject({ kind: z.literal('embedding'), width: int, table: z.array(int), start: int }),
+  ]),
+  endToken: int.optional(),
+  init: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('zeros') }),
+    z.strictObject({ kind: z.literal('copy') }),
+    z.strictObject({ kind: z.literal('bridge'), dense: qLayerSchema }),
+  ]),
+  attention: z.strictObject({
+    kind: z.enum(['bahdanau', 'dot', 'general']),
+    into: z.enum(['input', 'output', 'both']),
+    /** The scores' format (the softmax logits). */
+    logitFrac: int,
+    /** general: G's format. */
+    keyFrac: int.optional(),
+    /** bahdanau: W_e (→ Q.12); general: W_g (→ keyFrac). */
+    keys: qMatmulSchema.optional(),
+    /** bahdanau: W_q with b (→ Q.12). */
+    query: qMatmulSchema.optional(),
+    /** bahdanau: v as one row (input Q0.15 → logitFrac). */
+    v: qMatmulSchema.optional(),
+  }).optional(),
+  /** A dense linear or softmax layer over r. */
+  projection: qLayerSchema,
+});
+
+/** The longest memory a decoder attends over: Σ e of the softmax stays below divQ15's 2^27. */
+export const MAX_MEMORY = 4096;
+
 export const qModelSchema = z.strictObject({
   format: z.literal('rnnc-qmodel'),
   version: z.literal(1),
@@ -243,10 +323,15 @@ export const qModelSchema = z.strictObject({
   /** Extra tables some layers need (e.g. exp for softmax), by name. */
   tables: z.record(z.string(), z.array(int)).optional(),
   layers: z.array(qLayerSchema),
-  /** Output: int16 with `frac` fractional bits, per step (`sequence`) or per sequence. */
+  /**
+   * Output: int16 with `frac` fractional bits, per step (`sequence`) or per sequence. With a
+   * decoder: its K outputs (sequence true) at its projection's format.
+   */
   output: z.strictObject({ frac: int, sequence: z.boolean() }),
   /** As in the float model: where the exported model's state inputs went. */
   stateInputs: z.array(stateInputSchema).optional(),
+  /** An encoder–decoder model: the decoder after the layers (qDecoderSchema); `output` is then its y_k. */
+  decoder: qDecoderSchema.optional(),
   /** Free-form: calibration summary, warnings, meta copied from the float model. */
   meta: z.record(z.string(), z.unknown()).optional(),
 });
@@ -268,6 +353,7 @@ export type QGruLayer = Extract<QLayer, { type: 'gru' }>;
 export type QMinGruLayer = Extract<QLayer, { type: 'mingru' }>;
 export type QMinLstmLayer = Extract<QLayer, { type: 'minlstm' }>;
 export type QuantModel = z.infer<typeof qModelSchema>;
+export type QDecoder = z.infer<typeof qDecoderSchema>;
 
 /** Width of a layer's weight tables: its own, else the model's. */
 export function layerWeightBits(q: Pick<QuantModel, 'weightBits'>, layer: QLayer): 8 | 16 {

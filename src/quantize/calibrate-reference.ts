@@ -19,6 +19,7 @@ export function calibrateReference(model: FloatModel, seqs: readonly number[][][
     dense(i, pre) { rec.dense[i]!.addAll(pre); },
     layer(i, out) { for (const o of out) rec.outputs[i]!.addAll(o); },
     ssm(i, probe) { rec.addSsmStep(i, probe); },
+    ...(rec.decoder ? { decoder: rec.decoder.observer() } : {}),
   };
   for (const seq of seqs) runFloat(model, seq, prepared, observer);
   return rec.result(seqs.length);

@@ -15,8 +15,8 @@
  */
 import { RnncError } from '../errors.js';
 import { lengthGroups, runFloatBatch } from '../float/batch.js';
-import { normalizeInput } from '../float/model.js';
-import type { BatchObserver } from '../float/observer.js';
+import { normalizeInput, runFloat } from '../float/model.js';
+import type { BatchObserver, FloatObserver } from '../float/observer.js';
 import { prepareModel } from '../float/kinds.js';
 import { packBatch } from '../float/seq-batch.js';
 import type { FloatModel } from '../ir/model.js';
@@ -50,12 +50,27 @@ export interface LayerCalibration {
   output: { maxAbs: number };
 }
 
+/** An encoder–decoder's decoder, over its K steps of every sequence. */
+export interface DecoderCalibration {
+  /** The cell's gate pre-activations; the LUT input format clips beyond ±8. */
+  gates: { maxAbs: number; clippedFraction: number };
+  /** LSTM: |c|. */
+  cell?: RangeSummary;
+  /** |W r + b|: the linear output or softmax logit format. */
+  projection: RangeSummary;
+  /** With attention: the scores |e_j|, the softmax logits. */
+  scores?: RangeSummary;
+  /** general attention: |W_g m_j|. */
+  keys?: RangeSummary;
+}
+
 export interface CalibrationSummary {
   sequences: number;
   timesteps: number;
   percentile: number;
   input: RangeSummary;
   layers: LayerCalibration[];
+  decoder?: DecoderCalibration;
 }
 
 export interface Calibration {
@@ -142,5 +157,12 @@ export function calibrate(model: FloatModel, seqs: readonly number[][][], opts: 
   };
   const ranges: BatchListener = { begin: () => observer, end() {} };
   runBatched(model, seqs, also ? both(ranges, also) : ranges);
+  // The batched run stops at the encoder: the decoder's values come from each sequence's
+  // own runFloat, which records only them (the encoder's were recorded above).
+  if (rec.decoder) {
+    const prepared = prepareModel(model);
+    const only: FloatObserver = { decoder: rec.decoder.observer() };
+    for (const seq of seqs) runFloat(model, seq, prepared, only);
+  }
   return rec.result(seqs.length);
 }

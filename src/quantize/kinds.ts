@@ -34,8 +34,15 @@ export interface LayerQuantizeCtx {
   from: string;
   /** LSTM: the cell format to use, when chosen by measured error (cells.ts). */
   cell?: CellFormat;
+  /** The layer's name in messages when it is not `layers[index]` (a decoder's cell: `decoder.cell`). */
+  name?: string;
   /** Post-training tuning of the weights: the layer's calibration moments and the techniques. */
   tune?: { moments: LayerMoments; techniques: ReadonlySet<Technique>; cache?: TunedRows };
+}
+
+/** The layer's name in messages: `layers[i]`, or the name given. */
+function layerName(c: Pick<LayerQuantizeCtx, 'index' | 'name'>): string {
+  return c.name ?? `layers[${c.index}]`;
 }
 
 /** The tuning of one product, given its input moments (none: no tuning). */
@@ -109,7 +116,7 @@ function withInitialStates<L extends QRecurrentLayer>(layer: RecurrentLayer, q: 
  * Also a conv1d's, over its window (`cols` = kernelSize·inputs).
  */
 function quantizeProduct(layer: DenseLayer | Conv1dLayer, c: LayerQuantizeCtx): { mm: QMatmul; outFrac: number; logitFrac: number | undefined } {
-  const what = `layers[${c.index}]`;
+  const what = layerName(c);
   const r = c.range;
   const act = layer.activation;
   const absMax = r?.dense ?? DEFAULT_RANGES.dense;
@@ -149,7 +156,7 @@ function quantizeConv(layer: Conv1dLayer, c: LayerQuantizeCtx): QuantizedLayer {
 
 /** The fields every recurrent kind shares: sizes, formats, both directions' products. */
 function recurrentCommon(layer: RecurrentLayer, c: LayerQuantizeCtx) {
-  const what = `layers[${c.index}]`;
+  const what = layerName(c);
   const r = c.range;
   // h is Q0.15 (tanh and gates keep it within ±1), but a relu RNN's h is unbounded: its
   // format comes from the calibrated |h| (or the dense default), like a relu dense output.
@@ -203,7 +210,7 @@ export function rangeCellFormat(layer: RecurrentLayer, c: LayerQuantizeCtx): Cel
   const cAbs = Math.max(c.range?.cell ?? DEFAULT_RANGES.cell, initialAbs(layer, 'initialC'));
   if (!(cell.frac >= 0)) {
     // |c| grows by at most 1 per step: only a sequence of about 2^31 steps gets here.
-    throw new RnncError('quantize/range_overflow', `${c.from}layers[${c.index}] (lstm): the cell state reaches ${cAbs.toPrecision(3)}, beyond the ±2^31 an int32 cell spans`);
+    throw new RnncError('quantize/range_overflow', `${c.from}${layerName(c)} (lstm): the cell state reaches ${cAbs.toPrecision(3)}, beyond the ±2^31 an int32 cell spans`);
   }
   return cell;
 }

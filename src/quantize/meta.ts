@@ -47,6 +47,20 @@ export function listMatmuls(q: QuantModel): Array<{ what: string; mm: QMatmul }>
       if (dir.h) out.push({ what: `layers[${i}].${name}.h`, mm: dir.h });
     }
   });
+  const d = q.decoder;
+  if (d) {
+    const dirs = d.cell.type !== 'dense' && d.cell.type !== 'conv1d' && d.cell.type !== 'ssm' ? d.cell.forward : undefined;
+    if (dirs) {
+      out.push({ what: 'decoder.cell.forward.x', mm: dirs.x });
+      if (dirs.h) out.push({ what: 'decoder.cell.forward.h', mm: dirs.h });
+    }
+    for (const k of ['keys', 'query', 'v'] as const) {
+      const mm = d.attention?.[k];
+      if (mm) out.push({ what: `decoder.attention.${k}`, mm });
+    }
+    if (d.init.kind === 'bridge' && d.init.dense.type === 'dense') out.push({ what: 'decoder.init.dense.mm', mm: d.init.dense.mm });
+    if (d.projection.type === 'dense') out.push({ what: 'decoder.projection.mm', mm: d.projection.mm });
+  }
   return out;
 }
 

@@ -7,6 +7,8 @@
  */
 import { dequantizeOutput, quantizeInput, runFixed } from '../fixed/model.js';
 import { runFloatEach } from '../float/batch.js';
+import { runFloat } from '../float/model.js';
+import { prepareModel } from '../float/kinds.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 
@@ -27,7 +29,9 @@ export function errorBench(model: FloatModel, seqs: readonly number[][][]): Erro
     out.push(s.slice(0, MAX_STEPS - steps));
     steps += Math.min(s.length, MAX_STEPS - steps);
   }
-  return { seqs: out, want: runFloatEach(model, out) };
+  // The batched float run stops at the encoder: a decoder's outputs come from runFloat.
+  const prepared = prepareModel(model);
+  return { seqs: out, want: model.decoder ? out.map((s) => runFloat(model, s, prepared)) : runFloatEach(model, out, prepared) };
 }
 
 export function outputRms(q: QuantModel, bench: ErrorBench): number {

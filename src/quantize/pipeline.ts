@@ -47,10 +47,14 @@ export interface PipelineResult {
 
 export const DEFAULT_MARGIN = 1.25;
 
-/** The fixed point does not have the decoder of an encoder–decoder model yet (docs/seq2seq.md). */
-export function refuseDecoder(model: FloatModel): void {
+/**
+ * The C does not have the decoder of an encoder–decoder model yet (docs/seq2seq.md): what
+ * compiles, verifies, benchmarks or reports a model refuses one (the quantizer and the
+ * fixed-point reference take it).
+ */
+export function refuseDecoder(model: { name: string; decoder?: unknown }): void {
   if (model.decoder) {
-    throw new RnncError('unsupported/feature', `${model.name}: an encoder–decoder model (decoder) runs in float only so far (rnnc run, rnnc inspect); it cannot be quantized or compiled yet`);
+    throw new RnncError('unsupported/feature', `${model.name}: an encoder–decoder model (decoder) runs in float and in the fixed-point reference only so far (rnnc run [--fixed], rnnc quantize); it cannot be compiled yet`);
   }
 }
 
@@ -100,7 +104,6 @@ export interface Prepared {
  * only quantizes and measures each candidate.
  */
 export function prepareQuantization(model: FloatModel, data: CalibData | undefined, opts: PipelineOptions = {}): Prepared {
-  refuseDecoder(model);
   const techniques = data ? (opts.tune ?? parseTechniques(DEFAULT_TUNE)!) : new Set<Technique>();
   // The tuning moments come from calibration's float run (moments-batch.ts): one pass, not two.
   const moments = data && techniques.size > 0 ? new BatchedMoments(model, data.sequences) : undefined;

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { RnncError } from '../errors.js';
 import type { FloatModel } from '../ir/model.js';
-import { FRAC_RANGE, type QLayer, type QuantModel } from '../ir/qmodel.js';
+import { FRAC_RANGE, type QDecoder, type QLayer, type QuantModel } from '../ir/qmodel.js';
 import { modelToJson } from '../ir/io.js';
 import { validateQuantModel } from '../ir/qio.js';
 import { inferShapes } from '../ir/shapes.js';
@@ -18,6 +18,7 @@ import type { TunedRows } from './matmul.js';
 import type { Technique } from './tune-rows.js';
 import type { LayerMoments } from './tune-stats.js';
 import type { SsmQuantity } from './ssm-ranges.js';
+import { quantizeDecoder } from './seq2seq.js';
 
 /** Largest absolute values seen on calibration data (real units, after normalisation). */
 export interface Ranges {
@@ -29,6 +30,8 @@ export interface Ranges {
    * RNN's hidden state |h| (unbounded, unlike tanh's).
    */
   layers: Array<{ cell?: number; dense?: number; hidden?: number; ssm?: Record<SsmQuantity, number> }>;
+  /** An encoder–decoder's decoder: LSTM |c|, the projection's |W r + b|, the scores |e|, general's keys |W_g m|. */
+  decoder?: { cell?: number; projection: number; scores?: number; keys?: number };
 }
 
 export interface QuantizeOptions {
@@ -94,9 +97,17 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
   const inputFrac = ranges && opts.inputMargin !== undefined
     ? Math.max(FRAC_RANGE.min, Math.min(fitted, fracFor(inputAbs, 16, opts.inputMargin, FRAC_RANGE.max)))
     : fitted;
-  // Also reached without the pipeline (prepareQuantization refuses it first).
-  if (model.decoder) throw new RnncError('unsupported/feature', `${model.name}: an encoder–decoder model (decoder) cannot be quantized yet`);
   let inFrac = inputFrac;
+  // A decoder that copies an LSTM encoder's c into its LSTM cell keeps the encoder's cell
+  // format (the copy is exact): that format holds both cells' calibrated ranges.
+  const dec = model.decoder;
+  const lastIndex = model.layers.length - 1;
+  const sharedCell = dec?.init.kind === 'copy' && dec.cell === 'lstm' && model.layers[lastIndex]?.type === 'lstm';
+  const rangeOf = (i: number) => {
+    const r = ranges?.layers[i];
+    const dc = ranges?.decoder?.cell;
+    return sharedCell && i === lastIndex && r?.cell !== undefined && dc !== undefined ? { ...r, cell: Math.max(r.cell, dc) } : r;
+  };
   const tables = new Set<TableName>();
   const layers = model.layers.map((layer, i): QLayer => {
     const cell = opts.cells?.[i];
@@ -104,12 +115,22 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     const t = opts.tune;
     const tune = moments && t && t.techniques.size > 0 ? { tune: { moments, techniques: t.techniques, ...(t.cache ? { cache: t.cache } : {}) } } : {};
     const layerBits = opts.layerBits?.[i] ?? bits;
-    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits: layerBits, margin, range: ranges?.layers[i], from, ...(cell ? { cell } : {}), ...tune });
+    const r = quantizeKind(layer).quantize(layer, { index: i, inFrac, bits: layerBits, margin, range: rangeOf(i), from, ...(cell ? { cell } : {}), ...tune });
     inFrac = r.layer.outFrac;
     for (const t of r.tables) tables.add(t);
     return layerBits === bits ? r.layer : { ...r.layer, weightBits: layerBits };
   });
   const last = shapes[shapes.length - 1]!;
+  let decoder: QDecoder | undefined;
+  if (dec) {
+    const lastQ = layers[lastIndex]!;
+    const r = quantizeDecoder(dec, {
+      last: lastQ, bits, margin, ranges: ranges?.decoder, from, ...(sharedCell && lastQ.type === 'lstm' ? { cell: lastQ.cell } : {}),
+    });
+    decoder = r.decoder;
+    for (const t of r.tables) tables.add(t);
+    inFrac = decoder.projection.outFrac;
+  }
   const q: QuantModel = {
     format: 'rnnc-qmodel',
     version: 1,
@@ -117,12 +138,13 @@ export function quantizeModel(model: FloatModel, opts: QuantizeOptions = {}): Qu
     producer: opts.producer ?? 'rnnc',
     sourceSha256: sha256Model(model),
     inputSize: model.inputSize,
-    outputSize: last.outputSize,
+    outputSize: dec ? dec.outputSize : last.outputSize,
     weightBits: bits,
     input: { frac: inputFrac, ...(model.normalization ? { normalization: model.normalization } : {}) },
     lut: { size: luts.size, sigmoid: luts.sigmoid, tanh: luts.tanh },
     layers,
-    output: { frac: inFrac, sequence: last.sequenceOut },
+    output: { frac: inFrac, sequence: dec ? true : last.sequenceOut },
+    ...(decoder ? { decoder } : {}),
   };
   if (tables.size > 0) {
     const build: Record<TableName, (size: number) => number[]> = { exp: buildExpTable, softplus: buildSoftplusTable, expFine: buildExpFineTable };

@@ -12,7 +12,8 @@ import { type FloatModel, isRecurrent, rnnActivationOf } from '../ir/model.js';
 import { PRE_FRAC } from '../fixed/ops.js';
 import type { SsmProbe } from '../float/ssm.js';
 import { AbsHistogram, ClipCounter } from './histogram.js';
-import type { Calibration, LayerCalibration, RangeSummary } from './calibrate.js';
+import type { Calibration, DecoderCalibration, LayerCalibration, RangeSummary } from './calibrate.js';
+import type { DecoderObserver } from '../float/observer.js';
 import type { Ranges } from './quantize.js';
 import { SSM_QUANTITIES, type SsmQuantity, recordSsmStep } from './ssm-ranges.js';
 
@@ -39,6 +40,8 @@ export class RangeRecorder {
   readonly candidate: number[];
   /** Per layer, an ssm layer's intermediates (ssm-ranges.ts); undefined for other kinds. */
   readonly ssm: Array<Record<SsmQuantity, AbsHistogram> | undefined>;
+  /** An encoder–decoder's decoder: its cell, projection, scores and general keys (DecoderRecorder). */
+  readonly decoder: DecoderRecorder | undefined;
   /** The feature of the first input value with the largest |x|, in sequence order. */
   inputFeature = 0;
   timesteps = 0;
@@ -58,6 +61,7 @@ export class RangeRecorder {
     this.recordsCell = model.layers.map((l) => hasState(l.type, 'c'));
     this.recordsHidden = model.layers.map((l) => l.type === 'rnn' && rnnActivationOf(l) === 'relu');
     this.candidate = model.layers.map((l) => (isRecurrent(l) && !hasRecurrentProduct(l.type) ? l.units : 0));
+    this.decoder = model.decoder ? new DecoderRecorder(p) : undefined;
     this.ssm = model.layers.map((l) => (l.type === 'ssm'
       ? Object.fromEntries(SSM_QUANTITIES.map((k) => [k, new AbsHistogram(p < 100)])) as Record<SsmQuantity, AbsHistogram> : undefined));
   }
@@ -118,6 +122,58 @@ export class RangeRecorder {
         ...(l.ssm ? { ssm: Object.fromEntries(SSM_QUANTITIES.map((k) => [k, l.ssm![k].range])) as Record<SsmQuantity, number> } : {}),
       })),
     };
-    return { ranges, summary: { sequences, timesteps: this.timesteps, percentile: p, input: summarize(this.input, p), layers } };
+    const decoder = this.decoder?.summary(this.model);
+    if (decoder) ranges.decoder = decoderRanges(decoder);
+    return { ranges, summary: { sequences, timesteps: this.timesteps, percentile: p, input: summarize(this.input, p), layers, ...(decoder ? { decoder } : {}) } };
   }
+}
+
+/**
+ * A decoder's calibration (float/observer.ts DecoderObserver): gate pre-activations (the
+ * report), |c| of an LSTM cell, the projection's |W r + b|, the scores |e| and the general
+ * keys |W_g m_j|.
+ */
+export class DecoderRecorder {
+  readonly gates = new ClipCounter(GATE_LIMIT);
+  readonly cell: AbsHistogram;
+  readonly projection: AbsHistogram;
+  readonly scores: AbsHistogram;
+  readonly keys: AbsHistogram;
+  constructor(readonly p: number) {
+    this.cell = new AbsHistogram(p < 100);
+    this.projection = new AbsHistogram(p < 100);
+    this.scores = new AbsHistogram(p < 100);
+    this.keys = new AbsHistogram(p < 100);
+  }
+
+  observer(): DecoderObserver {
+    return {
+      step: (pre, state) => { this.gates.addAll(pre); this.cell.addAll(state.c); },
+      scores: (e) => this.scores.addAll(e),
+      keys: (ks) => { for (const k of ks) this.keys.addAll(k); },
+      projection: (y) => this.projection.addAll(y),
+    };
+  }
+
+  summary(model: FloatModel): DecoderCalibration | undefined {
+    const d = model.decoder;
+    if (!d) return undefined;
+    const p = this.p;
+    return {
+      gates: { maxAbs: this.gates.maxAbs, clippedFraction: this.gates.fraction() },
+      ...(d.cell === 'lstm' ? { cell: summarize(this.cell, p) } : {}),
+      projection: summarize(this.projection, p),
+      ...(d.attention ? { scores: summarize(this.scores, p) } : {}),
+      ...(d.attention?.kind === 'general' ? { keys: summarize(this.keys, p) } : {}),
+    };
+  }
+}
+
+function decoderRanges(c: DecoderCalibration): NonNullable<Ranges['decoder']> {
+  return {
+    projection: c.projection.range,
+    ...(c.cell ? { cell: c.cell.range } : {}),
+    ...(c.scores ? { scores: c.scores.range } : {}),
+    ...(c.keys ? { keys: c.keys.range } : {}),
+  };
 }

@@ -9,6 +9,7 @@
 import { RnncError } from '../errors.js';
 import { runFloatEach } from '../float/batch.js';
 import { runFloat } from '../float/model.js';
+import { argmax } from '../float/seq2seq.js';
 import { prepareModel } from '../float/kinds.js';
 import type { FloatModel } from '../ir/model.js';
 import { type QuantModel, weightWidthsText } from '../ir/qmodel.js';
@@ -52,6 +53,43 @@ export function layerErrors(model: FloatModel, q: QuantModel, seqs: readonly num
   return q.layers.map((l, i) => ({ index: i, type: l.type, maxAbs: maxAbs[i]!, rms: Math.sqrt(sumSq[i]! / Math.max(1, count[i]!)), count: count[i]! }));
 }
 
+/**
+ * An encoder–decoder's error over its K outputs: every value both the fixed and the float
+ * decoder wrote, err = fixed / 2^outFrac − float; an embedding decoder's outputs only up
+ * to the first step whose classes (argmax) differ (after it each feeds back another row,
+ * and the difference is a different decoding, not an error of the arithmetic), that
+ * share of steps reported as `agree`.
+ */
+export interface DecoderError {
+  maxAbs: number;
+  rms: number;
+  count: number;
+  /** Embedding feedback: the share of decoder steps, over the sequences, before the classes first differ. */
+  agree?: number;
+}
+
+export function decoderError(model: FloatModel, q: QuantModel, seqs: readonly number[][][]): DecoderError {
+  const prepared = prepareModel(model);
+  const classes = model.decoder?.feedback.kind === 'embedding';
+  let maxAbs = 0, sumSq = 0, count = 0, same = 0, steps = 0;
+  for (const seq of seqs) {
+    const f = runFloat(model, seq, prepared);
+    const y = runFixed(q, seq.map((x) => quantizeInput(q, x))).map((v) => dequantizeOutput(q, v));
+    steps += Math.max(f.length, y.length);
+    for (let k = 0; k < Math.min(f.length, y.length); k++) {
+      for (let j = 0; j < y[k]!.length; j++) {
+        const e = Math.abs(y[k]![j]! - f[k]![j]!);
+        if (e > maxAbs) maxAbs = e;
+        sumSq += e * e;
+        count++;
+      }
+      if (classes && argmax(f[k]!) !== argmax(y[k]!)) break;
+      same++;
+    }
+  }
+  return { maxAbs, rms: Math.sqrt(sumSq / Math.max(1, count)), count, ...(classes ? { agree: same / Math.max(1, steps) } : {}) };
+}
+
 /** Labelled held-out data (read from a file by src/cli/calib-data.ts). */
 export interface EvalData {
   sequences: number[][][];
@@ -62,8 +100,12 @@ export interface EvalData {
 
 export type TaskKind = 'classification' | 'regression';
 
-/** Softmax heads and single-unit sigmoid heads are classifiers; everything else regresses. */
+/**
+ * Softmax heads and single-unit sigmoid heads are classifiers; everything else regresses.
+ * A decoder: its projection's softmax classifies.
+ */
 export function taskKind(model: FloatModel): TaskKind {
+  if (model.decoder) return model.decoder.projection.activation === 'softmax' ? 'classification' : 'regression';
   const last = model.layers[model.layers.length - 1];
   if (last?.type !== 'dense') return 'regression';
   return last.activation === 'softmax' || (last.activation === 'sigmoid' && last.units === 1) ? 'classification' : 'regression';

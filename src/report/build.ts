@@ -11,7 +11,7 @@ import type { QuantModel } from '../ir/qmodel.js';
 import { summarize } from '../ir/shapes.js';
 import type { CalibrationSummary } from '../quantize/calibrate.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
-import { type CalibData, type PipelineOptions, quantizeWithData } from '../quantize/pipeline.js';
+import { type CalibData, type PipelineOptions, quantizeWithData, refuseDecoder } from '../quantize/pipeline.js';
 import type { EvalData } from '../quantize/report.js';
 import type { OptLevel } from '../target/build.js';
 import { measureCode } from '../target/size.js';
@@ -59,6 +59,7 @@ function absent<D>(title: string, caption: string, command: string, note: string
 
 export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
   const { model, calib } = inp;
+  refuseDecoder(model);
   const bits = inp.pipeline.weightBits ?? 8;
   const chosen = quantizeWithData(model, calib, { ...inp.pipeline, weightBits: bits });
   const other = quantizeWithData(model, calib, { ...inp.pipeline, weightBits: bits === 8 ? 16 : 8 });

@@ -142,7 +142,7 @@ describe('run', () => {
     expect(lines[0]).toBe(`t=0: ${expected[0]!.map((v) => String(Number(v.toPrecision(6)))).join(' ')}`);
   });
 
-  it('an encoder–decoder model: its K outputs, labelled k, and inspect says so; quantize refuses it (exit 2)', async () => {
+  it('an encoder–decoder model: its K outputs, labelled k, and inspect says so; quantize and run --fixed take it, compile refuses it (exit 2)', async () => {
     const f = JSON.parse(readFileSync(new URL('../fixtures/torch/seq2seq_bahdanau_lstm.json', import.meta.url), 'utf8')) as { model: unknown; input: number[][]; output: number[][] };
     const path = write('s2s.json', JSON.stringify(f.model));
     const r = await rnnc(['run', path, '-i', write('s2s-in.json', JSON.stringify(f.input))]);
@@ -151,9 +151,18 @@ describe('run', () => {
     const i = await rnnc(['inspect', path]);
     expect(i.stdout).toMatch(/^model s2s: 3 inputs -> 6 outputs of 2 after the sequence \(encoder–decoder\)$/m);
     expect(i.stdout).toMatch(/^decoder: lstm 8 units, 6 outputs of 2, feedback prediction, init copy, attention bahdanau \(A = 5\) into input; 716 parameters$/m);
-    const q = await rnnc(['quantize', path, '-o', join(dir, 's2s.q.json')]);
-    expect(q.exitCode).toBe(2);
-    expect(q.stderr.trim().split('\n')).toHaveLength(1);
+    const qpath = join(dir, 's2s.q.json');
+    const q = await rnnc(['quantize', path, '-o', qpath, '--data', write('s2s-calib.json', JSON.stringify([f.input]))]);
+    expect(q.exitCode).toBe(0);
+    expect(q.stdout).toMatch(/^decoder: memory Q0\.15, feedback prediction Q\d+\.\d+, init copy; cell lstm in Q\d+\.\d+, cell int(16|32) Q\d+\.\d+; attention bahdanau into input, scores Q\d+\.\d+; projection linear in Q0\.15, out Q\d+\.\d+ \(calibrated .*\)$/m);
+    expect(q.stdout).toMatch(/^decoder error over its outputs: max [\d.e-]+, rms [\d.e-]+$/m);
+    const fixed = await rnnc(['run', qpath, '-i', join(dir, 's2s-in.json')]);
+    expect(fixed.stdout.trimEnd().split('\n').map((l) => l.split(':')[0])).toEqual(['k=0', 'k=1', 'k=2', 'k=3', 'k=4', 'k=5']);
+    for (const args of [['compile', qpath, '-o', join(dir, 's2s-c')], ['compile', path, '-o', join(dir, 's2s-c')]]) {
+      const c = await rnnc(args);
+      expect([c.exitCode, c.stderr.trim().split('\n').length]).toEqual([2, 1]);
+      expect(c.stderr).toMatch(/cannot be compiled yet/);
+    }
   });
 
   it('a many-to-one model prints one "output" line', async () => {

@@ -1,11 +1,12 @@
 // The calibration / eval file adapters: the training data formats (through
 // src/data/read.ts) and bare sequences, and one-line refusals.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomModel } from '../../../src/ir/random.js';
 import { readCalibData, readEvalData } from '../../../src/cli/calib-data.js';
+import { validateModel } from '../../../src/ir/validate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnc-calib-'));
 function file(name: string, text: string): string {
@@ -31,6 +32,15 @@ describe('readCalibData', () => {
       .toEqual([[[1, 2]], [[3, 4], [5, 6]]]);
     const s = readCalibData(file('s.csv', 'year,v\n1,10\n2,20\n3,30\n4,40\n'), forecaster, { window: 2, featureColumns: ['v'] });
     expect(s.sequences).toEqual([[[10], [20]], [[20], [30]]]);
+  });
+  it('a series cut into windows for an encoder–decoder: its K target rows are not the last layer\'s width', () => {
+    const f = JSON.parse(readFileSync(new URL('../../fixtures/torch/seq2seq_bahdanau_lstm.json', import.meta.url), 'utf8')) as { model: unknown };
+    const m = validateModel(f.model, 's2s');
+    const rows = Array.from({ length: 12 }, (_, t) => `${t},${t},${2 * t},${t % 3}`).join('\n');
+    const s = readCalibData(file('s2s.csv', `a,b,c,d\n${rows}\n`), m, { window: 3, featureColumns: ['b', 'c', 'd'], labelColumns: ['a', 'b'] });
+    // 12 rows, windows of 3 with 6 target rows after each: 12 − 3 − 6 + 1 windows.
+    expect(s.sequences).toHaveLength(4);
+    expect(s.sequences[0]).toEqual([[0, 0, 0], [1, 2, 1], [2, 4, 2]]);
   });
   it('refuses empty data and non-numbers with the place named', () => {
     expect(() => readCalibData(file('e.json', '[]'), classifier)).toThrow(/e\.json: no sequences/);
