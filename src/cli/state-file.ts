@@ -10,7 +10,7 @@
  * --fixed they are quantized as the C holds them (quantize/state.ts).
  */
 import { RnncError } from '../errors.js';
-import { type FloatModel, type StateKind, type StateInput, isRecurrent } from '../ir/model.js';
+import { type FloatModel, RECURRENT_TYPES, type StateKind, type StateInput, isRecurrent } from '../ir/model.js';
 import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import { withInitialState } from '../quantize/state.js';
 import { readJson } from '../util/fs.js';
@@ -62,7 +62,9 @@ function fieldTarget(key: string, layers: readonly LayerInfo[]): Omit<StateValue
   if (!m) return undefined;
   const layer = Number(m[1]);
   const info = layers[layer];
-  if (!info || info.type === 'dense') return undefined;
+  // Only recurrent layers have a per-unit h (and c) a file can set: a conv1d's input history and
+  // an ssm's E×N state and conv history are not states of this kind.
+  if (!info || !isRecurrentType(info.type)) return undefined;
   if (m[2] === 'b' && !info.bidirectional) return undefined;
   if (m[3] === 'c' && info.type !== 'lstm') return undefined;
   return { layer, direction: m[2] === 'b' ? 'backward' : 'forward', state: m[3] as StateKind };
@@ -71,10 +73,14 @@ function fieldTarget(key: string, layers: readonly LayerInfo[]): Omit<StateValue
 function acceptedNames(inputs: readonly StateInput[], layers: readonly LayerInfo[]): string {
   const names = inputs.map((s) => s.name);
   layers.forEach((l, i) => {
-    if (l.type === 'dense') return;
+    if (!isRecurrentType(l.type)) return;
     for (const d of l.bidirectional ? ['', 'b'] : ['']) for (const s of l.type === 'lstm' ? ['h', 'c'] : ['h']) names.push(`l${i}${d}_${s}`);
   });
-  return names.map((n) => quote(n)).join(', ');
+  return names.length > 0 ? names.map((n) => quote(n)).join(', ') : 'nothing: this model has no recurrent state a file can set';
+}
+
+function isRecurrentType(type: string): boolean {
+  return (RECURRENT_TYPES as readonly string[]).includes(type);
 }
 
 /** Reads and checks a state file against a model's layers and state inputs. */

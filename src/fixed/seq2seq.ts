@@ -115,7 +115,8 @@ export function runDecoderFixed(
   d: QDecoder, memory: readonly Int16Array[], ctx: FixedContext, exp: readonly number[] | undefined,
   copied?: { state: FixedCellState; hFrac: number; lstm: boolean }, watch?: LayerWatch,
 ): Int16Array[] {
-  if (memory.length > MAX_MEMORY) {
+  // The bound is attention's (the softmax over T and the context's sum): without it any length runs.
+  if (d.attention && memory.length > MAX_MEMORY) {
     throw new RnncError('data/invalid', `an encoder–decoder attends over at most ${MAX_MEMORY} encoder outputs in fixed point, got ${memory.length}`);
   }
   const cell = cellOf(d);

@@ -13,6 +13,24 @@ export interface MatmulCheck {
   (mm: QMatmul, rows: number, cols: number, what: string): void;
 }
 
+/**
+ * Each shift of the step (ir/qmodel.ts, the ssm entry) with the range its rule takes:
+ * rshrS32 and mulRshrS16S32 [0, 31], mulRshrS16 [1, 31], mulRshrS32S16 [1, 46].
+ * The quantizer (quantize/ssm.ts) checks its own choice against the same list.
+ */
+export function ssmShifts(l: QSsmLayer): Array<[name: string, shift: number, lo: number, hi: number]> {
+  return [
+    ['15 − deltaFrac', 15 - l.deltaFrac, 0, 31],
+    ['deltaFrac + convFrac − duFrac', l.deltaFrac + l.convFrac - l.duFrac, 1, 31],
+    ['deltaFrac + aFrac − 15', l.deltaFrac + l.aFrac - 15, 0, 31],
+    ['duFrac + bFrac − hFrac', l.duFrac + l.bFrac - l.hFrac, 0, 31],
+    ['hFrac + cFrac − yAccFrac', l.hFrac + l.cFrac - l.yAccFrac, 1, 46],
+    ['dFrac + convFrac − yAccFrac', l.dFrac + l.convFrac - l.yAccFrac, 0, 31],
+    ['yAccFrac − yFrac', l.yAccFrac - l.yFrac, 0, 31],
+    ['yFrac + zFrac − outFrac', l.yFrac + l.zFrac - l.outFrac, 1, 31],
+  ];
+}
+
 export function checkSsmLayer(q: QuantModel, l: QSsmLayer, width: number, what: string, checkMatmul: MatmulCheck, problems: string[]): void {
   const { units: e, stateSize: n, convSize: k, dtRank: r } = l;
   checkMatmul(l.inMm, 2 * e, width, `${what}.inMm`);
@@ -27,19 +45,8 @@ export function checkSsmLayer(q: QuantModel, l: QSsmLayer, width: number, what: 
     if (!(l[f] >= 0 && l[f] <= 15)) problems.push(`${what}.${f}: ${l[f]} is outside [0, 15]`);
   }
   if (!(l.hFrac >= 0 && l.hFrac <= 30)) problems.push(`${what}.hFrac: ${l.hFrac} is outside [0, 30]`);
-  // Each shift of the step, by the rule that takes it: rshrS32 [0, 31], mulRshrS16 [1, 31], mulRshrS32S16 [1, 46].
-  const shifts: Array<[string, number, number, number]> = [
-    ['15 − deltaFrac', 15 - l.deltaFrac, 0, 31],
-    ['deltaFrac + convFrac − duFrac', l.deltaFrac + l.convFrac - l.duFrac, 1, 31],
-    ['deltaFrac + aFrac − 15', l.deltaFrac + l.aFrac - 15, 0, 31],
-    ['duFrac + bFrac − hFrac', l.duFrac + l.bFrac - l.hFrac, 0, 31],
-    ['hFrac + cFrac − yAccFrac', l.hFrac + l.cFrac - l.yAccFrac, 1, 46],
-    ['dFrac + convFrac − yAccFrac', l.dFrac + l.convFrac - l.yAccFrac, 0, 31],
-    ['yAccFrac − yFrac', l.yAccFrac - l.yFrac, 0, 31],
-    ['yFrac + zFrac − outFrac', l.yFrac + l.zFrac - l.outFrac, 1, 31],
-  ];
-  for (const [name, s, lo, hi] of shifts) {
-    if (!(s >= lo && s <= hi)) problems.push(`${what}: the shift ${name} is ${s}, outside [${lo}, ${hi}]`);
+  for (const [name, sh, lo, hi] of ssmShifts(l)) {
+    if (!(sh >= lo && sh <= hi)) problems.push(`${what}: the shift ${name} is ${sh}, outside [${lo}, ${hi}]`);
   }
   // rescaleS16 to the tables' Q3.12 and back needs the formats within int16's reach of it.
   for (const f of ['convFrac', 'zFrac'] as const) {

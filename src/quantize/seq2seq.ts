@@ -10,7 +10,9 @@
 import type { DenseLayer, RecurrentLayer } from '../ir/model.js';
 import type { Decoder } from '../ir/seq2seq.js';
 import { contextRoutes } from '../ir/seq2seq.js';
-import type { QDecoder, QLayer, QMatmul } from '../ir/qmodel.js';
+import { type QDecoder, type QLayer, type QMatmul, isQRecurrent } from '../ir/qmodel.js';
+import { RnncError } from '../errors.js';
+import { cells, largest } from '../util/extremes.js';
 import { PRE_FRAC, Q15_FRAC } from '../fixed/ops.js';
 import { DEFAULT_RANGES, fracFor, int16Frac } from './formats.js';
 import { type CellFormat, type TableName, quantizeKind } from './kinds.js';
@@ -42,7 +44,7 @@ export function quantizeDecoder(d: Decoder, c: DecoderQuantizeCtx): { decoder: Q
   const projLayer: DenseLayer = { type: 'dense', units: d.outputSize, activation: d.projection.activation, weights: { kernel: d.projection.kernel, bias: d.projection.bias } };
   // A prediction decoder feeds back the projection's output and reads `start` first in that
   // format: the format holds both (start exactly, as rounding allows).
-  const startAbs = d.feedback.kind === 'prediction' ? Math.max(0, ...d.feedback.start.map(Math.abs)) : 0;
+  const startAbs = d.feedback.kind === 'prediction' ? Math.max(0, largest(d.feedback.start, Math.abs)) : 0;
   const projRange = r ? { dense: Math.max(r.projection, startAbs) } : startAbs > DEFAULT_RANGES.dense ? { dense: startAbs } : undefined;
   const projection = quantizeKind(projLayer).quantize(projLayer, { ...base, index: -1, name: 'decoder.projection', inFrac: projIn, range: projRange }).layer;
   // The feedback u: the projection's own output, or the embedding table at its max-abs format.
@@ -53,7 +55,7 @@ export function quantizeDecoder(d: Decoder, c: DecoderQuantizeCtx): { decoder: Q
     uFrac = projection.outFrac;
     feedback = { kind: 'prediction', start: fb.start.map((v) => sat16(Math.round(v * 2 ** uFrac))) };
   } else {
-    const abs = Math.max(0, ...fb.table.flat().map(Math.abs));
+    const abs = Math.max(0, largest(cells(fb.table), Math.abs));
     uFrac = fracFor(abs, 16, 1, 15);
     int16Frac(abs, 1, what('the embedding table'));
     feedback = { kind: 'embedding', width: fb.table[0]!.length, table: fb.table.flat().map((v) => sat16(Math.round(v * 2 ** uFrac))), start: fb.start };
@@ -72,6 +74,11 @@ export function quantizeDecoder(d: Decoder, c: DecoderQuantizeCtx): { decoder: Q
     const bridge: DenseLayer = { type: 'dense', units: d.units, activation: 'tanh', weights: { kernel: d.init.kernel, bias: d.init.bias } };
     init = { kind: 'bridge', dense: quantizeKind(bridge).quantize(bridge, { ...base, index: -1, name: 'decoder.init', inFrac: memFrac, range: undefined }).layer };
   } else {
+    // The decoder's h is Q0.15: a copied h must be one too (a tanh-bounded encoder layer's).
+    const l = c.last;
+    if (d.init.kind === 'copy' && isQRecurrent(l) && l.outFrac !== 15) {
+      throw new RnncError('unsupported/feature', `decoder init "copy": the last encoder layer (${l.type}${l.type === 'rnn' ? ' relu' : ''}) has an h beyond ±1, which the decoder's Q0.15 state cannot hold; use init "bridge"`);
+    }
     init = { kind: d.init.kind };
   }
   const tables = new Set<TableName>(d.projection.activation === 'softmax' ? ['exp'] : []);

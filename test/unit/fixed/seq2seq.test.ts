@@ -178,4 +178,22 @@ describe('encoder–decoder in fixed point', () => {
       'decoder.projection.inFrac: 9, expected 15',
     ]) expect(message).toContain(line);
   });
+
+  it('a decoder without attention runs past the 4096 positions attention is bounded to', () => {
+    const m = validateModel(load('plain_gru_lstm_end').model, 'p');
+    const q = quantized(m, 7, 8);
+    const xs = randomSequence(m.inputSize, 5000, 77).map((x) => quantizeInput(q, x));
+    expect(runFixed(q, xs).length).toBeGreaterThan(0);
+  });
+
+  it('refuses init copy from an encoder whose h is not within ±1 (relu RNN), pointing to bridge', () => {
+    const f = load('dot_both_rnn');
+    const raw = structuredClone(f.model) as { layers: Array<{ activation?: string; weights: { kernel: number[][] } }> };
+    raw.layers[0]!.activation = 'relu';
+    // Inputs ×8 through the kernel: the relu h reaches beyond 1 and takes a calibrated format coarser than Q0.15.
+    raw.layers[0]!.weights.kernel = raw.layers[0]!.weights.kernel.map((row) => row.map((v) => 8 * v));
+    const m = validateModel(raw, 'relu');
+    expect(() => quantized(m, f.input.length, 8)).toThrow(/use init "bridge"/);
+  });
 });
+

@@ -78,4 +78,21 @@ describe('ssm in fixed point', () => {
     const seen = loud.tallyList().filter((t) => t.layer === 0).map((t) => `${t.kind} ${t.quantity}`);
     expect(seen).toEqual(expect.arrayContaining(['cell state h', 'preactivation softplus input (Δ before softplus)', 'output output', 'hidden Δ']));
   });
+
+  it('quantizes a layer of a million weights (no argument spread) and refuses ranges decades apart in one line', () => {
+    const big = randomModel({ name: 'b', inputSize: 2, layers: [{ type: 'ssm', units: 512, stateSize: 256, convSize: 2, dtRank: 1, returnSequences: true }] }, 5);
+    expect(quantizeWithData(big, undefined).model.layers[0]!.type).toBe('ssm');
+    // B and C rows ×1e5 and ×1e6, A ≈ 0, D = 1e-6: y and h formats far from D's and C's.
+    const m = randomModel({ name: 'w', inputSize: 3, layers: [{ type: 'ssm', units: 4, stateSize: 3, convSize: 4, dtRank: 2, returnSequences: true }] }, 6);
+    const l = m.layers[0]!;
+    if (l.type !== 'ssm') throw new Error('kind');
+    l.weights.xKernel = l.weights.xKernel.map((row, j) => row.map((v) => (j >= 2 && j < 5 ? v * 1e5 : j >= 5 ? v * 1e6 : v)));
+    l.weights.aLog = l.weights.aLog.map((row) => row.map(() => -30));
+    l.weights.d = l.weights.d.map(() => 1e-6);
+    const data = { sequences: [Array.from({ length: 60 }, () => [1, 1, 1]), Array.from({ length: 60 }, () => [0.5, -1, 1])], source: 'd.json' };
+    let code = 'ok';
+    try { quantizeWithData(m, data); } catch (e) { code = (e as { code?: string }).code ?? String(e); }
+    // Either D takes a coarser format and the model is written, or the quantizer says why: never an internal error.
+    expect(['ok', 'quantize/range_overflow']).toContain(code);
+  });
 });
