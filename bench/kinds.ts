@@ -24,7 +24,7 @@
  * --quick: one seed and small data and budgets, to check the whole path in about a minute
  * (its numbers mean nothing).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -361,7 +361,9 @@ function taskTable(task: Task, rows: Row[]): string[] {
     ]);
     const instr = first.instrPerStep !== undefined ? thousands(meanSd(ok.map((x) => x.instrPerStep!)).mean) : r.quantRefused ? NA : '– (no toolchain)';
     const epochs = `${meanSd(ok.map((x) => x.epochsRun)).mean.toFixed(1)} (${meanSd(ok.map((x) => x.bestEpoch)).mean.toFixed(1)})`;
-    lines.push(`| ${r.kind.label} | ${first.units} | ${thousands(first.params)} | ${thousands(first.macs)} | ${evalCells.join(' | ')} | ` +
+    // A run that failed leaves fewer seeds behind: say so in the row, the note says why.
+    const label = ok.length < r.results.length ? `${r.kind.label} (${ok.length} of ${r.results.length} seeds)` : r.kind.label;
+    lines.push(`| ${label} | ${first.units} | ${thousands(first.params)} | ${thousands(first.macs)} | ${evalCells.join(' | ')} | ` +
       `${first.flash !== undefined ? thousands(first.flash) : NA} | ${first.ram !== undefined ? thousands(first.ram) : NA} | ${instr} | ${epochs} | ` +
       `${meanSd(ok.map((x) => x.trainSeconds)).mean.toFixed(1)} |`);
   }
@@ -385,6 +387,20 @@ async function pool(jobs: Array<() => Promise<void>>, width: number): Promise<vo
     while (next < jobs.length) await jobs[next++]!();
   };
   await Promise.all(Array.from({ length: width }, worker));
+}
+
+/**
+ * CPU seconds of this process and its finished children (Linux /proc; undefined elsewhere):
+ * the wall time of a run depends on what else the machine runs, this does not.
+ */
+function cpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+    // utime, stime, cutime, cstime: fields 14–17 of stat(5), 12–15 after the command name.
+    return fields.slice(11, 15).reduce((s, f) => s + Number(f), 0) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 async function toolchainPresent(): Promise<boolean> {
@@ -435,13 +451,14 @@ async function main(): Promise<void> {
     process.stderr.write('\n');
     for (const rows of rowsByTask.values()) for (const r of rows) r.results.sort((a, b) => a.seed - b.seed);
 
+    const cpu = cpuSeconds();
     const lines: string[] = [];
     const say = (s = '') => { lines.push(s); process.stdout.write(s + '\n'); };
     say(`Recurrent layer kinds at about equal parameter count${QUICK ? ' (--quick: a smoke run, the numbers mean nothing)' : ''}: ` +
-      `${SEEDS} seed${SEEDS > 1 ? 's' : ''} (rnnc train --seed 1..${SEEDS}), mean${SEEDS > 1 ? ' ± standard deviation over seeds' : ''}; ` +
+      `${SEEDS > 1 ? `${SEEDS} seeds (rnnc train --seed 1..${SEEDS}), mean ± standard deviation over seeds` : 'one seed (rnnc train --seed 1)'}; ` +
       `int8 weights (rnnc quantize's default), calibrated on the training data; flash, RAM and instructions per step for ${TARGET}` +
-      `${bench ? ' measured by rnnc bench under QEMU (-O2; RAM = state + static + peak stack; the first seed\'s model)' : ' from rnnc compile (no Arm toolchain: no instruction counts)'}. ` +
-      `${jobs.length} runs in ${((Date.now() - started) / 1000).toFixed(0)} s, ${JOBS} at a time.`);
+      `${bench ? ' measured by rnnc bench under QEMU (-O2; RAM = state + static + peak stack; flash and RAM of the first seed\'s model, instructions the mean over seeds)' : ' from rnnc compile (no Arm toolchain: no instruction counts)'}. ` +
+      `${jobs.length} runs in ${((Date.now() - started) / 1000).toFixed(0)} s, ${JOBS} at a time${cpu !== undefined ? `, ${cpu.toFixed(0)} s of CPU time` : ''}.`);
     for (const task of ts) {
       const rows = rowsByTask.get(task.name)!;
       say();
