@@ -4,7 +4,7 @@
  * rnnc command line exactly as a user would run it.
  *
  *   npm run bench:kinds [-- --quick] [--seeds N] [--tasks gesture,ecg,recall] [--kinds lstm,gru,…]
- *                          [--jobs N] [--out table.md] [--keep DIR]
+ *                          [--jobs N] [--epochs-scale X] [--out table.md] [--json runs.json] [--keep DIR]
  *
  * For every task × kind × seed: `rnnc train` (the task's fixed budget, seed = 1..N), `rnnc
  * inspect` (parameters, MACs per step), `rnnc quantize --eval` (float and int8 metric on the
@@ -21,8 +21,10 @@
  * supported yet)" and the float metric is then measured in this process with the functions
  * `rnnc quantize --eval` uses.
  *
- * --quick: one seed and small data and budgets, to check the whole path in about a minute
- * (its numbers mean nothing).
+ * --quick: one seed and small data and budgets, to check the whole path in about a minute and
+ * a half (its numbers mean nothing). --epochs-scale X multiplies every task's epochs (a longer
+ * budget for every kind; the tables say so). --json writes every run's numbers; --keep DIR keeps
+ * the data and models there.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,8 +50,10 @@ const SEEDS = Number(arg('seeds') ?? (QUICK ? 1 : 3));
 const JOBS = Number(arg('jobs') ?? 2);
 const ONLY_TASKS = arg('tasks')?.split(',');
 const ONLY_KINDS = arg('kinds')?.split(',');
-if (!Number.isInteger(SEEDS) || SEEDS < 1 || !Number.isInteger(JOBS) || JOBS < 1) {
-  process.stderr.write('bench:kinds: --seeds and --jobs take an integer from 1\n');
+const EPOCHS_SCALE = Number(arg('epochs-scale') ?? 1);
+const epochsOf = (n: number) => Math.max(1, Math.round(n * EPOCHS_SCALE));
+if (!Number.isInteger(SEEDS) || SEEDS < 1 || !Number.isInteger(JOBS) || JOBS < 1 || !(EPOCHS_SCALE > 0)) {
+  process.stderr.write('bench:kinds: --seeds and --jobs take an integer from 1, --epochs-scale a number above 0\n');
   process.exit(2);
 }
 
@@ -127,7 +131,7 @@ function tasks(dir: string): Task[] {
     const train = join(dir, 'gestures.csv'), held = join(dir, 'gestures-test.csv');
     runNode([join(ROOT, 'examples/gesture/generate.mjs'), '--seed', '1', '--count', String(count), '-o', train]);
     runNode([join(ROOT, 'examples/gesture/generate.mjs'), '--seed', '2', '--count', String(test), '-o', held]);
-    const epochs = QUICK ? 3 : 12;
+    const epochs = epochsOf(QUICK ? 3 : 12);
     out.push({
       name: 'gesture', title: 'Gesture (examples/gesture: 3-axis accelerometer, 48 steps, 4 classes)', inputs: 3, head: 'dense:4:softmax',
       metric: 'accuracy', reference: { kind: 'lstm', units: 16 }, epochs, lr: 0.01, read: {}, train,
@@ -141,7 +145,7 @@ function tasks(dir: string): Task[] {
     const ecgDir = join(dir, 'ecg');
     const said = runNode([join(ROOT, 'examples/ecg/prepare.mjs'), '--train', String(trainN), '--test', String(testN), '-o', ecgDir]);
     const persistence = /RMSE ([0-9.]+) mV/.exec(said)?.[1] ?? '?';
-    const epochs = QUICK ? 2 : 20;
+    const epochs = epochsOf(QUICK ? 2 : 20);
     out.push({
       name: 'ecg', title: 'ECG (examples/ecg: MIT-BIH record 208, 32 samples → the sample 10 later)', inputs: 1, head: 'dense:1',
       metric: 'rmse', reference: { kind: 'lstm', units: 16 }, epochs, lr: 0.01,
@@ -159,7 +163,7 @@ function tasks(dir: string): Task[] {
     writeFileSync(train, recallCsv(recallSequences({ seed: 11, count, distractors: gaps })));
     writeFileSync(at200, recallCsv(recallSequences({ seed: 12, count: test, distractors: 200 })));
     writeFileSync(atLong, recallCsv(recallSequences({ seed: 13, count: test, distractors: long })));
-    const epochs = QUICK ? 3 : 30;
+    const epochs = epochsOf(QUICK ? 3 : 30);
     const K = RECALL_DEFAULTS.symbols;
     out.push({
       name: 'recall', title: `Long memory (bench/recall.ts: recall 1 of ${K} symbols after 200 or ${long} steps of noise)`, inputs: K + 1,
@@ -454,7 +458,8 @@ async function main(): Promise<void> {
     const cpu = cpuSeconds();
     const lines: string[] = [];
     const say = (s = '') => { lines.push(s); process.stdout.write(s + '\n'); };
-    say(`Recurrent layer kinds at about equal parameter count${QUICK ? ' (--quick: a smoke run, the numbers mean nothing)' : ''}: ` +
+    say(`Recurrent layer kinds at about equal parameter count${QUICK ? ' (--quick: a smoke run, the numbers mean nothing)' : ''}` +
+      `${EPOCHS_SCALE !== 1 ? ` (--epochs-scale ${EPOCHS_SCALE}: ${EPOCHS_SCALE}× each task's epochs)` : ''}: ` +
       `${SEEDS > 1 ? `${SEEDS} seeds (rnnc train --seed 1..${SEEDS}), mean ± standard deviation over seeds` : 'one seed (rnnc train --seed 1)'}; ` +
       `int8 weights (rnnc quantize's default), calibrated on the training data; flash, RAM and instructions per step for ${TARGET}` +
       `${bench ? ' measured by rnnc bench under QEMU (-O2; RAM = state + static + peak stack; flash and RAM of the first seed\'s model, instructions the mean over seeds)' : ' from rnnc compile (no Arm toolchain: no instruction counts)'}. ` +
