@@ -45,6 +45,19 @@ function arg(name: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
+/** The options and whether each takes a value: anything else stops the bench (a mistyped option would silently measure the default). */
+const OPTIONS: Record<string, boolean> = {
+  '--quick': false, '--seeds': true, '--tasks': true, '--kinds': true, '--jobs': true, '--epochs-scale': true, '--out': true, '--json': true, '--keep': true,
+};
+for (let i = 2; i < process.argv.length; i++) {
+  const o = process.argv[i]!;
+  if (!(o in OPTIONS) || (OPTIONS[o] && process.argv[i + 1] === undefined)) {
+    process.stderr.write(`bench:kinds: ${o in OPTIONS ? `${o} needs a value` : `unknown option ${o}`}; options: ${Object.keys(OPTIONS).join(', ')}\n`);
+    process.exit(2);
+  }
+  if (OPTIONS[o]) i++;
+}
+
 const QUICK = process.argv.includes('--quick');
 const SEEDS = Number(arg('seeds') ?? (QUICK ? 1 : 3));
 const JOBS = Number(arg('jobs') ?? 2);
