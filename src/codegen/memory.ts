@@ -16,6 +16,10 @@ export interface MemoryFigures {
   /** Deepest stack scratch of one step: layer arrays plus the dense ping-pong buffers. */
   stackScratchBytes: number;
   macsPerStep: number;
+  /** An encoder–decoder: the memory buffer and attention keys inside the state (counted in stateBytes). */
+  memoryBufferBytes?: number;
+  /** An encoder–decoder: multiply-accumulates of one decoder step attending over --max-seq positions. */
+  decodeMacsPerStep?: number;
 }
 
 export function tableBytes(tables: readonly CTable[], kind: CTable['kind']): number {
