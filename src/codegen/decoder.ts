@@ -9,7 +9,7 @@
  */
 import { RnncError } from '../errors.js';
 import { wholeSequenceOnly } from '../ir/kinds.js';
-import { type QDecoder, type QDenseLayer, type QRecurrentLayer, type QuantModel, hiddenFrac, isQRecurrent } from '../ir/qmodel.js';
+import { type QDecoder, type QDenseLayer, type QRecurrentLayer, type QuantModel, MAX_MEMORY, hiddenFrac, isQRecurrent } from '../ir/qmodel.js';
 import { EXP_FRAC } from '../fixed/dense.js';
 import { type ChainCtx, buildChain, denseWidth, firstLastOnly } from './chain.js';
 import { type CTable, cTable } from './ctables.js';
@@ -128,6 +128,9 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
   const whole = wholeSequenceOnly(q.layers);
   if (whole && d.init.kind === 'copy') {
     throw new RnncError('unsupported/feature', `${q.name}: an encoder–decoder whose encoder has ${whole.phrase} (run at decode time over the buffered inputs) cannot start its decoder from the encoder's final state (init copy) in C yet`);
+  }
+  if (maxSeq > MAX_MEMORY) {
+    throw new RnncError('usage/invalid', `--max-seq ${maxSeq}: an encoder–decoder's memory holds at most ${MAX_MEMORY} encoder steps (the attention's softmax sum stays within its int32 bound)`);
   }
   if (firstLastOnly(q) >= 0) throw new RnncError('unsupported/feature', `${q.name}: an encoder–decoder's encoder passes on every step's output (its memory)`);
   const p = q.name;

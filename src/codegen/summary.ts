@@ -16,7 +16,7 @@ export function summaryLines(q: QuantModel, target: Target, kernel: string, m: M
       `Quantization: ${weightWidthsText(q)} (per-row scale), LUT size ${q.lut.size}, input Q.${q.input.frac}, output Q.${q.output.frac}`,
       `Target: ${target.name} (${kernel} kernels)`,
       `Flash: weights ${m.weightBytes} B, LUTs ${m.lutBytes} B (code: see rnnc compile's report)`,
-      `RAM: state ${m.stateBytes} B (of which memory buffer and keys ${m.memoryBufferBytes ?? 0} B), stack scratch about ${m.stackScratchBytes} B`,
+      `RAM: state ${m.stateBytes} B (of which memory buffer and keys ${m.memoryBufferBytes ?? 0} B), static scratch ${m.staticScratchBytes} B, stack scratch about ${m.stackScratchBytes} B`,
       `MACs per encoder step: ${m.macsPerStep}; per decoder step at ${maxSeq} positions: ${m.decodeMacsPerStep ?? 0}`,
     ];
   }
