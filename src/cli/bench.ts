@@ -6,7 +6,6 @@ import { benchText } from '../bench/report.js';
 import { TARGETS, getTarget } from '../target/targets.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
-import { refuseDecoder } from '../quantize/pipeline.js';
 import { RANGES, int, rangeText } from './numbers.js';
 import { addModelFileOptions } from './load.js';
 import { addQuantOptions } from './quant-options.js';
@@ -42,7 +41,6 @@ export function registerBench(program: Command, io: CliIo): void {
       const maxSeq = int('--max-seq', opts.maxSeq, RANGES.maxSeq);
       if (!(await requireBoardTools(target))) throw new RnncError('usage/invalid', noCounter(target.name));
       const { model } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
-      refuseDecoder(model, 'rnnc bench');
       const r = await benchModel(model, target, { opt, steps, maxSeq, version: VERSION });
       io.out(opts.json ? JSON.stringify(r, null, 2) + '\n' : benchText(r));
     });

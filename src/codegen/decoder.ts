@@ -100,6 +100,7 @@ export interface DecoderPlan {
   /** Multiply-accumulates of one encoder step's keys and of one decoder step (at T = maxSeq). */
   encodeMacs: number;
   decodeMacs: number;
+  decodeMacsPerPosition: number;
 }
 
 /** The layers of a decoder, typed. */
@@ -195,6 +196,8 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
   };
   if (ctx.copyC && cellCType(last as QRecurrentLayer) !== ctx.cctype) throw new RnncError('ir/invalid', `${q.name}: decoder init copy: the encoder's and the decoder's cell state types differ`);
   const cellStack = cellPlan.stackBytes;
+  // Per position and decoder step: the score (v·t, or q·m_j / q·G_j) and the context's α_j m_j.
+  const perPosition = a ? (v?.macs ?? d.units) + he : 0;
   return {
     ctx,
     functions: [...cellPlan.functions, ...projPlan.functions, ...(bridgePlan?.functions ?? [])],
@@ -203,6 +206,7 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
     memoryBytes: memoryBytes0 + keysBytes,
     stackBytes: 2 * (ctx.xCols + ctx.rCols) + 2 * he + attStack + Math.max(cellStack, projPlan.stackBytes, bridgePlan?.stackBytes ?? 0),
     encodeMacs: keys?.macs ?? 0,
-    decodeMacs: cellPlan.macs + projPlan.macs + (query?.macs ?? 0) + maxSeq * ((v?.macs ?? 0) + (a && a.kind !== 'bahdanau' ? d.units : 0) + (a ? he : 0)),
+    decodeMacs: cellPlan.macs + projPlan.macs + (query?.macs ?? 0) + maxSeq * perPosition,
+    decodeMacsPerPosition: perPosition,
   };
 }

@@ -20,6 +20,8 @@ export interface MemoryFigures {
   memoryBufferBytes?: number;
   /** An encoder–decoder: multiply-accumulates of one decoder step attending over --max-seq positions. */
   decodeMacsPerStep?: number;
+  /** The attention's share of it per encoder position (a decoder step over T positions: subtract (max-seq − T) of these). */
+  decodeMacsPerPosition?: number;
 }
 
 export function tableBytes(tables: readonly CTable[], kind: CTable['kind']): number {

@@ -49,12 +49,12 @@ export const DEFAULT_MARGIN = 1.25;
 
 /**
  * What does not take the decoder of an encoder–decoder model yet (docs/seq2seq.md): the
- * TypeScript twin, rnnc bench and rnnc report refuse one in one line (`what` names the
- * command); the quantizer, the fixed-point reference, rnnc compile and rnnc verify take it.
+ * TypeScript twin and rnnc report refuse one in one line (`what` names the command); the
+ * quantizer, the fixed-point reference, rnnc compile, verify and bench take it.
  */
 export function refuseDecoder(model: { name: string; decoder?: unknown }, what: string): void {
   if (model.decoder) {
-    throw new RnncError('unsupported/feature', `${model.name}: ${what} does not take an encoder–decoder model (decoder) yet; rnnc compile and rnnc verify do`);
+    throw new RnncError('unsupported/feature', `${model.name}: ${what} does not take an encoder–decoder model (decoder) yet; rnnc compile, verify and bench do`);
   }
 }
 

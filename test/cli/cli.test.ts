@@ -142,7 +142,7 @@ describe('run', () => {
     expect(lines[0]).toBe(`t=0: ${expected[0]!.map((v) => String(Number(v.toPrecision(6)))).join(' ')}`);
   });
 
-  it('an encoder–decoder model: its K outputs, labelled k, and inspect says so; quantize, run --fixed, compile and verify take it; the TypeScript twin and bench refuse it (exit 2)', async () => {
+  it('an encoder–decoder model: its K outputs, labelled k, and inspect says so; quantize, run --fixed, compile and verify take it; the TypeScript twin refuses it (exit 2)', async () => {
     const f = JSON.parse(readFileSync(new URL('../fixtures/torch/seq2seq_bahdanau_lstm.json', import.meta.url), 'utf8')) as { model: unknown; input: number[][]; output: number[][] };
     const path = write('s2s.json', JSON.stringify(f.model));
     const r = await rnnc(['run', path, '-i', write('s2s-in.json', JSON.stringify(f.input))]);
