@@ -9,7 +9,7 @@
  */
 import { RnncError } from '../errors.js';
 import { wholeSequenceOnly } from '../ir/kinds.js';
-import { type QDecoder, type QDenseLayer, type QRecurrentLayer, type QuantModel, MAX_MEMORY, hiddenFrac, isQRecurrent } from '../ir/qmodel.js';
+import { type QDecoder, type QDenseLayer, type QRecurrentLayer, type QuantModel, MAX_MEMORY, hiddenFrac, isQRecurrent, layerWeightBits } from '../ir/qmodel.js';
 import { EXP_FRAC } from '../fixed/dense.js';
 import { type ChainCtx, buildChain, denseWidth, firstLastOnly } from './chain.js';
 import { type CTable, cTable } from './ctables.js';
@@ -74,7 +74,6 @@ export interface DecoderCtx {
   bahdanau: boolean;
   general: boolean;
   dot: boolean;
-  attUnits: number;
   keysWidth: number;
   keys: MatmulCtx | false;
   query: MatmulCtx | false;
@@ -133,7 +132,9 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
   if (maxSeq > MAX_MEMORY) {
     throw new RnncError('usage/invalid', `--max-seq ${maxSeq}: an encoder–decoder's memory holds at most ${MAX_MEMORY} encoder steps (the attention's softmax sum stays within its int32 bound)`);
   }
-  if (firstLastOnly(q) >= 0) throw new RnncError('unsupported/feature', `${q.name}: an encoder–decoder's encoder passes on every step's output (its memory)`);
+  if (firstLastOnly(q) >= 0) {
+    throw new RnncError('unsupported/feature', `${q.name}: the decoder attends over every encoder step, but encoder layer ${firstLastOnly(q)} passes on its last step only`);
+  }
   const p = q.name;
   const L = q.layers.length;
   const last = q.layers[L - 1]!;
@@ -146,9 +147,12 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
   const keysBytes = a?.kind === 'bahdanau' ? 4 * maxSeq * keysWidth : 2 * maxSeq * keysWidth;
   const cell = cellOf(d);
   const proj = denseOf(d.projection);
-  const cellPlan = codegenKind(cell).plan(cell, L, env);
-  const projPlan = codegenKind(proj).plan(proj, L + 1, env);
-  const bridgePlan = d.init.kind === 'bridge' ? codegenKind(denseOf(d.init.dense)).plan(denseOf(d.init.dense), L + 2, env) : undefined;
+  // Each layer's tables and kernel calls at its own width, as plan.ts does for the encoder's.
+  const at = (l: QuantModel['layers'][number]) => ({ ...env, weightBits: layerWeightBits(q, l) });
+  const cellPlan = codegenKind(cell).plan(cell, L, at(cell));
+  const projPlan = codegenKind(proj).plan(proj, L + 1, at(proj));
+  const bridge = d.init.kind === 'bridge' ? denseOf(d.init.dense) : undefined;
+  const bridgePlan = bridge ? codegenKind(bridge).plan(bridge, L + 2, at(bridge)) : undefined;
   const tables: CTable[] = [...cellPlan.tables, ...projPlan.tables, ...(bridgePlan?.tables ?? [])];
   const mm = (m: NonNullable<NonNullable<QDecoder['attention']>['keys']>, what: string, tag: string) => {
     const pl = planMatmul(m, `${p}_att_${tag}`, `decoder attention ${what}`, env);
@@ -189,7 +193,7 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
     endToken: d.endToken !== undefined, endValue: d.endToken ?? 0,
     attention: a !== undefined, attendBefore: into === 'input' || into === 'both', attendAfter: into === 'output', ctxOut: into === 'output' || into === 'both',
     bahdanau: a?.kind === 'bahdanau', general: a?.kind === 'general', dot: a?.kind === 'dot',
-    attUnits: keysWidth, keysWidth,
+    keysWidth,
     keys: keys?.ctx ?? false, query: query?.ctx ?? false, v: v?.ctx ?? false,
     dotShift: a && a.kind !== 'bahdanau' ? 15 + (a.kind === 'general' ? a.keyFrac! : d.memFrac) - a.logitFrac : 0,
     logitFrac: a?.logitFrac ?? 0, expFrac: EXP_FRAC, tanh: env.tanh, exp: env.exp, log2: env.log2Lut,
