@@ -12,7 +12,8 @@ export function summaryLines(q: QuantModel, target: Target, kernel: string, m: M
     return [
       `Model: encoder-decoder, ${q.inputSize} inputs per encoder step (at most ${maxSeq}) -> up to ${d.steps} outputs of ${d.outputSize}`,
       ...q.layers.map((l, i) => `layer ${i}: ${codegenKind(l).describe(l)}`),
-      `decoder: ${codegenKind(d.cell).describe(d.cell)}; init ${d.init.kind}, ${a}, feedback ${d.feedback.kind}${d.endToken !== undefined ? `, end token ${d.endToken}` : ''}`,
+      // The cell's every step feeds the projection: "last step only" does not apply to it.
+      `decoder: ${codegenKind(d.cell).describe(d.cell).replace(', last step only', '')}; init ${d.init.kind}, ${a}, feedback ${d.feedback.kind}${d.endToken !== undefined ? `, end token ${d.endToken}` : ''}`,
       `Quantization: ${weightWidthsText(q)} (per-row scale), LUT size ${q.lut.size}, input Q.${q.input.frac}, output Q.${q.output.frac}`,
       `Target: ${target.name} (${kernel} kernels)`,
       `Flash: weights ${m.weightBytes} B, LUTs ${m.lutBytes} B (code: see rnnc compile's report)`,

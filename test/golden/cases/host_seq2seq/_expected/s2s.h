@@ -5,7 +5,7 @@
  *
  * Model: encoder-decoder, 3 inputs per encoder step (at most 8) -> up to 6 outputs of 2
  * layer 0: lstm 3 -> 8 units, c int16 Q.11, sequences, int32/int32 accumulators
- * decoder: lstm 10 -> 8 units, c int16 Q.11, last step only, int32/int32 accumulators; init copy, bahdanau attention into input, feedback prediction
+ * decoder: lstm 10 -> 8 units, c int16 Q.11, int32/int32 accumulators; init copy, bahdanau attention into input, feedback prediction
  * Quantization: int8 weights (per-row scale), LUT size 256, input Q.12, output Q.9
  * Target: host (portable kernels)
  * Flash: weights 2022 B, LUTs 1542 B (code: see rnnc compile's report)
