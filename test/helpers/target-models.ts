@@ -4,7 +4,7 @@
  * activation; hard sigmoid gates, a relu RNN; minGRUs and a minLSTM; nonzero initial states; causal conv1d; ssm), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
  * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
  * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
- * in int8 and int16 weights. Small enough that all of
+ * in int8 and int16 weights; and one encoder–decoder (a PyTorch fixture). Small enough that all of
  * them fit one ELF on every board (the M55's 512 KiB ITCM is the tightest).
  */
 import { goldenCases } from '../../src/codegen/testdata.js';
