@@ -1,7 +1,7 @@
 // The emitted C against the TypeScript fixed-point reference, bit for bit, on 240 random
 // models (see test/helpers/random-models.ts): 8 programs of 30 models, built with
 // gcc -O1 and run two at a time. Each model's test compares every output of NAME_run
-// and of NAME_step with the reference's, exactly.
+// and of NAME_step with the reference's, exactly. Then the encoder–decoder fixtures (below).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
