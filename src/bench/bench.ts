@@ -45,8 +45,14 @@ export interface BenchResult {
   layerWeightBits?: number[];
   macsPerStep: number;
   steps: number;
-  /** 'step': one count per NAME_step; 'run': one NAME_run over all steps (bidirectional). */
-  mode: 'step' | 'run';
+  /**
+   * 'step': one count per NAME_step; 'run': one NAME_run over all steps (bidirectional);
+   * 'encode-decode': an encoder–decoder, one count per NAME_encode_step (insns) and one
+   * NAME_decode over the steps (`decoder`).
+   */
+  mode: 'step' | 'run' | 'encode-decode';
+  /** An encoder–decoder: NAME_decode's count over `steps` encoder steps, the vectors it wrote, and per vector. */
+  decoder?: { decode: number; outputs: number; perOutput: number; macsPerOutput: number; encoderInDecode: boolean };
   insns: {
     /** Mean per timestep over steps 2..T (steady state), or NAME_run's total / T. */
     perStep: number;
@@ -98,16 +104,19 @@ export async function benchModel(q: QuantModel, target: Target, opts: BenchOptio
   requireEmulator(target);
   const emitted = emitModel(q, target, { version: opts.version, source: `${q.name}.q.json`, maxSeq: opts.maxSeq });
   const { plan } = emitted;
-  const steps = plan.streaming ? opts.steps : Math.min(opts.steps, opts.maxSeq);
+  // An encoder–decoder's memory holds at most maxSeq encoder steps.
+  const dec = plan.decoder !== false;
+  const perStepCalls = plan.streaming || dec;
+  const steps = plan.streaming && !dec ? opts.steps : Math.min(opts.steps, opts.maxSeq);
   if (steps < 2) throw new RnncError('usage/invalid', `--steps: bench needs at least 2 timesteps, got ${steps}`);
   const xs = inputs(q, steps, opts.seed ?? 7);
-  const expected = plan.streaming ? (() => { const s = streamFixed(q); return xs.map((x) => s.step(x)); })() : runFixed(q, xs);
+  const expected = plan.streaming && !dec ? (() => { const s = streamFixed(q); return xs.map((x) => s.step(x)); })() : runFixed(q, xs);
   const ys = flat(expected);
   const dir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'rnnc-bench-'));
   try {
     for (const f of emitted.files) writeFileSync(join(dir, f.name), f.content);
     writeFileSync(join(dir, 'bench_main.c'), render('bench.c', {
-      name: plan.name, NAME: plan.NAME, streaming: plan.streaming, steps, stackCalls: plan.streaming ? steps : 1,
+      name: plan.name, NAME: plan.NAME, streaming: plan.streaming, decoder: dec, stateful: perStepCalls, steps, stackCalls: dec ? steps + 1 : plan.streaming ? steps : 1,
       inputs: cArrayBody(flat(xs), 'int16_t'), inputCount: steps * q.inputSize, expected: cArrayBody(ys, 'int16_t'), expectedCount: ys.length,
     }));
     const elf = await buildForTarget({
@@ -119,16 +128,24 @@ export async function benchModel(q: QuantModel, target: Target, opts: BenchOptio
     // The harness paints 16 KiB (BENCH_PAINT_WORDS): a call that used all of it went deeper than it can see.
     if (run.stack >= 16384) throw new RnncError('unsupported/feature', `${q.name} on ${target.name}: the peak stack is 16 KiB or more, beyond what bench measures`);
     const size = await objectSizes(plan, target, opts.opt, dir);
-    const steady = plan.streaming ? run.counts.slice(1) : [];
-    const perStep = plan.streaming ? steady.reduce((s, n) => s + n, 0) / steady.length : (run.counts[0] ?? 0) / steps;
+    // An encoder–decoder's last count is NAME_decode's.
+    const encodes = dec ? run.counts.slice(0, steps) : run.counts;
+    const steady = perStepCalls ? encodes.slice(1) : [];
+    const perStep = perStepCalls ? steady.reduce((s, n) => s + n, 0) / steady.length : (run.counts[0] ?? 0) / steps;
     const macs = plan.memory.macsPerStep;
+    const decode = run.counts[steps] ?? 0;
+    const outputs = expected.length;
+    // MACs of one decoder step at `steps` positions (the plan's figure is at maxSeq).
+    const m = plan.memory;
+    const decMacs = dec ? (m.decodeMacsPerStep ?? 0) - (opts.maxSeq - steps) * (m.decodeMacsPerPosition ?? 0) : 0;
     return {
       model: q.name, target: target.name, kernel: plan.kernel, opt: opts.opt, weightBits: q.weightBits,
       ...(isMixedWidth(q) ? { layerWeightBits: q.layers.map((l) => layerWeightBits(q, l)) } : {}), macsPerStep: macs, steps,
-      mode: plan.streaming ? 'step' : 'run',
+      mode: dec ? 'encode-decode' : plan.streaming ? 'step' : 'run',
       insns: {
-        perStep, maxPerStep: plan.streaming ? Math.max(...steady) : perStep, firstStep: plan.streaming ? run.counts[0] ?? 0 : perStep, perMac: macs > 0 ? perStep / macs : 0,
+        perStep, maxPerStep: perStepCalls ? Math.max(...steady) : perStep, firstStep: perStepCalls ? run.counts[0] ?? 0 : perStep, perMac: macs > 0 ? perStep / macs : 0,
       },
+      ...(dec ? { decoder: { decode, outputs, perOutput: outputs > 0 ? decode / outputs : 0, macsPerOutput: decMacs, encoderInDecode: plan.decoder !== false && plan.decoder.whole } } : {}),
       flash: { code: size.code, stepCode: size.stepCode, weights: size.weights, luts: size.luts, total: size.code + size.weights + size.luts },
       ram: { state: run.state, staticScratch: size.staticRam, peakStack: run.stack, total: run.state + size.staticRam + run.stack },
     };

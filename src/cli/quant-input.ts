@@ -8,7 +8,7 @@ import { quantizeInput } from '../fixed/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { isQuantModelJson, validateQuantModel } from '../ir/qio.js';
 import { nameProblem } from '../ir/names.js';
-import { DEFAULT_MARGIN, refuseDecoder } from '../quantize/pipeline.js';
+import { DEFAULT_MARGIN } from '../quantize/pipeline.js';
 import { DEFAULT_TUNE } from '../quantize/tune.js';
 import { readJson } from '../util/fs.js';
 import type { CliIo } from './context.js';
@@ -77,11 +77,9 @@ function loadQuant(path: string, opts: ModelCliOptions, io: CliIo, maxSteps: num
     }
     noModelOutputFor(path, opts);
     const q = validateQuantModel(json, path);
-    refuseDecoder(q);
     return { model: q, calibration: [], files: [path] };
   }
   const { model: float, files } = loadModelFile(path, opts);
-  refuseDecoder(float);
   const { model, data } = quantizeFromCli(float, opts, io);
   const calibration = (data?.sequences ?? []).slice(0, CALIB_CASES)
     .map((seq) => seq.slice(0, maxSteps).map((x) => quantizeInput(model, x)));

@@ -75,8 +75,9 @@ interface Tried { r: PipelineResult; c: WidthCandidate }
 export function chooseWidth(
   model: FloatModel, data: CalibData | undefined, opts: PipelineOptions, weights: WidthChoice['weights'], maxFlash: number | undefined,
 ): PipelineResult & { choice: WidthChoice } {
-  // The width search sizes the C (codegen/plan.ts), which has no decoder yet.
-  if (model.decoder) throw new RnncError('unsupported/feature', `${model.name}: --weights auto sizes the generated C, which does not have an encoder–decoder's decoder yet; pick --weights int8 or int16`);
+  // The search chooses per encoder layer and measures the error of a model's own outputs;
+  // a decoder's widths and its K outputs are not part of it yet.
+  if (model.decoder) throw new RnncError('unsupported/feature', `${model.name}: --weights auto does not search the widths of an encoder–decoder yet; pick --weights int8 or int16`);
   const prepared = prepareQuantization(model, data, opts);
   const bench = data ? errorBench(model, data.sequences) : undefined;
   const L = model.layers.length;

@@ -5,7 +5,6 @@
  * output folder: the test in test/, plus the build files CMakeLists.txt and NAME.mk.
  * Pure: writing is the caller's job (output.ts).
  */
-import { refuseDecoder } from '../quantize/pipeline.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { QuantModel } from '../ir/qmodel.js';
 import { type ModelCtx, type PlanOptions, planModel } from './plan.js';
@@ -33,7 +32,6 @@ export function runtimeHeader(file: string, version: string): string {
 }
 
 export function emitModel(q: QuantModel, target: Target, opts: PlanOptions, golden?: readonly GoldenCase[]): Emitted {
-  refuseDecoder(q);
   const plan = planModel(q, target, opts);
   const files: EmittedFile[] = [
     { name: `${q.name}.h`, content: render('model.h', plan) },

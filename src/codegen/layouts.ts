@@ -54,7 +54,7 @@ function libraryJson(e: Emitted): string {
 
 export function layoutFiles(e: Emitted, layout: Layout): EmittedFile[] {
   const p = e.plan;
-  const ctx = { name: p.name, NAME: p.NAME, streaming: p.streaming, sentence: sentence(e), version: semver(p.version) };
+  const ctx = { name: p.name, NAME: p.NAME, streaming: p.streaming, decoder: p.decoder !== false, sentence: sentence(e), version: semver(p.version) };
   if (layout === 'plain') return folderFiles(e);
   if (layout === 'platformio') return [...folderFiles(e), { name: 'library.json', content: libraryJson(e) }];
   if (layout === 'zephyr') {

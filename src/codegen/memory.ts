@@ -16,6 +16,12 @@ export interface MemoryFigures {
   /** Deepest stack scratch of one step: layer arrays plus the dense ping-pong buffers. */
   stackScratchBytes: number;
   macsPerStep: number;
+  /** An encoder–decoder: the memory buffer and attention keys inside the state (counted in stateBytes). */
+  memoryBufferBytes?: number;
+  /** An encoder–decoder: multiply-accumulates of one decoder step attending over --max-seq positions. */
+  decodeMacsPerStep?: number;
+  /** The attention's share of it per encoder position (a decoder step over T positions: subtract (max-seq − T) of these). */
+  decodeMacsPerPosition?: number;
 }
 
 export function tableBytes(tables: readonly CTable[], kind: CTable['kind']): number {

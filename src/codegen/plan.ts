@@ -21,6 +21,7 @@ import { type MemoryFigures, tableBytes } from './memory.js';
 import { type PassCtx, buildPasses, seqWidth } from './passes.js';
 import { type InitialTables, type StateField, hasInitialState } from './state.js';
 import { summaryLines } from './summary.js';
+import { type DecoderCtx, decoderLayers, planDecoder } from './decoder.js';
 import type { Target } from './targets.js';
 
 export interface PlanOptions {
@@ -71,6 +72,8 @@ export interface ModelCtx {
   outScale: string;
   normTables: CTable[];
   memory: MemoryFigures;
+  /** An encoder–decoder's NAME_encode_step / NAME_decode (decoder.ts), else false. */
+  decoder: (DecoderCtx & { stateFields: StateField[] }) | false;
 }
 
 /** A file name safe inside a C comment: anything outside [A-Za-z0-9._-] becomes '_'. */
@@ -88,17 +91,20 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
   const env: CellEnv = { prefix: p, weightBits: q.weightBits, kernels, sigmoid: `${p}_sigmoid`, tanh: `${p}_tanh`, exp: `${p}_exp`, log2Lut };
   // Only the tables some layer reads (an unused static const is a warning).
   const tables: CTable[] = [];
-  const uses = (f: (l: QuantModel['layers'][number]) => boolean) => q.layers.some(f);
+  // An encoder–decoder's cell, projection and bridge read the tables as layers do.
+  const all = q.decoder ? [...q.layers, ...decoderLayers(q.decoder)] : q.layers;
+  const uses = (f: (l: QuantModel['layers'][number]) => boolean) => all.some(f);
+  const att = q.decoder?.attention;
   // Hard sigmoid gates are computed (rnnc_hard_sigmoid_q15): no table.
   if (uses((l) => ((l.type === 'lstm' || l.type === 'gru' || (isQRecurrent(l) && !hasRecurrentProduct(l.type))) && gateActivationOf(l) === 'sigmoid') || l.type === 'ssm' || (!isQRecurrent(l) && l.activation === 'sigmoid'))) {
     tables.push(cTable(env.sigmoid, 'int16_t', q.lut.sigmoid, `sigmoid(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
   // A relu RNN, a minGRU and a minLSTM read no tanh.
-  if (uses((l) => (isQRecurrent(l) && !(l.type === 'rnn' && l.activation === 'relu') && hasRecurrentProduct(l.type)) || (!isQRecurrent(l) && l.type !== 'ssm' && l.activation === 'tanh'))) {
+  if (att?.kind === 'bahdanau' || uses((l) => (isQRecurrent(l) && !(l.type === 'rnn' && l.activation === 'relu') && hasRecurrentProduct(l.type)) || (!isQRecurrent(l) && l.type !== 'ssm' && l.activation === 'tanh'))) {
     tables.push(cTable(env.tanh, 'int16_t', q.lut.tanh, `tanh(8k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   }
   const ssm = uses((l) => l.type === 'ssm');
-  const needsExp = ssm || q.layers.some((l) => l.type === 'dense' && l.activation === 'softmax');
+  const needsExp = ssm || att !== undefined || all.some((l) => l.type === 'dense' && l.activation === 'softmax');
   if (needsExp && q.tables?.exp) tables.push(cTable(env.exp, 'int16_t', q.tables.exp, `exp(-16k/${q.lut.size}), k = 0..${q.lut.size}, Q0.15`, 'luts'));
   if (ssm) {
     // The ssm's softplus (Δ) and its fine exp below 1 (the decay exp(−Δ·|A|)): fixed/ssm.ts.
@@ -122,6 +128,17 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
     stateFields.push(...lp.state);
     initials.set(i, lp.initials);
   });
+  const whole = wholeSequenceOnly(q.layers) !== undefined;
+  const dec = q.decoder
+    ? planDecoder(q, q.decoder, env, opts.maxSeq, { passes: whole ? buildPasses(q, initials) : [], seqWidth: seqWidth(q), seq1Used: q.layers.length > 1 })
+    : undefined;
+  if (dec) {
+    functions.push(...dec.functions);
+    tables.push(...dec.tables);
+    // An encoder that runs at decode time keeps no state between steps: only the decoder's fields.
+    if (whole) stateFields.length = 0;
+    stateFields.push(...dec.state);
+  }
   // int32 arrays first: no padding between fields.
   stateFields.sort((a, b) => (a.ctype === b.ctype ? 0 : a.ctype === 'int32_t' ? -1 : 1));
   // A bidirectional, reverse or centred layer needs the whole sequence before its first output.
@@ -142,8 +159,9 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
     : [];
   const memory: MemoryFigures = {
     weightBytes: tableBytes(tables, 'weights'), lutBytes: tableBytes(tables, 'luts'),
-    stateBytes: stateFields.reduce((s, f) => s + f.units * (f.ctype === 'int32_t' ? 4 : 2), 0),
-    staticScratchBytes: staticScratch, stackScratchBytes: stack, macsPerStep: macs,
+    stateBytes: stateFields.reduce((s, f) => s + f.units * (f.ctype === 'int32_t' ? 4 : 2), 0) + (dec ? dec.memoryBytes + 4 : 0),
+    staticScratchBytes: staticScratch, stackScratchBytes: dec ? Math.max(stack, dec.stackBytes) : stack, macsPerStep: macs + (dec?.encodeMacs ?? 0),
+    ...(dec ? { memoryBufferBytes: dec.memoryBytes, decodeMacsPerStep: dec.decodeMacs, decodeMacsPerPosition: dec.decodeMacsPerPosition } : {}),
   };
   const sha = /^[0-9a-f]{64}$/.test(q.sourceSha256) ? q.sourceSha256.slice(0, 12) : 'unknown';
   const ctx: ModelCtx = {
@@ -156,6 +174,7 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
     outputPerStep: k < 0, streaming, maxSeq: opts.maxSeq,
     stateFields, stateEmpty: stateFields.length === 0, initialState: hasInitialState(q),
     tables, functions, step, runHead, runTail, bufWidth, runBuf0: runHead.buf0 || runTail.buf0, runBuf1: runHead.buf1 || runTail.buf1, passes: streaming ? [] : buildPasses(q, initials), seqWidth: sw, seq1Used: q.layers.length > 1,
+    decoder: dec ? { ...dec.ctx, stateFields } : false,
     floatNorm: norm !== undefined, inScale: hexPow2(q.input.frac), outScale: hexPow2(-q.output.frac), normTables, memory,
   };
   ctx.summary = summaryLines(q, target, kernels.family, memory, opts.maxSeq, streaming);

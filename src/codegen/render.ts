@@ -16,7 +16,7 @@ const TEMPLATES = new URL('../../templates/', import.meta.url);
 /** The layer kinds' partials (kinds.ts), `chain` and `pass`. */
 const PARTIALS: Record<string, string> = {
   ...Object.assign({}, ...Object.values(CODEGEN_KINDS).map((k) => k.partials)) as Record<string, string>,
-  chain: 'chain.c.hbs', pass: 'pass.c.hbs',
+  chain: 'chain.c.hbs', pass: 'pass.c.hbs', decoder: 'decoder.c.hbs',
 };
 export type TemplateName = 'model.h' | 'model.c' | 'test.c' | 'harness.c' | 'bench.c' | 'build/CMakeLists.txt' | 'build/fragment.mk'
   | 'build/library.properties' | 'build/sketch.ino' | 'build/module.yml' | 'build/zephyr-cmake' | 'build/Kconfig';

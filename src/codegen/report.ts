@@ -28,6 +28,8 @@ export interface CompileReport {
   flash: { weights: number; luts: number; code: number; codeMeasured: boolean; codeHow: string; total: number };
   ram: { state: number; staticScratch: number; stackScratch: number };
   macsPerStep: number;
+  /** An encoder–decoder: the memory buffer and keys inside the state, and the MACs of one decoder step at --max-seq positions. */
+  decoder?: { memoryBytes: number; macsPerDecoderStep: number };
   files: string[];
 }
 
@@ -42,7 +44,9 @@ export function buildReport(e: Emitted, code: CodeSize, files: string[], q: Quan
       total: m.weightBytes + m.lutBytes + code.codeBytes,
     },
     ram: { state: m.stateBytes, staticScratch: m.staticScratchBytes, stackScratch: m.stackScratchBytes },
-    macsPerStep: m.macsPerStep, files,
+    macsPerStep: m.macsPerStep,
+    ...(q.decoder ? { decoder: { memoryBytes: m.memoryBufferBytes ?? 0, macsPerDecoderStep: m.decodeMacsPerStep ?? 0 } } : {}),
+    files,
   };
 }
 
@@ -59,8 +63,10 @@ export function reportText(r: CompileReport): string {
     `${r.model} for ${r.target} (${r.kernel} kernels, ${widthsText((r.layerWeightBits ?? [r.weightBits]) as Array<8 | 16>)})`,
     `  flash: ${n(r.flash.total)} B = weights ${n(r.flash.weights)} + LUTs ${n(r.flash.luts)} (tables as declared) + code ${n(r.flash.code)}` +
       ` (${r.flash.codeMeasured ? `measured with ${r.flash.codeHow}` : r.flash.codeHow})`,
-    `  RAM:   state ${n(r.ram.state)} B, static scratch ${n(r.ram.staticScratch)} B (exact), stack scratch about ${n(r.ram.stackScratch)} B (estimated; rnnc bench measures the peak)`,
-    `  MACs per timestep: ${n(r.macsPerStep)}`,
+    `  RAM:   state ${n(r.ram.state)} B${r.decoder ? ` (memory buffer and keys ${n(r.decoder.memoryBytes)})` : ''}, static scratch ${n(r.ram.staticScratch)} B (exact), stack scratch about ${n(r.ram.stackScratch)} B (estimated; rnnc bench measures the peak)`,
+    r.decoder
+      ? `  MACs per encoder step: ${n(r.macsPerStep)}; per decoder step: ${n(r.decoder.macsPerDecoderStep)} (attending over NAME_MAX_SEQ steps)`
+      : `  MACs per timestep: ${n(r.macsPerStep)}`,
     `  wrote: ${r.files.map((f) => escapeText(f, Infinity)).join(', ')}`,
   ].join('\n') + '\n';
 }

@@ -53,10 +53,11 @@ export function goldenCases(q: QuantModel, opts: GoldenOptions): GoldenCase[] {
   }
   seqs.push({ label: 'zeros', xs: Array.from({ length: Math.min(3, opts.steps) }, () => new Int16Array(q.inputSize)) });
   (opts.extra ?? []).forEach((xs, i) => seqs.push({ label: `calibration ${i}`, xs }));
-  const streaming = wholeSequenceOnly(q.layers) === undefined;
+  // An encoder–decoder has no NAME_step: its one mode is NAME_encode_step, then NAME_decode.
+  const streaming = wholeSequenceOnly(q.layers) === undefined && !q.decoder;
   const cases: GoldenCase[] = [];
   for (const s of seqs) {
-    cases.push({ label: `${s.label}, run`, mode: 0, inputs: s.xs, expected: runFixed(q, s.xs) });
+    cases.push({ label: `${s.label}, ${q.decoder ? 'decode' : 'run'}`, mode: 0, inputs: s.xs, expected: runFixed(q, s.xs) });
     if (streaming) {
       const st = streamFixed(q);
       cases.push({ label: `${s.label}, step`, mode: 1, inputs: s.xs, expected: s.xs.map((x) => st.step(x)) });
@@ -72,7 +73,8 @@ export interface TestCtx {
   expectedCount: number;
   caseCount: number;
   maxOut: number;
-  cases: Array<{ steps: number; xOffset: number; yOffset: number; mode: number; label: string }>;
+  /** outputs: the output vectors expected (an encoder–decoder's count, compared in NAME_test.c). */
+  cases: Array<{ steps: number; xOffset: number; yOffset: number; mode: number; label: string; outputs: number }>;
 }
 
 export function testContext(cases: readonly GoldenCase[]): TestCtx {
@@ -83,7 +85,7 @@ export function testContext(cases: readonly GoldenCase[]): TestCtx {
   for (const c of cases) {
     // Labels are rnnc's own words, but they land in a C string: keep them plain.
     if (!/^[A-Za-z0-9 ,]+$/.test(c.label)) throw new RnncError('internal/bug', `test case label ${JSON.stringify(c.label)} is not plain text`);
-    rows.push({ steps: c.inputs.length, xOffset: xs.length, yOffset: ys.length, mode: c.mode, label: c.label });
+    rows.push({ steps: c.inputs.length, xOffset: xs.length, yOffset: ys.length, mode: c.mode, label: c.label, outputs: c.expected.length });
     for (const x of c.inputs) xs.push(...x);
     let n = 0;
     for (const y of c.expected) { ys.push(...y); n += y.length; }

@@ -48,13 +48,13 @@ export interface PipelineResult {
 export const DEFAULT_MARGIN = 1.25;
 
 /**
- * The C does not have the decoder of an encoder–decoder model yet (docs/seq2seq.md): what
- * compiles, verifies, benchmarks or reports a model refuses one (the quantizer and the
- * fixed-point reference take it).
+ * What does not take the decoder of an encoder–decoder model yet (docs/seq2seq.md): the
+ * TypeScript twin and rnnc report refuse one in one line (`what` names the command); the
+ * quantizer, the fixed-point reference, rnnc compile, verify and bench take it.
  */
-export function refuseDecoder(model: { name: string; decoder?: unknown }): void {
+export function refuseDecoder(model: { name: string; decoder?: unknown }, what: string): void {
   if (model.decoder) {
-    throw new RnncError('unsupported/feature', `${model.name}: an encoder–decoder model (decoder) runs in float and in the fixed-point reference only so far (rnnc run [--fixed], rnnc quantize); it cannot be compiled yet`);
+    throw new RnncError('unsupported/feature', `${model.name}: ${what} does not take an encoder–decoder model (decoder) yet; rnnc compile, verify and bench do`);
   }
 }
 

@@ -59,7 +59,7 @@ function absent<D>(title: string, caption: string, command: string, note: string
 
 export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
   const { model, calib } = inp;
-  refuseDecoder(model);
+  refuseDecoder(model, 'rnnc report');
   const bits = inp.pipeline.weightBits ?? 8;
   const chosen = quantizeWithData(model, calib, { ...inp.pipeline, weightBits: bits });
   const other = quantizeWithData(model, calib, { ...inp.pipeline, weightBits: bits === 8 ? 16 : 8 });

@@ -4,7 +4,7 @@
  * flash and RAM measurements, which the memory map then uses.
  */
 import { type BenchResult, benchModel } from '../bench/bench.js';
-import { isRnncError } from '../errors.js';
+import { RnncError, isRnncError } from '../errors.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import type { OptLevel } from '../target/build.js';
 import type { Target } from '../target/targets.js';
@@ -28,6 +28,8 @@ export async function benchBoth(t: Target, opt: OptLevel, version: string, model
 }
 
 export function instructionRun(r: BenchResult): InstructionRun {
+  // rnnc report refuses an encoder–decoder (build.ts) before it benchmarks anything.
+  if (r.mode === 'encode-decode') throw new RnncError('internal/bug', `${r.model}: rnnc report has no figure for an encoder–decoder`);
   return {
     weightBits: r.weightBits === 16 ? 16 : 8, kernel: r.kernel, mode: r.mode, steps: r.steps,
     firstStep: r.insns.firstStep, perStep: r.insns.perStep, maxPerStep: r.insns.maxPerStep, perMac: r.insns.perMac, macsPerStep: r.macsPerStep,

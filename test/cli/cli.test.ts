@@ -142,7 +142,7 @@ describe('run', () => {
     expect(lines[0]).toBe(`t=0: ${expected[0]!.map((v) => String(Number(v.toPrecision(6)))).join(' ')}`);
   });
 
-  it('an encoder–decoder model: its K outputs, labelled k, and inspect says so; quantize and run --fixed take it, compile refuses it (exit 2)', async () => {
+  it('an encoder–decoder model: its K outputs, labelled k, and inspect says so; quantize, run --fixed, compile and verify take it; the TypeScript twin refuses it (exit 2)', async () => {
     const f = JSON.parse(readFileSync(new URL('../fixtures/torch/seq2seq_bahdanau_lstm.json', import.meta.url), 'utf8')) as { model: unknown; input: number[][]; output: number[][] };
     const path = write('s2s.json', JSON.stringify(f.model));
     const r = await rnnc(['run', path, '-i', write('s2s-in.json', JSON.stringify(f.input))]);
@@ -158,11 +158,19 @@ describe('run', () => {
     expect(q.stdout).toMatch(/^decoder error over its outputs: max [\d.e-]+, rms [\d.e-]+$/m);
     const fixed = await rnnc(['run', qpath, '-i', join(dir, 's2s-in.json')]);
     expect(fixed.stdout.trimEnd().split('\n').map((l) => l.split(':')[0])).toEqual(['k=0', 'k=1', 'k=2', 'k=3', 'k=4', 'k=5']);
-    for (const args of [['compile', qpath, '-o', join(dir, 's2s-c')], ['compile', path, '-o', join(dir, 's2s-c')]]) {
-      const c = await rnnc(args);
-      expect([c.exitCode, c.stderr.trim().split('\n').length]).toEqual([2, 1]);
-      expect(c.stderr).toMatch(/cannot be compiled yet/);
-    }
+    const c = await rnnc(['compile', qpath, '-o', join(dir, 's2s-c'), '--max-seq', '16']);
+    expect(c.exitCode).toBe(0);
+    expect(c.stdout).toMatch(/^ {2}RAM: {3}state [\d,]+ B \(memory buffer and keys [\d,]+\), /m);
+    expect(c.stdout).toMatch(/^ {2}MACs per encoder step: [\d,]+; per decoder step: [\d,]+ /m);
+    expect(readFileSync(join(dir, 's2s-c', 's2s.h'), 'utf8')).toMatch(/int s2s_decode\(s2s_state \*s, int16_t \*y, int32_t k_max\);/);
+    const v = await rnnc(['verify', qpath, '--max-seq', '16', '--cases', '4']);
+    expect([v.exitCode, v.stdout]).toEqual([0, expect.stringMatching(/^s2s on host: \d+ outputs compared in \d+ cases, all bit-exact\n$/)]);
+    const big = await rnnc(['compile', qpath, '-o', join(dir, 's2s-big'), '--max-seq', '5000']);
+    expect([big.exitCode, big.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(big.stderr).toMatch(/--max-seq 5000: an encoder–decoder's memory holds at most 4096 encoder steps/);
+    const twin = await rnnc(['compile', qpath, '-o', join(dir, 's2s-ts'), '--target', 'typescript']);
+    expect([twin.exitCode, twin.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(twin.stderr).toMatch(/rnnc compile --target typescript does not take an encoder–decoder model/);
   });
 
   it('a many-to-one model prints one "output" line', async () => {

@@ -1,7 +1,7 @@
 // `rnnc verify --target <board>` and `rnnc bench` through the built binary: runs under
 // QEMU, their output fields, and the missing-toolchain errors (PATH without the cross
 // compiler or QEMU: exit 2 naming the Debian package).
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,7 @@ describe('rnnc verify --target', () => {
 interface BenchJson {
   model: string; target: string; kernel: string; opt: string; weightBits: number; macsPerStep: number; steps: number; mode: string;
   insns: { perStep: number; maxPerStep: number; firstStep: number; perMac: number };
+  decoder?: { decode: number; outputs: number; perOutput: number; macsPerOutput: number; encoderInDecode: boolean };
   flash: { code: number; stepCode: number; weights: number; luts: number; total: number };
   ram: { state: number; staticScratch: number; peakStack: number; total: number };
 }
@@ -120,6 +121,27 @@ describe('rnnc bench', () => {
     expect(j.mode).toBe('run');
     expect(j.ram.state).toBe(0);
     expect(j.ram.staticScratch).toBeGreaterThanOrEqual(2 * 8 * 6);
+  });
+  it('an encoder–decoder: per NAME_encode_step, and one NAME_decode over the encoded steps (cortex-m4)', async () => {
+    const f = JSON.parse(readFileSync(new URL('../fixtures/torch/seq2seq_bahdanau_lstm.json', import.meta.url), 'utf8')) as { model: unknown };
+    const path = join(dir, 's2s.json');
+    writeFileSync(path, JSON.stringify(f.model));
+    const r = await rnnc(['bench', path, '--target', 'cortex-m4', '--steps', '8', '--max-seq', '16', '--json']);
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout) as BenchJson;
+    expect([j.mode, j.steps, j.decoder?.outputs, j.decoder?.encoderInDecode]).toEqual(['encode-decode', 8, 6, false]);
+    // The encoder: an LSTM of 8 units over 3 inputs, and the attention's keys (5 × 8) per step.
+    expect(j.macsPerStep).toBe(4 * 8 * (3 + 8) + 5 * 8);
+    expect(j.insns.perStep).toBeGreaterThan(j.macsPerStep);
+    expect(j.decoder!.perOutput).toBeCloseTo(j.decoder!.decode / 6, 10);
+    // A decoder step: the LSTM (10 inputs: 2 fed back and a context of 8), the projection, W_q, and per position v·t and α_j m_j.
+    expect(j.decoder!.macsPerOutput).toBe(4 * 8 * (10 + 8) + 2 * 8 + 5 * 8 + 8 * (5 + 8));
+    expect(j.decoder!.perOutput).toBeGreaterThan(j.decoder!.macsPerOutput);
+    // The memory buffer (16 × 8 int16) and the keys (16 × 5 int32) are in the state.
+    expect(j.ram.state).toBeGreaterThanOrEqual(16 * 8 * 2 + 16 * 5 * 4);
+    const t = await rnnc(['bench', path, '--target', 'cortex-m4', '--steps', '8', '--max-seq', '16']);
+    expect(t.stdout).toMatch(/^ {2}instructions per encoder step: [\d,]+\.\d average, [\d,]+ max over steps 2\.\.8 \(first step [\d,]+\) \(s2s_encode_step\)$/m);
+    expect(t.stdout).toMatch(/^ {2}instructions per decoder step: [\d,]+\.\d \(one s2s_decode over 8 encoder steps: [\d,]+ for 6 outputs; [\d,]+ MACs per decoder step\)$/m);
   });
   it('refuses the host (no instruction counter)', async () => {
     const r = await rnnc(['bench', lstm, '--target', 'host']);

@@ -1,15 +1,20 @@
 // The emitted C against the TypeScript fixed-point reference, bit for bit, on 240 random
 // models (see test/helpers/random-models.ts): 8 programs of 30 models, built with
 // gcc -O1 and run two at a time. Each model's test compares every output of NAME_run
-// and of NAME_step with the reference's, exactly.
-import { mkdtempSync, rmSync } from 'node:fs';
+// and of NAME_step with the reference's, exactly. Then the encoder–decoder fixtures (below).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { wholeSequenceOnly } from '../../src/ir/kinds.js';
 import { isQRecurrent } from '../../src/ir/qmodel.js';
 import { getTarget } from '../../src/target/targets.js';
-import { expectedCount, runHarness, type ModelVerdict } from '../../src/verify/harness.js';
+import { type HarnessModel, expectedCount, runHarness, type ModelVerdict } from '../../src/verify/harness.js';
+import { validateModel } from '../../src/ir/validate.js';
+import { randomSequence } from '../../src/ir/random.js';
+import { quantizeInput } from '../../src/fixed/model.js';
+import { quantizeWithData } from '../../src/quantize/pipeline.js';
+import { goldenCases } from '../../src/codegen/testdata.js';
 import { equivalenceModels } from '../helpers/random-models.js';
 import { pool } from '../helpers/pool.js';
 
@@ -62,4 +67,31 @@ describe('C equivalence with the fixed-point reference', () => {
     console.log(`equivalence: ${verdicts.length} models, ${compared} outputs compared, all bit-exact`);
     // About 60 s on 2 idle cores (gcc builds 240 models); a loaded machine takes 2-3 times that.
   }, 360_000);
+});
+
+// Encoder–decoders: the committed PyTorch fixtures (every attention kind and route, every
+// init, both feedbacks, an end token), quantized on a few random sequences with int8 and
+// int16 weights; NAME_encode_step per input step, then NAME_decode, against runFixed's K
+// outputs (and their count), exactly.
+const SEQ2SEQ = ['bahdanau_lstm', 'luong_general_bigru', 'dot_both_rnn', 'plain_gru_lstm_end'] as const;
+
+describe('encoder–decoder C equivalence with the fixed-point reference', () => {
+  it('every fixture with int8 and int16 weights: every output and count bit-exact', async () => {
+    const models: HarnessModel[] = SEQ2SEQ.flatMap((name) => {
+      const f = JSON.parse(readFileSync(new URL(`../fixtures/torch/seq2seq_${name}.json`, import.meta.url), 'utf8')) as { model: unknown; input: number[][] };
+      const m = validateModel(f.model, name);
+      const T = f.input.length;
+      const calib = Array.from({ length: 4 }, (_, s) => randomSequence(m.inputSize, T, 100 + s));
+      return ([8, 16] as const).map((bits) => {
+        const q = { ...quantizeWithData(m, { sequences: calib, source: 'test' }, { weightBits: bits }).model, name: `s2s_${name.split('_').map((w) => w[0]).join('')}${bits}` };
+        return { model: q, golden: goldenCases(q, { seed: bits, count: 4, steps: T, extra: [f.input.map((x) => quantizeInput(q, x))] }) };
+      });
+    });
+    const ends = models.filter((m) => m.model.decoder?.endToken !== undefined);
+    // The end token stops some case early: the count is compared, not only the values.
+    expect(ends.some((m) => m.golden.some((c) => c.expected.length < m.model.decoder!.steps))).toBe(true);
+    const verdicts = await runHarness(models, join(dir, 's2s'), getTarget('host'), { cc: 'gcc', flags: ['-O1'], version: 'test', maxSeq: 16 });
+    expect(verdicts.filter((v) => !v.pass).map((v) => v.line)).toEqual([]);
+    expect(verdicts.reduce((s, v) => s + v.compared, 0)).toBe(expectedCount(models));
+  }, 120_000);
 });

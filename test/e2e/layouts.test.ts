@@ -119,6 +119,21 @@ describe('--layout arduino', () => {
     writeFileSync(join(b, 'sketch.cpp'), `#include <Arduino.h>\n${ino}`);
     await execa('arm-none-eabi-g++', [...M4.cflags, '-std=gnu++11', '-Wall', '-Werror', '-O2', `-I${b}`, `-I${join(dir, 'arduino-bi/src')}`, '-c', join(b, 'sketch.cpp'), '-o', join(b, 'sketch.o')]);
   });
+
+  it('an encoder–decoder gets a sketch that encodes per timestep and decodes a full memory; it builds', async () => {
+    const f = JSON.parse(readFileSync(new URL('../fixtures/torch/seq2seq_bahdanau_lstm.json', import.meta.url), 'utf8')) as { model: unknown };
+    writeFileSync(join(dir, 's2s.json'), JSON.stringify(f.model));
+    await compile('s2s.json', 'arduino-s2s', ['--target', 'cortex-m4', '--layout', 'arduino', '--max-seq', '16']);
+    const ino = readFileSync(join(dir, 'arduino-s2s/examples/s2s_stream/s2s_stream.ino'), 'utf8');
+    expect(ino).toContain('s2s_encode_step(&state, x) == S2S_ERR_FULL');
+    expect(properties(readFileSync(join(dir, 'arduino-s2s/library.properties'), 'utf8')).get('paragraph')).toMatch(/^Call s2s_reset, then s2s_encode_step once per timestep and s2s_decode/);
+    const b = join(dir, 'arduino-s2s-build');
+    mkdirSync(b);
+    writeFileSync(join(b, 'Arduino.h'), ARDUINO_H);
+    writeFileSync(join(b, 'sketch.cpp'), `#include <Arduino.h>\n${ino}`);
+    await execa('arm-none-eabi-g++', [...M4.cflags, '-std=gnu++11', '-Wall', '-Werror', '-O2', `-I${b}`, `-I${join(dir, 'arduino-s2s/src')}`, '-c', join(b, 'sketch.cpp'), '-o', join(b, 'sketch.o')]);
+    await execa('arm-none-eabi-g++', [...M4.cflags, '-std=c++17', '-Wall', '-Wextra', '-Werror', '-O2', '-x', 'c++', '-c', join(dir, 'arduino-s2s/src/s2s.c'), '-o', join(b, 's2s_cxx.o')]);
+  });
 });
 
 /** PlatformIO's library.json fields that rnnc writes (docs.platformio.org, "library.json"). */

@@ -2,7 +2,7 @@
 // the target selects), built with T's cross compiler and flags at -O2 and at -Os,
 // runs under QEMU and gives every output of NAME_run and NAME_step bit-identical to
 // the TypeScript fixed-point reference. One ELF per target and level holds all the
-// models of test/helpers/target-models.ts (38), in two ELFs per target and level (one
+// models of test/helpers/target-models.ts (39, one an encoder–decoder), in two ELFs per target and level (one
 // would overflow the Cortex-M55 board's 512 KiB code region); ELFs are built and run two
 // at a time. RNNC_TEST_TARGETS=cortex-m4,riscv32 runs only
 // those targets (while working on one kernel family; CI runs them all).

@@ -4,12 +4,15 @@
  * activation; hard sigmoid gates, a relu RNN; minGRUs and a minLSTM; nonzero initial states; causal conv1d; ssm), bidirectional concat and sum, stacks, sizes that leave tails for 2-, 4-,
  * 8- and 16-wide kernels (1, 3, 5, 7, 17, 33) next to round ones (16, 32, 64), and
  * saturating weights, int32 and int64 accumulators with both weight sizes; each spec
- * in int8 and int16 weights. Small enough that all of
+ * in int8 and int16 weights; and one encoder–decoder (a PyTorch fixture). Small enough that all of
  * them fit one ELF on every board (the M55's 512 KiB ITCM is the tightest).
  */
 import { goldenCases } from '../../src/codegen/testdata.js';
 import type { LayerSpec } from '../../src/ir/random.js';
-import { randomModel } from '../../src/ir/random.js';
+import { randomModel, randomSequence } from '../../src/ir/random.js';
+import { readFileSync } from 'node:fs';
+import { validateModel } from '../../src/ir/validate.js';
+import { quantizeWithData } from '../../src/quantize/pipeline.js';
 import { quantizeModel, type Ranges } from '../../src/quantize/quantize.js';
 import type { HarnessModel } from '../../src/verify/harness.js';
 
@@ -104,5 +107,12 @@ export function targetModels(steps = 10): HarnessModel[] {
       out.push({ model, golden: goldenCases(model, { seed: 900 + k * 2 + bits, count: s.small ? 2 : 4, steps: s.small ? 3 : steps }) });
     }
   });
+  // One encoder–decoder (Bahdanau attention into the input, LSTM state copied, prediction
+  // fed back): NAME_encode_step and NAME_decode with the target's kernels.
+  const f = JSON.parse(readFileSync(new URL('../fixtures/torch/seq2seq_bahdanau_lstm.json', import.meta.url), 'utf8')) as { model: unknown; input: number[][] };
+  const s2s = validateModel(f.model, 'seq2seq_bahdanau_lstm');
+  const calib = Array.from({ length: 4 }, (_, s) => randomSequence(s2s.inputSize, f.input.length, 100 + s));
+  const model = { ...quantizeWithData(s2s, { sequences: calib, source: 'test' }, { weightBits: 8 }).model, name: 'ts2s8' };
+  out.push({ model, golden: goldenCases(model, { seed: 977, count: 4, steps }) });
   return out;
 }

@@ -265,4 +265,37 @@ RNNC_PORTABLE_KERNELS_(16, int16_t, 32, int32_t, RNNC_NARROW_S32_, RNNC_DOT4_)
 /** int16 weights, int64 accumulator narrowed by pre_shift.  TS twin: matmulRows (acc "int64"). */
 RNNC_S64_KERNELS_(16, int16_t, 64, int64_t, RNNC_NARROW_S64_, RNNC_DOT4_)
 
+/* The attention of an encoder-decoder (src/fixed/seq2seq.ts), C twins of dotWide,
+ * weightedSum and argmaxS16 (src/fixed/matmul.ts, src/fixed/seq2seq.ts); the generated
+ * decoders compare them with the fixed-point reference, bit for bit. */
+
+/** sum_i a[i] * b[i] of two int16 vectors, exact in int64 (|sum| <= n * 2^30).
+ *  TS twin: dotWide. */
+static inline int64_t rnnc_dot_wide_s16(const int16_t *a, const int16_t *b, int32_t n) {
+  int64_t acc = 0;
+  int32_t i;
+  for (i = 0; i < n; i++) acc += (int32_t)a[i] * (int32_t)b[i];
+  return acc;
+}
+
+/** out[i] = sum_j w[j] * v[j * n + i] over T rows of n int16 values, with Q0.15 weights
+ *  w[j] >= 0 from rnnc_softmax_q15: sum_j w[j] <= 2^15 + T/2, so |out[i]| < 2^31 for
+ *  T <= 4096 and the int32 sums are exact.  TS twin: weightedSum. */
+static inline void rnnc_weighted_sum_q15(const int16_t *w, const int16_t *v, int32_t T, int32_t n, int32_t *out) {
+  int32_t i, j;
+  for (i = 0; i < n; i++) out[i] = 0;
+  for (j = 0; j < T; j++) {
+    const int16_t *m = v + j * n;
+    const int32_t wj = w[j];
+    for (i = 0; i < n; i++) out[i] += wj * (int32_t)m[i];
+  }
+}
+
+/** Index of the first largest of n >= 1 int16 values.  TS twin: argmaxS16. */
+static inline int32_t rnnc_argmax_s16(const int16_t *v, int32_t n) {
+  int32_t best = 0, i;
+  for (i = 1; i < n; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
+
 #endif /* RNNC_KERNELS_H */
