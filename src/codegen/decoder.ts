@@ -2,8 +2,9 @@
  * The decoder of an encoder–decoder model in C (docs/seq2seq.md "## C"): the plain
  * context of templates/decoder.c.hbs. The encoder streams (NAME_encode_step appends the
  * last layer's output to the memory in NAME_state, with the attention's per-position
- * keys); NAME_decode runs the K steps of ir/qmodel.ts qDecoderSchema, each a runtime rule
- * or kernel, in the order src/fixed/seq2seq.ts runs them, so the outputs are bit-identical.
+ * keys); NAME_decode_begin starts the decoder and each NAME_decode_step runs one of the K
+ * steps of ir/qmodel.ts qDecoderSchema (NAME_decode is the two), each a runtime rule or
+ * kernel, in the order src/fixed/seq2seq.ts runs them, so the outputs are bit-identical.
  * The decoder's cell, projection and bridge are planned as the layers they are, indexed
  * after the encoder's (L, L + 1, L + 2), so their functions and tables are the layers'.
  */
@@ -64,6 +65,8 @@ export interface DecoderCtx {
   embedding: boolean;
   uTable: string;
   start: number;
+  /** The embedding row of the first step's feedback (the start class). */
+  startToken: number;
   endToken: boolean;
   endValue: number;
   /** attention */
@@ -94,6 +97,8 @@ export interface DecoderPlan {
   state: StateField[];
   /** Bytes of the memory buffer and the keys in NAME_state. */
   memoryBytes: number;
+  /** Bytes of the per-step decoding's fields in NAME_state: dec_k, and dec_token or dec_u. */
+  stepBytes: number;
   /** Deepest stack of NAME_decode (locals, attention, the functions it calls). */
   stackBytes: number;
   /** Multiply-accumulates of one encoder step's keys and of one decoder step (at T = maxSeq). */
@@ -189,7 +194,7 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
     projFn: `${p}_l${L + 1}_dense`,
     copy, copyC: copy && lstm && last.type === 'lstm', encH: `l${L - 1}_h`, encC: `l${L - 1}_c`, encHFrac: isQRecurrent(last) ? hiddenFrac(last) : 15,
     bridge: bridgePlan !== undefined, bridgeFn: `${p}_l${L + 2}_dense`,
-    embedding: fb.kind === 'embedding', uTable, start: fb.kind === 'embedding' ? fb.start * fb.width : 0,
+    embedding: fb.kind === 'embedding', uTable, start: fb.kind === 'embedding' ? fb.start * fb.width : 0, startToken: fb.kind === 'embedding' ? fb.start : 0,
     endToken: d.endToken !== undefined, endValue: d.endToken ?? 0,
     attention: a !== undefined, attendBefore: into === 'input' || into === 'both', attendAfter: into === 'output', ctxOut: into === 'output' || into === 'both',
     bahdanau: a?.kind === 'bahdanau', general: a?.kind === 'general', dot: a?.kind === 'dot',
@@ -208,7 +213,9 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
     tables,
     state,
     memoryBytes: memoryBytes0 + keysBytes,
-    stackBytes: 2 * (ctx.xCols + ctx.rCols) + 2 * he + attStack + Math.max(cellStack, projPlan.stackBytes, bridgePlan?.stackBytes ?? 0),
+    stepBytes: 4 + (fb.kind === 'embedding' ? 4 : 2 * uWidth),
+    // NAME_decode's own frame (a few words) above NAME_decode_step's.
+    stackBytes: 16 + 2 * (ctx.xCols + ctx.rCols) + 2 * he + attStack + Math.max(cellStack, projPlan.stackBytes, bridgePlan?.stackBytes ?? 0),
     encodeMacs: keys?.macs ?? 0,
     decodeMacs: cellPlan.macs + projPlan.macs + (query?.macs ?? 0) + maxSeq * perPosition,
     decodeMacsPerPosition: perPosition,

@@ -159,7 +159,7 @@ export function planModel(q: QuantModel, target: Target, opts: PlanOptions): Mod
     : [];
   const memory: MemoryFigures = {
     weightBytes: tableBytes(tables, 'weights'), lutBytes: tableBytes(tables, 'luts'),
-    stateBytes: stateFields.reduce((s, f) => s + f.units * (f.ctype === 'int32_t' ? 4 : 2), 0) + (dec ? dec.memoryBytes + 4 : 0),
+    stateBytes: stateFields.reduce((s, f) => s + f.units * (f.ctype === 'int32_t' ? 4 : 2), 0) + (dec ? dec.memoryBytes + dec.stepBytes + 4 : 0),
     staticScratchBytes: staticScratch, stackScratchBytes: dec ? Math.max(stack, dec.stackBytes) : stack, macsPerStep: macs + (dec?.encodeMacs ?? 0),
     ...(dec ? { memoryBufferBytes: dec.memoryBytes, decodeMacsPerStep: dec.decodeMacs, decodeMacsPerPosition: dec.decodeMacsPerPosition } : {}),
   };

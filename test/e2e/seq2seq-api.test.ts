@@ -1,7 +1,8 @@
 // The C API of an encoder–decoder beyond the golden cases (which encode and decode whole
 // cases): NAME_decode before any encoder step, NAME_encode_step on a full memory (refused,
 // nothing changed), k_max below K (a prefix of the outputs), encoding more steps after a
-// decode, and NAME_reset; against runFixed, built with the strict flags and UBSan.
+// decode, and NAME_reset; against runFixed, built with the strict flags and UBSan. The
+// per-step entry points are seq2seq-step.test.ts's.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';

@@ -389,6 +389,7 @@ void s2s_reset(s2s_state *s) {
   for (j = 0; j < 8; j++) s->l1_c[j] = 0;
   for (j = 0; j < 8; j++) s->l1_h[j] = 0;
   s->length = 0;
+  s->dec_k = -1;
 }
 
 /* The attention keys of memory row j, once per position. */
@@ -410,6 +411,7 @@ int s2s_encode_step(s2s_state *s, const int16_t *x) {
   }
   s2s_keys(s, s->length);
   s->length++;
+  s->dec_k = -1; /* the memory changed: decode_begin again */
   return S2S_OK;
 }
 
@@ -437,16 +439,11 @@ static void s2s_attend(const s2s_state *s, const int16_t *q, int16_t *ctx) {
   for (i = 0; i < 8; i++) ctx[i] = rnnc_sat_s16(rnnc_rshr_s32(sum[i], 15));
 }
 
-int s2s_decode(s2s_state *s, int16_t *y, int32_t k_max) {
+int s2s_decode_begin(s2s_state *s) {
   int16_t *h = s->l1_h;
   int16_t *c = s->l1_c;
-  int16_t x[10];
-  int16_t r[8];
-  int16_t ctx[8];
-  const int16_t *u = s2s_dec_u + 0;
-  int32_t k, i, n = 0;
+  int32_t i;
   if (s->length < 1) return S2S_ERR_EMPTY;
-  if (k_max > S2S_STEPS) k_max = S2S_STEPS;
   for (i = 0; i < 8; i++) {
     h[i] = 0;
     c[i] = 0;
@@ -454,16 +451,46 @@ int s2s_decode(s2s_state *s, int16_t *y, int32_t k_max) {
   /* init copy: the last encoder layer's final state */
   for (i = 0; i < 8; i++) h[i] = rnnc_rescale_s16(s->l0_h[i], 15, 15);
   for (i = 0; i < 8; i++) c[i] = s->l0_c[i];
-  for (k = 0; k < k_max; k++) {
-    int16_t *yk = y + k * S2S_OUTPUT_SIZE;
-    for (i = 0; i < 2; i++) x[i] = rnnc_rescale_s16(u[i], 9, 9);
-    s2s_attend(s, h, ctx);
-    for (i = 0; i < 8; i++) x[2 + i] = rnnc_rescale_s16(ctx[i], 15, 9);
-    s2s_l1f_step(h, c, x);
-    for (i = 0; i < 8; i++) r[i] = rnnc_rescale_s16(h[i], 15, 15);
-    s2s_l2_dense(r, yk);
-    n = k + 1;
-    u = yk;
+  for (i = 0; i < 2; i++) s->dec_u[i] = s2s_dec_u[i];
+  s->dec_k = 0;
+  return S2S_OK;
+}
+
+int s2s_decode_step(s2s_state *s, int16_t *y) {
+  int16_t *h = s->l1_h;
+  int16_t *c = s->l1_c;
+  int16_t x[10];
+  int16_t r[8];
+  int16_t ctx[8];
+  const int16_t *u = s->dec_u;
+  int32_t i;
+  /* Not begun, or finished: the feedback and the decoder state do not follow the memory. */
+  if (s->dec_k < 0) return S2S_ERR_NOT_BEGUN;
+  for (i = 0; i < 2; i++) x[i] = rnnc_rescale_s16(u[i], 9, 9);
+  s2s_attend(s, h, ctx);
+  for (i = 0; i < 8; i++) x[2 + i] = rnnc_rescale_s16(ctx[i], 15, 9);
+  s2s_l1f_step(h, c, x);
+  for (i = 0; i < 8; i++) r[i] = rnnc_rescale_s16(h[i], 15, 15);
+  s2s_l2_dense(r, y);
+  s->dec_k++;
+  /* feed back the output itself: kept here, as the caller may reuse y */
+  for (i = 0; i < 2; i++) s->dec_u[i] = y[i];
+  if (s->dec_k >= S2S_STEPS) {
+    s->dec_k = -1;
+    return 0;
+  }
+  return 1;
+}
+
+int s2s_decode(s2s_state *s, int16_t *y, int32_t k_max) {
+  int32_t n = 0;
+  int r = s2s_decode_begin(s);
+  if (r != S2S_OK) return r;
+  /* The step itself stops at K outputs or the end token: k_max only shortens the run. */
+  while (n < k_max) {
+    r = s2s_decode_step(s, y + n * S2S_OUTPUT_SIZE);
+    n++;
+    if (r == 0) break;
   }
   return n;
 }

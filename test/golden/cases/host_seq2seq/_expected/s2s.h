@@ -9,7 +9,7 @@
  * Quantization: int8 weights (per-row scale), LUT size 256, input Q.12, output Q.9
  * Target: host (portable kernels)
  * Flash: weights 2022 B, LUTs 1542 B (code: see rnnc compile's report)
- * RAM: state 356 B (of which memory buffer and keys 288 B), static scratch 0 B, stack scratch about 210 B
+ * RAM: state 364 B (of which memory buffer and keys 288 B), static scratch 0 B, stack scratch about 226 B
  * MACs per encoder step: 392; per decoder step at 8 positions: 736
  *
  * Numbers: inputs and outputs are int16 fixed point. An input x is given as
@@ -34,20 +34,24 @@ extern "C" {
 #define S2S_INPUT_FRAC_BITS 12
 #define S2S_OUTPUT_FRAC_BITS 9
 /* Encoder-decoder: s2s_encode_step takes one input step, s2s_decode writes up to
- * S2S_STEPS output vectors. */
+ * S2S_STEPS output vectors; s2s_decode_begin and s2s_decode_step write them
+ * one at a time. */
 #define S2S_MAX_SEQ 8
 #define S2S_STEPS 6
 /* Return values: S2S_OK; s2s_encode_step: S2S_ERR_FULL when the memory already
  * holds S2S_MAX_SEQ steps (the step is dropped); s2s_decode: the count of outputs
- * written, or S2S_ERR_EMPTY before any encoder step. */
+ * written, or S2S_ERR_EMPTY before any encoder step (as s2s_decode_begin);
+ * s2s_decode_step: 1 or 0 (more may follow, or that was the last output), or
+ * S2S_ERR_NOT_BEGUN when no decoding is under way. */
 #define S2S_OK 0
 #define S2S_ERR_FULL 2
 #define S2S_ERR_EMPTY (-1)
+#define S2S_ERR_NOT_BEGUN (-2)
 
 /*
  * The whole state: the encoder's recurrent state, the memory buffer of the last encoder
  * layer's outputs (one row per encoder step, S2S_MAX_SEQ rows) with the attention's
- * keys, and the decoder's state. Plain data owned by the caller (356 bytes, of
+ * keys, and the decoder's state. Plain data owned by the caller (364 bytes, of
  * which 288 the memory buffer and keys); any number of instances
  * run side by side. Formats (real = value / 2^frac):
  */
@@ -57,8 +61,10 @@ typedef struct {
   int16_t l1_c[8]; /* decoder (lstm) cell state c, Q4.11: real = value / 2^11 */
   int16_t l1_h[8]; /* decoder (lstm) hidden state h (its output), Q0.15: real = value / 2^15 */
   int32_t length; /* encoder steps in the memory */
+  int32_t dec_k; /* outputs written since s2s_decode_begin; -1: no decoding under way */
   int16_t memory[S2S_MAX_SEQ * 8]; /* the last encoder layer's outputs, Q0.15 */
   int32_t keys[S2S_MAX_SEQ * 5]; /* attention keys, one row per step */
+  int16_t dec_u[2]; /* the output fed back next (the start input before the first) */
 } s2s_state;
 
 #define S2S_STATE_BYTES ((uint32_t)sizeof(s2s_state))
@@ -77,9 +83,24 @@ int s2s_encode_step(s2s_state *s, const int16_t *x);
  * The decoder over the memory: writes k <= min(k_max, S2S_STEPS) output vectors,
  * y[k * S2S_OUTPUT_SIZE] (fewer than S2S_STEPS after the end token), and returns k;
  * S2S_ERR_EMPTY before the first encoder step. Leaves the memory as it was (decode
- * again, or encode more steps first). Stack: about 210 bytes.
+ * again, or encode more steps first). Stack: about 226 bytes.
  */
 int s2s_decode(s2s_state *s, int16_t *y, int32_t k_max);
+
+/*
+ * The decoder one output at a time, for outputs longer than a buffer.
+ * s2s_decode_begin starts it from the memory as it is: the first state and the start
+ * feedback. Returns
+ * S2S_OK, or S2S_ERR_EMPTY before the first encoder step.
+ * s2s_decode_step writes the next output vector, y[S2S_OUTPUT_SIZE], and returns 1
+ * while more may follow, 0 after the last one (S2S_STEPS written),
+ * or S2S_ERR_NOT_BEGUN (nothing written) when no decoding is under way: none begun
+ * since s2s_reset or the last accepted s2s_encode_step, or the last output written.
+ * Between steps the decoder's state stays in s: its cell state, dec_k and dec_u.
+ * The outputs are s2s_decode's (which is the two); the same stack.
+ */
+int s2s_decode_begin(s2s_state *s);
+int s2s_decode_step(s2s_state *s, int16_t *y);
 
 #ifndef S2S_NO_FLOAT
 /* One timestep of real inputs to int16: sat16(round((x - mean) / std * 2^S2S_INPUT_FRAC_BITS)). */
