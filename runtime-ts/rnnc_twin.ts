@@ -735,3 +735,176 @@ export function seqRecurrent(
   }
   return n;
 }
+
+/**
+ * Σ_i a[aOff + i]·b[bOff + i] of two int16 vectors over n values (an attention score before
+ * its narrowing). Reference: fixed/matmul.ts dotWide. Each term is below 2^30 in magnitude,
+ * so for n < 2^23 every partial sum is an integer below 2^53: exact in a double (the C's int64).
+ */
+export function dotWide(a: Int16Array, aOff: number, b: Int16Array, bOff: number, n: number): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc += a[aOff + i]! * b[bOff + i]!;
+  return acc;
+}
+
+/**
+ * out[i] = Σ_{j<T} w[j]·v[j·width + i] (the attention's context before its narrowing) of
+ * Q0.15 softmax weights w_j ≥ 0 and int16 rows v_j. Reference: fixed/matmul.ts weightedSum:
+ * Σ_j w_j ≤ 2^15 + T/2, so every partial sum stays below 2^31 for T ≤ 4096 (MAX_MEMORY):
+ * the Int32Array stores it unchanged.
+ */
+export function weightedSum(w: Int16Array, v: Int16Array, T: number, width: number, out: Int32Array): void {
+  out.fill(0, 0, width);
+  for (let j = 0; j < T; j++) {
+    const wj = w[j]!;
+    const base = j * width;
+    for (let i = 0; i < width; i++) out[i] = out[i]! + wj * v[base + i]!;
+  }
+}
+
+/** Index of the first largest of v[off..off + n): the class an embedding decoder feeds back. Reference: fixed/seq2seq.ts argmaxS16. */
+export function argmaxS16(v: Int16Array, off: number, n: number): number {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (v[off + i]! > v[off + best]!) best = i;
+  return best;
+}
+
+/**
+ * A decoder's attention (ir/qmodel.ts qDecoderSchema): bahdanau e_j = v·tanh(sat16(K_j + W_q q)),
+ * general e_j = rshrSatS64(q·G_j, shift), dot e_j = rshrSatS64(q·m_j, shift).
+ */
+export interface AttentionP {
+  readonly kind: 'bahdanau' | 'general' | 'dot';
+  /** W_e (bahdanau, int32 keys) or W_g (general, sat16 keys); null for dot. */
+  readonly keys: Mat | null;
+  readonly query: Mat | null;
+  readonly v: Mat | null;
+  /** Columns of one key row: bahdanau's attention width, general's units (0 for dot). */
+  readonly keysWidth: number;
+  readonly shift: number;
+  readonly logitFrac: number;
+  readonly expFrac: number;
+  readonly tanh: Int16Array;
+  readonly exp: Int16Array;
+  readonly log2: number;
+}
+
+/** An encoder–decoder's decoder: its cell, projection, bridge, attention and feedback. */
+export interface DecoderP {
+  readonly units: number;
+  readonly memWidth: number;
+  readonly outputSize: number;
+  readonly cell: Dir;
+  readonly proj: DenseP;
+  /** init bridge: h = tanh(W m_{T−1} + b); null for zeros or copy. */
+  readonly bridge: DenseP | null;
+  readonly att: AttentionP | null;
+  /** The context enters the cell's input (before the cell step) and / or the projection's. */
+  readonly ctxIn: boolean;
+  readonly ctxOut: boolean;
+  /** The embedding table (rows of uWidth) or the prediction feedback's start input. */
+  readonly u: Int16Array;
+  readonly embedding: boolean;
+  readonly uWidth: number;
+  /** Offset of the start input in u (the start class's row). */
+  readonly start: number;
+  /** The end class of an embedding decoder; −1 for none. */
+  readonly endToken: number;
+  readonly uFrac: number;
+  readonly cellIn: number;
+  readonly projIn: number;
+  readonly memFrac: number;
+}
+
+/** A decoder's state and scratch, preallocated: decode allocates nothing. */
+export interface DecoderWork {
+  readonly h: Int16Array;
+  readonly c: Int32Array;
+  readonly x: Int16Array;
+  readonly r: Int16Array;
+  readonly ctx: Int16Array;
+  readonly scores: Int32Array;
+  readonly alpha: Int16Array;
+  readonly sum: Int32Array;
+  readonly qa: Int32Array;
+  readonly t: Int16Array;
+  readonly acc: Int32Array;
+  readonly sc: Scratch;
+  /** The keys of every memory row: bahdanau's int32 K_j, general's int16 G_j. */
+  readonly keys32: Int32Array;
+  readonly keys16: Int16Array;
+}
+
+/** The keys of memory row j (once per position). Reference: fixed/seq2seq.ts attention. */
+export function decoderKeys(a: AttentionP, memory: Int16Array, memWidth: number, j: number, w: DecoderWork): void {
+  if (a.keys === null) return;
+  const n = a.keysWidth;
+  if (a.kind === 'bahdanau') {
+    matmulRows(a.keys, memory, j * memWidth, 0, n, w.keys32, j * n);
+  } else {
+    matmulRows(a.keys, memory, j * memWidth, 0, n, w.acc, 0);
+    for (let i = 0; i < n; i++) w.keys16[j * n + i] = satS16(w.acc[i]!);
+  }
+}
+
+/**
+ * The context w.ctx (memory format) for the Q0.15 query w.h over memory rows 0..T−1.
+ * Reference: fixed/seq2seq.ts attention: the scores, α = softmaxQ15(e), ctx = sat16(rshr(Σ α_j m_j, 15)).
+ */
+export function attend(a: AttentionP, units: number, memory: Int16Array, memWidth: number, T: number, w: DecoderWork): void {
+  if (a.kind === 'bahdanau') {
+    const n = a.keysWidth;
+    matmulRows(a.query!, w.h, 0, 0, n, w.qa, 0);
+    for (let j = 0; j < T; j++) {
+      for (let i = 0; i < n; i++) w.t[i] = lutTanh(a.tanh, a.log2, gateInput(w.keys32[j * n + i]!, w.qa[i]!));
+      matmulRows(a.v!, w.t, 0, 0, 1, w.scores, j);
+    }
+  } else if (a.kind === 'general') {
+    for (let j = 0; j < T; j++) w.scores[j] = rshrSatS64(dotWide(w.h, 0, w.keys16, j * a.keysWidth, units), a.shift);
+  } else {
+    for (let j = 0; j < T; j++) w.scores[j] = rshrSatS64(dotWide(w.h, 0, memory, j * memWidth, units), a.shift);
+  }
+  softmaxQ15(a.exp, a.log2, w.scores, T, w.alpha, 0, a.logitFrac, a.expFrac);
+  weightedSum(w.alpha, memory, T, memWidth, w.sum);
+  for (let i = 0; i < memWidth; i++) w.ctx[i] = satS16(rshrS32(w.sum[i]!, 15));
+}
+
+/**
+ * Up to kMax of the decoder's output vectors into y (fewer when the end class comes) over
+ * memory rows 0..T−1 (T >= 1, their keys made), from w.h / w.c as the caller set them (zeros,
+ * or the encoder's copied state); returns the count. Reference: fixed/seq2seq.ts runDecoderFixed,
+ * step by step.
+ */
+export function decodeSteps(d: DecoderP, memory: Int16Array, T: number, w: DecoderWork, y: Int16Array, kMax: number): number {
+  const he = d.memWidth;
+  const s = d.units;
+  const uw = d.uWidth;
+  if (d.bridge !== null) dense(d.bridge, memory, (T - 1) * he, w.h, 0, w.acc);
+  let u = d.u;
+  let uOff = d.start;
+  let n = 0;
+  for (let k = 0; k < kMax; k++) {
+    const yOff = k * d.outputSize;
+    for (let i = 0; i < uw; i++) w.x[i] = rescaleS16(u[uOff + i]!, d.uFrac, d.cellIn);
+    if (d.att !== null && d.ctxIn) {
+      attend(d.att, s, memory, he, T, w);
+      for (let i = 0; i < he; i++) w.x[uw + i] = rescaleS16(w.ctx[i]!, d.memFrac, d.cellIn);
+    }
+    stepDir(d.cell, w.x, 0, w.h, w.c, w.sc);
+    // Attention into the output only: the query is the state after the cell step.
+    if (d.att !== null && !d.ctxIn) attend(d.att, s, memory, he, T, w);
+    for (let i = 0; i < s; i++) w.r[i] = rescaleS16(w.h[i]!, 15, d.projIn);
+    if (d.ctxOut) for (let i = 0; i < he; i++) w.r[s + i] = rescaleS16(w.ctx[i]!, d.memFrac, d.projIn);
+    dense(d.proj, w.r, 0, y, yOff, w.acc);
+    n = k + 1;
+    if (d.embedding) {
+      const cls = argmaxS16(y, yOff, d.outputSize);
+      if (cls === d.endToken) break;
+      uOff = cls * uw;
+    } else {
+      u = y;
+      uOff = yOff;
+    }
+  }
+  return n;
+}

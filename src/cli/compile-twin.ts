@@ -14,7 +14,6 @@ import { leftovers, writeOutputs } from '../codegen/output.js';
 import { escapeText } from '../util/text.js';
 import type { CliIo } from './context.js';
 import { type ModelCliOptions, loadQuantForCli } from './quant-input.js';
-import { refuseDecoder } from '../quantize/pipeline.js';
 import { VERSION } from './version.js';
 
 /** The --target value of the twin. */
@@ -38,7 +37,6 @@ export async function compileTwin(path: string, out: string, maxSeq: number, opt
     throw new RnncError('usage/invalid', `${opts.json ? '--json' : '--report-json'}: the compile report (flash, RAM, code size) describes C; --target typescript has none`);
   }
   const { model, files } = loadQuantForCli(path, opts, io, Math.min(64, maxSeq));
-  refuseDecoder(model, 'rnnc compile --target typescript');
   const { emitTwin } = await import('../twin/emit.js');
   const twin = await emitTwin(model, readFileSync(RUNTIME, 'utf8'), { version: VERSION, source: path.split(/[\\/]/).pop() ?? path, maxSeq });
   const inputs = [...files, opts.data].filter((p): p is string => p !== undefined);

@@ -15,7 +15,7 @@ import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import type { LayerNames } from './layers.js';
 
 /** Where a layer reads or writes: an array expression and an offset expression. */
-interface Place {
+export interface Place {
   arr: string;
   off: string;
 }
@@ -25,7 +25,7 @@ interface Place {
  * leave it in the last h, or the buffer a last ssm writes); ping-pong from buffer `firstBuf`.
  * `last` is where the last layer's output is.
  */
-function chain(q: QuantModel, names: readonly LayerNames[], from: number, to: number, input: Place, output: Place | null, firstBuf = 0): { body: string[]; last: Place } {
+export function chain(q: QuantModel, names: readonly LayerNames[], from: number, to: number, input: Place, output: Place | null, firstBuf = 0): { body: string[]; last: Place } {
   const out: string[] = [];
   let cur = input;
   let buf = firstBuf;
@@ -120,6 +120,26 @@ export function sequenceRun(q: QuantModel, names: readonly LayerNames[]): FnSpec
     'const b = runBuffers ?? (runBuffers = createRunBuffers());',
     'let n = T;',
   ];
+  const input = passes(q, names, body);
+  body.push(
+    `if (y.length < n * OUTPUT_SIZE) return ERR_SIZE;`,
+    `for (let j = 0; j < n * OUTPUT_SIZE; j++) y[j] = ${input}[j]!;`,
+    'return OK;',
+  );
+  return {
+    name: 'run', exported: true, params: [['x', 'Int16Array'], ['T', 'number'], ['y', 'Int16Array']], returns: 'number', body,
+    doc: `A whole sequence of 1 <= T <= MAX_SEQ steps, x[T * INPUT_SIZE]; y gets ${q.output.sequence
+      ? 'T * OUTPUT_SIZE values (one vector per step)' : 'OUTPUT_SIZE values (the sequence\'s output)'}.\n`
+      + 'A bidirectional or reverse layer needs the whole sequence, so this is the only entry point. Returns OK, or\n'
+      + 'ERR_SIZE when T is out of range or an array is too short. Uses module-level buffers made at the first call.',
+  };
+}
+
+/**
+ * The passes of a whole-sequence model, one per layer, appended to `body`: they read x[n *
+ * INPUT_SIZE] and the buffers `b`, and update `n`; returns the buffer holding the last layer's outputs.
+ */
+export function passes(q: QuantModel, names: readonly LayerNames[], body: string[]): string {
   let width = q.inputSize;
   let input = 'x';
   q.layers.forEach((l, i) => {
@@ -143,16 +163,5 @@ export function sequenceRun(q: QuantModel, names: readonly LayerNames[]): FnSpec
     width = outW;
     input = output;
   });
-  body.push(
-    `if (y.length < n * OUTPUT_SIZE) return ERR_SIZE;`,
-    `for (let j = 0; j < n * OUTPUT_SIZE; j++) y[j] = ${input}[j]!;`,
-    'return OK;',
-  );
-  return {
-    name: 'run', exported: true, params: [['x', 'Int16Array'], ['T', 'number'], ['y', 'Int16Array']], returns: 'number', body,
-    doc: `A whole sequence of 1 <= T <= MAX_SEQ steps, x[T * INPUT_SIZE]; y gets ${q.output.sequence
-      ? 'T * OUTPUT_SIZE values (one vector per step)' : 'OUTPUT_SIZE values (the sequence\'s output)'}.\n`
-      + 'A bidirectional or reverse layer needs the whole sequence, so this is the only entry point. Returns OK, or\n'
-      + 'ERR_SIZE when T is out of range or an array is too short. Uses module-level buffers made at the first call.',
-  };
+  return input;
 }

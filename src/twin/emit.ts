@@ -1,7 +1,8 @@
 /**
  * QuantModel → NAME.ts, the TypeScript twin of the emitted C (`rnnc compile --target
  * typescript`): one dependency-free ES module with the C's API (createState, reset, step,
- * run, the size constants, quantizeInput / dequantizeOutput) and the C header's comment,
+ * run, the size constants, quantizeInput / dequantizeOutput; an encoder–decoder's
+ * encodeStep and decode, decoder.ts) and the C header's comment,
  * computing the same integers as the C and the fixed-point reference.
  *
  * Built with ts-morph's structured API, imported lazily here so that rnnc without this
@@ -17,7 +18,8 @@ import type { Target } from '../codegen/targets.js';
 import { RnncError } from '../errors.js';
 import { type QuantModel, isQRecurrent } from '../ir/qmodel.js';
 import { type FnSpec, sequenceRun, streamingFunctions } from './code.js';
-import { Consts, declareLayers } from './layers.js';
+import { declareDecoder, decoderApi, memWidth } from './decoder.js';
+import { Consts, declareLayers, declareTables } from './layers.js';
 import { namesUsed, pruneModel, pruneRuntime } from './prune.js';
 
 export interface TwinOptions {
@@ -45,9 +47,9 @@ function header(q: QuantModel, plan: ReturnType<typeof planModel>): string {
     plan.banner,
     '/*',
     ` * ${q.name}: the bit-exact TypeScript twin of the fixed-point C rnnc ${plan.version} emits for this model`,
-    ` * (rnnc compile --target typescript): the same integers as ${q.name}_step / ${q.name}_run of the C on every`,
+    ` * (rnnc compile --target typescript): the same integers as ${q.decoder ? `${q.name}_encode_step / ${q.name}_decode` : `${q.name}_step / ${q.name}_run`} of the C on every`,
     ' * input. One dependency-free ES module: no imports, no Node APIs (runs in browsers), no BigInt',
-    ' * and no allocation in step.',
+    ` * and no allocation in ${q.decoder ? 'encodeStep or decode' : 'step'}.`,
     ' *',
     ...summary.map((s) => ` * ${s}`),
     ' *',
@@ -154,7 +156,8 @@ function addRunBuffers(out: Statements, q: QuantModel): void {
     ? [{ i, ring: (l.kernelSize - 1) * l.dilation * (l.mm.cols / l.kernelSize) }] : []));
   const ssms = q.layers.flatMap((l, i) => (l.type === 'ssm' ? [{ i, h: l.units * l.stateSize, hist: (l.convSize - 1) * l.units }] : []));
   out.iface({
-    name: 'RunBuffers',
+    // An encoder–decoder's State holds them (State.run): exported with it.
+    name: 'RunBuffers', isExported: q.decoder !== undefined,
     docs: ['run\'s buffers: two sequences of MAX_SEQ steps, one direction\'s state, scratch, the conv histories and each ssm\'s state.'],
     properties: [
       { name: 'seq0', type: 'Int16Array' }, { name: 'seq1', type: 'Int16Array' }, { name: 'h', type: 'Int16Array' }, { name: 'c', type: 'Int32Array' },
@@ -182,7 +185,9 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
   // The C plan: the model's checks, the header's summary and the state fields with their formats.
   const plan = planModel(q, TWIN_VIEW, opts);
   const consts = new Consts();
-  const names = declareLayers(q, consts);
+  const luts = declareTables(q, consts);
+  const names = declareLayers(q, consts, luts);
+  if (q.decoder) declareDecoder(q, q.decoder, consts, luts);
   const norm = q.input.normalization;
   if (norm) {
     consts.array('IN_MEAN', 'Float32Array', norm.mean, 'input normalisation: mean (float32, as the C\'s table)');
@@ -201,12 +206,26 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
   constant('OUTPUT_SIZE', q.outputSize, 'Values per output vector.');
   constant('INPUT_FRAC_BITS', q.input.frac, 'Fractional bits of the int16 inputs: x_int = round(x * 2^INPUT_FRAC_BITS).');
   constant('OUTPUT_FRAC_BITS', q.output.frac, 'Fractional bits of the int16 outputs: y = y_int / 2^OUTPUT_FRAC_BITS.');
-  constant('OUTPUT_PER_STEP', plan.outputPerStep ? 1 : 0, '1: run writes one output vector per timestep; 0: one per sequence.');
-  constant('OK', 0, 'run\'s result: done.');
-  constant('ERR_SIZE', 1, 'run\'s result: T out of range, or an array too short.');
-  if (!plan.streaming) constant('MAX_SEQ', opts.maxSeq, 'Longest sequence run accepts (rnnc compile --max-seq).');
+  if (q.decoder) {
+    // The C's constants and return values (model.h.hbs), and ERR_SIZE for a short array (C cannot tell).
+    constant('MAX_SEQ', opts.maxSeq, 'Encoder steps the memory holds (rnnc compile --max-seq).');
+    constant('STEPS', q.decoder.steps, 'Output vectors of one decode (fewer when the end class comes).');
+    constant('MEM_WIDTH', memWidth(q), 'Values per memory row: the last encoder layer\'s output.');
+    constant('OK', 0, 'encodeStep\'s result: done.');
+    constant('ERR_FULL', 2, 'encodeStep\'s result: the memory already holds MAX_SEQ steps (the step is dropped).');
+    constant('ERR_EMPTY', -1, 'decode\'s result before any encoder step (otherwise the count of outputs written).');
+    constant('ERR_SIZE', -2, 'encodeStep\'s or decode\'s result: an array too short.');
+  } else {
+    constant('OUTPUT_PER_STEP', plan.outputPerStep ? 1 : 0, '1: run writes one output vector per timestep; 0: one per sequence.');
+    constant('OK', 0, 'run\'s result: done.');
+    constant('ERR_SIZE', 1, 'run\'s result: T out of range, or an array too short.');
+    if (!plan.streaming) constant('MAX_SEQ', opts.maxSeq, 'Longest sequence run accepts (rnnc compile --max-seq).');
+  }
   for (const c of consts.list) (c.type === undefined ? data : out).variable(VariableDeclarationKind.Const, c.name, c.type, c.init, c.doc);
-  if (plan.streaming) {
+  if (q.decoder) {
+    if (!plan.streaming) addRunBuffers(out, q);
+    decoderApi(out, q, q.decoder, plan, names, scratchInit(q), maxOf(q.layers.map((l) => (isQRecurrent(l) ? 0 : l.units))));
+  } else if (plan.streaming) {
     addState(out, q, plan);
     out.variable(VariableDeclarationKind.Let, 'runState', 'State | null', 'null', 'run\'s own state, made at its first call.');
     for (const f of streamingFunctions(q, names)) out.fn(f);
@@ -245,11 +264,11 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
     }
   }
   pruneRuntime(rt, namesUsed(code.compilerNode, ts, namesUsed(tables.compilerNode, ts)), ts);
-  // The runtime's declarations are the module's own; only Scratch is named by the API (State.scratch).
+  // The runtime's declarations are the module's own; only Scratch and DecoderWork are named by the API (State.scratch, State.dec).
   for (const s of rt.getStatements()) {
     if (s.isKind(ts.SyntaxKind.FunctionDeclaration) || s.isKind(ts.SyntaxKind.InterfaceDeclaration) || s.isKind(ts.SyntaxKind.TypeAliasDeclaration)
       || s.isKind(ts.SyntaxKind.VariableStatement)) {
-      s.setIsExported(s.isKind(ts.SyntaxKind.InterfaceDeclaration) && s.getName() === 'Scratch');
+      s.setIsExported(s.isKind(ts.SyntaxKind.InterfaceDeclaration) && (s.getName() === 'Scratch' || s.getName() === 'DecoderWork'));
     }
   }
   const parts = [rt, tables, code].map((f) => f.getFullText().trim());

@@ -13,6 +13,7 @@ import { gateActivationOf } from '../ir/model.js';
 import { type QConv1dLayer, type QDenseLayer, type QDirection, type QLayer, type QMatmul, type QRecurrentLayer, type QSsmLayer, type QuantModel, isQRecurrent, layerWeightBits } from '../ir/qmodel.js';
 import { ssmTables } from '../fixed/ssm.js';
 import { ssmShifts } from '../codegen/cells/ssm.js';
+import { decoderLayers } from '../codegen/decoder.js';
 import { type ArrayType, ELEMENT_BYTES, typedArray } from './literals.js';
 
 /** One `const NAME: type = init;` of the module, with its doc comment. */
@@ -41,7 +42,7 @@ export class Consts {
 }
 
 /** Which shared tables the layers read. */
-interface Tables {
+export interface Tables {
   sigmoid: string;
   tanh: string;
   exp: string;
@@ -58,10 +59,13 @@ export function declareTables(q: QuantModel, c: Consts): Tables {
   const gated = (l: QLayer) => (l.type === 'lstm' || l.type === 'gru' || (isQRecurrent(l) && !hasRecurrentProduct(l.type))) && gateActivationOf(l) === 'sigmoid';
   const act = (l: QLayer, a: string) => (l.type === 'dense' || l.type === 'conv1d') && l.activation === a;
   const recurrentTanh = (l: QLayer) => l.type === 'lstm' || l.type === 'gru' || (l.type === 'rnn' && l.activation !== 'relu');
+  // An encoder–decoder's cell, projection and bridge read the tables as layers do; its attention reads exp (and Bahdanau's tanh).
+  const all = q.decoder ? [...q.layers, ...decoderLayers(q.decoder)] : q.layers;
+  const att = q.decoder?.attention;
   const needs = {
-    sigmoid: q.layers.some((l) => gated(l) || act(l, 'sigmoid') || l.type === 'ssm'),
-    tanh: q.layers.some((l) => recurrentTanh(l) || act(l, 'tanh')),
-    exp: q.layers.some((l) => act(l, 'softmax') || l.type === 'ssm'),
+    sigmoid: all.some((l) => gated(l) || act(l, 'sigmoid') || l.type === 'ssm'),
+    tanh: all.some((l) => recurrentTanh(l) || act(l, 'tanh')) || att?.kind === 'bahdanau',
+    exp: all.some((l) => act(l, 'softmax') || l.type === 'ssm') || att !== undefined,
     ssm: q.layers.some((l) => l.type === 'ssm'),
   };
   const n = q.lut.size;
@@ -87,7 +91,7 @@ function allZero(v: readonly number[]): boolean {
 }
 
 /** A product's four tables and its Mat literal. */
-function mat(c: Consts, name: string, mm: QMatmul, bits: 8 | 16, what: string): string {
+export function mat(c: Consts, name: string, mm: QMatmul, bits: 8 | 16, what: string): string {
   const w = c.array(`${name}W`, bits === 8 ? 'Int8Array' : 'Int16Array', mm.weights, `${what}: weights, ${mm.rows} x ${mm.cols}, row-major`);
   // An all-zero bias is null (the C passes NULL): every LSTM and SimpleRNN recurrent product.
   const b = allZero(mm.bias) ? 'null' : c.array(`${name}B`, 'Int32Array', mm.bias, `${what}: bias at the accumulator scale`);
@@ -98,7 +102,7 @@ function mat(c: Consts, name: string, mm: QMatmul, bits: 8 | 16, what: string): 
 }
 
 /** One direction of a recurrent layer as a parameter object; returns its name. */
-function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir: QDirection, i: number, tag: 'F' | 'B'): string {
+export function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir: QDirection, i: number, tag: 'F' | 'B'): string {
   const name = `L${i}${tag}`;
   const where = `layer ${i}${tag === 'B' ? ' backward' : ''} (${l.type})`;
   const x = mat(c, `${name}_X`, dir.x, layerWeightBits(q, l), `${where} input product`);
@@ -126,7 +130,7 @@ function direction(c: Consts, q: QuantModel, t: Tables, l: QRecurrentLayer, dir:
   return c.object(name, type, `{\n  ${fields.join(',\n  ')},\n}`, `${where}: one direction's parameters`);
 }
 
-function denseFields(c: Consts, q: QuantModel, t: Tables, l: QDenseLayer | QConv1dLayer, i: number, what: string): string[] {
+export function denseFields(c: Consts, q: QuantModel, t: Tables, l: QDenseLayer | QConv1dLayer, i: number, what: string): string[] {
   const mm = mat(c, `L${i}_`, l.mm, layerWeightBits(q, l), `layer ${i} (${what})`);
   return [
     `units: ${l.units}`, `mm: ${mm}`, `act: '${l.activation}'`,
@@ -162,8 +166,7 @@ export interface LayerNames {
 }
 
 /** Every layer's constants; returns the names of its parameter objects. */
-export function declareLayers(q: QuantModel, c: Consts): LayerNames[] {
-  const t = declareTables(q, c);
+export function declareLayers(q: QuantModel, c: Consts, t: Tables = declareTables(q, c)): LayerNames[] {
   return q.layers.map((l, i) => {
     if (l.type === 'dense') {
       return { fwd: c.object(`L${i}`, 'DenseP', `{\n  ${denseFields(c, q, t, l, i, 'dense').join(',\n  ')},\n}`, `layer ${i} (dense)`), bwd: null };

@@ -1,10 +1,11 @@
 // The TypeScript twin (rnnc compile --target typescript) against the fixed-point reference
 // and the C, bit for bit: a sample of the random equivalence models (every layer kind and
 // option: see test/helpers/random-models.ts) emitted in memory, transpiled, imported and run
-// on the golden cases --emit-test writes; a few of them also built as C with gcc and checked
+// on the golden cases --emit-test writes, and the four encoder–decoder fixtures through
+// encodeStep and decode against runFixed; a few of the former also built as C with gcc and checked
 // on the same cases; the emitted modules type-checked under the strictest options with no
 // library beyond ES2022 (no DOM, no Node: the module runs in a browser as it is).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,11 +14,14 @@ import { isQRecurrent, type QuantModel } from '../../src/ir/qmodel.js';
 import { getTarget } from '../../src/target/targets.js';
 import { runHarness } from '../../src/verify/harness.js';
 import { goldenCases } from '../../src/codegen/testdata.js';
-import { randomModel } from '../../src/ir/random.js';
+import { randomModel, randomSequence } from '../../src/ir/random.js';
+import { validateModel } from '../../src/ir/validate.js';
+import { quantizeInput, runFixed } from '../../src/fixed/model.js';
+import { quantizeWithData } from '../../src/quantize/pipeline.js';
 import { quantizeModel } from '../../src/quantize/quantize.js';
 import type { HarnessModel } from '../../src/verify/harness.js';
 import { equivalenceModels } from '../helpers/random-models.js';
-import { emitTwinSource, expectedOf, importTwin, runCase, typeCheck } from '../helpers/twin.js';
+import { type DecoderTwinModule, emitTwinSource, expectedOf, importTwin, runCase, typeCheck } from '../helpers/twin.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnc-twin-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,6 +58,25 @@ function features(q: QuantModel): string[] {
       l.type === 'rnn' ? `rnn-${l.activation ?? 'tanh'}` : l.type === 'mingru' || l.type === 'minlstm' ? l.type : `${l.type}-${l.recurrentActivation ?? 'sigmoid'}`]))];
 }
 
+/**
+ * The four encoder–decoder fixtures (test/fixtures/torch/seq2seq_*.json), quantized at int8
+ * and int16 on random calibration sequences: Bahdanau attention into the input with the
+ * LSTM state copied, dot attention into both, Luong general into the output over a
+ * bidirectional encoder (whole-sequence: it runs in decode), and no attention with an
+ * embedding fed back and an end token.
+ */
+const S2S = ['bahdanau_lstm', 'dot_both_rnn', 'luong_general_bigru', 'plain_gru_lstm_end'].flatMap((fixture, fi) => {
+  const f = JSON.parse(readFileSync(new URL(`../fixtures/torch/seq2seq_${fixture}.json`, import.meta.url), 'utf8')) as { model: unknown };
+  const m = validateModel(f.model, fixture);
+  return ([8, 16] as const).map((bits) => {
+    const calib = Array.from({ length: 3 }, (_, s) => randomSequence(m.inputSize, 10, 300 + s));
+    const model = { ...quantizeWithData(m, { sequences: calib, source: 'test' }, { weightBits: bits }).model, name: `ts2s${fi}_${bits}` };
+    // Lengths 1 to MAX_SEQ (16), inputs at three scales (the larger ones reach the end class and saturations).
+    const cases = [1, 5, 16, 9, 12].map((T, i) => randomSequence(m.inputSize, T, 700 + i).map((x) => quantizeInput(model, x.map((v) => v * [1, 3, 8][i % 3]!))));
+    return { model, cases };
+  });
+});
+
 describe('the TypeScript twin', () => {
   it(`${SAMPLE.length} random models: every output of run and step equals the reference's`, async () => {
     const seen = new Set(SAMPLE.flatMap(({ model }) => features(model)));
@@ -76,6 +99,58 @@ describe('the TypeScript twin', () => {
     console.log(`twin: ${SAMPLE.length} models, ${compared} outputs compared with the reference, all equal`);
   }, 300_000);
 
+  it(`${S2S.length} encoder–decoders: every output of encodeStep then decode equals the reference's`, async () => {
+    const seen = new Set(S2S.flatMap(({ model: { decoder: d } }) => [d!.attention ? `${d!.attention.kind}-${d!.attention.into}` : 'no-attention',
+      `init-${d!.init.kind}`, `feedback-${d!.feedback.kind}`, d!.endToken !== undefined ? 'end-token' : '']));
+    for (const f of ['bahdanau-input', 'dot-both', 'general-output', 'no-attention', 'init-copy', 'init-bridge', 'feedback-prediction', 'feedback-embedding', 'end-token']) expect(seen).toContain(f);
+    const failed: string[] = [];
+    let compared = 0;
+    let ended = 0;
+    for (const { model, cases } of S2S) {
+      const m = await importTwin(await emitTwinSource(model), dir, model.name) as unknown as DecoderTwinModule;
+      const s = m.createState();
+      for (const xs of cases) {
+        const want = runFixed(model, xs);
+        m.reset(s);
+        for (const x of xs) expect(m.encodeStep(s, x)).toBe(m.OK);
+        const y = new Int16Array(m.STEPS * m.OUTPUT_SIZE);
+        const n = m.decode(s, y, m.STEPS);
+        compared += want.length;
+        if (want.length < m.STEPS) ended++;
+        const got = Array.from({ length: Math.max(0, n) }, (_, k) => Array.from(y.subarray(k * m.OUTPUT_SIZE, (k + 1) * m.OUTPUT_SIZE)).join());
+        if (got.join(';') !== want.map((v) => Array.from(v).join()).join(';')) failed.push(`${model.name}, T = ${xs.length}`);
+      }
+    }
+    expect(failed).toEqual([]);
+    // The end token stops some decodes early (the test reaches that branch).
+    expect(ended).toBeGreaterThan(0);
+    console.log(`twin: ${S2S.length} encoder–decoders, ${compared} output vectors compared with the reference (${ended} decodes ended early), all equal`);
+  }, 120_000);
+
+  it('an encoder–decoder\'s API: ERR_EMPTY, ERR_FULL (nothing changed), kMax, encoding after a decode, reset, ERR_SIZE', async () => {
+    for (const { model, cases } of [S2S[0]!, S2S[4]!]) {
+      const m = await importTwin(await emitTwinSource(model, 4), dir, `${model.name}api`) as unknown as DecoderTwinModule;
+      const xs = cases[2]!.slice(0, 5);
+      const s = m.createState();
+      const y = new Int16Array(m.STEPS * m.OUTPUT_SIZE);
+      const out = (n: number) => Array.from(y.subarray(0, n * m.OUTPUT_SIZE)).join();
+      const ref = (v: Int16Array[]) => v.map((r) => Array.from(r).join()).join();
+      expect(m.decode(s, y, m.STEPS)).toBe(m.ERR_EMPTY);
+      for (const x of xs.slice(0, 2)) expect(m.encodeStep(s, x)).toBe(m.OK);
+      expect(out(m.decode(s, y, m.STEPS))).toBe(ref(runFixed(model, xs.slice(0, 2))));
+      for (const x of xs.slice(2, 4)) expect(m.encodeStep(s, x)).toBe(m.OK);
+      expect(m.encodeStep(s, xs[4]!)).toBe(m.ERR_FULL);
+      expect(m.decode(s, y, 2)).toBe(2);
+      expect(out(2)).toBe(ref(runFixed(model, xs.slice(0, 4)).slice(0, 2)));
+      expect(m.decode(s, y, 0)).toBe(0);
+      expect(m.decode(s, new Int16Array(m.OUTPUT_SIZE), 2)).toBe(m.ERR_SIZE);
+      expect(m.encodeStep(s, new Int16Array(0))).toBe(m.ERR_SIZE);
+      m.reset(s);
+      expect(m.encodeStep(s, xs[4]!)).toBe(m.OK);
+      expect(out(m.decode(s, y, m.STEPS))).toBe(ref(runFixed(model, [xs[4]!])));
+    }
+  }, 60_000);
+
   it('the C of six of them, built with gcc, passes the same cases (so C = twin = reference)', async () => {
     const six = SAMPLE.filter((_, i) => i % 8 === 0);
     const verdicts = await runHarness(six, join(dir, 'c'), getTarget('host'), { cc: 'gcc', flags: ['-O1'], version: 'test', maxSeq: 16 });
@@ -85,7 +160,7 @@ describe('the TypeScript twin', () => {
 
   it('the emitted modules type-check under strict, noUnused*, noUncheckedIndexedAccess with the ES2022 library only', async () => {
     const paths: string[] = [];
-    for (const { model } of SAMPLE.slice(0, 16)) {
+    for (const { model } of [...SAMPLE.slice(0, 16), S2S[0]!, S2S[5]!]) {
       const path = join(dir, `${model.name}.ts`);
       writeFileSync(path, await emitTwinSource(model));
       paths.push(path);

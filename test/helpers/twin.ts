@@ -31,6 +31,22 @@ export interface TwinModule {
   dequantizeOutput: (yq: Int16Array, y: Float32Array | Float64Array | number[]) => void;
 }
 
+/** The API of an encoder–decoder's module. */
+export interface DecoderTwinModule {
+  INPUT_SIZE: number;
+  OUTPUT_SIZE: number;
+  MAX_SEQ: number;
+  STEPS: number;
+  OK: number;
+  ERR_FULL: number;
+  ERR_EMPTY: number;
+  ERR_SIZE: number;
+  createState: () => unknown;
+  reset: (s: unknown) => void;
+  encodeStep: (s: unknown, x: Int16Array) => number;
+  decode: (s: unknown, y: Int16Array, kMax: number) => number;
+}
+
 export async function emitTwinSource(q: QuantModel, maxSeq = 16): Promise<string> {
   return (await emitTwin(q, TWIN_RUNTIME, { version: 'test', source: `${q.name}.q.json`, maxSeq })).content;
 }

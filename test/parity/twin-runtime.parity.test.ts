@@ -9,7 +9,8 @@ import * as ops from '../../src/fixed/ops.js';
 import { gateInput } from '../../src/fixed/cells/gate.js';
 import { LUT_SIZES, buildExpFineTable, buildExpTable, buildLuts, buildSoftplusTable } from '../../src/fixed/lut.js';
 import { quantizeInput } from '../../src/fixed/model.js';
-import { matmulRows } from '../../src/fixed/matmul.js';
+import { dotWide, matmulRows, weightedSum } from '../../src/fixed/matmul.js';
+import { argmaxS16 } from '../../src/fixed/seq2seq.js';
 import type { QMatmul, QuantModel } from '../../src/ir/qmodel.js';
 import { Rng } from '../../src/util/rng.js';
 import * as rt from '../../runtime-ts/rnnc_twin.js';
@@ -172,6 +173,40 @@ describe('twin runtime = src/fixed/ops.ts', () => {
       const got = new Int16Array(n + 3);
       rt.softmaxQ15(Int16Array.from(exp), log2, Int32Array.from(acc), n, got, 3, frac, 11);
       expect([...got.subarray(3)], `softmax ${acc.join(',')} frac ${frac}`).toEqual([...want]);
+    }
+  });
+
+  it("the attention's sums and the decoder's argmax: dotWide, weightedSum (softmax weights over up to 4096 rows), argmaxS16 (ties)", () => {
+    for (let k = 0; k < 300; k++) {
+      const n = rng.int(1, 64);
+      const a = Int16Array.from({ length: n + 2 }, () => (rng.next() < 0.3 ? rng.pick(I16) : r16()));
+      const b = Int16Array.from({ length: n + 5 }, () => (rng.next() < 0.3 ? rng.pick(I16) : r16()));
+      expect(rt.dotWide(a, 2, b, 5, n)).toBe(dotWide(a.subarray(2), b.subarray(5), n));
+      // Ties and full-scale values: the first largest wins.
+      const v = Int16Array.from({ length: n + 3 }, () => rng.pick([-32768, -1, 0, 7, 32767]));
+      expect(rt.argmaxS16(v, 3, n)).toBe(argmaxS16(v.subarray(3)));
+    }
+    // Full scale: n terms of (−32768)² stay exact.
+    const full = new Int16Array(4096).fill(-32768);
+    expect(rt.dotWide(full, 0, full, 0, 4096)).toBe(dotWide(full, full, 4096));
+    for (const T of [1, 2, 7, 100, 4096]) {
+      for (let k = 0; k < (T > 100 ? 3 : 30); k++) {
+        const width = rng.int(1, 12);
+        const scores = Int32Array.from({ length: T }, () => rng.int(-40000, 40000));
+        const exp = buildExpTable(256);
+        // α from the twin's softmax (= the reference's, checked above): the weights decode feeds weightedSum.
+        const alpha = new Int16Array(T);
+        rt.softmaxQ15(Int16Array.from(exp), 8, scores, T, alpha, 0, rng.int(0, 12), 11);
+        if (k === 0) alpha.fill(0).fill(32767, 0, 1);
+        const rows = Array.from({ length: T }, () => Int16Array.from({ length: width }, () => (k % 2 === 0 ? rng.pick([-32768, 32767]) : r16())));
+        const flat = new Int16Array(T * width);
+        rows.forEach((r, j) => flat.set(r, j * width));
+        const want = new Int32Array(width);
+        weightedSum(alpha, rows, want);
+        const got = new Int32Array(width + 2).fill(99);
+        rt.weightedSum(alpha, flat, T, width, got);
+        expect([...got.subarray(0, width)], `T ${T} width ${width}`).toEqual([...want]);
+      }
     }
   });
 
