@@ -19,6 +19,10 @@ export interface PreparedDecoder {
   projection: { kernel: Float64Array; bias: Float64Array; cols: number };
   routes: { input: boolean; output: boolean };
   feedbackWidth: number;
+  /** The bridge (h_0 = tanh(kernel · m_{T−1} + bias)), flattened; absent for other inits. */
+  bridge?: { kernel: Float64Array; bias: Float64Array };
+  /** The attention's matrices, flattened: W_e, W_q, b, v (Bahdanau) or W_g (general). */
+  attention?: { we: Float64Array; wq: Float64Array; b: Float64Array; v: Float64Array } | { wg: Float64Array };
 }
 
 export function prepareDecoder(d: Decoder, memoryWidth: number): PreparedDecoder {
@@ -30,9 +34,13 @@ export function prepareDecoder(d: Decoder, memoryWidth: number): PreparedDecoder
   };
   if (d.weights.recurrentBias) cell.recurrentBias = Float64Array.from(d.weights.recurrentBias);
   if (d.cell === 'gru') cell.resetAfter = d.resetAfter === true;
+  const a = d.attention;
   return {
     d, memoryWidth, cell, routes, feedbackWidth: fw,
     projection: { kernel: flatten(d.projection.kernel), bias: Float64Array.from(d.projection.bias), cols: d.units + (routes.output ? memoryWidth : 0) },
+    ...(d.init.kind === 'bridge' ? { bridge: { kernel: flatten(d.init.kernel), bias: Float64Array.from(d.init.bias) } } : {}),
+    ...(a?.kind === 'bahdanau' ? { attention: { we: flatten(a.weights.encoderKernel), wq: flatten(a.weights.stateKernel), b: Float64Array.from(a.weights.bias), v: Float64Array.from(a.weights.v) } }
+      : a?.kind === 'general' ? { attention: { wg: flatten(a.weights.kernel) } } : {}),
   };
 }
 
@@ -57,9 +65,10 @@ function attention(p: PreparedDecoder, memory: readonly Float64Array[], observer
   // The scores e_j for one asking state q. What does not depend on the step is computed
   // once per sequence: W_e m_j (Bahdanau), W_g m_j (general).
   let scores: (q: Float64Array) => void;
-  if (a.kind === 'bahdanau') {
+  const w = p.attention;
+  if (a.kind === 'bahdanau' && w && 'we' in w) {
     const A = a.units;
-    const we = flatten(a.weights.encoderKernel), wq = flatten(a.weights.stateKernel), b = Float64Array.from(a.weights.bias), v = Float64Array.from(a.weights.v);
+    const { we, wq, b, v } = w;
     const keys = memory.map((m) => { const k = new Float64Array(A); matVec(we, m, A, he, k); return k; });
     const qa = new Float64Array(A);
     const t = new Float64Array(A);
@@ -71,7 +80,7 @@ function attention(p: PreparedDecoder, memory: readonly Float64Array[], observer
       }
     };
   } else {
-    const wg = a.kind === 'general' ? flatten(a.weights.kernel) : undefined;
+    const wg = w && 'wg' in w ? w.wg : undefined;
     const keys = wg ? memory.map((m) => { const k = new Float64Array(s); matVec(wg, m, s, he, k); return k; }) : memory;
     if (wg) observer?.keys?.(keys);
     scores = (q) => { for (let j = 0; j < T; j++) e[j] = dot(q, keys[j]!, s); };
@@ -98,8 +107,8 @@ export function runDecoder(p: PreparedDecoder, memory: readonly Float64Array[], 
   if (d.init.kind === 'copy' && copied) {
     state.h.set(copied.h);
     if (d.cell === 'lstm') state.c.set(copied.c);
-  } else if (d.init.kind === 'bridge') {
-    matVec(flatten(d.init.kernel), memory[memory.length - 1]!, d.units, p.memoryWidth, state.h, Float64Array.from(d.init.bias));
+  } else if (p.bridge) {
+    matVec(p.bridge.kernel, memory[memory.length - 1]!, d.units, p.memoryWidth, state.h, p.bridge.bias);
     for (let i = 0; i < d.units; i++) state.h[i] = Math.tanh(state.h[i]!);
   }
   const scratch = scratchFor(p.cell);

@@ -6,13 +6,13 @@
  * PyTorch agreement is torch-ssm.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { RnncError, RnncProblems } from '../../../src/errors.js';
 import { runFloat, streamFloat } from '../../../src/float/model.js';
 import { modelToJson } from '../../../src/ir/io.js';
 import type { FloatModel } from '../../../src/ir/model.js';
 import { type LayerSpec, randomModel, randomSequence } from '../../../src/ir/random.js';
 import { summarize } from '../../../src/ir/shapes.js';
 import { validateModel } from '../../../src/ir/validate.js';
+import { problemsOf as problemsOfRun } from '../../helpers/refusals.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests break raw JSON on purpose */
 type Json = any;
@@ -87,16 +87,7 @@ describe('ssm validation', () => {
   const valid = (): Json => JSON.parse(modelToJson(randomModel({
     inputSize: 3, layers: [{ type: 'ssm', units: 4, stateSize: 2, convSize: 3, dtRank: 2 }, { type: 'dense', units: 2, activation: 'linear' }],
   }, 1)));
-  function problemsOf(json: unknown): readonly string[] {
-    try {
-      validateModel(json, 'm.json');
-    } catch (e) {
-      if (e instanceof RnncProblems) return e.problems;
-      if (e instanceof RnncError) return [e.message];
-      throw e;
-    }
-    return [];
-  }
+  const problemsOf = (json: unknown): readonly string[] => problemsOfRun(() => validateModel(json, 'm.json'));
 
   it('accepts a valid layer (returnSequences defaults to false); parameters and MACs as docs/ssm.md counts them', () => {
     const m = valid();

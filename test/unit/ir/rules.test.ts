@@ -2,7 +2,6 @@
 // and one normalisation check, run by both validators, so they accept the same models
 // and word the same problem the same way.
 import { describe, expect, it } from 'vitest';
-import { RnncError, RnncProblems } from '../../../src/errors.js';
 import type { FloatModel } from '../../../src/ir/model.js';
 import { checkQuantModel } from '../../../src/ir/qcheck.js';
 import type { QuantModel } from '../../../src/ir/qmodel.js';
@@ -10,17 +9,8 @@ import { randomModel } from '../../../src/ir/random.js';
 import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, checkChain, checkNormalization } from '../../../src/ir/rules.js';
 import { validateModel } from '../../../src/ir/validate.js';
 import { quantizeModel } from '../../../src/quantize/quantize.js';
+import { problemsOf } from '../../helpers/refusals.js';
 
-function problemsOf(f: () => void): readonly string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RnncProblems) return e.problems;
-    if (e instanceof RnncError) return [e.message];
-    throw e;
-  }
-  return [];
-}
 
 const floatProblems = (m: FloatModel) => problemsOf(() => validateModel(structuredClone(m), 'm.json'));
 const quantProblems = (q: QuantModel) => problemsOf(() => checkQuantModel(q, 'm.q.json'));

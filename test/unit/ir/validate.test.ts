@@ -1,10 +1,10 @@
 /** Validation collects every problem at once, each naming its JSON path. */
 import { describe, expect, it } from 'vitest';
-import { RnncError, RnncProblems } from '../../../src/errors.js';
 import { modelToJson } from '../../../src/ir/io.js';
 import { randomModel } from '../../../src/ir/random.js';
 import { summarize } from '../../../src/ir/shapes.js';
 import { formatPath, validateModel } from '../../../src/ir/validate.js';
+import { problemsOf as problemsOfRun } from '../../helpers/refusals.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests break raw JSON on purpose */
 type Json = any;
@@ -15,16 +15,7 @@ const valid = randomModel({
 }, 1);
 const raw = (): Json => JSON.parse(modelToJson(valid));
 
-function problemsOf(json: unknown): readonly string[] {
-  try {
-    validateModel(json, 'm.json');
-  } catch (e) {
-    if (e instanceof RnncProblems) return e.problems;
-    if (e instanceof RnncError) return [e.message];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (json: unknown): readonly string[] => problemsOfRun(() => validateModel(json, 'm.json'));
 
 describe('validateModel', () => {
   it('accepts a valid model and fills defaults', () => {

@@ -11,6 +11,7 @@ import { Net } from '../../../src/train/net.js';
 import { trainModel, type TrainSettings } from '../../../src/train/train.js';
 import { Rng } from '../../../src/util/rng.js';
 import { delayTask, maxForwardGap } from '../../helpers/train.js';
+import { expectOneLineRefusal } from '../../helpers/refusals.js';
 
 describe('trained conv1d forward equals runFloat on the written model.json', () => {
   const perStep = [
@@ -185,11 +186,7 @@ describe('architecture files: conv1d', () => {
     ['seq.json', { type: 'conv1d', units: 8, kernelSize: 3, returnSequences: true }, /layers\[0\]: /],
     ['type.json', { type: 'conv2d', units: 8 }, /layers\[0\]\.type: unknown layer type; supported: rnn, lstm, gru, mingru, minlstm, dense, conv1d, ssm$/],
   ])('%s is refused', (name, layer, message) => {
-    let thrown: unknown;
-    try { parseArch(file(name, { layers: [layer] })); } catch (e) { thrown = e; }
-    expect(thrown).toMatchObject({ code: 'arch/invalid' });
-    expect((thrown as Error).message).toMatch(message);
-    expect((thrown as Error).message).not.toContain('\n');
+    expectOneLineRefusal(() => parseArch(file(name, { layers: [layer] })), 'arch/invalid', message);
   });
 });
 

@@ -15,6 +15,7 @@ import { SsmLayer, ssmDtRank } from '../../../src/train/ssm.js';
 import { trainModel, type TrainSettings } from '../../../src/train/train.js';
 import { Rng } from '../../../src/util/rng.js';
 import { delayTask, maxForwardGap } from '../../helpers/train.js';
+import { expectOneLineRefusal } from '../../helpers/refusals.js';
 
 describe('trained ssm forward equals runFloat on the written model.json', () => {
   const archs = [
@@ -205,11 +206,7 @@ describe('architecture files: ssm', () => {
     ['k.json', { type: 'ssm', units: 4, convSize: 65 }, /layers\[0\]\.convSize: /],
     ['extra.json', { type: 'ssm', units: 4, bidirectional: 'sum' }, /layers\[0\]: /],
   ])('%s is refused', (name, layer, message) => {
-    let thrown: unknown;
-    try { parseArch(file(name, { layers: [layer] })); } catch (e) { thrown = e; }
-    expect(thrown).toMatchObject({ code: 'arch/invalid' });
-    expect((thrown as Error).message).toMatch(message);
-    expect((thrown as Error).message).not.toContain('\n');
+    expectOneLineRefusal(() => parseArch(file(name, { layers: [layer] })), 'arch/invalid', message);
   });
 });
 
