@@ -28,7 +28,7 @@ import type { CalibData } from '../quantize/pipeline.js';
 import { type EvalData, taskKind } from '../quantize/report.js';
 
 /** The data-file options shared with `rnnc train` (columns, windows). */
-export type DataOptions = Pick<ReadOptions, 'idColumn' | 'labelColumns' | 'featureColumns' | 'window' | 'horizon' | 'stride' | 'header'>;
+export type DataOptions = Pick<ReadOptions, 'idColumn' | 'labelColumns' | 'featureColumns' | 'window' | 'horizon' | 'stride' | 'reconstruct' | 'header'>;
 
 function readOptions(model: FloatModel, opts: DataOptions): ReadOptions {
   const shapes = inferShapes(model);

@@ -101,28 +101,36 @@ export interface WindowTexts {
   window?: string | undefined;
   horizon?: string | undefined;
   stride?: string | undefined;
+  reconstruct?: boolean | undefined;
 }
 
 export interface WindowOptions {
   window?: number | undefined;
   horizon?: number | undefined;
   stride?: number | undefined;
+  /** The target of a window is the window itself (an autoencoder). */
+  reconstruct?: boolean | undefined;
 }
 
 /**
- * --window, --horizon and --stride of a data file (train, quantize --calib/--eval).
- * --horizon and --stride only mean something with --window: given without it they
- * are refused, not ignored.
+ * --window, --horizon, --stride and --reconstruct of a data file (train, quantize
+ * --calib/--eval). The others only mean something with --window: given without it they
+ * are refused, not ignored; --reconstruct takes the window itself as the target, so a
+ * --horizon beside it is refused too.
  */
 export function windowOptions(o: WindowTexts): WindowOptions {
   const window = o.window === undefined ? undefined : int('--window', o.window, RANGES.window);
   if (window === undefined) {
-    const orphan = o.horizon !== undefined ? '--horizon' : o.stride !== undefined ? '--stride' : undefined;
+    const orphan = o.horizon !== undefined ? '--horizon' : o.stride !== undefined ? '--stride' : o.reconstruct ? '--reconstruct' : undefined;
     if (orphan) throw new RnncError('usage/invalid', `${orphan} needs --window`);
+  }
+  if (o.reconstruct && o.horizon !== undefined) {
+    throw new RnncError('usage/invalid', '--horizon: with --reconstruct the target is the window itself; drop --horizon');
   }
   return {
     window,
     horizon: o.horizon === undefined ? undefined : int('--horizon', o.horizon, RANGES.horizon),
     stride: o.stride === undefined ? undefined : int('--stride', o.stride, RANGES.stride),
+    ...(o.reconstruct ? { reconstruct: true } : {}),
   };
 }

@@ -50,7 +50,7 @@ export function quantizerOptionsGiven(o: QuantCliOptions): string[] {
     [o.calib !== undefined ? '--calib' : '--data', o.data !== undefined], ['--weights', o.weights !== 'int8'], ['--lut-size', o.lutSize !== undefined],
     ['--percentile', pipeline.percentile !== 100], ['--margin', pipeline.margin !== DEFAULT_MARGIN], ['--cell', pipeline.cell !== 'auto'],
     ['--tune', o.tune !== DEFAULT_TUNE], ['--max-flash', o.maxFlash !== undefined],
-    ['--window', o.window !== undefined], ['--horizon', o.horizon !== undefined], ['--stride', o.stride !== undefined],
+    ['--window', o.window !== undefined], ['--horizon', o.horizon !== undefined], ['--stride', o.stride !== undefined], ['--reconstruct', o.reconstruct === true],
     ['--id-column', o.idColumn !== undefined], ['--label-column', o.labelColumn !== undefined], ['--features', o.features !== undefined],
   ];
   return given.filter(([, set]) => set).map(([flag]) => flag);

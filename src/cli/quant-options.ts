@@ -23,6 +23,7 @@ export interface QuantCliOptions {
   window?: string;
   horizon?: string;
   stride?: string;
+  reconstruct?: boolean;
   idColumn?: string;
   labelColumn?: string;
   features?: string;
@@ -54,6 +55,7 @@ export function addQuantOptions(cmd: Command): Command {
     .option('--window <n>', `data files: cut one long series into windows of n steps, ${rangeText(RANGES.window)} (as rnnc train)`)
     .option('--horizon <n>', `with --window: target this many rows after the window, ${rangeText(RANGES.horizon)}`)
     .option('--stride <n>', `with --window: rows between window starts, ${rangeText(RANGES.stride)} (default 1)`)
+    .option('--reconstruct', 'with --window, for an autoencoder: the target of a window is the window itself (as rnnc train)')
     .option('--id-column <name>', 'labelled CSV: sequence-id column (default seq)')
     .option('--label-column <names>', 'labelled data: target column(s), comma-separated')
     .option('--features <names>', 'data files: feature columns, comma-separated (default: all others)');

@@ -22,7 +22,7 @@ import { FORCE_HELP, checkOutput, messagesIo, outputName, writeOutput } from './
 interface TrainOpts {
   data: string; arch: string; output: string; name: string; epochs: string; batch: string; lr: string; clip: string;
   val: string; patience: string; seed: string; optimizer: OptimizerName; momentum: string; schedule: string;
-  tbptt: string; sampling?: string; task?: Task; perStep?: boolean; window?: string; horizon?: string; stride?: string;
+  tbptt: string; sampling?: string; task?: Task; perStep?: boolean; window?: string; horizon?: string; stride?: string; reconstruct?: boolean;
   idColumn?: string; labelColumn?: string; features?: string; header?: boolean; json?: boolean; force?: boolean;
 }
 
@@ -66,6 +66,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--window <n>', `cut one long series into windows of n steps, ${rangeText(RANGES.window)}`)
     .option('--horizon <n>', `with --window: target this many rows after the window, ${rangeText(RANGES.horizon)} (default 1 for regression, 0 for classes)`)
     .option('--stride <n>', `with --window: rows between window starts, ${rangeText(RANGES.stride)} (default 1)`)
+    .option('--reconstruct', 'with --window and a decoder of W steps: the target is the window itself (an autoencoder)')
     .option('--id-column <name>', 'labelled CSV: sequence-id column', 'seq')
     .option('--label-column <names>', 'target column(s), comma-separated')
     .option('--features <names>', 'feature columns, comma-separated (default: all others)')
@@ -81,7 +82,7 @@ export function registerTrain(program: Command, io: CliIo): void {
       const task: Task = opts.task ?? (decoder ? (decoder.feedback.kind === 'embedding' ? 'classification' : 'regression')
         : last.type === 'dense' && last.activation === 'softmax' ? 'classification' : 'regression');
       const perStep = opts.perStep === true;
-      const { window, horizon, stride } = windowOptions(opts);
+      const { window, horizon, stride, reconstruct } = windowOptions(opts);
       if (!decoder && opts.sampling !== undefined) throw new RnncError('usage/invalid', '--sampling: only an encoder–decoder (a decoder: item last in --arch) feeds back its outputs');
       if (decoder && perStep) throw new RnncError('usage/invalid', '--per-step: an encoder–decoder writes its outputs after the window; drop --per-step');
       if (decoder && window === undefined) throw new RnncError('usage/invalid', `--arch: an encoder–decoder trains on windows of a series: give --window W (its targets are the ${decoder.steps} rows from --horizon after each window)`);
@@ -101,7 +102,7 @@ export function registerTrain(program: Command, io: CliIo): void {
       const ds = readDataset(opts.data, {
         task, perStep, outputs: decoder ? decoder.outputSize : outputUnits(layers), inputs: arch.inputs, targetSteps: decoder?.steps,
         idColumn: opts.idColumn, labelColumns: list(opts.labelColumn), featureColumns: list(opts.features), window,
-        horizon, stride, header: opts.header,
+        horizon, stride, reconstruct, header: opts.header,
       });
       // Refuse an output path that cannot take the model before spending minutes training.
       const inputs = [opts.data, opts.arch];

@@ -49,6 +49,11 @@ export interface ReadOptions {
    * `horizon` rows after the window (one label or O values each). Default 1.
    */
   targetSteps?: number | undefined;
+  /**
+   * Windows only, for an encoder–decoder of W steps (an autoencoder): the target of a window
+   * is its own W rows of the target columns.
+   */
+  reconstruct?: boolean | undefined;
   /** CSV: whether the first row is a header (undefined: decided by its fields, src/data/csv.ts). */
   header?: boolean | undefined;
 }

@@ -4,7 +4,8 @@
  * columns, starting every `stride` rows. Its target comes from the target columns
  * `horizon` rows after the window's last row (many-to-one), or, with --per-step,
  * `horizon` rows after each of its rows, or with `targetSteps` K (an encoder–decoder) the K
- * consecutive rows from `horizon` rows after the window's last row.
+ * consecutive rows from `horizon` rows after the window's last row, or with `reconstruct`
+ * (an autoencoder, K = W) the window's own rows.
  * - CSV: optional header; without one the columns are named 0, 1, ...
  * - JSON: an array of rows (arrays of numbers); columns are named 0, 1, ...
  * Defaults: regression forecasts the feature columns themselves with horizon 1;
@@ -65,6 +66,7 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
   const H = intOption(opts.horizon, 'horizon', 0, classify ? 0 : 1);
   const stride = intOption(opts.stride, 'stride', 1, 1);
   const steps = intOption(opts.targetSteps, 'steps', 1, 1);
+  if (opts.reconstruct) reconstructable(W, steps, opts);
   const labelCols = (opts.labelColumns ?? (classify ? ['label'] : opts.featureColumns ?? t.names)).map((n) => column(t, n, source));
   if (classify && labelCols.length !== 1) throw dataError(source, 'classification takes exactly one label column');
   const featureCols = opts.featureColumns
@@ -82,16 +84,18 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
   const n = t.cells.length, F = featureCols.length, K = labelCols.length;
   const feat = new Float64Array(n * F);
   for (let r = 0; r < n; r++) featureCols.forEach((c, f) => { feat[r * F + f] = num(r, c); });
-  // The last row a window's target reads: K − 1 rows after its first target row.
-  const span = W + H + steps - 1;
+  // The last row a window's target reads: K − 1 rows after its first target row (a
+  // reconstruction reads the window's own rows).
+  const span = opts.reconstruct ? W : W + H + steps - 1;
   const count = n - span >= 0 ? Math.floor((n - span) / stride) + 1 : 0;
   if (count === 0) throw dataError(source, `${n} rows are too few for --window ${W} and --horizon ${H}${steps > 1 ? ` and ${steps} output steps` : ''}`);
   const starts = Array.from({ length: count }, (_, i) => i * stride);
-  const targetRows = (s: number) => (opts.perStep ? Array.from({ length: W }, (_, i) => s + i + H) : Array.from({ length: steps }, (_, k) => s + W - 1 + H + k));
+  const first = opts.reconstruct ? 0 : W - 1 + H; // the first target row, from the window's start
+  const targetRows = (s: number) => (opts.perStep ? Array.from({ length: W }, (_, i) => s + i + H) : Array.from({ length: steps }, (_, k) => s + first + k));
   const ds: Dataset = {
     source, featureNames: featureCols.map((c) => t.names[c]!), perStep: opts.perStep, task: opts.task, ordered: true,
     seqs: starts.map((s) => feat.slice(s * F, (s + W) * F)), lengths: starts.map(() => W),
-    labels: [], values: [], targetSize: opts.outputs, classes: [], targetRow: starts.map((s) => s + W - 1 + H + steps - 1),
+    labels: [], values: [], targetSize: opts.outputs, classes: [], targetRow: starts.map((s) => s + first + steps - 1),
   };
   if (classify) {
     const raw = t.cells.map((row) => String(row[labelCols[0]!]!));
@@ -108,6 +112,14 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
     });
   }
   return ds;
+}
+
+/** --reconstruct: an encoder–decoder of regression outputs writing exactly the window's W rows. */
+function reconstructable(W: number, steps: number, opts: ReadOptions): void {
+  const problem = opts.task === 'classification' ? 'reconstructs values: it needs a regression decoder (out=O), not classes'
+    : opts.perStep || opts.targetSteps === undefined ? 'needs an encoder–decoder (a decoder: item with steps=W last in --arch)'
+      : steps !== W ? `the decoder writes ${steps} steps but a window has ${W} rows; make them equal (steps=${W} or --window ${steps})` : undefined;
+  if (problem) throw new RnncError('usage/invalid', `--reconstruct: ${problem}`);
 }
 
 /** A string in a JSON series where a number belongs: refused, as "1" is in every other JSON file. */

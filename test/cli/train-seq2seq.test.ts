@@ -31,6 +31,18 @@ describe('rnnc train with a decoder', () => {
     expect(y).toHaveLength(3);
   });
 
+  it('--reconstruct: an autoencoder, the target of each window is the window; quantize --eval scores the reconstruction', async () => {
+    const out = join(dir, 'ae.json');
+    const ae = 'lstm:6:seq,decoder:lstm:6:steps=8:out=1:init=copy';
+    const r = await rnnc(['train', '--data', series, '--window', '8', '--stride', '4', '--reconstruct', '--features', 'v', '--arch', ae, '--epochs', '2', '-o', out]);
+    expect([r.exitCode, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/; 28 training and 7 validation sequences$/m); // 36 windows, (150 − 8) / 4 + 1, one left out between the two so no training target lies in a validation window
+    expect(loadModel(out).decoder).toMatchObject({ steps: 8, outputSize: 1 });
+    const q = await rnnc(['quantize', out, '--data', series, '--window', '8', '--reconstruct', '--features', 'v', '--eval', series, '-o', join(dir, 'ae.q.json')]);
+    expect([q.exitCode, q.stderr]).toEqual([0, '']);
+    expect(q.stdout).toMatch(/^eval on .*series\.csv \(143 sequences\): RMSE float /m);
+  });
+
   it('refuses what does not fit, in one line, before training', async () => {
     const never = join(dir, 'never.json');
     const cases: Array<[string[], RegExp]> = [
@@ -41,6 +53,9 @@ describe('rnnc train with a decoder', () => {
       [['--arch', 'lstm:6,decoder:lstm:6:steps=3:out=1:dot', '--window', '10'], /attention reads every encoder output, so the last encoder layer needs returnSequences \(:seq\)/],
       [['--arch', ARCH, '--window', '10', '--tbptt', '4'], /--tbptt: an encoder–decoder backpropagates through the whole window/],
       [['--arch', ARCH, '--window', '148'], /150 rows are too few for --window 148 and --horizon 1 and 3 output steps/],
+      [['--arch', ARCH, '--window', '10', '--reconstruct'], /^rnnc: --reconstruct: the decoder writes 3 steps but a window has 10 rows; make them equal \(steps=10 or --window 3\)$/],
+      [['--arch', 'lstm:6,dense:1', '--window', '10', '--reconstruct'], /^rnnc: --reconstruct: needs an encoder–decoder/],
+      [['--arch', ARCH, '--reconstruct'], /^rnnc: --reconstruct needs --window$/],
     ];
     for (const [args, message] of cases) {
       const r = await rnnc(['train', '--data', series, '--features', 'v', '--epochs', '1', '-o', never, ...args]);

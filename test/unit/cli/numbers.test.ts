@@ -171,4 +171,9 @@ describe('windowOptions(): --horizon and --stride need --window', () => {
     expect(windowOptions({ window: '8', horizon: '0', stride: '2' })).toEqual({ window: 8, horizon: 0, stride: 2 });
     expect(outcome(() => windowOptions({ window: '8', stride: '0' }))).toEqual(['usage/invalid', 2, "--stride: expected an integer from 1 to 1000000, got '0'"]);
   });
+  it('--reconstruct: needs --window, and excludes --horizon (the target is the window itself)', () => {
+    expect(outcome(() => windowOptions({ reconstruct: true }))).toEqual(['usage/invalid', 2, '--reconstruct needs --window']);
+    expect(outcome(() => windowOptions({ window: '8', horizon: '0', reconstruct: true }))).toEqual(['usage/invalid', 2, '--horizon: with --reconstruct the target is the window itself; drop --horizon']);
+    expect(windowOptions({ window: '8', reconstruct: true })).toEqual({ window: 8, horizon: undefined, stride: undefined, reconstruct: true });
+  });
 });

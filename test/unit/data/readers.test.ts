@@ -43,6 +43,17 @@ describe('series windows', () => {
     expect(ds.values.map((v) => Array.from(v))).toEqual([[14], [16]]);
     expect(ds.targetRow).toEqual([4, 6]);
   });
+  it('reconstruction (an autoencoder): the target of each window is its own rows, the last window ends at the last row', () => {
+    const opts = { task: 'regression', outputs: 1, perStep: false, window: 3, stride: 2, featureColumns: ['v'], targetSteps: 3, reconstruct: true } as const;
+    const ds = parseSeriesCsv('v\n10\n11\n12\n13\n14\n15\n16\n', 's.csv', opts);
+    expect(ds.seqs.map((s) => Array.from(s))).toEqual([[10, 11, 12], [12, 13, 14], [14, 15, 16]]);
+    expect(ds.values.map((v) => Array.from(v))).toEqual([[10, 11, 12], [12, 13, 14], [14, 15, 16]]);
+    expect(ds.targetRow).toEqual([2, 4, 6]);
+    const csv = 'v\n1\n2\n3\n';
+    expect(() => parseSeriesCsv(csv, 's.csv', { ...opts, targetSteps: 2 })).toThrow(/^--reconstruct: the decoder writes 2 steps but a window has 3 rows; make them equal \(steps=3 or --window 2\)$/);
+    expect(() => parseSeriesCsv(csv, 's.csv', { ...opts, targetSteps: undefined })).toThrow(/^--reconstruct: needs an encoder–decoder/);
+    expect(() => parseSeriesCsv('v,label\n1,a\n2,b\n3,a\n', 's.csv', { ...opts, task: 'classification', outputs: 2, labelColumns: ['label'] })).toThrow(/^--reconstruct: reconstructs values/);
+  });
   it('a headerless first row with a typo is refused, not silently taken as a header', () => {
     const opts = { task: 'regression', outputs: 1, perStep: false, window: 2, horizon: 1, stride: 1 } as const;
     expect(() => parseSeriesCsv('1e,10\n1,11\n2,12\n3,13\n', 's.csv', opts)).toThrow(/s\.csv: the first row mixes numbers and text: column 1 is "1e"/);
