@@ -26,6 +26,15 @@ export interface DecoderCtx {
   steps: number;
   outputSize: number;
   memWidth: number;
+  /**
+   * Rows of the memory buffer: MAX_SEQ where the attention reads every encoder step or the
+   * encoder runs at decode time; otherwise 1, the last encoder output (the bridge's input).
+   */
+  memRows: string;
+  /** Where encoder step `s->length` writes its output, and where the bridge reads the last. */
+  memNext: string;
+  memLast: string;
+  memRowsText: string;
   units: number;
   /** The encoder reads whole sequences: NAME_decode runs its passes over the buffered inputs. */
   whole: boolean;
@@ -146,8 +155,11 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
   // The memory's width: a bidirectional concat layer writes both directions.
   const he = isQRecurrent(last) && last.bidirectional === 'concat' ? 2 * last.units : last.units;
   const a = d.attention;
-  // A whole-sequence encoder keeps the inputs too, and whether the memory is up to date.
-  const memoryBytes0 = 2 * maxSeq * he + (whole ? 4 + 2 * maxSeq * q.inputSize : 0);
+  // Without attention a streaming encoder's outputs are needed only at the last step (for a
+  // bridge): one row, overwritten each step. A whole-sequence encoder keeps the inputs too,
+  // and whether the memory is up to date.
+  const allRows = a !== undefined || whole !== undefined;
+  const memoryBytes0 = 2 * (allRows ? maxSeq : 1) * he + (whole ? 4 + 2 * maxSeq * q.inputSize : 0);
   const keysWidth = a?.kind === 'bahdanau' ? a.keys!.rows : a?.kind === 'general' ? d.units : 0;
   const keysBytes = a?.kind === 'bahdanau' ? 4 * maxSeq * keysWidth : 2 * maxSeq * keysWidth;
   const cell = cellOf(d);
@@ -185,6 +197,11 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
   const attStack = a ? 6 * maxSeq + 4 * he + (a.kind === 'bahdanau' ? 6 * keysWidth : 0) : 0;
   const ctx: DecoderCtx = {
     name: p, NAME: p.toUpperCase(), maxSeq, steps: d.steps, outputSize: d.outputSize, memWidth: he, units: d.units,
+    memRows: allRows ? `${p.toUpperCase()}_MAX_SEQ` : '1',
+    memNext: allRows ? `s->memory + s->length * ${he}` : 's->memory',
+    memLast: allRows ? `s->memory + (s->length - 1) * ${he}` : 's->memory',
+    memRowsText: a ? `one row per encoder step, ${p.toUpperCase()}_MAX_SEQ rows, with the attention's keys`
+      : whole ? `one row per encoder step, ${p.toUpperCase()}_MAX_SEQ rows` : 'the last step\'s only: without attention the decoder reads nothing else',
     whole: whole !== undefined, wholeWord: whole?.word ?? '', passes: whole ? enc.passes : [], seqWidth: enc.seqWidth, seq1Used: enc.seq1Used,
     step, bufWidth: Math.max(1, denseWidth(q)),
     cellFn: `${p}_l${L}f_step`, cellArgs: stepArgs(cell.type, (s) => (s === 'h' ? 'h' : 'c')), lstm, cctype: cellCType(cell),

@@ -1,7 +1,7 @@
 // The C API of an encoder–decoder beyond the golden cases (which encode and decode whole
 // cases): NAME_decode before any encoder step, NAME_encode_step on a full memory (refused,
 // nothing changed), k_max below K (a prefix of the outputs), encoding more steps after a
-// decode, and NAME_reset; against runFixed, built with the strict flags and UBSan. The
+// decode, and NAME_reset (with attention, and without: one memory row); against runFixed, built with the strict flags and UBSan. The
 // per-step entry points are seq2seq-step.test.ts's.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { STRICT, buildC, tempDir } from '../helpers/gcc.js';
 
 const MAX = 4;
 
-for (const fixture of ['bahdanau_lstm', 'luong_general_bigru']) {
+for (const fixture of ['bahdanau_lstm', 'luong_general_bigru', 'plain_gru_lstm_end']) {
   describe(`encoder–decoder C API (${fixture})`, () => {
     it('error codes, k_max, encoding after a decode, reset: as the reference', async () => {
       const f = JSON.parse(readFileSync(new URL(`../fixtures/torch/seq2seq_${fixture}.json`, import.meta.url), 'utf8')) as { model: unknown };
@@ -26,6 +26,9 @@ for (const fixture of ['bahdanau_lstm', 'luong_general_bigru']) {
       const xs = randomSequence(m.inputSize, MAX + 1, 7).map((x) => quantizeInput(q, x));
       const dir = tempDir(`s2s-api-${fixture}`);
       for (const file of emitModel(q, getTarget('host'), { version: 'test', source: 'api', maxSeq: MAX }).files) writeFileSync(join(dir, file.name), file.content);
+      // Without attention only the last encoder output is kept (the bridge's input), not MAX rows.
+      const header = readFileSync(join(dir, 'api.h'), 'utf8');
+      expect(header).toContain(m.decoder!.attention ? 'int16_t memory[API_MAX_SEQ * ' : 'int16_t memory[1 * ');
       const rows = xs.map((x) => `{ ${Array.from(x).join(', ')} }`).join(',\n  ');
       writeFileSync(join(dir, 'main.c'), `#include <stdio.h>
 #include "api.h"

@@ -1,5 +1,6 @@
 // Training data readers: labelled sequences (CSV, JSON), series windows, split, stats.
 import { describe, expect, it } from 'vitest';
+import type { ReadOptions } from '../../../src/data/dataset.js';
 import { parseLabelledCsv, parseLabelledJson } from '../../../src/data/labelled.js';
 import { columnStats } from '../../../src/data/normalize.js';
 import { parseSeriesCsv, parseSeriesJson } from '../../../src/data/series.js';
@@ -44,7 +45,7 @@ describe('series windows', () => {
     expect(ds.targetRow).toEqual([4, 6]);
   });
   it('reconstruction (an autoencoder): the target of each window is its own rows, the last window ends at the last row', () => {
-    const opts = { task: 'regression', outputs: 1, perStep: false, window: 3, stride: 2, featureColumns: ['v'], targetSteps: 3, reconstruct: true } as const;
+    const opts: ReadOptions = { task: 'regression', outputs: 1, perStep: false, window: 3, stride: 2, featureColumns: ['v'], targetSteps: 3, reconstruct: true };
     const ds = parseSeriesCsv('v\n10\n11\n12\n13\n14\n15\n16\n', 's.csv', opts);
     expect(ds.seqs.map((s) => Array.from(s))).toEqual([[10, 11, 12], [12, 13, 14], [14, 15, 16]]);
     expect(ds.values.map((v) => Array.from(v))).toEqual([[10, 11, 12], [12, 13, 14], [14, 15, 16]]);

@@ -49,11 +49,11 @@ extern "C" {
 #define S2S_ERR_NOT_BEGUN (-2)
 
 /*
- * The whole state: the encoder's recurrent state, the memory buffer of the last encoder
- * layer's outputs (one row per encoder step, S2S_MAX_SEQ rows) with the attention's
- * keys, and the decoder's state. Plain data owned by the caller (364 bytes, of
- * which 288 the memory buffer and keys); any number of instances
- * run side by side. Formats (real = value / 2^frac):
+ * The whole state: the encoder's recurrent state, the decoder's state and the memory
+ * buffer of the last encoder layer's outputs
+ * (one row per encoder step, S2S_MAX_SEQ rows, with the attention's keys).
+ * Plain data owned by the caller (364 bytes, of which 288 the memory buffer and
+ * keys); any number of instances run side by side. Formats (real = value / 2^frac):
  */
 typedef struct {
   int16_t l0_c[8]; /* layer 0 (lstm) cell state c, Q4.11: real = value / 2^11 */
