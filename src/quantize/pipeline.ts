@@ -3,7 +3,6 @@
  * `meta.quantization`. The one entry point the CLI (`rnnc quantize`, `rnnc run
  * --fixed`) and the code generator's implicit quantization use.
  */
-import { RnncError } from '../errors.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
 import { type Calibration, calibrate } from './calibrate.js';
@@ -46,17 +45,6 @@ export interface PipelineResult {
 }
 
 export const DEFAULT_MARGIN = 1.25;
-
-/**
- * What does not take the decoder of an encoder–decoder model yet (docs/seq2seq.md): the
- * TypeScript twin and rnnc report refuse one in one line (`what` names the command); the
- * quantizer, the fixed-point reference, rnnc compile, verify and bench take it.
- */
-export function refuseDecoder(model: { name: string; decoder?: unknown }, what: string): void {
-  if (model.decoder) {
-    throw new RnncError('unsupported/feature', `${model.name}: ${what} does not take an encoder–decoder model (decoder) yet; rnnc compile, verify and bench do`);
-  }
-}
 
 /**
  * The model input's headroom over `margin`, by weight width. The input is the one range

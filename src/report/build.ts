@@ -8,10 +8,12 @@
 import { emitModel } from '../codegen/emit.js';
 import type { FloatModel } from '../ir/model.js';
 import type { QuantModel } from '../ir/qmodel.js';
+import { gateCount } from '../ir/kinds.js';
+import { decoderParams, describeDecoder } from '../ir/seq2seq.js';
 import { summarize } from '../ir/shapes.js';
 import type { CalibrationSummary } from '../quantize/calibrate.js';
 import type { QuantizationMeta } from '../quantize/meta.js';
-import { type CalibData, type PipelineOptions, quantizeWithData, refuseDecoder } from '../quantize/pipeline.js';
+import { type CalibData, type PipelineOptions, quantizeWithData } from '../quantize/pipeline.js';
 import type { EvalData } from '../quantize/report.js';
 import type { OptLevel } from '../target/build.js';
 import { measureCode } from '../target/size.js';
@@ -59,7 +61,6 @@ function absent<D>(title: string, caption: string, command: string, note: string
 
 export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
   const { model, calib } = inp;
-  refuseDecoder(model, 'rnnc report');
   const bits = inp.pipeline.weightBits ?? 8;
   const chosen = quantizeWithData(model, calib, { ...inp.pipeline, weightBits: bits });
   const other = quantizeWithData(model, calib, { ...inp.pipeline, weightBits: bits === 8 ? 16 : 8 });
@@ -118,11 +119,19 @@ export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
   };
 
   const shape = summarize(model);
+  // An encoder–decoder: the decoder is one more line, its parameters in the total, its K
+  // outputs of O the model's output; the MACs stay the encoder's per input step.
+  const d = model.decoder;
+  const decoderCount = d ? decoderParams(d, shape.outputSize, gateCount(d.cell)) : 0;
   const data: ReportData = {
     format: 'rnnc-report-data', version: 1,
     model: {
-      name: model.name, source: inp.modelPath, inputSize: shape.inputSize, outputSize: shape.outputSize, params: shape.params, macsPerStep: shape.macsPerStep,
-      layers: model.layers.map((l, i) => `${l.type}:${l.units} (${shape.layers[i]!.params.toLocaleString('en-US')} parameters)`),
+      name: model.name, source: inp.modelPath, inputSize: shape.inputSize, outputSize: d ? d.steps * d.outputSize : shape.outputSize,
+      params: shape.params + decoderCount, macsPerStep: shape.macsPerStep,
+      layers: [
+        ...model.layers.map((l, i) => `${l.type}:${l.units} (${shape.layers[i]!.params.toLocaleString('en-US')} parameters)`),
+        ...(d ? [`decoder: ${describeDecoder(d)} (${decoderCount.toLocaleString('en-US')} parameters)`] : []),
+      ],
     },
     command: inp.command, target: inp.target.name, weightBits: bits,
     figures: {

@@ -257,13 +257,13 @@ export function memoryChart(d: MemoryData): TopLevelSpec {
 export function instructionsChart(d: InstructionData): TopLevelSpec {
   const rows = d.runs.flatMap((r) => {
     const weights = `int${r.weightBits} weights: ${r.perMac.toFixed(2)} per MAC`;
-    return r.mode === 'step'
-      ? [
-        { weights, measure: 'first step after reset', value: r.firstStep },
-        { weights, measure: `mean, steps 2..${r.steps}`, value: r.perStep },
-        { weights, measure: `largest, steps 2..${r.steps}`, value: r.maxPerStep },
-      ]
-      : [{ weights, measure: `one run over ${r.steps} steps, per step`, value: r.perStep }];
+    const steps = [
+      { weights, measure: r.decoder ? 'first encoder step' : 'first step after reset', value: r.firstStep },
+      { weights, measure: `mean, ${r.decoder ? 'encoder ' : ''}steps 2..${r.steps}`, value: r.perStep },
+      { weights, measure: `largest, ${r.decoder ? 'encoder ' : ''}steps 2..${r.steps}`, value: r.maxPerStep },
+    ];
+    if (r.decoder) return [...steps, { weights, measure: `per decoder step (one decode of ${r.decoder.outputs} over ${r.steps} encoder steps)`, value: r.decoder.perOutput }];
+    return r.mode === 'step' ? steps : [{ weights, measure: `one run over ${r.steps} steps, per step`, value: r.perStep }];
   });
   return top({
     title: `${d.target}, -${d.opt}, ${d.runs[0]?.macsPerStep.toLocaleString('en-US') ?? 0} MACs per step`,

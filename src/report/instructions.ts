@@ -28,10 +28,11 @@ export async function benchBoth(t: Target, opt: OptLevel, version: string, model
 }
 
 export function instructionRun(r: BenchResult): InstructionRun {
-  // rnnc report refuses an encoder–decoder (build.ts) before it benchmarks anything.
-  if (r.mode === 'encode-decode') throw new RnncError('internal/bug', `${r.model}: rnnc report has no figure for an encoder–decoder`);
+  const d = r.decoder;
+  if (r.mode === 'encode-decode' && !d) throw new RnncError('internal/bug', `${r.model}: an encoder–decoder's bench has no decode count`);
   return {
     weightBits: r.weightBits === 16 ? 16 : 8, kernel: r.kernel, mode: r.mode, steps: r.steps,
     firstStep: r.insns.firstStep, perStep: r.insns.perStep, maxPerStep: r.insns.maxPerStep, perMac: r.insns.perMac, macsPerStep: r.macsPerStep,
+    ...(d ? { decoder: { decode: d.decode, outputs: d.outputs, perOutput: d.perOutput } } : {}),
   };
 }

@@ -25,8 +25,8 @@ export function memoryData(q: QuantModel, emitted: Emitted, code: CodeSize, benc
   }
   const luts = plan.tables.filter((t) => t.kind === 'luts').reduce((s, t) => s + t.bytes, 0);
   const parts: MemoryPart[] = [...perLayer.entries()].sort(([a], [b]) => a - b)
-    .map(([i, bytes]) => ({ memory: 'flash', part: `weights: layer ${i} (${q.layers[i]?.type ?? '?'})`, bytes, how: 'exact' }));
-  if (otherWeights > 0) parts.push({ memory: 'flash', part: 'other tables', bytes: otherWeights, how: 'exact' });
+    .map(([i, bytes]) => ({ memory: 'flash', part: `weights: ${tableOwner(q, i)}`, bytes, how: 'exact' }));
+  if (otherWeights > 0) parts.push({ memory: 'flash', part: q.decoder ? 'other tables (attention, start input or embedding)' : 'other tables', bytes: otherWeights, how: 'exact' });
   if (luts > 0) parts.push({ memory: 'flash', part: 'lookup tables', bytes: luts, how: 'exact' });
   parts.push(bench
     ? { memory: 'flash', part: `code (-${bench.opt})`, bytes: bench.flash.code, how: 'measured' }
@@ -42,4 +42,14 @@ export function memoryData(q: QuantModel, emitted: Emitted, code: CodeSize, benc
   );
   const total = (m: MemoryPart['memory']) => parts.filter((p) => p.memory === m).reduce((s, p) => s + p.bytes, 0);
   return { target: plan.target, weightBits: q.weightBits, parts: parts.filter((p) => p.bytes > 0), flashBytes: total('flash'), ramBytes: total('RAM') };
+}
+
+/**
+ * Whose weight tables `NAME_l<i>_*` are: an encoder layer, or past the last one the
+ * decoder's cell, projection and bridge (the numbering of codegen/decoder.ts).
+ */
+function tableOwner(q: QuantModel, i: number): string {
+  const L = q.layers.length;
+  if (i < L) return `layer ${i} (${q.layers[i]!.type})`;
+  return `decoder ${['cell', 'projection', 'bridge'][i - L] ?? `table ${i}`}`;
 }

@@ -114,13 +114,16 @@ export interface MemoryData {
 export interface InstructionRun {
   weightBits: 8 | 16;
   kernel: string;
-  mode: 'step' | 'run';
+  /** encode-decode: the step figures are NAME_encode_step's, `decoder` NAME_decode's. */
+  mode: 'step' | 'run' | 'encode-decode';
   steps: number;
   firstStep: number;
   perStep: number;
   maxPerStep: number;
   perMac: number;
   macsPerStep: number;
+  /** An encoder–decoder: one NAME_decode over `steps` encoder steps, the outputs it wrote, and per output. */
+  decoder?: { decode: number; outputs: number; perOutput: number };
 }
 
 export interface InstructionData {

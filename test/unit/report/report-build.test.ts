@@ -1,13 +1,16 @@
 // src/report/ without the command line: the report's data for every layer kind and head
-// (bidirectional, conv1d, relu RNN, per-step regression, learned initial state), each
+// (bidirectional, conv1d, relu RNN, per-step regression, learned initial state, an
+// encoder–decoder), each
 // page rendered with a chart per figure that has data; saturation shows in the range
 // histograms; SVG ids stay unique per chart; the printed commands quote what a shell
 // would split; a malformed training history is named.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FloatModel } from '../../../src/ir/model.js';
 import { type LayerSpec, randomModel, randomSequence } from '../../../src/ir/random.js';
+import { validateModel } from '../../../src/ir/validate.js';
 import { buildReport } from '../../../src/report/build.js';
-import { rangesChart } from '../../../src/report/charts.js';
+import { instructionsChart, rangesChart } from '../../../src/report/charts.js';
 import { reportHtml } from '../../../src/report/html.js';
 import { prefixIds, renderSvg } from '../../../src/report/render.js';
 import { shellLine, shellWord } from '../../../src/report/shell.js';
@@ -55,6 +58,28 @@ describe('buildReport', () => {
       expect([...html.matchAll(/<div class="chart" data-figure="(\w+)">/g)].map((m) => m[1])).toEqual(FIGURE_ORDER.filter((id) => !missing.includes(id)));
     });
   }
+
+  it('an encoder–decoder: the decoder as a line of the model, a bar of the error figure and its own weight tables', async () => {
+    const f = JSON.parse(readFileSync(new URL('../../fixtures/torch/seq2seq_bahdanau_lstm.json', import.meta.url), 'utf8')) as { model: unknown };
+    const model = validateModel(f.model, 'm.json');
+    const { data } = await buildReport(inputs(model));
+    expect(data.model.layers.at(-1)).toMatch(/^decoder: lstm 8 units, \d+ outputs of \d+, .*attention bahdanau .*\([\d,]+ parameters\)$/);
+    expect(data.model.outputSize).toBe(model.decoder!.steps * model.decoder!.outputSize);
+    const errors = data.figures.layerError.data!.layers;
+    expect(errors.map((l) => l.type)).toEqual([...model.layers.map((l) => l.type), 'decoder']);
+    expect(errors.at(-1)!.int8.maxAbs).toBeGreaterThan(errors.at(-1)!.int16.maxAbs);
+    expect(data.figures.memory.data!.parts.map((p) => p.part)).toEqual(expect.arrayContaining(['weights: decoder cell', 'weights: decoder projection']));
+    expect(await reportHtml(data)).toContain('data-figure="layerError"');
+  });
+
+  it('instructions of an encoder–decoder: the encoder steps and the decoder step, each width', () => {
+    const run = (weightBits: 8 | 16, perOutput: number) => ({ weightBits, kernel: 'dsp', mode: 'encode-decode' as const, steps: 32, firstStep: 900, perStep: 800, maxPerStep: 850,
+      perMac: 2, macsPerStep: 400, decoder: { decode: 8 * perOutput, outputs: 8, perOutput } });
+    const spec = instructionsChart({ target: 'cortex-m4', opt: 'O2', runs: [run(8, 1000), run(16, 2000)] }) as unknown as { data: { values: Array<{ measure: string; value: number }> } };
+    const decoderRows = spec.data.values.filter((r) => r.measure.startsWith('per decoder step'));
+    expect(decoderRows.map((r) => [r.measure, r.value])).toEqual([['per decoder step (one decode of 8 over 32 encoder steps)', 1000], ['per decoder step (one decode of 8 over 32 encoder steps)', 2000]]);
+    expect(spec.data.values.map((r) => r.measure)).toContain('mean, encoder steps 2..32');
+  });
 
   it('per-step regression with --eval: RMSE of each variant and a predicted-vs-true scatter', async () => {
     const model = randomModel({ inputSize: 3, layers: KINDS[2]!.layers }, 7);
