@@ -7,7 +7,7 @@
  *   - one width for every layer with its default table size: int8 (256 entries), int16
  *     (512), and int16 with int8's 256-entry tables (1 KiB less flash); with --lut-size,
  *     that size for both;
- *   - (auto, with data, more than one layer) mixed widths by a greedy search from all
+ *   - (auto, with data, more than one layer, no decoder) mixed widths by a greedy search from all
  *     int8: each round widens to int16 the one layer that lowers the error most per byte
  *     of flash it adds, among the widenings that fit, and stops when none lowers it. A
  *     layer's weights cost it 2× the flash at int16 and their rounding error falls about
@@ -75,9 +75,6 @@ interface Tried { r: PipelineResult; c: WidthCandidate }
 export function chooseWidth(
   model: FloatModel, data: CalibData | undefined, opts: PipelineOptions, weights: WidthChoice['weights'], maxFlash: number | undefined,
 ): PipelineResult & { choice: WidthChoice } {
-  // The search chooses per encoder layer and measures the error of a model's own outputs;
-  // a decoder's widths and its K outputs are not part of it yet.
-  if (model.decoder) throw new RnncError('unsupported/feature', `${model.name}: --weights auto does not search the widths of an encoder–decoder yet; pick --weights int8 or int16`);
   const prepared = prepareQuantization(model, data, opts);
   const bench = data ? errorBench(model, data.sequences) : undefined;
   const L = model.layers.length;
@@ -107,7 +104,9 @@ export function chooseWidth(
     if (bits === 16 && opts.lutSize === undefined) measure(all(16), defaultLutSize(8));
     measure(all(bits), opts.lutSize);
   }
-  if (weights === 'auto' && bench && L > 1) greedyMixed(measure, all(8), opts.lutSize ?? defaultLutSize(8));
+  // Mixed widths are per encoder layer; an encoder–decoder's decoder has one width, the
+  // model's, so it is measured at the uniform widths only (its error over the K outputs).
+  if (weights === 'auto' && bench && L > 1 && !model.decoder) greedyMixed(measure, all(8), opts.lutSize ?? defaultLutSize(8));
   const list = [...tried.values()];
   const fitting = list.filter((t) => t.c.fits);
   if (fitting.length === 0) {

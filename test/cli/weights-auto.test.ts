@@ -50,6 +50,17 @@ describe('rnnc quantize --weights auto --max-flash', () => {
     expect(json.weights.candidates.find((c) => c.rms === best)!.lutSize).toBe(json.weights.lutSize);
   }, 60_000);
 
+  it('an encoder–decoder: the uniform widths measured on its K outputs, no per-layer search', async () => {
+    const f = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/torch/seq2seq_bahdanau_lstm.json'), 'utf8')) as { model: unknown; input: number[][] };
+    writeFileSync(p('s2s.json'), JSON.stringify(f.model));
+    writeFileSync(p('s2s-calib.json'), JSON.stringify([f.input]));
+    const r = await rnnc('quantize', p('s2s.json'), '--data', p('s2s-calib.json'), '-o', p('s2s.q.json'), '--force', '--json', '--weights', 'auto');
+    expect([r.exitCode, r.stderr]).toEqual([0, '']);
+    const { weights } = JSON.parse(r.stdout) as { weights: Choice };
+    expect(weights.candidates.map((c) => [c.layers.join('/'), c.lutSize])).toEqual([['8', 256], ['16', 256], ['16', 512]]);
+    expect(weights.candidates[1]!.rms).toBeLessThan(weights.candidates[0]!.rms);
+  }, 60_000);
+
   it('a budget int16 fits only with the smaller tables picks those when more accurate than int8', async () => {
     const [c8, c16s] = (await unbounded()).json.weights.candidates;
     expect(c16s!.rms).toBeLessThan(c8!.rms);
