@@ -794,6 +794,8 @@ export interface DecoderP {
   readonly units: number;
   readonly memWidth: number;
   readonly outputSize: number;
+  /** K: the outputs of one decode. */
+  readonly steps: number;
   readonly cell: Dir;
   readonly proj: DenseP;
   /** init bridge: h = tanh(W m_{T−1} + b); null for zeros or copy. */
@@ -833,6 +835,10 @@ export interface DecoderWork {
   /** The keys of every memory row: bahdanau's int32 K_j, general's int16 G_j. */
   readonly keys32: Int32Array;
   readonly keys16: Int16Array;
+  /** The input fed back next (the start input, an embedding row or the last output), uWidth values. */
+  readonly u: Int16Array;
+  /** Outputs written since decodeBegin; −1: no decoding under way (the C's dec_k). */
+  k: number;
 }
 
 /** The keys of memory row j (once per position). Reference: fixed/seq2seq.ts attention. */
@@ -875,36 +881,47 @@ export function attend(a: AttentionP, units: number, memory: Int16Array, memWidt
  * or the encoder's copied state); returns the count. Reference: fixed/seq2seq.ts runDecoderFixed,
  * step by step.
  */
-export function decodeSteps(d: DecoderP, memory: Int16Array, T: number, w: DecoderWork, y: Int16Array, kMax: number): number {
+/**
+ * Starts a decode from the memory as it is (h and c already set by the init): the bridge
+ * over the last memory row, the start input, k = 0. The C's NAME_decode_begin.
+ */
+export function decoderBegin(d: DecoderP, memory: Int16Array, T: number, w: DecoderWork): void {
+  if (d.bridge !== null) dense(d.bridge, memory, (T - 1) * d.memWidth, w.h, 0, w.acc);
+  w.u.set(d.u.subarray(d.start, d.start + d.uWidth));
+  w.k = 0;
+}
+
+/**
+ * One decoder step of a decode under way (w.k ≥ 0): the next output vector into y[yOff..];
+ * 1 while more may follow, 0 after the last (STEPS written, or the end class), which ends
+ * the decode (w.k = −1). The C's NAME_decode_step.
+ */
+export function decoderStep(d: DecoderP, memory: Int16Array, T: number, w: DecoderWork, y: Int16Array, yOff: number): number {
   const he = d.memWidth;
   const s = d.units;
   const uw = d.uWidth;
-  if (d.bridge !== null) dense(d.bridge, memory, (T - 1) * he, w.h, 0, w.acc);
-  let u = d.u;
-  let uOff = d.start;
-  let n = 0;
-  for (let k = 0; k < kMax; k++) {
-    const yOff = k * d.outputSize;
-    for (let i = 0; i < uw; i++) w.x[i] = rescaleS16(u[uOff + i]!, d.uFrac, d.cellIn);
-    if (d.att !== null && d.ctxIn) {
-      attend(d.att, s, memory, he, T, w);
-      for (let i = 0; i < he; i++) w.x[uw + i] = rescaleS16(w.ctx[i]!, d.memFrac, d.cellIn);
-    }
-    stepDir(d.cell, w.x, 0, w.h, w.c, w.sc);
-    // Attention into the output only: the query is the state after the cell step.
-    if (d.att !== null && !d.ctxIn) attend(d.att, s, memory, he, T, w);
-    for (let i = 0; i < s; i++) w.r[i] = rescaleS16(w.h[i]!, 15, d.projIn);
-    if (d.ctxOut) for (let i = 0; i < he; i++) w.r[s + i] = rescaleS16(w.ctx[i]!, d.memFrac, d.projIn);
-    dense(d.proj, w.r, 0, y, yOff, w.acc);
-    n = k + 1;
-    if (d.embedding) {
-      const cls = argmaxS16(y, yOff, d.outputSize);
-      if (cls === d.endToken) break;
-      uOff = cls * uw;
-    } else {
-      u = y;
-      uOff = yOff;
-    }
+  for (let i = 0; i < uw; i++) w.x[i] = rescaleS16(w.u[i]!, d.uFrac, d.cellIn);
+  if (d.att !== null && d.ctxIn) {
+    attend(d.att, s, memory, he, T, w);
+    for (let i = 0; i < he; i++) w.x[uw + i] = rescaleS16(w.ctx[i]!, d.memFrac, d.cellIn);
   }
-  return n;
+  stepDir(d.cell, w.x, 0, w.h, w.c, w.sc);
+  // Attention into the output only: the query is the state after the cell step.
+  if (d.att !== null && !d.ctxIn) attend(d.att, s, memory, he, T, w);
+  for (let i = 0; i < s; i++) w.r[i] = rescaleS16(w.h[i]!, 15, d.projIn);
+  if (d.ctxOut) for (let i = 0; i < he; i++) w.r[s + i] = rescaleS16(w.ctx[i]!, d.memFrac, d.projIn);
+  dense(d.proj, w.r, 0, y, yOff, w.acc);
+  w.k++;
+  if (d.embedding) {
+    // Feed back the embedding row of the first largest output.
+    const cls = argmaxS16(y, yOff, d.outputSize);
+    if (cls === d.endToken) { w.k = -1; return 0; }
+    w.u.set(d.u.subarray(cls * uw, (cls + 1) * uw));
+  } else {
+    // Feed back the output itself, kept here as the caller may reuse y.
+    w.u.set(y.subarray(yOff, yOff + uw));
+  }
+  if (w.k >= d.steps) { w.k = -1; return 0; }
+  return 1;
 }
+

@@ -2,10 +2,11 @@
  * An encoder–decoder in the TypeScript twin, with the C's API (templates/decoder.c.hbs):
  * encodeStep appends one input step to a memory of MAX_SEQ positions (a streaming encoder
  * runs its layers on it and stores the last layer's output and the attention's keys; a
- * whole-sequence encoder stores the input and runs its passes at the next decode), and
- * decode writes up to STEPS output vectors. The decoder itself is the runtime's
- * decodeSteps (runtime-ts/rnnc_twin.ts) over one parameter object, DEC, so its integers
- * are those of fixed/seq2seq.ts runDecoderFixed step by step.
+ * whole-sequence encoder stores the input and runs its passes at the next decode), decode
+ * writes up to STEPS output vectors, and decodeBegin / decodeStep write them one at a time.
+ * The decoder itself is the runtime's decoderBegin and decoderStep (runtime-ts/rnnc_twin.ts)
+ * over one parameter object, DEC, so its integers are those of fixed/seq2seq.ts
+ * runDecoderFixed step by step.
  */
 import type { InterfaceDeclarationStructure } from 'ts-morph';
 import { decoderLayers } from '../codegen/decoder.js';
@@ -68,7 +69,7 @@ export function declareDecoder(q: QuantModel, d: QDecoder, c: Consts, t: Tables)
     : c.array('DEC_U', 'Int16Array', fb.start, `decoder start input, ${d.uFrac} fractional bits`);
   const into = a?.into;
   const fields = [
-    `units: ${d.units}`, `memWidth: ${memWidth(q)}`, `outputSize: ${d.outputSize}`, `cell: ${cellName}`, `proj: ${projName}`, `bridge: ${bridgeName}`, `att: ${att}`,
+    `units: ${d.units}`, `memWidth: ${memWidth(q)}`, `outputSize: ${d.outputSize}`, `steps: ${d.steps}`, `cell: ${cellName}`, `proj: ${projName}`, `bridge: ${bridgeName}`, `att: ${att}`,
     `ctxIn: ${into === 'input' || into === 'both'}`, `ctxOut: ${into === 'output' || into === 'both'}`,
     `u: ${u}`, `embedding: ${fb.kind === 'embedding'}`, `uWidth: ${fb.kind === 'embedding' ? fb.width : fb.start.length}`,
     `start: ${fb.kind === 'embedding' ? fb.start * fb.width : 0}`, `endToken: ${d.endToken ?? -1}`,
@@ -93,6 +94,7 @@ function workInit(q: QuantModel, d: QDecoder): string {
     `  qa: new Int32Array(${A}), t: new Int16Array(${A}), acc: new Int32Array(${acc}),`,
     `  sc: { xg: new Int32Array(${rows}), hg: new Int32Array(${rows}), rh: new Int16Array(${d.units}), acc: new Int32Array(0), win: new Int16Array(0), zeros: new Int16Array(0), early: new Int16Array(0), ssm: new Int16Array(0) },`,
     `  keys32: new Int32Array(${a?.kind === 'bahdanau' ? `MAX_SEQ * ${A}` : '0'}), keys16: new Int16Array(${a?.kind === 'general' ? `MAX_SEQ * ${d.units}` : '0'}),`,
+    `  u: new Int16Array(${d.feedback.kind === 'embedding' ? d.feedback.width : d.feedback.start.length}), k: -1,`,
     '}',
   ].join('\n');
 }
@@ -149,7 +151,7 @@ export function decoderApi(out: Sink, q: QuantModel, d: QDecoder, plan: Plan, na
   });
   out.fn({
     name: 'reset', exported: true, params: [['s', 'State']], returns: 'void', doc: 'Clear the memory and the state: the start of a new input sequence.',
-    body: [...resets, 's.length = 0;', ...(whole ? ['s.encoded = false;'] : [])],
+    body: [...resets, 's.length = 0;', 's.dec.k = -1;', ...(whole ? ['s.encoded = false;'] : [])],
   });
   const keys = d.attention?.keys ? ['decoderKeys(ATT, s.memory, MEM_WIDTH, s.length, s.dec);'] : [];
   if (whole) {
@@ -163,7 +165,8 @@ export function decoderApi(out: Sink, q: QuantModel, d: QDecoder, plan: Plan, na
       doc: 'One encoder step: x[INPUT_SIZE] appended to the inputs. The encoder reads whole sequences, so it runs in decode\n'
         + 'over them. Returns OK, or ERR_FULL (nothing changed) when MAX_SEQ steps are held, or ERR_SIZE when x is too short.',
       body: ['if (x.length < INPUT_SIZE) return ERR_SIZE;', 'if (s.length >= MAX_SEQ) return ERR_FULL;',
-        'for (let i = 0; i < INPUT_SIZE; i++) s.inputs[s.length * INPUT_SIZE + i] = x[i]!;', 's.length++;', 's.encoded = false;', 'return OK;'],
+        'for (let i = 0; i < INPUT_SIZE; i++) s.inputs[s.length * INPUT_SIZE + i] = x[i]!;', 's.length++;', 's.encoded = false;',
+        's.dec.k = -1; // the memory changed: decodeBegin again', 'return OK;'],
     });
   } else {
     out.fn({ name: 'layers', exported: false, params: [['s', 'State'], ['x', 'Int16Array'], ['y', 'Int16Array'], ['yOff', 'number']], returns: 'void',
@@ -173,27 +176,52 @@ export function decoderApi(out: Sink, q: QuantModel, d: QDecoder, plan: Plan, na
       doc: 'One encoder step: x[INPUT_SIZE] through the encoder, its last layer\'s output appended to the memory (with the\n'
         + 'attention\'s keys). Returns OK, or ERR_FULL (nothing changed) when the memory holds MAX_SEQ steps, or ERR_SIZE when\n'
         + 'x is too short. Allocates nothing.',
-      body: ['if (x.length < INPUT_SIZE) return ERR_SIZE;', 'if (s.length >= MAX_SEQ) return ERR_FULL;', 'layers(s, x, s.memory, s.length * MEM_WIDTH);', ...keys, 's.length++;', 'return OK;'],
+      body: ['if (x.length < INPUT_SIZE) return ERR_SIZE;', 'if (s.length >= MAX_SEQ) return ERR_FULL;', 'layers(s, x, s.memory, s.length * MEM_WIDTH);', ...keys, 's.length++;',
+        's.dec.k = -1; // the memory changed: decodeBegin again', 'return OK;'],
     });
   }
   const copy = d.init.kind === 'copy' && isQRecurrent(last);
   if (copy && whole) throw new RnncError('unsupported/feature', `${q.name}: an encoder–decoder whose encoder reads whole sequences cannot start its decoder from the encoder's final state (init copy)`);
-  const body = [
+  // decodeBegin: the memory brought up to date, the decoder's first state (init), the start input.
+  const begin = [
     'if (s.length < 1) return ERR_EMPTY;',
-    'const k = Math.max(0, Math.min(Math.floor(kMax), STEPS));',
-    'if (y.length < k * OUTPUT_SIZE) return ERR_SIZE;',
     ...(whole ? ['if (!s.encoded) {', '  encode(s.run, s.inputs, s.length, s.memory);',
       ...(keys.length > 0 ? ['  for (let j = 0; j < s.length; j++) decoderKeys(ATT, s.memory, MEM_WIDTH, j, s.dec);'] : []), '  s.encoded = true;', '}'] : []),
     's.dec.h.fill(0);', 's.dec.c.fill(0);',
   ];
   if (copy) {
-    body.push(`// init copy: the last encoder layer's final state (h from ${hiddenFrac(last)} fractional bits to Q0.15).`,
+    begin.push(`// init copy: the last encoder layer's final state (h from ${hiddenFrac(last)} fractional bits to Q0.15).`,
       `for (let i = 0; i < ${d.units}; i++) s.dec.h[i] = rescaleS16(s.l${L - 1}_h[i]!, ${hiddenFrac(last)}, 15);`);
-    if (d.cell.type === 'lstm' && last.type === 'lstm') body.push(`s.dec.c.set(s.l${L - 1}_c);`);
+    if (d.cell.type === 'lstm' && last.type === 'lstm') begin.push(`s.dec.c.set(s.l${L - 1}_c);`);
   }
-  body.push('return decodeSteps(DEC, s.memory, s.length, s.dec, y, k);');
+  begin.push('decoderBegin(DEC, s.memory, s.length, s.dec);', 'return OK;');
   out.fn({
-    name: 'decode', exported: true, params: [['s', 'State'], ['y', 'Int16Array'], ['kMax', 'number']], returns: 'number', body,
+    name: 'decodeBegin', exported: true, params: [['s', 'State']], returns: 'number', body: begin,
+    doc: 'Starts the decoder one output at a time (decodeStep), from the memory as it is: its first state and the start\n'
+      + 'input. Returns OK, or ERR_EMPTY before any encoder step. The C\'s NAME_decode_begin.',
+  });
+  out.fn({
+    name: 'decodeStep', exported: true, params: [['s', 'State'], ['y', 'Int16Array']], returns: 'number',
+    body: ['if (s.dec.k < 0) return ERR_NOT_BEGUN;', 'if (y.length < OUTPUT_SIZE) return ERR_SIZE;', 'return decoderStep(DEC, s.memory, s.length, s.dec, y, 0);'],
+    doc: 'The next output vector into y[OUTPUT_SIZE]: returns 1 while more may follow, 0 after the last one (STEPS written, or\n'
+      + 'the end class), ERR_NOT_BEGUN (nothing written) when no decoding is under way (none begun since reset or the last\n'
+      + 'encodeStep, or the last output written), ERR_SIZE when y is too short. The C\'s NAME_decode_step.',
+  });
+  out.fn({
+    name: 'decode', exported: true, params: [['s', 'State'], ['y', 'Int16Array'], ['kMax', 'number']], returns: 'number',
+    body: [
+      'const k = Math.max(0, Math.min(Math.floor(kMax), STEPS));',
+      'if (y.length < k * OUTPUT_SIZE) return ERR_SIZE;',
+      'const r = decodeBegin(s);',
+      'if (r !== OK) return r;',
+      'let n = 0;',
+      'while (n < k) {',
+      '  const more = decoderStep(DEC, s.memory, s.length, s.dec, y, n * OUTPUT_SIZE);',
+      '  n++;',
+      '  if (more === 0) break;',
+      '}',
+      'return n;',
+    ],
     doc: 'The decoder over the memory: up to min(kMax, STEPS) output vectors into y (OUTPUT_SIZE values each; fewer when\n'
       + 'the end class comes). Returns their count, ERR_EMPTY before any encoder step, or ERR_SIZE when y is too short.\n'
       + 'The memory stays: more encoder steps may follow. Allocates nothing.',

@@ -214,7 +214,8 @@ export async function emitTwin(q: QuantModel, runtime: string, opts: TwinOptions
     constant('OK', 0, 'encodeStep\'s result: done.');
     constant('ERR_FULL', 2, 'encodeStep\'s result: the memory already holds MAX_SEQ steps (the step is dropped).');
     constant('ERR_EMPTY', -1, 'decode\'s result before any encoder step (otherwise the count of outputs written).');
-    constant('ERR_SIZE', -2, 'encodeStep\'s or decode\'s result: an array too short.');
+    constant('ERR_NOT_BEGUN', -2, 'decodeStep\'s result when no decoding is under way (nothing written).');
+    constant('ERR_SIZE', -3, 'encodeStep\'s, decode\'s or decodeStep\'s result: an array too short.');
   } else {
     constant('OUTPUT_PER_STEP', plan.outputPerStep ? 1 : 0, '1: run writes one output vector per timestep; 0: one per sequence.');
     constant('OK', 0, 'run\'s result: done.');

@@ -127,7 +127,7 @@ describe('the TypeScript twin', () => {
     console.log(`twin: ${S2S.length} encoder–decoders, ${compared} output vectors compared with the reference (${ended} decodes ended early), all equal`);
   }, 120_000);
 
-  it('an encoder–decoder\'s API: ERR_EMPTY, ERR_FULL (nothing changed), kMax, encoding after a decode, reset, ERR_SIZE', async () => {
+  it('an encoder–decoder\'s API: ERR_EMPTY, ERR_FULL (nothing changed), kMax, encoding after a decode, reset, ERR_SIZE, one output at a time', async () => {
     for (const { model, cases } of [S2S[0]!, S2S[4]!]) {
       const m = await importTwin(await emitTwinSource(model, 4), dir, `${model.name}api`) as unknown as DecoderTwinModule;
       const xs = cases[2]!.slice(0, 5);
@@ -148,6 +148,27 @@ describe('the TypeScript twin', () => {
       m.reset(s);
       expect(m.encodeStep(s, xs[4]!)).toBe(m.OK);
       expect(out(m.decode(s, y, m.STEPS))).toBe(ref(runFixed(model, [xs[4]!])));
+      // One output at a time: the same vectors as one decode; not begun after reset, after an
+      // encoder step, or after the last output; a short y is refused before anything changes.
+      const one = new Int16Array(m.OUTPUT_SIZE);
+      expect(m.decodeStep(s, one)).toBe(m.ERR_NOT_BEGUN);
+      expect(m.encodeStep(s, xs[0]!)).toBe(m.OK);
+      expect(m.decodeBegin(s)).toBe(m.OK);
+      expect(m.decodeStep(s, new Int16Array(0))).toBe(m.ERR_SIZE);
+      const steps: Int16Array[] = [];
+      for (let r = 1; r === 1;) {
+        r = m.decodeStep(s, one);
+        expect([0, 1]).toContain(r);
+        steps.push(one.slice());
+      }
+      expect(ref(steps)).toBe(ref(runFixed(model, [xs[4]!, xs[0]!])));
+      expect(m.decodeStep(s, one)).toBe(m.ERR_NOT_BEGUN);
+      expect(m.decodeBegin(s)).toBe(m.OK);
+      expect(m.decodeStep(s, one)).toBe(1);
+      expect(m.encodeStep(s, xs[1]!)).toBe(m.OK);
+      expect(m.decodeStep(s, one)).toBe(m.ERR_NOT_BEGUN);
+      m.reset(s);
+      expect(m.decodeBegin(s)).toBe(m.ERR_EMPTY);
     }
   }, 60_000);
 

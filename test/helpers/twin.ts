@@ -40,11 +40,14 @@ export interface DecoderTwinModule {
   OK: number;
   ERR_FULL: number;
   ERR_EMPTY: number;
+  ERR_NOT_BEGUN: number;
   ERR_SIZE: number;
   createState: () => unknown;
   reset: (s: unknown) => void;
   encodeStep: (s: unknown, x: Int16Array) => number;
   decode: (s: unknown, y: Int16Array, kMax: number) => number;
+  decodeBegin: (s: unknown) => number;
+  decodeStep: (s: unknown, y: Int16Array) => number;
 }
 
 export async function emitTwinSource(q: QuantModel, maxSeq = 16): Promise<string> {
