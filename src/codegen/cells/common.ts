@@ -151,6 +151,9 @@ export interface GruFusedCtx extends StepCtx, GateCtx {
   groupRows: number;
   /** The r, z and n 4-row blocks of a full group: first row (C expression), offset in xg/hg. */
   blocks: ReadonlyArray<{ row: string; out: string }>;
+  /** Units in full groups (a multiple of `group`), and the units after them (0 to group − 1). */
+  fullUnits: number;
+  tail: number;
 }
 
 /** templates/cells/mingru.c.hbs: no recurrent product (no `h`). */

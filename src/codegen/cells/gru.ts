@@ -13,11 +13,11 @@ const GROUP = 4;
 export function planGru(layer: QGruLayer, dir: QDirection, index: number, d: 'f' | 'b', env: CellEnv): DirectionPlan<GruCtx | GruFusedCtx> {
   const base = directionBase(env, index, d);
   const u = layer.units;
-  // Fast kernel families fuse resetAfter GRUs 4 units at a time (rows r, z, n of the
-  // group); without resetAfter every r is needed before the n product: not fused.
-  // Not on portable targets yet: gcc -O2 on Thumb cannot bound the tail group's row count and
-  // reports the inlined portable matmul as out of range (-Werror=aggressive-loop-optimizations).
-  const fused = env.kernels.family !== 'portable' && layer.resetAfter;
+  // resetAfter GRUs are fused 4 units at a time (rows r, z, n of the group), on every
+  // kernel family; without resetAfter every r is needed before the n product: not fused.
+  // The last units % 4 units are a group of their own with a row count fixed at generation
+  // (a run-time count let gcc -O2 on Thumb doubt the inlined portable matmul's bound).
+  const fused = layer.resetAfter;
   const rl: RowLayout = fused ? unitGroupOrder(u, 3, GROUP) : {};
   const x = planMatmul(dir.x, `${base}_x`, `layer ${index} input product (gates r, z, n)`, env, rl);
   // Without resetAfter the recurrent product runs as two calls: rows [0, 2U), then [2U, 3U).
@@ -28,7 +28,10 @@ export function planGru(layer: QGruLayer, dir: QDirection, index: number, d: 'f'
     units: u, x: x.ctx, h: h.ctx, tanh: env.tanh, log2: env.log2Lut, ...gateCall(layer, env),
   };
   const ctx: GruCtx | GruFusedCtx = fused
-    ? { partial: 'grufused', ...step, group: GROUP, groupRows: 3 * GROUP, blocks: [0, 4, 8].map((k) => ({ row: k ? `3 * j + ${k}` : '3 * j', out: k ? ` + ${k}` : '' })) }
+    ? {
+      partial: 'grufused', ...step, group: GROUP, groupRows: 3 * GROUP, blocks: [0, 4, 8].map((k) => ({ row: k ? `3 * j + ${k}` : '3 * j', out: k ? ` + ${k}` : '' })),
+      fullUnits: u - (u % GROUP), tail: u % GROUP,
+    }
     : { partial: 'gru', ...step, resetAfter: layer.resetAfter, z: u, n: 2 * u, zRows: 2 * u, nWeights: env.kernels.segmentOffset(2 * u, u, env.weightBits) };
   return {
     ctx,

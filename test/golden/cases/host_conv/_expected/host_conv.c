@@ -79,56 +79,56 @@ static const uint8_t host_conv_l0_s[4] = {
 };
 
 /* layer 1 input product (gates r, z, n): 15x4 int8 weights
- * row-major, int32 accumulator */
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t host_conv_l1f_x_w[60] = {
   -99, -33, -80, 127, 27, -4, -108, -127, 127, 62, -118, 35, 120, -126, 67, -127,
-  -127, -38, 116, 107, -46, -70, 127, 32, -101, -127, -123, 94, -14, -64, -67, 127,
-  0, -83, -127, 122, -87, 46, -96, 127, 85, 23, -116, -127, 127, -121, -36, -21,
-  103, -17, -29, -127, 34, -77, 28, -127, 59, -111, 127, -87
+  -46, -70, 127, 32, -101, -127, -123, 94, -14, -64, -67, 127, 0, -83, -127, 122,
+  85, 23, -116, -127, 127, -121, -36, -21, 103, -17, -29, -127, 34, -77, 28, -127,
+  -127, -38, 116, 107, -87, 46, -96, 127, 59, -111, 127, -87
 };
 
 /* layer 1 input product (gates r, z, n): int32 bias at the accumulator scale */
 static const int32_t host_conv_l1f_x_b[15] = {
-  -25248, -17134, -3192, 43052, -14823, -61144, -63127, 58399,
-  53385, 48563, -66002, -50906, -8490, 70857, -11728
+  -25248, -17134, -3192, 43052, -61144, -63127, 58399, 53385,
+  -66002, -50906, -8490, 70857, -14823, 48563, -11728
 };
 
 /* layer 1 input product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
 static const int32_t host_conv_l1f_x_m[15] = {
-  1713362541, 1128403647, 1202482984, 1122753527, 1771981180, 1137125221, 2006897646, 2067961841,
-  1196409053, 1872997800, 1855138464, 1192425639, 1981404560, 1653534726, 1581424841
+  1713362541, 1128403647, 1202482984, 1122753527, 1137125221, 2006897646, 2067961841, 1196409053,
+  1855138464, 1192425639, 1981404560, 1653534726, 1771981180, 1872997800, 1581424841
 };
 
 /* layer 1 input product (gates r, z, n): requantization shifts */
 static const uint8_t host_conv_l1f_x_s[15] = {
-  36, 35, 35, 35, 36, 35, 36, 37, 35, 36, 36, 35, 36, 36, 36
+  36, 35, 35, 35, 35, 36, 37, 35, 36, 35, 36, 36, 36, 36, 36
 };
 
 /* layer 1 recurrent product (gates r, z, n): 15x5 int8 weights
- * row-major, int32 accumulator */
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t host_conv_l1f_h_w[75] = {
   -115, -75, 127, -15, 13, -84, 28, -127, 18, 112, 127, 78, -124, 74, 7, 34,
-  127, 119, -55, 102, 106, -121, -120, -127, -70, 10, -91, -127, -80, -67, -127, -80,
-  -91, -11, -22, -127, 18, -45, -97, -32, -48, 65, 127, 125, 39, 46, -44, -127,
-  21, -40, -86, -83, 109, -42, 127, -104, 5, 59, 68, -127, 16, 82, -73, 127,
-  -117, 90, -99, -127, 56, 74, 127, 46, -43, -20, 30
+  127, 119, -55, 102, 10, -91, -127, -80, -67, -127, -80, -91, -11, -22, -127, 18,
+  -45, -97, -32, -48, 65, 127, 125, 39, -86, -83, 109, -42, 127, -104, 5, 59,
+  68, -127, 16, 82, -73, 127, -117, 90, -99, -127, 56, 74, 106, -121, -120, -127,
+  -70, 46, -44, -127, 21, -40, 127, 46, -43, -20, 30
 };
 
 /* layer 1 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
 static const int32_t host_conv_l1f_h_b[15] = {
-  -1095887, 2518252, -1124635, 1435928, 1370824, -2037326, -2548876, -2150495,
-  548244, 903146, 2595455, -112727, 2459677, -2825274, -1218980
+  -1095887, 2518252, -1124635, 1435928, -2037326, -2548876, -2150495, 548244,
+  2595455, -112727, 2459677, -2825274, 1370824, 903146, -1218980
 };
 
 /* layer 1 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
 static const int32_t host_conv_l1f_h_m[15] = {
-  2087602762, 1161865080, 2075320812, 1101160258, 1077212623, 1482920280, 1593909134, 1824584486,
-  1172425399, 2044844106, 1649475954, 2060371721, 1814021470, 1432677719, 2017461605
+  2087602762, 1161865080, 2075320812, 1101160258, 1482920280, 1593909134, 1824584486, 1172425399,
+  1649475954, 2060371721, 1814021470, 1432677719, 1077212623, 2044844106, 2017461605
 };
 
 /* layer 1 recurrent product (gates r, z, n): requantization shifts */
 static const uint8_t host_conv_l1f_h_s[15] = {
-  41, 41, 41, 40, 40, 41, 41, 41, 40, 41, 41, 41, 41, 41, 41
+  41, 41, 41, 40, 41, 41, 41, 40, 41, 41, 41, 41, 40, 41, 41
 };
 
 /* layer 2 dense product: 2x5 int8 weights
@@ -182,28 +182,61 @@ static void host_conv_l0_conv(int16_t *hist, int16_t *pos, const int16_t *x, int
 }
 
 /* layer 1: gru, 5 units, reset after the recurrent product
- * Gates r, z, n (rows [0,5), [5,10), [10,15)), X and H in Q.12
+ * Units in groups of 4: a group's rows are its r rows, then z, then n (rows unit
+ * by unit), X and H in Q.12
  * r, z = sigmoid(sat16(X + H))                                        Q0.15
  * n = tanh(sat16(X_n + rshr(r * H_n, 15)))                            H_n: int32
- * h' = sat16(n + rshr(z * (h - n), 15))                               h: Q0.15 */
+ * h' = sat16(n + rshr(z * (h - n), 15))                               h: Q0.15
+ * Fused: one pass over the groups; every unit reads all of h, so h' waits in hn. */
 static void host_conv_l1f_step(int16_t *h, const int16_t *x) {
-  int32_t xg[15];
-  int32_t hg[15];
-  int32_t j;
-  rnnc_matmul_s8_s32(host_conv_l1f_x_w,
-      host_conv_l1f_x_b, host_conv_l1f_x_m, host_conv_l1f_x_s,
-      /*pre_shift=*/0, x, /*rows=*/15, /*cols=*/4, xg);
-  rnnc_matmul_s8_s32(host_conv_l1f_h_w,
-      host_conv_l1f_h_b, host_conv_l1f_h_m, host_conv_l1f_h_s,
-      /*pre_shift=*/0, h, /*rows=*/15, /*cols=*/5, hg);
-  /* All of h is read above before any of it is written below. */
-  for (j = 0; j < 5; j++) {
-    int16_t z = rnnc_lut_sigmoid_q15(host_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[5 + j], hg[5 + j])));
-    int16_t r = rnnc_lut_sigmoid_q15(host_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
-    int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[10 + j], rnnc_mul_q15_s32(r, hg[10 + j])));
-    int16_t nv = rnnc_lut_tanh_q15(host_conv_tanh, 8, pn);
-    h[j] = rnnc_lerp_q15(z, h[j], nv);
+  int16_t hn[5];
+  int32_t xg[12];
+  int32_t hg[12];
+  int32_t j, u;
+  for (j = 0; j < 4; j += 4) {
+    /* A group is three 4-row blocks: r, z, n. */
+    rnnc_block4_s8_s32(host_conv_l1f_x_w + (3 * j) * 4,
+        host_conv_l1f_x_b + 3 * j, host_conv_l1f_x_m + 3 * j, host_conv_l1f_x_s + 3 * j,
+        /*pre_shift=*/0, x, /*cols=*/4, xg);
+    rnnc_block4_s8_s32(host_conv_l1f_h_w + (3 * j) * 5,
+        host_conv_l1f_h_b + 3 * j, host_conv_l1f_h_m + 3 * j, host_conv_l1f_h_s + 3 * j,
+        /*pre_shift=*/0, h, /*cols=*/5, hg);
+    rnnc_block4_s8_s32(host_conv_l1f_x_w + (3 * j + 4) * 4,
+        host_conv_l1f_x_b + 3 * j + 4, host_conv_l1f_x_m + 3 * j + 4, host_conv_l1f_x_s + 3 * j + 4,
+        /*pre_shift=*/0, x, /*cols=*/4, xg + 4);
+    rnnc_block4_s8_s32(host_conv_l1f_h_w + (3 * j + 4) * 5,
+        host_conv_l1f_h_b + 3 * j + 4, host_conv_l1f_h_m + 3 * j + 4, host_conv_l1f_h_s + 3 * j + 4,
+        /*pre_shift=*/0, h, /*cols=*/5, hg + 4);
+    rnnc_block4_s8_s32(host_conv_l1f_x_w + (3 * j + 8) * 4,
+        host_conv_l1f_x_b + 3 * j + 8, host_conv_l1f_x_m + 3 * j + 8, host_conv_l1f_x_s + 3 * j + 8,
+        /*pre_shift=*/0, x, /*cols=*/4, xg + 8);
+    rnnc_block4_s8_s32(host_conv_l1f_h_w + (3 * j + 8) * 5,
+        host_conv_l1f_h_b + 3 * j + 8, host_conv_l1f_h_m + 3 * j + 8, host_conv_l1f_h_s + 3 * j + 8,
+        /*pre_shift=*/0, h, /*cols=*/5, hg + 8);
+    for (u = 0; u < 4; u++) {
+      int16_t r = rnnc_lut_sigmoid_q15(host_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
+      int16_t z = rnnc_lut_sigmoid_q15(host_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + u], hg[4 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 4 + u], rnnc_mul_q15_s32(r, hg[2 * 4 + u])));
+      int16_t nv = rnnc_lut_tanh_q15(host_conv_tanh, 8, pn);
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+    }
   }
+  /* The last 1 units: one group of 1 r, z and n rows. */
+  j = 4;
+  rnnc_matmul_s8_s32(host_conv_l1f_x_w + 3 * j * 4,
+      host_conv_l1f_x_b + 3 * j, host_conv_l1f_x_m + 3 * j, host_conv_l1f_x_s + 3 * j,
+      /*pre_shift=*/0, x, /*rows=*/3 * 1, /*cols=*/4, xg);
+  rnnc_matmul_s8_s32(host_conv_l1f_h_w + 3 * j * 5,
+      host_conv_l1f_h_b + 3 * j, host_conv_l1f_h_m + 3 * j, host_conv_l1f_h_s + 3 * j,
+      /*pre_shift=*/0, h, /*rows=*/3 * 1, /*cols=*/5, hg);
+    for (u = 0; u < 1; u++) {
+      int16_t r = rnnc_lut_sigmoid_q15(host_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
+      int16_t z = rnnc_lut_sigmoid_q15(host_conv_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1 + u], hg[1 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 1 + u], rnnc_mul_q15_s32(r, hg[2 * 1 + u])));
+      int16_t nv = rnnc_lut_tanh_q15(host_conv_tanh, 8, pn);
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+    }
+  for (j = 0; j < 5; j++) h[j] = hn[j];
 }
 
 /* layer 2: dense, 2 units, linear, output with 9 fractional bits */

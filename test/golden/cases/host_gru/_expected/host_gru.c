@@ -87,55 +87,55 @@ static const int16_t host_gru_l0f_h0[5] = {
 };
 
 /* layer 0 input product (gates r, z, n): 15x3 int8 weights
- * row-major, int32 accumulator */
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t host_gru_l0f_x_w[45] = {
-  -31, 127, -74, -127, 36, -85, -6, -48, 127, -127, -70, 108, 83, 127, 40, -9,
-  124, -127, 127, -57, -93, 127, -18, 60, 102, -127, 40, 127, 16, 40, -127, 31,
-  21, -109, -17, -127, -11, -127, -25, 127, -60, 96, -49, -127, 51
+  -31, 127, -74, -127, 36, -85, -6, -48, 127, -127, -70, 108, -9, 124, -127, 127,
+  -57, -93, 127, -18, 60, 102, -127, 40, -127, 31, 21, -109, -17, -127, -11, -127,
+  -25, 127, -60, 96, 83, 127, 40, 127, 16, 40, -49, -127, 51
 };
 
 /* layer 0 input product (gates r, z, n): int32 bias at the accumulator scale */
 static const int32_t host_gru_l0f_x_b[15] = {
-  394868, -300837, -185969, 102315, -226140, 56461, 7329, 452983,
-  -271217, -254316, -103065, 1170305, 206218, -403042, -200097
+  394868, -300837, -185969, 102315, 56461, 7329, 452983, -271217,
+  -103065, 1170305, 206218, -403042, -226140, -254316, -200097
 };
 
 /* layer 0 input product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
 static const int32_t host_gru_l0f_x_m[15] = {
-  1612189761, 1190564967, 1169347489, 1161409605, 1155187000, 1175422932, 1141171597, 1166819628,
-  1674727378, 1768609164, 1172543096, 1559421382, 1710066458, 1186956773, 1132138384
+  1612189761, 1190564967, 1169347489, 1161409605, 1175422932, 1141171597, 1166819628, 1674727378,
+  1172543096, 1559421382, 1710066458, 1186956773, 1155187000, 1768609164, 1132138384
 };
 
 /* layer 0 input product (gates r, z, n): requantization shifts */
 static const uint8_t host_gru_l0f_x_s[15] = {
-  39, 38, 38, 38, 38, 38, 38, 38, 39, 40, 38, 40, 39, 38, 38
+  39, 38, 38, 38, 38, 38, 38, 39, 38, 40, 39, 38, 38, 40, 38
 };
 
 /* layer 0 recurrent product (gates r, z, n): 15x5 int8 weights
- * row-major, int32 accumulator */
+ * rows unit by unit, row-major, int32 accumulator */
 static const int8_t host_gru_l0f_h_w[75] = {
   11, 19, 89, -120, -127, -127, -98, -4, -120, 65, 25, 44, 116, -127, 18, 29,
-  60, -72, -127, -4, 24, -96, 70, 127, 90, -53, 81, 127, 84, -25, -77, 127,
-  -42, -57, 62, -75, 96, 60, -61, 127, 127, -124, 118, -43, -126, 115, 0, -127,
-  118, -85, -125, 17, 3, -127, -14, 6, -108, 127, -35, 80, 120, -56, 54, 46,
-  127, 11, -31, -127, 46, -65, -83, 30, -127, 1, 47
+  60, -72, -127, -4, -53, 81, 127, 84, -25, -77, 127, -42, -57, 62, -75, 96,
+  60, -61, 127, 127, -124, 118, -43, -126, -125, 17, 3, -127, -14, 6, -108, 127,
+  -35, 80, 120, -56, 54, 46, 127, 11, -31, -127, 46, -65, 24, -96, 70, 127,
+  90, 115, 0, -127, 118, -85, -83, 30, -127, 1, 47
 };
 
 /* layer 0 recurrent product (gates r, z, n): int32 bias at the accumulator scale */
 static const int32_t host_gru_l0f_h_b[15] = {
-  1406382, 1106964, -187166, -1195618, -543441, -458880, -2429392, -328036,
-  1382590, 1807887, -2070646, -1102263, -8116, 797473, 1014798
+  1406382, 1106964, -187166, -1195618, -458880, -2429392, -328036, 1382590,
+  -2070646, -1102263, -8116, 797473, -543441, 1807887, 1014798
 };
 
 /* layer 0 recurrent product (gates r, z, n): requantization multipliers in [2^30, 2^31) */
 static const int32_t host_gru_l0f_h_m[15] = {
-  1223724792, 1703999439, 2127404859, 2051091493, 1958764360, 1755694668, 1318875484, 1178309605,
-  1098329333, 1768434488, 1795244323, 2104091098, 1124498670, 1784604406, 1837238972
+  1223724792, 1703999439, 2127404859, 2051091493, 1755694668, 1318875484, 1178309605, 1098329333,
+  1795244323, 2104091098, 1124498670, 1784604406, 1958764360, 1768434488, 1837238972
 };
 
 /* layer 0 recurrent product (gates r, z, n): requantization shifts */
 static const uint8_t host_gru_l0f_h_s[15] = {
-  41, 41, 41, 41, 41, 41, 41, 40, 40, 41, 41, 41, 40, 41, 41
+  41, 41, 41, 41, 41, 41, 40, 40, 41, 41, 40, 41, 41, 41, 41
 };
 
 /* layer 1 input product (gates r, z, n): 12x5 int8 weights
@@ -205,28 +205,61 @@ static const uint8_t host_gru_l2_s[3] = {
 };
 
 /* layer 0: gru, 5 units, reset after the recurrent product
- * Gates r, z, n (rows [0,5), [5,10), [10,15)), X and H in Q.12
+ * Units in groups of 4: a group's rows are its r rows, then z, then n (rows unit
+ * by unit), X and H in Q.12
  * r, z = hard_sigmoid_v3(sat16(X + H))                                        Q0.15
  * n = tanh(sat16(X_n + rshr(r * H_n, 15)))                            H_n: int32
- * h' = sat16(n + rshr(z * (h - n), 15))                               h: Q0.15 */
+ * h' = sat16(n + rshr(z * (h - n), 15))                               h: Q0.15
+ * Fused: one pass over the groups; every unit reads all of h, so h' waits in hn. */
 static void host_gru_l0f_step(int16_t *h, const int16_t *x) {
-  int32_t xg[15];
-  int32_t hg[15];
-  int32_t j;
-  rnnc_matmul_s8_s32(host_gru_l0f_x_w,
-      host_gru_l0f_x_b, host_gru_l0f_x_m, host_gru_l0f_x_s,
-      /*pre_shift=*/0, x, /*rows=*/15, /*cols=*/3, xg);
-  rnnc_matmul_s8_s32(host_gru_l0f_h_w,
-      host_gru_l0f_h_b, host_gru_l0f_h_m, host_gru_l0f_h_s,
-      /*pre_shift=*/0, h, /*rows=*/15, /*cols=*/5, hg);
-  /* All of h is read above before any of it is written below. */
-  for (j = 0; j < 5; j++) {
-    int16_t z = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[5 + j], hg[5 + j])));
-    int16_t r = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[j], hg[j])));
-    int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[10 + j], rnnc_mul_q15_s32(r, hg[10 + j])));
-    int16_t nv = rnnc_lut_tanh_q15(host_gru_tanh, 8, pn);
-    h[j] = rnnc_lerp_q15(z, h[j], nv);
+  int16_t hn[5];
+  int32_t xg[12];
+  int32_t hg[12];
+  int32_t j, u;
+  for (j = 0; j < 4; j += 4) {
+    /* A group is three 4-row blocks: r, z, n. */
+    rnnc_block4_s8_s32(host_gru_l0f_x_w + (3 * j) * 3,
+        host_gru_l0f_x_b + 3 * j, host_gru_l0f_x_m + 3 * j, host_gru_l0f_x_s + 3 * j,
+        /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_block4_s8_s32(host_gru_l0f_h_w + (3 * j) * 5,
+        host_gru_l0f_h_b + 3 * j, host_gru_l0f_h_m + 3 * j, host_gru_l0f_h_s + 3 * j,
+        /*pre_shift=*/0, h, /*cols=*/5, hg);
+    rnnc_block4_s8_s32(host_gru_l0f_x_w + (3 * j + 4) * 3,
+        host_gru_l0f_x_b + 3 * j + 4, host_gru_l0f_x_m + 3 * j + 4, host_gru_l0f_x_s + 3 * j + 4,
+        /*pre_shift=*/0, x, /*cols=*/3, xg + 4);
+    rnnc_block4_s8_s32(host_gru_l0f_h_w + (3 * j + 4) * 5,
+        host_gru_l0f_h_b + 3 * j + 4, host_gru_l0f_h_m + 3 * j + 4, host_gru_l0f_h_s + 3 * j + 4,
+        /*pre_shift=*/0, h, /*cols=*/5, hg + 4);
+    rnnc_block4_s8_s32(host_gru_l0f_x_w + (3 * j + 8) * 3,
+        host_gru_l0f_x_b + 3 * j + 8, host_gru_l0f_x_m + 3 * j + 8, host_gru_l0f_x_s + 3 * j + 8,
+        /*pre_shift=*/0, x, /*cols=*/3, xg + 8);
+    rnnc_block4_s8_s32(host_gru_l0f_h_w + (3 * j + 8) * 5,
+        host_gru_l0f_h_b + 3 * j + 8, host_gru_l0f_h_m + 3 * j + 8, host_gru_l0f_h_s + 3 * j + 8,
+        /*pre_shift=*/0, h, /*cols=*/5, hg + 8);
+    for (u = 0; u < 4; u++) {
+      int16_t r = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
+      int16_t z = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + u], hg[4 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 4 + u], rnnc_mul_q15_s32(r, hg[2 * 4 + u])));
+      int16_t nv = rnnc_lut_tanh_q15(host_gru_tanh, 8, pn);
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+    }
   }
+  /* The last 1 units: one group of 1 r, z and n rows. */
+  j = 4;
+  rnnc_matmul_s8_s32(host_gru_l0f_x_w + 3 * j * 3,
+      host_gru_l0f_x_b + 3 * j, host_gru_l0f_x_m + 3 * j, host_gru_l0f_x_s + 3 * j,
+      /*pre_shift=*/0, x, /*rows=*/3 * 1, /*cols=*/3, xg);
+  rnnc_matmul_s8_s32(host_gru_l0f_h_w + 3 * j * 5,
+      host_gru_l0f_h_b + 3 * j, host_gru_l0f_h_m + 3 * j, host_gru_l0f_h_s + 3 * j,
+      /*pre_shift=*/0, h, /*rows=*/3 * 1, /*cols=*/5, hg);
+    for (u = 0; u < 1; u++) {
+      int16_t r = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
+      int16_t z = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[1 + u], hg[1 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 1 + u], rnnc_mul_q15_s32(r, hg[2 * 1 + u])));
+      int16_t nv = rnnc_lut_tanh_q15(host_gru_tanh, 8, pn);
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+    }
+  for (j = 0; j < 5; j++) h[j] = hn[j];
 }
 
 /* layer 1: gru, 4 units, reset before the recurrent product

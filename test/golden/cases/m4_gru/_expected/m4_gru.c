@@ -297,45 +297,50 @@ static void m4_gru_l0f_step(int16_t *h, const int16_t *x) {
   int16_t hn[5];
   int32_t xg[12];
   int32_t hg[12];
-  int32_t j, u, n;
-  for (j = 0; j < 5; j += 4) {
-    n = 5 - j < 4 ? 5 - j : 4;
-    if (n == 4) {
-      /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j) * 3,
-          m4_gru_l0f_x_b + 3 * j, m4_gru_l0f_x_m + 3 * j, m4_gru_l0f_x_s + 3 * j,
-          /*pre_shift=*/1, x, /*cols=*/3, xg);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j) * 5,
-          m4_gru_l0f_h_b + 3 * j, m4_gru_l0f_h_m + 3 * j, m4_gru_l0f_h_s + 3 * j,
-          /*pre_shift=*/2, h, /*cols=*/5, hg);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 4) * 3,
-          m4_gru_l0f_x_b + 3 * j + 4, m4_gru_l0f_x_m + 3 * j + 4, m4_gru_l0f_x_s + 3 * j + 4,
-          /*pre_shift=*/1, x, /*cols=*/3, xg + 4);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 4) * 5,
-          m4_gru_l0f_h_b + 3 * j + 4, m4_gru_l0f_h_m + 3 * j + 4, m4_gru_l0f_h_s + 3 * j + 4,
-          /*pre_shift=*/2, h, /*cols=*/5, hg + 4);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 8) * 3,
-          m4_gru_l0f_x_b + 3 * j + 8, m4_gru_l0f_x_m + 3 * j + 8, m4_gru_l0f_x_s + 3 * j + 8,
-          /*pre_shift=*/1, x, /*cols=*/3, xg + 8);
-      rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 8) * 5,
-          m4_gru_l0f_h_b + 3 * j + 8, m4_gru_l0f_h_m + 3 * j + 8, m4_gru_l0f_h_s + 3 * j + 8,
-          /*pre_shift=*/2, h, /*cols=*/5, hg + 8);
-    } else {
-      rnnc_dsp_matmul_s16_s64(m4_gru_l0f_x_w + 3 * j * 3,
-          m4_gru_l0f_x_b + 3 * j, m4_gru_l0f_x_m + 3 * j, m4_gru_l0f_x_s + 3 * j,
-          /*pre_shift=*/1, x, /*rows=*/3 * n, /*cols=*/3, xg);
-      rnnc_dsp_matmul_s16_s64(m4_gru_l0f_h_w + 3 * j * 5,
-          m4_gru_l0f_h_b + 3 * j, m4_gru_l0f_h_m + 3 * j, m4_gru_l0f_h_s + 3 * j,
-          /*pre_shift=*/2, h, /*rows=*/3 * n, /*cols=*/5, hg);
-    }
-    for (u = 0; u < n; u++) {
+  int32_t j, u;
+  for (j = 0; j < 4; j += 4) {
+    /* A group is three 4-row blocks: r, z, n. */
+    rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j) * 3,
+        m4_gru_l0f_x_b + 3 * j, m4_gru_l0f_x_m + 3 * j, m4_gru_l0f_x_s + 3 * j,
+        /*pre_shift=*/1, x, /*cols=*/3, xg);
+    rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j) * 5,
+        m4_gru_l0f_h_b + 3 * j, m4_gru_l0f_h_m + 3 * j, m4_gru_l0f_h_s + 3 * j,
+        /*pre_shift=*/2, h, /*cols=*/5, hg);
+    rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 4) * 3,
+        m4_gru_l0f_x_b + 3 * j + 4, m4_gru_l0f_x_m + 3 * j + 4, m4_gru_l0f_x_s + 3 * j + 4,
+        /*pre_shift=*/1, x, /*cols=*/3, xg + 4);
+    rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 4) * 5,
+        m4_gru_l0f_h_b + 3 * j + 4, m4_gru_l0f_h_m + 3 * j + 4, m4_gru_l0f_h_s + 3 * j + 4,
+        /*pre_shift=*/2, h, /*cols=*/5, hg + 4);
+    rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 8) * 3,
+        m4_gru_l0f_x_b + 3 * j + 8, m4_gru_l0f_x_m + 3 * j + 8, m4_gru_l0f_x_s + 3 * j + 8,
+        /*pre_shift=*/1, x, /*cols=*/3, xg + 8);
+    rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 8) * 5,
+        m4_gru_l0f_h_b + 3 * j + 8, m4_gru_l0f_h_m + 3 * j + 8, m4_gru_l0f_h_s + 3 * j + 8,
+        /*pre_shift=*/2, h, /*cols=*/5, hg + 8);
+    for (u = 0; u < 4; u++) {
       int16_t r = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
-      int16_t z = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
-      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
+      int16_t z = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + u], hg[4 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 4 + u], rnnc_mul_q15_s32(r, hg[2 * 4 + u])));
       int16_t nv = rnnc_lut_tanh_q15(m4_gru_tanh, 9, pn);
       hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
   }
+  /* The last 1 units: one group of 1 r, z and n rows. */
+  j = 4;
+  rnnc_dsp_matmul_s16_s64(m4_gru_l0f_x_w + 3 * j * 3,
+      m4_gru_l0f_x_b + 3 * j, m4_gru_l0f_x_m + 3 * j, m4_gru_l0f_x_s + 3 * j,
+      /*pre_shift=*/1, x, /*rows=*/3 * 1, /*cols=*/3, xg);
+  rnnc_dsp_matmul_s16_s64(m4_gru_l0f_h_w + 3 * j * 5,
+      m4_gru_l0f_h_b + 3 * j, m4_gru_l0f_h_m + 3 * j, m4_gru_l0f_h_s + 3 * j,
+      /*pre_shift=*/2, h, /*rows=*/3 * 1, /*cols=*/5, hg);
+    for (u = 0; u < 1; u++) {
+      int16_t r = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
+      int16_t z = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1 + u], hg[1 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 1 + u], rnnc_mul_q15_s32(r, hg[2 * 1 + u])));
+      int16_t nv = rnnc_lut_tanh_q15(m4_gru_tanh, 9, pn);
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+    }
   for (j = 0; j < 5; j++) h[j] = hn[j];
 }
 

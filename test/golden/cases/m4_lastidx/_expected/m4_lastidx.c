@@ -337,45 +337,22 @@ static void m4_lastidx_l1f_step(int16_t *h, const int16_t *x) {
   int16_t hn[3];
   int32_t xg[12];
   int32_t hg[12];
-  int32_t j, u, n;
-  for (j = 0; j < 3; j += 4) {
-    n = 3 - j < 4 ? 3 - j : 4;
-    if (n == 4) {
-      /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j) * 8,
-          m4_lastidx_l1f_x_b + 3 * j, m4_lastidx_l1f_x_m + 3 * j, m4_lastidx_l1f_x_s + 3 * j,
-          /*pre_shift=*/0, x, /*cols=*/8, xg);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j) * 3,
-          m4_lastidx_l1f_h_b + 3 * j, m4_lastidx_l1f_h_m + 3 * j, m4_lastidx_l1f_h_s + 3 * j,
-          /*pre_shift=*/0, h, /*cols=*/3, hg);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 4) * 8,
-          m4_lastidx_l1f_x_b + 3 * j + 4, m4_lastidx_l1f_x_m + 3 * j + 4, m4_lastidx_l1f_x_s + 3 * j + 4,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 4) * 3,
-          m4_lastidx_l1f_h_b + 3 * j + 4, m4_lastidx_l1f_h_m + 3 * j + 4, m4_lastidx_l1f_h_s + 3 * j + 4,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 8) * 8,
-          m4_lastidx_l1f_x_b + 3 * j + 8, m4_lastidx_l1f_x_m + 3 * j + 8, m4_lastidx_l1f_x_s + 3 * j + 8,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 8);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 8) * 3,
-          m4_lastidx_l1f_h_b + 3 * j + 8, m4_lastidx_l1f_h_m + 3 * j + 8, m4_lastidx_l1f_h_s + 3 * j + 8,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 8);
-    } else {
-      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_x_w + 3 * j * 8,
-          m4_lastidx_l1f_x_b + 3 * j, m4_lastidx_l1f_x_m + 3 * j, m4_lastidx_l1f_x_s + 3 * j,
-          /*pre_shift=*/0, x, /*rows=*/3 * n, /*cols=*/8, xg);
-      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_h_w + 3 * j * 3,
-          m4_lastidx_l1f_h_b + 3 * j, m4_lastidx_l1f_h_m + 3 * j, m4_lastidx_l1f_h_s + 3 * j,
-          /*pre_shift=*/0, h, /*rows=*/3 * n, /*cols=*/3, hg);
-    }
-    for (u = 0; u < n; u++) {
+  int32_t j, u;
+  /* The last 3 units: one group of 3 r, z and n rows. */
+  j = 0;
+  rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_x_w + 3 * j * 8,
+      m4_lastidx_l1f_x_b + 3 * j, m4_lastidx_l1f_x_m + 3 * j, m4_lastidx_l1f_x_s + 3 * j,
+      /*pre_shift=*/0, x, /*rows=*/3 * 3, /*cols=*/8, xg);
+  rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_h_w + 3 * j * 3,
+      m4_lastidx_l1f_h_b + 3 * j, m4_lastidx_l1f_h_m + 3 * j, m4_lastidx_l1f_h_s + 3 * j,
+      /*pre_shift=*/0, h, /*rows=*/3 * 3, /*cols=*/3, hg);
+    for (u = 0; u < 3; u++) {
       int16_t r = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
-      int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
-      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
+      int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3 + u], hg[3 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 3 + u], rnnc_mul_q15_s32(r, hg[2 * 3 + u])));
       int16_t nv = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, pn);
       hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
-  }
   for (j = 0; j < 3; j++) h[j] = hn[j];
 }
 
@@ -390,45 +367,22 @@ static void m4_lastidx_l1b_step(int16_t *h, const int16_t *x) {
   int16_t hn[3];
   int32_t xg[12];
   int32_t hg[12];
-  int32_t j, u, n;
-  for (j = 0; j < 3; j += 4) {
-    n = 3 - j < 4 ? 3 - j : 4;
-    if (n == 4) {
-      /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j) * 8,
-          m4_lastidx_l1b_x_b + 3 * j, m4_lastidx_l1b_x_m + 3 * j, m4_lastidx_l1b_x_s + 3 * j,
-          /*pre_shift=*/0, x, /*cols=*/8, xg);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j) * 3,
-          m4_lastidx_l1b_h_b + 3 * j, m4_lastidx_l1b_h_m + 3 * j, m4_lastidx_l1b_h_s + 3 * j,
-          /*pre_shift=*/0, h, /*cols=*/3, hg);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 4) * 8,
-          m4_lastidx_l1b_x_b + 3 * j + 4, m4_lastidx_l1b_x_m + 3 * j + 4, m4_lastidx_l1b_x_s + 3 * j + 4,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 4) * 3,
-          m4_lastidx_l1b_h_b + 3 * j + 4, m4_lastidx_l1b_h_m + 3 * j + 4, m4_lastidx_l1b_h_s + 3 * j + 4,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 8) * 8,
-          m4_lastidx_l1b_x_b + 3 * j + 8, m4_lastidx_l1b_x_m + 3 * j + 8, m4_lastidx_l1b_x_s + 3 * j + 8,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 8);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 8) * 3,
-          m4_lastidx_l1b_h_b + 3 * j + 8, m4_lastidx_l1b_h_m + 3 * j + 8, m4_lastidx_l1b_h_s + 3 * j + 8,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 8);
-    } else {
-      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_x_w + 3 * j * 8,
-          m4_lastidx_l1b_x_b + 3 * j, m4_lastidx_l1b_x_m + 3 * j, m4_lastidx_l1b_x_s + 3 * j,
-          /*pre_shift=*/0, x, /*rows=*/3 * n, /*cols=*/8, xg);
-      rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_h_w + 3 * j * 3,
-          m4_lastidx_l1b_h_b + 3 * j, m4_lastidx_l1b_h_m + 3 * j, m4_lastidx_l1b_h_s + 3 * j,
-          /*pre_shift=*/0, h, /*rows=*/3 * n, /*cols=*/3, hg);
-    }
-    for (u = 0; u < n; u++) {
+  int32_t j, u;
+  /* The last 3 units: one group of 3 r, z and n rows. */
+  j = 0;
+  rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_x_w + 3 * j * 8,
+      m4_lastidx_l1b_x_b + 3 * j, m4_lastidx_l1b_x_m + 3 * j, m4_lastidx_l1b_x_s + 3 * j,
+      /*pre_shift=*/0, x, /*rows=*/3 * 3, /*cols=*/8, xg);
+  rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_h_w + 3 * j * 3,
+      m4_lastidx_l1b_h_b + 3 * j, m4_lastidx_l1b_h_m + 3 * j, m4_lastidx_l1b_h_s + 3 * j,
+      /*pre_shift=*/0, h, /*rows=*/3 * 3, /*cols=*/3, hg);
+    for (u = 0; u < 3; u++) {
       int16_t r = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
-      int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
-      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
+      int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3 + u], hg[3 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 3 + u], rnnc_mul_q15_s32(r, hg[2 * 3 + u])));
       int16_t nv = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, pn);
       hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
-  }
   for (j = 0; j < 3; j++) h[j] = hn[j];
 }
 

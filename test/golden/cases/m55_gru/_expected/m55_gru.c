@@ -338,45 +338,50 @@ static void m55_gru_l1f_step(int16_t *h, const int16_t *x) {
   int16_t hn[6];
   int32_t xg[12];
   int32_t hg[12];
-  int32_t j, u, n;
-  for (j = 0; j < 6; j += 4) {
-    n = 6 - j < 4 ? 6 - j : 4;
-    if (n == 4) {
-      /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j) * 4,
-          m55_gru_l1f_x_b + 3 * j, m55_gru_l1f_x_m + 3 * j, m55_gru_l1f_x_s + 3 * j,
-          /*pre_shift=*/2, x, /*cols=*/4, xg);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j) * 6,
-          m55_gru_l1f_h_b + 3 * j, m55_gru_l1f_h_m + 3 * j, m55_gru_l1f_h_s + 3 * j,
-          /*pre_shift=*/2, h, /*cols=*/6, hg);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 4) * 4,
-          m55_gru_l1f_x_b + 3 * j + 4, m55_gru_l1f_x_m + 3 * j + 4, m55_gru_l1f_x_s + 3 * j + 4,
-          /*pre_shift=*/2, x, /*cols=*/4, xg + 4);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 4) * 6,
-          m55_gru_l1f_h_b + 3 * j + 4, m55_gru_l1f_h_m + 3 * j + 4, m55_gru_l1f_h_s + 3 * j + 4,
-          /*pre_shift=*/2, h, /*cols=*/6, hg + 4);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 8) * 4,
-          m55_gru_l1f_x_b + 3 * j + 8, m55_gru_l1f_x_m + 3 * j + 8, m55_gru_l1f_x_s + 3 * j + 8,
-          /*pre_shift=*/2, x, /*cols=*/4, xg + 8);
-      rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 8) * 6,
-          m55_gru_l1f_h_b + 3 * j + 8, m55_gru_l1f_h_m + 3 * j + 8, m55_gru_l1f_h_s + 3 * j + 8,
-          /*pre_shift=*/2, h, /*cols=*/6, hg + 8);
-    } else {
-      rnnc_mve_matmul_s16_s64(m55_gru_l1f_x_w + 3 * j * 4,
-          m55_gru_l1f_x_b + 3 * j, m55_gru_l1f_x_m + 3 * j, m55_gru_l1f_x_s + 3 * j,
-          /*pre_shift=*/2, x, /*rows=*/3 * n, /*cols=*/4, xg);
-      rnnc_mve_matmul_s16_s64(m55_gru_l1f_h_w + 3 * j * 6,
-          m55_gru_l1f_h_b + 3 * j, m55_gru_l1f_h_m + 3 * j, m55_gru_l1f_h_s + 3 * j,
-          /*pre_shift=*/2, h, /*rows=*/3 * n, /*cols=*/6, hg);
-    }
-    for (u = 0; u < n; u++) {
+  int32_t j, u;
+  for (j = 0; j < 4; j += 4) {
+    /* A group is three 4-row blocks: r, z, n. */
+    rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j) * 4,
+        m55_gru_l1f_x_b + 3 * j, m55_gru_l1f_x_m + 3 * j, m55_gru_l1f_x_s + 3 * j,
+        /*pre_shift=*/2, x, /*cols=*/4, xg);
+    rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j) * 6,
+        m55_gru_l1f_h_b + 3 * j, m55_gru_l1f_h_m + 3 * j, m55_gru_l1f_h_s + 3 * j,
+        /*pre_shift=*/2, h, /*cols=*/6, hg);
+    rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 4) * 4,
+        m55_gru_l1f_x_b + 3 * j + 4, m55_gru_l1f_x_m + 3 * j + 4, m55_gru_l1f_x_s + 3 * j + 4,
+        /*pre_shift=*/2, x, /*cols=*/4, xg + 4);
+    rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 4) * 6,
+        m55_gru_l1f_h_b + 3 * j + 4, m55_gru_l1f_h_m + 3 * j + 4, m55_gru_l1f_h_s + 3 * j + 4,
+        /*pre_shift=*/2, h, /*cols=*/6, hg + 4);
+    rnnc_mve_block4_s16_s64(m55_gru_l1f_x_w + (3 * j + 8) * 4,
+        m55_gru_l1f_x_b + 3 * j + 8, m55_gru_l1f_x_m + 3 * j + 8, m55_gru_l1f_x_s + 3 * j + 8,
+        /*pre_shift=*/2, x, /*cols=*/4, xg + 8);
+    rnnc_mve_block4_s16_s64(m55_gru_l1f_h_w + (3 * j + 8) * 6,
+        m55_gru_l1f_h_b + 3 * j + 8, m55_gru_l1f_h_m + 3 * j + 8, m55_gru_l1f_h_s + 3 * j + 8,
+        /*pre_shift=*/2, h, /*cols=*/6, hg + 8);
+    for (u = 0; u < 4; u++) {
       int16_t r = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
-      int16_t z = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
-      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
+      int16_t z = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + u], hg[4 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 4 + u], rnnc_mul_q15_s32(r, hg[2 * 4 + u])));
       int16_t nv = rnnc_lut_tanh_q15(m55_gru_tanh, 9, pn);
       hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
   }
+  /* The last 2 units: one group of 2 r, z and n rows. */
+  j = 4;
+  rnnc_mve_matmul_s16_s64(m55_gru_l1f_x_w + 3 * j * 4,
+      m55_gru_l1f_x_b + 3 * j, m55_gru_l1f_x_m + 3 * j, m55_gru_l1f_x_s + 3 * j,
+      /*pre_shift=*/2, x, /*rows=*/3 * 2, /*cols=*/4, xg);
+  rnnc_mve_matmul_s16_s64(m55_gru_l1f_h_w + 3 * j * 6,
+      m55_gru_l1f_h_b + 3 * j, m55_gru_l1f_h_m + 3 * j, m55_gru_l1f_h_s + 3 * j,
+      /*pre_shift=*/2, h, /*rows=*/3 * 2, /*cols=*/6, hg);
+    for (u = 0; u < 2; u++) {
+      int16_t r = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
+      int16_t z = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[2 + u], hg[2 + u])));
+      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 2 + u], rnnc_mul_q15_s32(r, hg[2 * 2 + u])));
+      int16_t nv = rnnc_lut_tanh_q15(m55_gru_tanh, 9, pn);
+      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+    }
   for (j = 0; j < 6; j++) h[j] = hn[j];
 }
 
