@@ -146,11 +146,19 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
   if (maxSeq > MAX_MEMORY) {
     throw new RnncError('usage/invalid', `--max-seq ${maxSeq}: an encoder–decoder's memory holds at most ${MAX_MEMORY} encoder steps (the attention's softmax sum stays within its int32 bound)`);
   }
-  if (firstLastOnly(q) >= 0) {
-    throw new RnncError('unsupported/feature', `${q.name}: the decoder attends over every encoder step, but encoder layer ${firstLastOnly(q)} passes on its last step only`);
-  }
   const p = q.name;
   const L = q.layers.length;
+  // A layer passing on its last step only: the memory is its last output (after any dense
+  // layers), which the one-row memory below holds when nothing attends over the steps and
+  // only dense layers, stateless, run after it on every step.
+  const k = firstLastOnly(q);
+  if (k >= 0 && d.attention) {
+    throw new RnncError('unsupported/feature', `${q.name}: the decoder attends over every encoder step, but encoder layer ${k} passes on its last step only`);
+  }
+  const after = k >= 0 ? q.layers.findIndex((l, i) => i > k && l.type !== 'dense') : -1;
+  if (after >= 0) {
+    throw new RnncError('unsupported/feature', `${q.name}: encoder layer ${k} passes on its last step only and layer ${after} (${q.layers[after]!.type}) after it keeps state; make layer ${k} return sequences (:seq)`);
+  }
   const last = q.layers[L - 1]!;
   // The memory's width: a bidirectional concat layer writes both directions.
   const he = isQRecurrent(last) && last.bidirectional === 'concat' ? 2 * last.units : last.units;
