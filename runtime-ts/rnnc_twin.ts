@@ -876,14 +876,10 @@ export function attend(a: AttentionP, units: number, memory: Int16Array, memWidt
 }
 
 /**
- * Up to kMax of the decoder's output vectors into y (fewer when the end class comes) over
- * memory rows 0..T−1 (T >= 1, their keys made), from w.h / w.c as the caller set them (zeros,
- * or the encoder's copied state); returns the count. Reference: fixed/seq2seq.ts runDecoderFixed,
- * step by step.
- */
-/**
- * Starts a decode from the memory as it is (h and c already set by the init): the bridge
- * over the last memory row, the start input, k = 0. The C's NAME_decode_begin.
+ * Starts a decode over memory rows 0..T−1 (T >= 1, their keys made), from w.h / w.c as the
+ * caller set them (zeros, or the encoder's copied state): the bridge over the last memory
+ * row, the start input, k = 0. The C's NAME_decode_begin. With decoderStep, the steps of
+ * fixed/seq2seq.ts runDecoderFixed.
  */
 export function decoderBegin(d: DecoderP, memory: Int16Array, T: number, w: DecoderWork): void {
   if (d.bridge !== null) dense(d.bridge, memory, (T - 1) * d.memWidth, w.h, 0, w.acc);
@@ -924,4 +920,3 @@ export function decoderStep(d: DecoderP, memory: Int16Array, T: number, w: Decod
   if (w.k >= d.steps) { w.k = -1; return 0; }
   return 1;
 }
-

@@ -12,9 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
 import { loadAnyModel } from '../../dist/import/detect.js';
+import { gateCount } from '../../dist/ir/kinds.js';
+import { decoderParams } from '../../dist/ir/seq2seq.js';
+import { summarize } from '../../dist/ir/shapes.js';
+import { renderSvg } from '../../dist/report/render.js';
 import { validateQuantModel } from '../../dist/ir/qio.js';
 import { dequantizeOutput, quantizeInput, runFixed } from '../../dist/fixed/model.js';
 import { runFloat } from '../../dist/float/model.js';
@@ -35,7 +37,10 @@ function args(argv) {
     if (k === '--seeds' && /^\d{1,6}(,\d{1,6})*$/.test(v ?? '')) out.seeds = v.split(',').map(Number);
     else if (k === '--epochs' && /^[1-9]\d{0,5}$/.test(v ?? '')) out.epochs = Number(v);
     else if ((k === '-o' || k === '--output') && v !== undefined) out.output = v;
-    else { process.stderr.write(`run: unknown option or missing value: ${k}\n`); process.exit(2); }
+    else {
+      process.stderr.write(`run: ${['--seeds', '--epochs', '-o', '--output'].includes(k) ? `${k}: missing or bad value ${JSON.stringify(v ?? '')} (--seeds 1,2,3; --epochs 1 to 999999; -o DIR)` : `unknown option ${k}`}\n`);
+      process.exit(2);
+    }
   }
   return out;
 }
@@ -121,8 +126,9 @@ async function main() {
     const trained = rnnc(['train', ...data, '--arch', ARCH, '--epochs', String(opts.epochs), '--patience', '20',
       '--batch', '16', '--lr', '0.01', '--seed', String(seed), '--name', 'beat_ae', '-o', modelPath, '--force']).trim().split('\n').at(-1);
     trainedLines.push(`seed ${seed}: ${trained.replace(/^wrote [^:]*: /, '')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-    params = countParams(JSON.parse(readFileSync(modelPath, 'utf8')));
     const model = loadAnyModel(modelPath).model;
+    const shape = summarize(model);
+    params = shape.params + decoderParams(model.decoder, shape.outputSize, gateCount(model.decoder.cell));
     const precisions = { float: (xs) => runFloat(model, xs).map((o) => o[0]) };
     for (const weights of ['int8', 'int16']) {
       const qPath = join(opts.output, `ae-seed${seed}.${weights}.q.json`);
@@ -188,14 +194,6 @@ async function main() {
   console.log(lines.join('\n'));
 }
 
-/** Trained parameters: every number in the layers and the decoder. */
-function countParams(json) {
-  const count = (v) => (typeof v === 'number' ? 1 : Array.isArray(v) ? v.reduce((s, x) => s + count(x), 0)
-    : v && typeof v === 'object' ? Object.values(v).reduce((s, x) => s + count(x), 0) : 0);
-  const d = json.decoder;
-  return json.layers.reduce((s, l) => s + count(l.weights ?? {}), 0) + count(d.weights) + count(d.projection?.kernel) + count(d.projection?.bias);
-}
-
 /** The first narrow and the first wide test beat, each with its int8 reconstruction (first seed). */
 async function picture(test, reconstructions) {
   const values = [];
@@ -221,7 +219,7 @@ async function picture(test, reconstructions) {
       },
     },
   };
-  return new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' }).toSVG();
+  return renderSvg(spec, 'beats');
 }
 
 await main();

@@ -20,6 +20,8 @@ export interface QuantCliOptions {
   data?: string;
   /** Set too when the user typed --calib (messages name the flag given). */
   calib?: string;
+  /** Held-out data (quantize and report only): the data-file options apply to it too. */
+  eval?: string;
   window?: string;
   horizon?: string;
   stride?: string;
@@ -124,6 +126,12 @@ export function pipelineOptions(o: QuantCliOptions): PipelineOptions {
 export function quantizeFromCli(model: FloatModel, o: QuantCliOptions, io: CliIo): PipelineResult & { data: CalibData | undefined; widthChoice?: WidthChoice } {
   const opts = pipelineOptions(o);
   const dataOpts = dataOptions(o);
+  // The data-file options say how to read a file: without one they are refused, not ignored.
+  if (o.data === undefined && o.eval === undefined) {
+    const orphan = ([['--window', o.window], ['--horizon', o.horizon], ['--stride', o.stride], ['--reconstruct', o.reconstruct],
+      ['--id-column', o.idColumn], ['--label-column', o.labelColumn], ['--features', o.features]] as const).find(([, v]) => v !== undefined);
+    if (orphan) throw new RnncError('usage/invalid', `${orphan[0]}: there is no data file to read with it; give --data (calibration data)`);
+  }
   const weights = parseWeightChoice(o.weights);
   const maxFlash = o.maxFlash !== undefined ? parseMaxFlash(o.maxFlash) : undefined;
   const data = o.data !== undefined ? readCalibData(o.data, model, dataOpts) : undefined;

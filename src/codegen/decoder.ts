@@ -138,6 +138,11 @@ export interface WholeEncoder {
   seq1Used: boolean;
 }
 
+/** Values of the input fed back each step: an embedding row, or the prediction (the start input's width). */
+export function feedbackWidthQ(d: QDecoder): number {
+  return d.feedback.kind === 'embedding' ? d.feedback.width : d.feedback.start.length;
+}
+
 export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: number, enc: WholeEncoder): DecoderPlan {
   const whole = wholeSequenceOnly(q.layers);
   if (whole && d.init.kind === 'copy') {
@@ -194,7 +199,7 @@ export function planDecoder(q: QuantModel, d: QDecoder, env: CellEnv, maxSeq: nu
   } else {
     tables.push(cTable(uTable, 'int16_t', fb.start, `decoder start input, Q${15 - d.uFrac}.${d.uFrac}`));
   }
-  const uWidth = fb.kind === 'embedding' ? fb.width : fb.start.length;
+  const uWidth = feedbackWidthQ(d);
   const hFieldOf = (s: string) => cellPlan.state.find((f) => f.field === `l${L}_${s}`)?.field ?? '';
   const state = cellPlan.state.map((f) => ({ ...f, comment: f.comment.replace(`layer ${L} `, 'decoder ') }));
   const lstm = cell.type === 'lstm';

@@ -88,7 +88,9 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
   // reconstruction reads the window's own rows).
   const span = opts.reconstruct ? W : W + H + steps - 1;
   const count = n - span >= 0 ? Math.floor((n - span) / stride) + 1 : 0;
-  if (count === 0) throw dataError(source, `${n} rows are too few for --window ${W} and --horizon ${H}${steps > 1 ? ` and ${steps} output steps` : ''}`);
+  if (count === 0) {
+    throw dataError(source, `${n} rows are too few for --window ${W}${opts.reconstruct ? '' : ` and --horizon ${H}${steps > 1 ? ` and ${steps} output steps` : ''}`}`);
+  }
   const starts = Array.from({ length: count }, (_, i) => i * stride);
   const first = opts.reconstruct ? 0 : W - 1 + H; // the first target row, from the window's start
   const targetRows = (s: number) => (opts.perStep ? Array.from({ length: W }, (_, i) => s + i + H) : Array.from({ length: steps }, (_, k) => s + first + k));
@@ -117,8 +119,8 @@ function windows(t: Table, source: string, json: boolean, opts: ReadOptions): Da
 /** --reconstruct: an encoder–decoder of regression outputs writing exactly the window's W rows. */
 function reconstructable(W: number, steps: number, opts: ReadOptions): void {
   const problem = opts.task === 'classification' ? 'reconstructs values: it needs a regression decoder (out=O), not classes'
-    : opts.perStep || opts.targetSteps === undefined ? 'needs an encoder–decoder (a decoder: item with steps=W last in --arch)'
-      : steps !== W ? `the decoder writes ${steps} steps but a window has ${W} rows; make them equal (steps=${W} or --window ${steps})` : undefined;
+    : opts.perStep || opts.targetSteps === undefined ? `the model has no decoder to write a window back: it needs an encoder–decoder whose decoder has steps=${W}`
+      : steps !== W ? `the decoder writes ${steps} steps but a window has ${W} rows; make them equal: --window ${steps}, or a decoder with steps=${W}` : undefined;
   if (problem) throw new RnncError('usage/invalid', `--reconstruct: ${problem}`);
 }
 

@@ -94,7 +94,8 @@ export async function buildReport(inp: ReportInputs): Promise<BuiltReport> {
 
   const benched = await benchBoth(inp.target, inp.opt, inp.version, models);
   const instrCaption = `Instructions per timestep on ${inp.target.name} under QEMU (counted exactly, outputs checked bit-exact against the reference), `
-    + 'for int8 and int16 weights: the first step after reset, the mean over the following steps and the largest.';
+    + 'for int8 and int16 weights: the first step after reset, the mean over the following steps and the largest'
+    + (model.decoder ? ' (of NAME_encode_step), and one decoder step (one NAME_decode over the encoded steps, per output vector).' : '.');
   const instrCommand = `${cmd.bench(8)}\n${cmd.bench(16)}`;
   const instructions: Figure<InstructionData> = typeof benched === 'string'
     ? absent('Instructions per step', instrCaption, instrCommand, benched)

@@ -266,7 +266,7 @@ export function instructionsChart(d: InstructionData): TopLevelSpec {
     return r.mode === 'step' ? steps : [{ weights, measure: `one run over ${r.steps} steps, per step`, value: r.perStep }];
   });
   return top({
-    title: `${d.target}, -${d.opt}, ${d.runs[0]?.macsPerStep.toLocaleString('en-US') ?? 0} MACs per step`,
+    title: `${d.target}, -${d.opt}, ${d.runs[0]?.macsPerStep.toLocaleString('en-US') ?? 0} MACs per ${d.runs[0]?.decoder ? 'encoder ' : ''}step`,
     width: 420, height: 220,
     data: { values: rows },
     encoding: {

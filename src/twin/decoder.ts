@@ -9,7 +9,7 @@
  * runDecoderFixed step by step.
  */
 import type { InterfaceDeclarationStructure } from 'ts-morph';
-import { decoderLayers } from '../codegen/decoder.js';
+import { decoderLayers, feedbackWidthQ } from '../codegen/decoder.js';
 import type { planModel } from '../codegen/plan.js';
 import { EXP_FRAC } from '../fixed/dense.js';
 import { wholeSequenceOnly } from '../ir/kinds.js';
@@ -71,7 +71,7 @@ export function declareDecoder(q: QuantModel, d: QDecoder, c: Consts, t: Tables)
   const fields = [
     `units: ${d.units}`, `memWidth: ${memWidth(q)}`, `outputSize: ${d.outputSize}`, `steps: ${d.steps}`, `cell: ${cellName}`, `proj: ${projName}`, `bridge: ${bridgeName}`, `att: ${att}`,
     `ctxIn: ${into === 'input' || into === 'both'}`, `ctxOut: ${into === 'output' || into === 'both'}`,
-    `u: ${u}`, `embedding: ${fb.kind === 'embedding'}`, `uWidth: ${fb.kind === 'embedding' ? fb.width : fb.start.length}`,
+    `u: ${u}`, `embedding: ${fb.kind === 'embedding'}`, `uWidth: ${feedbackWidthQ(d)}`,
     `start: ${fb.kind === 'embedding' ? fb.start * fb.width : 0}`, `endToken: ${d.endToken ?? -1}`,
     `uFrac: ${d.uFrac}`, `cellIn: ${cell.inFrac}`, `projIn: ${proj.inFrac}`, `memFrac: ${d.memFrac}`,
   ];
@@ -94,7 +94,7 @@ function workInit(q: QuantModel, d: QDecoder): string {
     `  qa: new Int32Array(${A}), t: new Int16Array(${A}), acc: new Int32Array(${acc}),`,
     `  sc: { xg: new Int32Array(${rows}), hg: new Int32Array(${rows}), rh: new Int16Array(${d.units}), acc: new Int32Array(0), win: new Int16Array(0), zeros: new Int16Array(0), early: new Int16Array(0), ssm: new Int16Array(0) },`,
     `  keys32: new Int32Array(${a?.kind === 'bahdanau' ? `MAX_SEQ * ${A}` : '0'}), keys16: new Int16Array(${a?.kind === 'general' ? `MAX_SEQ * ${d.units}` : '0'}),`,
-    `  u: new Int16Array(${d.feedback.kind === 'embedding' ? d.feedback.width : d.feedback.start.length}), k: -1,`,
+    `  u: new Int16Array(${feedbackWidthQ(d)}), k: -1,`,
     '}',
   ].join('\n');
 }

@@ -90,6 +90,8 @@ describe('rnnc quantize', () => {
     ['empty calibration data', ['--calib', 'empty.json'], /^rnnc: .*empty\.json: no sequences/],
     ['--horizon without --window', ['--horizon', '1'], /^rnnc: --horizon needs --window$/],
     ['bad --window', ['--window', '0'], /^rnnc: --window: expected an integer from 1 to 65535, got '0'$/],
+    ['--window without a data file', ['--window', '8'], /^rnnc: --window: there is no data file to read with it; give --data \(calibration data\)$/],
+    ['--features without a data file', ['--features', 'a,b'], /^rnnc: --features: there is no data file to read with it; give --data \(calibration data\)$/],
     ['missing calibration file', ['--calib', 'nope.json'], /^rnnc: cannot read .*nope\.json: no such file or directory$/],
   ];
   for (const [what, args, msg] of bad) {

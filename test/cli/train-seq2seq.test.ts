@@ -53,8 +53,8 @@ describe('rnnc train with a decoder', () => {
       [['--arch', 'lstm:6,decoder:lstm:6:steps=3:out=1:dot', '--window', '10'], /attention reads every encoder output, so the last encoder layer needs returnSequences \(:seq\)/],
       [['--arch', ARCH, '--window', '10', '--tbptt', '4'], /--tbptt: an encoder–decoder backpropagates through the whole window/],
       [['--arch', ARCH, '--window', '148'], /150 rows are too few for --window 148 and --horizon 1 and 3 output steps/],
-      [['--arch', ARCH, '--window', '10', '--reconstruct'], /^rnnc: --reconstruct: the decoder writes 3 steps but a window has 10 rows; make them equal \(steps=10 or --window 3\)$/],
-      [['--arch', 'lstm:6,dense:1', '--window', '10', '--reconstruct'], /^rnnc: --reconstruct: needs an encoder–decoder/],
+      [['--arch', ARCH, '--window', '10', '--reconstruct'], /^rnnc: --reconstruct: the decoder writes 3 steps but a window has 10 rows; make them equal: --window 3, or a decoder with steps=10$/],
+      [['--arch', 'lstm:6,dense:1', '--window', '10', '--reconstruct'], /^rnnc: --reconstruct: the model has no decoder to write a window back/],
       [['--arch', ARCH, '--reconstruct'], /^rnnc: --reconstruct needs --window$/],
     ];
     for (const [args, message] of cases) {

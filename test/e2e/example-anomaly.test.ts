@@ -32,8 +32,10 @@ describe('examples/anomaly/run.mjs', () => {
     expect(existsSync(join(dir, 'ae-seed1.int8.q.json'))).toBe(true);
   }, 120_000);
 
-  it('refuses an unknown option in one line', async () => {
+  it('refuses a bad value or an unknown option in one line', async () => {
     const r = await execa('node', ['examples/anomaly/run.mjs', '--seeds', 'x'], { reject: false });
-    expect([r.exitCode, r.stderr.trim()]).toEqual([2, 'run: unknown option or missing value: --seeds']);
+    expect([r.exitCode, r.stderr.trim()]).toEqual([2, 'run: --seeds: missing or bad value "x" (--seeds 1,2,3; --epochs 1 to 999999; -o DIR)']);
+    const u = await execa('node', ['examples/anomaly/run.mjs', '--seed', '1'], { reject: false });
+    expect([u.exitCode, u.stderr.trim()]).toEqual([2, 'run: unknown option --seed']);
   });
 });

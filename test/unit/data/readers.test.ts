@@ -51,8 +51,9 @@ describe('series windows', () => {
     expect(ds.values.map((v) => Array.from(v))).toEqual([[10, 11, 12], [12, 13, 14], [14, 15, 16]]);
     expect(ds.targetRow).toEqual([2, 4, 6]);
     const csv = 'v\n1\n2\n3\n';
-    expect(() => parseSeriesCsv(csv, 's.csv', { ...opts, targetSteps: 2 })).toThrow(/^--reconstruct: the decoder writes 2 steps but a window has 3 rows; make them equal \(steps=3 or --window 2\)$/);
-    expect(() => parseSeriesCsv(csv, 's.csv', { ...opts, targetSteps: undefined })).toThrow(/^--reconstruct: needs an encoder–decoder/);
+    expect(() => parseSeriesCsv(csv, 's.csv', { ...opts, targetSteps: 2 })).toThrow(/^--reconstruct: the decoder writes 2 steps but a window has 3 rows; make them equal: --window 2, or a decoder with steps=3$/);
+    expect(() => parseSeriesCsv(csv, 's.csv', { ...opts, targetSteps: undefined })).toThrow(/^--reconstruct: the model has no decoder to write a window back: it needs an encoder–decoder whose decoder has steps=3$/);
+    expect(() => parseSeriesCsv('v\n1\n2\n', 's.csv', opts)).toThrow(/^s\.csv: 2 rows are too few for --window 3$/);
     expect(() => parseSeriesCsv('v,label\n1,a\n2,b\n3,a\n', 's.csv', { ...opts, task: 'classification', outputs: 2, labelColumns: ['label'] })).toThrow(/^--reconstruct: reconstructs values/);
   });
   it('a headerless first row with a typo is refused, not silently taken as a header', () => {

@@ -244,7 +244,7 @@ static void host_gru_l0f_step(int16_t *h, const int16_t *x) {
       hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
   }
-  /* The last 1 units: one group of 1 r, z and n rows. */
+  /* The units after the full groups: one group of 1 r, 1 z and 1 n rows. */
   j = 4;
   rnnc_matmul_s8_s32(host_gru_l0f_x_w + 3 * j * 3,
       host_gru_l0f_x_b + 3 * j, host_gru_l0f_x_m + 3 * j, host_gru_l0f_x_s + 3 * j,

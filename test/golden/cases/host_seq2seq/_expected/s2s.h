@@ -38,8 +38,8 @@ extern "C" {
  * one at a time. */
 #define S2S_MAX_SEQ 8
 #define S2S_STEPS 6
-/* Return values: S2S_OK; s2s_encode_step: S2S_ERR_FULL when the memory already
- * holds S2S_MAX_SEQ steps (the step is dropped); s2s_decode: the count of outputs
+/* Return values: S2S_OK; s2s_encode_step: S2S_ERR_FULL when S2S_MAX_SEQ
+ * steps were encoded since the reset (the step is dropped); s2s_decode: the count of outputs
  * written, or S2S_ERR_EMPTY before any encoder step (as s2s_decode_begin);
  * s2s_decode_step: 1 or 0 (more may follow, or that was the last output), or
  * S2S_ERR_NOT_BEGUN when no decoding is under way. */
@@ -74,8 +74,8 @@ void s2s_reset(s2s_state *s);
 
 /*
  * One encoder step: x[S2S_INPUT_SIZE] through the encoder layers, their output appended
- * to the memory. Returns S2S_OK, or S2S_ERR_FULL (nothing changed) when the memory
- * is full. Reentrant: uses only s and the stack.
+ * to the memory. Returns S2S_OK, or S2S_ERR_FULL (nothing changed) when
+ * S2S_MAX_SEQ steps were encoded since the reset. Reentrant: uses only s and the stack.
  */
 int s2s_encode_step(s2s_state *s, const int16_t *x);
 

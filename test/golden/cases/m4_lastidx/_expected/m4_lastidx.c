@@ -338,7 +338,7 @@ static void m4_lastidx_l1f_step(int16_t *h, const int16_t *x) {
   int32_t xg[12];
   int32_t hg[12];
   int32_t j, u;
-  /* The last 3 units: one group of 3 r, z and n rows. */
+  /* The units after the full groups: one group of 3 r, 3 z and 3 n rows. */
   j = 0;
   rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_x_w + 3 * j * 8,
       m4_lastidx_l1f_x_b + 3 * j, m4_lastidx_l1f_x_m + 3 * j, m4_lastidx_l1f_x_s + 3 * j,
@@ -368,7 +368,7 @@ static void m4_lastidx_l1b_step(int16_t *h, const int16_t *x) {
   int32_t xg[12];
   int32_t hg[12];
   int32_t j, u;
-  /* The last 3 units: one group of 3 r, z and n rows. */
+  /* The units after the full groups: one group of 3 r, 3 z and 3 n rows. */
   j = 0;
   rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_x_w + 3 * j * 8,
       m4_lastidx_l1b_x_b + 3 * j, m4_lastidx_l1b_x_m + 3 * j, m4_lastidx_l1b_x_s + 3 * j,

@@ -367,7 +367,7 @@ static void m55_gru_l1f_step(int16_t *h, const int16_t *x) {
       hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
     }
   }
-  /* The last 2 units: one group of 2 r, z and n rows. */
+  /* The units after the full groups: one group of 2 r, 2 z and 2 n rows. */
   j = 4;
   rnnc_mve_matmul_s16_s64(m55_gru_l1f_x_w + 3 * j * 4,
       m55_gru_l1f_x_b + 3 * j, m55_gru_l1f_x_m + 3 * j, m55_gru_l1f_x_s + 3 * j,
