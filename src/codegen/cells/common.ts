@@ -129,6 +129,14 @@ export interface LstmCtx extends StepCtx, GateCtx {
   /** Weights of one unit's 4-row block in each product. */
   xStride: number;
   hStride: number;
+  /** Each product's block function, and its shift argument ('' or the rows' one shift and a comma). */
+  xBlock: string;
+  hBlock: string;
+  xShiftArg: string;
+  hShiftArg: string;
+  /** The family's fused elementwise step of a unit, or '' for the twins' expressions. */
+  unitFn: string;
+  sigmoid: string;
 }
 
 /** templates/cells/gru.c.hbs */

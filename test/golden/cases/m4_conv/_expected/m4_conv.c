@@ -322,19 +322,14 @@ static void m4_conv_l2f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t hg[4];
   int32_t j;
   for (j = 0; j < 4; j++) {
-    int16_t i, f, g, o;
-    rnnc_dsp_block4_s16_s64(m4_conv_l2f_x_w + j * 12,
+    rnnc_dsp_block4k_s16_s64(m4_conv_l2f_x_w + j * 12,
         m4_conv_l2f_x_b + 4 * j, m4_conv_l2f_x_m + 4 * j, m4_conv_l2f_x_s + 4 * j,
-        /*pre_shift=*/1, x, /*cols=*/3, xg);
-    rnnc_dsp_block4_s16_s64(m4_conv_l2f_h_w + j * 16,
+        /*every shift > 32*/-1, /*pre_shift=*/1, x, /*cols=*/3, xg);
+    rnnc_dsp_block4k_s16_s64(m4_conv_l2f_h_w + j * 16,
         NULL, m4_conv_l2f_h_m + 4 * j, m4_conv_l2f_h_s + 4 * j,
-        /*pre_shift=*/1, h, /*cols=*/4, hg);
-    i = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
-    f = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
-    g = rnnc_lut_tanh_q15(m4_conv_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
-    o = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    c[j] = rnnc_lstm_cell_s16(f, c[j], i, g, 19);
-    hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(m4_conv_tanh, 9, rnnc_rescale_s16(c[j], 11, 12)), 15);
+        /*every shift > 32*/-1, /*pre_shift=*/1, h, /*cols=*/4, hg);
+    /* The step above for unit j, all of it in int32 registers (same integers). */
+    hn[j] = rnnc_dsp_lstm_unit_s16(m4_conv_sigmoid, m4_conv_tanh, 9, xg, hg, &c[j], 19, 11);
   }
   for (j = 0; j < 4; j++) h[j] = hn[j];
 }

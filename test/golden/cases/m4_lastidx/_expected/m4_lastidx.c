@@ -281,12 +281,12 @@ static void m4_lastidx_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_x_w + j * 12,
+    rnnc_dsp_block4k_s8_s32(m4_lastidx_l0f_x_w + j * 12,
         m4_lastidx_l0f_x_b + 4 * j, m4_lastidx_l0f_x_m + 4 * j, m4_lastidx_l0f_x_s + 4 * j,
-        /*pre_shift=*/0, x, /*cols=*/3, xg);
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_h_w + j * 16,
+        /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_dsp_block4k_s8_s32(m4_lastidx_l0f_h_w + j * 16,
         NULL, m4_lastidx_l0f_h_m + 4 * j, m4_lastidx_l0f_h_s + 4 * j,
-        /*pre_shift=*/0, h, /*cols=*/4, hg);
+        /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -310,12 +310,12 @@ static void m4_lastidx_l0b_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_x_w + j * 12,
+    rnnc_dsp_block4k_s8_s32(m4_lastidx_l0b_x_w + j * 12,
         m4_lastidx_l0b_x_b + 4 * j, m4_lastidx_l0b_x_m + 4 * j, m4_lastidx_l0b_x_s + 4 * j,
-        /*pre_shift=*/0, x, /*cols=*/3, xg);
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_h_w + j * 16,
+        /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_dsp_block4k_s8_s32(m4_lastidx_l0b_h_w + j * 16,
         NULL, m4_lastidx_l0b_h_m + 4 * j, m4_lastidx_l0b_h_s + 4 * j,
-        /*pre_shift=*/0, h, /*cols=*/4, hg);
+        /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));

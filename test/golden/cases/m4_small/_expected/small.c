@@ -131,19 +131,14 @@ static void small_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t hg[4];
   int32_t j;
   for (j = 0; j < 3; j++) {
-    int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(small_l0f_x_w + j * 8,
+    rnnc_dsp_block4k_s8_s32(small_l0f_x_w + j * 8,
         small_l0f_x_b + 4 * j, small_l0f_x_m + 4 * j, small_l0f_x_s + 4 * j,
-        /*pre_shift=*/0, x, /*cols=*/2, xg);
-    rnnc_dsp_block4_s8_s32(small_l0f_h_w + j * 12,
+        /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/2, xg);
+    rnnc_dsp_block4k_s8_s32(small_l0f_h_w + j * 12,
         NULL, small_l0f_h_m + 4 * j, small_l0f_h_s + 4 * j,
-        /*pre_shift=*/0, h, /*cols=*/3, hg);
-    i = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
-    f = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
-    g = rnnc_lut_tanh_q15(small_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
-    o = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    c[j] = rnnc_lstm_cell_s16(f, c[j], i, g, 19);
-    hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(small_tanh, 8, rnnc_rescale_s16(c[j], 11, 12)), 15);
+        /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/3, hg);
+    /* The step above for unit j, all of it in int32 registers (same integers). */
+    hn[j] = rnnc_dsp_lstm_unit_s16(small_sigmoid, small_tanh, 8, xg, hg, &c[j], 19, 11);
   }
   for (j = 0; j < 3; j++) h[j] = hn[j];
 }
