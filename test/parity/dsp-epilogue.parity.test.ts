@@ -1,5 +1,5 @@
-// The fused LSTM step's helpers of rnnc_dsp.h (the constant-shift requantization, the
-// branchless table lookups, the cell rescale, whole units) against the rnnc_fixed.h twins
+// The fused LSTM and GRU steps' helpers of rnnc_dsp.h (the constant-shift requantization,
+// the branchless table lookups, the cell rescale, whole units) against the rnnc_fixed.h twins
 // they stand for, which test/parity/ops.parity.test.ts ties to src/fixed/ops.ts: on the
 // host (the portable fallback, UBSan, strict flags) and on the DSP cores under QEMU
 // (SSAT, USAT, SMMLA and QADD), every int16 input of the lookups and rescales and edge and
@@ -33,7 +33,7 @@ function verdict(stdout: string): void {
   expect(stdout).toMatch(/^epilogue total \d{7,} 0$/m);
 }
 
-describe('the fused LSTM helpers of rnnc_dsp.h = the rnnc_fixed.h twins', () => {
+describe('the fused LSTM and GRU helpers of rnnc_dsp.h = the rnnc_fixed.h twins', () => {
   it('on the host (portable fallback, UBSan)', async () => {
     const exe = await buildC('gcc', [SRC], join(dir, 'host'), [...STRICT, '-O2', '-fsanitize=undefined', '-fno-sanitize-recover=all',
       '-DCASES=200000L', `-I${INC}`, `-I${dir}`]);

@@ -681,4 +681,25 @@ RNNC_DSP_INLINE int16_t rnnc_dsp_lstm_unit_s32(const int16_t *sig, const int16_t
 #endif
 }
 
+/** One unit of a fused reset-after GRU (templates/cells/gru-fused.c.hbs) from its r, z and
+ *  n rows of each product: h'. The twins' composition (the portable expressions):
+ *    r = sigmoid(sat16(qadd(xr, hr))), z = sigmoid(sat16(qadd(xz, hz)))
+ *    n = tanh(sat16(qadd(xn, rnnc_mul_q15_s32(r, hn)))),  h' = rnnc_lerp_q15(z, h, n)
+ *  In int32 as rnnc_dsp_lstm_unit_s16 (the lookups) and with the twins' own forms for the
+ *  reset product and the blend (int32 already). */
+RNNC_DSP_INLINE int16_t rnnc_dsp_gru_unit(const int16_t *sig, const int16_t *tanh_t, int log2n, int32_t xr, int32_t hr,
+                                          int32_t xz, int32_t hz, int32_t xn, int32_t hn, int16_t h) {
+#if RNNC_DSP_ACLE
+  const int32_t r = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xr, hr)));
+  const int32_t z = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xz, hz)));
+  const int32_t n = rnnc_dsp_tanh_q15(tanh_t, log2n, rnnc_dsp_ssat16(__qadd(xn, rnnc_mul_q15_s32(r, hn))));
+  return (int16_t)rnnc_dsp_ssat16(n + ((z * ((int32_t)h - n) + 16384) >> 15));
+#else
+  const int16_t r = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xr, hr)));
+  const int16_t z = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xz, hz)));
+  const int16_t n = rnnc_lut_tanh_q15(tanh_t, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xn, rnnc_mul_q15_s32(r, hn))));
+  return rnnc_lerp_q15(z, h, n);
+#endif
+}
+
 #endif /* RNNC_DSP_H */

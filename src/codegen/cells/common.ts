@@ -86,6 +86,26 @@ export function planMatmul(src: QMatmul, base: string, what: string, env: CellEn
   };
 }
 
+/**
+ * What the block kernels may assume of a product's shifts (rnnc_dsp_requant_row): the one
+ * shift above 32 of every row with a nonzero multiplier (such a row gives 0 at any shift),
+ * -1 when every row's shift is above 32, 0 otherwise.
+ */
+export function shiftClass(mm: QMatmul): number {
+  const shifts = new Set(mm.shift.filter((_, r) => mm.mult[r] !== 0));
+  const [t] = [...shifts];
+  if (shifts.size === 1 && t! > 32) return t!;
+  return mm.shift.length > 0 && mm.shift.every((s) => s > 32) ? -1 : 0;
+}
+
+/** The block call's function and its shift argument (empty when it reads every shift from the table). */
+export function blockCall(mm: QMatmul, block: string, env: CellEnv): { block: string; shiftArg: string } {
+  const t = shiftClass(mm);
+  const k = env.kernels.blockUniformShift;
+  if (!k || t === 0) return { block, shiftArg: '' };
+  return { block: k(env.weightBits, mm.acc), shiftArg: t > 0 ? `/*every row's shift=*/${t}, ` : '/*every shift > 32*/-1, ' };
+}
+
 function layoutName(env: CellEnv): string {
   return env.kernels.family === 'dsp' ? 'dsp layout (src/codegen/pack.ts)' : 'row-major';
 }
@@ -155,6 +175,14 @@ export interface GruCtx extends StepCtx, GateCtx {
 /** templates/cells/gru-fused.c.hbs */
 export interface GruFusedCtx extends StepCtx, GateCtx {
   partial: 'grufused';
+  /** The family's fused elementwise step of a unit, or '' for the twins' expressions. */
+  unitFn: string;
+  sigmoid: string;
+  /** Each product's block function, and its shift argument ('' or what is known of the rows' shifts and a comma). */
+  xBlock: string;
+  hBlock: string;
+  xShiftArg: string;
+  hShiftArg: string;
   group: number;
   groupRows: number;
   /** The r, z and n 4-row blocks of a full group: first row (C expression), offset in xg/hg. */

@@ -1,33 +1,13 @@
 // LSTM direction, gates i, f, g, o at rows k·U + j, p_k = sat16(X_k + H_k) in Q3.12:
 //   c' = sat(rshr(f·c, 15) + rshr(i·g, 30 − fc))     c: int16 or int32 with fc frac bits
 //   h' = rshr(o · tanh(rescale(c', fc → 12)), 15)     h: Q0.15
-import type { QDirection, QLstmLayer, QMatmul } from '../../ir/qmodel.js';
+import type { QDirection, QLstmLayer } from '../../ir/qmodel.js';
 import { PRE_FRAC } from '../../fixed/ops.js';
 import { unitGroupOrder } from '../pack.js';
-import { type CellEnv, type DirectionPlan, type LstmCtx, type RowLayout, directionBase, gateCall, planMatmul } from './common.js';
+import { type CellEnv, type DirectionPlan, type LstmCtx, type RowLayout, blockCall, directionBase, gateCall, planMatmul } from './common.js';
 
 export function lstmCellType(layer: QLstmLayer): 'int16_t' | 'int32_t' {
   return layer.cell.bits === 16 ? 'int16_t' : 'int32_t';
-}
-
-/**
- * What the block kernels may assume of a product's shifts (rnnc_dsp_requant_row): the one
- * shift above 32 of every row with a nonzero multiplier (such a row gives 0 at any shift),
- * -1 when every row's shift is above 32, 0 otherwise.
- */
-export function shiftClass(mm: QMatmul): number {
-  const shifts = new Set(mm.shift.filter((_, r) => mm.mult[r] !== 0));
-  const [t] = [...shifts];
-  if (shifts.size === 1 && t! > 32) return t!;
-  return mm.shift.length > 0 && mm.shift.every((s) => s > 32) ? -1 : 0;
-}
-
-/** The block call's function and its shift argument (empty when it reads every shift from the table). */
-function blockCall(mm: QMatmul, block: string, env: CellEnv): { block: string; shiftArg: string } {
-  const t = shiftClass(mm);
-  const k = env.kernels.blockUniformShift;
-  if (!k || t === 0) return { block, shiftArg: '' };
-  return { block: k(env.weightBits, mm.acc), shiftArg: t > 0 ? `/*every row's shift=*/${t}, ` : '/*every shift > 32*/-1, ' };
 }
 
 export function planLstm(layer: QLstmLayer, dir: QDirection, index: number, d: 'f' | 'b', env: CellEnv): DirectionPlan<LstmCtx> {

@@ -1,6 +1,7 @@
 /*
  * The fused LSTM step's helpers of rnnc_dsp.h (rnnc_dsp_requant_row, rnnc_dsp_sigmoid_q15,
- * rnnc_dsp_tanh_q15, rnnc_dsp_rescale_pre_s16, rnnc_dsp_lstm_unit_s16/_s32) against the
+ * rnnc_dsp_tanh_q15, rnnc_dsp_rescale_pre_s16, rnnc_dsp_lstm_unit_s16/_s32, and the fused
+ * GRU's rnnc_dsp_gru_unit) against the
  * rnnc_fixed.h twins they replace (each tied to src/fixed/ops.ts by
  * test/parity/ops.parity.test.ts): every int16 input of the lookups at three table sizes,
  * every int16 cell at every rescale the cells use, the requantization at every shift above
@@ -99,6 +100,14 @@ static int16_t unit_s32_ref(const int32_t *xg, const int32_t *hg, int32_t *c, in
   return rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(TANH_8, 8, rnnc_rescale_s16(*c, cf, 12)), 15);
 }
 
+static int16_t gru_unit_ref(const int32_t *xg, const int32_t *hg, int16_t h) {
+  const int16_t r = rnnc_lut_sigmoid_q15(SIG_8, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
+  const int16_t z = rnnc_lut_sigmoid_q15(SIG_8, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
+  const int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2], rnnc_mul_q15_s32(r, hg[2])));
+  const int16_t nv = rnnc_lut_tanh_q15(TANH_8, 8, pn);
+  return rnnc_lerp_q15(z, h, nv);
+}
+
 /* A gate row: mostly within a few times int16 (the saturation of X + H acts sometimes),
  * sometimes anything (QADD saturates). */
 static int32_t row(void) {
@@ -174,6 +183,8 @@ int main(void) {
     CHECK_UNIT16(19, 11) CHECK_UNIT16(18, 12) CHECK_UNIT16(22, 8) CHECK_UNIT16(30, 0) CHECK_UNIT16(15, 15)
     CHECK_UNIT16(14, 16) CHECK_UNIT16(0, 30) CHECK_UNIT16(29, 1)
     CHECK_UNIT32(11, 19) CHECK_UNIT32(18, 12) CHECK_UNIT32(6, 24) CHECK_UNIT32(22, 8)
+    check("gru_unit", c16, xg[2], rnnc_dsp_gru_unit(SIG_8, TANH_8, 8, xg[0], hg[0], xg[1], hg[1], xg[2], hg[2], c16),
+          gru_unit_ref(xg, hg, c16));
   }
   report("units", c0, m0);
 

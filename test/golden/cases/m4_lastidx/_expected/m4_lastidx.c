@@ -342,24 +342,24 @@ static void m4_lastidx_l1f_step(int16_t *h, const int16_t *x) {
     n = 3 - j < 4 ? 3 - j : 4;
     if (n == 4) {
       /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j) * 8,
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1f_x_w + (3 * j) * 8,
           m4_lastidx_l1f_x_b + 3 * j, m4_lastidx_l1f_x_m + 3 * j, m4_lastidx_l1f_x_s + 3 * j,
-          /*pre_shift=*/0, x, /*cols=*/8, xg);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j) * 3,
+          /*every row's shift=*/41, /*pre_shift=*/0, x, /*cols=*/8, xg);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1f_h_w + (3 * j) * 3,
           m4_lastidx_l1f_h_b + 3 * j, m4_lastidx_l1f_h_m + 3 * j, m4_lastidx_l1f_h_s + 3 * j,
-          /*pre_shift=*/0, h, /*cols=*/3, hg);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 4) * 8,
+          /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/3, hg);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 4) * 8,
           m4_lastidx_l1f_x_b + 3 * j + 4, m4_lastidx_l1f_x_m + 3 * j + 4, m4_lastidx_l1f_x_s + 3 * j + 4,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 4) * 3,
+          /*every row's shift=*/41, /*pre_shift=*/0, x, /*cols=*/8, xg + 4);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 4) * 3,
           m4_lastidx_l1f_h_b + 3 * j + 4, m4_lastidx_l1f_h_m + 3 * j + 4, m4_lastidx_l1f_h_s + 3 * j + 4,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 8) * 8,
+          /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/3, hg + 4);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1f_x_w + (3 * j + 8) * 8,
           m4_lastidx_l1f_x_b + 3 * j + 8, m4_lastidx_l1f_x_m + 3 * j + 8, m4_lastidx_l1f_x_s + 3 * j + 8,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 8);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 8) * 3,
+          /*every row's shift=*/41, /*pre_shift=*/0, x, /*cols=*/8, xg + 8);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1f_h_w + (3 * j + 8) * 3,
           m4_lastidx_l1f_h_b + 3 * j + 8, m4_lastidx_l1f_h_m + 3 * j + 8, m4_lastidx_l1f_h_s + 3 * j + 8,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 8);
+          /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/3, hg + 8);
     } else {
       rnnc_dsp_matmul_s8_s32(m4_lastidx_l1f_x_w + 3 * j * 8,
           m4_lastidx_l1f_x_b + 3 * j, m4_lastidx_l1f_x_m + 3 * j, m4_lastidx_l1f_x_s + 3 * j,
@@ -369,11 +369,7 @@ static void m4_lastidx_l1f_step(int16_t *h, const int16_t *x) {
           /*pre_shift=*/0, h, /*rows=*/3 * n, /*cols=*/3, hg);
     }
     for (u = 0; u < n; u++) {
-      int16_t r = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
-      int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
-      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
-      int16_t nv = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, pn);
-      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+      hn[j + u] = rnnc_dsp_gru_unit(m4_lastidx_sigmoid, m4_lastidx_tanh, 8, xg[u], hg[u], xg[n + u], hg[n + u], xg[2 * n + u], hg[2 * n + u], h[j + u]);
     }
   }
   for (j = 0; j < 3; j++) h[j] = hn[j];
@@ -395,24 +391,24 @@ static void m4_lastidx_l1b_step(int16_t *h, const int16_t *x) {
     n = 3 - j < 4 ? 3 - j : 4;
     if (n == 4) {
       /* A full group is three 4-row blocks: r, z, n. */
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j) * 8,
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1b_x_w + (3 * j) * 8,
           m4_lastidx_l1b_x_b + 3 * j, m4_lastidx_l1b_x_m + 3 * j, m4_lastidx_l1b_x_s + 3 * j,
-          /*pre_shift=*/0, x, /*cols=*/8, xg);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j) * 3,
+          /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/8, xg);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1b_h_w + (3 * j) * 3,
           m4_lastidx_l1b_h_b + 3 * j, m4_lastidx_l1b_h_m + 3 * j, m4_lastidx_l1b_h_s + 3 * j,
-          /*pre_shift=*/0, h, /*cols=*/3, hg);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 4) * 8,
+          /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/3, hg);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 4) * 8,
           m4_lastidx_l1b_x_b + 3 * j + 4, m4_lastidx_l1b_x_m + 3 * j + 4, m4_lastidx_l1b_x_s + 3 * j + 4,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 4) * 3,
+          /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/8, xg + 4);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 4) * 3,
           m4_lastidx_l1b_h_b + 3 * j + 4, m4_lastidx_l1b_h_m + 3 * j + 4, m4_lastidx_l1b_h_s + 3 * j + 4,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 4);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 8) * 8,
+          /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/3, hg + 4);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1b_x_w + (3 * j + 8) * 8,
           m4_lastidx_l1b_x_b + 3 * j + 8, m4_lastidx_l1b_x_m + 3 * j + 8, m4_lastidx_l1b_x_s + 3 * j + 8,
-          /*pre_shift=*/0, x, /*cols=*/8, xg + 8);
-      rnnc_dsp_block4_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 8) * 3,
+          /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/8, xg + 8);
+      rnnc_dsp_block4k_s8_s32(m4_lastidx_l1b_h_w + (3 * j + 8) * 3,
           m4_lastidx_l1b_h_b + 3 * j + 8, m4_lastidx_l1b_h_m + 3 * j + 8, m4_lastidx_l1b_h_s + 3 * j + 8,
-          /*pre_shift=*/0, h, /*cols=*/3, hg + 8);
+          /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/3, hg + 8);
     } else {
       rnnc_dsp_matmul_s8_s32(m4_lastidx_l1b_x_w + 3 * j * 8,
           m4_lastidx_l1b_x_b + 3 * j, m4_lastidx_l1b_x_m + 3 * j, m4_lastidx_l1b_x_s + 3 * j,
@@ -422,11 +418,7 @@ static void m4_lastidx_l1b_step(int16_t *h, const int16_t *x) {
           /*pre_shift=*/0, h, /*rows=*/3 * n, /*cols=*/3, hg);
     }
     for (u = 0; u < n; u++) {
-      int16_t r = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
-      int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[n + u], hg[n + u])));
-      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * n + u], rnnc_mul_q15_s32(r, hg[2 * n + u])));
-      int16_t nv = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, pn);
-      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+      hn[j + u] = rnnc_dsp_gru_unit(m4_lastidx_sigmoid, m4_lastidx_tanh, 8, xg[u], hg[u], xg[n + u], hg[n + u], xg[2 * n + u], hg[2 * n + u], h[j + u]);
     }
   }
   for (j = 0; j < 3; j++) h[j] = hn[j];
