@@ -2,7 +2,7 @@
 // the branchless table lookups, the cell rescale, whole units) against the rnnc_fixed.h twins
 // they stand for, which test/parity/ops.parity.test.ts ties to src/fixed/ops.ts: on the
 // host (the portable fallback, UBSan, strict flags) and on the DSP cores under QEMU
-// (SSAT, USAT, SMMLA and QADD), every int16 input of the lookups and rescales and edge and
+// (SSAT, USAT, SMLAD, SMMLA and QADD), every int16 input of the lookups and rescales and edge and
 // pseudo-random requantizations and units (test/harness/target/dsp-epilogue.c).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,7 +43,7 @@ describe('the fused LSTM and GRU helpers of rnnc_dsp.h = the rnnc_fixed.h twins'
   });
 
   for (const [target, opt] of [['cortex-m4', 'O2'], ['cortex-m4', 'Os'], ['cortex-m7', 'O2'], ['cortex-m33', 'O2']] as const) {
-    it(`on a ${target} under QEMU (-${opt}: SSAT, USAT, SMMLA, QADD)`, async () => {
+    it(`on a ${target} under QEMU (-${opt}: SSAT, USAT, SMLAD, SMMLA, QADD)`, async () => {
       const elf = await buildForTarget({
         target, sources: [SRC], includeDirs: [INC, dir], defines: { CASES: '20000L' }, outDir: join(dir, `${target}-${opt}`), opt,
       });

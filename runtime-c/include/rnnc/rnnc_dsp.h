@@ -574,7 +574,14 @@ RNNC_DSP_INLINE int32_t rnnc_dsp_ssat16(int32_t x) {
  *  compile-time constant, else (ux - (ux >> 15)) >> s (ux less 1 at 2^15 only).
  *  rshr(p, s) = (p >> s) + ((p >> (s - 1)) & 1) = (p + 2^(s-1)) >> s: both are
  *  floor((p + 2^(s-1)) / 2^s) (p = q 2^s + r: bit s - 1 of p is [r >= 2^(s-1)]); |p| <=
- *  65535 * 2^11 keeps the sum in int32. */
+ *  65535 * 2^11 keeps the sum in int32. With lo = T[idx'], hi = T[idx' + 1], f = frac',
+ *  adding lo * 2^s (a multiple of 2^s) inside the floor:
+ *    y = lo + (((hi - lo) * f + 2^(s-1)) >> s) = (lo * (2^s - f) + hi * f + 2^(s-1)) >> s
+ *  which the DSP cores form in one SMLAD where n is a compile-time constant: one word load
+ *  at T + idx' holds lo and hi as its halves (little-endian; these cores load words at any
+ *  halfword address, as the kernels above do); pk = (f << 16) + (2^s - f) holds the
+ *  halves (2^s - f, f), both in [0, 2^s] (f <= 2^s: no borrow between them); each product
+ *  is at most 2^15 * 2^11 in magnitude, so the sum does not wrap. */
 RNNC_DSP_INLINE int32_t rnnc_dsp_lut_abs_q15(const int16_t *table, int log2n, int32_t ux) {
   const int s = 15 - log2n;
   int32_t idx, frac, lo;
@@ -587,6 +594,13 @@ RNNC_DSP_INLINE int32_t rnnc_dsp_lut_abs_q15(const int16_t *table, int log2n, in
     idx = (ux - (ux >> 15)) >> s;
   }
   frac = ux - (idx << s);
+#if RNNC_DSP_ACLE
+  if (__builtin_constant_p(log2n)) {
+    const int32_t w = rnnc_dsp_ld32(table + idx);
+    const int32_t pk = (int32_t)(((uint32_t)frac << 16) + (uint32_t)(((int32_t)1 << s) - frac));
+    return __smlad(w, pk, (int32_t)1 << (s - 1)) >> s;
+  }
+#endif
   lo = table[idx];
   return lo + (((table[idx + 1] - lo) * frac + ((int32_t)1 << (s - 1))) >> s);
 }

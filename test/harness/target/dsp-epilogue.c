@@ -8,7 +8,7 @@
  * 32 on edge and xorshift32 operands, and whole units on edge and pseudo-random gate rows
  * and cells. The tables come from dsp-epilogue-luts.h (written by the test from
  * src/fixed/lut.ts). Built for the host (the portable fallback) and for the DSP cores
- * (SSAT, USAT, SMMLA, QADD) under QEMU. Prints
+ * (SSAT, USAT, SMLAD, SMMLA, QADD) under QEMU. Prints
  *   epilogue <what> <checks> <mismatches>
  * per check, the first mismatches, then "epilogue total <checks> <mismatches>"; exit 0 only
  * when there are none. Shifts, table sizes and formats are literals, as in generated code
