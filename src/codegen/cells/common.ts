@@ -157,6 +157,11 @@ export interface LstmCtx extends StepCtx, GateCtx {
   /** The family's fused elementwise step of a unit, or '' for the twins' expressions. */
   unitFn: string;
   sigmoid: string;
+  /** Unit j's bias and multiplier arguments of the two block calls (C expressions of j, or NULL). */
+  xBiasArg: string;
+  xMultArg: string;
+  hBiasArg: string;
+  hMultArg: string;
 }
 
 /** templates/cells/gru.c.hbs */

@@ -203,18 +203,6 @@ static const int16_t m4_conv_l2f_x_w[48] RNNC_DSP_ALIGNED = {
   22186, 32767, -32767, 9677, -18508, 32767, -32767, 18776, -17262, -22865, -3012, -9771
 };
 
-/* layer 2 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_conv_l2f_x_b[16] = {
-  -705438353, -466525990, -496495183, 511017817, -809879691, -650776779, -657136004, 48559989,
-  -524814967, -338160888, 1377056987, -1876000900, 1202726974, -101372414, -789533603, 629936194
-};
-
-/* layer 2 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_conv_l2f_x_m[16] = {
-  1308243305, 1183657123, 1703147270, 1491317138, 1589317701, 1083685611, 1954087320, 1820618886,
-  1090458484, 1145820518, 1635025594, 1116877987, 1766893965, 2011523838, 2040060367, 2054131904
-};
-
 /* layer 2 input product (gates i, f, g, o): requantization shifts */
 static const uint8_t m4_conv_l2f_x_s[16] = {
   49, 48, 49, 49, 49, 48, 50, 49, 48, 48, 49, 49, 49, 49, 49, 49
@@ -231,15 +219,20 @@ static const int16_t m4_conv_l2f_h_w[64] RNNC_DSP_ALIGNED = {
   8745, 10078, -15976, 1885
 };
 
-/* layer 2 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_conv_l2f_h_m[16] = {
-  1372422087, 1109131741, 1159778183, 1145069088, 1470892033, 1176082369, 1152807013, 1117627373,
-  1097742022, 1130176161, 1851898130, 1135628800, 1630587825, 2005825459, 1720717157, 1304010425
-};
-
 /* layer 2 recurrent product (gates i, f, g, o): requantization shifts */
 static const uint8_t m4_conv_l2f_h_s[16] = {
   48, 47, 47, 47, 48, 47, 47, 47, 47, 47, 48, 47, 48, 48, 48, 48
+};
+
+/* layer 2: per unit, its 4 gate rows' input biases, input multipliers and recurrent multipliers
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31)), one table the step walks */
+static const int32_t m4_conv_l2f_p[48] = {
+  -705438353, -466525990, -496495183, 511017817, 1308243305, 1183657123, 1703147270, 1491317138,
+  1372422087, 1109131741, 1159778183, 1145069088, -809879691, -650776779, -657136004, 48559989,
+  1589317701, 1083685611, 1954087320, 1820618886, 1470892033, 1176082369, 1152807013, 1117627373,
+  -524814967, -338160888, 1377056987, -1876000900, 1090458484, 1145820518, 1635025594, 1116877987,
+  1097742022, 1130176161, 1851898130, 1135628800, 1202726974, -101372414, -789533603, 629936194,
+  1766893965, 2011523838, 2040060367, 2054131904, 1630587825, 2005825459, 1720717157, 1304010425
 };
 
 /* layer 3 dense product: 3x4 int16 weights
@@ -323,10 +316,10 @@ static void m4_conv_l2f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     rnnc_dsp_block4k_s16_s64(m4_conv_l2f_x_w + j * 12,
-        m4_conv_l2f_x_b + 4 * j, m4_conv_l2f_x_m + 4 * j, m4_conv_l2f_x_s + 4 * j,
+        m4_conv_l2f_p + 12 * j, m4_conv_l2f_p + 12 * j + 4, m4_conv_l2f_x_s + 4 * j,
         /*every shift > 32*/-1, /*pre_shift=*/1, x, /*cols=*/3, xg);
     rnnc_dsp_block4k_s16_s64(m4_conv_l2f_h_w + j * 16,
-        NULL, m4_conv_l2f_h_m + 4 * j, m4_conv_l2f_h_s + 4 * j,
+        NULL, m4_conv_l2f_p + 12 * j + 8, m4_conv_l2f_h_s + 4 * j,
         /*every shift > 32*/-1, /*pre_shift=*/1, h, /*cols=*/4, hg);
     /* The step above for unit j, all of it in int32 registers (same integers). */
     hn[j] = rnnc_dsp_lstm_unit_s16(m4_conv_sigmoid, m4_conv_tanh, 9, xg, hg, &c[j], 19, 11);

@@ -63,18 +63,6 @@ static const int8_t m4_lastidx_l0f_x_w[48] RNNC_DSP_ALIGNED = {
   -127, -127, -110, -109, 76, 106, -127, 96, -69, -127, 127, 10, -98, -127, -31, 94
 };
 
-/* layer 0 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lastidx_l0f_x_b[16] = {
-  -212518, -1670282, 257611, 323251, -287873, 373107, -1612574, 16662,
-  395563, -441872, -213104, -39367, 87222, -138086, 377094, -565043
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lastidx_l0f_x_m[16] = {
-  1997074157, 1993150281, 2022376310, 1666559291, 1761725811, 1436303075, 1183171504, 2046771835,
-  1179403779, 2078376889, 2073480653, 1107022386, 1574711881, 2143521460, 1155232335, 1774793704
-};
-
 /* layer 0 input product (gates i, f, g, o): requantization shifts */
 static const uint8_t m4_lastidx_l0f_x_s[16] = {
   39, 41, 39, 39, 39, 39, 40, 39, 38, 39, 39, 38, 39, 39, 38, 39
@@ -89,15 +77,20 @@ static const int8_t m4_lastidx_l0f_h_w[64] RNNC_DSP_ALIGNED = {
   -127, -99, 35, 33, -42, -5, 8, -127, 108, 111, 127, -94, 59, 5, 6, -127
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lastidx_l0f_h_m[16] = {
-  2066845223, 1135399000, 1102066535, 1312134540, 1991365868, 1154042769, 1988949685, 1983761898,
-  1122977939, 1466412091, 1726830683, 1919323762, 2129482917, 1671487698, 2074828788, 1526357451
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): requantization shifts */
 static const uint8_t m4_lastidx_l0f_h_s[16] = {
   43, 40, 40, 42, 41, 40, 41, 41, 40, 42, 41, 41, 41, 41, 41, 41
+};
+
+/* layer 0: per unit, its 4 gate rows' input biases, input multipliers and recurrent multipliers
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31)), one table the step walks */
+static const int32_t m4_lastidx_l0f_p[48] = {
+  -212518, -1670282, 257611, 323251, 1997074157, 1993150281, 2022376310, 1666559291,
+  2066845223, 1135399000, 1102066535, 1312134540, -287873, 373107, -1612574, 16662,
+  1761725811, 1436303075, 1183171504, 2046771835, 1991365868, 1154042769, 1988949685, 1983761898,
+  395563, -441872, -213104, -39367, 1179403779, 2078376889, 2073480653, 1107022386,
+  1122977939, 1466412091, 1726830683, 1919323762, 87222, -138086, 377094, -565043,
+  1574711881, 2143521460, 1155232335, 1774793704, 2129482917, 1671487698, 2074828788, 1526357451
 };
 
 /* layer 0 input product (gates i, f, g, o): 16x3 int8 weights
@@ -106,18 +99,6 @@ static const int8_t m4_lastidx_l0b_x_w[48] RNNC_DSP_ALIGNED = {
   98, -127, -103, -80, 127, 86, -127, -90, 35, -122, 127, 60, -127, -107, 89, 29,
   6, 127, -35, -127, -3, 77, 47, -127, 127, -103, -122, -127, 37, -101, -9, -127,
   4, -63, 37, 127, 115, -127, -113, 2, -127, -54, -12, -68, -127, 127, -25, -18
-};
-
-/* layer 0 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lastidx_l0b_x_b[16] = {
-  -601335, -557632, 372488, 339999, 600673, 433422, -13530, -192562,
-  423436, 38982, 397765, -186704, -51057, 516037, -57575, 67001
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lastidx_l0b_x_m[16] = {
-  1581386047, 1665018283, 1112256570, 2106898127, 1438392855, 1647357765, 1117501940, 1189107956,
-  2130888259, 1261672133, 1958110147, 1297527451, 1858756968, 1752922901, 1685237215, 2111340960
 };
 
 /* layer 0 input product (gates i, f, g, o): requantization shifts */
@@ -134,15 +115,20 @@ static const int8_t m4_lastidx_l0b_h_w[64] RNNC_DSP_ALIGNED = {
   4, -3, -88, -127, 1, 98, 83, -127, -41, -36, -75, 127, -127, -32, -56, -51
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lastidx_l0b_h_m[16] = {
-  1120263193, 1181099797, 1930282632, 1163908942, 1137895121, 1279671912, 2076998454, 2102886325,
-  1909951968, 1160295922, 1836304398, 1504623964, 2108994896, 1826216798, 1890005903, 1183347997
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): requantization shifts */
 static const uint8_t m4_lastidx_l0b_h_s[16] = {
   40, 40, 41, 40, 40, 41, 41, 42, 41, 40, 41, 41, 41, 41, 41, 40
+};
+
+/* layer 0: per unit, its 4 gate rows' input biases, input multipliers and recurrent multipliers
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31)), one table the step walks */
+static const int32_t m4_lastidx_l0b_p[48] = {
+  -601335, -557632, 372488, 339999, 1581386047, 1665018283, 1112256570, 2106898127,
+  1120263193, 1181099797, 1930282632, 1163908942, 600673, 433422, -13530, -192562,
+  1438392855, 1647357765, 1117501940, 1189107956, 1137895121, 1279671912, 2076998454, 2102886325,
+  423436, 38982, 397765, -186704, 2130888259, 1261672133, 1958110147, 1297527451,
+  1909951968, 1160295922, 1836304398, 1504623964, -51057, 516037, -57575, 67001,
+  1858756968, 1752922901, 1685237215, 2111340960, 2108994896, 1826216798, 1890005903, 1183347997
 };
 
 /* layer 1 input product (gates r, z, n): 9x8 int8 weights
@@ -282,10 +268,10 @@ static void m4_lastidx_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
     rnnc_dsp_block4k_s8_s32(m4_lastidx_l0f_x_w + j * 12,
-        m4_lastidx_l0f_x_b + 4 * j, m4_lastidx_l0f_x_m + 4 * j, m4_lastidx_l0f_x_s + 4 * j,
+        m4_lastidx_l0f_p + 12 * j, m4_lastidx_l0f_p + 12 * j + 4, m4_lastidx_l0f_x_s + 4 * j,
         /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/3, xg);
     rnnc_dsp_block4k_s8_s32(m4_lastidx_l0f_h_w + j * 16,
-        NULL, m4_lastidx_l0f_h_m + 4 * j, m4_lastidx_l0f_h_s + 4 * j,
+        NULL, m4_lastidx_l0f_p + 12 * j + 8, m4_lastidx_l0f_h_s + 4 * j,
         /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
@@ -311,10 +297,10 @@ static void m4_lastidx_l0b_step(int16_t *h, int16_t *c, const int16_t *x) {
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
     rnnc_dsp_block4k_s8_s32(m4_lastidx_l0b_x_w + j * 12,
-        m4_lastidx_l0b_x_b + 4 * j, m4_lastidx_l0b_x_m + 4 * j, m4_lastidx_l0b_x_s + 4 * j,
+        m4_lastidx_l0b_p + 12 * j, m4_lastidx_l0b_p + 12 * j + 4, m4_lastidx_l0b_x_s + 4 * j,
         /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/3, xg);
     rnnc_dsp_block4k_s8_s32(m4_lastidx_l0b_h_w + j * 16,
-        NULL, m4_lastidx_l0b_h_m + 4 * j, m4_lastidx_l0b_h_s + 4 * j,
+        NULL, m4_lastidx_l0b_p + 12 * j + 8, m4_lastidx_l0b_h_s + 4 * j,
         /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
