@@ -192,9 +192,15 @@ RNNC_DSP_INLINE int32_t rnnc_dsp_requant_s32(int32_t acc, int32_t m, int t) {
  *    A row whose multiplier is 0 gives 0 at any shift (hi = 0 and 2^(t-33) < 2^(t-32)).
  *  - t_all = -1: every row's shift is above 32: rnnc_requant_s32's path for those,
  *    without the test.
+ *  - t_all = -2: mult holds each row's pair (m, w), w = 2^(t - 33) * 2^8 + (t - 32) with
+ *    t in [33, 55] (so w < 2^31): as for t_all > 32 with k = w >> 8 = 2^(t-33) and the
+ *    shift t - 32 the low byte of w (an ASR by register reads only the low byte of the
+ *    shift register; the C form masks it). The generator writes such pairs where the
+ *    rows' shifts differ, all within [33, 55] (a row whose multiplier is 0 takes t = 33).
  *  - t_all = 0: rnnc_requant_s32 (any shift). */
-RNNC_DSP_INLINE int32_t rnnc_dsp_requant_row(int32_t acc, const int32_t *mult, const uint8_t *shift, int r,
-                                             int32_t t_all) {
+RNNC_DSP_INLINE int32_t rnnc_dsp_requant_row_(int32_t acc, const int32_t *mult, const uint8_t *shift, int r,
+                                              int32_t t_all, int pair_at_reg) {
+  (void)pair_at_reg;
   if (t_all > 32) {
     const int32_t k = (int32_t)1 << (t_all - 33);
     int32_t hk;
@@ -205,11 +211,55 @@ RNNC_DSP_INLINE int32_t rnnc_dsp_requant_row(int32_t acc, const int32_t *mult, c
 #endif
     return hk >> (t_all - 32);
   }
+  if (t_all == -2) {
+#if RNNC_DSP_ASM
+    /* One block (LDRD of the pair, LSR, SMMLA, ASR): loaded where used, not hoisted
+     * above the products' loops and spilled; the pair's offset an immediate where r is a
+     * literal (the always-inlined int32 blocks), else its address in a register
+     * (pair_at_reg: the two-row loops of the int64 blocks). */
+    int32_t y, m, w, k;
+#if defined(__OPTIMIZE__)
+    if (!pair_at_reg && __builtin_constant_p(r))
+      __asm__("ldrd %[m], %[w], [%[p], %[o]]\n\t"
+              "lsr %[k], %[w], #8\n\t"
+              "smmla %[y], %[a], %[m], %[k]\n\t"
+              "asr %[y], %[y], %[w]"
+              : [y] "=&r"(y), [m] "=&r"(m), [w] "=&r"(w), [k] "=&r"(k)
+              : [a] "r"(acc), [p] "r"(mult), [o] "n"(8 * r), "m"(*(const int32_t(*)[2])(mult + 2 * r)));
+    else
+#endif
+      __asm__("ldrd %[m], %[w], [%[p]]\n\t"
+              "lsr %[k], %[w], #8\n\t"
+              "smmla %[y], %[a], %[m], %[k]\n\t"
+              "asr %[y], %[y], %[w]"
+              : [y] "=&r"(y), [m] "=&r"(m), [w] "=&r"(w), [k] "=&r"(k)
+              : [a] "r"(acc), [p] "r"(mult + 2 * r), "m"(*(const int32_t(*)[2])(mult + 2 * r)));
+    return y;
+#else
+    const int32_t m = mult[2 * r], w = mult[2 * r + 1];
+    return (int32_t)((((int64_t)acc * (int64_t)m) >> 32) + (w >> 8)) >> (w & 0xff);
+#endif
+  }
   if (t_all < 0) {
     const int32_t hi = (int32_t)(((int64_t)acc * (int64_t)mult[r]) >> 32);
     return ((hi >> (shift[r] - 33)) + 1) >> 1;
   }
   return rnnc_dsp_requant_s32(acc, mult[r], shift[r]);
+}
+
+/* Row r a literal (the int32 blocks), or a variable (the int64 blocks' two-row loops). */
+#define rnnc_dsp_requant_row(acc, mult, shift, r, t_all) rnnc_dsp_requant_row_(acc, mult, shift, r, t_all, 0)
+#define rnnc_dsp_requant_row_v(acc, mult, shift, r, t_all) rnnc_dsp_requant_row_(acc, mult, shift, r, t_all, 1)
+
+/** rnnc_rshr_sat_s64(acc, k), k = pre_shift in [1, 62]. exact (a compile-time constant
+ *  once inlined): the generator proved |acc| <= B with B / 2^k <= 2^31 - 1 (B the
+ *  product's accumulator bound, sum |w| * 32768 + |bias| over its rows), and then
+ *  floor((acc + 2^(k-1)) / 2^k) lies within [-(2^31 - 1), 2^31 - 1]: at most
+ *  floor((2^31 - 1) + 1/2) and at least floor(-(2^31 - 1) + 1/2). The saturation never
+ *  acts and is left out (the narrowing itself is the same one shift). */
+RNNC_DSP_INLINE int32_t rnnc_dsp_narrow_s64(int64_t acc, int32_t pre_shift, int32_t exact) {
+  if (exact) return (int32_t)((acc + ((int64_t)1 << (pre_shift - 1))) >> pre_shift);
+  return rnnc_rshr_sat_s64(acc, (int)pre_shift);
 }
 
 /* One int8 group (4 columns) into an int32 accumulator. */
@@ -226,8 +276,9 @@ RNNC_DSP_INLINE int32_t rnnc_dsp_requant_row(int32_t acc, const int32_t *mult, c
  *  accumulators: out[0..3] for rows bias[0..3] (from 0 when bias is NULL). Always inlined so fused cells keep
  *  their pointers in registers. */
 RNNC_DSP_INLINE void rnnc_dsp_block4k_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
-                                            const uint8_t *shift, int32_t t_all, int32_t pre_shift, const int16_t *v,
+                                            const uint8_t *shift, int32_t t_all, int32_t narrow_exact, int32_t pre_shift, const int16_t *v,
                                             int32_t cols, int32_t *out) {
+  (void)narrow_exact;
   const int32_t groups = cols >> 2, tail = cols & 3;
   int32_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   const int16_t *vp = v;
@@ -302,7 +353,7 @@ RNNC_DSP_INLINE void rnnc_dsp_block4k_s8_s32(const int8_t *w, const int32_t *bia
 /** rnnc_dsp_block4k_s8_s32 with every row's shift from the table. */
 RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
     const uint8_t *shift, int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
-  rnnc_dsp_block4k_s8_s32(w, bias, mult, shift, 0, pre_shift, v, cols, out);
+  rnnc_dsp_block4k_s8_s32(w, bias, mult, shift, 0, 0, pre_shift, v, cols, out);
 }
 
 /** int8 weights (dsp packing), int32 accumulator. */
@@ -331,8 +382,8 @@ static inline void rnnc_dsp_matmul_s8_s32(const int8_t *w, const int32_t *bias, 
 }
 
 /** One 4-row block of int8 weights, int64 accumulators, two rows at a time (four int64 would spill). */
-static inline void rnnc_dsp_block4k_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
-                                  const uint8_t *shift, int32_t t_all, int32_t pre_shift, const int16_t *v,
+RNNC_DSP_INLINE void rnnc_dsp_block4k_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
+                                  const uint8_t *shift, int32_t t_all, int32_t narrow_exact, int32_t pre_shift, const int16_t *v,
                                   int32_t cols, int32_t *out) {
   const int32_t groups = cols >> 2, tail = cols & 3;
   int32_t g, j, k;
@@ -354,15 +405,15 @@ static inline void rnnc_dsp_block4k_s8_s64(const int8_t *w, const int32_t *bias,
       a0 += (int32_t)wp[k] * (int32_t)vp[k];
       a1 += (int32_t)wp[tail + k] * (int32_t)vp[k];
     }
-    out[j] = rnnc_dsp_requant_row(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult, shift, j, t_all);
-    out[j + 1] = rnnc_dsp_requant_row(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult, shift, j + 1, t_all);
+    out[j] = rnnc_dsp_requant_row_v(rnnc_dsp_narrow_s64(a0, pre_shift, narrow_exact), mult, shift, j, t_all);
+    out[j + 1] = rnnc_dsp_requant_row_v(rnnc_dsp_narrow_s64(a1, pre_shift, narrow_exact), mult, shift, j + 1, t_all);
   }
 }
 
 /** rnnc_dsp_block4k_s8_s64 with every row's shift from the table. */
 static inline void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
     const uint8_t *shift, int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
-  rnnc_dsp_block4k_s8_s64(w, bias, mult, shift, 0, pre_shift, v, cols, out);
+  rnnc_dsp_block4k_s8_s64(w, bias, mult, shift, 0, 0, pre_shift, v, cols, out);
 }
 
 /** int8 weights (dsp packing), int64 accumulator narrowed by pre_shift. */
@@ -392,8 +443,9 @@ static inline void rnnc_dsp_matmul_s8_s64(const int8_t *w, const int32_t *bias, 
 
 /** One 4-row block of int16 weights (4 * cols entries at w), int32 accumulators. */
 RNNC_DSP_INLINE void rnnc_dsp_block4k_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult,
-                                             const uint8_t *shift, int32_t t_all, int32_t pre_shift, const int16_t *v,
+                                             const uint8_t *shift, int32_t t_all, int32_t narrow_exact, int32_t pre_shift, const int16_t *v,
                                              int32_t cols, int32_t *out) {
+  (void)narrow_exact;
   const int32_t groups = cols >> 1, tail = cols & 1;
   int32_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   const int16_t *vp = v;
@@ -424,7 +476,7 @@ RNNC_DSP_INLINE void rnnc_dsp_block4k_s16_s32(const int16_t *w, const int32_t *b
 /** rnnc_dsp_block4k_s16_s32 with every row's shift from the table. */
 RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult,
     const uint8_t *shift, int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
-  rnnc_dsp_block4k_s16_s32(w, bias, mult, shift, 0, pre_shift, v, cols, out);
+  rnnc_dsp_block4k_s16_s32(w, bias, mult, shift, 0, 0, pre_shift, v, cols, out);
 }
 
 /** int16 weights (pairs as stored, dsp block order), int32 accumulator. */
@@ -453,8 +505,8 @@ static inline void rnnc_dsp_matmul_s16_s32(const int16_t *w, const int32_t *bias
 /** One 4-row block of int16 weights, int64 accumulators, two rows at a time (four int64
  *  accumulators, the pointers and the loaded words would need more registers than the
  *  core has). */
-static inline void rnnc_dsp_block4k_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
-                                  const uint8_t *shift, int32_t t_all, int32_t pre_shift, const int16_t *v,
+RNNC_DSP_INLINE void rnnc_dsp_block4k_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
+                                  const uint8_t *shift, int32_t t_all, int32_t narrow_exact, int32_t pre_shift, const int16_t *v,
                                   int32_t cols, int32_t *out) {
   const int32_t groups = cols >> 1, tail = cols & 1;
   int32_t g, j;
@@ -510,15 +562,15 @@ static inline void rnnc_dsp_block4k_s16_s64(const int16_t *w, const int32_t *bia
       a0 += (int32_t)w[8 * groups + j] * (int32_t)(*vp);
       a1 += (int32_t)w[8 * groups + j + 1] * (int32_t)(*vp);
     }
-    out[j] = rnnc_dsp_requant_row(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult, shift, j, t_all);
-    out[j + 1] = rnnc_dsp_requant_row(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult, shift, j + 1, t_all);
+    out[j] = rnnc_dsp_requant_row_v(rnnc_dsp_narrow_s64(a0, pre_shift, narrow_exact), mult, shift, j, t_all);
+    out[j + 1] = rnnc_dsp_requant_row_v(rnnc_dsp_narrow_s64(a1, pre_shift, narrow_exact), mult, shift, j + 1, t_all);
   }
 }
 
 /** rnnc_dsp_block4k_s16_s64 with every row's shift from the table. */
 static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
     const uint8_t *shift, int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
-  rnnc_dsp_block4k_s16_s64(w, bias, mult, shift, 0, pre_shift, v, cols, out);
+  rnnc_dsp_block4k_s16_s64(w, bias, mult, shift, 0, 0, pre_shift, v, cols, out);
 }
 
 /** int16 weights (pairs as stored, dsp block order), int64 accumulator narrowed by pre_shift. */

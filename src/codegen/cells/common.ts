@@ -98,12 +98,25 @@ export function shiftClass(mm: QMatmul): number {
   return mm.shift.length > 0 && mm.shift.every((s) => s > 32) ? -1 : 0;
 }
 
-/** The block call's function and its shift argument (empty when it reads every shift from the table). */
+/**
+ * An int64-accumulator product whose narrowing by preShift never saturates
+ * (rnnc_dsp_narrow_s64): accBound / 2^preShift <= 2^31 - 1.
+ */
+export function narrowExact(mm: QMatmul): boolean {
+  return mm.acc === 'int64' && mm.preShift >= 1 && mm.accBound / 2 ** mm.preShift <= 2 ** 31 - 1;
+}
+
+/**
+ * The block call's function and the arguments that say what is known of the product at
+ * compile time (rnnc_dsp_block4k_*: its shifts, and whether its int64 narrowing is exact),
+ * where the family has such blocks; else the plain block and ''.
+ */
 export function blockCall(mm: QMatmul, block: string, env: CellEnv): { block: string; shiftArg: string } {
   const t = shiftClass(mm);
   const k = env.kernels.blockUniformShift;
-  if (!k || t === 0) return { block, shiftArg: '' };
-  return { block: k(env.weightBits, mm.acc), shiftArg: t > 0 ? `/*every row's shift=*/${t}, ` : '/*every shift > 32*/-1, ' };
+  if (!k) return { block, shiftArg: '' };
+  const arg = t > 0 ? `/*every row's shift=*/${t}, ` : t < 0 ? '/*every shift > 32*/-1, ' : '/*shifts from the table*/0, ';
+  return { block: k(env.weightBits, mm.acc), shiftArg: `${arg}/*narrowing exact=*/${narrowExact(mm) ? 1 : 0}, ` };
 }
 
 function layoutName(env: CellEnv): string {
@@ -162,6 +175,9 @@ export interface LstmCtx extends StepCtx, GateCtx {
   xMultArg: string;
   hBiasArg: string;
   hMultArg: string;
+  /** Unit j's shift table argument of the two block calls (NULL where the blocks do not read it). */
+  xShifts: string;
+  hShifts: string;
 }
 
 /** templates/cells/gru.c.hbs */

@@ -1,6 +1,6 @@
 /*
  * The fused LSTM step's helpers of rnnc_dsp.h (rnnc_dsp_requant_row, rnnc_dsp_sigmoid_q15,
- * rnnc_dsp_tanh_q15, rnnc_dsp_rescale_pre_s16, rnnc_dsp_lstm_unit_s16/_s32, and the fused
+ * rnnc_dsp_tanh_q15, rnnc_dsp_rescale_pre_s16, rnnc_dsp_narrow_s64, rnnc_dsp_lstm_unit_s16/_s32, and the fused
  * GRU's rnnc_dsp_gru_unit) against the
  * rnnc_fixed.h twins they replace (each tied to src/fixed/ops.ts by
  * test/parity/ops.parity.test.ts): every int16 input of the lookups at three table sizes,
@@ -24,6 +24,9 @@
 #endif
 
 static uint32_t rng_state = 0x2545F491u;
+/* A row index the compiler cannot see (the int64 blocks' two-row loops): 0 or 3. */
+static volatile int row_v_src = 3;
+static int row_v;
 static long checks, mismatches, shown;
 
 /* xorshift32 */
@@ -62,7 +65,8 @@ static void report(const char *what, long c0, long m0) {
   for (p = -32768; p <= 32767; p++) check("rescale" #F, p, F, rnnc_dsp_rescale_pre_s16(p, F), rnnc_rescale_s16(p, F, 12));
 
 /* Requantization of a (acc, m) pair at shift T: one shift for the product, every shift
- * above 32, and the general path. */
+ * above 32, the general path, and (T <= 55) the (multiplier, shift word) pairs as rows 0
+ * and 3 of a block. */
 static const uint8_t SHIFTS[63] = { 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
                                     21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
                                     42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62 };
@@ -72,6 +76,13 @@ static const uint8_t SHIFTS[63] = { 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 
     check("requant_one" #T, acc, m, rnnc_dsp_requant_row(acc, &m, SHIFTS + (T), 0, T), want);                          \
     check("requant_above32", acc, m, rnnc_dsp_requant_row(acc, &m, SHIFTS + (T), 0, -1), want);                        \
     check("requant_table", acc, m, rnnc_dsp_requant_row(acc, &m, SHIFTS + (T), 0, 0), want);                            \
+    if ((T) <= 55) {                                                                                                    \
+      const int32_t wd = (int32_t)((((uint32_t)1 << ((T) - 33)) << 8) | (uint32_t)((T) - 32));                          \
+      const int32_t pr[8] = { m, wd, 0, 0, 0, 0, m, wd };                                                               \
+      check("requant_pairs0", acc, m, rnnc_dsp_requant_row(acc, pr, SHIFTS + (T), 0, -2), want);                       \
+      check("requant_pairs3", acc, m, rnnc_dsp_requant_row(acc, pr, SHIFTS, 3, -2), want);                             \
+      check("requant_pairs_v", acc, m, rnnc_dsp_requant_row_v(acc, pr, SHIFTS, row_v, -2), want);                       \
+    }                                                                                                                   \
   }
 #define CHECK_REQUANT_ALL                                                                                               \
   CHECK_REQUANT_T(33) CHECK_REQUANT_T(34) CHECK_REQUANT_T(35) CHECK_REQUANT_T(36) CHECK_REQUANT_T(37)                   \
@@ -154,6 +165,7 @@ int main(void) {
   report("rescale", c0, m0);
 
   c0 = checks; m0 = mismatches;
+  row_v = row_v_src;
   for (a = 0; a < N_ROW; a++) {
     static const int32_t MS[] = { 0, 1073741824, 1073741825, 1518500250, 2147483647 };
     for (b = 0; b < sizeof MS / sizeof MS[0]; b++) {
@@ -167,6 +179,32 @@ int main(void) {
     CHECK_REQUANT_ALL
   }
   report("requant", c0, m0);
+
+  /* The int64 narrowing without its saturation, where the accumulator bound B makes it
+   * impossible: |acc| <= B, B / 2^k <= 2^31 - 1 (edges at +-B and random accumulators). */
+  c0 = checks; m0 = mismatches;
+  {
+    static const int KS[] = { 1, 2, 5, 13, 21, 31 };
+    size_t kk;
+    for (kk = 0; kk < sizeof KS / sizeof KS[0]; kk++) {
+      const int k = KS[kk];
+      const int64_t bound = (int64_t)2147483647 << k;
+      static const int64_t EDGE[] = { 0, 1, -1, 2, -2 };
+      size_t e;
+      for (e = 0; e < sizeof EDGE / sizeof EDGE[0]; e++) {
+        const int64_t accs[] = { EDGE[e], bound - EDGE[e] * EDGE[e], -bound + EDGE[e] * EDGE[e], ((int64_t)1 << (k - 1)) + EDGE[e],
+                                 -((int64_t)1 << (k - 1)) + EDGE[e] };
+        size_t q;
+        for (q = 0; q < sizeof accs / sizeof accs[0]; q++)
+          check("narrow", (long)k, (long)(accs[q] >> 32), rnnc_dsp_narrow_s64(accs[q], k, 1), rnnc_rshr_sat_s64(accs[q], k));
+      }
+      for (i = 0; i < CASES / 8; i++) {
+        const int64_t acc = (int64_t)(((uint64_t)next() << 32) | next()) % (bound + 1);
+        check("narrow", (long)k, (long)(acc >> 32), rnnc_dsp_narrow_s64(acc, k, 1), rnnc_rshr_sat_s64(acc, k));
+      }
+    }
+  }
+  report("narrow", c0, m0);
 
   c0 = checks; m0 = mismatches;
   for (i = 0; i < CASES; i++) {

@@ -226,22 +226,22 @@ static void m4_centred_l1f_step(int16_t *h, const int16_t *x) {
       /* A full group is three 4-row blocks: r, z, n. */
       rnnc_dsp_block4k_s8_s32(m4_centred_l1f_x_w + (3 * j) * 6,
           m4_centred_l1f_x_b + 3 * j, m4_centred_l1f_x_m + 3 * j, m4_centred_l1f_x_s + 3 * j,
-          /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/6, xg);
+          /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/6, xg);
       rnnc_dsp_block4k_s8_s32(m4_centred_l1f_h_w + (3 * j) * 4,
           m4_centred_l1f_h_b + 3 * j, m4_centred_l1f_h_m + 3 * j, m4_centred_l1f_h_s + 3 * j,
-          /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/4, hg);
+          /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/4, hg);
       rnnc_dsp_block4k_s8_s32(m4_centred_l1f_x_w + (3 * j + 4) * 6,
           m4_centred_l1f_x_b + 3 * j + 4, m4_centred_l1f_x_m + 3 * j + 4, m4_centred_l1f_x_s + 3 * j + 4,
-          /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/6, xg + 4);
+          /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/6, xg + 4);
       rnnc_dsp_block4k_s8_s32(m4_centred_l1f_h_w + (3 * j + 4) * 4,
           m4_centred_l1f_h_b + 3 * j + 4, m4_centred_l1f_h_m + 3 * j + 4, m4_centred_l1f_h_s + 3 * j + 4,
-          /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/4, hg + 4);
+          /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/4, hg + 4);
       rnnc_dsp_block4k_s8_s32(m4_centred_l1f_x_w + (3 * j + 8) * 6,
           m4_centred_l1f_x_b + 3 * j + 8, m4_centred_l1f_x_m + 3 * j + 8, m4_centred_l1f_x_s + 3 * j + 8,
-          /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/6, xg + 8);
+          /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/6, xg + 8);
       rnnc_dsp_block4k_s8_s32(m4_centred_l1f_h_w + (3 * j + 8) * 4,
           m4_centred_l1f_h_b + 3 * j + 8, m4_centred_l1f_h_m + 3 * j + 8, m4_centred_l1f_h_s + 3 * j + 8,
-          /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/4, hg + 8);
+          /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/4, hg + 8);
     } else {
       rnnc_dsp_matmul_s8_s32(m4_centred_l1f_x_w + 3 * j * 6,
           m4_centred_l1f_x_b + 3 * j, m4_centred_l1f_x_m + 3 * j, m4_centred_l1f_x_s + 3 * j,

@@ -304,22 +304,22 @@ static void m4_gru_l0f_step(int16_t *h, const int16_t *x) {
       /* A full group is three 4-row blocks: r, z, n. */
       rnnc_dsp_block4k_s16_s64(m4_gru_l0f_x_w + (3 * j) * 3,
           m4_gru_l0f_x_b + 3 * j, m4_gru_l0f_x_m + 3 * j, m4_gru_l0f_x_s + 3 * j,
-          /*every shift > 32*/-1, /*pre_shift=*/1, x, /*cols=*/3, xg);
+          /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/1, x, /*cols=*/3, xg);
       rnnc_dsp_block4k_s16_s64(m4_gru_l0f_h_w + (3 * j) * 5,
           m4_gru_l0f_h_b + 3 * j, m4_gru_l0f_h_m + 3 * j, m4_gru_l0f_h_s + 3 * j,
-          /*every shift > 32*/-1, /*pre_shift=*/2, h, /*cols=*/5, hg);
+          /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/2, h, /*cols=*/5, hg);
       rnnc_dsp_block4k_s16_s64(m4_gru_l0f_x_w + (3 * j + 4) * 3,
           m4_gru_l0f_x_b + 3 * j + 4, m4_gru_l0f_x_m + 3 * j + 4, m4_gru_l0f_x_s + 3 * j + 4,
-          /*every shift > 32*/-1, /*pre_shift=*/1, x, /*cols=*/3, xg + 4);
+          /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/1, x, /*cols=*/3, xg + 4);
       rnnc_dsp_block4k_s16_s64(m4_gru_l0f_h_w + (3 * j + 4) * 5,
           m4_gru_l0f_h_b + 3 * j + 4, m4_gru_l0f_h_m + 3 * j + 4, m4_gru_l0f_h_s + 3 * j + 4,
-          /*every shift > 32*/-1, /*pre_shift=*/2, h, /*cols=*/5, hg + 4);
+          /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/2, h, /*cols=*/5, hg + 4);
       rnnc_dsp_block4k_s16_s64(m4_gru_l0f_x_w + (3 * j + 8) * 3,
           m4_gru_l0f_x_b + 3 * j + 8, m4_gru_l0f_x_m + 3 * j + 8, m4_gru_l0f_x_s + 3 * j + 8,
-          /*every shift > 32*/-1, /*pre_shift=*/1, x, /*cols=*/3, xg + 8);
+          /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/1, x, /*cols=*/3, xg + 8);
       rnnc_dsp_block4k_s16_s64(m4_gru_l0f_h_w + (3 * j + 8) * 5,
           m4_gru_l0f_h_b + 3 * j + 8, m4_gru_l0f_h_m + 3 * j + 8, m4_gru_l0f_h_s + 3 * j + 8,
-          /*every shift > 32*/-1, /*pre_shift=*/2, h, /*cols=*/5, hg + 8);
+          /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/2, h, /*cols=*/5, hg + 8);
     } else {
       rnnc_dsp_matmul_s16_s64(m4_gru_l0f_x_w + 3 * j * 3,
           m4_gru_l0f_x_b + 3 * j, m4_gru_l0f_x_m + 3 * j, m4_gru_l0f_x_s + 3 * j,

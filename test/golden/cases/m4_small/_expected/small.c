@@ -62,11 +62,6 @@ static const int8_t small_l0f_x_w[24] RNNC_DSP_ALIGNED = {
   -46, -127, -127, -67, 127, 87, 127, -105
 };
 
-/* layer 0 input product (gates i, f, g, o): requantization shifts */
-static const uint8_t small_l0f_x_s[12] = {
-  38, 38, 39, 39, 40, 39, 39, 38, 38, 40, 38, 38
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): 12x3 int8 weights, no bias
  * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t small_l0f_h_w[36] RNNC_DSP_ALIGNED = {
@@ -75,19 +70,19 @@ static const int8_t small_l0f_h_w[36] RNNC_DSP_ALIGNED = {
   31, 127, 124, 9
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): requantization shifts */
-static const uint8_t small_l0f_h_s[12] = {
-  40, 41, 41, 41, 41, 41, 41, 41, 40, 40, 40, 40
-};
-
-/* layer 0: per unit, its 4 gate rows' input biases, input multipliers and recurrent multipliers
- * (biases at the accumulator scale, multipliers in [2^30, 2^31)), one table the step walks */
-static const int32_t small_l0f_p[36] = {
-  -384370, -361297, 359122, 164092, 1415576354, 1330795186, 2107518656, 2069220111,
-  1336592033, 1622333841, 1840954057, 1832114471, 484463, -160202, 303917, -419286,
-  1602435785, 1699932423, 1298367827, 1154679974, 2002485687, 2043665200, 1466060249, 1955953806,
-  323406, -623719, -391990, 391471, 1276905802, 1546144010, 1362368415, 1204504694,
-  1160176925, 1202046547, 1188721322, 1115649217
+/* layer 0: per unit, its 4 gate rows' input biases, input multiplier and shift word pairs
+ * and recurrent multiplier and shift word pairs, one table the step walks
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31);
+ * the shift word of shift t: 2^(t-33) * 256 + t - 32, rnnc_dsp_requant_row) */
+static const int32_t small_l0f_p[60] = {
+  -384370, -361297, 359122, 164092, 1415576354, 8198, 1330795186, 8198,
+  2107518656, 16391, 2069220111, 16391, 1336592033, 32776, 1622333841, 65545,
+  1840954057, 65545, 1832114471, 65545, 484463, -160202, 303917, -419286,
+  1602435785, 32776, 1699932423, 16391, 1298367827, 16391, 1154679974, 8198,
+  2002485687, 65545, 2043665200, 65545, 1466060249, 65545, 1955953806, 65545,
+  323406, -623719, -391990, 391471, 1276905802, 8198, 1546144010, 32776,
+  1362368415, 8198, 1204504694, 8198, 1160176925, 32776, 1202046547, 32776,
+  1188721322, 32776, 1115649217, 32776
 };
 
 /* layer 1 dense product: 2x3 int8 weights
@@ -124,11 +119,11 @@ static void small_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 3; j++) {
     rnnc_dsp_block4k_s8_s32(small_l0f_x_w + j * 8,
-        small_l0f_p + 12 * j, small_l0f_p + 12 * j + 4, small_l0f_x_s + 4 * j,
-        /*every shift > 32*/-1, /*pre_shift=*/0, x, /*cols=*/2, xg);
+        small_l0f_p + 20 * j, small_l0f_p + 20 * j + 4, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/2, xg);
     rnnc_dsp_block4k_s8_s32(small_l0f_h_w + j * 12,
-        NULL, small_l0f_p + 12 * j + 8, small_l0f_h_s + 4 * j,
-        /*every shift > 32*/-1, /*pre_shift=*/0, h, /*cols=*/3, hg);
+        NULL, small_l0f_p + 20 * j + 12, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/3, hg);
     /* The step above for unit j, all of it in int32 registers (same integers). */
     hn[j] = rnnc_dsp_lstm_unit_s16(small_sigmoid, small_tanh, 8, xg, hg, &c[j], 19, 11);
   }
