@@ -20,6 +20,15 @@ export interface KernelSet {
   matmul(weightBits: 8 | 16, acc: QMatmul['acc']): string;
   /** Fused cells: the always-inlined 4-row block function (`fn(w, b, m, s, pre, v, cols, out)`). */
   block(weightBits: 8 | 16, acc: QMatmul['acc']): string;
+  /**
+   * Fused LSTM: the block function taking every row's shift as a compile-time constant
+   * (`fn(w, b, m, s, t, pre, v, cols, out)`), where the family has one.
+   */
+  blockUniformShift?(weightBits: 8 | 16, acc: QMatmul['acc']): string;
+  /** Fused LSTM with sigmoid gates: the family's whole-unit elementwise step (`fn(sig, tanh, log2n, xg, hg, &c, igShift, cellFrac)`), by cell width. */
+  lstmUnit?(cellBits: 16 | 32): string;
+  /** Fused reset-after GRU with sigmoid gates: the whole-unit elementwise step (`fn(sig, tanh, log2n, xr, hr, xz, hz, xn, hn, h)`). */
+  gruUnit?: string;
   /** The weight table in this family's layout; `segments`: row counts of separate calls. */
   layout(weights: readonly number[], rows: number, cols: number, bits: 8 | 16, segments?: readonly number[]): readonly number[];
   /** Entry offset in the weight table of a call segment starting at row `row`. */
@@ -47,6 +56,9 @@ const dsp: KernelSet = {
   family: 'dsp',
   matmul: (bits, acc) => `rnnc_dsp_matmul_s${bits}_s${acc === 'int64' ? 64 : 32}`,
   block: (bits, acc) => `rnnc_dsp_block4_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  blockUniformShift: (bits, acc) => `rnnc_dsp_block4k_s${bits}_s${acc === 'int64' ? 64 : 32}`,
+  lstmUnit: (cellBits) => `rnnc_dsp_lstm_unit_s${cellBits}`,
+  gruUnit: 'rnnc_dsp_gru_unit',
   layout: packDsp,
   segmentOffset: dspSegmentOffset,
   weightAttr: ' RNNC_DSP_ALIGNED',

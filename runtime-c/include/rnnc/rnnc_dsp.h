@@ -180,6 +180,88 @@ RNNC_DSP_INLINE int32_t rnnc_dsp_requant_s32(int32_t acc, int32_t m, int t) {
   return rnnc_requant_wide_s32(p, t);
 }
 
+/** rnnc_requant_s32 of row r of a 4-row block, by what the generator proved of the
+ *  product's shifts (t_all, a compile-time constant once inlined):
+ *  - t_all > 32: every row with a nonzero multiplier has shift t_all. With hi =
+ *    floor(acc * m / 2^32) (|hi| <= 2^30) and t = t_all:
+ *      rnnc_requant_s32 = ((hi >> (t - 33)) + 1) >> 1 = floor((acc * m + 2^(t-1)) / 2^t)
+ *                       = (hi + 2^(t - 33)) >> (t - 32)
+ *    since floor((floor(y) + k) / 2^j) = floor((y + k) / 2^j) for integers k, j >= 0
+ *    (y = acc * m / 2^32, k = 2^(t-33), j = t - 32); hi + 2^(t-33) <= 2^30 + 2^29 fits.
+ *    On the DSP cores hi + k is one SMMLA (Ra + the high word of Rn * Rm, truncated).
+ *    A row whose multiplier is 0 gives 0 at any shift (hi = 0 and 2^(t-33) < 2^(t-32)).
+ *  - t_all = -1: every row's shift is above 32: rnnc_requant_s32's path for those,
+ *    without the test.
+ *  - t_all = -2: mult holds each row's pair (m, w), w = 2^(t - 33) * 2^8 + (t - 32) with
+ *    t in [33, 55] (so w < 2^31): as for t_all > 32 with k = w >> 8 = 2^(t-33) and the
+ *    shift t - 32 the low byte of w (an ASR by register reads only the low byte of the
+ *    shift register; the C form masks it). The generator writes such pairs where the
+ *    rows' shifts differ, all within [33, 55] (a row whose multiplier is 0 takes t = 33).
+ *  - t_all = 0: rnnc_requant_s32 (any shift). */
+RNNC_DSP_INLINE int32_t rnnc_dsp_requant_row_(int32_t acc, const int32_t *mult, const uint8_t *shift, int r,
+                                              int32_t t_all, int pair_at_reg) {
+  (void)pair_at_reg;
+  if (t_all > 32) {
+    const int32_t k = (int32_t)1 << (t_all - 33);
+    int32_t hk;
+#if RNNC_DSP_ACLE
+    __asm__("smmla %0, %1, %2, %3" : "=r"(hk) : "r"(acc), "r"(mult[r]), "r"(k));
+#else
+    hk = (int32_t)(((int64_t)acc * (int64_t)mult[r]) >> 32) + k;
+#endif
+    return hk >> (t_all - 32);
+  }
+  if (t_all == -2) {
+#if RNNC_DSP_ASM
+    /* One block (LDRD of the pair, LSR, SMMLA, ASR): loaded where used, not hoisted
+     * above the products' loops and spilled; the pair's offset an immediate where r is a
+     * literal (the always-inlined int32 blocks), else its address in a register
+     * (pair_at_reg: the two-row loops of the int64 blocks). */
+    int32_t y, m, w, k;
+#if defined(__OPTIMIZE__)
+    if (!pair_at_reg && __builtin_constant_p(r))
+      __asm__("ldrd %[m], %[w], [%[p], %[o]]\n\t"
+              "lsr %[k], %[w], #8\n\t"
+              "smmla %[y], %[a], %[m], %[k]\n\t"
+              "asr %[y], %[y], %[w]"
+              : [y] "=&r"(y), [m] "=&r"(m), [w] "=&r"(w), [k] "=&r"(k)
+              : [a] "r"(acc), [p] "r"(mult), [o] "n"(8 * r), "m"(*(const int32_t(*)[2])(mult + 2 * r)));
+    else
+#endif
+      __asm__("ldrd %[m], %[w], [%[p]]\n\t"
+              "lsr %[k], %[w], #8\n\t"
+              "smmla %[y], %[a], %[m], %[k]\n\t"
+              "asr %[y], %[y], %[w]"
+              : [y] "=&r"(y), [m] "=&r"(m), [w] "=&r"(w), [k] "=&r"(k)
+              : [a] "r"(acc), [p] "r"(mult + 2 * r), "m"(*(const int32_t(*)[2])(mult + 2 * r)));
+    return y;
+#else
+    const int32_t m = mult[2 * r], w = mult[2 * r + 1];
+    return (int32_t)((((int64_t)acc * (int64_t)m) >> 32) + (w >> 8)) >> (w & 0xff);
+#endif
+  }
+  if (t_all < 0) {
+    const int32_t hi = (int32_t)(((int64_t)acc * (int64_t)mult[r]) >> 32);
+    return ((hi >> (shift[r] - 33)) + 1) >> 1;
+  }
+  return rnnc_dsp_requant_s32(acc, mult[r], shift[r]);
+}
+
+/* Row r a literal (the int32 blocks), or a variable (the int64 blocks' two-row loops). */
+#define rnnc_dsp_requant_row(acc, mult, shift, r, t_all) rnnc_dsp_requant_row_(acc, mult, shift, r, t_all, 0)
+#define rnnc_dsp_requant_row_v(acc, mult, shift, r, t_all) rnnc_dsp_requant_row_(acc, mult, shift, r, t_all, 1)
+
+/** rnnc_rshr_sat_s64(acc, k), k = pre_shift in [1, 62]. exact (a compile-time constant
+ *  once inlined): the generator proved |acc| <= B with B / 2^k <= 2^31 - 1 (B the
+ *  product's accumulator bound, sum |w| * 32768 + |bias| over its rows), and then
+ *  floor((acc + 2^(k-1)) / 2^k) lies within [-(2^31 - 1), 2^31 - 1]: at most
+ *  floor((2^31 - 1) + 1/2) and at least floor(-(2^31 - 1) + 1/2). The saturation never
+ *  acts and is left out (the narrowing itself is the same one shift). */
+RNNC_DSP_INLINE int32_t rnnc_dsp_narrow_s64(int64_t acc, int32_t pre_shift, int32_t exact) {
+  if (exact) return (int32_t)((acc + ((int64_t)1 << (pre_shift - 1))) >> pre_shift);
+  return rnnc_rshr_sat_s64(acc, (int)pre_shift);
+}
+
 /* One int8 group (4 columns) into an int32 accumulator. */
 #define RNNC_DSP_S8_32(acc, q, v01, v23) \
   acc = RNNC_DSP_SMLAD(RNNC_DSP_SXTB16(q), v01, acc); \
@@ -193,9 +275,10 @@ RNNC_DSP_INLINE int32_t rnnc_dsp_requant_s32(int32_t acc, int32_t m, int t) {
 /** One 4-row block of int8 weights (dsp packing, 4 * cols bytes at w), int32
  *  accumulators: out[0..3] for rows bias[0..3] (from 0 when bias is NULL). Always inlined so fused cells keep
  *  their pointers in registers. */
-RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
-                                            const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+RNNC_DSP_INLINE void rnnc_dsp_block4k_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
+                                            const uint8_t *shift, int32_t t_all, int32_t narrow_exact, int32_t pre_shift, const int16_t *v,
                                             int32_t cols, int32_t *out) {
+  (void)narrow_exact;
   const int32_t groups = cols >> 2, tail = cols & 3;
   int32_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   const int16_t *vp = v;
@@ -261,10 +344,16 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias
     a2 += (int32_t)w[2 * tail + k] * x;
     a3 += (int32_t)w[3 * tail + k] * x;
   }
-  out[0] = rnnc_dsp_requant_s32(a0, mult[0], shift[0]);
-  out[1] = rnnc_dsp_requant_s32(a1, mult[1], shift[1]);
-  out[2] = rnnc_dsp_requant_s32(a2, mult[2], shift[2]);
-  out[3] = rnnc_dsp_requant_s32(a3, mult[3], shift[3]);
+  out[0] = rnnc_dsp_requant_row(a0, mult, shift, 0, t_all);
+  out[1] = rnnc_dsp_requant_row(a1, mult, shift, 1, t_all);
+  out[2] = rnnc_dsp_requant_row(a2, mult, shift, 2, t_all);
+  out[3] = rnnc_dsp_requant_row(a3, mult, shift, 3, t_all);
+}
+
+/** rnnc_dsp_block4k_s8_s32 with every row's shift from the table. */
+RNNC_DSP_INLINE void rnnc_dsp_block4_s8_s32(const int8_t *w, const int32_t *bias, const int32_t *mult,
+    const uint8_t *shift, int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
+  rnnc_dsp_block4k_s8_s32(w, bias, mult, shift, 0, 0, pre_shift, v, cols, out);
 }
 
 /** int8 weights (dsp packing), int32 accumulator. */
@@ -293,8 +382,8 @@ static inline void rnnc_dsp_matmul_s8_s32(const int8_t *w, const int32_t *bias, 
 }
 
 /** One 4-row block of int8 weights, int64 accumulators, two rows at a time (four int64 would spill). */
-static inline void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
-                                  const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+RNNC_DSP_INLINE void rnnc_dsp_block4k_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
+                                  const uint8_t *shift, int32_t t_all, int32_t narrow_exact, int32_t pre_shift, const int16_t *v,
                                   int32_t cols, int32_t *out) {
   const int32_t groups = cols >> 2, tail = cols & 3;
   int32_t g, j, k;
@@ -316,9 +405,15 @@ static inline void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias, 
       a0 += (int32_t)wp[k] * (int32_t)vp[k];
       a1 += (int32_t)wp[tail + k] * (int32_t)vp[k];
     }
-    out[j] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[j], shift[j]);
-    out[j + 1] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[j + 1], shift[j + 1]);
+    out[j] = rnnc_dsp_requant_row_v(rnnc_dsp_narrow_s64(a0, pre_shift, narrow_exact), mult, shift, j, t_all);
+    out[j + 1] = rnnc_dsp_requant_row_v(rnnc_dsp_narrow_s64(a1, pre_shift, narrow_exact), mult, shift, j + 1, t_all);
   }
+}
+
+/** rnnc_dsp_block4k_s8_s64 with every row's shift from the table. */
+static inline void rnnc_dsp_block4_s8_s64(const int8_t *w, const int32_t *bias, const int32_t *mult,
+    const uint8_t *shift, int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
+  rnnc_dsp_block4k_s8_s64(w, bias, mult, shift, 0, 0, pre_shift, v, cols, out);
 }
 
 /** int8 weights (dsp packing), int64 accumulator narrowed by pre_shift. */
@@ -347,9 +442,10 @@ static inline void rnnc_dsp_matmul_s8_s64(const int8_t *w, const int32_t *bias, 
 }
 
 /** One 4-row block of int16 weights (4 * cols entries at w), int32 accumulators. */
-RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult,
-                                             const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+RNNC_DSP_INLINE void rnnc_dsp_block4k_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult,
+                                             const uint8_t *shift, int32_t t_all, int32_t narrow_exact, int32_t pre_shift, const int16_t *v,
                                              int32_t cols, int32_t *out) {
+  (void)narrow_exact;
   const int32_t groups = cols >> 1, tail = cols & 1;
   int32_t a0 = RNNC_BIAS(bias, 0), a1 = RNNC_BIAS(bias, 1), a2 = RNNC_BIAS(bias, 2), a3 = RNNC_BIAS(bias, 3);
   const int16_t *vp = v;
@@ -371,10 +467,16 @@ RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s32(const int16_t *w, const int32_t *bi
     a2 += (int32_t)w[2] * x;
     a3 += (int32_t)w[3] * x;
   }
-  out[0] = rnnc_dsp_requant_s32(a0, mult[0], shift[0]);
-  out[1] = rnnc_dsp_requant_s32(a1, mult[1], shift[1]);
-  out[2] = rnnc_dsp_requant_s32(a2, mult[2], shift[2]);
-  out[3] = rnnc_dsp_requant_s32(a3, mult[3], shift[3]);
+  out[0] = rnnc_dsp_requant_row(a0, mult, shift, 0, t_all);
+  out[1] = rnnc_dsp_requant_row(a1, mult, shift, 1, t_all);
+  out[2] = rnnc_dsp_requant_row(a2, mult, shift, 2, t_all);
+  out[3] = rnnc_dsp_requant_row(a3, mult, shift, 3, t_all);
+}
+
+/** rnnc_dsp_block4k_s16_s32 with every row's shift from the table. */
+RNNC_DSP_INLINE void rnnc_dsp_block4_s16_s32(const int16_t *w, const int32_t *bias, const int32_t *mult,
+    const uint8_t *shift, int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
+  rnnc_dsp_block4k_s16_s32(w, bias, mult, shift, 0, 0, pre_shift, v, cols, out);
 }
 
 /** int16 weights (pairs as stored, dsp block order), int32 accumulator. */
@@ -403,8 +505,8 @@ static inline void rnnc_dsp_matmul_s16_s32(const int16_t *w, const int32_t *bias
 /** One 4-row block of int16 weights, int64 accumulators, two rows at a time (four int64
  *  accumulators, the pointers and the loaded words would need more registers than the
  *  core has). */
-static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
-                                  const uint8_t *shift, int32_t pre_shift, const int16_t *v,
+RNNC_DSP_INLINE void rnnc_dsp_block4k_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
+                                  const uint8_t *shift, int32_t t_all, int32_t narrow_exact, int32_t pre_shift, const int16_t *v,
                                   int32_t cols, int32_t *out) {
   const int32_t groups = cols >> 1, tail = cols & 1;
   int32_t g, j;
@@ -460,9 +562,15 @@ static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias
       a0 += (int32_t)w[8 * groups + j] * (int32_t)(*vp);
       a1 += (int32_t)w[8 * groups + j + 1] * (int32_t)(*vp);
     }
-    out[j] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a0, (int)pre_shift), mult[j], shift[j]);
-    out[j + 1] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a1, (int)pre_shift), mult[j + 1], shift[j + 1]);
+    out[j] = rnnc_dsp_requant_row_v(rnnc_dsp_narrow_s64(a0, pre_shift, narrow_exact), mult, shift, j, t_all);
+    out[j + 1] = rnnc_dsp_requant_row_v(rnnc_dsp_narrow_s64(a1, pre_shift, narrow_exact), mult, shift, j + 1, t_all);
   }
+}
+
+/** rnnc_dsp_block4k_s16_s64 with every row's shift from the table. */
+static inline void rnnc_dsp_block4_s16_s64(const int16_t *w, const int32_t *bias, const int32_t *mult,
+    const uint8_t *shift, int32_t pre_shift, const int16_t *v, int32_t cols, int32_t *out) {
+  rnnc_dsp_block4k_s16_s64(w, bias, mult, shift, 0, 0, pre_shift, v, cols, out);
 }
 
 /** int16 weights (pairs as stored, dsp block order), int64 accumulator narrowed by pre_shift. */
@@ -486,6 +594,178 @@ static inline void rnnc_dsp_matmul_s16_s64(const int16_t *w, const int32_t *bias
     if (tail) a += (int32_t)(*w++) * (int32_t)(*vp);
     out[r] = rnnc_dsp_requant_s32(rnnc_rshr_sat_s64(a, (int)pre_shift), mult[r], shift[r]);
   }
+}
+
+/* ---- The fused LSTM unit's elementwise step (templates/cells/lstm.c.hbs) ----
+ * The same integers as the composition of the rnnc_fixed.h twins the portable template
+ * uses (the fallback below is that composition), with every intermediate in an int32
+ * register: int16_t values between inlined functions cost a sign extension each, and the
+ * table lookup's rare branch and the general rescale are not needed. Each identity used is
+ * proved where it is used; test/parity/dsp-epilogue.parity.test.ts checks the helpers
+ * against the twins on every int16 input on a Cortex-M4 under QEMU, and the host (the
+ * fallback) against src/fixed/ops.ts through the on-host equivalence tests. */
+
+/** sat16(x) as an int32 (one SSAT). */
+RNNC_DSP_INLINE int32_t rnnc_dsp_ssat16(int32_t x) {
+#if RNNC_DSP_ACLE
+  int32_t r;
+  __asm__("ssat %0, #16, %1" : "=r"(r) : "r"(x));
+  return r;
+#else
+  return rnnc_sat_s16(x);
+#endif
+}
+
+/** rnnc_lut_lookup_q15 at ux = |x|, ux in [0, 2^15], as an int32. Without the branch:
+ *  with s = 15 - n, idx = ux >> s <= 2^n, and idx = 2^n only at ux = 2^15, where
+ *  frac = 0 and the twin returns T[2^n]. Reading that point as the end of the last
+ *  interval, idx' = min(ux >> s, 2^n - 1) and frac' = ux - idx' * 2^s (equal to idx, frac
+ *  below 2^15; 2^n - 1 and 2^s at 2^15) give there T[2^n - 1] + rshr((T[2^n] -
+ *  T[2^n - 1]) * 2^s, s) = T[2^n], a rounding shift of an exact multiple of 2^s being
+ *  exact. idx' is one USAT (saturate ux >> s to n unsigned bits) where the shift is a
+ *  compile-time constant, else (ux - (ux >> 15)) >> s (ux less 1 at 2^15 only).
+ *  rshr(p, s) = (p >> s) + ((p >> (s - 1)) & 1) = (p + 2^(s-1)) >> s: both are
+ *  floor((p + 2^(s-1)) / 2^s) (p = q 2^s + r: bit s - 1 of p is [r >= 2^(s-1)]); |p| <=
+ *  65535 * 2^11 keeps the sum in int32. With lo = T[idx'], hi = T[idx' + 1], f = frac',
+ *  adding lo * 2^s (a multiple of 2^s) inside the floor:
+ *    y = lo + (((hi - lo) * f + 2^(s-1)) >> s) = (lo * (2^s - f) + hi * f + 2^(s-1)) >> s
+ *  which the DSP cores form in one SMLAD where n is a compile-time constant: one word load
+ *  at T + idx' holds lo and hi as its halves (little-endian; these cores load words at any
+ *  halfword address, as the kernels above do); pk = (f << 16) + (2^s - f) holds the
+ *  halves (2^s - f, f), both in [0, 2^s] (f <= 2^s: no borrow between them); each product
+ *  is at most 2^15 * 2^11 in magnitude, so the sum does not wrap. */
+RNNC_DSP_INLINE int32_t rnnc_dsp_lut_abs_q15(const int16_t *table, int log2n, int32_t ux) {
+  const int s = 15 - log2n;
+  int32_t idx, frac, lo;
+#if RNNC_DSP_ACLE && defined(__OPTIMIZE__)
+  if (__builtin_constant_p(log2n)) {
+    __asm__("usat %0, %1, %2, asr %3" : "=r"(idx) : "n"(log2n), "r"(ux), "n"(15 - log2n));
+  } else
+#endif
+  {
+    idx = (ux - (ux >> 15)) >> s;
+  }
+  frac = ux - (idx << s);
+#if RNNC_DSP_ACLE
+  if (__builtin_constant_p(log2n)) {
+    const int32_t w = rnnc_dsp_ld32(table + idx);
+    const int32_t pk = (int32_t)(((uint32_t)frac << 16) + (uint32_t)(((int32_t)1 << s) - frac));
+    return __smlad(w, pk, (int32_t)1 << (s - 1)) >> s;
+  }
+#endif
+  lo = table[idx];
+  return lo + (((table[idx + 1] - lo) * frac + ((int32_t)1 << (s - 1))) >> s);
+}
+
+/** rnnc_lut_sigmoid_q15(table, log2n, p), p in [-2^15, 2^15), as an int32 in [0, 32767].
+ *  |p| = (p ^ m) - m with m = p >> 31 (0 or -1). */
+RNNC_DSP_INLINE int32_t rnnc_dsp_sigmoid_q15(const int16_t *table, int log2n, int32_t p) {
+  const int32_t y = rnnc_dsp_lut_abs_q15(table, log2n, (p ^ (p >> 31)) - (p >> 31));
+  return p < 0 ? 32768 - y : y;
+}
+
+/** rnnc_lut_tanh_q15(table, log2n, p), p in [-2^15, 2^15), as an int32: -y for p < 0 is
+ *  (y ^ m) - m with m = p >> 31. */
+RNNC_DSP_INLINE int32_t rnnc_dsp_tanh_q15(const int16_t *table, int log2n, int32_t p) {
+  const int32_t m = p >> 31;
+  return (rnnc_dsp_lut_abs_q15(table, log2n, (p ^ m) - m) ^ m) - m;
+}
+
+/** rnnc_rescale_s16(c, from, 12) of c in [-2^15, 2^15) (an int16 cell), as an int32.
+ *  Widening by k = 12 - from in [1, 15]: sat16(c * 2^k), |c * 2^k| <= 2^30 fits int32,
+ *  one SSAT with LSL where k is a compile-time constant. Narrowing by k >= 1:
+ *  rshr(c, k) = (c + 2^(k-1)) >> k is within [-2^14, 2^14] (c + 2^(k-1) <= 2^15 - 1 + 2^14
+ *  for k = 1, and smaller shifts of smaller sums above), so the twin's saturation never
+ *  acts. k = 0: c. Wider shifts: the twin. */
+RNNC_DSP_INLINE int32_t rnnc_dsp_rescale_pre_s16(int32_t c, int from) {
+  if (from == 12) return c;
+  if (from > 12 && from - 12 <= 30) return (c + ((int32_t)1 << (from - 13))) >> (from - 12);
+  if (from < 12 && 12 - from <= 15) {
+#if RNNC_DSP_ACLE && defined(__OPTIMIZE__)
+    if (__builtin_constant_p(from)) {
+      int32_t r;
+      __asm__("ssat %0, #16, %1, lsl %2" : "=r"(r) : "r"(c), "n"(12 - from));
+      return r;
+    }
+#endif
+    return rnnc_dsp_ssat16(c * ((int32_t)1 << (12 - from)));
+  }
+  return rnnc_rescale_s16(c, from, 12);
+}
+
+/** One LSTM unit with an int16 cell, from its 4 requantized gate rows (i, f, g, o) of each
+ *  product: updates *c and returns h'. The twins' composition (the portable template):
+ *    p_k = sat16(qadd(xg[k], hg[k]));  i, f, o = sigmoid(p), g = tanh(p)
+ *    c' = rnnc_lstm_cell_s16(f, c, i, g, ig_shift)
+ *    h' = rnnc_mul_rshr_s16(o, tanh(rescale(c', cell_frac -> 12)), 15)
+ *  In int32: the cell update is sat16(((f * c + 2^14) >> 15) + rshr(i * g, s)) (the twin's
+ *  own form), with rshr(i * g, s) = (i * g + 2^(s-1)) >> s for s >= 1 (see
+ *  rnnc_dsp_lut_abs_q15; |i * g| <= 32767 * 32768 < 2^30, and 2^(s-1) <= 2^30, so the sum
+ *  fits); h' = sat16((o * t + 2^14) >> 15), |o * t| <= 2^30. */
+RNNC_DSP_INLINE int16_t rnnc_dsp_lstm_unit_s16(const int16_t *sig, const int16_t *tanh_t, int log2n, const int32_t *xg,
+                                               const int32_t *hg, int16_t *c, int ig_shift, int cell_frac) {
+#if RNNC_DSP_ACLE
+  const int32_t i = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xg[0], hg[0])));
+  const int32_t f = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xg[1], hg[1])));
+  const int32_t g = rnnc_dsp_tanh_q15(tanh_t, log2n, rnnc_dsp_ssat16(__qadd(xg[2], hg[2])));
+  const int32_t o = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xg[3], hg[3])));
+  const int32_t ig = ig_shift == 0 ? i * g : (i * g + ((int32_t)1 << (ig_shift - 1))) >> ig_shift;
+  const int32_t cn = rnnc_dsp_ssat16(((f * (int32_t)*c + 16384) >> 15) + ig);
+  const int32_t t = rnnc_dsp_tanh_q15(tanh_t, log2n, rnnc_dsp_rescale_pre_s16(cn, cell_frac));
+  *c = (int16_t)cn;
+  return (int16_t)rnnc_dsp_ssat16((o * t + 16384) >> 15);
+#else
+  const int16_t i = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
+  const int16_t f = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
+  const int16_t g = rnnc_lut_tanh_q15(tanh_t, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
+  const int16_t o = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
+  *c = rnnc_lstm_cell_s16(f, *c, i, g, ig_shift);
+  return rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(tanh_t, log2n, rnnc_rescale_s16(*c, cell_frac, 12)), 15);
+#endif
+}
+
+/** One LSTM unit with an int32 cell: the gates as rnnc_dsp_lstm_unit_s16, the cell update
+ *  and its rescale by the twins (the int64 sum of rnnc_lstm_cell_s32). */
+RNNC_DSP_INLINE int16_t rnnc_dsp_lstm_unit_s32(const int16_t *sig, const int16_t *tanh_t, int log2n, const int32_t *xg,
+                                               const int32_t *hg, int32_t *c, int ig_shift, int cell_frac) {
+#if RNNC_DSP_ACLE
+  const int32_t i = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xg[0], hg[0])));
+  const int32_t f = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xg[1], hg[1])));
+  const int32_t g = rnnc_dsp_tanh_q15(tanh_t, log2n, rnnc_dsp_ssat16(__qadd(xg[2], hg[2])));
+  const int32_t o = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xg[3], hg[3])));
+  const int32_t cn = rnnc_lstm_cell_s32((int16_t)f, *c, (int16_t)i, (int16_t)g, ig_shift);
+  const int32_t t = rnnc_dsp_tanh_q15(tanh_t, log2n, rnnc_rescale_s16(cn, cell_frac, 12));
+  *c = cn;
+  return (int16_t)rnnc_dsp_ssat16((o * t + 16384) >> 15);
+#else
+  const int16_t i = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
+  const int16_t f = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
+  const int16_t g = rnnc_lut_tanh_q15(tanh_t, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
+  const int16_t o = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
+  *c = rnnc_lstm_cell_s32(f, *c, i, g, ig_shift);
+  return rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(tanh_t, log2n, rnnc_rescale_s16(*c, cell_frac, 12)), 15);
+#endif
+}
+
+/** One unit of a fused reset-after GRU (templates/cells/gru-fused.c.hbs) from its r, z and
+ *  n rows of each product: h'. The twins' composition (the portable expressions):
+ *    r = sigmoid(sat16(qadd(xr, hr))), z = sigmoid(sat16(qadd(xz, hz)))
+ *    n = tanh(sat16(qadd(xn, rnnc_mul_q15_s32(r, hn)))),  h' = rnnc_lerp_q15(z, h, n)
+ *  In int32 as rnnc_dsp_lstm_unit_s16 (the lookups) and with the twins' own forms for the
+ *  reset product and the blend (int32 already). */
+RNNC_DSP_INLINE int16_t rnnc_dsp_gru_unit(const int16_t *sig, const int16_t *tanh_t, int log2n, int32_t xr, int32_t hr,
+                                          int32_t xz, int32_t hz, int32_t xn, int32_t hn, int16_t h) {
+#if RNNC_DSP_ACLE
+  const int32_t r = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xr, hr)));
+  const int32_t z = rnnc_dsp_sigmoid_q15(sig, log2n, rnnc_dsp_ssat16(__qadd(xz, hz)));
+  const int32_t n = rnnc_dsp_tanh_q15(tanh_t, log2n, rnnc_dsp_ssat16(__qadd(xn, rnnc_mul_q15_s32(r, hn))));
+  return (int16_t)rnnc_dsp_ssat16(n + ((z * ((int32_t)h - n) + 16384) >> 15));
+#else
+  const int16_t r = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xr, hr)));
+  const int16_t z = rnnc_lut_sigmoid_q15(sig, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xz, hz)));
+  const int16_t n = rnnc_lut_tanh_q15(tanh_t, log2n, rnnc_sat_s16(rnnc_add_sat_s32(xn, rnnc_mul_q15_s32(r, hn))));
+  return rnnc_lerp_q15(z, h, n);
+#endif
 }
 
 #endif /* RNNC_DSP_H */

@@ -86,6 +86,39 @@ export function planMatmul(src: QMatmul, base: string, what: string, env: CellEn
   };
 }
 
+/**
+ * What the block kernels may assume of a product's shifts (rnnc_dsp_requant_row): the one
+ * shift above 32 of every row with a nonzero multiplier (such a row gives 0 at any shift),
+ * -1 when every row's shift is above 32, 0 otherwise.
+ */
+export function shiftClass(mm: QMatmul): number {
+  const shifts = new Set(mm.shift.filter((_, r) => mm.mult[r] !== 0));
+  const [t] = [...shifts];
+  if (shifts.size === 1 && t! > 32) return t!;
+  return mm.shift.length > 0 && mm.shift.every((s) => s > 32) ? -1 : 0;
+}
+
+/**
+ * An int64-accumulator product whose narrowing by preShift never saturates
+ * (rnnc_dsp_narrow_s64): accBound / 2^preShift <= 2^31 - 1.
+ */
+export function narrowExact(mm: QMatmul): boolean {
+  return mm.acc === 'int64' && mm.preShift >= 1 && mm.accBound / 2 ** mm.preShift <= 2 ** 31 - 1;
+}
+
+/**
+ * The block call's function and the arguments that say what is known of the product at
+ * compile time (rnnc_dsp_block4k_*: its shifts, and whether its int64 narrowing is exact),
+ * where the family has such blocks; else the plain block and ''.
+ */
+export function blockCall(mm: QMatmul, block: string, env: CellEnv): { block: string; shiftArg: string } {
+  const t = shiftClass(mm);
+  const k = env.kernels.blockUniformShift;
+  if (!k) return { block, shiftArg: '' };
+  const arg = t > 0 ? `/*every row's shift=*/${t}, ` : t < 0 ? '/*every shift > 32*/-1, ' : '/*shifts from the table*/0, ';
+  return { block: k(env.weightBits, mm.acc), shiftArg: `${arg}/*narrowing exact=*/${narrowExact(mm) ? 1 : 0}, ` };
+}
+
 function layoutName(env: CellEnv): string {
   return env.kernels.family === 'dsp' ? 'dsp layout (src/codegen/pack.ts)' : 'row-major';
 }
@@ -129,6 +162,22 @@ export interface LstmCtx extends StepCtx, GateCtx {
   /** Weights of one unit's 4-row block in each product. */
   xStride: number;
   hStride: number;
+  /** Each product's block function, and its shift argument ('' or the rows' one shift and a comma). */
+  xBlock: string;
+  hBlock: string;
+  xShiftArg: string;
+  hShiftArg: string;
+  /** The family's fused elementwise step of a unit, or '' for the twins' expressions. */
+  unitFn: string;
+  sigmoid: string;
+  /** Unit j's bias and multiplier arguments of the two block calls (C expressions of j, or NULL). */
+  xBiasArg: string;
+  xMultArg: string;
+  hBiasArg: string;
+  hMultArg: string;
+  /** Unit j's shift table argument of the two block calls (NULL where the blocks do not read it). */
+  xShifts: string;
+  hShifts: string;
 }
 
 /** templates/cells/gru.c.hbs */
@@ -147,6 +196,14 @@ export interface GruCtx extends StepCtx, GateCtx {
 /** templates/cells/gru-fused.c.hbs */
 export interface GruFusedCtx extends StepCtx, GateCtx {
   partial: 'grufused';
+  /** The family's fused elementwise step of a unit, or '' for the twins' expressions. */
+  unitFn: string;
+  sigmoid: string;
+  /** Each product's block function, and its shift argument ('' or what is known of the rows' shifts and a comma). */
+  xBlock: string;
+  hBlock: string;
+  xShiftArg: string;
+  hShiftArg: string;
   group: number;
   groupRows: number;
   /** The r, z and n 4-row blocks of a full group: first row (C expression), offset in xg/hg. */

@@ -4,7 +4,7 @@
 import type { QDirection, QGruLayer } from '../../ir/qmodel.js';
 import { unitGroupOrder } from '../pack.js';
 import {
-  type CellEnv, type DirectionPlan, type GateCtx, type GruCtx, type StepCtx, type GruFusedCtx, type RowLayout, directionBase, gateCall, planMatmul,
+  type CellEnv, type DirectionPlan, type GateCtx, type GruCtx, type StepCtx, type GruFusedCtx, type RowLayout, blockCall, directionBase, gateCall, planMatmul,
 } from './common.js';
 
 /** Units per kernel call of a fused GRU: 4 units × 3 gates = three 4-row DSP blocks. */
@@ -27,9 +27,12 @@ export function planGru(layer: QGruLayer, dir: QDirection, index: number, d: 'f'
     comment: `layer ${index}${d === 'b' ? ' backward' : ''}: gru, ${u} units, reset ${layer.resetAfter ? 'after' : 'before'} the recurrent product`,
     units: u, x: x.ctx, h: h.ctx, tanh: env.tanh, log2: env.log2Lut, ...gateCall(layer, env),
   };
+  const unitFn = env.kernels.gruUnit && step.gateName === 'sigmoid' ? env.kernels.gruUnit : '';
+  const xb = blockCall(dir.x, x.ctx.block, env), hb = blockCall(dir.h!, h.ctx.block, env);
   const ctx: GruCtx | GruFusedCtx = fused
     ? {
-      partial: 'grufused', ...step, group: GROUP, groupRows: 3 * GROUP, blocks: [0, 4, 8].map((k) => ({ row: k ? `3 * j + ${k}` : '3 * j', out: k ? ` + ${k}` : '' })),
+      partial: 'grufused', ...step, unitFn, sigmoid: env.sigmoid,
+      xBlock: xb.block, hBlock: hb.block, xShiftArg: xb.shiftArg, hShiftArg: hb.shiftArg, group: GROUP, groupRows: 3 * GROUP, blocks: [0, 4, 8].map((k) => ({ row: k ? `3 * j + ${k}` : '3 * j', out: k ? ` + ${k}` : '' })),
       fullUnits: u - (u % GROUP), tail: u % GROUP,
     }
     : { partial: 'gru', ...step, resetAfter: layer.resetAfter, z: u, n: 2 * u, zRows: 2 * u, nWeights: env.kernels.segmentOffset(2 * u, u, env.weightBits) };

@@ -116,26 +116,6 @@ static const int16_t m4_cell32_l0f_x_w[48] RNNC_DSP_ALIGNED = {
   -32767, 16121, 27853, 32767, 4391, -32767, -22922, -32767, 32767, 32543, 14352, -32767
 };
 
-/* layer 0 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_cell32_l0f_x_b[24] = {
-  92808065, -701846229, 215528366, 105986108, 58618269, -206834208, -83125676, -490891814,
-  -33491003, 816482347, -217277794, -31359507, 92092604, 164883412, -56383887, -110886637,
-  155093021, 113672370, -179262417, -48835975, -72428372, 22527212, 27350956, 63297738
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_cell32_l0f_x_m[24] = {
-  1653417850, 1304742793, 1202428643, 1443826976, 1290239339, 1296220647, 1886281592, 1188990475,
-  2037181175, 1100995814, 2139880533, 1954606403, 1640842288, 1566582468, 1430390035, 1501988110,
-  1835150348, 1783115972, 1464363622, 1166494767, 1275518294, 2053334351, 1982659658, 1388370762
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_cell32_l0f_x_s[24] = {
-  47, 48, 46, 46, 46, 46, 48, 48, 46, 48, 47, 46, 47, 46, 46, 46,
-  46, 46, 46, 46, 46, 46, 46, 46
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): 24x6 int16 weights, no bias
  * rows unit by unit, dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 2 */
 static const int16_t m4_cell32_l0f_h_w[144] RNNC_DSP_ALIGNED = {
@@ -153,17 +133,26 @@ static const int16_t m4_cell32_l0f_h_w[144] RNNC_DSP_ALIGNED = {
   14083, -18775, 23709, 22993, 21544, -12227, 23579, -379, 13696, 32767, -23672, -3375
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_cell32_l0f_h_m[24] = {
-  1661665195, 1824456339, 1603516014, 1694422376, 1691229374, 1574327200, 1608838897, 2053264335,
-  1888365585, 1318444102, 1406606684, 1794029424, 1702552593, 1621835007, 1801643095, 1882804904,
-  1897078397, 1483918623, 1708777926, 1247541402, 1734884386, 1639726748, 1616425662, 1767902347
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_cell32_l0f_h_s[24] = {
-  48, 47, 47, 47, 47, 47, 47, 48, 47, 47, 47, 47, 47, 47, 47, 48,
-  47, 47, 47, 47, 47, 47, 47, 47
+/* layer 0: per unit, its 4 gate rows' input biases, input multiplier and shift word pairs
+ * and recurrent multiplier and shift word pairs, one table the step walks
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31);
+ * the shift word of shift t: 2^(t-33) * 256 + t - 32, rnnc_dsp_requant_row) */
+static const int32_t m4_cell32_l0f_p[120] = {
+  92808065, -701846229, 215528366, 105986108, 1653417850, 4194319, 1304742793, 8388624,
+  1202428643, 2097166, 1443826976, 2097166, 1661665195, 8388624, 1824456339, 4194319,
+  1603516014, 4194319, 1694422376, 4194319, 58618269, -206834208, -83125676, -490891814,
+  1290239339, 2097166, 1296220647, 2097166, 1886281592, 8388624, 1188990475, 8388624,
+  1691229374, 4194319, 1574327200, 4194319, 1608838897, 4194319, 2053264335, 8388624,
+  -33491003, 816482347, -217277794, -31359507, 2037181175, 2097166, 1100995814, 8388624,
+  2139880533, 4194319, 1954606403, 2097166, 1888365585, 4194319, 1318444102, 4194319,
+  1406606684, 4194319, 1794029424, 4194319, 92092604, 164883412, -56383887, -110886637,
+  1640842288, 4194319, 1566582468, 2097166, 1430390035, 2097166, 1501988110, 2097166,
+  1702552593, 4194319, 1621835007, 4194319, 1801643095, 4194319, 1882804904, 8388624,
+  155093021, 113672370, -179262417, -48835975, 1835150348, 2097166, 1783115972, 2097166,
+  1464363622, 2097166, 1166494767, 2097166, 1897078397, 4194319, 1483918623, 4194319,
+  1708777926, 4194319, 1247541402, 4194319, -72428372, 22527212, 27350956, 63297738,
+  1275518294, 2097166, 2053334351, 2097166, 1982659658, 2097166, 1388370762, 2097166,
+  1734884386, 4194319, 1639726748, 4194319, 1616425662, 4194319, 1767902347, 4194319
 };
 
 /* layer 1 dense product: 1x6 int16 weights
@@ -199,19 +188,14 @@ static void m4_cell32_l0f_step(int16_t *h, int32_t *c, const int16_t *x) {
   int32_t hg[4];
   int32_t j;
   for (j = 0; j < 6; j++) {
-    int16_t i, f, g, o;
-    rnnc_dsp_block4_s16_s64(m4_cell32_l0f_x_w + j * 8,
-        m4_cell32_l0f_x_b + 4 * j, m4_cell32_l0f_x_m + 4 * j, m4_cell32_l0f_x_s + 4 * j,
-        /*pre_shift=*/1, x, /*cols=*/2, xg);
-    rnnc_dsp_block4_s16_s64(m4_cell32_l0f_h_w + j * 24,
-        NULL, m4_cell32_l0f_h_m + 4 * j, m4_cell32_l0f_h_s + 4 * j,
-        /*pre_shift=*/2, h, /*cols=*/6, hg);
-    i = rnnc_lut_sigmoid_q15(m4_cell32_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
-    f = rnnc_lut_sigmoid_q15(m4_cell32_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
-    g = rnnc_lut_tanh_q15(m4_cell32_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
-    o = rnnc_lut_sigmoid_q15(m4_cell32_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    c[j] = rnnc_lstm_cell_s32(f, c[j], i, g, 11);
-    hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(m4_cell32_tanh, 9, rnnc_rescale_s16(c[j], 19, 12)), 15);
+    rnnc_dsp_block4k_s16_s64(m4_cell32_l0f_x_w + j * 8,
+        m4_cell32_l0f_p + 20 * j, m4_cell32_l0f_p + 20 * j + 4, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/1, /*pre_shift=*/1, x, /*cols=*/2, xg);
+    rnnc_dsp_block4k_s16_s64(m4_cell32_l0f_h_w + j * 24,
+        NULL, m4_cell32_l0f_p + 20 * j + 12, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/1, /*pre_shift=*/2, h, /*cols=*/6, hg);
+    /* The step above for unit j, all of it in int32 registers (same integers). */
+    hn[j] = rnnc_dsp_lstm_unit_s32(m4_cell32_sigmoid, m4_cell32_tanh, 9, xg, hg, &c[j], 11, 19);
   }
   for (j = 0; j < 6; j++) h[j] = hn[j];
 }

@@ -203,23 +203,6 @@ static const int16_t m4_conv_l2f_x_w[48] RNNC_DSP_ALIGNED = {
   22186, 32767, -32767, 9677, -18508, 32767, -32767, 18776, -17262, -22865, -3012, -9771
 };
 
-/* layer 2 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_conv_l2f_x_b[16] = {
-  -705438353, -466525990, -496495183, 511017817, -809879691, -650776779, -657136004, 48559989,
-  -524814967, -338160888, 1377056987, -1876000900, 1202726974, -101372414, -789533603, 629936194
-};
-
-/* layer 2 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_conv_l2f_x_m[16] = {
-  1308243305, 1183657123, 1703147270, 1491317138, 1589317701, 1083685611, 1954087320, 1820618886,
-  1090458484, 1145820518, 1635025594, 1116877987, 1766893965, 2011523838, 2040060367, 2054131904
-};
-
-/* layer 2 input product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_conv_l2f_x_s[16] = {
-  49, 48, 49, 49, 49, 48, 50, 49, 48, 48, 49, 49, 49, 49, 49, 49
-};
-
 /* layer 2 recurrent product (gates i, f, g, o): 16x4 int16 weights, no bias
  * rows unit by unit, dsp layout (src/codegen/pack.ts), int64 accumulator, pre-shift 1 */
 static const int16_t m4_conv_l2f_h_w[64] RNNC_DSP_ALIGNED = {
@@ -231,15 +214,21 @@ static const int16_t m4_conv_l2f_h_w[64] RNNC_DSP_ALIGNED = {
   8745, 10078, -15976, 1885
 };
 
-/* layer 2 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_conv_l2f_h_m[16] = {
-  1372422087, 1109131741, 1159778183, 1145069088, 1470892033, 1176082369, 1152807013, 1117627373,
-  1097742022, 1130176161, 1851898130, 1135628800, 1630587825, 2005825459, 1720717157, 1304010425
-};
-
-/* layer 2 recurrent product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_conv_l2f_h_s[16] = {
-  48, 47, 47, 47, 48, 47, 47, 47, 47, 47, 48, 47, 48, 48, 48, 48
+/* layer 2: per unit, its 4 gate rows' input biases, input multiplier and shift word pairs
+ * and recurrent multiplier and shift word pairs, one table the step walks
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31);
+ * the shift word of shift t: 2^(t-33) * 256 + t - 32, rnnc_dsp_requant_row) */
+static const int32_t m4_conv_l2f_p[80] = {
+  -705438353, -466525990, -496495183, 511017817, 1308243305, 16777233, 1183657123, 8388624,
+  1703147270, 16777233, 1491317138, 16777233, 1372422087, 8388624, 1109131741, 4194319,
+  1159778183, 4194319, 1145069088, 4194319, -809879691, -650776779, -657136004, 48559989,
+  1589317701, 16777233, 1083685611, 8388624, 1954087320, 33554450, 1820618886, 16777233,
+  1470892033, 8388624, 1176082369, 4194319, 1152807013, 4194319, 1117627373, 4194319,
+  -524814967, -338160888, 1377056987, -1876000900, 1090458484, 8388624, 1145820518, 8388624,
+  1635025594, 16777233, 1116877987, 16777233, 1097742022, 4194319, 1130176161, 4194319,
+  1851898130, 8388624, 1135628800, 4194319, 1202726974, -101372414, -789533603, 629936194,
+  1766893965, 16777233, 2011523838, 16777233, 2040060367, 16777233, 2054131904, 16777233,
+  1630587825, 8388624, 2005825459, 8388624, 1720717157, 8388624, 1304010425, 8388624
 };
 
 /* layer 3 dense product: 3x4 int16 weights
@@ -322,19 +311,14 @@ static void m4_conv_l2f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t hg[4];
   int32_t j;
   for (j = 0; j < 4; j++) {
-    int16_t i, f, g, o;
-    rnnc_dsp_block4_s16_s64(m4_conv_l2f_x_w + j * 12,
-        m4_conv_l2f_x_b + 4 * j, m4_conv_l2f_x_m + 4 * j, m4_conv_l2f_x_s + 4 * j,
-        /*pre_shift=*/1, x, /*cols=*/3, xg);
-    rnnc_dsp_block4_s16_s64(m4_conv_l2f_h_w + j * 16,
-        NULL, m4_conv_l2f_h_m + 4 * j, m4_conv_l2f_h_s + 4 * j,
-        /*pre_shift=*/1, h, /*cols=*/4, hg);
-    i = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
-    f = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
-    g = rnnc_lut_tanh_q15(m4_conv_tanh, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
-    o = rnnc_lut_sigmoid_q15(m4_conv_sigmoid, 9, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    c[j] = rnnc_lstm_cell_s16(f, c[j], i, g, 19);
-    hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(m4_conv_tanh, 9, rnnc_rescale_s16(c[j], 11, 12)), 15);
+    rnnc_dsp_block4k_s16_s64(m4_conv_l2f_x_w + j * 12,
+        m4_conv_l2f_p + 20 * j, m4_conv_l2f_p + 20 * j + 4, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/1, /*pre_shift=*/1, x, /*cols=*/3, xg);
+    rnnc_dsp_block4k_s16_s64(m4_conv_l2f_h_w + j * 16,
+        NULL, m4_conv_l2f_p + 20 * j + 12, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/1, /*pre_shift=*/1, h, /*cols=*/4, hg);
+    /* The step above for unit j, all of it in int32 registers (same integers). */
+    hn[j] = rnnc_dsp_lstm_unit_s16(m4_conv_sigmoid, m4_conv_tanh, 9, xg, hg, &c[j], 19, 11);
   }
   for (j = 0; j < 4; j++) h[j] = hn[j];
 }

@@ -300,24 +300,24 @@ static void m4_gru_l0f_step(int16_t *h, const int16_t *x) {
   int32_t j, u;
   for (j = 0; j < 4; j += 4) {
     /* A group is three 4-row blocks: r, z, n. */
-    rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j) * 3,
+    rnnc_dsp_block4k_s16_s64(m4_gru_l0f_x_w + (3 * j) * 3,
         m4_gru_l0f_x_b + 3 * j, m4_gru_l0f_x_m + 3 * j, m4_gru_l0f_x_s + 3 * j,
-        /*pre_shift=*/1, x, /*cols=*/3, xg);
-    rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j) * 5,
+        /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/1, x, /*cols=*/3, xg);
+    rnnc_dsp_block4k_s16_s64(m4_gru_l0f_h_w + (3 * j) * 5,
         m4_gru_l0f_h_b + 3 * j, m4_gru_l0f_h_m + 3 * j, m4_gru_l0f_h_s + 3 * j,
-        /*pre_shift=*/2, h, /*cols=*/5, hg);
-    rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 4) * 3,
+        /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/2, h, /*cols=*/5, hg);
+    rnnc_dsp_block4k_s16_s64(m4_gru_l0f_x_w + (3 * j + 4) * 3,
         m4_gru_l0f_x_b + 3 * j + 4, m4_gru_l0f_x_m + 3 * j + 4, m4_gru_l0f_x_s + 3 * j + 4,
-        /*pre_shift=*/1, x, /*cols=*/3, xg + 4);
-    rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 4) * 5,
+        /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/1, x, /*cols=*/3, xg + 4);
+    rnnc_dsp_block4k_s16_s64(m4_gru_l0f_h_w + (3 * j + 4) * 5,
         m4_gru_l0f_h_b + 3 * j + 4, m4_gru_l0f_h_m + 3 * j + 4, m4_gru_l0f_h_s + 3 * j + 4,
-        /*pre_shift=*/2, h, /*cols=*/5, hg + 4);
-    rnnc_dsp_block4_s16_s64(m4_gru_l0f_x_w + (3 * j + 8) * 3,
+        /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/2, h, /*cols=*/5, hg + 4);
+    rnnc_dsp_block4k_s16_s64(m4_gru_l0f_x_w + (3 * j + 8) * 3,
         m4_gru_l0f_x_b + 3 * j + 8, m4_gru_l0f_x_m + 3 * j + 8, m4_gru_l0f_x_s + 3 * j + 8,
-        /*pre_shift=*/1, x, /*cols=*/3, xg + 8);
-    rnnc_dsp_block4_s16_s64(m4_gru_l0f_h_w + (3 * j + 8) * 5,
+        /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/1, x, /*cols=*/3, xg + 8);
+    rnnc_dsp_block4k_s16_s64(m4_gru_l0f_h_w + (3 * j + 8) * 5,
         m4_gru_l0f_h_b + 3 * j + 8, m4_gru_l0f_h_m + 3 * j + 8, m4_gru_l0f_h_s + 3 * j + 8,
-        /*pre_shift=*/2, h, /*cols=*/5, hg + 8);
+        /*every shift > 32*/-1, /*narrowing exact=*/1, /*pre_shift=*/2, h, /*cols=*/5, hg + 8);
     for (u = 0; u < 4; u++) {
       int16_t r = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
       int16_t z = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + u], hg[4 + u])));

@@ -63,23 +63,6 @@ static const int8_t m4_lastidx_l0f_x_w[48] RNNC_DSP_ALIGNED = {
   -127, -127, -110, -109, 76, 106, -127, 96, -69, -127, 127, 10, -98, -127, -31, 94
 };
 
-/* layer 0 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lastidx_l0f_x_b[16] = {
-  -212518, -1670282, 257611, 323251, -287873, 373107, -1612574, 16662,
-  395563, -441872, -213104, -39367, 87222, -138086, 377094, -565043
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lastidx_l0f_x_m[16] = {
-  1997074157, 1993150281, 2022376310, 1666559291, 1761725811, 1436303075, 1183171504, 2046771835,
-  1179403779, 2078376889, 2073480653, 1107022386, 1574711881, 2143521460, 1155232335, 1774793704
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_lastidx_l0f_x_s[16] = {
-  39, 41, 39, 39, 39, 39, 40, 39, 38, 39, 39, 38, 39, 39, 38, 39
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): 16x4 int8 weights, no bias
  * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lastidx_l0f_h_w[64] RNNC_DSP_ALIGNED = {
@@ -89,15 +72,21 @@ static const int8_t m4_lastidx_l0f_h_w[64] RNNC_DSP_ALIGNED = {
   -127, -99, 35, 33, -42, -5, 8, -127, 108, 111, 127, -94, 59, 5, 6, -127
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lastidx_l0f_h_m[16] = {
-  2066845223, 1135399000, 1102066535, 1312134540, 1991365868, 1154042769, 1988949685, 1983761898,
-  1122977939, 1466412091, 1726830683, 1919323762, 2129482917, 1671487698, 2074828788, 1526357451
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_lastidx_l0f_h_s[16] = {
-  43, 40, 40, 42, 41, 40, 41, 41, 40, 42, 41, 41, 41, 41, 41, 41
+/* layer 0: per unit, its 4 gate rows' input biases, input multiplier and shift word pairs
+ * and recurrent multiplier and shift word pairs, one table the step walks
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31);
+ * the shift word of shift t: 2^(t-33) * 256 + t - 32, rnnc_dsp_requant_row) */
+static const int32_t m4_lastidx_l0f_p[80] = {
+  -212518, -1670282, 257611, 323251, 1997074157, 16391, 1993150281, 65545,
+  2022376310, 16391, 1666559291, 16391, 2066845223, 262155, 1135399000, 32776,
+  1102066535, 32776, 1312134540, 131082, -287873, 373107, -1612574, 16662,
+  1761725811, 16391, 1436303075, 16391, 1183171504, 32776, 2046771835, 16391,
+  1991365868, 65545, 1154042769, 32776, 1988949685, 65545, 1983761898, 65545,
+  395563, -441872, -213104, -39367, 1179403779, 8198, 2078376889, 16391,
+  2073480653, 16391, 1107022386, 8198, 1122977939, 32776, 1466412091, 131082,
+  1726830683, 65545, 1919323762, 65545, 87222, -138086, 377094, -565043,
+  1574711881, 16391, 2143521460, 16391, 1155232335, 8198, 1774793704, 16391,
+  2129482917, 65545, 1671487698, 65545, 2074828788, 65545, 1526357451, 65545
 };
 
 /* layer 0 input product (gates i, f, g, o): 16x3 int8 weights
@@ -106,23 +95,6 @@ static const int8_t m4_lastidx_l0b_x_w[48] RNNC_DSP_ALIGNED = {
   98, -127, -103, -80, 127, 86, -127, -90, 35, -122, 127, 60, -127, -107, 89, 29,
   6, 127, -35, -127, -3, 77, 47, -127, 127, -103, -122, -127, 37, -101, -9, -127,
   4, -63, 37, 127, 115, -127, -113, 2, -127, -54, -12, -68, -127, 127, -25, -18
-};
-
-/* layer 0 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lastidx_l0b_x_b[16] = {
-  -601335, -557632, 372488, 339999, 600673, 433422, -13530, -192562,
-  423436, 38982, 397765, -186704, -51057, 516037, -57575, 67001
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lastidx_l0b_x_m[16] = {
-  1581386047, 1665018283, 1112256570, 2106898127, 1438392855, 1647357765, 1117501940, 1189107956,
-  2130888259, 1261672133, 1958110147, 1297527451, 1858756968, 1752922901, 1685237215, 2111340960
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_lastidx_l0b_x_s[16] = {
-  39, 39, 39, 39, 39, 39, 38, 38, 39, 39, 39, 39, 39, 39, 39, 39
 };
 
 /* layer 0 recurrent product (gates i, f, g, o): 16x4 int8 weights, no bias
@@ -134,15 +106,21 @@ static const int8_t m4_lastidx_l0b_h_w[64] RNNC_DSP_ALIGNED = {
   4, -3, -88, -127, 1, 98, 83, -127, -41, -36, -75, 127, -127, -32, -56, -51
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lastidx_l0b_h_m[16] = {
-  1120263193, 1181099797, 1930282632, 1163908942, 1137895121, 1279671912, 2076998454, 2102886325,
-  1909951968, 1160295922, 1836304398, 1504623964, 2108994896, 1826216798, 1890005903, 1183347997
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_lastidx_l0b_h_s[16] = {
-  40, 40, 41, 40, 40, 41, 41, 42, 41, 40, 41, 41, 41, 41, 41, 40
+/* layer 0: per unit, its 4 gate rows' input biases, input multiplier and shift word pairs
+ * and recurrent multiplier and shift word pairs, one table the step walks
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31);
+ * the shift word of shift t: 2^(t-33) * 256 + t - 32, rnnc_dsp_requant_row) */
+static const int32_t m4_lastidx_l0b_p[80] = {
+  -601335, -557632, 372488, 339999, 1581386047, 16391, 1665018283, 16391,
+  1112256570, 16391, 2106898127, 16391, 1120263193, 32776, 1181099797, 32776,
+  1930282632, 65545, 1163908942, 32776, 600673, 433422, -13530, -192562,
+  1438392855, 16391, 1647357765, 16391, 1117501940, 8198, 1189107956, 8198,
+  1137895121, 32776, 1279671912, 65545, 2076998454, 65545, 2102886325, 131082,
+  423436, 38982, 397765, -186704, 2130888259, 16391, 1261672133, 16391,
+  1958110147, 16391, 1297527451, 16391, 1909951968, 65545, 1160295922, 32776,
+  1836304398, 65545, 1504623964, 65545, -51057, 516037, -57575, 67001,
+  1858756968, 16391, 1752922901, 16391, 1685237215, 16391, 2111340960, 16391,
+  2108994896, 65545, 1826216798, 65545, 1890005903, 65545, 1183347997, 32776
 };
 
 /* layer 1 input product (gates r, z, n): 9x8 int8 weights
@@ -281,12 +259,12 @@ static void m4_lastidx_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_x_w + j * 12,
-        m4_lastidx_l0f_x_b + 4 * j, m4_lastidx_l0f_x_m + 4 * j, m4_lastidx_l0f_x_s + 4 * j,
-        /*pre_shift=*/0, x, /*cols=*/3, xg);
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0f_h_w + j * 16,
-        NULL, m4_lastidx_l0f_h_m + 4 * j, m4_lastidx_l0f_h_s + 4 * j,
-        /*pre_shift=*/0, h, /*cols=*/4, hg);
+    rnnc_dsp_block4k_s8_s32(m4_lastidx_l0f_x_w + j * 12,
+        m4_lastidx_l0f_p + 20 * j, m4_lastidx_l0f_p + 20 * j + 4, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_dsp_block4k_s8_s32(m4_lastidx_l0f_h_w + j * 16,
+        NULL, m4_lastidx_l0f_p + 20 * j + 12, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -310,12 +288,12 @@ static void m4_lastidx_l0b_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 4; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_x_w + j * 12,
-        m4_lastidx_l0b_x_b + 4 * j, m4_lastidx_l0b_x_m + 4 * j, m4_lastidx_l0b_x_s + 4 * j,
-        /*pre_shift=*/0, x, /*cols=*/3, xg);
-    rnnc_dsp_block4_s8_s32(m4_lastidx_l0b_h_w + j * 16,
-        NULL, m4_lastidx_l0b_h_m + 4 * j, m4_lastidx_l0b_h_s + 4 * j,
-        /*pre_shift=*/0, h, /*cols=*/4, hg);
+    rnnc_dsp_block4k_s8_s32(m4_lastidx_l0b_x_w + j * 12,
+        m4_lastidx_l0b_p + 20 * j, m4_lastidx_l0b_p + 20 * j + 4, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_dsp_block4k_s8_s32(m4_lastidx_l0b_h_w + j * 16,
+        NULL, m4_lastidx_l0b_p + 20 * j + 12, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/4, hg);
     i = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(104858, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -347,11 +325,7 @@ static void m4_lastidx_l1f_step(int16_t *h, const int16_t *x) {
       m4_lastidx_l1f_h_b + 3 * j, m4_lastidx_l1f_h_m + 3 * j, m4_lastidx_l1f_h_s + 3 * j,
       /*pre_shift=*/0, h, /*rows=*/3 * 3, /*cols=*/3, hg);
     for (u = 0; u < 3; u++) {
-      int16_t r = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
-      int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3 + u], hg[3 + u])));
-      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 3 + u], rnnc_mul_q15_s32(r, hg[2 * 3 + u])));
-      int16_t nv = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, pn);
-      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+      hn[j + u] = rnnc_dsp_gru_unit(m4_lastidx_sigmoid, m4_lastidx_tanh, 8, xg[u], hg[u], xg[3 + u], hg[3 + u], xg[2 * 3 + u], hg[2 * 3 + u], h[j + u]);
     }
   for (j = 0; j < 3; j++) h[j] = hn[j];
 }
@@ -377,11 +351,7 @@ static void m4_lastidx_l1b_step(int16_t *h, const int16_t *x) {
       m4_lastidx_l1b_h_b + 3 * j, m4_lastidx_l1b_h_m + 3 * j, m4_lastidx_l1b_h_s + 3 * j,
       /*pre_shift=*/0, h, /*rows=*/3 * 3, /*cols=*/3, hg);
     for (u = 0; u < 3; u++) {
-      int16_t r = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
-      int16_t z = rnnc_lut_sigmoid_q15(m4_lastidx_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3 + u], hg[3 + u])));
-      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 3 + u], rnnc_mul_q15_s32(r, hg[2 * 3 + u])));
-      int16_t nv = rnnc_lut_tanh_q15(m4_lastidx_tanh, 8, pn);
-      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+      hn[j + u] = rnnc_dsp_gru_unit(m4_lastidx_sigmoid, m4_lastidx_tanh, 8, xg[u], hg[u], xg[3 + u], hg[3 + u], xg[2 * 3 + u], hg[2 * 3 + u], h[j + u]);
     }
   for (j = 0; j < 3; j++) h[j] = hn[j];
 }

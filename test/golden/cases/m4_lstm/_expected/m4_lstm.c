@@ -66,28 +66,6 @@ static const int8_t m4_lstm_l0f_x_w[84] RNNC_DSP_ALIGNED = {
   -48, 127, -96, 103
 };
 
-/* layer 0 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lstm_l0f_x_b[28] = {
-  -211701, -642182, 573134, 646295, 492839, 796652, 678456, -238659,
-  369143, -21174, -256578, -626587, -97358, 123161, -542766, 8339,
-  148799, 27572, -231965, 761074, 412647, 360197, -85633, 262134,
-  -159479, 442212, -729231, 146963
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lstm_l0f_x_m[28] = {
-  1398218592, 1735960980, 1831415146, 1715029026, 1941559832, 1156945895, 1399077105, 1770471853,
-  1827027281, 1885594554, 1859716806, 1616830620, 1812590804, 1508423331, 1599609962, 1801354763,
-  1688813192, 1450958093, 1768029332, 1471420788, 1314349362, 1783398747, 1449655341, 1823599430,
-  1647369849, 1160888381, 1473107881, 1785916902
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_lstm_l0f_x_s[28] = {
-  39, 39, 40, 39, 40, 39, 39, 39, 39, 39, 39, 39, 39, 39, 39, 39,
-  39, 39, 39, 40, 39, 39, 39, 39, 39, 39, 39, 39
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): 28x7 int8 weights, no bias
  * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lstm_l0f_h_w[196] RNNC_DSP_ALIGNED = {
@@ -106,18 +84,29 @@ static const int8_t m4_lstm_l0f_h_w[196] RNNC_DSP_ALIGNED = {
   56, -60, -52, 41
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lstm_l0f_h_m[28] = {
-  1637477109, 1263001520, 1118575132, 1665022923, 1737328362, 1677316089, 1568713916, 1670199130,
-  2143894333, 1600131484, 1685885896, 1561944473, 1606466138, 1665499842, 1851279008, 1674353420,
-  1672990821, 1752252395, 1634321512, 1159687943, 1236776602, 1425238156, 1738973372, 1267739079,
-  1690922291, 1748652716, 1651071007, 1631410795
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_lstm_l0f_h_s[28] = {
-  41, 41, 41, 41, 41, 41, 41, 41, 42, 41, 41, 41, 41, 41, 42, 41,
-  41, 41, 41, 41, 41, 41, 41, 41, 41, 41, 41, 41
+/* layer 0: per unit, its 4 gate rows' input biases, input multiplier and shift word pairs
+ * and recurrent multiplier and shift word pairs, one table the step walks
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31);
+ * the shift word of shift t: 2^(t-33) * 256 + t - 32, rnnc_dsp_requant_row) */
+static const int32_t m4_lstm_l0f_p[140] = {
+  -211701, -642182, 573134, 646295, 1398218592, 16391, 1735960980, 16391,
+  1831415146, 32776, 1715029026, 16391, 1637477109, 65545, 1263001520, 65545,
+  1118575132, 65545, 1665022923, 65545, 492839, 796652, 678456, -238659,
+  1941559832, 32776, 1156945895, 16391, 1399077105, 16391, 1770471853, 16391,
+  1737328362, 65545, 1677316089, 65545, 1568713916, 65545, 1670199130, 65545,
+  369143, -21174, -256578, -626587, 1827027281, 16391, 1885594554, 16391,
+  1859716806, 16391, 1616830620, 16391, 2143894333, 131082, 1600131484, 65545,
+  1685885896, 65545, 1561944473, 65545, -97358, 123161, -542766, 8339,
+  1812590804, 16391, 1508423331, 16391, 1599609962, 16391, 1801354763, 16391,
+  1606466138, 65545, 1665499842, 65545, 1851279008, 131082, 1674353420, 65545,
+  148799, 27572, -231965, 761074, 1688813192, 16391, 1450958093, 16391,
+  1768029332, 16391, 1471420788, 32776, 1672990821, 65545, 1752252395, 65545,
+  1634321512, 65545, 1159687943, 65545, 412647, 360197, -85633, 262134,
+  1314349362, 16391, 1783398747, 16391, 1449655341, 16391, 1823599430, 16391,
+  1236776602, 65545, 1425238156, 65545, 1738973372, 65545, 1267739079, 65545,
+  -159479, 442212, -729231, 146963, 1647369849, 16391, 1160888381, 16391,
+  1473107881, 16391, 1785916902, 16391, 1690922291, 65545, 1748652716, 65545,
+  1651071007, 65545, 1631410795, 65545
 };
 
 /* layer 1: initial h, Q0.15 */
@@ -142,23 +131,6 @@ static const int8_t m4_lstm_l1f_x_w[112] RNNC_DSP_ALIGNED = {
   -59, 35, 75, 127, 111, -125, -98, 11, -101, 88, 127, -36, 23, 90, 121, 127
 };
 
-/* layer 1 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t m4_lstm_l1f_x_b[16] = {
-  667683, -4067213, -919738, -536745, -532120, 331169, -119372, -2268521,
-  1994751, 2552743, 4309229, 2439577, 1385710, 1085988, -4006873, 3885946
-};
-
-/* layer 1 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lstm_l1f_x_m[16] = {
-  1905697981, 2073585810, 1901502270, 2091611473, 1461790218, 1095846732, 1850329912, 1930300781,
-  1822161937, 1079266759, 1754092470, 2050550196, 1916978391, 2079875398, 1962312642, 1683626937
-};
-
-/* layer 1 input product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_lstm_l1f_x_s[16] = {
-  42, 42, 42, 42, 42, 41, 42, 42, 42, 41, 42, 42, 42, 42, 42, 42
-};
-
 /* layer 1 recurrent product (gates i, f, g, o): 16x4 int8 weights, no bias
  * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t m4_lstm_l1f_h_w[64] RNNC_DSP_ALIGNED = {
@@ -168,15 +140,21 @@ static const int8_t m4_lstm_l1f_h_w[64] RNNC_DSP_ALIGNED = {
   -15, 34, -122, -127, -127, 17, 124, -4, -23, -127, 9, -119, -3, 127, 111, -81
 };
 
-/* layer 1 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t m4_lstm_l1f_h_m[16] = {
-  1663816628, 2128483641, 1129355874, 1183260316, 1178066778, 1892938297, 2124486218, 1984885558,
-  1232049593, 1773842956, 1936820097, 1994439770, 1187789352, 1863819945, 1115482270, 1982174524
-};
-
-/* layer 1 recurrent product (gates i, f, g, o): requantization shifts */
-static const uint8_t m4_lstm_l1f_h_s[16] = {
-  41, 41, 40, 41, 40, 41, 41, 41, 41, 41, 41, 41, 41, 41, 40, 41
+/* layer 1: per unit, its 4 gate rows' input biases, input multiplier and shift word pairs
+ * and recurrent multiplier and shift word pairs, one table the step walks
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31);
+ * the shift word of shift t: 2^(t-33) * 256 + t - 32, rnnc_dsp_requant_row) */
+static const int32_t m4_lstm_l1f_p[80] = {
+  667683, -4067213, -919738, -536745, 1905697981, 131082, 2073585810, 131082,
+  1901502270, 131082, 2091611473, 131082, 1663816628, 65545, 2128483641, 65545,
+  1129355874, 32776, 1183260316, 65545, -532120, 331169, -119372, -2268521,
+  1461790218, 131082, 1095846732, 65545, 1850329912, 131082, 1930300781, 131082,
+  1178066778, 32776, 1892938297, 65545, 2124486218, 65545, 1984885558, 65545,
+  1994751, 2552743, 4309229, 2439577, 1822161937, 131082, 1079266759, 65545,
+  1754092470, 131082, 2050550196, 131082, 1232049593, 65545, 1773842956, 65545,
+  1936820097, 65545, 1994439770, 65545, 1385710, 1085988, -4006873, 3885946,
+  1916978391, 131082, 2079875398, 131082, 1962312642, 131082, 1683626937, 131082,
+  1187789352, 65545, 1863819945, 65545, 1115482270, 32776, 1982174524, 65545
 };
 
 /* layer 2 dense product: 3x4 int8 weights
@@ -213,12 +191,12 @@ static void m4_lstm_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t j;
   for (j = 0; j < 7; j++) {
     int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lstm_l0f_x_w + j * 12,
-        m4_lstm_l0f_x_b + 4 * j, m4_lstm_l0f_x_m + 4 * j, m4_lstm_l0f_x_s + 4 * j,
-        /*pre_shift=*/0, x, /*cols=*/3, xg);
-    rnnc_dsp_block4_s8_s32(m4_lstm_l0f_h_w + j * 28,
-        NULL, m4_lstm_l0f_h_m + 4 * j, m4_lstm_l0f_h_s + 4 * j,
-        /*pre_shift=*/0, h, /*cols=*/7, hg);
+    rnnc_dsp_block4k_s8_s32(m4_lstm_l0f_x_w + j * 12,
+        m4_lstm_l0f_p + 20 * j, m4_lstm_l0f_p + 20 * j + 4, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/3, xg);
+    rnnc_dsp_block4k_s8_s32(m4_lstm_l0f_h_w + j * 28,
+        NULL, m4_lstm_l0f_p + 20 * j + 12, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/7, hg);
     i = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
     f = rnnc_hard_sigmoid_q15(87381, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
     g = rnnc_lut_tanh_q15(m4_lstm_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
@@ -241,19 +219,14 @@ static void m4_lstm_l1f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t hg[4];
   int32_t j;
   for (j = 0; j < 4; j++) {
-    int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(m4_lstm_l1f_x_w + j * 28,
-        m4_lstm_l1f_x_b + 4 * j, m4_lstm_l1f_x_m + 4 * j, m4_lstm_l1f_x_s + 4 * j,
-        /*pre_shift=*/0, x, /*cols=*/7, xg);
-    rnnc_dsp_block4_s8_s32(m4_lstm_l1f_h_w + j * 16,
-        NULL, m4_lstm_l1f_h_m + 4 * j, m4_lstm_l1f_h_s + 4 * j,
-        /*pre_shift=*/0, h, /*cols=*/4, hg);
-    i = rnnc_lut_sigmoid_q15(m4_lstm_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
-    f = rnnc_lut_sigmoid_q15(m4_lstm_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
-    g = rnnc_lut_tanh_q15(m4_lstm_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
-    o = rnnc_lut_sigmoid_q15(m4_lstm_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    c[j] = rnnc_lstm_cell_s16(f, c[j], i, g, 19);
-    hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(m4_lstm_tanh, 8, rnnc_rescale_s16(c[j], 11, 12)), 15);
+    rnnc_dsp_block4k_s8_s32(m4_lstm_l1f_x_w + j * 28,
+        m4_lstm_l1f_p + 20 * j, m4_lstm_l1f_p + 20 * j + 4, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/7, xg);
+    rnnc_dsp_block4k_s8_s32(m4_lstm_l1f_h_w + j * 16,
+        NULL, m4_lstm_l1f_p + 20 * j + 12, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/4, hg);
+    /* The step above for unit j, all of it in int32 registers (same integers). */
+    hn[j] = rnnc_dsp_lstm_unit_s16(m4_lstm_sigmoid, m4_lstm_tanh, 8, xg, hg, &c[j], 19, 11);
   }
   for (j = 0; j < 4; j++) h[j] = hn[j];
 }

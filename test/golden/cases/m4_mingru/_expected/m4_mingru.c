@@ -192,30 +192,26 @@ static void m4_mingru_l0f_step(int16_t *h, const int16_t *x) {
   int32_t j, u;
   for (j = 0; j < 4; j += 4) {
     /* A group is three 4-row blocks: r, z, n. */
-    rnnc_dsp_block4_s8_s32(m4_mingru_l0f_x_w + (3 * j) * 4,
+    rnnc_dsp_block4k_s8_s32(m4_mingru_l0f_x_w + (3 * j) * 4,
         m4_mingru_l0f_x_b + 3 * j, m4_mingru_l0f_x_m + 3 * j, m4_mingru_l0f_x_s + 3 * j,
-        /*pre_shift=*/0, x, /*cols=*/4, xg);
-    rnnc_dsp_block4_s8_s32(m4_mingru_l0f_h_w + (3 * j) * 4,
+        /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/4, xg);
+    rnnc_dsp_block4k_s8_s32(m4_mingru_l0f_h_w + (3 * j) * 4,
         m4_mingru_l0f_h_b + 3 * j, m4_mingru_l0f_h_m + 3 * j, m4_mingru_l0f_h_s + 3 * j,
-        /*pre_shift=*/0, h, /*cols=*/4, hg);
-    rnnc_dsp_block4_s8_s32(m4_mingru_l0f_x_w + (3 * j + 4) * 4,
+        /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/4, hg);
+    rnnc_dsp_block4k_s8_s32(m4_mingru_l0f_x_w + (3 * j + 4) * 4,
         m4_mingru_l0f_x_b + 3 * j + 4, m4_mingru_l0f_x_m + 3 * j + 4, m4_mingru_l0f_x_s + 3 * j + 4,
-        /*pre_shift=*/0, x, /*cols=*/4, xg + 4);
-    rnnc_dsp_block4_s8_s32(m4_mingru_l0f_h_w + (3 * j + 4) * 4,
+        /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/4, xg + 4);
+    rnnc_dsp_block4k_s8_s32(m4_mingru_l0f_h_w + (3 * j + 4) * 4,
         m4_mingru_l0f_h_b + 3 * j + 4, m4_mingru_l0f_h_m + 3 * j + 4, m4_mingru_l0f_h_s + 3 * j + 4,
-        /*pre_shift=*/0, h, /*cols=*/4, hg + 4);
-    rnnc_dsp_block4_s8_s32(m4_mingru_l0f_x_w + (3 * j + 8) * 4,
+        /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/4, hg + 4);
+    rnnc_dsp_block4k_s8_s32(m4_mingru_l0f_x_w + (3 * j + 8) * 4,
         m4_mingru_l0f_x_b + 3 * j + 8, m4_mingru_l0f_x_m + 3 * j + 8, m4_mingru_l0f_x_s + 3 * j + 8,
-        /*pre_shift=*/0, x, /*cols=*/4, xg + 8);
-    rnnc_dsp_block4_s8_s32(m4_mingru_l0f_h_w + (3 * j + 8) * 4,
+        /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/4, xg + 8);
+    rnnc_dsp_block4k_s8_s32(m4_mingru_l0f_h_w + (3 * j + 8) * 4,
         m4_mingru_l0f_h_b + 3 * j + 8, m4_mingru_l0f_h_m + 3 * j + 8, m4_mingru_l0f_h_s + 3 * j + 8,
-        /*pre_shift=*/0, h, /*cols=*/4, hg + 8);
+        /*every shift > 32*/-1, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/4, hg + 8);
     for (u = 0; u < 4; u++) {
-      int16_t r = rnnc_lut_sigmoid_q15(m4_mingru_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[u], hg[u])));
-      int16_t z = rnnc_lut_sigmoid_q15(m4_mingru_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[4 + u], hg[4 + u])));
-      int16_t pn = rnnc_sat_s16(rnnc_add_sat_s32(xg[2 * 4 + u], rnnc_mul_q15_s32(r, hg[2 * 4 + u])));
-      int16_t nv = rnnc_lut_tanh_q15(m4_mingru_tanh, 8, pn);
-      hn[j + u] = rnnc_lerp_q15(z, h[j + u], nv);
+      hn[j + u] = rnnc_dsp_gru_unit(m4_mingru_sigmoid, m4_mingru_tanh, 8, xg[u], hg[u], xg[4 + u], hg[4 + u], xg[2 * 4 + u], hg[2 * 4 + u], h[j + u]);
     }
   }
   for (j = 0; j < 4; j++) h[j] = hn[j];

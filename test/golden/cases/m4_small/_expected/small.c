@@ -62,23 +62,6 @@ static const int8_t small_l0f_x_w[24] RNNC_DSP_ALIGNED = {
   -46, -127, -127, -67, 127, 87, 127, -105
 };
 
-/* layer 0 input product (gates i, f, g, o): int32 bias at the accumulator scale */
-static const int32_t small_l0f_x_b[12] = {
-  -384370, -361297, 359122, 164092, 484463, -160202, 303917, -419286,
-  323406, -623719, -391990, 391471
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t small_l0f_x_m[12] = {
-  1415576354, 1330795186, 2107518656, 2069220111, 1602435785, 1699932423, 1298367827, 1154679974,
-  1276905802, 1546144010, 1362368415, 1204504694
-};
-
-/* layer 0 input product (gates i, f, g, o): requantization shifts */
-static const uint8_t small_l0f_x_s[12] = {
-  38, 38, 39, 39, 40, 39, 39, 38, 38, 40, 38, 38
-};
-
 /* layer 0 recurrent product (gates i, f, g, o): 12x3 int8 weights, no bias
  * rows unit by unit, dsp layout (src/codegen/pack.ts), int32 accumulator */
 static const int8_t small_l0f_h_w[36] RNNC_DSP_ALIGNED = {
@@ -87,15 +70,19 @@ static const int8_t small_l0f_h_w[36] RNNC_DSP_ALIGNED = {
   31, 127, 124, 9
 };
 
-/* layer 0 recurrent product (gates i, f, g, o): requantization multipliers in [2^30, 2^31) */
-static const int32_t small_l0f_h_m[12] = {
-  1336592033, 1622333841, 1840954057, 1832114471, 2002485687, 2043665200, 1466060249, 1955953806,
-  1160176925, 1202046547, 1188721322, 1115649217
-};
-
-/* layer 0 recurrent product (gates i, f, g, o): requantization shifts */
-static const uint8_t small_l0f_h_s[12] = {
-  40, 41, 41, 41, 41, 41, 41, 41, 40, 40, 40, 40
+/* layer 0: per unit, its 4 gate rows' input biases, input multiplier and shift word pairs
+ * and recurrent multiplier and shift word pairs, one table the step walks
+ * (biases at the accumulator scale, multipliers in [2^30, 2^31);
+ * the shift word of shift t: 2^(t-33) * 256 + t - 32, rnnc_dsp_requant_row) */
+static const int32_t small_l0f_p[60] = {
+  -384370, -361297, 359122, 164092, 1415576354, 8198, 1330795186, 8198,
+  2107518656, 16391, 2069220111, 16391, 1336592033, 32776, 1622333841, 65545,
+  1840954057, 65545, 1832114471, 65545, 484463, -160202, 303917, -419286,
+  1602435785, 32776, 1699932423, 16391, 1298367827, 16391, 1154679974, 8198,
+  2002485687, 65545, 2043665200, 65545, 1466060249, 65545, 1955953806, 65545,
+  323406, -623719, -391990, 391471, 1276905802, 8198, 1546144010, 32776,
+  1362368415, 8198, 1204504694, 8198, 1160176925, 32776, 1202046547, 32776,
+  1188721322, 32776, 1115649217, 32776
 };
 
 /* layer 1 dense product: 2x3 int8 weights
@@ -131,19 +118,14 @@ static void small_l0f_step(int16_t *h, int16_t *c, const int16_t *x) {
   int32_t hg[4];
   int32_t j;
   for (j = 0; j < 3; j++) {
-    int16_t i, f, g, o;
-    rnnc_dsp_block4_s8_s32(small_l0f_x_w + j * 8,
-        small_l0f_x_b + 4 * j, small_l0f_x_m + 4 * j, small_l0f_x_s + 4 * j,
-        /*pre_shift=*/0, x, /*cols=*/2, xg);
-    rnnc_dsp_block4_s8_s32(small_l0f_h_w + j * 12,
-        NULL, small_l0f_h_m + 4 * j, small_l0f_h_s + 4 * j,
-        /*pre_shift=*/0, h, /*cols=*/3, hg);
-    i = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[0], hg[0])));
-    f = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[1], hg[1])));
-    g = rnnc_lut_tanh_q15(small_tanh, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[2], hg[2])));
-    o = rnnc_lut_sigmoid_q15(small_sigmoid, 8, rnnc_sat_s16(rnnc_add_sat_s32(xg[3], hg[3])));
-    c[j] = rnnc_lstm_cell_s16(f, c[j], i, g, 19);
-    hn[j] = rnnc_mul_rshr_s16(o, rnnc_lut_tanh_q15(small_tanh, 8, rnnc_rescale_s16(c[j], 11, 12)), 15);
+    rnnc_dsp_block4k_s8_s32(small_l0f_x_w + j * 8,
+        small_l0f_p + 20 * j, small_l0f_p + 20 * j + 4, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, x, /*cols=*/2, xg);
+    rnnc_dsp_block4k_s8_s32(small_l0f_h_w + j * 12,
+        NULL, small_l0f_p + 20 * j + 12, NULL,
+        /*(multiplier, shift word) pairs*/-2, /*narrowing exact=*/0, /*pre_shift=*/0, h, /*cols=*/3, hg);
+    /* The step above for unit j, all of it in int32 registers (same integers). */
+    hn[j] = rnnc_dsp_lstm_unit_s16(small_sigmoid, small_tanh, 8, xg, hg, &c[j], 19, 11);
   }
   for (j = 0; j < 3; j++) h[j] = hn[j];
 }
