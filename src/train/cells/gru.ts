@@ -7,8 +7,8 @@
 //   da_n = dh⊙(1−z)⊙(1−n²),  da_z = dh⊙(h_prev − n)⊙σ'(z)   (σ'(y) = y(1−y), or s / 0: TrainGate)
 //   resetAfter:  da_r = da_n⊙(U_n h + b'_n)⊙σ'(r);  dR = [da_r, da_z, da_n⊙r];  dh_prev = dh⊙z + dR·U
 //   else:        drh = da_n·U_n;  da_r = drh⊙h_prev⊙σ'(r);  dh_prev = dh⊙z + drh⊙r + [da_r, da_z]·U_rz
-import { gemmNN, gemmNT, gemmTN, sumRows } from '../gemm.js';
-import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad } from './common.js';
+import { gemmNT, sumRows } from '../gemm.js';
+import { type TrainGate, TRAIN_GATES, grow, kernelGrad, prevOffset, recurrentKernelGrad, transposedKernel } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
 
 export class GruCell implements TrainCell {
@@ -19,6 +19,8 @@ export class GruCell implements TrainCell {
   private dr: Float64Array = new Float64Array(0);
   private tmp: Float64Array = new Float64Array(0);
   private dh: Float64Array = new Float64Array(0);
+  /** Uᵀ, U×3U, for the products through U in backward. */
+  private ut: Float64Array = new Float64Array(0);
   private acts: Float64Array = new Float64Array(0);
   private h0: Float64Array = new Float64Array(0);
   private steps = 0;
@@ -73,7 +75,8 @@ export class GruCell implements TrainCell {
     const g3 = 3 * u, bu = batch * u, ra = this.resetAfter;
     this.dh = grow(this.dh, bu);
     if (ra) this.dr = grow(this.dr, steps * batch * g3);
-    const { dh, dr, tmp } = this;
+    this.ut = transposedKernel(this.p.u, g3, u, this.ut);
+    const { dh, dr, tmp, ut } = this;
     const gd = this.gate.d;
     dh.fill(0, 0, bu);
     for (let s = 0; s < steps; s++) {
@@ -100,11 +103,11 @@ export class GruCell implements TrainCell {
         }
       }
       if (ra) {
-        gemmNN(batch, u, g3, dr, zOff, g3, this.p.u, 0, u, dh, 0, u, true);
+        gemmNT(batch, u, g3, dr, zOff, g3, ut, 0, g3, dh, 0, u, true);
         continue;
       }
       // drh = da_n·U_n, then the reset gate's share and the r, z rows of U.
-      gemmNN(batch, u, u, dzin, zOff + 2 * u, g3, this.p.u, 2 * u * u, u, tmp, 0, u, false);
+      gemmNT(batch, u, u, dzin, zOff + 2 * u, g3, ut, 2 * u, g3, tmp, 0, u, false);
       for (let b = 0; b < batch; b++) {
         const a = zOff + b * g3, pc = hpOff + b * u;
         for (let j = 0; j < u; j++) {
@@ -113,14 +116,14 @@ export class GruCell implements TrainCell {
           dh[k] = dh[k]! + drh * r;
         }
       }
-      gemmNN(batch, u, 2 * u, dzin, zOff, g3, this.p.u, 0, u, dh, 0, u, true);
+      gemmNT(batch, u, 2 * u, dzin, zOff, g3, ut, 0, g3, dh, 0, u, true);
     }
     if (ra) {
       recurrentKernelGrad(g3, u, steps, batch, reverse, dr, 0, g3, hs, h0, this.p.du, 0);
       sumRows(steps * batch, g3, dr, 0, g3, this.p.drb!, 0);
     } else {
       recurrentKernelGrad(2 * u, u, steps, batch, reverse, dzin, 0, g3, hs, h0, this.p.du, 0);
-      gemmTN(u, u, steps * batch, dzin, 2 * u, g3, aux, 0, u, this.p.du, 2 * u * u, u);
+      kernelGrad(u, u, steps * batch, dzin, 2 * u, g3, aux, 0, u, this.p.du, 2 * u * u, u);
     }
   }
 

@@ -4,8 +4,8 @@
 // Backward, with dh = dL/dh_t + (from step t+1) and dc = dL/dc_t:
 //   dc += dh⊙o⊙(1 − tanh²c);  da_i = dc⊙g⊙σ'(i),  da_f = dc⊙c_prev⊙σ'(f),
 //   da_g = dc⊙i⊙(1−g²),  da_o = dh⊙tanh c⊙σ'(o);  σ'(y) = y(1−y), or s / 0 (TrainGate);  dh_prev = da·U,  dc_prev = dc⊙f
-import { gemmNN, gemmNT } from '../gemm.js';
-import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad } from './common.js';
+import { gemmNT } from '../gemm.js';
+import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad, transposedKernel } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
 
 export class LstmCell implements TrainCell {
@@ -14,6 +14,8 @@ export class LstmCell implements TrainCell {
   private tcs: Float64Array = new Float64Array(0);
   private dh: Float64Array = new Float64Array(0);
   private dc: Float64Array = new Float64Array(0);
+  /** Uᵀ, U×4U, for dh_prev = da·U. */
+  private ut: Float64Array = new Float64Array(0);
   private acts: Float64Array = new Float64Array(0);
   private h0: Float64Array = new Float64Array(0);
   private c0: Float64Array = new Float64Array(0);
@@ -62,7 +64,8 @@ export class LstmCell implements TrainCell {
     const g4 = 4 * u, bu = batch * u;
     this.dh = grow(this.dh, bu);
     this.dc = grow(this.dc, bu);
-    const { dh, dc } = this;
+    this.ut = transposedKernel(this.p.u, g4, u, this.ut);
+    const { dh, dc, ut } = this;
     const gd = this.gate.d;
     dh.fill(0, 0, bu);
     if (dcLast) dc.set(dcLast.subarray(0, bu)); else dc.fill(0, 0, bu);
@@ -88,7 +91,7 @@ export class LstmCell implements TrainCell {
           dc[k] = dcv * f;
         }
       }
-      gemmNN(batch, u, g4, dzin, zOff, g4, this.p.u, 0, u, dh, 0, u, false);
+      gemmNT(batch, u, g4, dzin, zOff, g4, ut, 0, g4, dh, 0, u, false);
     }
     recurrentKernelGrad(g4, u, steps, batch, reverse, dzin, 0, g4, hs, this.h0, this.p.du, 0);
   }

@@ -1,13 +1,15 @@
 // Elman RNN recurrence, batched:  h_t = act(zin_t + h_prev·Uᵀ), act = tanh or relu
 // Backward:  da = (dL/dh_t + dh_from_next)⊙act'(h_t);  dh_prev = da·U
 //   tanh' = 1 − h_t²;  relu' = 1 where h_t > 0, else 0
-import { gemmNN, gemmNT } from '../gemm.js';
-import { grow, prevOffset, recurrentKernelGrad } from './common.js';
+import { gemmNT } from '../gemm.js';
+import { grow, prevOffset, recurrentKernelGrad, transposedKernel } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
 
 export class RnnCell implements TrainCell {
   readonly gates = 1;
   private dh: Float64Array = new Float64Array(0);
+  /** Uᵀ, for dh_prev = da·U. */
+  private ut: Float64Array = new Float64Array(0);
   private h0: Float64Array = new Float64Array(0);
   private steps = 0;
   private batch = 0;
@@ -32,7 +34,8 @@ export class RnnCell implements TrainCell {
     const { units: u, steps, batch, reverse } = this;
     const bu = batch * u;
     this.dh = grow(this.dh, bu);
-    const dh = this.dh;
+    this.ut = transposedKernel(this.p.u, u, u, this.ut);
+    const { dh, ut } = this;
     dh.fill(0, 0, bu);
     for (let s = 0; s < steps; s++) {
       const t = reverse ? s : steps - 1 - s;
@@ -41,7 +44,7 @@ export class RnnCell implements TrainCell {
         const h = hs[off + k]!;
         dzin[off + k] = (dhs[off + k]! + dh[k]!) * (this.relu ? (h > 0 ? 1 : 0) : 1 - h * h);
       }
-      gemmNN(batch, u, u, dzin, off, u, this.p.u, 0, u, dh, 0, u, false);
+      gemmNT(batch, u, u, dzin, off, u, ut, 0, u, dh, 0, u, false);
     }
     recurrentKernelGrad(u, u, steps, batch, reverse, dzin, 0, u, hs, this.h0, this.p.du, 0);
   }
