@@ -11,8 +11,7 @@
 
 /**
  * C[i][j] (+)= Σ_k A[i][k] · B[j][k]   (C = A·Bᵀ; m×n from m×k and n×k).
- * Used for X·Wᵀ (inputs times a weight matrix stored one row per output unit), and with
- * a transposed copy of the weights for the products BPTT sends back through them.
+ * Used for X·Wᵀ (inputs times a weight matrix stored one row per output unit).
  * A 4×4 block of outputs per pass over k (eight loads for sixteen multiplies), then
  * single columns and 2×2 / single-row blocks for what is left. Every output sums
  * p = 0, 1, … from 0 and is then added to C (accumulate) or stored, whatever its block.
@@ -95,21 +94,6 @@ export function gemmNT(
       let s = 0;
       for (let p = 0; p < k; p++) s += a[a0 + p]! * b[b0 + p]!;
       c[c0 + j] = accumulate ? c[c0 + j]! + s : s;
-    }
-  }
-}
-
-/** out[j][i] = a[i][j] for an m×n block of a (row stride lda) into out (row stride ldo). */
-export function transpose(m: number, n: number, a: Float64Array, aOff: number, lda: number, out: Float64Array, outOff: number, ldo: number): void {
-  const T = 16;
-  for (let i0 = 0; i0 < m; i0 += T) {
-    const i1 = Math.min(m, i0 + T);
-    for (let j0 = 0; j0 < n; j0 += T) {
-      const j1 = Math.min(n, j0 + T);
-      for (let i = i0; i < i1; i++) {
-        const ai = aOff + i * lda;
-        for (let j = j0; j < j1; j++) out[outOff + j * ldo + i] = a[ai + j]!;
-      }
     }
   }
 }

@@ -1,6 +1,6 @@
 /** Helpers shared by the training cells. */
 import type { GateActivation } from '../../ir/model.js';
-import { gemmNT, transpose } from '../gemm.js';
+import { mul, stage, stageRows } from '../wasm-gemm.js';
 
 /** Returns `a` when it holds at least `size` values, else a new zeroed array. */
 export function grow(a: Float64Array, size: number): Float64Array {
@@ -52,24 +52,10 @@ export function prevOffset(t: number, steps: number, rowSize: number, reverse: b
 }
 
 /**
- * Uᵀ (units × rows) of a rows × units recurrent kernel, into `buf` when it is big enough:
- * BPTT's dh_prev = dZ·U then runs as gemmNT against it, the faster product.
- */
-export function transposedKernel(u: Float64Array, rows: number, units: number, buf: Float64Array): Float64Array {
-  const out = grow(buf, rows * units);
-  transpose(rows, units, u, 0, units, out, 0, rows);
-  return out;
-}
-
-/** Scratch of recurrentKernelGrad and kernelGrad, kept between calls (training is single-threaded). */
-let dzT: Float64Array = new Float64Array(0);
-let xT: Float64Array = new Float64Array(0);
-
-/**
  * dU[rows uOff…] += Σ_t dZ_tᵀ · h_prev(t), for the m gate rows starting at column zOff
- * of dz (row stride ldz). h_prev is hs shifted by one step, and h0 at the first step.
- * Both sides are transposed first (dZᵀ and h_prevᵀ, one column per (timestep, sample)
- * row), so the whole sum is one gemmNT over all T·B rows.
+ * of dz (row stride ldz). h_prev is hs shifted by one step, and h0 at the first step;
+ * staged in that order, one row per (timestep, sample), the whole sum is one product
+ * over all T·B rows (wasm-gemm.ts).
  */
 export function recurrentKernelGrad(
   m: number, units: number, steps: number, batch: number, reverse: boolean,
@@ -77,30 +63,26 @@ export function recurrentKernelGrad(
   hs: Float64Array, h0: Float64Array, du: Float64Array, uOff: number,
 ): void {
   const n = steps * batch, rest = (steps - 1) * batch;
-  dzT = grow(dzT, m * n);
-  xT = grow(xT, units * n);
-  transpose(n, m, dz, zOff, ldz, dzT, 0, n);
+  stage(n, units);
   if (reverse) {
     // Step t pairs with h_{t+1}; the last step with h0.
-    transpose(rest, units, hs, batch * units, units, xT, 0, n);
-    transpose(batch, units, h0, 0, units, xT, rest, n);
+    stageRows(0, rest, hs, batch * units, units);
+    stageRows(rest, batch, h0, 0, units);
   } else {
-    transpose(batch, units, h0, 0, units, xT, 0, n);
-    transpose(rest, units, hs, 0, units, xT, batch, n);
+    stageRows(0, batch, h0, 0, units);
+    stageRows(batch, rest, hs, 0, units);
   }
-  gemmNT(m, units, n, dzT, 0, n, xT, 0, n, du, uOff, units, true);
+  mul(m, units, dz, zOff, ldz, true, 0, n, 0, du, uOff, units, true);
 }
 
-/** C (m×n, row stride ldc) += Aᵀ·B over `rows` rows (gemmTN's product), through transposed copies and gemmNT. */
+/** C (m×n, row stride ldc) += Aᵀ·B over `rows` rows (gemmTN's product) on wasm-gemm.ts. */
 export function kernelGrad(
   m: number, n: number, rows: number,
   a: Float64Array, aOff: number, lda: number,
   b: Float64Array, bOff: number, ldb: number,
   c: Float64Array, cOff: number, ldc: number,
 ): void {
-  dzT = grow(dzT, m * rows);
-  xT = grow(xT, n * rows);
-  transpose(rows, m, a, aOff, lda, dzT, 0, rows);
-  transpose(rows, n, b, bOff, ldb, xT, 0, rows);
-  gemmNT(m, n, rows, dzT, 0, rows, xT, 0, rows, c, cOff, ldc, true);
+  stage(rows, n);
+  stageRows(0, rows, b, bOff, ldb);
+  mul(m, n, a, aOff, lda, true, 0, rows, 0, c, cOff, ldc, true);
 }

@@ -4,8 +4,8 @@
 // Backward, with dh = dL/dh_t + (from step t+1) and dc = dL/dc_t:
 //   dc += dh⊙o⊙(1 − tanh²c);  da_i = dc⊙g⊙σ'(i),  da_f = dc⊙c_prev⊙σ'(f),
 //   da_g = dc⊙i⊙(1−g²),  da_o = dh⊙tanh c⊙σ'(o);  σ'(y) = y(1−y), or s / 0 (TrainGate);  dh_prev = da·U,  dc_prev = dc⊙f
-import { gemmNT } from '../gemm.js';
-import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad, transposedKernel } from './common.js';
+import { mul, stage, stageRows, stageTransposed } from '../wasm-gemm.js';
+import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
 
 export class LstmCell implements TrainCell {
@@ -14,8 +14,6 @@ export class LstmCell implements TrainCell {
   private tcs: Float64Array = new Float64Array(0);
   private dh: Float64Array = new Float64Array(0);
   private dc: Float64Array = new Float64Array(0);
-  /** Uᵀ, U×4U, for dh_prev = da·U. */
-  private ut: Float64Array = new Float64Array(0);
   private acts: Float64Array = new Float64Array(0);
   private h0: Float64Array = new Float64Array(0);
   private c0: Float64Array = new Float64Array(0);
@@ -33,11 +31,14 @@ export class LstmCell implements TrainCell {
     this.steps = steps; this.batch = batch; this.reverse = reverse;
     const { cs, tcs } = this;
     const sigmoid = this.gate.f;
+    // h_prev·Uᵀ: Uᵀ staged once for the whole sequence.
+    stage(u, g4);
+    stageTransposed(this.p.u, 0, u);
     for (let s = 0; s < steps; s++) {
       const t = reverse ? steps - 1 - s : s;
       const prev = prevOffset(t, steps, bu, reverse);
       const zOff = t * batch * g4;
-      gemmNT(batch, g4, u, prev < 0 ? h0 : hs, prev < 0 ? 0 : prev, u, this.p.u, 0, u, zin, zOff, g4, true);
+      mul(batch, g4, prev < 0 ? h0 : hs, prev < 0 ? 0 : prev, u, false, 0, u, 0, zin, zOff, g4, true);
       for (let b = 0; b < batch; b++) {
         const a = zOff + b * g4;
         const hc = t * bu + b * u;
@@ -64,8 +65,10 @@ export class LstmCell implements TrainCell {
     const g4 = 4 * u, bu = batch * u;
     this.dh = grow(this.dh, bu);
     this.dc = grow(this.dc, bu);
-    this.ut = transposedKernel(this.p.u, g4, u, this.ut);
-    const { dh, dc, ut } = this;
+    const { dh, dc } = this;
+    // dh_prev = da·U: U staged once.
+    stage(g4, u);
+    stageRows(0, g4, this.p.u, 0, u);
     const gd = this.gate.d;
     dh.fill(0, 0, bu);
     if (dcLast) dc.set(dcLast.subarray(0, bu)); else dc.fill(0, 0, bu);
@@ -91,7 +94,7 @@ export class LstmCell implements TrainCell {
           dc[k] = dcv * f;
         }
       }
-      gemmNT(batch, u, g4, dzin, zOff, g4, ut, 0, g4, dh, 0, u, false);
+      mul(batch, u, dzin, zOff, g4, false, 0, g4, 0, dh, 0, u, false);
     }
     recurrentKernelGrad(g4, u, steps, batch, reverse, dzin, 0, g4, hs, this.h0, this.p.du, 0);
   }
