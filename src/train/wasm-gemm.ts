@@ -212,6 +212,7 @@ export function stage(rows: number, cols: number): void {
 /** B rows row… row+count−1 from src (row stride ld, from off). */
 export function stageRows(row: number, count: number, src: Float64Array, off: number, ld: number): void {
   const f = mem, cols = bCols;
+  if (ld === cols && cols === bLd) { f.set(src.subarray(off, off + count * cols), row * bLd); return; }
   for (let r = 0; r < count; r++) {
     const d = (row + r) * bLd, s = off + r * ld;
     for (let j = 0; j < cols; j++) f[d + j] = src[s + j]!;
@@ -239,7 +240,9 @@ export function mul(
   const aBase = bEnd, aSize = mp * k, cBase = aBase + aSize;
   ensure(cBase + mp * np);
   const f = mem;
-  if (transA) {
+  if (transA && lda === mp) {
+    f.set(a.subarray(aOff, aOff + k * mp), aBase);
+  } else if (transA) {
     // k rows of mp values; the kernel reads A(i, p) at aBase + p·mp + i.
     for (let p = 0; p < k; p++) {
       const d = aBase + p * mp, s = aOff + p * lda;
@@ -247,9 +250,12 @@ export function mul(
       for (let i = m; i < mp; i++) f[d + i] = 0;
     }
   } else {
-    for (let i = 0; i < m; i++) {
-      const d = aBase + i * k, s = aOff + i * lda;
-      for (let p = 0; p < k; p++) f[d + p] = a[s + p]!;
+    if (lda === k) f.set(a.subarray(aOff, aOff + m * k), aBase);
+    else {
+      for (let i = 0; i < m; i++) {
+        const d = aBase + i * k, s = aOff + i * lda;
+        for (let p = 0; p < k; p++) f[d + p] = a[s + p]!;
+      }
     }
     f.fill(0, aBase + m * k, aBase + aSize);
   }
@@ -263,9 +269,42 @@ export function mul(
   }
   if (k === 0) f.fill(0, cBase, cBase + mp * np);
   const g = mem;
+  if (!accumulate && ldc === n && n === np) { c.set(g.subarray(cBase, cBase + m * n), cOff); return; }
   for (let i = 0; i < m; i++) {
     const d = cOff + i * ldc, s = cBase + i * np;
     if (accumulate) for (let j = 0; j < n; j++) c[d + j] = c[d + j]! + g[s + j]!;
     else for (let j = 0; j < n; j++) c[d + j] = g[s + j]!;
   }
+}
+
+// --- gemm.ts's three products on the kernel (B staged for the one call) ---------------
+
+/** C (+)= A·Bᵀ (B n×k, one row per output): gemmNT bit for bit. */
+export function productNT(
+  m: number, n: number, k: number, a: Float64Array, aOff: number, lda: number,
+  b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number, accumulate: boolean,
+): void {
+  stage(k, n);
+  stageTransposed(b, bOff, ldb);
+  mul(m, n, a, aOff, lda, false, 0, k, 0, c, cOff, ldc, accumulate);
+}
+
+/** C (+)= A·B (B k×n): gemmNN's product, each output summed in order p = 0, 1, … . */
+export function productNN(
+  m: number, n: number, k: number, a: Float64Array, aOff: number, lda: number,
+  b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number, accumulate: boolean,
+): void {
+  stage(k, n);
+  stageRows(0, k, b, bOff, ldb);
+  mul(m, n, a, aOff, lda, false, 0, k, 0, c, cOff, ldc, accumulate);
+}
+
+/** C += Aᵀ·B over `rows` rows: gemmTN's product, each output summed in row order. */
+export function productTN(
+  m: number, n: number, rows: number, a: Float64Array, aOff: number, lda: number,
+  b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number,
+): void {
+  stage(rows, n);
+  stageRows(0, rows, b, bOff, ldb);
+  mul(m, n, a, aOff, lda, true, 0, rows, 0, c, cOff, ldc, true);
 }

@@ -75,14 +75,3 @@ export function recurrentKernelGrad(
   mul(m, units, dz, zOff, ldz, true, 0, n, 0, du, uOff, units, true);
 }
 
-/** C (m×n, row stride ldc) += Aᵀ·B over `rows` rows (gemmTN's product) on wasm-gemm.ts. */
-export function kernelGrad(
-  m: number, n: number, rows: number,
-  a: Float64Array, aOff: number, lda: number,
-  b: Float64Array, bOff: number, ldb: number,
-  c: Float64Array, cOff: number, ldc: number,
-): void {
-  stage(rows, n);
-  stageRows(0, rows, b, bOff, ldb);
-  mul(m, n, a, aOff, lda, true, 0, rows, 0, c, cOff, ldc, true);
-}

@@ -8,8 +8,8 @@
 //   resetAfter:  da_r = da_n⊙(U_n h + b'_n)⊙σ'(r);  dR = [da_r, da_z, da_n⊙r];  dh_prev = dh⊙z + dR·U
 //   else:        drh = da_n·U_n;  da_r = drh⊙h_prev⊙σ'(r);  dh_prev = dh⊙z + drh⊙r + [da_r, da_z]·U_rz
 import { sumRows } from '../gemm.js';
-import { mul, stage, stageRows, stageTransposed } from '../wasm-gemm.js';
-import { type TrainGate, TRAIN_GATES, grow, kernelGrad, prevOffset, recurrentKernelGrad } from './common.js';
+import { mul, productTN, stage, stageRows, stageTransposed } from '../wasm-gemm.js';
+import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
 
 export class GruCell implements TrainCell {
@@ -127,7 +127,7 @@ export class GruCell implements TrainCell {
       sumRows(steps * batch, g3, dr, 0, g3, this.p.drb!, 0);
     } else {
       recurrentKernelGrad(2 * u, u, steps, batch, reverse, dzin, 0, g3, hs, h0, this.p.du, 0);
-      kernelGrad(u, u, steps * batch, dzin, 2 * u, g3, aux, 0, u, this.p.du, 2 * u * u, u);
+      productTN(u, u, steps * batch, dzin, 2 * u, g3, aux, 0, u, this.p.du, 2 * u * u, u);
     }
   }
 
