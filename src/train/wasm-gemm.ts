@@ -199,6 +199,13 @@ const up4 = (v: number) => (v + 3) & ~3;
 /** Terms per call of the kernel: 128 rows of a 256-column B are 256 KiB. */
 const KC = 128;
 
+/**
+ * The most rows of A and C one `mul` copies in (more are done in pieces), and of B one
+ * productTN or recurrentKernelGrad stages: the module's memory (which never shrinks)
+ * stays near ROWS × (A's and B's widths), whatever T·B.
+ */
+export const ROWS = 8192;
+
 /** The staged B: rows × ld doubles from offset 0 (ld = columns rounded up to 4), then 4 spare. */
 let bRows = 0, bCols = 0, bLd = 0, bEnd = 0;
 
@@ -236,6 +243,11 @@ export function mul(
   m: number, n: number, a: Float64Array, aOff: number, lda: number, transA: boolean,
   bRow: number, k: number, bCol: number, c: Float64Array, cOff: number, ldc: number, accumulate: boolean,
 ): void {
+  if (!transA && m > ROWS) {
+    // Rows of C are independent: in pieces, to bound the module's memory.
+    for (let i0 = 0; i0 < m; i0 += ROWS) mul(Math.min(ROWS, m - i0), n, a, aOff + i0 * lda, lda, false, bRow, k, bCol, c, cOff + i0 * ldc, ldc, accumulate);
+    return;
+  }
   const mp = up4(m), np = up4(n);
   const aBase = bEnd, aSize = mp * k, cBase = aBase + aSize;
   ensure(cBase + mp * np);
@@ -299,12 +311,16 @@ export function productNN(
   mul(m, n, a, aOff, lda, false, 0, k, 0, c, cOff, ldc, accumulate);
 }
 
-/** C += Aᵀ·B over `rows` rows: gemmTN's product, each output summed in row order. */
+/** C += Aᵀ·B over `rows` rows: gemmTN's product, each output summed in row order (by ROWS rows at a time). */
 export function productTN(
   m: number, n: number, rows: number, a: Float64Array, aOff: number, lda: number,
   b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number,
 ): void {
-  stage(rows, n);
-  stageRows(0, rows, b, bOff, ldb);
-  mul(m, n, a, aOff, lda, true, 0, rows, 0, c, cOff, ldc, true);
+  // Past ROWS rows, each piece's sum is added to C in turn.
+  for (let r0 = 0; r0 < rows; r0 += ROWS) {
+    const count = Math.min(ROWS, rows - r0);
+    stage(count, n);
+    stageRows(0, count, b, bOff + r0 * ldb, ldb);
+    mul(m, n, a, aOff + r0 * lda, lda, true, 0, count, 0, c, cOff, ldc, true);
+  }
 }

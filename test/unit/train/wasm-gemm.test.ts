@@ -2,8 +2,8 @@
 // bit, on the WebAssembly kernel and on its JavaScript stand-in, on sizes that need
 // padding, with offsets into A, B (rows and columns) and C, and more terms than one block.
 import { afterAll, describe, expect, it } from 'vitest';
-import { gemmNT } from '../../../src/train/gemm.js';
-import { mul, stage, stageRows, stageTransposed, useWasm, wasmAvailable } from '../../../src/train/wasm-gemm.js';
+import { gemmNT, gemmTN } from '../../../src/train/gemm.js';
+import { ROWS, mul, productNT, productTN, stage, stageRows, stageTransposed, useWasm, wasmAvailable } from '../../../src/train/wasm-gemm.js';
 import { Rng } from '../../../src/util/rng.js';
 
 const rng = new Rng(5);
@@ -48,4 +48,16 @@ describe('wasm-gemm', () => {
       });
     }
   }
+
+  it('more rows than one piece: productNT bit for bit, productTN to rounding', () => {
+    const rows = ROWS + 5, a = rand(rows * 3), b = rand(2 * 3), at = rand(rows * 5), bt = rand(rows * 2);
+    const want = new Float64Array(rows * 2), got = new Float64Array(rows * 2);
+    gemmNT(rows, 2, 3, a, 0, 3, b, 0, 3, want, 0, 2, false);
+    productNT(rows, 2, 3, a, 0, 3, b, 0, 3, got, 0, 2, false);
+    expect(Array.from(got)).toEqual(Array.from(want));
+    const c0 = rand(5 * 2), tn = Float64Array.from(c0), ptn = Float64Array.from(c0);
+    gemmTN(5, 2, rows, at, 0, 5, bt, 0, 2, tn, 0, 2);
+    productTN(5, 2, rows, at, 0, 5, bt, 0, 2, ptn, 0, 2);
+    for (let i = 0; i < 10; i++) expect(ptn[i]).toBeCloseTo(tn[i]!, 10);
+  });
 });
