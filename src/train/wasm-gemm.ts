@@ -18,8 +18,9 @@
  * the m×n block is copied out. Training is single-threaded: one staged B at a time, and
  * a cell stages its own before each of its loops.
  *
- * Where WebAssembly SIMD is missing, `mul` runs the same loop in JavaScript on the same
- * memory (`useWasm(false)` forces it: the tests compare the two bit for bit).
+ * Where the module does not compile (a WebAssembly without SIMD), `mul` runs the same
+ * loop in JavaScript on the same memory (`useWasm(false)` forces it: the tests compare the
+ * two bit for bit). WebAssembly itself is required (Node has it, and SIMD, since 16.4).
  */
 
 // --- the module -------------------------------------------------------------------------
