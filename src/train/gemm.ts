@@ -3,8 +3,8 @@
  * offsets and leading dimensions (row strides), so callers address slices of big
  * buffers without creating views. Row-major throughout.
  *
- * Speed comes from register blocking: gemmNT computes a 2×2 block of outputs per pass
- * over k (half the loads per multiply); gemmNN and gemmTN update two output rows at once,
+ * Speed comes from register blocking: gemmNT computes a 4×4 block of outputs per pass
+ * over k (half a load per multiply); gemmNN and gemmTN update two output rows at once,
  * folding four rank-1 updates into each store. The summation order is fixed, so results
  * are reproducible bit for bit.
  */
@@ -12,6 +12,9 @@
 /**
  * C[i][j] (+)= Σ_k A[i][k] · B[j][k]   (C = A·Bᵀ; m×n from m×k and n×k).
  * Used for X·Wᵀ (inputs times a weight matrix stored one row per output unit).
+ * A 4×4 block of outputs per pass over k (eight loads for sixteen multiplies), then
+ * single columns and 2×2 / single-row blocks for what is left. Every output sums
+ * p = 0, 1, … from 0 and is then added to C (accumulate) or stored, whatever its block.
  */
 export function gemmNT(
   m: number, n: number, k: number,
@@ -21,6 +24,48 @@ export function gemmNT(
   accumulate: boolean,
 ): void {
   let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+    const c0 = cOff + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let p = 0; p < k; p++) {
+        const y0 = b[b0 + p]!, y1 = b[b1 + p]!, y2 = b[b2 + p]!, y3 = b[b3 + p]!;
+        let x = a[a0 + p]!;
+        s00 += x * y0; s01 += x * y1; s02 += x * y2; s03 += x * y3;
+        x = a[a1 + p]!;
+        s10 += x * y0; s11 += x * y1; s12 += x * y2; s13 += x * y3;
+        x = a[a2 + p]!;
+        s20 += x * y0; s21 += x * y1; s22 += x * y2; s23 += x * y3;
+        x = a[a3 + p]!;
+        s30 += x * y0; s31 += x * y1; s32 += x * y2; s33 += x * y3;
+      }
+      if (accumulate) {
+        c[c0 + j] = c[c0 + j]! + s00; c[c0 + j + 1] = c[c0 + j + 1]! + s01; c[c0 + j + 2] = c[c0 + j + 2]! + s02; c[c0 + j + 3] = c[c0 + j + 3]! + s03;
+        c[c1 + j] = c[c1 + j]! + s10; c[c1 + j + 1] = c[c1 + j + 1]! + s11; c[c1 + j + 2] = c[c1 + j + 2]! + s12; c[c1 + j + 3] = c[c1 + j + 3]! + s13;
+        c[c2 + j] = c[c2 + j]! + s20; c[c2 + j + 1] = c[c2 + j + 1]! + s21; c[c2 + j + 2] = c[c2 + j + 2]! + s22; c[c2 + j + 3] = c[c2 + j + 3]! + s23;
+        c[c3 + j] = c[c3 + j]! + s30; c[c3 + j + 1] = c[c3 + j + 1]! + s31; c[c3 + j + 2] = c[c3 + j + 2]! + s32; c[c3 + j + 3] = c[c3 + j + 3]! + s33;
+      } else {
+        c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c0 + j + 2] = s02; c[c0 + j + 3] = s03;
+        c[c1 + j] = s10; c[c1 + j + 1] = s11; c[c1 + j + 2] = s12; c[c1 + j + 3] = s13;
+        c[c2 + j] = s20; c[c2 + j + 1] = s21; c[c2 + j + 2] = s22; c[c2 + j + 3] = s23;
+        c[c3 + j] = s30; c[c3 + j + 1] = s31; c[c3 + j + 2] = s32; c[c3 + j + 3] = s33;
+      }
+    }
+    for (; j < n; j++) {
+      const b0 = bOff + j * ldb;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = 0; p < k; p++) {
+        const y = b[b0 + p]!;
+        s0 += a[a0 + p]! * y; s1 += a[a1 + p]! * y; s2 += a[a2 + p]! * y; s3 += a[a3 + p]! * y;
+      }
+      c[c0 + j] = accumulate ? c[c0 + j]! + s0 : s0; c[c1 + j] = accumulate ? c[c1 + j]! + s1 : s1;
+      c[c2 + j] = accumulate ? c[c2 + j]! + s2 : s2; c[c3 + j] = accumulate ? c[c3 + j]! + s3 : s3;
+    }
+  }
   for (; i + 1 < m; i += 2) {
     const a0 = aOff + i * lda, a1 = a0 + lda;
     const c0 = cOff + i * ldc, c1 = c0 + ldc;

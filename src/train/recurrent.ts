@@ -15,11 +15,12 @@ import type { LastOutput } from '../ir/model.js';
 import type { Rng } from '../util/rng.js';
 import { sized } from './cells/common.js';
 import type { TrainCell } from './cells/types.js';
-import { gemmNN, gemmNT, gemmTN, sumRows } from './gemm.js';
+import { sumRows } from './gemm.js';
 import { glorotUniform, orthogonal } from './init.js';
 import { TRAIN_KINDS } from './kinds.js';
 import { type TrainLayer, toRows } from './layer.js';
 import type { ParamStore, ParamView } from './params.js';
+import { productNN, productNT, productTN } from './wasm-gemm.js';
 
 export interface RecurrentSpec {
   type: RecurrentType;
@@ -107,7 +108,7 @@ class Direction {
     const u = this.spec.units, gu = this.cell.gates * u, n = steps * batch;
     this.zin = sized(this.zin, n * gu);
     this.hs = sized(this.hs, n * u);
-    gemmNT(n, gu, this.inputSize, x, 0, this.inputSize, this.kernel.w, 0, this.inputSize, this.zin, 0, gu, false);
+    productNT(n, gu, this.inputSize, x, 0, this.inputSize, this.kernel.w, 0, this.inputSize, this.zin, 0, gu, false);
     const b = this.bias.w, z = this.zin;
     for (let r = 0; r < n; r++) {
       const o = r * gu;
@@ -121,9 +122,9 @@ class Direction {
     const gu = this.cell.gates * this.spec.units, n = steps * batch, i = this.inputSize;
     this.dzin = sized(this.dzin, n * gu);
     this.cell.backward(this.dhs, this.dzin, this.hs, dcLast);
-    gemmTN(gu, i, n, this.dzin, 0, gu, x, 0, i, this.kernel.g, 0, i);
+    productTN(gu, i, n, this.dzin, 0, gu, x, 0, i, this.kernel.g, 0, i);
     sumRows(n, gu, this.dzin, 0, gu, this.bias.g, 0);
-    if (dx) gemmNN(n, i, gu, this.dzin, 0, gu, this.kernel.w, 0, i, dx, 0, i, true);
+    if (dx) productNN(n, i, gu, this.dzin, 0, gu, this.kernel.w, 0, i, dx, 0, i, true);
   }
 
   toIr(): RecurrentWeights {

@@ -1,6 +1,6 @@
 /** Helpers shared by the training cells. */
 import type { GateActivation } from '../../ir/model.js';
-import { gemmTN } from '../gemm.js';
+import { ROWS, mul, stage, stageRows } from '../wasm-gemm.js';
 
 /** Returns `a` when it holds at least `size` values, else a new zeroed array. */
 export function grow(a: Float64Array, size: number): Float64Array {
@@ -53,21 +53,37 @@ export function prevOffset(t: number, steps: number, rowSize: number, reverse: b
 
 /**
  * dU[rows uOff…] += Σ_t dZ_tᵀ · h_prev(t), for the m gate rows starting at column zOff
- * of dz (row stride ldz). h_prev is hs shifted by one step, and h0 at the first step,
- * so the sum is two matrix products instead of one per timestep.
+ * of dz (row stride ldz). h_prev is hs shifted by one step, and h0 at the first step;
+ * staged in that order, one row per (timestep, sample), the whole sum is one product
+ * over all T·B rows (wasm-gemm.ts; in pieces of ROWS rows past that).
  */
 export function recurrentKernelGrad(
   m: number, units: number, steps: number, batch: number, reverse: boolean,
   dz: Float64Array, zOff: number, ldz: number,
   hs: Float64Array, h0: Float64Array, du: Float64Array, uOff: number,
 ): void {
-  const rows = (steps - 1) * batch;
-  const stepZ = batch * ldz;
-  if (reverse) {
-    gemmTN(m, units, rows, dz, zOff, ldz, hs, batch * units, units, du, uOff, units);
-    gemmTN(m, units, batch, dz, (steps - 1) * stepZ + zOff, ldz, h0, 0, units, du, uOff, units);
-  } else {
-    gemmTN(m, units, rows, dz, stepZ + zOff, ldz, hs, 0, units, du, uOff, units);
-    gemmTN(m, units, batch, dz, zOff, ldz, h0, 0, units, du, uOff, units);
+  const n = steps * batch, rest = (steps - 1) * batch;
+  // Row r's h_prev: forward, h0 for r < B, then hs row r − B; reverse, hs row r + B, then h0.
+  const hRows = (r0: number, count: number) => {
+    const h0From = reverse ? rest : 0, h0To = h0From + batch, shift = reverse ? batch : -batch;
+    for (let r = r0; r < r0 + count;) {
+      if (r >= h0From && r < h0To) {
+        const len = Math.min(h0To, r0 + count) - r;
+        stageRows(r - r0, len, h0, (r - h0From) * units, units);
+        r += len;
+      } else {
+        const end = r < h0From ? Math.min(h0From, r0 + count) : r0 + count;
+        stageRows(r - r0, end - r, hs, (r + shift) * units, units);
+        r = end;
+      }
+    }
+  };
+  // Past ROWS rows, each piece's sum is added to dU in turn.
+  for (let r0 = 0; r0 < n; r0 += ROWS) {
+    const count = Math.min(ROWS, n - r0);
+    stage(count, units);
+    hRows(r0, count);
+    mul(m, units, dz, zOff + r0 * ldz, ldz, true, 0, count, 0, du, uOff, units, true);
   }
 }
+

@@ -7,7 +7,8 @@
 //   da_n = dh⊙(1−z)⊙(1−n²),  da_z = dh⊙(h_prev − n)⊙σ'(z)   (σ'(y) = y(1−y), or s / 0: TrainGate)
 //   resetAfter:  da_r = da_n⊙(U_n h + b'_n)⊙σ'(r);  dR = [da_r, da_z, da_n⊙r];  dh_prev = dh⊙z + dR·U
 //   else:        drh = da_n·U_n;  da_r = drh⊙h_prev⊙σ'(r);  dh_prev = dh⊙z + drh⊙r + [da_r, da_z]·U_rz
-import { gemmNN, gemmNT, gemmTN, sumRows } from '../gemm.js';
+import { sumRows } from '../gemm.js';
+import { mul, productTN, stage, stageRows, stageTransposed } from '../wasm-gemm.js';
 import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
 
@@ -38,13 +39,16 @@ export class GruCell implements TrainCell {
     const { aux, tmp } = this;
     const uk = this.p.u, rb = this.p.rb;
     const sigmoid = this.gate.f;
+    // h_prev·Uᵀ: Uᵀ staged once for the whole sequence.
+    stage(u, g3);
+    stageTransposed(uk, 0, u);
     for (let s = 0; s < steps; s++) {
       const t = reverse ? steps - 1 - s : s;
       const prev = prevOffset(t, steps, bu, reverse);
       const hp = prev < 0 ? h0 : hs, hpOff = prev < 0 ? 0 : prev;
       const zOff = t * batch * g3;
       const ra = this.resetAfter;
-      gemmNT(batch, ra ? g3 : 2 * u, u, hp, hpOff, u, uk, 0, u, tmp, 0, g3, false);
+      mul(batch, ra ? g3 : 2 * u, hp, hpOff, u, false, 0, u, 0, tmp, 0, g3, false);
       for (let b = 0; b < batch; b++) {
         const a = zOff + b * g3, m = b * g3, hc = t * bu + b * u;
         for (let j = 0; j < u; j++) {
@@ -54,7 +58,7 @@ export class GruCell implements TrainCell {
           aux[hc + j] = ra ? tmp[m + 2 * u + j]! + rb![2 * u + j]! : r * hp[hpOff + b * u + j]!;
         }
       }
-      if (!ra) gemmNT(batch, u, u, aux, t * bu, u, uk, 2 * u * u, u, tmp, 2 * u, g3, false);
+      if (!ra) mul(batch, u, aux, t * bu, u, false, 0, u, 2 * u, tmp, 2 * u, g3, false);
       for (let b = 0; b < batch; b++) {
         const a = zOff + b * g3, m = b * g3, hc = t * bu + b * u, pc = hpOff + b * u;
         for (let j = 0; j < u; j++) {
@@ -74,6 +78,9 @@ export class GruCell implements TrainCell {
     this.dh = grow(this.dh, bu);
     if (ra) this.dr = grow(this.dr, steps * batch * g3);
     const { dh, dr, tmp } = this;
+    // The products through U: U staged once.
+    stage(g3, u);
+    stageRows(0, g3, this.p.u, 0, u);
     const gd = this.gate.d;
     dh.fill(0, 0, bu);
     for (let s = 0; s < steps; s++) {
@@ -100,11 +107,11 @@ export class GruCell implements TrainCell {
         }
       }
       if (ra) {
-        gemmNN(batch, u, g3, dr, zOff, g3, this.p.u, 0, u, dh, 0, u, true);
+        mul(batch, u, dr, zOff, g3, false, 0, g3, 0, dh, 0, u, true);
         continue;
       }
       // drh = da_n·U_n, then the reset gate's share and the r, z rows of U.
-      gemmNN(batch, u, u, dzin, zOff + 2 * u, g3, this.p.u, 2 * u * u, u, tmp, 0, u, false);
+      mul(batch, u, dzin, zOff + 2 * u, g3, false, 2 * u, u, 0, tmp, 0, u, false);
       for (let b = 0; b < batch; b++) {
         const a = zOff + b * g3, pc = hpOff + b * u;
         for (let j = 0; j < u; j++) {
@@ -113,14 +120,14 @@ export class GruCell implements TrainCell {
           dh[k] = dh[k]! + drh * r;
         }
       }
-      gemmNN(batch, u, 2 * u, dzin, zOff, g3, this.p.u, 0, u, dh, 0, u, true);
+      mul(batch, u, dzin, zOff, g3, false, 0, 2 * u, 0, dh, 0, u, true);
     }
     if (ra) {
       recurrentKernelGrad(g3, u, steps, batch, reverse, dr, 0, g3, hs, h0, this.p.du, 0);
       sumRows(steps * batch, g3, dr, 0, g3, this.p.drb!, 0);
     } else {
       recurrentKernelGrad(2 * u, u, steps, batch, reverse, dzin, 0, g3, hs, h0, this.p.du, 0);
-      gemmTN(u, u, steps * batch, dzin, 2 * u, g3, aux, 0, u, this.p.du, 2 * u * u, u);
+      productTN(u, u, steps * batch, dzin, 2 * u, g3, aux, 0, u, this.p.du, 2 * u * u, u);
     }
   }
 

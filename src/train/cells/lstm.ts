@@ -4,7 +4,7 @@
 // Backward, with dh = dL/dh_t + (from step t+1) and dc = dL/dc_t:
 //   dc += dh⊙o⊙(1 − tanh²c);  da_i = dc⊙g⊙σ'(i),  da_f = dc⊙c_prev⊙σ'(f),
 //   da_g = dc⊙i⊙(1−g²),  da_o = dh⊙tanh c⊙σ'(o);  σ'(y) = y(1−y), or s / 0 (TrainGate);  dh_prev = da·U,  dc_prev = dc⊙f
-import { gemmNN, gemmNT } from '../gemm.js';
+import { mul, stage, stageRows, stageTransposed } from '../wasm-gemm.js';
 import { type TrainGate, TRAIN_GATES, grow, prevOffset, recurrentKernelGrad } from './common.js';
 import type { CellParams, TrainCell } from './types.js';
 
@@ -31,11 +31,14 @@ export class LstmCell implements TrainCell {
     this.steps = steps; this.batch = batch; this.reverse = reverse;
     const { cs, tcs } = this;
     const sigmoid = this.gate.f;
+    // h_prev·Uᵀ: Uᵀ staged once for the whole sequence.
+    stage(u, g4);
+    stageTransposed(this.p.u, 0, u);
     for (let s = 0; s < steps; s++) {
       const t = reverse ? steps - 1 - s : s;
       const prev = prevOffset(t, steps, bu, reverse);
       const zOff = t * batch * g4;
-      gemmNT(batch, g4, u, prev < 0 ? h0 : hs, prev < 0 ? 0 : prev, u, this.p.u, 0, u, zin, zOff, g4, true);
+      mul(batch, g4, prev < 0 ? h0 : hs, prev < 0 ? 0 : prev, u, false, 0, u, 0, zin, zOff, g4, true);
       for (let b = 0; b < batch; b++) {
         const a = zOff + b * g4;
         const hc = t * bu + b * u;
@@ -63,6 +66,9 @@ export class LstmCell implements TrainCell {
     this.dh = grow(this.dh, bu);
     this.dc = grow(this.dc, bu);
     const { dh, dc } = this;
+    // dh_prev = da·U: U staged once.
+    stage(g4, u);
+    stageRows(0, g4, this.p.u, 0, u);
     const gd = this.gate.d;
     dh.fill(0, 0, bu);
     if (dcLast) dc.set(dcLast.subarray(0, bu)); else dc.fill(0, 0, bu);
@@ -88,7 +94,7 @@ export class LstmCell implements TrainCell {
           dc[k] = dcv * f;
         }
       }
-      gemmNN(batch, u, g4, dzin, zOff, g4, this.p.u, 0, u, dh, 0, u, false);
+      mul(batch, u, dzin, zOff, g4, false, 0, g4, 0, dh, 0, u, false);
     }
     recurrentKernelGrad(g4, u, steps, batch, reverse, dzin, 0, g4, hs, this.h0, this.p.du, 0);
   }
