@@ -22,6 +22,21 @@ function inRange(xs: readonly number[], lo: number, hi: number): boolean {
   return true;
 }
 
+/**
+ * The largest |accumulator| a product can reach, from its integers alone (a declared
+ * accBound is not trusted): max over rows of |bias| + 32768 · Σ |w| (|int16 input| ≤ 32768).
+ * Exact in doubles below 2^53, which checkMatmul requires.
+ */
+export function worstCaseAcc(mm: Pick<QMatmul, 'rows' | 'cols' | 'weights' | 'bias'>): number {
+  let bound = 0;
+  for (let r = 0; r < mm.rows; r++) {
+    let s = Math.abs(mm.bias[r] ?? 0);
+    for (let c = 0; c < mm.cols; c++) s += Math.abs(mm.weights[r * mm.cols + c] ?? 0) * 32768;
+    bound = Math.max(bound, s);
+  }
+  return bound;
+}
+
 function checkMatmul(mm: QMatmul, rows: number, cols: number, bits: 8 | 16, what: string, problems: string[]): void {
   if (mm.rows !== rows || mm.cols !== cols) {
     problems.push(`${what}: expected ${rows}×${cols}, got ${mm.rows}×${mm.cols}`);
@@ -40,12 +55,7 @@ function checkMatmul(mm: QMatmul, rows: number, cols: number, bits: 8 | 16, what
     problems.push(`${what}.preShift: ${mm.preShift} is not valid for an ${mm.acc} accumulator`);
   }
   // Recompute the worst case from the integers themselves: the declared accBound is not trusted.
-  let bound = 0;
-  for (let r = 0; r < rows && mm.weights.length === rows * cols; r++) {
-    let s = Math.abs(mm.bias[r] ?? 0);
-    for (let c = 0; c < cols; c++) s += Math.abs(mm.weights[r * cols + c]!) * 32768;
-    bound = Math.max(bound, s);
-  }
+  const bound = mm.weights.length === rows * cols ? worstCaseAcc(mm) : 0;
   if (mm.acc === 'int32' && bound > INT32_MAX) problems.push(`${what}: acc is int32 but the worst-case accumulator ${bound} overflows int32`);
   if (bound >= INT64_SAFE) problems.push(`${what}: worst-case accumulator ${bound} exceeds 2^52`);
 }

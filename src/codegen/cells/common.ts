@@ -1,6 +1,7 @@
 /** Plan pieces every cell shares: one matrix product's tables and its kernel call. */
 import { type GateActivation, gateActivationOf } from '../../ir/model.js';
 import type { QMatmul } from '../../ir/qmodel.js';
+import { worstCaseAcc } from '../../ir/qcheck.js';
 import { HARD_SIGMOID_MULT } from '../../fixed/ops.js';
 import { type CTable, cTable } from '../ctables.js';
 import type { KernelSet } from '../kernels.js';
@@ -100,10 +101,12 @@ export function shiftClass(mm: QMatmul): number {
 
 /**
  * An int64-accumulator product whose narrowing by preShift never saturates
- * (rnnc_dsp_narrow_s64): accBound / 2^preShift <= 2^31 - 1.
+ * (rnnc_dsp_narrow_s64): bound / 2^preShift <= 2^31 - 1, the bound worked out from the
+ * integers (a model file's declared accBound could understate it, and the C would wrap
+ * where the reference saturates).
  */
 export function narrowExact(mm: QMatmul): boolean {
-  return mm.acc === 'int64' && mm.preShift >= 1 && mm.accBound / 2 ** mm.preShift <= 2 ** 31 - 1;
+  return mm.acc === 'int64' && mm.preShift >= 1 && worstCaseAcc(mm) / 2 ** mm.preShift <= 2 ** 31 - 1;
 }
 
 /**
