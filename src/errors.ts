@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   'unsupported/feature': 'input',
   'train/interrupted': 'input',
   'train/diverged': 'input',
+  'train/too_large': 'input',
   'verify/mismatch': 'mismatch',
   'internal/bug': 'internal',
   'toolchain/failed': 'internal',

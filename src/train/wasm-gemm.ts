@@ -23,6 +23,8 @@
  * two bit for bit). WebAssembly itself is required (Node has it, and SIMD, since 16.4).
  */
 
+import { RnncError } from '../errors.js';
+
 // --- the module -------------------------------------------------------------------------
 
 const I32 = 0x7f, V128 = 0x7b;
@@ -151,12 +153,14 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 type Kernel = (m: number, n: number, k: number, a: number, sai: number, sap: number, b: number, ldb: number, c: number, ldc: number, init: number) => void;
 
 const PAGE = 65536;
-const memory = new WebAssembly.Memory({ initial: 16 });
-let mem = new Float64Array(memory.buffer);
+// Without WebAssembly at all (node --jitless, say) the JavaScript loop runs on a plain
+// array: importing the trainer must not fail for every command.
+const memory = typeof WebAssembly === 'object' ? new WebAssembly.Memory({ initial: 16 }) : undefined;
+let mem = memory ? new Float64Array(memory.buffer) : new Float64Array((16 * PAGE) / 8);
 let wasmKernel: Kernel | undefined;
 try {
   const bytes = moduleBytes();
-  if (WebAssembly.validate(bytes)) {
+  if (memory && WebAssembly.validate(bytes)) {
     wasmKernel = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { mem: memory } }).exports.mul as Kernel;
   }
 } catch {
@@ -189,10 +193,20 @@ export function useWasm(on: boolean): void {
 
 function ensure(doubles: number): void {
   const need = doubles * 8;
-  if (memory.buffer.byteLength < need) {
-    memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-    mem = new Float64Array(memory.buffer);
+  if (mem.byteLength >= need) return;
+  const pages = Math.ceil((need - mem.byteLength) / PAGE);
+  if (!memory) {
+    const next = new Float64Array(mem.length + (pages * PAGE) / 8);
+    next.set(mem);
+    mem = next;
+    return;
   }
+  try {
+    memory.grow(pages);
+  } catch {
+    throw new RnncError('train/too_large', `training needs ${Math.ceil(need / 2 ** 20)} MiB for one product, more than WebAssembly can grow to here; use fewer input features or units`);
+  }
+  mem = new Float64Array(memory.buffer);
 }
 
 const up4 = (v: number) => (v + 3) & ~3;

@@ -3,7 +3,7 @@
 // padding, with offsets into A, B (rows and columns) and C, and more terms than one block.
 import { afterAll, describe, expect, it } from 'vitest';
 import { gemmNT, gemmTN } from '../../../src/train/gemm.js';
-import { ROWS, mul, productNT, productTN, stage, stageRows, stageTransposed, useWasm, wasmAvailable } from '../../../src/train/wasm-gemm.js';
+import { ROWS, mul, productNN, productNT, productTN, stage, stageRows, stageTransposed, useWasm, wasmAvailable } from '../../../src/train/wasm-gemm.js';
 import { Rng } from '../../../src/util/rng.js';
 
 const rng = new Rng(5);
@@ -49,15 +49,24 @@ describe('wasm-gemm', () => {
     }
   }
 
-  it('more rows than one piece: productNT bit for bit, productTN to rounding', () => {
-    const rows = ROWS + 5, a = rand(rows * 3), b = rand(2 * 3), at = rand(rows * 5), bt = rand(rows * 2);
-    const want = new Float64Array(rows * 2), got = new Float64Array(rows * 2);
-    gemmNT(rows, 2, 3, a, 0, 3, b, 0, 3, want, 0, 2, false);
-    productNT(rows, 2, 3, a, 0, 3, b, 0, 3, got, 0, 2, false);
-    expect(Array.from(got)).toEqual(Array.from(want));
-    const c0 = rand(5 * 2), tn = Float64Array.from(c0), ptn = Float64Array.from(c0);
-    gemmTN(5, 2, rows, at, 0, 5, bt, 0, 2, tn, 0, 2);
-    productTN(5, 2, rows, at, 0, 5, bt, 0, 2, ptn, 0, 2);
-    for (let i = 0; i < 10; i++) expect(ptn[i]).toBeCloseTo(tn[i]!, 10);
-  });
+  for (const simd of [true, false]) {
+    it(`${simd ? 'wasm' : 'js'}: more rows than one piece: productNT and productNN bit for bit, productTN to rounding`, () => {
+      useWasm(simd);
+      const rows = ROWS + 5, a = rand(rows * 3), b = rand(2 * 3), at = rand(rows * 5), bt = rand(rows * 2);
+      const want = new Float64Array(rows * 2), got = new Float64Array(rows * 2);
+      gemmNT(rows, 2, 3, a, 0, 3, b, 0, 3, want, 0, 2, false);
+      productNT(rows, 2, 3, a, 0, 3, b, 0, 3, got, 0, 2, false);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      // productNN with B = bᵀ stored k × n: the same sums in the same order.
+      const bn = new Float64Array(3 * 2);
+      for (let j = 0; j < 2; j++) for (let p = 0; p < 3; p++) bn[p * 2 + j] = b[j * 3 + p]!;
+      const gotNN = new Float64Array(rows * 2);
+      productNN(rows, 2, 3, a, 0, 3, bn, 0, 2, gotNN, 0, 2, false);
+      expect(Array.from(gotNN)).toEqual(Array.from(want));
+      const c0 = rand(5 * 2), tn = Float64Array.from(c0), ptn = Float64Array.from(c0);
+      gemmTN(5, 2, rows, at, 0, 5, bt, 0, 2, tn, 0, 2);
+      productTN(5, 2, rows, at, 0, 5, bt, 0, 2, ptn, 0, 2);
+      for (let i = 0; i < 10; i++) expect(ptn[i]).toBeCloseTo(tn[i]!, 10);
+    });
+  }
 });
