@@ -215,11 +215,14 @@ const up4 = (v: number) => (v + 3) & ~3;
 const KC = 128;
 
 /**
- * The most rows of A and C one `mul` copies in (more are done in pieces), and of B one
- * productTN or recurrentKernelGrad stages: the module's memory (which never shrinks)
- * stays near ROWS × (A's and B's widths), whatever T·B.
+ * The most rows of A and C one `mul` copies in (more are done in pieces; of A·B also at most
+ * PIECE doubles), and of B one productTN or recurrentKernelGrad stages: the module's memory
+ * (which never shrinks) stays near ROWS × (Aᵀ's and B's widths) for those, whatever T·B.
  */
 export const ROWS = 8192;
+
+/** The most doubles of A and C one `mul` of A·B copies in at a time (32 MiB). */
+const PIECE = 1 << 22;
 
 /** The staged B: rows × ld doubles from offset 0 (ld = columns rounded up to 4), then 4 spare. */
 let bRows = 0, bCols = 0, bLd = 0, bEnd = 0;
@@ -258,9 +261,11 @@ export function mul(
   m: number, n: number, a: Float64Array, aOff: number, lda: number, transA: boolean,
   bRow: number, k: number, bCol: number, c: Float64Array, cOff: number, ldc: number, accumulate: boolean,
 ): void {
-  if (!transA && m > ROWS) {
-    // Rows of C are independent: in pieces, to bound the module's memory.
-    for (let i0 = 0; i0 < m; i0 += ROWS) mul(Math.min(ROWS, m - i0), n, a, aOff + i0 * lda, lda, false, bRow, k, bCol, c, cOff + i0 * ldc, ldc, accumulate);
+  // Rows of C are independent: in pieces of at most ROWS rows, and of at most PIECE doubles
+  // of A and C together, to bound the module's memory whatever the widths.
+  const piece = Math.max(4, Math.min(ROWS, Math.floor(PIECE / (k + up4(n)))));
+  if (!transA && m > piece) {
+    for (let i0 = 0; i0 < m; i0 += piece) mul(Math.min(piece, m - i0), n, a, aOff + i0 * lda, lda, false, bRow, k, bCol, c, cOff + i0 * ldc, ldc, accumulate);
     return;
   }
   const mp = up4(m), np = up4(n);

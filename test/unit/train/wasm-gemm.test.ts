@@ -50,7 +50,7 @@ describe('wasm-gemm', () => {
   }
 
   for (const simd of [true, false]) {
-    it(`${simd ? 'wasm' : 'js'}: more rows than one piece: productNT and productNN bit for bit, productTN to rounding`, () => {
+    it(`${simd ? 'wasm' : 'js'}: more rows than one piece (by count and by width): productNT and productNN bit for bit, productTN to rounding`, () => {
       useWasm(simd);
       const rows = ROWS + 5, a = rand(rows * 3), b = rand(2 * 3), at = rand(rows * 5), bt = rand(rows * 2);
       const want = new Float64Array(rows * 2), got = new Float64Array(rows * 2);
@@ -67,6 +67,12 @@ describe('wasm-gemm', () => {
       gemmTN(5, 2, rows, at, 0, 5, bt, 0, 2, tn, 0, 2);
       productTN(5, 2, rows, at, 0, 5, bt, 0, 2, ptn, 0, 2);
       for (let i = 0; i < 10; i++) expect(ptn[i]).toBeCloseTo(tn[i]!, 10);
+      // Wide rows: fewer rows per piece (A and C bounded in doubles), the same bits.
+      const wr = 7000, wk = 600, wa = rand(wr * wk), wb = rand(4 * wk);
+      const wWant = new Float64Array(wr * 4), wGot = new Float64Array(wr * 4);
+      gemmNT(wr, 4, wk, wa, 0, wk, wb, 0, wk, wWant, 0, 4, false);
+      productNT(wr, 4, wk, wa, 0, wk, wb, 0, wk, wGot, 0, 4, false);
+      expect(wGot).toEqual(wWant);
     });
   }
 });
