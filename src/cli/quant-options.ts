@@ -122,16 +122,19 @@ export function pipelineOptions(o: QuantCliOptions): PipelineOptions {
   };
 }
 
+/** The data-file options say how to read a file: without --data or --eval they are refused, not ignored. */
+export function refuseOrphanDataOptions(o: QuantCliOptions): void {
+  if (o.data !== undefined || o.eval !== undefined) return;
+  const orphan = ([['--window', o.window], ['--horizon', o.horizon], ['--stride', o.stride], ['--reconstruct', o.reconstruct],
+    ['--id-column', o.idColumn], ['--label-column', o.labelColumn], ['--features', o.features]] as const).find(([, v]) => v !== undefined);
+  if (orphan) throw new RnncError('usage/invalid', `${orphan[0]}: there is no data file to read with it; give --data (calibration data)`);
+}
+
 /** Validates the options, reads calibration data, quantizes, prints warnings to stderr. */
 export function quantizeFromCli(model: FloatModel, o: QuantCliOptions, io: CliIo): PipelineResult & { data: CalibData | undefined; widthChoice?: WidthChoice } {
   const opts = pipelineOptions(o);
   const dataOpts = dataOptions(o);
-  // The data-file options say how to read a file: without one they are refused, not ignored.
-  if (o.data === undefined && o.eval === undefined) {
-    const orphan = ([['--window', o.window], ['--horizon', o.horizon], ['--stride', o.stride], ['--reconstruct', o.reconstruct],
-      ['--id-column', o.idColumn], ['--label-column', o.labelColumn], ['--features', o.features]] as const).find(([, v]) => v !== undefined);
-    if (orphan) throw new RnncError('usage/invalid', `${orphan[0]}: there is no data file to read with it; give --data (calibration data)`);
-  }
+  refuseOrphanDataOptions(o);
   const weights = parseWeightChoice(o.weights);
   const maxFlash = o.maxFlash !== undefined ? parseMaxFlash(o.maxFlash) : undefined;
   const data = o.data !== undefined ? readCalibData(o.data, model, dataOpts) : undefined;

@@ -15,7 +15,7 @@ import type { CliIo } from './context.js';
 import { givenArgs } from './given-args.js';
 import { type ModelFileOptions, addModelFileOptions, loadModelFile } from './load.js';
 import { FORCE_HELP, STDOUT, checkOutput, outputName, writeOutput } from './output.js';
-import { type QuantCliOptions, addQuantOptions, dataOptions, pipelineOptions } from './quant-options.js';
+import { type QuantCliOptions, addQuantOptions, dataOptions, pipelineOptions, refuseOrphanDataOptions } from './quant-options.js';
 import { USER_OPT_LEVELS, parseOpt } from './target-options.js';
 import { VERSION } from './version.js';
 import { escapeText } from '../util/text.js';
@@ -73,6 +73,7 @@ export function registerReport(program: Command, io: CliIo): void {
       const opt = parseOpt(opts.opt);
       const pipeline = pipelineOptions(opts);
       const { model, files } = loadModelFile(path, opts);
+      refuseOrphanDataOptions(opts);
       const dataOpts = dataOptions(opts);
       const calib = opts.data !== undefined ? readCalibData(opts.data, model, dataOpts) : undefined;
       const evalData = opts.eval !== undefined ? readEvalData(opts.eval, model, dataOpts) : undefined;

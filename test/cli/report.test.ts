@@ -149,6 +149,9 @@ describe('rnnc report', () => {
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr.split('\n')).toHaveLength(2);
     expect(readFileSync(p('mine.html'), 'utf8')).toBe('<html>my notes</html>\n');
+    // A data-file option without a data file is refused, not ignored.
+    const orphan = await rnnc(['report', 'g.json', '--window', '8', '-o', 'orphan.html'], { cwd: dir });
+    expect([orphan.exitCode, orphan.stderr.trim()]).toEqual([2, 'rnnc: --window: there is no data file to read with it; give --data (calibration data)']);
     const out = await rnnc(['report', 'g.json', '-o', '-'], { cwd: dir });
     expect(out.exitCode).toBe(0);
     expect(out.stdout.startsWith('<!DOCTYPE html>')).toBe(true);

@@ -1,5 +1,5 @@
 /* rnnc runtime: matrix-product kernels for Arm cores with the DSP extension
- * (Cortex-M4, M7, M33, M55), using the ACLE dual 16x16 multiply-accumulate SMLAD /
+ * (Cortex-M4, M7, M33; the M55 uses rnnc_mve.h), using the ACLE dual 16x16 multiply-accumulate SMLAD /
  * SMLALD. Same signature and same integers as the portable kernels of rnnc_kernels.h
  * (TS twin: matmulRows in src/fixed/matmul.ts); only the weight layout differs.
  *
