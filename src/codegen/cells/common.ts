@@ -112,13 +112,15 @@ export function narrowExact(mm: QMatmul): boolean {
 /**
  * The block call's function and the arguments that say what is known of the product at
  * compile time (rnnc_dsp_block4k_*: its shifts, and whether its int64 narrowing is exact),
- * where the family has such blocks; else the plain block and ''.
+ * where the family has such blocks; else the plain block and ''. `paired`: the rows'
+ * multipliers come with their shift words (t_all = -2, the fused LSTM's interleaved table).
  */
-export function blockCall(mm: QMatmul, block: string, env: CellEnv): { block: string; shiftArg: string } {
+export function blockCall(mm: QMatmul, block: string, env: CellEnv, paired = false): { block: string; shiftArg: string } {
   const t = shiftClass(mm);
   const k = env.kernels.blockUniformShift;
   if (!k) return { block, shiftArg: '' };
-  const arg = t > 0 ? `/*every row's shift=*/${t}, ` : t < 0 ? '/*every shift > 32*/-1, ' : '/*shifts from the table*/0, ';
+  const arg = paired ? '/*(multiplier, shift word) pairs*/-2, '
+    : t > 0 ? `/*every row's shift=*/${t}, ` : t < 0 ? '/*every shift > 32*/-1, ' : '/*shifts from the table*/0, ';
   return { block: k(env.weightBits, mm.acc), shiftArg: `${arg}/*narrowing exact=*/${narrowExact(mm) ? 1 : 0}, ` };
 }
 

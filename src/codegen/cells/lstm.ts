@@ -99,16 +99,15 @@ export function planLstm(layer: QLstmLayer, dir: QDirection, index: number, d: '
   const gate = gateCall(layer, env);
   const params = unitParams(dir, base, index, rl.order!, u, env, x.ctx, h.ctx);
   // Where the interleaved table holds (multiplier, shift word) pairs, the blocks read them.
-  const paired = (mm: QMatmul, b: { block: string; shiftArg: string }) =>
-    (params.tables.length && pairedShifts(mm) ? { ...b, shiftArg: b.shiftArg.replace(/^.*?, /, '/*(multiplier, shift word) pairs*/-2, ') } : b);
-  const xb = paired(dir.x, blockCall(dir.x, x.ctx.block, env)), hb = paired(dir.h!, blockCall(dir.h!, h.ctx.block, env));
+  const xPaired = params.tables.length > 0 && pairedShifts(dir.x), hPaired = params.tables.length > 0 && pairedShifts(dir.h!);
+  const xb = blockCall(dir.x, x.ctx.block, env, xPaired), hb = blockCall(dir.h!, h.ctx.block, env, hPaired);
   // The family's fused elementwise step, where it has one (sigmoid gates only).
   const unitFn = env.kernels.lstmUnit && gate.gateName === 'sigmoid' ? env.kernels.lstmUnit(layer.cell.bits) : '';
   // The interleaved table replaces the products' bias and multiplier tables.
   // A product whose blocks do not read the shift table (one shift for all rows, or the
   // pairs) passes NULL for it and the table is not emitted.
-  const noShifts = (mm: QMatmul, arg: string) => params.tables.length > 0 && (shiftClass(mm) > 0 || arg.includes('pairs*/-2, '));
-  const xNoS = noShifts(dir.x, xb.shiftArg), hNoS = noShifts(dir.h!, hb.shiftArg);
+  const noShifts = (mm: QMatmul, paired: boolean) => params.tables.length > 0 && (shiftClass(mm) > 0 || paired);
+  const xNoS = noShifts(dir.x, xPaired), hNoS = noShifts(dir.h!, hPaired);
   const replaced = new Set(params.tables.length ? [x.ctx.b, x.ctx.m, h.ctx.b, h.ctx.m, xNoS ? x.ctx.s : '', hNoS ? h.ctx.s : ''] : []);
   return {
     ctx: {
